@@ -1,0 +1,103 @@
+import { WhatsAppError } from '../errors';
+import type { BinaryMedia, Envelope, MessageType } from '../message';
+import { isMediaMessage } from '../message';
+import { recipientAddress } from '../phone';
+import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
+import type { HttpRequest, HttpRequester, HttpResponse } from './http';
+import { jsonBody, multipartBody, retryAfterMs } from './http';
+import { metaError } from './metaErrors';
+import type { Capabilities, Channel, ChannelStatus, SendResult } from './types';
+
+export interface CloudConfig {
+	baseUrl: string;
+	apiVersion: string;
+	phoneNumberId: string;
+	businessAccountId?: string;
+}
+
+const ALL_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'cta_url', 'reaction'];
+
+interface MetaSendAnswer {
+	contacts?: Array<{ input?: string; wa_id?: string }>;
+	messages?: Array<{ id?: string; message_status?: string }>;
+}
+
+/** Meta's WhatsApp Business Cloud API (Graph API). */
+export class CloudChannel implements Channel {
+	readonly backend = 'cloud' as const;
+	readonly capabilities: Capabilities = { messageTypes: new Set(ALL_TYPES), groupChats: false, typingIndicator: true };
+	readonly senderId: string;
+
+	constructor(
+		private readonly config: CloudConfig,
+		private readonly request: HttpRequester,
+	) {
+		this.senderId = config.phoneNumberId;
+	}
+
+	/** `https://graph.facebook.com/v23.0/<path>` */
+	graphUrl(path: string): string {
+		return `${this.config.baseUrl.replace(/\/+$/, '')}/${this.config.apiVersion}/${path.replace(/^\/+/, '')}`;
+	}
+
+	/** Calls the Graph API and returns the parsed body, or throws Meta's error as a WhatsAppError. */
+	async call<T>(request: Omit<HttpRequest, 'url'> & { path: string }): Promise<T> {
+		const { path, ...rest } = request;
+		const response: HttpResponse = await this.request({ ...rest, url: this.graphUrl(path) });
+		const body = jsonBody(response.body);
+		if (response.statusCode >= 200 && response.statusCode < 300 && !(body as { error?: unknown })?.error) return body as T;
+		throw metaError(body, response.statusCode, retryAfterMs(response.headers));
+	}
+
+	async prepare(envelope: Envelope): Promise<Envelope> {
+		const { message } = envelope;
+		if (!isMediaMessage(message) || !('binary' in message.media)) return envelope;
+		const id = await this.uploadMedia(message.media.binary);
+		const filename = message.type === 'document' ? (message.filename ?? message.media.binary.fileName) : message.filename;
+		return { ...envelope, message: { ...message, media: { id }, ...(filename && { filename }) } };
+	}
+
+	async send(envelope: Envelope): Promise<SendResult> {
+		const answer = await this.call<MetaSendAnswer>({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) });
+		const sent = answer.messages?.[0];
+		if (!sent?.id) {
+			throw new WhatsAppError('Meta accepted the request but returned no message ID', {
+				kind: 'ambiguous',
+				description: 'The answer had no messages[0].id, so it is unknown whether the message was sent',
+				fix: 'Check the recipient\'s chat before sending again',
+			});
+		}
+		return {
+			messageId: sent.id,
+			waId: answer.contacts?.[0]?.wa_id ?? recipientAddress(envelope.to),
+			backend: this.backend,
+			status: 'accepted',
+			...(sent.message_status && { messageStatus: sent.message_status }),
+		};
+	}
+
+	async markAsRead(messageId: string, options: { typingIndicator: boolean }): Promise<void> {
+		await this.call({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: markAsReadPayload(messageId, options.typingIndicator) });
+	}
+
+	async uploadMedia(media: BinaryMedia): Promise<string> {
+		const { body, contentType } = multipartBody(
+			{ messaging_product: 'whatsapp', type: media.mimeType },
+			{ field: 'file', data: media.data, fileName: media.fileName ?? 'file', mimeType: media.mimeType },
+		);
+		const answer = await this.call<{ id?: string }>({ method: 'POST', path: `${this.config.phoneNumberId}/media`, body, headers: { 'content-type': contentType } });
+		if (!answer.id) {
+			throw new WhatsAppError('Meta accepted the media upload but returned no media ID', { kind: 'api', retryable: true, description: 'The upload answer had no id', fix: 'Try again' });
+		}
+		return answer.id;
+	}
+
+	async status(): Promise<ChannelStatus> {
+		const phone = await this.call<{ display_phone_number?: string; verified_name?: string }>({
+			method: 'GET',
+			path: this.config.phoneNumberId,
+			qs: { fields: 'display_phone_number,verified_name' },
+		});
+		return { ready: true, detail: `Connected to ${phone.verified_name ?? 'WhatsApp'} (${phone.display_phone_number ?? this.config.phoneNumberId})` };
+	}
+}

@@ -1,0 +1,110 @@
+import type { Envelope, InteractiveFrame, MediaSource, OutboundMessage } from '../message';
+import { recipientAddress } from '../phone';
+
+type Json = Record<string, unknown>;
+
+function mediaReference(media: MediaSource): Json {
+	if ('link' in media) return { link: media.link };
+	if ('id' in media) return { id: media.id };
+	throw new Error('Binary media must be uploaded before the payload is built');
+}
+
+function interactiveFrame(message: InteractiveFrame): Json {
+	return {
+		...(message.header && { header: { type: 'text', text: message.header } }),
+		body: { text: message.body },
+		...(message.footer && { footer: { text: message.footer } }),
+	};
+}
+
+function typeAndBody(message: OutboundMessage): [string, unknown] {
+	switch (message.type) {
+		case 'text':
+			return ['text', { body: message.text, preview_url: message.previewUrl ?? false }];
+		case 'image':
+		case 'video':
+			return [message.type, { ...mediaReference(message.media), ...(message.caption && { caption: message.caption }) }];
+		case 'audio':
+			return ['audio', { ...mediaReference(message.media), ...(message.voice && { voice: true }) }];
+		case 'document':
+			return [
+				'document',
+				{
+					...mediaReference(message.media),
+					...(message.caption && { caption: message.caption }),
+					...(message.filename && { filename: message.filename }),
+				},
+			];
+		case 'sticker':
+			return ['sticker', mediaReference(message.media)];
+		case 'location':
+			return [
+				'location',
+				{
+					latitude: message.latitude,
+					longitude: message.longitude,
+					...(message.name && { name: message.name }),
+					...(message.address && { address: message.address }),
+				},
+			];
+		case 'contacts':
+			return ['contacts', message.contacts];
+		case 'reaction':
+			return ['reaction', { message_id: message.messageId, emoji: message.emoji }];
+		case 'buttons':
+			return [
+				'interactive',
+				{
+					type: 'button',
+					...interactiveFrame(message),
+					action: { buttons: message.buttons.map((button) => ({ type: 'reply', reply: { id: button.id, title: button.title } })) },
+				},
+			];
+		case 'list':
+			return [
+				'interactive',
+				{
+					type: 'list',
+					...interactiveFrame(message),
+					action: {
+						button: message.buttonText,
+						sections: message.sections.map((section) => ({
+							...(section.title && { title: section.title }),
+							rows: section.rows.map((row) => ({ id: row.id, title: row.title, ...(row.description && { description: row.description }) })),
+						})),
+					},
+				},
+			];
+		case 'cta_url':
+			return [
+				'interactive',
+				{
+					type: 'cta_url',
+					...interactiveFrame(message),
+					action: { name: 'cta_url', parameters: { display_text: message.displayText, url: message.url } },
+				},
+			];
+	}
+}
+
+/** The body of `POST /<phone-number-id>/messages` for one envelope. */
+export function cloudMessagePayload(envelope: Envelope): Json {
+	const [type, body] = typeAndBody(envelope.message);
+	return {
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to: recipientAddress(envelope.to),
+		...(envelope.replyTo && { context: { message_id: envelope.replyTo } }),
+		type,
+		[type]: body,
+	};
+}
+
+export function markAsReadPayload(messageId: string, typingIndicator: boolean): Json {
+	return {
+		messaging_product: 'whatsapp',
+		status: 'read',
+		message_id: messageId,
+		...(typingIndicator && { typing_indicator: { type: 'text' } }),
+	};
+}
