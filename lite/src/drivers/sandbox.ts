@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { chatAddress, messageAck, type Driver, type DriverSink, type InboundMessage, type OutgoingMessage } from './types';
+
+/** Numbers ending in this have "no WhatsApp account" in the sandbox, so the 404 path can be tried. */
+export const SANDBOX_NOT_ON_WHATSAPP_SUFFIX = '0000';
+
+export interface SandboxSent extends OutgoingMessage {
+	id: string;
+	chatId: string;
+	timestamp: string;
+}
+
+export interface SandboxRead {
+	chatId: string;
+	typing: boolean;
+	timestamp: string;
+}
+
+export interface SandboxOptions {
+	ackDelayMs: number;
+	/** Negative: the QR is never "scanned". */
+	loginDelayMs: number;
+}
+
+/**
+ * No WhatsApp at all: a QR then a ready session, sends recorded in memory, acks sent → delivered → read
+ * simulated, and inbound messages injected through `inbound`.
+ */
+export class SandboxDriver implements Driver {
+	readonly sent: SandboxSent[] = [];
+	readonly reads: SandboxRead[] = [];
+	private readonly timers = new Set<NodeJS.Timeout>();
+
+	constructor(
+		private readonly sink: DriverSink,
+		private readonly options: SandboxOptions,
+	) {}
+
+	async start(): Promise<void> {
+		this.sink.session.report('qr', { qr: `sandbox-login-${randomBytes(8).toString('hex')}` });
+		if (this.options.loginDelayMs < 0) return;
+		this.later(this.options.loginDelayMs, () => {
+			this.sink.session.report('authenticated');
+			this.sink.session.report('ready');
+		});
+	}
+
+	async stop(): Promise<void> {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+	}
+
+	async numberId(digits: string): Promise<string | null> {
+		return digits.endsWith(SANDBOX_NOT_ON_WHATSAPP_SUFFIX) ? null : `${digits}@c.us`;
+	}
+
+	async send(chatId: string, message: OutgoingMessage): Promise<string> {
+		const { content } = message;
+		if (content.kind === 'reaction') {
+			this.sent.push({ ...message, id: content.messageId, chatId, timestamp: new Date().toISOString() });
+			return content.messageId;
+		}
+		const id = `true_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`;
+		this.sent.push({ ...message, id, chatId, timestamp: new Date().toISOString() });
+		[1, 2, 3].forEach((ack) => this.later(this.options.ackDelayMs * ack, () => this.sink.ack(messageAck(id, chatId, ack))));
+		return id;
+	}
+
+	async markRead(chatId: string, typing: boolean): Promise<void> {
+		this.reads.push({ chatId, typing, timestamp: new Date().toISOString() });
+	}
+
+	/** An incoming message "as if someone wrote". */
+	inbound(input: { from: string; body: string; type?: string; name?: string }): InboundMessage {
+		const chatId = input.from.includes('@') ? input.from : `${input.from}@c.us`;
+		const message: InboundMessage = {
+			id: `false_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`,
+			from: chatAddress(chatId),
+			chatId,
+			...(input.name && { name: input.name }),
+			fromMe: false,
+			type: input.type ?? 'chat',
+			body: input.body,
+			timestamp: Math.floor(Date.now() / 1000),
+			hasMedia: false,
+		};
+		this.sink.message(message);
+		return message;
+	}
+
+	clear(): void {
+		this.sent.length = 0;
+		this.reads.length = 0;
+	}
+
+	private later(ms: number, action: () => void): void {
+		const timer = setTimeout(() => {
+			this.timers.delete(timer);
+			action();
+		}, ms);
+		this.timers.add(timer);
+	}
+}

@@ -1,0 +1,165 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CampaignStore } from './campaign/store';
+import { CampaignWorker } from './campaign/worker';
+import type { Config } from './config';
+import { SandboxDriver } from './drivers/sandbox';
+import { Session } from './drivers/session';
+import type { Driver, DriverSink } from './drivers/types';
+import { WwebjsDriver, type WwebjsLibrary } from './drivers/wwebjs';
+import { apiKeyCheck } from './http/auth';
+import { Router } from './http/router';
+import type { Logger } from './log';
+import { Metrics, renderMetrics } from './metrics';
+import { QuotaGate } from './quota';
+import { campaignRoutes } from './routes/campaigns';
+import { messageRoutes } from './routes/messages';
+import { sandboxRoutes } from './routes/sandbox';
+import { sessionRoutes } from './routes/session';
+import { webhookRoutes } from './routes/webhooks';
+import { Sender } from './send/sender';
+import type { Kv } from './store/kv';
+import { MemoryKv } from './store/memoryKv';
+import { RedisKv } from './store/redisKv';
+import { WebhookDispatcher } from './webhooks/dispatcher';
+import { WebhookRegistry } from './webhooks/registry';
+
+export interface GatewayDeps {
+	log: Logger;
+	/** whatsapp-web.js, or a stand-in; loaded lazily so the sandbox never loads puppeteer. */
+	wwebjs?: () => WwebjsLibrary;
+	/** First wait before the wwebjs driver reconnects. */
+	reconnectDelayMs?: number;
+}
+
+/** Base64 grows data by 4/3; the rest of a JSON body is small next to it. */
+const bodyLimit = (maxInlineMediaBytes: number) => Math.ceil(maxInlineMediaBytes * 1.34) + 64 * 1024;
+
+/** The whole gateway: state, driver, campaign worker, webhook dispatcher and the HTTP API, wired from a Config. */
+export class Gateway {
+	readonly session = new Session();
+	readonly metrics = new Metrics();
+	readonly driver: Driver;
+	readonly server: Server;
+	private readonly kv: Kv;
+	private readonly dispatcher: WebhookDispatcher;
+	private readonly worker: CampaignWorker;
+	private readonly campaigns: CampaignStore;
+	private readonly quota: QuotaGate;
+
+	constructor(
+		private readonly config: Config,
+		private readonly deps: GatewayDeps,
+	) {
+		const { log } = deps;
+		this.kv = config.redisUrl ? new RedisKv(config.redisUrl) : new MemoryKv();
+		const base = `${config.keyPrefix}lite:${config.suitId}:`;
+		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
+		this.dispatcher = new WebhookDispatcher(registry, {
+			suitId: config.suitId,
+			secret: config.webhookSecret,
+			maxAttempts: config.webhookMaxAttempts,
+			retryBaseMs: config.webhookRetryBaseMs,
+			log,
+			metrics: this.metrics,
+		});
+		const sink: DriverSink = {
+			session: this.session,
+			message: (data) => this.dispatcher.emit('message', data),
+			ack: (data) => this.dispatcher.emit('message_ack', data),
+		};
+		this.driver = this.createDriver(sink);
+		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix);
+		const sender = new Sender(this.driver, this.session, this.quota, this.metrics);
+		this.campaigns = new CampaignStore(this.kv, base);
+		const report = (event: object) => this.dispatcher.emit('campaign', event);
+		this.worker = new CampaignWorker({
+			store: this.campaigns,
+			sender,
+			session: this.session,
+			report,
+			delayUnitMs: config.delayUnitMs,
+			maxInlineMediaBytes: config.maxInlineMediaBytes,
+			log,
+		});
+		this.session.onChange((state, reason) => {
+			log.info(`WhatsApp session: ${state}${reason ? ` (${reason})` : ''}`);
+			this.dispatcher.emit('session', { state, ...(reason && { reason }) });
+			if (state === 'ready') this.worker.wake();
+		});
+
+		const router = new Router({ authorized: apiKeyCheck(config.apiKey), maxBodyBytes: bodyLimit(config.maxInlineMediaBytes), log });
+		router.add('GET', '/healthz', async () => ({ status: 200, body: { ok: true, session: this.session.status } }), { open: true });
+		router.add('GET', '/metrics', async () => ({ status: 200, text: await this.renderMetrics() }));
+		sessionRoutes(router, this.session);
+		messageRoutes(router, { sender, driver: this.driver, session: this.session, maxInlineMediaBytes: config.maxInlineMediaBytes });
+		webhookRoutes(router, registry);
+		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);
+		campaignRoutes(router, {
+			suitId: config.suitId,
+			limits: config,
+			store: this.campaigns,
+			report,
+			queued: () => this.worker.wake(),
+		});
+		this.server = createServer(router.listener);
+	}
+
+	private createDriver(sink: DriverSink): Driver {
+		const { config, deps } = this;
+		if (config.driver === 'sandbox') {
+			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs });
+		}
+		const library = (deps.wwebjs ?? (() => require('whatsapp-web.js') as WwebjsLibrary))();
+		return new WwebjsDriver(sink, {
+			library,
+			suitId: config.suitId,
+			sessionDir: config.sessionDir,
+			chromiumPath: config.chromiumPath,
+			maxInlineMediaBytes: config.maxInlineMediaBytes,
+			reconnectDelayMs: deps.reconnectDelayMs ?? 5_000,
+			log: deps.log,
+		});
+	}
+
+	private async renderMetrics(): Promise<string> {
+		const gauges = {
+			quotaUsed: await this.quota.used(),
+			quotaLimit: this.quota.limit,
+			queueDepth: await this.campaigns.depth(),
+			sessionStatus: this.session.status,
+		};
+		return renderMetrics(this.metrics, gauges, this.config.suitId);
+	}
+
+	/** Starts listening (port 0: any free port) and returns the port. */
+	async start(port = this.config.port): Promise<number> {
+		const { log } = this.deps;
+		const { config } = this;
+		if (this.kv instanceof RedisKv) await this.kv.ping();
+		else log.warn('No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production');
+		if (!config.apiKey) log.warn('No API_KEY: the sandbox API is open to anyone who can reach it');
+		if (!config.webhookSecret) log.warn('No WEBHOOK_SECRET: webhook events are sent unsigned and n8n triggers that check signatures will refuse them');
+		if (config.driver === 'sandbox') log.info('DRIVER=sandbox: no real WhatsApp messages are sent (DRIVER=wwebjs for WhatsApp Web)');
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, () => resolve());
+		});
+		await this.driver.start();
+		this.worker.start();
+		const listening = (this.server.address() as AddressInfo).port;
+		log.info(`WhatsApp Lite gateway for suit ${config.suitId} listening on port ${listening} (daily quota ${config.dailyQuota})`);
+		return listening;
+	}
+
+	/** Stops taking requests, lets a campaign send in progress finish, then closes everything. */
+	async stop(): Promise<void> {
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.server.closeAllConnections();
+		await this.worker.stop();
+		this.dispatcher.stop();
+		await this.driver.stop();
+		await closed;
+		await this.kv.close();
+	}
+}

@@ -1,0 +1,45 @@
+/** An answer in the contract's error shape: `{"error": {"code", "message", "fix", ...extra}}`. */
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly fix: string,
+		readonly extra: Record<string, unknown> = {},
+	) {
+		super(message);
+	}
+
+	body() {
+		return { error: { code: this.code, message: this.message, fix: this.fix, ...this.extra } };
+	}
+}
+
+export function isApiError(error: unknown, status?: number): error is ApiError {
+	return error instanceof ApiError && (status === undefined || error.status === status);
+}
+
+export const invalidRequest = (message: string, fix = 'Correct the field it names') => new ApiError(400, 'INVALID_REQUEST', message, fix);
+
+export const invalidNumber = (message: string) =>
+	new ApiError(400, 'INVALID_NUMBER', message, 'Use the full international number with country code, e.g. 4915123456789, or a group ID ending in @g.us');
+
+export const unauthorized = () =>
+	new ApiError(401, 'UNAUTHORIZED', 'The API key is missing or wrong', 'Send the gateway\'s API_KEY in the appApiKey header (or as Authorization: Bearer <key>)');
+
+export const notOnWhatsApp = (number: string) =>
+	new ApiError(404, 'NOT_ON_WHATSAPP', `The number ${number} has no WhatsApp account`, 'Check the number, or reach this person on another channel');
+
+export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} was not found`, 'Check the path and the ID');
+
+export const sessionNotReady = (state: string) =>
+	new ApiError(409, 'SESSION_NOT_READY', `The WhatsApp session is not ready (${state}): scan the QR at /whatsapp-login`, 'Open /whatsapp-login and scan the QR code with the phone (WhatsApp > Linked devices)');
+
+export const mediaTooLarge = (bytes: number, limit: number) =>
+	new ApiError(413, 'MEDIA_TOO_LARGE', `The inline media has ${bytes} bytes, more than this gateway's limit of ${limit}`, 'Send the media by URL, or raise MAX_INLINE_MEDIA_BYTES');
+
+export const quotaExceeded = (used: number, limit: number, resetAt: Date) =>
+	new ApiError(429, 'QUOTA_EXCEEDED', `The daily quota is used up (${used} of ${limit})`, `Wait until ${resetAt.toISOString()}, or raise DAILY_QUOTA`, { resetAt: resetAt.toISOString() });
+
+export const internalError = () =>
+	new ApiError(500, 'INTERNAL', 'The gateway failed while handling the request', 'Check the gateway\'s log; retry only if you know the message was not sent');

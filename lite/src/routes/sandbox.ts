@@ -1,0 +1,20 @@
+import { recipientAddress } from '../../../nodes/whatsapp/phone';
+import type { SandboxDriver } from '../drivers/sandbox';
+import { invalidRequest } from '../http/errors';
+import type { Router } from '../http/router';
+import { recipientOf } from '../send/request';
+
+export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
+	router.add('GET', '/sandbox/messages', async () => ({ status: 200, body: { messages: sandbox.sent, reads: sandbox.reads } }));
+	router.add('DELETE', '/sandbox/messages', async () => {
+		sandbox.clear();
+		return { status: 204 };
+	});
+	router.add('POST', '/sandbox/inbound', async ({ body }) => {
+		const { from, body: text, type, name } = body;
+		const sender = recipientAddress(recipientOf(from, 'from'));
+		if (typeof text !== 'string') throw invalidRequest('body must be the message text');
+		const message = sandbox.inbound({ from: sender, body: text, type: typeof type === 'string' ? type : undefined, name: typeof name === 'string' ? name : undefined });
+		return { status: 201, body: { success: true, message } };
+	});
+}

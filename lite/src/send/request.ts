@@ -1,0 +1,103 @@
+import { isWhatsAppError } from '../../../nodes/whatsapp/errors';
+import { parseRecipient, type Recipient } from '../../../nodes/whatsapp/phone';
+import { invalidNumber, invalidRequest, mediaTooLarge } from '../http/errors';
+import { MEDIA_TYPES, type Content, type MediaType, type OutgoingMessage } from '../drivers/types';
+
+type Body = Record<string, unknown>;
+
+/** A number or group ID, normalised by the nodes' rules; a wrong one is a 400 that names it. */
+export function recipientOf(raw: unknown, field: string): Recipient {
+	try {
+		return parseRecipient(raw, field);
+	} catch (error) {
+		if (isWhatsAppError(error)) throw invalidNumber(error.message);
+		throw error;
+	}
+}
+
+function optionalString(body: Body, field: string): string | undefined {
+	const value = body[field];
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value !== 'string') throw invalidRequest(`${field} must be a string`);
+	return value;
+}
+
+function requiredString(body: Body, field: string, path = field): string {
+	const value = optionalString(body, field);
+	if (value === undefined) throw invalidRequest(`${path} is missing`);
+	return value;
+}
+
+function object(body: Body, field: string): Body | undefined {
+	const value = body[field];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest(`${field} must be an object`);
+	return value as Body;
+}
+
+function coordinate(location: Body, field: 'latitude' | 'longitude', limit: number): number {
+	const value = Number(location[field]);
+	if (location[field] === undefined || !Number.isFinite(value) || Math.abs(value) > limit) {
+		throw invalidRequest(`location.${field} must be a number between -${limit} and ${limit}`);
+	}
+	return value;
+}
+
+function httpUrl(value: string, field: string): string {
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw invalidRequest(`${field} "${value}" is not a URL`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidRequest(`${field} must be an http(s) URL`);
+	return value;
+}
+
+function mediaContent(body: Body, maxInlineBytes: number): Content | undefined {
+	const caption = optionalString(body, 'message');
+	const common = { caption, filename: optionalString(body, 'filename'), asVoice: body.sendAudioAsVoice === true };
+	const urls = MEDIA_TYPES.filter((type) => optionalString(body, `${type}Url`) !== undefined);
+	const inline = object(body, 'media');
+	if (urls.length + (inline ? 1 : 0) > 1) throw invalidRequest('Give one media source: one of imageUrl, videoUrl, audioUrl, documentUrl, stickerUrl or media');
+	if (urls.length === 1) {
+		const field = `${urls[0]}Url`;
+		return { kind: 'media', mediaType: urls[0], source: { url: httpUrl(requiredString(body, field), field) }, ...common };
+	}
+	if (!inline) return undefined;
+	const mediaType = requiredString(body, 'mediaType') as MediaType;
+	if (!MEDIA_TYPES.includes(mediaType)) throw invalidRequest(`mediaType "${mediaType}" must be one of ${MEDIA_TYPES.join(', ')}`);
+	const data = requiredString(inline, 'data', 'media.data');
+	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalidRequest('media.data must be base64');
+	const bytes = Buffer.byteLength(data, 'base64');
+	if (bytes > maxInlineBytes) throw mediaTooLarge(bytes, maxInlineBytes);
+	const source = { data, mimetype: requiredString(inline, 'mimetype', 'media.mimetype'), filename: optionalString(inline, 'filename') };
+	return { kind: 'media', mediaType, source, ...common };
+}
+
+function content(body: Body, maxInlineBytes: number): Content {
+	const reaction = object(body, 'reaction');
+	if (reaction) {
+		return { kind: 'reaction', messageId: requiredString(reaction, 'messageId', 'reaction.messageId'), emoji: requiredString(reaction, 'emoji', 'reaction.emoji') };
+	}
+	const location = object(body, 'location');
+	if (location) {
+		return {
+			kind: 'location',
+			latitude: coordinate(location, 'latitude', 90),
+			longitude: coordinate(location, 'longitude', 180),
+			name: optionalString(location, 'name'),
+			address: optionalString(location, 'address'),
+		};
+	}
+	const media = mediaContent(body, maxInlineBytes);
+	if (media) return media;
+	const text = optionalString(body, 'message');
+	if (text === undefined) throw invalidRequest('Nothing to send: give message, a media URL (imageUrl, …), media, location or reaction');
+	return { kind: 'text', text };
+}
+
+/** The message of a `POST /api/send-message` body (or of a campaign, whose text is rendered per receiver). */
+export function outgoingMessage(body: Body, maxInlineBytes: number): OutgoingMessage {
+	return { content: content(body, maxInlineBytes), quotedMessageId: optionalString(body, 'quotedMessageId') };
+}
