@@ -76,12 +76,13 @@ export class Router {
 async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
 	const chunks: Buffer[] = [];
 	let size = 0;
+	// An oversized body is still read to its end (and dropped), so the client gets the 413 on a clean connection.
 	for await (const chunk of incoming) {
 		size += (chunk as Buffer).length;
-		if (size > maxBytes) {
-			throw new ApiError(413, 'MEDIA_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, 'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES');
-		}
-		chunks.push(chunk as Buffer);
+		if (size <= maxBytes) chunks.push(chunk as Buffer);
+	}
+	if (size > maxBytes) {
+		throw new ApiError(413, 'MEDIA_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, 'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES');
 	}
 	if (size === 0) return {};
 	let parsed: unknown;

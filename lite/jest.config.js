@@ -1,0 +1,11 @@
+/** The Lite gateway's tests; the root runs them with `npm run test:lite` (jest from the root devDependencies). */
+module.exports = {
+	displayName: 'lite',
+	rootDir: __dirname,
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	testTimeout: 20_000,
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }] },
+};

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { connect, createServer } from 'node:net';
+
+export interface TestRedis {
+	url: string;
+	stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+/** True once something on the port answers PING with PONG (a raw socket: no client left with timers). */
+function answersPing(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+		socket.setTimeout(500, () => socket.destroy());
+		socket.once('data', (data) => {
+			socket.destroy();
+			resolve(data.toString().startsWith('+PONG'));
+		});
+		socket.once('error', () => resolve(false));
+		socket.once('close', () => resolve(false));
+	});
+}
+
+async function untilAnswers(port: number, child: ChildProcess): Promise<void> {
+	for (let attempt = 0; attempt < 100; attempt++) {
+		if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+		if (await answersPing(port)) return;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	throw new Error('redis-server did not answer');
+}
+
+/** REDIS_URL when set, else a private redis-server on a free port (no disk), stopped by `stop()`. */
+export async function startRedis(): Promise<TestRedis> {
+	if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+	const port = await freePort();
+	const child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	const url = `redis://127.0.0.1:${port}`;
+	await untilAnswers(port, child);
+	return {
+		url,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+			}),
+	};
+}
+
+/** A key prefix no other test run shares, so tests can use any Redis. */
+export function uniquePrefix(): string {
+	return `test:${randomUUID()}:`;
+}
