@@ -34,7 +34,8 @@ describe('authentication', () => {
 
 	it.each(protectedRoutes)('%s %s answers 401 without the key and with a wrong one', async (method, path) => {
 		const body = method === 'POST' ? {} : undefined;
-		for (const headers of [{}, { appApiKey: 'wrong' }, { Authorization: 'Bearer wrong' }, { appApiKey: `${API_KEY}x` }]) {
+		const headerSets: Array<Record<string, string>> = [{}, { appApiKey: 'wrong' }, { Authorization: 'Bearer wrong' }, { appApiKey: `${API_KEY}x` }];
+		for (const headers of headerSets) {
 			const answer = await call(gw.url, method, path, body, headers);
 			expect(answer.status).toBe(401);
 			expect(answer.body.error).toMatchObject({ code: 'UNAUTHORIZED' });

@@ -1,0 +1,100 @@
+import type { HttpRequester } from '../../nodes/whatsapp/channel/http';
+import { LiteChannel } from '../../nodes/whatsapp/channel/lite';
+import { WhatsAppError } from '../../nodes/whatsapp/errors';
+import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
+import type { Envelope, OutboundMessage } from '../../nodes/whatsapp/message';
+import { parseRecipient } from '../../nodes/whatsapp/phone';
+import { API_KEY, SECRET, SUIT, startGateway, type TestGateway } from './helpers/gateway';
+import { startReceiver } from './helpers/receiver';
+import { startRedis, type TestRedis } from './helpers/redis';
+import { waitFor } from './helpers/wait';
+
+/** What the nodes' Lite credential does: the key in appApiKey, JSON in and out. */
+const requester =
+	(apiKey: string): HttpRequester =>
+	async (request) => {
+		const response = await fetch(request.url, {
+			method: request.method,
+			headers: { appApiKey: apiKey, 'Content-Type': 'application/json', ...request.headers },
+			body: request.body === undefined ? undefined : JSON.stringify(request.body),
+		});
+		return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+	};
+
+const envelope = (message: OutboundMessage, to = '+49 151 23456789', replyTo?: string): Envelope => ({ to: parseRecipient(to), message, ...(replyTo && { replyTo }) });
+
+async function failure(promise: Promise<unknown>): Promise<WhatsAppError> {
+	const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+	expect(error).toBeInstanceOf(WhatsAppError);
+	return error as WhatsAppError;
+}
+
+let redis: TestRedis;
+let gw: TestGateway;
+let channel: LiteChannel;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	gw = await startGateway({ redisUrl: redis.url, dailyQuota: 8 });
+	channel = new LiteChannel({ url: `${gw.url}/`, suitId: SUIT }, requester(API_KEY));
+});
+afterAll(async () => {
+	await gw.stop();
+	await redis.stop();
+});
+
+describe("the nodes' Lite channel against the real gateway", () => {
+	it('sees a ready session', async () => {
+		expect(await channel.status()).toMatchObject({ ready: true });
+	});
+
+	it('sends every message type the channel offers', async () => {
+		const results = [
+			await channel.send(envelope({ type: 'text', text: 'Hello' }, '+49 151 23456789', 'false_4915123456789@c.us_Q')),
+			await channel.send(envelope({ type: 'image', media: { link: 'https://example.com/a.jpg' }, caption: 'pic' })),
+			await channel.send(envelope({ type: 'audio', media: { binary: { data: Buffer.from('ogg'), mimeType: 'audio/ogg' } }, voice: true })),
+			await channel.send(envelope({ type: 'location', latitude: 1, longitude: 2, name: 'Here' }, '120363012345678901@g.us')),
+			await channel.send(envelope({ type: 'reaction', messageId: 'false_4915123456789@c.us_Q', emoji: '👍' })),
+		];
+		expect(results.map((result) => result.waId)).toEqual(['4915123456789@c.us', '4915123456789@c.us', '4915123456789@c.us', '120363012345678901@g.us', '4915123456789@c.us']);
+		expect(gw.sandbox.sent.map((sent) => sent.id)).toEqual(results.map((result) => result.messageId));
+		expect(gw.sandbox.sent[2].content).toMatchObject({ kind: 'media', mediaType: 'audio', asVoice: true, source: { data: Buffer.from('ogg').toString('base64'), mimetype: 'audio/ogg' } });
+		await channel.markAsRead(results[0].messageId, { typingIndicator: true, chatId: '4915123456789@c.us' });
+		expect(gw.sandbox.reads).toHaveLength(1);
+	});
+
+	it('turns the gateway\'s errors into the nodes\' WhatsAppErrors', async () => {
+		const notOnWhatsApp = await failure(channel.send(envelope({ type: 'text', text: 'x' }, '4915100000000')));
+		expect(notOnWhatsApp).toMatchObject({ code: 'NOT_ON_WHATSAPP', httpStatus: 404, retryable: false });
+		const unauthorized = await failure(new LiteChannel({ url: gw.url, suitId: SUIT }, requester('wrong')).send(envelope({ type: 'text', text: 'x' })));
+		expect(unauthorized).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+		while (gw.sandbox.sent.length < 8) await channel.send(envelope({ type: 'text', text: 'fill' }));
+		const quota = await failure(channel.send(envelope({ type: 'text', text: 'one too many' })));
+		expect(quota).toMatchObject({ kind: 'quota', code: 'QUOTA_EXCEEDED', httpStatus: 429 });
+		expect(quota.description).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00.000Z/);
+	});
+
+	it('reports a session waiting for its QR', async () => {
+		const waiting = await startGateway({ redisUrl: redis.url, sandboxLoginDelayMs: -1 });
+		try {
+			const waitingChannel = new LiteChannel({ url: waiting.url, suitId: SUIT }, requester(API_KEY));
+			expect(await waitingChannel.status()).toMatchObject({ ready: false, detail: expect.stringContaining('/whatsapp-login') });
+			expect(await failure(waitingChannel.send(envelope({ type: 'text', text: 'x' })))).toMatchObject({ code: 'SESSION_NOT_READY', httpStatus: 409 });
+		} finally {
+			await waiting.stop();
+		}
+	});
+
+	it('delivers events a trigger registered for, signed so verifyLiteSignature accepts them', async () => {
+		const receiver = await startReceiver();
+		try {
+			expect((await channel.call({ method: 'POST', path: '/webhooks', body: { url: receiver.url, events: ['message'] } })) as object).toMatchObject({ events: ['message'] });
+			await channel.call({ method: 'POST', path: '/sandbox/inbound', body: { from: '4915123456789', body: 'ping' } });
+			const [delivery] = await waitFor(() => receiver.deliveries.length > 0 && receiver.deliveries, 2_000, 'the event');
+			expect(verifyLiteSignature(SECRET, delivery.raw, delivery.headers['x-lite-signature'] as string, Math.floor(Date.now() / 1000))).toEqual({ valid: true });
+			expect(delivery.body.data).toMatchObject({ from: '4915123456789', body: 'ping' });
+		} finally {
+			await receiver.stop();
+		}
+	});
+});
