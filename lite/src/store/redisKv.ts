@@ -11,7 +11,7 @@ export class RedisKv implements Kv {
 	private readonly redis: QuotaCommands;
 
 	constructor(url: string) {
-		const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+		const redis = new Redis(url, { maxRetriesPerRequest: 3 });
 		// The nodes' scripts, loaded once and run by SHA (EVALSHA).
 		redis.defineCommand('reserveQuota', { numberOfKeys: 1, lua: RESERVE_QUOTA_LUA });
 		redis.defineCommand('releaseQuota', { numberOfKeys: 1, lua: RELEASE_QUOTA_LUA });
