@@ -1,5 +1,5 @@
 import { WhatsAppError } from '../errors';
-import type { BinaryMedia, Envelope, MessageType, OutboundMessage } from '../message';
+import type { Envelope, MessageType, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
 import type { HttpRequest, HttpRequester } from './http';
@@ -140,7 +140,7 @@ export class LiteChannel implements Channel {
 		await this.call({ method: 'POST', path: '/api/mark-read', body: { messageId, chatId: options.chatId, typing: options.typingIndicator } });
 	}
 
-	async uploadMedia(_media: BinaryMedia): Promise<string> {
+	async uploadMedia(): Promise<string> {
 		throw new WhatsAppError('The Lite container has no media upload', {
 			kind: 'capability',
 			description: 'Media IDs exist only on Meta\'s Cloud API; the Lite container takes media inline',

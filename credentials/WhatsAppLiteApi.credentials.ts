@@ -1,0 +1,58 @@
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+// Tested by every node that uses it (testedBy in nodes/whatsapp/n8n/commonProperties.ts), so the test can
+// report Meta's own error text or the Lite session state instead of a bare HTTP status.
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required
+export class WhatsAppLiteApi implements ICredentialType {
+	name = 'whatsAppLiteApi';
+
+	displayName = 'WhatsApp Lite Container API';
+
+	icon = { light: 'file:../nodes/WhatsAppSend/whatsapp.svg', dark: 'file:../nodes/WhatsAppSend/whatsapp.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-automator/n8n-nodes-whatsapp-automator#lite-container';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Container URL',
+			name: 'url',
+			type: 'string',
+			default: 'http://localhost:3000',
+			required: true,
+			placeholder: 'http://whatsapp-lite:3000',
+			description: 'Where n8n reaches the Lite container',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The container\'s API_KEY',
+		},
+		{
+			displayName: 'Suit ID',
+			name: 'suitId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The tenant (suit) the container serves; its daily quota is counted under this ID',
+		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The container\'s WEBHOOK_SECRET; the WhatsApp Trigger refuses events not signed with it',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { appApiKey: '={{$credentials.apiKey}}' },
+		},
+	};
+}

@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { adaptToChannel, type UnsupportedInteractive } from '../whatsapp/channel/capabilities';
+import type { Backend } from '../whatsapp/channel/types';
+import { deliverOne } from '../whatsapp/delivery/deliver';
+import { withRetries } from '../whatsapp/delivery/retry';
+import { invalidInput } from '../whatsapp/errors';
+import { validateMessage } from '../whatsapp/message';
+import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
+import { backendCredentials, backendProperty } from '../whatsapp/n8n/commonProperties';
+import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
+import type { PlannedAction } from '../whatsapp/n8n/runItems';
+import { runItems } from '../whatsapp/n8n/runItems';
+import { parseRecipient, recipientAddress } from '../whatsapp/phone';
+import { sendProperties } from './description';
+import { readMessage } from './readMessage';
+
+export class WhatsAppSend implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Send',
+		name: 'whatsAppSend',
+		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description: 'Send WhatsApp messages through the Cloud API or a Lite container',
+		defaults: { name: 'WhatsApp Send' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: backendCredentials,
+		properties: [backendProperty, ...sendProperties],
+	};
+
+	methods = { credentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const backend = this.getNodeParameter('backend', 0) as Backend;
+		const channel = await channelFromContext(this, backend);
+		const signal = this.getExecutionCancelSignal?.();
+
+		const planItem = async (itemIndex: number): Promise<PlannedAction> => {
+			const operation = this.getNodeParameter('operation', itemIndex) as string;
+			if (operation === 'markAsRead') return planMarkAsRead(this, itemIndex);
+			const options = nodeOptions(this, itemIndex);
+			const message = await readMessage(this, operation, itemIndex);
+			validateMessage(message);
+			const replyTo = String(options.replyTo ?? '').trim() || undefined;
+			const envelope = adaptToChannel(
+				{ to: parseRecipient(this.getNodeParameter('recipient', itemIndex)), replyTo, message },
+				channel,
+				(options.unsupportedInteractive as UnsupportedInteractive) ?? 'fail',
+			);
+			const policy = retryPolicyFrom(options);
+			return async (target) => {
+				const delivered = await deliverOne(target, envelope, policy, signal);
+				return { ...delivered, to: recipientAddress(envelope.to), type: envelope.message.type };
+			};
+		};
+
+		return [await runItems(this, channel, planItem)];
+	}
+}
+
+function planMarkAsRead(context: IExecuteFunctions, itemIndex: number): PlannedAction {
+	const messageId = String(context.getNodeParameter('messageId', itemIndex, '')).trim();
+	if (!messageId) throw invalidInput('Message ID', messageId, 'is empty', 'Map the ID of the received message, e.g. {{ $json.messageId }} from the WhatsApp Trigger');
+	const typingIndicator = context.getNodeParameter('typingIndicator', itemIndex, false) as boolean;
+	const chatId = String(context.getNodeParameter('chatId', itemIndex, '') ?? '').trim() || undefined;
+	const policy = retryPolicyFrom({});
+	return async (channel) => {
+		await withRetries(() => channel.markAsRead(messageId, { typingIndicator, chatId }), policy, { idempotent: true });
+		return { messageId, backend: channel.backend, status: 'read', typingIndicator };
+	};
+}

@@ -1,0 +1,346 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { MEDIA_TYPES } from '../whatsapp/message';
+import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
+
+const show = (operation: string[]) => ({ show: { operation } });
+
+const interactiveOperations = ['sendButtons', 'sendList', 'sendCtaUrl'];
+
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Show blue ticks on a received message, optionally with a typing indicator' },
+		{ name: 'React', value: 'sendReaction', action: 'React to a message', description: 'Put an emoji reaction on a message' },
+		{ name: 'Send Contacts', value: 'sendContacts', action: 'Send contact cards' },
+		{ name: 'Send CTA URL Button', value: 'sendCtaUrl', action: 'Send a link button', description: 'Text with a button that opens a URL' },
+		{ name: 'Send List', value: 'sendList', action: 'Send a list of choices', description: 'A menu of up to 10 rows' },
+		{ name: 'Send Location', value: 'sendLocation', action: 'Send a location' },
+		{ name: 'Send Media', value: 'sendMedia', action: 'Send an image video audio document or sticker' },
+		{ name: 'Send Reply Buttons', value: 'sendButtons', action: 'Send reply buttons', description: 'Text with up to 3 buttons' },
+		{ name: 'Send Text', value: 'sendText', action: 'Send a text message' },
+	],
+	default: 'sendText',
+};
+
+const textProperties: INodeProperties[] = [
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'Up to 4096 characters; WhatsApp formatting like *bold* and _italic_ works',
+		displayOptions: show(['sendText']),
+	},
+	{
+		displayName: 'Show URL Preview',
+		name: 'previewUrl',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the first link in the text gets a preview (Cloud API)',
+		displayOptions: show(['sendText']),
+	},
+];
+
+const mediaProperties: INodeProperties[] = [
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		options: MEDIA_TYPES.map((type) => ({ name: type[0].toUpperCase() + type.slice(1), value: type })),
+		default: 'image',
+		displayOptions: show(['sendMedia']),
+	},
+	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		options: [
+			{ name: 'Link', value: 'link', description: 'A public https URL WhatsApp downloads from' },
+			{ name: 'Media ID', value: 'id', description: 'The ID of media uploaded before (Cloud API)' },
+			{ name: 'Binary Property', value: 'binary', description: 'A file from an earlier node; uploaded first' },
+		],
+		default: 'link',
+		displayOptions: show(['sendMedia']),
+	},
+	{
+		displayName: 'Media Link',
+		name: 'mediaLink',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/photo.jpg',
+		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['link'] } },
+	},
+	{
+		displayName: 'Media ID',
+		name: 'mediaId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['id'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field holding the file',
+		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['binary'] } },
+	},
+	{
+		displayName: 'Caption',
+		name: 'caption',
+		type: 'string',
+		default: '',
+		description: 'Up to 1024 characters',
+		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['image', 'video', 'document'] } },
+	},
+	{
+		displayName: 'File Name',
+		name: 'filename',
+		type: 'string',
+		default: '',
+		description: 'The name the recipient sees for the document',
+		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['document'] } },
+	},
+	{
+		displayName: 'Send as Voice Note',
+		name: 'voice',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the audio plays as a voice note (OGG/Opus files)',
+		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['audio'] } },
+	},
+];
+
+const locationProperties: INodeProperties[] = [
+	{ displayName: 'Latitude', name: 'latitude', type: 'number', typeOptions: { numberPrecision: 6 }, default: 0, required: true, displayOptions: show(['sendLocation']) },
+	{ displayName: 'Longitude', name: 'longitude', type: 'number', typeOptions: { numberPrecision: 6 }, default: 0, required: true, displayOptions: show(['sendLocation']) },
+	{ displayName: 'Place Name', name: 'locationName', type: 'string', default: '', displayOptions: show(['sendLocation']) },
+	{ displayName: 'Address', name: 'address', type: 'string', default: '', displayOptions: show(['sendLocation']) },
+];
+
+const contactProperties: INodeProperties[] = [
+	{
+		displayName: 'Contacts',
+		name: 'contacts',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Contact',
+		displayOptions: show(['sendContacts']),
+		options: [
+			{
+				displayName: 'Contact',
+				name: 'contact',
+				values: [
+					{
+						displayName: 'Company',
+						name: 'company',
+						type: 'string',
+						default: '',
+					},
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						placeholder: 'name@email.com',
+						default: '',
+					},
+					{
+						displayName: 'First Name',
+						name: 'firstName',
+						type: 'string',
+						default: '',
+					},
+					{
+						displayName: 'Full Name',
+						name: 'formattedName',
+						type: 'string',
+						default: '',
+							required:	true,
+					},
+					{
+						displayName: 'Last Name',
+						name: 'lastName',
+						type: 'string',
+						default: '',
+					},
+					{
+						displayName: 'Phone',
+						name: 'phone',
+						type: 'string',
+						default: '',
+					},
+					{
+						displayName: 'Phone Type',
+						name: 'phoneType',
+						type: 'options',
+						options: [
+							{
+								name: 'Cell',
+								value: 'CELL',
+							},
+							{
+								name: 'Home',
+								value: 'HOME',
+							},
+							{
+								name: 'Work',
+								value: 'WORK',
+							},
+						],
+						default: 'CELL',
+					},
+					{
+						displayName: 'Website',
+						name: 'url',
+						type: 'string',
+						default: '',
+					},
+			],
+			},
+		],
+	},
+];
+
+const interactiveFrameProperties: INodeProperties[] = [
+	{ displayName: 'Body Text', name: 'body', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, displayOptions: show(interactiveOperations) },
+	{ displayName: 'Header Text', name: 'header', type: 'string', default: '', description: 'Up to 60 characters, shown in bold above the body', displayOptions: show(interactiveOperations) },
+	{ displayName: 'Footer Text', name: 'footer', type: 'string', default: '', description: 'Up to 60 characters, shown in grey below the body', displayOptions: show(interactiveOperations) },
+];
+
+const buttonProperties: INodeProperties[] = [
+	{
+		displayName: 'Buttons',
+		name: 'buttons',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, maxValue: 3 },
+		default: {},
+		placeholder: 'Add Button',
+		description: '1 to 3 buttons; the reply carries the button\'s ID',
+		displayOptions: show(['sendButtons']),
+		options: [
+			{
+				displayName: 'Button',
+				name: 'button',
+				values: [
+					{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, description: 'Up to 20 characters, unique' },
+					{ displayName: 'ID', name: 'id', type: 'string', default: '', required: true, description: 'Comes back in the reply; up to 256 characters' },
+				],
+			},
+		],
+	},
+];
+
+const listProperties: INodeProperties[] = [
+	{ displayName: 'List Button Text', name: 'buttonText', type: 'string', default: 'Choose', required: true, description: 'The label of the button that opens the list (up to 20 characters)', displayOptions: show(['sendList']) },
+	{
+		displayName: 'Rows',
+		name: 'rows',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Row',
+		description: 'Up to 10 rows; rows with the same section title are grouped',
+		displayOptions: show(['sendList']),
+		options: [
+			{
+				displayName: 'Row',
+				name: 'row',
+				values: [
+					{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, description: 'Up to 24 characters' },
+					{ displayName: 'ID', name: 'id', type: 'string', default: '', required: true, description: 'Comes back in the reply' },
+					{ displayName: 'Description', name: 'description', type: 'string', default: '', description: 'Up to 72 characters' },
+					{ displayName: 'Section Title', name: 'section', type: 'string', default: '', description: 'Optional; needed when the list has several sections' },
+				],
+			},
+		],
+	},
+];
+
+const ctaProperties: INodeProperties[] = [
+	{ displayName: 'Button Text', name: 'displayText', type: 'string', default: '', required: true, description: 'Up to 20 characters', displayOptions: show(['sendCtaUrl']) },
+	{ displayName: 'Button URL', name: 'url', type: 'string', default: '', required: true, placeholder: 'https://example.com/offer', displayOptions: show(['sendCtaUrl']) },
+];
+
+const reactionAndReadProperties: INodeProperties[] = [
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'wamid.HBgL…',
+		description: 'The ID of the message (from the WhatsApp Trigger or an earlier send)',
+		displayOptions: show(['sendReaction', 'markAsRead']),
+	},
+	{ displayName: 'Emoji', name: 'emoji', type: 'string', default: '👍', description: 'One emoji; empty removes an earlier reaction', displayOptions: show(['sendReaction']) },
+	{
+		displayName: 'Show Typing Indicator',
+		name: 'typingIndicator',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the sender sees "typing…" until your reply is sent (up to 25 seconds)',
+		displayOptions: show(['markAsRead']),
+	},
+	{
+		displayName: 'Chat',
+		name: 'chatId',
+		type: 'string',
+		default: '',
+		description: 'Lite container only: the number or group ID of the chat the message is in',
+		displayOptions: { show: { operation: ['markAsRead'], backend: ['lite'] } },
+	},
+];
+
+const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { hide: { operation: ['markAsRead'] } },
+	options: [
+		...deliveryOptions,
+		{
+			displayName: 'Interactive Messages on Lite',
+			name: 'unsupportedInteractive',
+			type: 'options',
+			options: [
+				{ name: 'Fail With an Error', value: 'fail' },
+				{ name: 'Send as Text With Numbered Choices', value: 'sendAsText' },
+			],
+			default: 'fail',
+			description: 'WhatsApp Web has no buttons or lists: what to do when this message goes through the Lite container',
+		},
+		{
+			displayName: 'Reply To Message ID',
+			name: 'replyTo',
+			type: 'string',
+			default: '',
+			description: 'Quote an earlier message (its wamid) in this one',
+		},
+	],
+};
+
+export const sendProperties: INodeProperties[] = [
+	operationProperty,
+	{ ...recipientProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
+	...textProperties,
+	...mediaProperties,
+	...locationProperties,
+	...contactProperties,
+	...interactiveFrameProperties,
+	...buttonProperties,
+	...listProperties,
+	...ctaProperties,
+	...reactionAndReadProperties,
+	optionsProperty,
+];

@@ -1,0 +1,58 @@
+import { WhatsAppError } from '../errors';
+import type { Envelope, OutboundMessage } from '../message';
+import type { Channel } from './types';
+
+export type UnsupportedInteractive = 'fail' | 'sendAsText';
+
+const BACKEND_NAMES = { cloud: 'the WhatsApp Cloud API', lite: 'the Lite container' } as const;
+
+/** Interactive messages as plain text with numbered choices, for backends without interactive support. */
+export function interactiveAsText(message: OutboundMessage): OutboundMessage | undefined {
+	const framed = (lines: string[], body: string, header?: string, footer?: string) => ({
+		type: 'text' as const,
+		text: [header && `*${header}*`, body, '', ...lines, ...(footer ? ['', `_${footer}_`] : [])].filter((line) => line !== undefined).join('\n'),
+	});
+	switch (message.type) {
+		case 'buttons':
+			return framed(message.buttons.map((button, index) => `${index + 1}. ${button.title}`), message.body, message.header, message.footer);
+		case 'list':
+			return framed(
+				message.sections.flatMap((section) => section.rows).map((row, index) => `${index + 1}. ${row.title}${row.description ? ` – ${row.description}` : ''}`),
+				message.body,
+				message.header,
+				message.footer,
+			);
+		case 'cta_url':
+			return framed([`${message.displayText}: ${message.url}`], message.body, message.header, message.footer);
+		default:
+			return undefined;
+	}
+}
+
+/**
+ * Fits an envelope to what the channel can carry, or says clearly that it cannot. The one place where backend
+ * differences in message support are decided.
+ */
+export function adaptToChannel(envelope: Envelope, channel: Channel, unsupportedInteractive: UnsupportedInteractive): Envelope {
+	const backendName = BACKEND_NAMES[channel.backend];
+	if (envelope.to.kind === 'group' && !channel.capabilities.groupChats) {
+		throw new WhatsAppError(`Group chats cannot be reached through ${backendName}`, {
+			kind: 'capability',
+			field: 'Recipient',
+			description: `${envelope.to.chatId} is a group chat ID; ${backendName} sends only to phone numbers`,
+			fix: 'Use a WhatsApp Lite Container credential to write to groups, or enter a phone number',
+		});
+	}
+	if (channel.capabilities.messageTypes.has(envelope.message.type)) return envelope;
+	const asText = unsupportedInteractive === 'sendAsText' ? interactiveAsText(envelope.message) : undefined;
+	if (asText) return { ...envelope, message: asText };
+	const interactive = interactiveAsText(envelope.message) !== undefined;
+	throw new WhatsAppError(`${backendName} cannot send ${envelope.message.type} messages`, {
+		kind: 'capability',
+		field: 'Operation',
+		description: `${backendName} has no ${envelope.message.type} message type`,
+		fix: interactive
+			? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential'
+			: 'Use a WhatsApp Cloud API credential for this message type',
+	});
+}

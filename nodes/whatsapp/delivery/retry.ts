@@ -1,0 +1,67 @@
+import { isWhatsAppError } from '../errors';
+
+export interface RetryPolicy {
+	/** Attempts in all, the first one included. */
+	maxAttempts: number;
+	initialBackoffMs: number;
+	maxBackoffMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, initialBackoffMs: 1000, maxBackoffMs: 60_000 };
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const sleep: Sleep = (ms, signal) =>
+	new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal?.reason ?? new Error('aborted'));
+		};
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+
+/** Whether a failure may be tried again: retryable errors always; an ambiguous one only if repeating is harmless. */
+export function mayRetry(error: unknown, idempotent: boolean): boolean {
+	if (!isWhatsAppError(error)) return false;
+	return error.retryable || (idempotent && error.kind === 'ambiguous');
+}
+
+/** Exponential backoff with jitter (between half and all of the step), never sooner than Retry-After. */
+export function backoffMs(policy: RetryPolicy, attempt: number, error: unknown, random = Math.random): number {
+	const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+	const jittered = step / 2 + random() * (step / 2);
+	const retryAfter = isWhatsAppError(error) ? (error.retryAfterMs ?? 0) : 0;
+	return Math.max(jittered, Math.min(retryAfter, policy.maxBackoffMs));
+}
+
+export interface Attempted<T> {
+	value: T;
+	attempts: number;
+}
+
+/** Runs `operation` until it succeeds, fails for good, or the attempts run out; the last error is thrown. */
+export async function withRetries<T>(
+	operation: () => Promise<T>,
+	policy: RetryPolicy,
+	options: { idempotent: boolean; signal?: AbortSignal; wait?: Sleep },
+): Promise<Attempted<T>> {
+	const wait = options.wait ?? sleep;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return { value: await operation(), attempts: attempt };
+		} catch (error) {
+			if (attempt >= policy.maxAttempts || !mayRetry(error, options.idempotent)) {
+				if (isWhatsAppError(error)) Object.assign(error, { attempts: attempt });
+				// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
+				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+				throw error;
+			}
+			await wait(backoffMs(policy, attempt, error), options.signal);
+		}
+	}
+}

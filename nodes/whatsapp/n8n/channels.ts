@@ -1,0 +1,122 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INodeCredentialTestResult,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { CloudChannel } from '../channel/cloud';
+import type { HttpRequest, HttpRequester } from '../channel/http';
+import { transportFailure } from '../channel/http';
+import { LiteChannel } from '../channel/lite';
+import type { Backend, Channel } from '../channel/types';
+import { isWhatsAppError } from '../errors';
+
+export const CREDENTIAL_TYPES = { cloud: 'whatsAppCloudApi', lite: 'whatsAppLiteApi' } as const satisfies Record<Backend, string>;
+
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function targetName(backend: Backend): string {
+	return backend === 'cloud' ? 'the WhatsApp Cloud API' : 'the Lite container';
+}
+
+/** Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply. */
+function n8nRequester(context: RequestContext, backend: Backend): HttpRequester {
+	return async (request: HttpRequest) => {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			headers: request.headers,
+			qs: request.qs,
+			body: request.body as IHttpRequestOptions['body'],
+			json: !Buffer.isBuffer(request.body),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: REQUEST_TIMEOUT_MS,
+		};
+		try {
+			const response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPES[backend], options);
+			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+		} catch (error) {
+			throw transportFailure(error, targetName(backend));
+		}
+	};
+}
+
+export function channelFor(backend: Backend, credentials: ICredentialDataDecryptedObject, request: HttpRequester): Channel {
+	if (backend === 'cloud') {
+		return new CloudChannel(
+			{
+				baseUrl: String(credentials.baseUrl || 'https://graph.facebook.com'),
+				apiVersion: String(credentials.apiVersion || 'v23.0'),
+				phoneNumberId: String(credentials.phoneNumberId ?? ''),
+				businessAccountId: credentials.businessAccountId ? String(credentials.businessAccountId) : undefined,
+			},
+			request,
+		);
+	}
+	return new LiteChannel({ url: String(credentials.url ?? ''), suitId: String(credentials.suitId ?? '') }, request);
+}
+
+/** The channel for the backend the node's credential points at. */
+export async function channelFromContext(context: RequestContext, backend: Backend): Promise<Channel> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPES[backend]);
+	return channelFor(backend, credentials, n8nRequester(context, backend));
+}
+
+/** A requester for credential tests, where n8n offers only the older `request` helper and no injection. */
+function credentialTestRequester(context: ICredentialTestFunctions, backend: Backend, credentials: ICredentialDataDecryptedObject): HttpRequester {
+	const authHeaders: Record<string, string> =
+		backend === 'cloud' ? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } : { appApiKey: String(credentials.apiKey ?? '') };
+	return async (request: HttpRequest) => {
+		try {
+			const response = await context.helpers.request({
+				method: request.method,
+				uri: request.url,
+				qs: request.qs,
+				headers: { ...request.headers, ...authHeaders },
+				json: true,
+				simple: false,
+				resolveWithFullResponse: true,
+				timeout: REQUEST_TIMEOUT_MS,
+			});
+			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+		} catch (error) {
+			throw transportFailure(error, targetName(backend));
+		}
+	};
+}
+
+async function testCredential(
+	context: ICredentialTestFunctions,
+	backend: Backend,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const credentials = credential.data ?? {};
+	try {
+		const status = await channelFor(backend, credentials, credentialTestRequester(context, backend, credentials)).status();
+		return { status: status.ready ? 'OK' : 'Error', message: status.detail };
+	} catch (error) {
+		// Anything but a WhatsAppError is a bug, and n8n shows it as such.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (!isWhatsAppError(error)) throw error;
+		const detail = error.backendMessage ? ` Meta says: ${error.backendMessage}.` : '';
+		return { status: 'Error', message: `${error.message}.${backend === 'cloud' ? detail : ''} ${error.fix}` };
+	}
+}
+
+/** Registered by every node under `methods.credentialTest`, named by `testedBy` in its credentials. */
+export const credentialTest = {
+	async whatsAppCloudApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted) {
+		return await testCredential(this, 'cloud', credential);
+	},
+	async whatsAppLiteApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted) {
+		return await testCredential(this, 'lite', credential);
+	},
+};

@@ -1,0 +1,243 @@
+import type { ServerResponse } from 'node:http';
+import { type RecordedRequest, type RunningServer, sendJson, startServer } from './httpServer';
+
+/**
+ * A stand-in for Meta's Graph API that follows its documented contract: the send envelope and each type's
+ * limits, Meta's success and error shapes, media uploads, throughput and pair rate limits. Every request is
+ * recorded for the tests to assert on.
+ */
+export interface FakeGraphOptions {
+	accessToken: string;
+	phoneNumberId: string;
+	/** Recipients whose 24-hour window is closed: free-form messages to them get 131047. */
+	outsideWindow?: string[];
+	/** Messages per second the number may send before 130429 (sliding one-second window). */
+	messagesPerSecond?: number;
+	/** Messages to one recipient allowed within `pairWindowMs` before 131056. */
+	pairBurst?: number;
+	pairWindowMs?: number;
+	/** Added to every answer, to stand in for network and Meta latency. */
+	latencyMs?: number;
+}
+
+/** A scripted answer for the next send: an error code, a bare 5xx, or a connection dropped after receipt. */
+export type ScriptedFailure =
+	| { kind: 'error'; code: number; status?: number; message?: string; retryAfterSeconds?: number }
+	| { kind: 'bare5xx'; status: number }
+	| { kind: 'dropConnection' };
+
+export interface FakeGraphApi {
+	url: string;
+	requests: RecordedRequest[];
+	/** The sends Meta accepted, in order. */
+	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown> }>;
+	failNext(...failures: ScriptedFailure[]): void;
+	options: FakeGraphOptions;
+	close(): Promise<void>;
+}
+
+const LIMITS = { text: 4096, caption: 1024, buttonTitle: 20, listRows: 10, rowTitle: 24 };
+
+class MetaError extends Error {
+	constructor(
+		readonly code: number,
+		message: string,
+		readonly details?: string,
+		readonly status = 400,
+	) {
+		super(message);
+	}
+}
+
+function metaErrorBody(error: MetaError) {
+	return {
+		error: {
+			message: error.message,
+			type: error.code === 190 ? 'OAuthException' : 'OAuthException',
+			code: error.code,
+			...(error.details && { error_data: { messaging_product: 'whatsapp', details: error.details } }),
+			fbtrace_id: 'AbCdEfGhIjK',
+		},
+	};
+}
+
+function mediaChecks(type: string, media: Record<string, unknown>) {
+	const hasId = typeof media.id === 'string';
+	const hasLink = typeof media.link === 'string';
+	if (hasId === hasLink) throw new MetaError(100, '(#100) Invalid parameter', `Param ${type} must contain exactly one of id or link`);
+	if (typeof media.caption === 'string' && media.caption.length > LIMITS.caption) {
+		throw new MetaError(100, '(#100) Invalid parameter', `Param ${type}['caption'] is too long. Max length is ${LIMITS.caption}.`);
+	}
+}
+
+function interactiveChecks(interactive: Record<string, any>) {
+	if (!interactive?.body?.text) throw new MetaError(131008, '(#131008) Required parameter is missing', 'interactive.body.text is required');
+	if (interactive.type === 'button') {
+		const buttons = interactive.action?.buttons ?? [];
+		if (buttons.length < 1 || buttons.length > 3) throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Buttons count should be between 1 and 3');
+		const titles = buttons.map((button: any) => button.reply?.title);
+		if (titles.some((title: string) => !title || title.length > LIMITS.buttonTitle) || new Set(titles).size !== titles.length) {
+			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Button title length invalid or not unique');
+		}
+	} else if (interactive.type === 'list') {
+		const rows = (interactive.action?.sections ?? []).flatMap((section: any) => section.rows ?? []);
+		if (rows.length > LIMITS.listRows) throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Total row count exceed max allowed count: 10');
+		if (rows.some((row: any) => !row.title || row.title.length > LIMITS.rowTitle)) {
+			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Row title is too long. Max length is 24');
+		}
+	} else if (interactive.type === 'cta_url') {
+		if (interactive.action?.name !== 'cta_url' || !interactive.action?.parameters?.url) {
+			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'cta_url action needs parameters.display_text and url');
+		}
+	} else {
+		throw new MetaError(100, '(#100) Invalid parameter', `Unknown interactive type ${interactive.type}`);
+	}
+}
+
+/** Checks a message body the way Meta does, throwing Meta's error for what it refuses. */
+export function checkSendBody(body: Record<string, any>) {
+	if (body?.messaging_product !== 'whatsapp') throw new MetaError(100, '(#100) The parameter messaging_product is required.');
+	if (typeof body.to !== 'string' || !/^\d{7,15}$/.test(body.to)) throw new MetaError(100, '(#100) Invalid parameter', 'Param to must be a valid phone number');
+	const type = body.type ?? 'text';
+	const content = body[type];
+	if (!content) throw new MetaError(100, `(#100) The parameter ${type} is required.`);
+	switch (type) {
+		case 'text':
+			if (typeof content.body !== 'string' || content.body.length === 0) throw new MetaError(100, '(#100) The parameter text[\'body\'] is required.');
+			if (content.body.length > LIMITS.text) throw new MetaError(100, '(#100) Invalid parameter', `Param text['body'] is too long. Max length is ${LIMITS.text}.`);
+			break;
+		case 'image':
+		case 'video':
+		case 'audio':
+		case 'document':
+		case 'sticker':
+			mediaChecks(type, content);
+			break;
+		case 'location':
+			if (typeof content.latitude !== 'number' || typeof content.longitude !== 'number') throw new MetaError(100, '(#100) Invalid parameter', 'latitude and longitude are required');
+			break;
+		case 'contacts':
+			if (!Array.isArray(content) || content.some((contact: any) => !contact?.name?.formatted_name)) {
+				throw new MetaError(131008, '(#131008) Required parameter is missing', 'contacts[].name.formatted_name is required');
+			}
+			break;
+		case 'reaction':
+			if (!content.message_id) throw new MetaError(131008, '(#131008) Required parameter is missing', 'reaction.message_id is required');
+			break;
+		case 'interactive':
+			interactiveChecks(content);
+			break;
+		case 'template':
+			break;
+		default:
+			throw new MetaError(131051, '(#131051) Unsupported message type');
+	}
+}
+
+export async function startFakeGraphApi(options: FakeGraphOptions): Promise<FakeGraphApi> {
+	const requests: RecordedRequest[] = [];
+	const accepted: FakeGraphApi['accepted'] = [];
+	const scripted: ScriptedFailure[] = [];
+	const recentSends: number[] = [];
+	const sendsByRecipient = new Map<string, number[]>();
+	let counter = 0;
+
+	const withinWindow = (times: number[], windowMs: number, now: number) => {
+		while (times.length && times[0] <= now - windowMs) times.shift();
+		return times.length;
+	};
+
+	const answer = async (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+		if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+		sendJson(res, status, body, headers);
+	};
+
+	function handleSend(request: RecordedRequest, res: ServerResponse) {
+		const body = request.body as Record<string, any>;
+		if (body?.status === 'read') {
+			if (!body.message_id) throw new MetaError(100, '(#100) The parameter message_id is required.');
+			return answer(res, 200, { success: true });
+		}
+		const failure = scripted.shift();
+		if (failure?.kind === 'dropConnection') {
+			request.at = Date.now();
+			res.socket?.destroy();
+			return;
+		}
+		if (failure?.kind === 'bare5xx') {
+			res.writeHead(failure.status);
+			res.end();
+			return;
+		}
+		if (failure?.kind === 'error') {
+			throw Object.assign(new MetaError(failure.code, failure.message ?? `(#${failure.code}) Scripted failure`, undefined, failure.status ?? 400), {
+				retryAfterSeconds: failure.retryAfterSeconds,
+			});
+		}
+		checkSendBody(body);
+		const now = Date.now();
+		if (options.messagesPerSecond && withinWindow(recentSends, 1000, now) >= options.messagesPerSecond) {
+			throw new MetaError(130429, '(#130429) Rate limit hit', 'Cloud API message throughput has been reached.');
+		}
+		if (options.pairBurst) {
+			const times = sendsByRecipient.get(body.to) ?? [];
+			sendsByRecipient.set(body.to, times);
+			if (withinWindow(times, options.pairWindowMs ?? 6000, now) >= options.pairBurst) {
+				throw new MetaError(131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit', 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.');
+			}
+			times.push(now);
+		}
+		if (body.type !== 'template' && options.outsideWindow?.includes(body.to)) {
+			throw new MetaError(131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
+		}
+		recentSends.push(now);
+		const id = `wamid.TEST${String(++counter).padStart(6, '0')}`;
+		accepted.push({ to: body.to, type: body.type, id, body });
+		return answer(res, 200, {
+			messaging_product: 'whatsapp',
+			contacts: [{ input: body.to, wa_id: body.to }],
+			messages: [{ id, ...(body.type === 'template' && { message_status: 'accepted' }) }],
+		});
+	}
+
+	function handleUpload(request: RecordedRequest, res: ServerResponse) {
+		const contentType = String(request.headers['content-type'] ?? '');
+		const text = request.rawBody.toString('latin1');
+		if (!contentType.startsWith('multipart/form-data') || !text.includes('name="messaging_product"') || !text.includes('name="file"')) {
+			throw new MetaError(100, '(#100) The parameter messaging_product is required.');
+		}
+		return answer(res, 200, { id: String(9000000000 + ++counter) });
+	}
+
+	const running: RunningServer = await startServer(async (request, res) => {
+		requests.push(request);
+		try {
+			if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
+				throw new MetaError(190, 'Error validating access token: Session has expired.', undefined, 401);
+			}
+			const [, , objectId, edge] = request.path.split('/');
+			if (objectId !== options.phoneNumberId) {
+				throw new MetaError(100, `Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
+			}
+			if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
+			if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
+			if (request.method === 'GET' && !edge) {
+				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: '+1 555-010-0000', verified_name: 'Test Business' });
+			}
+			throw new MetaError(100, `Unknown path components: /${edge}`);
+		} catch (error) {
+			if (!(error instanceof MetaError)) throw error;
+			const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
+			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
+		}
+	});
+
+	return {
+		url: running.url,
+		requests,
+		accepted,
+		options,
+		failNext: (...failures) => scripted.push(...failures),
+		close: running.close,
+	};
+}

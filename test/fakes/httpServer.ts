@@ -1,0 +1,62 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingMessage['headers'];
+	rawBody: Buffer;
+	/** The parsed JSON body, when it was JSON. */
+	body: unknown;
+	at: number;
+}
+
+export type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
+
+export interface RunningServer {
+	url: string;
+	server: Server;
+	close(): Promise<void>;
+}
+
+/** A real HTTP server on a free loopback port: the base of the fakes. */
+export async function startServer(handler: Handler): Promise<RunningServer> {
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const rawBody = Buffer.concat(chunks);
+			const url = new URL(req.url ?? '/', 'http://localhost');
+			let body: unknown;
+			const isJson = String(req.headers['content-type'] ?? '').includes('json');
+			if (isJson && rawBody.length) {
+				try {
+					body = JSON.parse(rawBody.toString('utf8'));
+				} catch {
+					body = undefined;
+				}
+			}
+			const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body, at: Date.now() };
+			Promise.resolve(handler(request, res)).catch((error) => {
+				if (!res.headersSent) sendJson(res, 500, { error: { message: String(error) } });
+			});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		server,
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+	res.writeHead(status, { 'content-type': 'application/json', ...headers });
+	res.end(JSON.stringify(body));
+}

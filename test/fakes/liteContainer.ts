@@ -1,0 +1,45 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type RecordedRequest, sendJson, startServer } from './httpServer';
+
+/** A stand-in for a Lite container per docs/lite-api.md: API key, session state, sends, read receipts. */
+export interface FakeLiteContainer {
+	url: string;
+	requests: RecordedRequest[];
+	sent: Array<Record<string, unknown> & { messageId: string }>;
+	state: { authenticated: boolean; quotaLeft: number; notOnWhatsApp: string[] };
+	close(): Promise<void>;
+}
+
+const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteContainer> {
+	const requests: RecordedRequest[] = [];
+	const sent: FakeLiteContainer['sent'] = [];
+	const state = { authenticated: true, quotaLeft: 300, notOnWhatsApp: [] as string[] };
+	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, fix, ...extra } });
+
+	const running = await startServer((request, res) => {
+		requests.push(request);
+		if (!safeEqual(String(request.headers.appapikey ?? ''), apiKey)) {
+			return sendJson(res, 401, error('UNAUTHORIZED', 'Invalid API key', 'Send the container\'s API_KEY in the appApiKey header'));
+		}
+		if (request.method === 'GET' && request.path === '/whatsapp-status') {
+			return sendJson(res, 200, { authenticated: state.authenticated, status: state.authenticated ? 'ready' : 'waiting_for_scan', lastAuthenticated: null });
+		}
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		if (!state.authenticated) return sendJson(res, 409, error('SESSION_NOT_READY', 'WhatsApp session is not ready', 'Scan the QR at /whatsapp-login'));
+		if (request.method === 'POST' && request.path === '/api/send-message') {
+			const number = String(body.number ?? '');
+			if (!/^\d{7,15}$/.test(number) && !/@g\.us$/.test(number)) return sendJson(res, 400, error('INVALID_NUMBER', `Invalid number "${number}"`, 'Use digits with country code'));
+			if (state.notOnWhatsApp.includes(number)) return sendJson(res, 404, error('NOT_ON_WHATSAPP', `${number} is not on WhatsApp`, 'Check the number'));
+			if (state.quotaLeft <= 0) return sendJson(res, 429, error('QUOTA_EXCEEDED', 'Daily quota reached', 'Wait for the reset', { resetAt: '2030-01-02T00:00:00.000Z' }));
+			state.quotaLeft--;
+			const messageId = `true_${number}_LITE${String(sent.length + 1).padStart(4, '0')}`;
+			sent.push({ ...body, messageId });
+			return sendJson(res, 200, { success: true, messageId, chatId: number.includes('@') ? number : `${number}@c.us` });
+		}
+		if (request.method === 'POST' && request.path === '/api/mark-read') return sendJson(res, 200, { success: true });
+		return sendJson(res, 404, error('NOT_FOUND', `No route ${request.method} ${request.path}`, 'See docs/lite-api.md'));
+	});
+	return { url: running.url, requests, sent, state, close: running.close };
+}
