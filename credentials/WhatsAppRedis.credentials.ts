@@ -1,0 +1,29 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+// Not an HTTP API: the nodes test the connection when they use it and fail closed with the reason.
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required
+export class WhatsAppRedis implements ICredentialType {
+	name = 'whatsAppRedis';
+
+	displayName = 'WhatsApp Redis API';
+
+	icon = { light: 'file:../nodes/WhatsAppSend/whatsapp.svg', dark: 'file:../nodes/WhatsAppSend/whatsapp.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-automator/n8n-nodes-whatsapp-automator#state-redis';
+
+	properties: INodeProperties[] = [
+		{ displayName: 'Host', name: 'host', type: 'string', default: 'localhost', required: true },
+		{ displayName: 'Port', name: 'port', type: 'number', default: 6379 },
+		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+		{ displayName: 'Database Number', name: 'database', type: 'number', default: 0 },
+		{ displayName: 'SSL/TLS', name: 'tls', type: 'boolean', default: false },
+		{
+			displayName: 'Key Prefix',
+			name: 'keyPrefix',
+			type: 'string',
+			default: '',
+			placeholder: 'n8n:',
+			description: 'Put before every key, to share a Redis with other applications. Leave empty to share the daily quota with a Lite container using the same Redis.',
+		},
+	];
+}

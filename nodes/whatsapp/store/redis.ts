@@ -1,0 +1,134 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import { WhatsAppError } from '../errors';
+import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
+import type { LedgerEntry, StateStore } from './types';
+
+/** KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] the 'sending' entry, ARGV[3] TTL. Returns the blocking entry or nil. */
+const CLAIM_RECIPIENT_LUA = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and not string.find(current, '"status":"failed"', 1, true) then
+  return current
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return false
+`;
+
+/** KEYS[1] sender pace key; ARGV[1] interval ms. Uses the Redis clock, so every worker agrees on "now". */
+const RESERVE_SLOT_LUA = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, nextFree)
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 3600000)
+return {tostring(slot), tostring(now)}
+`;
+
+/** KEYS[1] sender pace key; ARGV[1] pause ms. */
+const PAUSE_SENDER_LUA = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('SET', KEYS[1], tostring(math.max(nextFree, now + tonumber(ARGV[1]))), 'PX', 3600000)
+return 1
+`;
+
+export interface RedisConnection {
+	host: string;
+	port: number;
+	password?: string;
+	database?: number;
+	tls?: boolean;
+	keyPrefix?: string;
+}
+
+function unreachable(connection: RedisConnection, error: unknown): WhatsAppError {
+	const reason = (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
+	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable (${reason}): nothing was sent`, {
+		kind: 'network',
+		code: 'REDIS_UNAVAILABLE',
+		description: 'Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made',
+		fix: 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running',
+	});
+}
+
+/** Shared state in Redis: every n8n process and worker sees the same quota, ledger and pace. Fails closed. */
+export class RedisStore implements StateStore {
+	readonly shared = true;
+
+	private constructor(
+		private readonly client: Redis,
+		private readonly connection: RedisConnection,
+	) {}
+
+	static async connect(connection: RedisConnection): Promise<RedisStore> {
+		const options: RedisOptions = {
+			host: connection.host,
+			port: connection.port,
+			password: connection.password || undefined,
+			db: connection.database ?? 0,
+			keyPrefix: connection.keyPrefix ?? '',
+			...(connection.tls && { tls: {} }),
+			lazyConnect: true,
+			connectTimeout: 5000,
+			maxRetriesPerRequest: 1,
+			enableOfflineQueue: false,
+			// Fail closed and fast: no reconnect loop hides an outage behind retries.
+			retryStrategy: () => null,
+		};
+		const client = new Redis(options);
+		client.on('error', () => {});
+		try {
+			await client.connect();
+		} catch (error) {
+			client.disconnect();
+			throw unreachable(connection, error);
+		}
+		return new RedisStore(client, connection);
+	}
+
+	private async run<T>(operation: () => Promise<T>): Promise<T> {
+		try {
+			return await operation();
+		} catch (error) {
+			throw unreachable(this.connection, error);
+		}
+	}
+
+	async claimOnce(key: string, ttlSeconds: number) {
+		return await this.run(async () => (await this.client.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK');
+	}
+
+	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
+		const [granted, used] = (await this.run(() => this.client.eval(RESERVE_QUOTA_LUA, 1, key, limit, ttlSeconds, count))) as [number, number];
+		return { granted: granted === 1, used: Number(used) };
+	}
+
+	async releaseQuota(key: string, count = 1) {
+		await this.run(() => this.client.eval(RELEASE_QUOTA_LUA, 1, key, count));
+	}
+
+	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number) {
+		const sending: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
+		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, JSON.stringify(sending), ttlSeconds));
+		return typeof current === 'string' ? (JSON.parse(current) as LedgerEntry) : undefined;
+	}
+
+	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
+		await this.run(() => this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds).exec());
+	}
+
+	async reserveSlot(key: string, intervalMs: number) {
+		const [slot, redisNow] = (await this.run(() => this.client.eval(RESERVE_SLOT_LUA, 1, key, intervalMs))) as [string, string];
+		// Translate the Redis clock to ours, so a worker whose clock is off still waits the right time.
+		return Number(slot) - Number(redisNow) + Date.now();
+	}
+
+	async pauseSender(key: string, pauseMs: number) {
+		await this.run(() => this.client.eval(PAUSE_SENDER_LUA, 1, key, pauseMs));
+	}
+
+	async close() {
+		await this.client.quit().catch(() => this.client.disconnect());
+	}
+}

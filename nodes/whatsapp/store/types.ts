@@ -1,0 +1,40 @@
+import type { QuotaReservation } from './quota';
+
+/** What the campaign ledger knows about one recipient of one campaign. */
+export interface LedgerEntry {
+	/** `sending`: claimed, outcome not yet known (a crash here means "maybe sent": never sent again). */
+	status: 'sending' | 'sent' | 'failed';
+	at: string;
+	messageId?: string;
+	reason?: string;
+}
+
+/**
+ * State that must hold across executions and, with Redis, across n8n processes and queue-mode workers: daily
+ * quota, the campaign ledger, the shared send pace and webhook de-duplication. Redis in production; memory for
+ * a single n8n process.
+ */
+export interface StateStore {
+	/** Whether every n8n process sees the same state (Redis), or only this one (memory). */
+	readonly shared: boolean;
+	/** True only for the first claim of `key` within `ttlSeconds`. */
+	claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+	/** Reserves `count` of a daily quota atomically; nothing is reserved when it would pass the limit. */
+	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<Omit<QuotaReservation, 'limit' | 'resetAt'>>;
+	/** Gives back reservations whose messages were certainly not sent. */
+	releaseQuota(key: string, count?: number): Promise<void>;
+	/**
+	 * Claims a recipient of a campaign before sending. Returns the existing entry when the recipient was already
+	 * sent or is being sent (so: skip), or undefined when the claim was taken (a failed entry may be claimed again).
+	 */
+	claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number): Promise<LedgerEntry | undefined>;
+	recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number): Promise<void>;
+	/**
+	 * Takes the next send slot of a sender: returns the epoch milliseconds at which this send may start, and
+	 * moves the sender's next free slot `intervalMs` after it. Shared by every execution sending from that sender.
+	 */
+	reserveSlot(key: string, intervalMs: number): Promise<number>;
+	/** Pushes the sender's next free slot to at least `pauseMs` from now (after a throughput error). */
+	pauseSender(key: string, pauseMs: number): Promise<void>;
+	close(): Promise<void>;
+}
