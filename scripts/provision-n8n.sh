@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
 # Installs a pinned n8n into a cache folder outside the repo's own dependencies (n8n is ~1.7 GB), once.
-# Prints the folder's path. Re-running with the same version reuses the install.
+# Prints the folder's path (last line of stdout; everything else goes to stderr). Re-running with the same
+# version reuses the install.
+#
+# npm 11 does not run the install scripts of dependencies here, so sqlite3's native module is not built by
+# `npm install`: it is rebuilt explicitly (from source with node-gyp when no prebuilt binary can be downloaded,
+# which needs python3, make, g++ and Node's headers; `npm config get nodedir` or node-gyp's cache). The install
+# only counts as done once sqlite3 actually opens a database, and a cached install whose sqlite3 does not load
+# is repaired by rebuilding, not reinstalled.
 set -euo pipefail
 N8N_VERSION="${N8N_VERSION:-1.123.21}"
 CACHE_ROOT="${N8N_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-whatsapp-automator}"
 HOST_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
 
+sqlite_works() {
+  (cd "$HOST_DIR" && node -e "
+    const sqlite3 = require('sqlite3');
+    const db = new sqlite3.Database(':memory:');
+    db.get('select 1 as ok', (error, row) => { if (error || !row || row.ok !== 1) process.exit(1); db.close(); });
+  ") >/dev/null 2>&1
+}
+
+rebuild_sqlite() {
+  echo "provision-n8n: building sqlite3's native module in $HOST_DIR" >&2
+  (cd "$HOST_DIR" && npm rebuild sqlite3 --foreground-scripts --loglevel=error >&2) || true
+  if ! sqlite_works; then
+    echo "provision-n8n: sqlite3 still does not load after 'npm rebuild sqlite3' in $HOST_DIR" >&2
+    echo "provision-n8n: it builds from source: install python3, make and g++, and Node's headers (npm_config_nodedir)" >&2
+    exit 1
+  fi
+}
+
 if [ ! -x "$HOST_DIR/node_modules/.bin/n8n" ] || [ ! -f "$HOST_DIR/.installed" ]; then
+  rm -f "$HOST_DIR/.installed"
   mkdir -p "$HOST_DIR"
   cat > "$HOST_DIR/package.json" <<JSON
 {
@@ -16,7 +42,11 @@ if [ ! -x "$HOST_DIR/node_modules/.bin/n8n" ] || [ ! -f "$HOST_DIR/.installed" ]
   "overrides": { "xlsx": "0.18.5" }
 }
 JSON
-  (cd "$HOST_DIR" && npm install --no-audit --no-fund --loglevel=error >&2 && npm rebuild sqlite3 >&2)
+  echo "provision-n8n: installing n8n@$N8N_VERSION into $HOST_DIR (a few minutes, once)" >&2
+  (cd "$HOST_DIR" && npm install --no-audit --no-fund --loglevel=error >&2)
+  rebuild_sqlite
   touch "$HOST_DIR/.installed"
+elif ! sqlite_works; then
+  rebuild_sqlite
 fi
 echo "$HOST_DIR"
