@@ -1,0 +1,121 @@
+import type { Backend } from '../channel/types';
+
+/**
+ * One shape for everything a trigger emits, whichever backend it came from: one per message, status, error or
+ * session change. Absent facts are left out rather than set to null.
+ */
+export type InboundEventKind = 'message' | 'status' | 'error' | 'session';
+
+/** Normalised message types; the trigger's type filter offers exactly these. */
+export const INBOUND_MESSAGE_TYPES = [
+	'text',
+	'image',
+	'video',
+	'audio',
+	'document',
+	'sticker',
+	'location',
+	'contacts',
+	'interactive',
+	'reaction',
+	'order',
+	'system',
+	'unsupported',
+] as const;
+export type InboundMessageType = (typeof INBOUND_MESSAGE_TYPES)[number];
+
+export const INBOUND_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+
+export interface InboundMedia {
+	id?: string;
+	mimeType?: string;
+	caption?: string;
+	filename?: string;
+	sha256?: string;
+	/** A voice note (Cloud `audio.voice`, Lite `ptt`). */
+	voice?: boolean;
+	/** Lite only: the file, base64, when the container inlined it. Moved into binary data, never left in json. */
+	data?: string;
+}
+
+export interface InboundError {
+	code?: number | string;
+	title?: string;
+	message?: string;
+	details?: string;
+}
+
+export interface InboundEvent {
+	event: InboundEventKind;
+	backend: Backend;
+	/** Messages: their ID; statuses: the ID of the message the status is about. */
+	messageId?: string;
+	/** The sender's digits (in a group: the author's). */
+	from?: string;
+	/** Statuses: the recipient's digits or group ID. */
+	to?: string;
+	name?: string;
+	/** The business side: the Cloud phone number ID, or the Lite suit ID. */
+	businessNumber: string;
+	/** Cloud: the business number as people dial it. */
+	businessDisplayNumber?: string;
+	/** Lite: the group chat a message was written in. */
+	groupId?: string;
+	type?: InboundMessageType;
+	/** The text a person wrote: body, caption, or the title of the button or row they chose. */
+	text?: string;
+	media?: InboundMedia;
+	/** A tapped reply button or list row; `quick_reply` is a template's quick-reply button. */
+	interactive?: { kind: 'button_reply' | 'list_reply' | 'quick_reply'; id: string; title: string; description?: string };
+	location?: { latitude: number; longitude: number; name?: string; address?: string };
+	contacts?: Array<{ name?: string; phones: string[] }>;
+	/** The ID of the message this one replies to. */
+	replyTo?: string;
+	reaction?: { messageId: string; emoji: string };
+	/** ISO time the backend gives for the event. */
+	timestamp?: string;
+	status?: string;
+	errors?: InboundError[];
+	session?: { state: string; reason?: string };
+	/** Lite: the container's event ID, the same on every redelivery. */
+	deliveryId?: string;
+	/** The backend's own object for this event (the message, status or error) as received. */
+	raw: unknown;
+}
+
+/** The body is JSON but not the shape the backend documents. */
+export class UnexpectedPayload extends Error {
+	constructor(where: string) {
+		super(`Unexpected webhook payload: ${where}`);
+		this.name = 'UnexpectedPayload';
+	}
+}
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A list the payload must carry (missing is fine, anything else is refused). */
+export function listAt(parent: Json, key: string, where: string): Json[] {
+	const value = parent[key];
+	if (value === undefined) return [];
+	if (!Array.isArray(value) || !value.every(isObject)) throw new UnexpectedPayload(`${where}.${key} is not a list of objects`);
+	return value;
+}
+
+export function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Unix seconds (a number or a digit string) as ISO time. */
+export function isoFromUnix(value: unknown): string | undefined {
+	const seconds = Number(value);
+	return value !== undefined && value !== '' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined;
+}
+
+/** Drops the keys whose value is undefined, so items carry only what is known. */
+export function compact<T extends object>(value: T): T {
+	return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}

@@ -1,0 +1,144 @@
+import type { InboundError, InboundEvent, InboundMessageType, Json } from './normalise';
+import { compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload } from './normalise';
+
+const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+const PASSED_THROUGH = new Set<string>(['text', 'location', 'contacts', 'reaction', 'order', 'system', 'unsupported', ...MEDIA]);
+
+interface Business {
+	businessNumber: string;
+	businessDisplayNumber?: string;
+	names: Map<string, string>;
+}
+
+function errorsOf(value: unknown): InboundError[] | undefined {
+	if (!Array.isArray(value) || value.length === 0) return undefined;
+	return value.filter(isObject).map((error) =>
+		compact({
+			code: typeof error.code === 'number' || typeof error.code === 'string' ? error.code : undefined,
+			title: text(error.title),
+			message: text(error.message),
+			details: isObject(error.error_data) ? text(error.error_data.details) : undefined,
+		}),
+	);
+}
+
+function interactiveOf(message: Json): InboundEvent['interactive'] {
+	if (message.type === 'button' && isObject(message.button)) {
+		const title = text(message.button.text) ?? '';
+		return { kind: 'quick_reply', id: text(message.button.payload) ?? title, title };
+	}
+	const interactive = isObject(message.interactive) ? message.interactive : {};
+	const kind: 'list_reply' | 'button_reply' = interactive.type === 'list_reply' ? 'list_reply' : 'button_reply';
+	const reply = interactive[kind];
+	if (!isObject(reply)) return undefined;
+	return compact({ kind, id: text(reply.id) ?? '', title: text(reply.title) ?? '', description: text(reply.description) });
+}
+
+/** The type-specific part of a message: text, media, interactive reply, location, contacts, reaction. */
+function content(message: Json, type: string): Partial<InboundEvent> {
+	const body = isObject(message[type]) ? (message[type] as Json) : {};
+	if (type === 'text') return { text: text(body.body) };
+	if (MEDIA.has(type)) {
+		const media = compact({
+			id: text(body.id),
+			mimeType: text(body.mime_type),
+			caption: text(body.caption),
+			filename: text(body.filename),
+			sha256: text(body.sha256),
+			voice: body.voice === true ? true : undefined,
+		});
+		return { media, text: media.caption };
+	}
+	if (type === 'interactive' || type === 'button') {
+		const interactive = interactiveOf(message);
+		return { interactive, text: interactive?.title };
+	}
+	if (type === 'location') {
+		return { location: compact({ latitude: Number(body.latitude), longitude: Number(body.longitude), name: text(body.name), address: text(body.address) }) };
+	}
+	if (type === 'contacts' && Array.isArray(message.contacts)) {
+		return {
+			contacts: message.contacts.filter(isObject).map((card) =>
+				compact({
+					name: isObject(card.name) ? text(card.name.formatted_name) : undefined,
+					phones: (Array.isArray(card.phones) ? card.phones.filter(isObject) : []).map((phone) => text(phone.wa_id) ?? text(phone.phone) ?? '').filter(Boolean),
+				}),
+			),
+		};
+	}
+	if (type === 'reaction') return { reaction: { messageId: text(body.message_id) ?? '', emoji: text(body.emoji) ?? '' } };
+	return {};
+}
+
+function messageEvent(message: Json, business: Business): InboundEvent {
+	const rawType = text(message.type) ?? 'unsupported';
+	const type: InboundMessageType = rawType === 'button' ? 'interactive' : PASSED_THROUGH.has(rawType) || rawType === 'interactive' ? (rawType as InboundMessageType) : 'unsupported';
+	const from = text(message.from);
+	return compact({
+		event: 'message',
+		backend: 'cloud',
+		messageId: text(message.id),
+		from,
+		name: from ? business.names.get(from) : undefined,
+		businessNumber: business.businessNumber,
+		businessDisplayNumber: business.businessDisplayNumber,
+		type,
+		...content(message, rawType),
+		replyTo: isObject(message.context) ? text(message.context.id) : undefined,
+		timestamp: isoFromUnix(message.timestamp),
+		errors: errorsOf(message.errors),
+		raw: message,
+	});
+}
+
+function statusEvent(status: Json, business: Business): InboundEvent {
+	return compact({
+		event: 'status',
+		backend: 'cloud',
+		messageId: text(status.id),
+		to: text(status.recipient_id),
+		businessNumber: business.businessNumber,
+		businessDisplayNumber: business.businessDisplayNumber,
+		status: text(status.status),
+		timestamp: isoFromUnix(status.timestamp),
+		errors: errorsOf(status.errors),
+		raw: status,
+	});
+}
+
+function errorEvent(error: Json, business: Business): InboundEvent {
+	return compact({ event: 'error', backend: 'cloud', businessNumber: business.businessNumber, businessDisplayNumber: business.businessDisplayNumber, errors: errorsOf([error]), raw: error });
+}
+
+/** One `changes[].value` of field `messages`: its messages, statuses and errors, in that order. */
+function changeEvents(value: Json, where: string): InboundEvent[] {
+	const metadata = isObject(value.metadata) ? value.metadata : {};
+	const names = new Map<string, string>();
+	for (const contact of listAt(value, 'contacts', where)) {
+		const name = isObject(contact.profile) ? text(contact.profile.name) : undefined;
+		const waId = text(contact.wa_id);
+		if (waId && name) names.set(waId, name);
+	}
+	const business: Business = { businessNumber: text(metadata.phone_number_id) ?? '', businessDisplayNumber: text(metadata.display_phone_number), names };
+	return [
+		...listAt(value, 'messages', where).map((message) => messageEvent(message, business)),
+		...listAt(value, 'statuses', where).map((status) => statusEvent(status, business)),
+		...listAt(value, 'errors', where).map((error) => errorEvent(error, business)),
+	];
+}
+
+/**
+ * A Cloud API webhook body (`object: whatsapp_business_account`) as events: one per message, status and error,
+ * across all entries and changes. Changes of other fields (template status, account updates) carry none.
+ */
+export function normaliseCloud(body: unknown): InboundEvent[] {
+	if (!isObject(body) || body.object !== 'whatsapp_business_account') throw new UnexpectedPayload('object is not "whatsapp_business_account"');
+	return listAt(body, 'entry', 'body').flatMap((entry, entryIndex) =>
+		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
+			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
+			if (change.field !== 'messages') return [];
+			if (!isObject(change.value)) throw new UnexpectedPayload(`${where} is not an object`);
+			return changeEvents(change.value, where);
+		}),
+	);
+}

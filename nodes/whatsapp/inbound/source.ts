@@ -1,0 +1,82 @@
+import { timingSafeEqual } from 'node:crypto';
+import { headerValue } from '../channel/http';
+import type { Backend } from '../channel/types';
+import { invalidInput, type WhatsAppError } from '../errors';
+import type { InboundEvent } from './normalise';
+import { normaliseCloud } from './normaliseCloud';
+import { normaliseLite } from './normaliseLite';
+import { type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
+
+export interface Reply {
+	status: number;
+	contentType: 'text/plain' | 'application/json';
+	body: string;
+}
+
+/** What differs between backends on the receiving side: how a request proves where it came from, and its shape. */
+export interface InboundSource {
+	readonly backend: Backend;
+	/** The credential field holding the signing secret, when it is empty (checked on activation). */
+	missingSecret(): WhatsAppError | undefined;
+	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SignatureCheck;
+	/** The answer to a GET (Meta's verification handshake). */
+	answerGet(query: Record<string, unknown>): Reply;
+	normalise(body: unknown): InboundEvent[];
+}
+
+export const plain = (status: number, body: string): Reply => ({ status, contentType: 'text/plain', body });
+
+function sameText(a: string, b: string): boolean {
+	const left = Buffer.from(a);
+	const right = Buffer.from(b);
+	return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function secretMissing(field: string, credential: string): WhatsAppError {
+	return invalidInput(
+		field,
+		'',
+		`is empty in the ${credential} credential, so webhook signatures cannot be checked`,
+		`Fill in ${field} in the credential (or, only for a test set-up, turn off Verify Signatures)`,
+	);
+}
+
+/** Meta: X-Hub-Signature-256 with the app secret; GET answers the verification challenge with the verify token. */
+function cloudSource(credentials: Record<string, unknown>): InboundSource {
+	const appSecret = String(credentials.appSecret ?? '');
+	const verifyToken = String(credentials.verifyToken ?? '');
+	return {
+		backend: 'cloud',
+		missingSecret: () => (appSecret ? undefined : secretMissing('App Secret', 'WhatsApp Cloud API')),
+		verify: (rawBody, headers) =>
+			appSecret ? verifyMetaSignature(appSecret, rawBody, headerValue(headers, 'x-hub-signature-256')) : { valid: false, reason: 'the credential has no App Secret' },
+		answerGet(query) {
+			const challenge = query['hub.challenge'];
+			const token = query['hub.verify_token'];
+			if (query['hub.mode'] !== 'subscribe' || typeof challenge !== 'string' || typeof token !== 'string') {
+				return plain(400, 'Expected Meta\'s verification request (hub.mode=subscribe, hub.verify_token, hub.challenge)');
+			}
+			if (!verifyToken || !sameText(token, verifyToken)) return plain(403, 'hub.verify_token does not match the credential\'s Webhook Verify Token');
+			return plain(200, challenge);
+		},
+		normalise: normaliseCloud,
+	};
+}
+
+/** Lite: X-Lite-Signature (timestamped, 5-minute window) with the webhook signing secret; no GET handshake. */
+function liteSource(credentials: Record<string, unknown>): InboundSource {
+	const secret = String(credentials.webhookSecret ?? '');
+	return {
+		backend: 'lite',
+		missingSecret: () => (secret ? undefined : secretMissing('Webhook Signing Secret', 'WhatsApp Lite Container API')),
+		verify: (rawBody, headers, nowSeconds) =>
+			secret ? verifyLiteSignature(secret, rawBody, headerValue(headers, 'x-lite-signature'), nowSeconds) : { valid: false, reason: 'the credential has no Webhook Signing Secret' },
+		answerGet: () => plain(405, 'A Lite container only POSTs events here'),
+		normalise: normaliseLite,
+	};
+}
+
+/** The receiving side of a backend, from its decrypted credential. */
+export function inboundSource(backend: Backend, credentials: Record<string, unknown>): InboundSource {
+	return backend === 'cloud' ? cloudSource(credentials) : liteSource(credentials);
+}
