@@ -47,6 +47,35 @@ export interface InteractiveFrame {
 	footer?: string;
 }
 
+/** One value for a template placeholder; `name` is set for templates created with named parameters. */
+export interface TemplateParameter {
+	name?: string;
+	text: string;
+}
+
+export const TEMPLATE_MEDIA_TYPES = ['image', 'video', 'document'] as const;
+export type TemplateMediaType = (typeof TEMPLATE_MEDIA_TYPES)[number];
+
+export type TemplateHeader =
+	| { type: 'text'; parameters: TemplateParameter[] }
+	| { type: TemplateMediaType; media: MediaSource; filename?: string };
+
+/** A button's parameter, addressed by the button's index in the template (0-9). */
+export type TemplateButtonParameter =
+	| { index: number; subType: 'quick_reply'; payload: string }
+	| { index: number; subType: 'url'; text: string }
+	| { index: number; subType: 'copy_code'; couponCode: string };
+
+/** A Meta-approved template with its parameters, already checked against the template (templates/parameters.ts). */
+export interface TemplateMessage {
+	type: 'template';
+	name: string;
+	language: string;
+	header?: TemplateHeader;
+	body: TemplateParameter[];
+	buttons: TemplateButtonParameter[];
+}
+
 export type OutboundMessage =
 	| { type: 'text'; text: string; previewUrl?: boolean }
 	| { type: MediaType; media: MediaSource; caption?: string; filename?: string; voice?: boolean }
@@ -59,7 +88,8 @@ export type OutboundMessage =
 			sections: Array<{ title?: string; rows: Array<{ id: string; title: string; description?: string }> }>;
 	  } & InteractiveFrame)
 	| ({ type: 'cta_url'; displayText: string; url: string } & InteractiveFrame)
-	| { type: 'reaction'; messageId: string; emoji: string };
+	| { type: 'reaction'; messageId: string; emoji: string }
+	| TemplateMessage;
 
 export type MessageType = OutboundMessage['type'];
 
@@ -97,8 +127,7 @@ function checkUrl(field: string, value: string) {
 	}
 }
 
-function checkMedia(message: Extract<OutboundMessage, { media: MediaSource }>) {
-	const { media } = message;
+function checkMediaSource(media: MediaSource) {
 	const given = ['link', 'id', 'binary'].filter((key) => key in media && (media as Record<string, unknown>)[key]);
 	if (given.length !== 1) {
 		throw invalidInput('Media', given.join(' and ') || 'nothing', 'must be exactly one of a link, a media ID or a binary property', 'Choose one media source');
@@ -107,6 +136,10 @@ function checkMedia(message: Extract<OutboundMessage, { media: MediaSource }>) {
 	if ('id' in media && !/^\d+$/.test(media.id)) {
 		throw invalidInput('Media ID', media.id, 'is not a WhatsApp media ID (digits only)', 'Use the id returned by a media upload');
 	}
+}
+
+function checkMedia(message: Extract<OutboundMessage, { media: MediaSource }>) {
+	checkMediaSource(message.media);
 	if (message.caption !== undefined && message.type !== 'image' && message.type !== 'video' && message.type !== 'document') {
 		throw invalidInput('Caption', message.caption, `cannot be sent with ${message.type} messages`, 'Remove the caption or send the text as its own message');
 	}
@@ -170,6 +203,19 @@ function checkContacts(contacts: ContactCard[]) {
 	);
 }
 
+function checkTemplate(message: TemplateMessage) {
+	checkRequired('Template Name', message.name, 'Pick a template from the list');
+	checkRequired('Template Language', message.language, 'Give the template\'s language code, such as en_US');
+	if (message.header && message.header.type !== 'text') checkMediaSource(message.header.media);
+	const texts = [...(message.header?.type === 'text' ? message.header.parameters : []), ...message.body];
+	texts.forEach((parameter) => checkRequired(`Template Parameter ${parameter.name ?? ''}`.trim(), parameter.text, 'Give every placeholder a value'));
+	message.buttons.forEach((button) => {
+		if (!Number.isInteger(button.index) || button.index < 0 || button.index > 9) {
+			throw invalidInput('Template Button Index', button.index, 'is not a button position', 'Use the button\'s position in the template, 0 to 9');
+		}
+	});
+}
+
 /** Checks a message against WhatsApp's limits before anything is sent. Throws a validation error naming the field. */
 export function validateMessage(message: OutboundMessage): void {
 	switch (message.type) {
@@ -201,6 +247,8 @@ export function validateMessage(message: OutboundMessage): void {
 		case 'reaction':
 			checkRequired('Message ID', message.messageId, 'Enter the wamid of the message to react to');
 			return;
+		case 'template':
+			return checkTemplate(message);
 		default:
 			return checkMedia(message);
 	}

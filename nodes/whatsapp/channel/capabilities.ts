@@ -1,5 +1,5 @@
 import { WhatsAppError } from '../errors';
-import type { Envelope, OutboundMessage } from '../message';
+import type { Envelope, MessageType, OutboundMessage } from '../message';
 import type { Channel } from './types';
 
 export type UnsupportedInteractive = 'fail' | 'sendAsText';
@@ -47,12 +47,28 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 	const asText = unsupportedInteractive === 'sendAsText' ? interactiveAsText(envelope.message) : undefined;
 	if (asText) return { ...envelope, message: asText };
 	const interactive = interactiveAsText(envelope.message) !== undefined;
-	throw new WhatsAppError(`${backendName} cannot send ${envelope.message.type} messages`, {
+	throw unsupportedType(
+		channel,
+		envelope.message.type,
+		interactive ? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential' : undefined,
+	);
+}
+
+const TYPE_FIXES: Partial<Record<MessageType, string>> = {
+	template: 'Meta-approved templates exist only on the Cloud API: use a WhatsApp Cloud API credential, or set Template Source to "Text Template" to send text with {{path}} placeholders',
+};
+
+function unsupportedType(channel: Channel, type: MessageType, fix?: string): WhatsAppError {
+	const backendName = BACKEND_NAMES[channel.backend];
+	return new WhatsAppError(`${backendName} cannot send ${type} messages`, {
 		kind: 'capability',
 		field: 'Operation',
-		description: `${backendName} has no ${envelope.message.type} message type`,
-		fix: interactive
-			? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential'
-			: 'Use a WhatsApp Cloud API credential for this message type',
+		description: `${backendName} has no ${type} message type`,
+		fix: fix ?? TYPE_FIXES[type] ?? 'Use a WhatsApp Cloud API credential for this message type',
 	});
+}
+
+/** Fails with a capability error when the channel cannot carry this message type at all. */
+export function assertCarries(channel: Channel, type: MessageType): void {
+	if (!channel.capabilities.messageTypes.has(type)) throw unsupportedType(channel, type);
 }

@@ -1,11 +1,13 @@
 import { WhatsAppError } from '../errors';
-import type { BinaryMedia, Envelope, MessageType } from '../message';
+import type { BinaryMedia, Envelope, MessageType, TemplateHeader } from '../message';
 import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
 import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
 import type { HttpRequest, HttpRequester, HttpResponse } from './http';
 import { jsonBody, multipartBody, retryAfterMs } from './http';
 import { metaError } from './metaErrors';
+import { listAllTemplates } from '../templates/listing';
+import type { MetaTemplate } from '../templates/metaTemplate';
 import type { Capabilities, Channel, ChannelStatus, SendResult } from './types';
 
 export interface CloudConfig {
@@ -15,7 +17,7 @@ export interface CloudConfig {
 	businessAccountId?: string;
 }
 
-const ALL_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'cta_url', 'reaction'];
+const ALL_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'cta_url', 'reaction', 'template'];
 
 interface MetaSendAnswer {
 	contacts?: Array<{ input?: string; wa_id?: string }>;
@@ -51,10 +53,19 @@ export class CloudChannel implements Channel {
 
 	async prepare(envelope: Envelope): Promise<Envelope> {
 		const { message } = envelope;
+		if (message.type === 'template') return { ...envelope, message: { ...message, header: await this.uploadedHeader(message.header) } };
 		if (!isMediaMessage(message) || !('binary' in message.media)) return envelope;
 		const id = await this.uploadMedia(message.media.binary);
 		const filename = message.type === 'document' ? (message.filename ?? message.media.binary.fileName) : message.filename;
 		return { ...envelope, message: { ...message, media: { id }, ...(filename && { filename }) } };
+	}
+
+	/** A template's binary media header, uploaded and referred to by media ID. */
+	private async uploadedHeader(header: TemplateHeader | undefined): Promise<TemplateHeader | undefined> {
+		if (!header || header.type === 'text' || !('binary' in header.media)) return header;
+		const { binary } = header.media;
+		const filename = header.type === 'document' ? (header.filename ?? binary.fileName) : undefined;
+		return { ...header, media: { id: await this.uploadMedia(binary) }, ...(filename && { filename }) };
 	}
 
 	async send(envelope: Envelope): Promise<SendResult> {
@@ -90,6 +101,10 @@ export class CloudChannel implements Channel {
 			throw new WhatsAppError('Meta accepted the media upload but returned no media ID', { kind: 'api', retryable: true, description: 'The upload answer had no id', fix: 'Try again' });
 		}
 		return answer.id;
+	}
+
+	async listTemplates(): Promise<MetaTemplate[]> {
+		return await listAllTemplates((request) => this.call(request), this.config.businessAccountId);
 	}
 
 	async status(): Promise<ChannelStatus> {

@@ -1,4 +1,4 @@
-import type { Envelope, InteractiveFrame, MediaSource, OutboundMessage } from '../message';
+import type { Envelope, InteractiveFrame, MediaSource, OutboundMessage, TemplateButtonParameter, TemplateMessage, TemplateParameter } from '../message';
 import { recipientAddress } from '../phone';
 
 type Json = Record<string, unknown>;
@@ -15,6 +15,43 @@ function interactiveFrame(message: InteractiveFrame): Json {
 		body: { text: message.body },
 		...(message.footer && { footer: { text: message.footer } }),
 	};
+}
+
+const textParameter = (parameter: TemplateParameter): Json => ({
+	type: 'text',
+	text: parameter.text,
+	...(parameter.name && { parameter_name: parameter.name }),
+});
+
+function buttonParameter(button: TemplateButtonParameter): Json {
+	switch (button.subType) {
+		case 'quick_reply':
+			return { type: 'payload', payload: button.payload };
+		case 'url':
+			return { type: 'text', text: button.text };
+		case 'copy_code':
+			return { type: 'coupon_code', coupon_code: button.couponCode };
+	}
+}
+
+/** Meta's `template` object: components only where the template takes parameters. */
+function templateBody(message: TemplateMessage): Json {
+	const { header } = message;
+	const headerParameters =
+		header?.type === 'text'
+			? header.parameters.map(textParameter)
+			: header && [{ type: header.type, [header.type]: { ...mediaReference(header.media), ...(header.type === 'document' && header.filename && { filename: header.filename }) } }];
+	const components: Json[] = [
+		...(headerParameters?.length ? [{ type: 'header', parameters: headerParameters }] : []),
+		...(message.body.length ? [{ type: 'body', parameters: message.body.map(textParameter) }] : []),
+		...message.buttons.map((button) => ({
+			type: 'button',
+			sub_type: button.subType,
+			index: String(button.index),
+			parameters: [buttonParameter(button)],
+		})),
+	];
+	return { name: message.name, language: { code: message.language }, ...(components.length && { components }) };
 }
 
 function typeAndBody(message: OutboundMessage): [string, unknown] {
@@ -51,6 +88,8 @@ function typeAndBody(message: OutboundMessage): [string, unknown] {
 			return ['contacts', message.contacts];
 		case 'reaction':
 			return ['reaction', { message_id: message.messageId, emoji: message.emoji }];
+		case 'template':
+			return ['template', templateBody(message)];
 		case 'buttons':
 			return [
 				'interactive',

@@ -1,4 +1,5 @@
 import type { BinaryMedia, Envelope, MessageType } from '../message';
+import type { MetaTemplate } from '../templates/metaTemplate';
 
 export type Backend = 'cloud' | 'lite';
 
@@ -40,4 +41,6 @@ export interface Channel {
 	markAsRead(messageId: string, options: { typingIndicator: boolean; chatId?: string }): Promise<void>;
 	uploadMedia(media: BinaryMedia): Promise<string>;
 	status(): Promise<ChannelStatus>;
+	/** The account's Meta message templates, all pages. Only on backends that can send `template` messages. */
+	listTemplates?(): Promise<MetaTemplate[]>;
 }

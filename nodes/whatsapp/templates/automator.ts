@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Automator-style text templates: `{{ user.name }}`, `{{ path | "fallback" }}` (single quotes work too), filled
+ * from one item or receiver object. Shared by the Template Send node and the Lite gateway's bulk route.
+ */
+const PLACEHOLDER = /\{\{\s*([\w$.-]+)\s*(?:\|\s*(?:"([^"]*)"|'([^']*)')\s*)?\}\}/g;
+
+function lookup(data: unknown, path: string): unknown {
+	return path
+		.split('.')
+		.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
+}
+
+export interface AutomatorRendering {
+	text: string;
+	/** Placeholders that had no value and no fallback (rendered as nothing), in order, each once. */
+	missing: string[];
+}
+
+/** Fills every placeholder: its value, else its fallback, else nothing (and it is listed as missing). Objects become JSON. */
+export function renderAutomator(template: string, data: unknown): AutomatorRendering {
+	const missing = new Set<string>();
+	const text = template.replace(PLACEHOLDER, (_, path: string, doubleQuoted?: string, singleQuoted?: string) => {
+		const value = lookup(data, path);
+		if (value !== undefined && value !== null && value !== '') return typeof value === 'object' ? JSON.stringify(value) : String(value);
+		const fallback = doubleQuoted ?? singleQuoted;
+		if (fallback === undefined) missing.add(path);
+		return fallback ?? '';
+	});
+	return { text, missing: [...missing] };
+}
+
+/** The lenient form the gateway uses: a missing value without a fallback simply becomes nothing. */
+export function renderTemplate(template: string, data: unknown): string {
+	return renderAutomator(template, data).text;
+}
+
+/**
+ * The Lite spec's "random string": a short reference code on its own line, so no two campaign messages are
+ * byte-identical (identical bulk text is what WhatsApp's spam detection looks for) while it still reads like
+ * an ordinary order or ticket reference.
+ */
+export function withRandomString(text: string, random: () => string = () => randomBytes(3).toString('hex').toUpperCase()): string {
+	return `${text}\n\nRef. ${random()}`;
+}

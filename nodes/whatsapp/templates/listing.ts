@@ -1,0 +1,40 @@
+import { invalidInput } from '../errors';
+import type { HttpRequest } from '../channel/http';
+import type { MetaTemplate } from './metaTemplate';
+
+type GraphCall = <T>(request: Omit<HttpRequest, 'url'> & { path: string }) => Promise<T>;
+
+interface TemplatePage {
+	data?: MetaTemplate[];
+	paging?: { cursors?: { after?: string }; next?: string };
+}
+
+const FIELDS = 'id,name,language,status,category,parameter_format,components';
+const PAGE_SIZE = 100;
+/** A guard against a paging loop; 100 pages of 100 is far above Meta's per-account template limit. */
+const MAX_PAGES = 100;
+
+/** Every message template of the WhatsApp Business Account, following Meta's cursor paging to the last page. */
+export async function listAllTemplates(call: GraphCall, businessAccountId: string | undefined): Promise<MetaTemplate[]> {
+	if (!businessAccountId?.trim()) {
+		throw invalidInput(
+			'WhatsApp Business Account ID',
+			businessAccountId ?? '',
+			'is empty in the WhatsApp Cloud API credential, so the templates cannot be listed',
+			'Enter the WABA ID (WhatsApp Manager → Account tools → Phone numbers, or Business Settings → WhatsApp Accounts) in the credential',
+		);
+	}
+	const templates: MetaTemplate[] = [];
+	let after: string | undefined;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const answer = await call<TemplatePage>({
+			method: 'GET',
+			path: `${businessAccountId.trim()}/message_templates`,
+			qs: { fields: FIELDS, limit: PAGE_SIZE, ...(after && { after }) },
+		});
+		templates.push(...(answer.data ?? []));
+		after = answer.paging?.cursors?.after;
+		if (!answer.paging?.next || !after || !answer.data?.length) break;
+	}
+	return templates;
+}

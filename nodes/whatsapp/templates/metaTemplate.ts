@@ -1,0 +1,112 @@
+import type { TemplateMediaType } from '../message';
+
+/** A message template as `GET /<waba-id>/message_templates` lists it (the fields this package asks for). */
+export interface MetaTemplate {
+	id?: string;
+	name: string;
+	language: string;
+	status: string;
+	category?: string;
+	parameter_format?: 'POSITIONAL' | 'NAMED';
+	components: MetaTemplateComponent[];
+}
+
+export interface MetaTemplateButton {
+	type: string;
+	text?: string;
+	url?: string;
+	phone_number?: string;
+}
+
+export interface MetaTemplateComponent {
+	type: string;
+	format?: string;
+	text?: string;
+	buttons?: MetaTemplateButton[];
+}
+
+export type PlaceholderSource = 'header' | 'headerMedia' | 'body' | 'urlButton' | 'quickReply' | 'copyCode';
+
+/** The ID of the value holding a media header: a link, a media ID or the name of a binary field. */
+export const MEDIA_HEADER_ID = 'media_header';
+
+/** One value a template asks for when it is sent. */
+export interface Placeholder {
+	/** Stable key, also the resource mapper's field ID: `body_1`, `body_first_name`, `header_1`, `button_0_url`. */
+	id: string;
+	/** How the user sees it: `Body {{first_name}}`, `Button 1 "Track" URL Suffix`. */
+	label: string;
+	source: PlaceholderSource;
+	/** The name between the braces (`1`, `first_name`); for buttons, the button's index. */
+	name: string;
+	/** Quick-reply payloads may be left out (WhatsApp then sends the button text back). */
+	required: boolean;
+	buttonIndex?: number;
+}
+
+export interface TemplateShape {
+	named: boolean;
+	headerMedia?: TemplateMediaType;
+	placeholders: Placeholder[];
+}
+
+const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** The placeholder names in a component text, each once; numbered ones in number order as Meta expects. */
+export function placeholderNames(text: string | undefined): string[] {
+	const names = [...new Set([...(text ?? '').matchAll(BRACES)].map((match) => match[1]))];
+	return names.every((name) => /^\d+$/.test(name)) ? names.sort((a, b) => Number(a) - Number(b)) : names;
+}
+
+export const componentOf = (template: MetaTemplate, type: string): MetaTemplateComponent | undefined =>
+	template.components.find((component) => component.type.toUpperCase() === type);
+
+export function templateTitle(template: Pick<MetaTemplate, 'name' | 'language'>): string {
+	return `template "${template.name}" (${template.language})`;
+}
+
+function isNamed(template: MetaTemplate, names: string[]): boolean {
+	if (template.parameter_format) return template.parameter_format === 'NAMED';
+	return names.some((name) => !/^\d+$/.test(name));
+}
+
+function textPlaceholders(source: 'header' | 'body', text: string | undefined): Placeholder[] {
+	const title = source === 'header' ? 'Header' : 'Body';
+	return placeholderNames(text).map((name) => ({ id: `${source}_${name}`, label: `${title} {{${name}}}`, source, name, required: true }));
+}
+
+function mediaPlaceholder(type: TemplateMediaType): Placeholder {
+	const label = `Header ${type[0].toUpperCase()}${type.slice(1)} (Link, Media ID or Binary Field)`;
+	return { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
+}
+
+function buttonPlaceholder(button: MetaTemplateButton, index: number): Placeholder | undefined {
+	const label = `Button ${index + 1}${button.text ? ` "${button.text}"` : ''}`;
+	const common = { name: String(index), buttonIndex: index, required: true };
+	switch (button.type.toUpperCase()) {
+		case 'URL':
+			return placeholderNames(button.url).length ? { ...common, id: `button_${index}_url`, label: `${label} URL Suffix`, source: 'urlButton' } : undefined;
+		case 'QUICK_REPLY':
+			return { ...common, id: `button_${index}_payload`, label: `${label} Payload`, source: 'quickReply', required: false };
+		case 'COPY_CODE':
+			return { ...common, id: `button_${index}_code`, label: `${label} Coupon Code`, source: 'copyCode' };
+		default:
+			return undefined;
+	}
+}
+
+/** What a template needs at send time: its placeholders in send order, and the kind of media header if any. */
+export function templateShape(template: MetaTemplate): TemplateShape {
+	const header = componentOf(template, 'HEADER');
+	const body = componentOf(template, 'BODY');
+	const format = header?.format?.toLowerCase();
+	const headerMedia = format === 'image' || format === 'video' || format === 'document' ? format : undefined;
+	const placeholders: Placeholder[] = [
+		...(headerMedia ? [mediaPlaceholder(headerMedia)] : []),
+		...(format === 'text' ? textPlaceholders('header', header?.text) : []),
+		...textPlaceholders('body', body?.text),
+		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) => buttonPlaceholder(button, index) ?? []),
+	];
+	const named = isNamed(template, [...placeholderNames(header?.text), ...placeholderNames(body?.text)]);
+	return { named, headerMedia, placeholders };
+}

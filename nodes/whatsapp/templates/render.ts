@@ -1,0 +1,32 @@
+import type { TemplateMediaType } from '../message';
+import { componentOf, type MetaTemplate, type MetaTemplateButton } from './metaTemplate';
+
+function fill(text: string | undefined, source: 'header' | 'body', values: ReadonlyMap<string, string>): string {
+	return (text ?? '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(`${source}_${name}`) ?? whole);
+}
+
+function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyMap<string, string>): string {
+	const label = button.text ?? '';
+	switch (button.type.toUpperCase()) {
+		case 'URL':
+			return `[${label}] ${(button.url ?? '').replace(/\{\{\s*\w+\s*\}\}/, values.get(`button_${index}_url`) ?? '')}`;
+		case 'PHONE_NUMBER':
+			return `[${label}] ${button.phone_number ?? ''}`;
+		case 'COPY_CODE':
+			return `[Copy code] ${values.get(`button_${index}_code`) ?? ''}`;
+		default:
+			return `[${label}]`;
+	}
+}
+
+/**
+ * The template as the recipient reads it: header, body and footer with the values filled in, a media header
+ * as `[image]`, and one line per button (with its full URL or code).
+ */
+export function renderTemplateText(template: MetaTemplate, values: ReadonlyMap<string, string>, headerMedia?: TemplateMediaType): { header: string; text: string } {
+	const header = headerMedia ? `[${headerMedia}]` : fill(componentOf(template, 'HEADER')?.text, 'header', values);
+	const body = fill(componentOf(template, 'BODY')?.text, 'body', values);
+	const footer = componentOf(template, 'FOOTER')?.text ?? '';
+	const buttons = (componentOf(template, 'BUTTONS')?.buttons ?? []).map((button, index) => buttonLine(button, index, values)).join('\n');
+	return { header, text: [header, body, footer, buttons].filter(Boolean).join('\n\n') };
+}
