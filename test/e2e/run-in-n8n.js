@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * End-to-end proof in a real n8n process (`npm run test:n8n`, which builds first).
+ *
+ * 1. Provisions (or reuses) the pinned n8n host with scripts/provision-n8n.sh.
+ * 2. `npm pack`s this package and installs the tarball into a fresh $N8N_USER_FOLDER/.n8n/nodes with
+ *    `npm install <tarball>`, the way users install a community package by hand (peer dependencies omitted:
+ *    n8n-workflow is n8n's own copy, as with n8n's own community-package installer).
+ * 3. Case "package": every file of package.json's `n8n` section is in the installed package and loads, icons and
+ *    codex files were copied.
+ * 4. Case "send": imports a WhatsApp Cloud API credential pointing at the fake Graph API (test/fakes/graphApi.ts,
+ *    running in this process on loopback) and test/e2e/workflows/send-text.json, runs `n8n execute --id`, and
+ *    checks the exact request bodies the fake received and the items n8n output.
+ * 5. Case "loads": `n8n start`, then every node and credential of the package must be in the node/credential
+ *    types n8n generated for its editor, and their icons must be served by n8n.
+ *
+ * Output stays short: n8n's and npm's output go to log files in the temporary folder, whose tails are printed
+ * only on failure. The temporary folder is removed at the end (set E2E_KEEP_TMP=1 to keep it).
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const assert = require('node:assert/strict');
+const Module = require('node:module');
+const { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep } = require('./lib/processes');
+const { requireTypeScriptFake } = require('./lib/loadTypeScript');
+const { checkInstalledPackage } = require('./lib/packageCheck');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
+const SEND_WORKFLOW_ID = 'e2eSendText00001';
+const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
+const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
+
+const results = [];
+const started = Date.now();
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const say = (line) => process.stdout.write(`e2e: ${line}\n`);
+
+class CaseFailure extends Error {
+	constructor(message, logFiles = []) {
+		super(message);
+		this.logFiles = logFiles;
+	}
+}
+
+async function runCase(name, body) {
+	const since = Date.now();
+	try {
+		const note = await body();
+		results.push({ name, status: 'passed' });
+		say(`PASS ${name} (${seconds(since)})${note ? ` — ${note}` : ''}`);
+	} catch (error) {
+		results.push({ name, status: 'failed' });
+		say(`FAIL ${name} (${seconds(since)}): ${error.message}`);
+		for (const file of error.logFiles ?? []) {
+			process.stdout.write(`----- last lines of ${file} -----\n${tail(file)}\n----- end of ${path.basename(file)} -----\n`);
+		}
+		if (!(error instanceof CaseFailure) && !(error instanceof assert.AssertionError)) process.stdout.write(`${error.stack}\n`);
+	}
+}
+
+function skip(name, why) {
+	results.push({ name, status: 'skipped' });
+	say(`SKIP ${name}: ${why}`);
+}
+
+/** Environment for every n8n command: a scratch user folder and nothing inherited that could redirect n8n. */
+function n8nEnvironment(tmp, extra = {}) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		env[key] = value;
+	}
+	return {
+		...env,
+		N8N_USER_FOLDER: path.join(tmp, 'user'),
+		N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-not-a-secret',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		// One JSON record per line on stdout, which goes to the command's own log file; `n8n execute` logs its
+		// result as one such record (its `this.log` is the logger), so it is parsed from there.
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_LOG_FORMAT: 'json',
+		DB_TYPE: 'sqlite',
+		...extra,
+	};
+}
+
+async function main() {
+	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	const logs = path.join(tmp, 'logs');
+	fs.mkdirSync(logs);
+	const logFile = (name) => path.join(logs, `${name}.log`);
+	let fake;
+	const cleanup = async () => {
+		await stopAll();
+		if (fake) await fake.close().catch(() => undefined);
+		if (process.env.E2E_KEEP_TMP === '1') say(`kept ${tmp}`);
+		else fs.rmSync(tmp, { recursive: true, force: true });
+	};
+	process.on('exit', killAllSync);
+	for (const signal of ['SIGINT', 'SIGTERM']) {
+		process.once(signal, () => {
+			say(`interrupted (${signal}), cleaning up`);
+			cleanup().finally(() => process.exit(130));
+		});
+	}
+
+	try {
+		// --- setup: host, package, fake --------------------------------------------------------------------
+		let since = Date.now();
+		const provision = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { cwd: ROOT, logFile: logFile('provision'), timeoutMs: 20 * 60_000 });
+		if (provision.code !== 0) throw new CaseFailure('scripts/provision-n8n.sh failed', [provision.logFile]);
+		const host = provision.stdout.trim().split('\n').pop();
+		const n8nBin = path.join(host, 'node_modules', 'n8n', 'bin', 'n8n');
+		const n8nVersion = JSON.parse(fs.readFileSync(path.join(host, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+		say(`n8n ${n8nVersion} host ready at ${host} (${seconds(since)})`);
+
+		since = Date.now();
+		const pack = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, logFile: logFile('npm-pack'), timeoutMs: 120_000 });
+		if (pack.code !== 0) throw new CaseFailure('npm pack failed', [pack.logFile]);
+		const packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
+		const tarball = path.join(tmp, packed.filename);
+
+		const userFolder = path.join(tmp, 'user');
+		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		const install = await run('npm', ['install', tarball, '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'], {
+			cwd: nodesDir,
+			logFile: logFile('npm-install'),
+			timeoutMs: 300_000,
+		});
+		if (install.code !== 0) throw new CaseFailure(`npm install ${packed.filename} into .n8n/nodes failed`, [install.logFile]);
+		const installedDir = path.join(nodesDir, 'node_modules', PKG.name);
+		say(`packed ${packed.filename} (${packed.entryCount} files) and installed it into .n8n/nodes (${seconds(since)})`);
+
+		// Nodes require('n8n-workflow') from n8n's own copy, exactly as inside n8n (which sets NODE_PATH the same way).
+		process.env.NODE_PATH = [path.join(host, 'node_modules', 'n8n', 'node_modules'), path.join(host, 'node_modules')].join(path.delimiter);
+		Module._initPaths();
+
+		// --- case: package ------------------------------------------------------------------------------------
+		let inventory;
+		await runCase('package: n8n section, files and icons in the installed package', async () => {
+			inventory = checkInstalledPackage(installedDir, ROOT);
+			const messages = [
+				...inventory.missing.map(({ kind, file }) => `${file} is listed in package.json "n8n.${kind}" but is not in the package (not built yet?)`),
+				...inventory.problems,
+			];
+			if (inventory.missing.length) {
+				// n8n refuses the whole package when one listed file is missing; to still learn whether the rest
+				// works, the installed copy's n8n section is cut down to the files that exist. This case stays failed.
+				const installedJson = path.join(installedDir, 'package.json');
+				const pkg = JSON.parse(fs.readFileSync(installedJson, 'utf8'));
+				for (const kind of ['credentials', 'nodes']) pkg.n8n[kind] = (pkg.n8n[kind] ?? []).filter((file) => fs.existsSync(path.join(installedDir, file)));
+				fs.writeFileSync(installedJson, JSON.stringify(pkg, null, 2));
+				messages.push('(the other cases run with the installed n8n section cut down to the files that exist)');
+			}
+			if (messages.length) throw new CaseFailure(`\n  - ${messages.join('\n  - ')}`);
+			return `${inventory.nodes.length} nodes, ${inventory.credentials.length} credentials`;
+		});
+		if (!inventory) throw new CaseFailure('the installed package could not be inspected');
+
+		// --- fake Graph API, credential, workflows ------------------------------------------------------------
+		const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
+		fake = await startFakeGraphApi({ ...FAKE });
+		const credentialsFile = path.join(tmp, 'credentials.json');
+		fs.writeFileSync(
+			credentialsFile,
+			JSON.stringify([
+				{
+					...CREDENTIAL,
+					type: 'whatsAppCloudApi',
+					data: {
+						accessToken: FAKE.accessToken,
+						phoneNumberId: FAKE.phoneNumberId,
+						businessAccountId: '102290129340398',
+						apiVersion: 'v23.0',
+						appSecret: 'e2e-app-secret',
+						verifyToken: 'e2e-verify-token',
+						baseUrl: fake.url,
+					},
+				},
+			]),
+		);
+
+		since = Date.now();
+		const env = n8nEnvironment(tmp);
+		const n8n = (args, name, timeoutMs = 240_000) => run(process.execPath, [n8nBin, ...args], { cwd: tmp, env, logFile: logFile(name), timeoutMs });
+		const importCredentials = await n8n(['import:credentials', `--input=${credentialsFile}`], 'import-credentials');
+		if (importCredentials.code !== 0) throw new CaseFailure('n8n import:credentials failed', [importCredentials.logFile]);
+		const importWorkflows = await n8n(['import:workflow', '--separate', `--input=${WORKFLOWS_DIR}`], 'import-workflows');
+		if (importWorkflows.code !== 0) throw new CaseFailure('n8n import:workflow failed', [importWorkflows.logFile]);
+		say(`imported the credential and ${fs.readdirSync(WORKFLOWS_DIR).length} workflow(s) (${seconds(since)}, includes n8n's first-run migrations)`);
+
+		// --- case: send -----------------------------------------------------------------------------------------
+		await runCase('send: n8n execute runs WhatsApp Send (text, 2 recipients) against the fake Graph API', async () => {
+			const execution = await n8n(['execute', `--id=${SEND_WORKFLOW_ID}`, '--rawOutput'], 'execute-send');
+			const logsOnFailure = [execution.logFile];
+			const outcome = executionResult(execution.stdout);
+			if (execution.code !== 0 || !outcome) {
+				throw new CaseFailure(`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`, logsOnFailure);
+			}
+			try {
+				assert.equal(outcome.status ?? 'success', 'success', 'execution status');
+				const sendRuns = outcome.data?.resultData?.runData?.['WhatsApp Send'];
+				assert.ok(sendRuns?.length === 1, 'the WhatsApp Send node ran once');
+				assert.equal(sendRuns[0].executionStatus ?? 'success', 'success', 'WhatsApp Send node status');
+
+				const expected = [
+					{ to: '4915123456789', text: 'Hello Ada, your order A-1001 has shipped.' },
+					{ to: '442079460958', text: 'Hello Linus, your order B-2002 has shipped.' },
+				];
+				const sends = fake.requests.filter((request) => request.method === 'POST');
+				assert.equal(fake.requests.length, expected.length, `the fake got ${fake.requests.length} requests, expected ${expected.length}`);
+				sends.forEach((request, index) => {
+					assert.equal(request.path, `/v23.0/${FAKE.phoneNumberId}/messages`, 'request path');
+					assert.equal(request.headers.authorization, `Bearer ${FAKE.accessToken}`, 'authorization header');
+					assert.deepEqual(request.body, {
+						messaging_product: 'whatsapp',
+						recipient_type: 'individual',
+						to: expected[index].to,
+						type: 'text',
+						text: { body: expected[index].text, preview_url: false },
+					});
+				});
+				assert.equal(fake.accepted.length, expected.length, 'messages the fake accepted');
+
+				const items = sendRuns[0].data.main[0];
+				assert.equal(items.length, expected.length, 'output items of WhatsApp Send');
+				items.forEach((item, index) => {
+					assert.equal(item.json.messageId, fake.accepted[index].id, `item ${index} messageId`);
+					assert.equal(item.json.status, 'accepted', `item ${index} status`);
+					assert.equal(item.json.backend, 'cloud', `item ${index} backend`);
+					assert.deepEqual(item.pairedItem, { item: index }, `item ${index} pairedItem`);
+				});
+				assert.ok(!execution.stdout.includes(FAKE.accessToken), 'the access token appears in n8n execute output');
+				return `${fake.accepted.map((sent) => `${sent.to} → ${sent.id}`).join(', ')}`;
+			} catch (error) {
+				if (error instanceof assert.AssertionError) throw new CaseFailure(error.message, [execution.logFile]);
+				throw error;
+			}
+		});
+
+		// --- case: loads (n8n start) ------------------------------------------------------------------------------
+		await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
+			const port = await freePort();
+			const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
+			const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
+			const logsOnFailure = [logFile('start')];
+			const baseUrl = `http://127.0.0.1:${port}`;
+			const typesDir = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
+			try {
+				const types = await waitForN8n(server, baseUrl, typesDir, logsOnFailure);
+				const problems = [];
+				const iconUrls = [];
+				for (const node of inventory.nodes) {
+					const type = `${PKG.name}.${node.name}`;
+					const loaded = types.nodes.find((description) => description.name === type);
+					if (!loaded) problems.push(`node type ${type} (${node.file}) is not among n8n's node types`);
+					else if (!loaded.iconUrl) problems.push(`node type ${type} has no iconUrl in n8n`);
+					else iconUrls.push(...Object.values(typeof loaded.iconUrl === 'string' ? { light: loaded.iconUrl } : loaded.iconUrl).map((url) => [type, url]));
+				}
+				for (const credential of inventory.credentials) {
+					const loaded = types.credentials.find((description) => description.name === credential.name);
+					if (!loaded) problems.push(`credential type ${credential.name} (${credential.file}) is not among n8n's credential types`);
+					else if (loaded.iconUrl) iconUrls.push(...Object.values(typeof loaded.iconUrl === 'string' ? { light: loaded.iconUrl } : loaded.iconUrl).map((url) => [credential.name, url]));
+				}
+				for (const [owner, url] of iconUrls) {
+					const response = await fetch(new URL(url, `${baseUrl}/`));
+					const body = await response.text();
+					if (response.status !== 200 || !/<svg[\s>]/.test(body)) problems.push(`n8n answers ${response.status} for ${owner}'s icon ${url}`);
+				}
+				if (problems.length) throw new CaseFailure(`\n  - ${problems.join('\n  - ')}`, logsOnFailure);
+				return `${inventory.nodes.length} node types, ${inventory.credentials.length} credential types, ${iconUrls.length} icons served`;
+			} finally {
+				await stop(server.child);
+			}
+		});
+	} catch (error) {
+		results.push({ name: 'setup', status: 'failed' });
+		say(`FAIL setup: ${error.message}`);
+		for (const file of error.logFiles ?? []) process.stdout.write(`----- last lines of ${file} -----\n${tail(file)}\n----- end -----\n`);
+		if (!(error instanceof CaseFailure)) process.stdout.write(`${error.stack}\n`);
+	} finally {
+		await cleanup();
+	}
+
+	const count = (status) => results.filter((result) => result.status === status).length;
+	const skipped = count('skipped');
+	say(`total ${seconds(started)}`);
+	process.stdout.write(`e2e: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+	process.exitCode = count('failed') > 0 || count('passed') === 0 ? 1 : 0;
+}
+
+/** The run `n8n execute` logged (a JSON log record whose message is the run as JSON), or undefined. */
+function executionResult(stdout) {
+	let found;
+	for (const line of stdout.split('\n')) {
+		try {
+			const record = JSON.parse(line);
+			if (typeof record.message !== 'string' || !record.message.startsWith('{')) continue;
+			const message = JSON.parse(record.message);
+			if (message?.data?.resultData) found = message;
+		} catch {
+			/* not a log record, or a message that is not a run */
+		}
+	}
+	return found;
+}
+
+/** Waits until n8n answers /healthz and has written its editor's node and credential types; returns them. */
+async function waitForN8n(server, baseUrl, typesDir, logsOnFailure, timeoutMs = 180_000) {
+	const deadline = Date.now() + timeoutMs;
+	let exited;
+	server.exited.then((result) => (exited = result));
+	while (Date.now() < deadline) {
+		if (exited) throw new CaseFailure(`n8n start exited early (${exited.code ?? exited.signal})`, logsOnFailure);
+		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		if (healthy) {
+			try {
+				const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8'));
+				const credentials = JSON.parse(fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8'));
+				return { nodes, credentials };
+			} catch {
+				/* not written yet, or half written */
+			}
+		}
+		await sleep(1000);
+	}
+	throw new CaseFailure(`n8n start was not ready within ${timeoutMs / 1000} s`, logsOnFailure);
+}
+
+main();
