@@ -18,6 +18,17 @@ export interface FakeGraphOptions {
 	pairWindowMs?: number;
 	/** Added to every answer, to stand in for network and Meta latency. */
 	latencyMs?: number;
+	/** A Meta app whose webhook subscriptions (`/<app-id>/subscriptions`) take the app token `<id>|<secret>`. */
+	app?: { id: string; secret: string };
+	/** Media (`GET /<media-id>`, then the returned URL) by media ID. */
+	media?: Record<string, { data: Buffer; mimeType: string }>;
+}
+
+export interface AppSubscription {
+	object: string;
+	callback_url: string;
+	active: boolean;
+	fields: Array<{ name: string; version: string }>;
 }
 
 /** A scripted answer for the next send: an error code, a bare 5xx, or a connection dropped after receipt. */
@@ -33,6 +44,8 @@ export interface FakeGraphApi {
 	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown> }>;
 	failNext(...failures: ScriptedFailure[]): void;
 	options: FakeGraphOptions;
+	/** The app's webhook subscriptions, as `GET /<app-id>/subscriptions` lists them. */
+	subscriptions: AppSubscription[];
 	close(): Promise<void>;
 }
 
@@ -209,13 +222,47 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		return answer(res, 200, { id: String(9000000000 + ++counter) });
 	}
 
+	const subscriptions: AppSubscription[] = [];
+
+	function handleSubscriptions(request: RecordedRequest, res: ServerResponse) {
+		if (request.headers.authorization !== `Bearer ${options.app!.id}|${options.app!.secret}`) {
+			throw new MetaError(190, 'Invalid OAuth access token - Cannot parse access token', undefined, 400);
+		}
+		const body = (request.body ?? {}) as Record<string, any>;
+		const object = String(body.object ?? request.query.get('object') ?? '');
+		const index = subscriptions.findIndex((subscription) => subscription.object === object);
+		if (request.method === 'GET') return answer(res, 200, { data: subscriptions });
+		if (request.method === 'DELETE') {
+			if (index >= 0) subscriptions.splice(index, 1);
+			return answer(res, 200, { success: true });
+		}
+		if (!body.callback_url || !body.verify_token) throw new MetaError(100, '(#100) Param callback_url and verify_token are required');
+		const subscription = { object, callback_url: body.callback_url, active: true, fields: String(body.fields).split(',').map((name) => ({ name, version: 'v23.0' })) };
+		if (index >= 0) subscriptions[index] = subscription;
+		else subscriptions.push(subscription);
+		return answer(res, 200, { success: true });
+	}
+
 	const running: RunningServer = await startServer(async (request, res) => {
 		requests.push(request);
 		try {
+			const [, , appId, appEdge] = request.path.split('/');
+			if (options.app && appId === options.app.id && appEdge === 'subscriptions') return await handleSubscriptions(request, res);
+			if (request.path.startsWith('/media-download/')) {
+				if (request.headers.authorization !== `Bearer ${options.accessToken}`) return await answer(res, 401, { error: 'unauthorized' });
+				const file = options.media?.[request.path.slice('/media-download/'.length)];
+				res.writeHead(file ? 200 : 404, { 'content-type': file?.mimeType ?? 'text/plain' });
+				res.end(file?.data ?? 'not found');
+				return;
+			}
 			if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
 				throw new MetaError(190, 'Error validating access token: Session has expired.', undefined, 401);
 			}
 			const [, , objectId, edge] = request.path.split('/');
+			const file = options.media?.[objectId];
+			if (file && request.method === 'GET') {
+				return await answer(res, 200, { url: `${running.url}/media-download/${objectId}`, mime_type: file.mimeType, sha256: 'abc', file_size: file.data.length, id: objectId, messaging_product: 'whatsapp' });
+			}
 			if (objectId !== options.phoneNumberId) {
 				throw new MetaError(100, `Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
 			}
@@ -237,6 +284,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		requests,
 		accepted,
 		options,
+		subscriptions,
 		failNext: (...failures) => scripted.push(...failures),
 		close: running.close,
 	};

@@ -6,6 +6,8 @@ export interface FakeLiteContainer {
 	url: string;
 	requests: RecordedRequest[];
 	sent: Array<Record<string, unknown> & { messageId: string }>;
+	/** Registered webhooks by ID (`/webhooks` routes; registering a URL again keeps its ID). */
+	webhooks: Map<string, { id: string; url: string; events: string[]; createdAt: string }>;
 	state: { authenticated: boolean; quotaLeft: number; notOnWhatsApp: string[] };
 	close(): Promise<void>;
 }
@@ -15,6 +17,7 @@ const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeE
 export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteContainer> {
 	const requests: RecordedRequest[] = [];
 	const sent: FakeLiteContainer['sent'] = [];
+	const webhooks: FakeLiteContainer['webhooks'] = new Map();
 	const state = { authenticated: true, quotaLeft: 300, notOnWhatsApp: [] as string[] };
 	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, fix, ...extra } });
 
@@ -27,6 +30,7 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 			return sendJson(res, 200, { authenticated: state.authenticated, status: state.authenticated ? 'ready' : 'waiting_for_scan', lastAuthenticated: null });
 		}
 		const body = (request.body ?? {}) as Record<string, unknown>;
+		if (request.path.startsWith('/webhooks')) return webhookRoute(request, body, res);
 		if (!state.authenticated) return sendJson(res, 409, error('SESSION_NOT_READY', 'WhatsApp session is not ready', 'Scan the QR at /whatsapp-login'));
 		if (request.method === 'POST' && request.path === '/api/send-message') {
 			const number = String(body.number ?? '');
@@ -41,5 +45,23 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		if (request.method === 'POST' && request.path === '/api/mark-read') return sendJson(res, 200, { success: true });
 		return sendJson(res, 404, error('NOT_FOUND', `No route ${request.method} ${request.path}`, 'See docs/lite-api.md'));
 	});
-	return { url: running.url, requests, sent, state, close: running.close };
+	function webhookRoute(request: RecordedRequest, body: Record<string, unknown>, res: Parameters<typeof sendJson>[0]) {
+		if (request.method === 'GET' && request.path === '/webhooks') return sendJson(res, 200, { webhooks: [...webhooks.values()] });
+		if (request.method === 'POST' && request.path === '/webhooks') {
+			const url = String(body.url ?? '');
+			if (!/^https?:\/\//.test(url)) return sendJson(res, 400, error('INVALID_REQUEST', `url "${url}" must be an http(s) URL`, 'Send the webhook URL'));
+			const existing = [...webhooks.values()].find((webhook) => webhook.url === url);
+			const webhook = { id: existing?.id ?? `wh_${webhooks.size + 1}`, url, events: (body.events as string[]) ?? ['message', 'message_ack', 'session'], createdAt: new Date().toISOString() };
+			webhooks.set(webhook.id, webhook);
+			return sendJson(res, 201, webhook);
+		}
+		const id = decodeURIComponent(request.path.slice('/webhooks/'.length));
+		if (request.method === 'DELETE' && webhooks.delete(id)) {
+			res.writeHead(204).end();
+			return;
+		}
+		return sendJson(res, 404, error('NOT_FOUND', `Webhook ${id} not found`, 'List them with GET /webhooks'));
+	}
+
+	return { url: running.url, requests, sent, webhooks, state, close: running.close };
 }

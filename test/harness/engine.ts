@@ -41,7 +41,7 @@ export function registerCredentialType(credentialType: ICredentialType) {
 	credentialTypes[credentialType.name] = credentialType;
 }
 
-const testNodeTypes: INodeTypes = {
+export const testNodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypes[type],
 	getByNameAndVersion: (type) => {
 		const nodeType = nodeTypes[type];
@@ -52,7 +52,7 @@ const testNodeTypes: INodeTypes = {
 };
 
 /** Credentials as n8n would decrypt them, and applied to requests the way n8n's CredentialsHelper does. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}

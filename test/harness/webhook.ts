@@ -1,0 +1,191 @@
+import './setupEnv';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HookContext, WebhookContext } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IWebhookData,
+	IWebhookDescription,
+	IWorkflowExecuteAdditionalData,
+	WebhookType,
+} from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PACKAGE, registerNodeType, TestCredentialsHelper, testNodeTypes } from './engine';
+
+/** What one request to the trigger did: the HTTP answer the sender got, and the items a workflow started with. */
+export interface WebhookCall {
+	status: number;
+	body: string;
+	/** The first output's items when the webhook started an execution; undefined when it started none. */
+	items?: INodeExecutionData[];
+}
+
+export interface TriggerUnderTest {
+	/** The node's production webhook URL, served by a real loopback HTTP server. */
+	url: string;
+	node: INode;
+	staticData: IDataObject;
+	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookCall>;
+	get(query: Record<string, string>): Promise<WebhookCall>;
+	/** webhookMethods.default.checkExists, and create when it said false: what n8n does on activation. */
+	activate(): Promise<{ existed: boolean }>;
+	deactivate(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+type ExpressLike = IncomingMessage & { rawBody: Buffer; body: unknown; query: Record<string, string>; params: Record<string, string> };
+
+type ExpressResponse = ServerResponse & { status(code: number): ExpressResponse; json(body: unknown): ExpressResponse; send(body: string): ExpressResponse };
+
+/** The parts of express's Response that nodes and n8n's own response code use, on a plain ServerResponse. */
+function expressResponse(res: ServerResponse): ExpressResponse {
+	const express = res as ExpressResponse;
+	express.status = (code) => {
+		res.statusCode = code;
+		return express;
+	};
+	express.json = (body) => {
+		res.setHeader('content-type', 'application/json');
+		res.end(JSON.stringify(body));
+		return express;
+	};
+	express.send = (body) => {
+		res.end(body);
+		return express;
+	};
+	return express;
+}
+
+/** n8n's raw-body reader and JSON parser as its webhook server applies them before the node runs. */
+async function expressRequest(req: IncomingMessage): Promise<ExpressLike> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	const rawBody = Buffer.concat(chunks);
+	let body: unknown = {};
+	try {
+		body = rawBody.length ? JSON.parse(rawBody.toString('utf8')) : {};
+	} catch {
+		body = {};
+	}
+	const url = new URL(req.url ?? '/', 'http://localhost');
+	return Object.assign(req, { rawBody, body, query: Object.fromEntries(url.searchParams), params: {} });
+}
+
+let nodeCounter = 0;
+
+/**
+ * Serves a trigger node the way n8n's webhook server does: each HTTP request becomes n8n-core's WebhookContext
+ * around an express-like request/response, the node's webhook() runs, and n8n's answer rules apply (the node's
+ * own response when it says noWebhookResponse, else "Workflow was started" / "Webhook call received").
+ * Registration runs through n8n-core's HookContext.
+ */
+export async function startTrigger(options: {
+	nodeType: INodeType;
+	parameters: INodeParameters;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	typeName?: string;
+	workflowId?: string;
+}): Promise<TriggerUnderTest> {
+	const typeName = options.typeName ?? `${PACKAGE}.${options.nodeType.description.name}`;
+	registerNodeType(typeName, options.nodeType);
+	const node: INode = {
+		id: `trigger-${++nodeCounter}`,
+		name: 'WhatsApp Trigger',
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: `hook-${nodeCounter}`,
+		parameters: options.parameters,
+		credentials: Object.fromEntries(Object.keys(options.credentials).map((type, index) => [type, { id: String(index + 1), name: type }])),
+	};
+	const staticData: IDataObject = {};
+	const workflow = new Workflow({
+		id: options.workflowId ?? 'trigger-workflow',
+		name: 'Trigger workflow',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: testNodeTypes,
+		staticData,
+		settings: { executionOrder: 'v1' },
+	});
+	const credentialsHelper = new TestCredentialsHelper(options.credentials);
+	let baseUrl = '';
+	const additionalData = (extra: object = {}) =>
+		({
+			credentialsHelper,
+			executionId: `exec-${Math.random().toString(36).slice(2)}`,
+			webhookBaseUrl: `${baseUrl}/webhook`,
+			webhookTestBaseUrl: `${baseUrl}/webhook-test`,
+			restApiUrl: `${baseUrl}/rest`,
+			instanceBaseUrl: baseUrl,
+			variables: {},
+			...extra,
+		}) as unknown as IWorkflowExecuteAdditionalData;
+	const webhookData = (name: WebhookType, data: IWorkflowExecuteAdditionalData): IWebhookData => {
+		const webhookDescription = options.nodeType.description.webhooks!.find((description) => description.name === name) as IWebhookDescription;
+		return { httpMethod: webhookDescription.httpMethod as IWebhookData['httpMethod'], node: node.name, path: webhookDescription.path, webhookDescription, workflowId: workflow.id, workflowExecuteAdditionalData: data };
+	};
+
+	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
+	const server = createServer((incoming, outgoing) => {
+		const run = (async () => {
+			const req = await expressRequest(incoming);
+			const res = expressResponse(outgoing);
+			const data = additionalData({ httpRequest: req, httpResponse: res });
+			const name: WebhookType = req.method === 'GET' ? 'setup' : 'default';
+			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData(name, data), [], null);
+			try {
+				const result = await options.nodeType.webhook!.call(context);
+				if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+				return result.workflowData?.[0];
+			} catch (error) {
+				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
+				return undefined;
+			}
+		})();
+		runs.push(run);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+	const call = async (init: RequestInit, query = ''): Promise<WebhookCall> => {
+		const index = runs.length;
+		const response = await fetch(`${url}${query}`, init);
+		const body = await response.text();
+		return { status: response.status, body, items: await runs[index] };
+	};
+	const hook = () => {
+		const data = additionalData();
+		return new HookContext(workflow, node, data, 'trigger', 'activate', webhookData('default', data));
+	};
+	const methods = options.nodeType.webhookMethods!.default!;
+	const url = `${baseUrl}/webhook/${node.webhookId}/webhook`;
+
+	return {
+		url,
+		node,
+		get staticData() {
+			return workflow.staticData as IDataObject;
+		},
+		post: (body, headers = {}) => call({ method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
+		get: (query) => call({ method: 'GET' }, `?${new URLSearchParams(query)}`),
+		async activate() {
+			const existed = await methods.checkExists!.call(hook());
+			if (!existed) await methods.create!.call(hook());
+			return { existed };
+		},
+		deactivate: async () => await methods.delete!.call(hook()),
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}

@@ -1,0 +1,99 @@
+import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
+import { WhatsAppRedis } from '../../credentials/WhatsAppRedis.credentials';
+import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
+import { liteSignatureHeader, metaSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
+import { registerCredentialType } from '../harness/engine';
+import { startTrigger } from '../harness/webhook';
+
+registerCredentialType(new WhatsAppRedis());
+
+export const APP_SECRET = 'meta-app-secret-do-not-leak';
+export const VERIFY_TOKEN = 'verify-token-do-not-leak';
+export const LITE_SECRET = 'lite-webhook-secret-do-not-leak';
+export const PHONE_NUMBER_ID = '106540352242922';
+export const ACCESS_TOKEN = 'EAAG-trigger-token-do-not-leak';
+export const LITE_API_KEY = 'lite-api-key-do-not-leak';
+
+export function cloudCredentials(overrides: Record<string, string> = {}): ICredentialDataDecryptedObject {
+	return { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, apiVersion: 'v23.0', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: 'http://127.0.0.1:9', ...overrides };
+}
+
+export function liteCredentials(overrides: Record<string, string> = {}): ICredentialDataDecryptedObject {
+	return { url: 'http://127.0.0.1:9', apiKey: LITE_API_KEY, suitId: 'suit-1', webhookSecret: LITE_SECRET, ...overrides };
+}
+
+export function startCloudTrigger(parameters: INodeParameters = {}, credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+	return startTrigger({
+		nodeType: new WhatsAppTrigger(),
+		parameters: { backend: 'cloud', events: ['message', 'status', 'error'], ...parameters },
+		credentials: { whatsAppCloudApi: cloudCredentials(), ...credentials },
+	});
+}
+
+export function startLiteTrigger(parameters: INodeParameters = {}, credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+	return startTrigger({
+		nodeType: new WhatsAppTrigger(),
+		parameters: { backend: 'lite', events: ['message', 'status', 'session'], ...parameters },
+		credentials: { whatsAppLiteApi: liteCredentials(), ...credentials },
+	});
+}
+
+export const metaHeaders = (raw: string, secret = APP_SECRET) => ({ 'x-hub-signature-256': metaSignatureHeader(secret, raw) });
+export const liteHeaders = (raw: string, at = Math.floor(Date.now() / 1000), secret = LITE_SECRET) => ({ 'x-lite-signature': liteSignatureHeader(secret, raw, at) });
+
+const CUSTOMER = '4915123456789';
+let counter = 0;
+export const wamid = () => `wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFjNFQjA${String(++counter).padStart(6, '0')}`;
+
+/** A Cloud API webhook body as Meta sends it: one entry, one `messages` change with the given value parts. */
+export function metaBody(value: { messages?: object[]; statuses?: object[]; errors?: object[] }, phoneNumberId = PHONE_NUMBER_ID) {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: '102290129340398',
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '15550100000', phone_number_id: phoneNumberId },
+							...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }),
+							...value,
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+/** An incoming message of `type` with its type-specific part. */
+export function metaMessage(type: string, part: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+	return { from: CUSTOMER, id: wamid(), timestamp: '1717430400', type, ...part, ...extra };
+}
+
+export function metaStatus(status: string, id = wamid(), extra: Record<string, unknown> = {}) {
+	return {
+		id,
+		status,
+		timestamp: '1717430460',
+		recipient_id: CUSTOMER,
+		...(status !== 'failed' && {
+			conversation: { id: 'CONVERSATION_ID', origin: { type: 'utility' } },
+			pricing: { billable: true, pricing_model: 'CBP', category: 'utility' },
+		}),
+		...extra,
+	};
+}
+
+/** A Lite container event envelope. */
+export function liteEvent(event: string, data: Record<string, unknown>, id = `evt_${++counter}`) {
+	return { id, event, suitId: 'suit-1', timestamp: new Date().toISOString(), data };
+}
+
+export function liteMessage(data: Record<string, unknown> = {}) {
+	return { id: `false_${CUSTOMER}@c.us_3EB0${++counter}`, from: CUSTOMER, chatId: `${CUSTOMER}@c.us`, name: 'Kerry', fromMe: false, type: 'chat', body: 'Hello', timestamp: 1717430400, hasMedia: false, ...data };
+}
+
+export { CUSTOMER };
