@@ -26,13 +26,25 @@ const Module = require('node:module');
 const { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep } = require('./lib/processes');
 const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
+const { triggerCase } = require('./lib/triggerCase');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const SEND_WORKFLOW_ID = 'e2eSendText00001';
+const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
+const TRIGGER_NODE = 'whatsAppTrigger';
 const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
+const CREDENTIAL_DATA = {
+	accessToken: FAKE.accessToken,
+	phoneNumberId: FAKE.phoneNumberId,
+	businessAccountId: '102290129340398',
+	apiVersion: 'v23.0',
+	appSecret: 'e2e-app-secret',
+	verifyToken: 'e2e-verify-token',
+	// baseUrl: the fake's address, set once it runs
+};
 
 const results = [];
 const started = Date.now();
@@ -179,15 +191,7 @@ async function main() {
 				{
 					...CREDENTIAL,
 					type: 'whatsAppCloudApi',
-					data: {
-						accessToken: FAKE.accessToken,
-						phoneNumberId: FAKE.phoneNumberId,
-						businessAccountId: '102290129340398',
-						apiVersion: 'v23.0',
-						appSecret: 'e2e-app-secret',
-						verifyToken: 'e2e-verify-token',
-						baseUrl: fake.url,
-					},
+					data: { ...CREDENTIAL_DATA, baseUrl: fake.url },
 				},
 			]),
 		);
@@ -250,41 +254,68 @@ async function main() {
 			}
 		});
 
-		// --- case: loads (n8n start) ------------------------------------------------------------------------------
-		await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
-			const port = await freePort();
-			const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
-			const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
-			const logsOnFailure = [logFile('start')];
-			const baseUrl = `http://127.0.0.1:${port}`;
-			const typesDir = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
-			try {
-				const types = await waitForN8n(server, baseUrl, typesDir, logsOnFailure);
+		// --- n8n start: case loads, case trigger ---------------------------------------------------------------
+		const hasTrigger = inventory.nodes.some((node) => node.name === TRIGGER_NODE);
+		if (hasTrigger) {
+			// Imported workflows are inactive; activation in the database takes effect when n8n starts.
+			const activate = await n8n(['update:workflow', `--id=${TRIGGER_WORKFLOW_ID}`, '--active=true'], 'activate-trigger');
+			if (activate.code !== 0) throw new CaseFailure('n8n update:workflow --active=true failed', [activate.logFile]);
+		}
+		const port = await freePort();
+		const baseUrl = `http://127.0.0.1:${port}`;
+		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
+		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
+		const startLogs = [logFile('start')];
+		const ready = waitForN8n(server, baseUrl, path.join(userFolder, '.cache', 'n8n', 'public', 'types'), startLogs);
+		ready.catch(() => undefined);
+		try {
+			await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
+				const types = await ready;
+				say(`n8n start is ready on port ${port}`);
 				const problems = [];
 				const iconUrls = [];
+				const urlsOf = (iconUrl) => Object.values(typeof iconUrl === 'string' ? { light: iconUrl } : iconUrl);
 				for (const node of inventory.nodes) {
 					const type = `${PKG.name}.${node.name}`;
 					const loaded = types.nodes.find((description) => description.name === type);
 					if (!loaded) problems.push(`node type ${type} (${node.file}) is not among n8n's node types`);
 					else if (!loaded.iconUrl) problems.push(`node type ${type} has no iconUrl in n8n`);
-					else iconUrls.push(...Object.values(typeof loaded.iconUrl === 'string' ? { light: loaded.iconUrl } : loaded.iconUrl).map((url) => [type, url]));
+					else iconUrls.push(...urlsOf(loaded.iconUrl).map((url) => [type, url]));
 				}
 				for (const credential of inventory.credentials) {
 					const loaded = types.credentials.find((description) => description.name === credential.name);
 					if (!loaded) problems.push(`credential type ${credential.name} (${credential.file}) is not among n8n's credential types`);
-					else if (loaded.iconUrl) iconUrls.push(...Object.values(typeof loaded.iconUrl === 'string' ? { light: loaded.iconUrl } : loaded.iconUrl).map((url) => [credential.name, url]));
+					else if (loaded.iconUrl) iconUrls.push(...urlsOf(loaded.iconUrl).map((url) => [credential.name, url]));
 				}
 				for (const [owner, url] of iconUrls) {
 					const response = await fetch(new URL(url, `${baseUrl}/`));
 					const body = await response.text();
 					if (response.status !== 200 || !/<svg[\s>]/.test(body)) problems.push(`n8n answers ${response.status} for ${owner}'s icon ${url}`);
 				}
-				if (problems.length) throw new CaseFailure(`\n  - ${problems.join('\n  - ')}`, logsOnFailure);
+				if (problems.length) throw new CaseFailure(`\n  - ${problems.join('\n  - ')}`, startLogs);
 				return `${inventory.nodes.length} node types, ${inventory.credentials.length} credential types, ${iconUrls.length} icons served`;
-			} finally {
-				await stop(server.child);
+			});
+
+			if (!hasTrigger) {
+				skip('trigger: signed Meta webhook into an active WhatsApp Trigger workflow', `the package has no ${TRIGGER_NODE} node`);
+			} else {
+				await runCase('trigger: a signed Meta webhook starts the active WhatsApp Trigger workflow, which answers via the fake', async () => {
+					await ready;
+					return await triggerCase({
+						baseUrl,
+						fake,
+						workflow: JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8')),
+						credential: CREDENTIAL_DATA,
+						databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+						host,
+						logsOnFailure: startLogs,
+						CaseFailure,
+					});
+				});
 			}
-		});
+		} finally {
+			await stop(server.child);
+		}
 	} catch (error) {
 		results.push({ name: 'setup', status: 'failed' });
 		say(`FAIL setup: ${error.message}`);

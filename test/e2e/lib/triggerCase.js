@@ -1,0 +1,140 @@
+'use strict';
+/**
+ * The trigger case, against a running `n8n start` whose workflow test/e2e/workflows/trigger-echo.json is active:
+ * Meta's GET verification handshake, a POST with a wrong signature (refused, nothing runs), a signed Meta webhook
+ * (200; the workflow runs and its WhatsApp Send answers the sender through the fake Graph API), the same
+ * delivery again (de-duplicated: nothing runs). The executions are read from n8n's own SQLite database.
+ */
+const assert = require('node:assert/strict');
+const { createHmac } = require('node:crypto');
+const path = require('node:path');
+const { sleep } = require('./processes');
+
+const CUSTOMER = { waId: '4915123456789', name: 'Ada' };
+
+function metaWebhookBody(phoneNumberId, messageId, text) {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: '102290129340398',
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '15550100000', phone_number_id: phoneNumberId },
+							contacts: [{ profile: { name: CUSTOMER.name }, wa_id: CUSTOMER.waId }],
+							messages: [{ from: CUSTOMER.waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+						},
+					},
+				],
+			},
+		],
+	};
+}
+
+/** The workflow's executions, from n8n's database (read-only), with the parsed run data of finished ones. */
+function readExecutions(host, databaseFile, workflowId) {
+	const sqlite3 = require(path.join(host, 'node_modules', 'sqlite3'));
+	const { parse } = require(path.join(host, 'node_modules', 'flatted'));
+	return new Promise((resolve, reject) => {
+		const db = new sqlite3.Database(databaseFile, sqlite3.OPEN_READONLY, (openError) => {
+			if (openError) return reject(openError);
+			db.all(
+				'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id',
+				[workflowId],
+				(error, rows) => {
+					db.close();
+					if (error) return reject(error);
+					resolve(rows.map((row) => ({ id: row.id, status: row.status, mode: row.mode, data: row.data ? parse(row.data) : undefined })));
+				},
+			);
+		});
+	});
+}
+
+async function until(what, check, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new assert.AssertionError({ message: `timed out after ${timeoutMs / 1000} s waiting for ${what}` });
+		await sleep(500);
+	}
+}
+
+async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, host, logsOnFailure, CaseFailure }) {
+	const trigger = workflow.nodes.find((node) => node.type.endsWith('.whatsAppTrigger'));
+	// A trigger node with a webhookId and a fixed path ('webhook' in the node's description) is served at
+	// /webhook/<webhookId>/<path> in production (active workflow).
+	const url = `${baseUrl}/webhook/${trigger.webhookId}/webhook`;
+	const acceptedBefore = fake.accepted.length;
+	const messageId = 'wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFkUyRVRFU1QwMDAwMDAwMDAwMDAx';
+	const raw = JSON.stringify(metaWebhookBody(credential.phoneNumberId, messageId, 'Hi from the e2e test'));
+	const signature = `sha256=${createHmac('sha256', credential.appSecret).update(raw).digest('hex')}`;
+	const post = (headers) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+
+	try {
+		const handshake = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(credential.verifyToken)}&hub.challenge=1158201444`);
+		assert.equal(handshake.status, 200, `GET verification handshake answered ${handshake.status}: ${await handshake.clone().text()}`);
+		assert.equal(await handshake.text(), '1158201444', 'the handshake echoes hub.challenge');
+
+		const forged = await post({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` });
+		assert.equal(forged.status, 401, `a wrong signature is refused (got ${forged.status}: ${await forged.text()})`);
+
+		const delivered = await post({ 'x-hub-signature-256': signature });
+		assert.equal(delivered.status, 200, `the signed webhook answered ${delivered.status}: ${await delivered.clone().text()}`);
+
+		await until('the workflow\'s answer at the fake Graph API', () => fake.accepted.length > acceptedBefore, 60_000);
+		const executions = await until(
+			'a finished execution in n8n\'s database',
+			async () => {
+				const rows = await readExecutions(host, databaseFile, workflow.id);
+				return rows.length && rows.every((row) => row.status !== 'running' && row.status !== 'new' && row.data) ? rows : undefined;
+			},
+			30_000,
+		);
+
+		const redelivered = await post({ 'x-hub-signature-256': signature });
+		assert.equal(redelivered.status, 200, `the redelivery answered ${redelivered.status}`);
+		assert.deepEqual(await redelivered.json(), { received: 0 }, 'the redelivered message is recognised as a duplicate');
+		await sleep(2000);
+
+		const answers = fake.accepted.slice(acceptedBefore);
+		assert.equal(answers.length, 1, `the fake got ${answers.length} answers, expected exactly 1`);
+		assert.deepEqual(answers[0].body, {
+			messaging_product: 'whatsapp',
+			recipient_type: 'individual',
+			to: CUSTOMER.waId,
+			type: 'text',
+			text: { body: 'Thanks Ada, you wrote: Hi from the e2e test', preview_url: false },
+			context: { message_id: messageId },
+		});
+
+		const finalRows = await readExecutions(host, databaseFile, workflow.id);
+		assert.equal(finalRows.length, 1, `executions of the trigger workflow: ${finalRows.length}, expected 1 (none for the forged or the duplicate delivery)`);
+		const [execution] = executions;
+		assert.equal(execution.status, 'success', 'execution status');
+		assert.equal(execution.mode, 'webhook', 'execution mode');
+		const runData = execution.data.resultData.runData;
+		const event = runData[trigger.name][0].data.main[0][0].json;
+		assert.equal(event.event, 'message');
+		assert.equal(event.backend, 'cloud');
+		assert.equal(event.from, CUSTOMER.waId);
+		assert.equal(event.name, CUSTOMER.name);
+		assert.equal(event.type, 'text');
+		assert.equal(event.text, 'Hi from the e2e test');
+		assert.equal(event.messageId, messageId);
+		assert.equal(event.businessNumber, credential.phoneNumberId);
+		const answerItem = runData.Answer[0].data.main[0][0].json;
+		assert.equal(answerItem.messageId, answers[0].id, 'the Answer node output the wamid the fake gave');
+		assert.equal(answerItem.status, 'accepted');
+		return `execution ${execution.id} (webhook, success), answer ${answers[0].id} to ${answers[0].to}; forged signature 401, duplicate ignored`;
+	} catch (error) {
+		if (error instanceof assert.AssertionError) throw new CaseFailure(error.message, logsOnFailure);
+		throw error;
+	}
+}
+
+module.exports = { triggerCase };
