@@ -109,7 +109,7 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const download = options.downloadMedia === true;
-	const maxBytes = Number(options.maxMediaSizeMb ?? 16) * MB;
+	const maxBytes = Math.floor(Number(options.maxMediaSizeMb ?? 16) * MB);
 	const property = String(options.binaryPropertyName ?? 'data');
 	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
 	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
