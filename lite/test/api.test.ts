@@ -1,5 +1,5 @@
 import { startGateway, API_KEY, call, type TestGateway } from './helpers/gateway';
-import { startRedis, type TestRedis } from './helpers/redis';
+import { startRedis, type TestRedis } from '../../test/harness/redis';
 
 let redis: TestRedis;
 let gw: TestGateway;

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { renderTemplate, withRandomString } from '../src/campaign/template';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
-import { startRedis, uniquePrefix, type TestRedis } from './helpers/redis';
+import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 let redis: TestRedis;

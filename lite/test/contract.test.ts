@@ -6,7 +6,7 @@ import type { Envelope, OutboundMessage } from '../../nodes/whatsapp/message';
 import { parseRecipient } from '../../nodes/whatsapp/phone';
 import { API_KEY, SECRET, SUIT, startGateway, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
-import { startRedis, type TestRedis } from './helpers/redis';
+import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 /** What the nodes' Lite credential does: the key in appApiKey, JSON in and out. */

@@ -4,7 +4,7 @@ import { MemoryKv } from '../src/store/memoryKv';
 import { RedisKv } from '../src/store/redisKv';
 import type { Kv } from '../src/store/kv';
 import { startGateway, SUIT } from './helpers/gateway';
-import { startRedis, uniquePrefix, type TestRedis } from './helpers/redis';
+import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 
 let redis: TestRedis;
 beforeAll(async () => {

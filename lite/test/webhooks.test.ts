@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
 import { startGateway, SECRET, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver, type Delivery } from './helpers/receiver';
-import { startRedis, type TestRedis } from './helpers/redis';
+import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 let redis: TestRedis;

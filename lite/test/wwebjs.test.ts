@@ -1,6 +1,6 @@
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver, type WebhookReceiver } from './helpers/receiver';
-import { startRedis, type TestRedis } from './helpers/redis';
+import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { standInLibrary, StandInLocation, StandInMedia, type StandInClient } from './helpers/standInWwebjs';
 import { waitFor } from './helpers/wait';
 

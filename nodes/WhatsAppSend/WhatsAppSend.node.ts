@@ -2,16 +2,17 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { adaptToChannel, type UnsupportedInteractive } from '../whatsapp/channel/capabilities';
 import type { Backend } from '../whatsapp/channel/types';
-import { deliverOne } from '../whatsapp/delivery/deliver';
 import { withRetries } from '../whatsapp/delivery/retry';
 import { invalidInput } from '../whatsapp/errors';
 import { validateMessage } from '../whatsapp/message';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
-import { backendCredentials, backendProperty } from '../whatsapp/n8n/commonProperties';
+import { backendProperty, sendingNodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { deliveryProperty } from '../whatsapp/n8n/delivery';
 import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
-import type { PlannedAction } from '../whatsapp/n8n/runItems';
+import { STATE_NOTICE } from '../whatsapp/n8n/store';
+import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { runItems } from '../whatsapp/n8n/runItems';
-import { parseRecipient, recipientAddress } from '../whatsapp/phone';
+import { parseRecipient } from '../whatsapp/phone';
 import { sendProperties } from './description';
 import { readMessage } from './readMessage';
 
@@ -28,8 +29,13 @@ export class WhatsAppSend implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: backendCredentials,
-		properties: [backendProperty, ...sendProperties],
+		credentials: sendingNodeCredentials,
+		properties: [
+			backendProperty,
+			...sendProperties,
+			{ ...deliveryProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
+			{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '' },
+		],
 	};
 
 	methods = { credentialTest };
@@ -37,9 +43,8 @@ export class WhatsAppSend implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const backend = this.getNodeParameter('backend', 0) as Backend;
 		const channel = await channelFromContext(this, backend);
-		const signal = this.getExecutionCancelSignal?.();
 
-		const planItem = async (itemIndex: number): Promise<PlannedAction> => {
+		const planItem = async (itemIndex: number): Promise<PlannedItem> => {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
 			if (operation === 'markAsRead') return planMarkAsRead(this, itemIndex);
 			const options = nodeOptions(this, itemIndex);
@@ -51,25 +56,24 @@ export class WhatsAppSend implements INodeType {
 				channel,
 				(options.unsupportedInteractive as UnsupportedInteractive) ?? 'fail',
 			);
-			const policy = retryPolicyFrom(options);
-			return async (target) => {
-				const delivered = await deliverOne(target, envelope, policy, signal);
-				return { ...delivered, to: recipientAddress(envelope.to), type: envelope.message.type };
-			};
+			return { kind: 'send', envelope };
 		};
 
 		return [await runItems(this, channel, planItem)];
 	}
 }
 
-function planMarkAsRead(context: IExecuteFunctions, itemIndex: number): PlannedAction {
+function planMarkAsRead(context: IExecuteFunctions, itemIndex: number): PlannedItem {
 	const messageId = String(context.getNodeParameter('messageId', itemIndex, '')).trim();
 	if (!messageId) throw invalidInput('Message ID', messageId, 'is empty', 'Map the ID of the received message, e.g. {{ $json.messageId }} from the WhatsApp Trigger');
 	const typingIndicator = context.getNodeParameter('typingIndicator', itemIndex, false) as boolean;
 	const chatId = String(context.getNodeParameter('chatId', itemIndex, '') ?? '').trim() || undefined;
 	const policy = retryPolicyFrom({});
-	return async (channel) => {
-		await withRetries(() => channel.markAsRead(messageId, { typingIndicator, chatId }), policy, { idempotent: true });
-		return { messageId, backend: channel.backend, status: 'read', typingIndicator };
+	return {
+		kind: 'call',
+		run: async (channel) => {
+			await withRetries(() => channel.markAsRead(messageId, { typingIndicator, chatId }), policy, { idempotent: true });
+			return { messageId, backend: channel.backend, status: 'read', typingIndicator };
+		},
 	};
 }

@@ -22,10 +22,14 @@ export class Sender {
 		private readonly metrics: Metrics,
 	) {}
 
-	async send(recipient: Recipient, message: OutgoingMessage): Promise<SendResult> {
+	/**
+	 * `quotaReservedByCaller`: the n8n nodes reserve in the same quota key before calling (so their executions and
+	 * workers share it); counting the message again here would halve the quota.
+	 */
+	async send(recipient: Recipient, message: OutgoingMessage, quotaReservedByCaller = false): Promise<SendResult> {
 		if (!this.session.ready) throw sessionNotReady(this.session.status);
-		const reservation = await this.quota.reserve();
-		if (!reservation.granted) throw quotaExceeded(reservation.used, reservation.limit, reservation.resetAt);
+		const reservation = quotaReservedByCaller ? undefined : await this.quota.reserve();
+		if (reservation && !reservation.granted) throw quotaExceeded(reservation.used, reservation.limit, reservation.resetAt);
 		let handedToWhatsApp = false;
 		try {
 			const chatId = recipient.kind === 'group' ? recipient.chatId : await this.driver.numberId(recipient.digits);
@@ -37,7 +41,7 @@ export class Sender {
 		} catch (error) {
 			this.metrics.failed++;
 			// A driver's 4xx (e.g. an unknown message to react to) is a refusal before anything was sent.
-			if (!handedToWhatsApp || (isApiError(error) && error.status < 500)) await this.quota.release(reservation);
+			if (reservation && (!handedToWhatsApp || (isApiError(error) && error.status < 500))) await this.quota.release(reservation);
 			throw error;
 		}
 	}

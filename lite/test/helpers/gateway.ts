@@ -2,7 +2,7 @@ import type { Config } from '../../src/config';
 import { SandboxDriver } from '../../src/drivers/sandbox';
 import { Gateway, type GatewayDeps } from '../../src/gateway';
 import { silentLogger } from '../../src/log';
-import { uniquePrefix } from './redis';
+import { uniquePrefix } from '../../../test/harness/redis';
 import { waitFor } from './wait';
 
 export const API_KEY = 'test-api-key';

@@ -4,12 +4,16 @@ import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
 import type { HttpRequest, HttpRequester } from './http';
 import { jsonBody } from './http';
-import type { Capabilities, Channel, ChannelStatus, SendResult } from './types';
+import { DEFAULT_DAILY_QUOTA } from '../store/quota';
+import type { Capabilities, Channel, ChannelStatus, SendOptions, SendResult } from './types';
 
 export interface LiteConfig {
 	url: string;
 	suitId: string;
 }
+
+/** Sent when the nodes already reserved the message in the suit's quota, so the container does not count it twice. */
+export const QUOTA_RESERVED_HEADER = 'x-quota-reserved';
 
 const LITE_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'reaction'];
 
@@ -96,7 +100,7 @@ export function liteError(body: unknown, httpStatus: number): WhatsAppError {
 /** A self-hosted whatsapp-web.js gateway ("Lite container"). */
 export class LiteChannel implements Channel {
 	readonly backend = 'lite' as const;
-	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, typingIndicator: true };
+	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, typingIndicator: true, pacing: 'randomDelay', defaultDailyQuota: DEFAULT_DAILY_QUOTA };
 	readonly senderId: string;
 
 	constructor(
@@ -119,11 +123,12 @@ export class LiteChannel implements Channel {
 		return envelope;
 	}
 
-	async send(envelope: Envelope): Promise<SendResult> {
+	async send(envelope: Envelope, options: SendOptions = {}): Promise<SendResult> {
 		const answer = await this.call<{ messageId?: string; id?: string; chatId?: string }>({
 			method: 'POST',
 			path: '/api/send-message',
 			body: liteMessagePayload(envelope),
+			...(options.quotaReserved && { headers: { [QUOTA_RESERVED_HEADER]: '1' } }),
 		});
 		const messageId = answer.messageId ?? answer.id;
 		if (!messageId) {

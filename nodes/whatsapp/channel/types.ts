@@ -23,6 +23,15 @@ export interface Capabilities {
 	messageTypes: ReadonlySet<MessageType>;
 	groupChats: boolean;
 	typingIndicator: boolean;
+	/** How sends are spread: a steady rate (Cloud) or random gaps between messages (Lite). */
+	pacing: 'rate' | 'randomDelay';
+	/** The daily quota a sender has unless the user sets one; undefined for none. */
+	defaultDailyQuota?: number;
+}
+
+export interface SendOptions {
+	/** The caller already reserved this message in the sender's daily quota (the container must not count it again). */
+	quotaReserved?: boolean;
 }
 
 /**
@@ -37,7 +46,7 @@ export interface Channel {
 	/** Makes media ready to send (Cloud: uploads binary data and refers to it by media ID). Safe to repeat. */
 	prepare(envelope: Envelope): Promise<Envelope>;
 	/** Sends one prepared message. Not idempotent: the retry policy must not resend an ambiguous failure. */
-	send(envelope: Envelope): Promise<SendResult>;
+	send(envelope: Envelope, options?: SendOptions): Promise<SendResult>;
 	markAsRead(messageId: string, options: { typingIndicator: boolean; chatId?: string }): Promise<void>;
 	uploadMedia(media: BinaryMedia): Promise<string>;
 	status(): Promise<ChannelStatus>;

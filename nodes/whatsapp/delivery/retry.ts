@@ -31,9 +31,14 @@ export function mayRetry(error: unknown, idempotent: boolean): boolean {
 	return error.retryable || (idempotent && error.kind === 'ambiguous');
 }
 
+/** Meta asks for 4^n backoff on the pair rate limit (131056); everything else doubles. */
+function growthFor(error: unknown): number {
+	return isWhatsAppError(error) && error.code === 131056 ? 4 : 2;
+}
+
 /** Exponential backoff with jitter (between half and all of the step), never sooner than Retry-After. */
 export function backoffMs(policy: RetryPolicy, attempt: number, error: unknown, random = Math.random): number {
-	const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+	const step = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * growthFor(error) ** (attempt - 1));
 	const jittered = step / 2 + random() * (step / 2);
 	const retryAfter = isWhatsAppError(error) ? (error.retryAfterMs ?? 0) : 0;
 	return Math.max(jittered, Math.min(retryAfter, policy.maxBackoffMs));
@@ -48,7 +53,7 @@ export interface Attempted<T> {
 export async function withRetries<T>(
 	operation: () => Promise<T>,
 	policy: RetryPolicy,
-	options: { idempotent: boolean; signal?: AbortSignal; wait?: Sleep },
+	options: { idempotent: boolean; signal?: AbortSignal; wait?: Sleep; beforeRetry?: (error: unknown, delayMs: number) => Promise<void> },
 ): Promise<Attempted<T>> {
 	const wait = options.wait ?? sleep;
 	for (let attempt = 1; ; attempt++) {
@@ -61,7 +66,9 @@ export async function withRetries<T>(
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;
 			}
-			await wait(backoffMs(policy, attempt, error), options.signal);
+			const delayMs = backoffMs(policy, attempt, error);
+			await options.beforeRetry?.(error, delayMs);
+			await wait(delayMs, options.signal);
 		}
 	}
 }

@@ -1,4 +1,5 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { redisCredential } from './store';
 
 /** The backend picker every node starts with; the credential shown follows from it. */
 export const backendProperty: INodeProperties = {
@@ -47,3 +48,6 @@ export const deliveryOptions: INodeProperties[] = [
 		description: 'Wait before the first retry; it doubles with each further attempt (with jitter), and never undercuts a Retry-After',
 	},
 ];
+
+/** Sending nodes: the backend's credential, and optionally Redis for state shared by every n8n worker. */
+export const sendingNodeCredentials: INodeCredentialDescription[] = [...backendCredentials, redisCredential];

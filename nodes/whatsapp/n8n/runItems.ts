@@ -1,47 +1,91 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
+import { type Outcome, deliverSegment } from '../delivery/segment';
+import type { Envelope } from '../message';
+import { recipientAddress } from '../phone';
+import { deliveryConfigFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
+import { stateStoreFor } from './store';
 
 /** What one input item asks for, checked and ready to run. */
-export type PlannedAction = (channel: Channel) => Promise<IDataObject>;
+export type PlannedItem =
+	/** A message to deliver; `details` are added to its result item (e.g. the rendered text). */
+	| { kind: 'send'; envelope: Envelope; details?: IDataObject }
+	/** Another call to the backend, such as mark as read. */
+	| { kind: 'call'; run: (channel: Channel) => Promise<IDataObject> }
+	/** A result that needs no request (a preview, a skip decided while reading the item). */
+	| { kind: 'result'; json: IDataObject };
+
+function outcomeJson(outcome: Outcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
+	const base = { to: recipientAddress(envelope.to), type: envelope.message.type, ...details };
+	if (outcome.status === 'failed') return { ...base, ...errorItemJson(outcome.error) };
+	return { ...base, ...outcome };
+}
 
 /**
- * Runs a node's items in two passes: first every item is read and validated (so bad input fails before anything
- * is sent), then the actions run in item order. One output item per input item, paired with it; with
- * continueOnFail a failed item becomes an error item and the rest go on.
+ * Runs a node's items in two passes. First every item is read and validated, so bad input fails before anything
+ * is sent. Then the sends go out together as one segment through the delivery engine (ledger, quota, pace,
+ * retries), and other calls run in item order. One output item per input item, paired with it; a failed item
+ * throws (after the segment finished, so every other recipient got its chance and the ledger is complete) or,
+ * with continueOnFail, becomes an error item.
  */
 export async function runItems(
 	context: IExecuteFunctions,
 	channel: Channel,
-	planItem: (itemIndex: number) => Promise<PlannedAction>,
+	planItem: (itemIndex: number) => Promise<PlannedItem>,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
 	const continueOnFail = context.continueOnFail();
-	const outcomes: Array<PlannedAction | { failed: unknown }> = [];
+	const planned: Array<PlannedItem | { kind: 'invalid'; error: unknown }> = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			outcomes.push(await planItem(itemIndex));
+			planned.push(await planItem(itemIndex));
 		} catch (error) {
 			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
-			outcomes.push({ failed: error });
+			planned.push({ kind: 'invalid', error });
 		}
 	}
 
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
-		const outcome = outcomes[itemIndex];
-		const pairedItem = { item: itemIndex };
-		if (typeof outcome !== 'function') {
-			output.push({ json: errorItemJson(outcome.failed), pairedItem });
-			continue;
-		}
+	const results: IDataObject[] = new Array(planned.length);
+	const failures: Array<{ itemIndex: number; error: unknown }> = [];
+
+	const sends = planned.flatMap((plan, itemIndex) => (plan.kind === 'send' ? [{ itemIndex, plan }] : []));
+	if (sends.length) {
+		const store = await stateStoreFor(context).catch((error) => {
+			throw toNodeError(context.getNode(), error, sends[0].itemIndex);
+		});
 		try {
-			output.push({ json: await outcome(channel), pairedItem });
-		} catch (error) {
-			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
-			output.push({ json: errorItemJson(error), pairedItem });
+			const outcomes = await deliverSegment(channel, store, sends.map(({ plan }) => plan.envelope), deliveryConfigFrom(context, channel), context.getExecutionCancelSignal?.());
+			outcomes.forEach((outcome, index) => {
+				const { itemIndex, plan } = sends[index];
+				results[itemIndex] = outcomeJson(outcome, plan.envelope, plan.details);
+				if (outcome.status === 'failed') failures.push({ itemIndex, error: outcome.error });
+			});
+		} finally {
+			await store.close();
 		}
 	}
-	return output;
+
+	for (let itemIndex = 0; itemIndex < planned.length; itemIndex++) {
+		const plan = planned[itemIndex];
+		if (plan.kind === 'invalid') {
+			results[itemIndex] = errorItemJson(plan.error);
+		} else if (plan.kind === 'result') {
+			results[itemIndex] = plan.json;
+		} else if (plan.kind === 'call') {
+			try {
+				results[itemIndex] = await plan.run(channel);
+			} catch (error) {
+				failures.push({ itemIndex, error });
+				results[itemIndex] = errorItemJson(error);
+			}
+		}
+	}
+
+	if (!continueOnFail && failures.length) {
+		const first = failures.sort((a, b) => a.itemIndex - b.itemIndex)[0];
+		throw toNodeError(context.getNode(), first.error, first.itemIndex);
+	}
+	return results.map((json, itemIndex) => ({ json, pairedItem: { item: itemIndex } }));
 }
