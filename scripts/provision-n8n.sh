@@ -31,6 +31,13 @@ rebuild_sqlite() {
   fi
 }
 
+# Two runs at once (an engineer and CI) must not install into the same folder together.
+mkdir -p "$CACHE_ROOT"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$CACHE_ROOT/.provision.lock"
+  flock 9
+fi
+
 if [ ! -x "$HOST_DIR/node_modules/.bin/n8n" ] || [ ! -f "$HOST_DIR/.installed" ]; then
   rm -f "$HOST_DIR/.installed"
   mkdir -p "$HOST_DIR"

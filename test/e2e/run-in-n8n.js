@@ -210,6 +210,11 @@ async function main() {
 			const execution = await n8n(['execute', `--id=${SEND_WORKFLOW_ID}`, '--rawOutput'], 'execute-send');
 			const logsOnFailure = [execution.logFile];
 			const outcome = executionResult(execution.stdout);
+			const workflowError = outcome?.data?.resultData?.error;
+			if (workflowError) {
+				const where = workflowError.node?.name ? ` in node "${workflowError.node.name}"` : '';
+				throw new CaseFailure(`the workflow failed${where}: ${workflowError.message}${workflowError.description ? ` — ${workflowError.description}` : ''}`, logsOnFailure);
+			}
 			if (execution.code !== 0 || !outcome) {
 				throw new CaseFailure(`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`, logsOnFailure);
 			}
@@ -249,8 +254,10 @@ async function main() {
 				assert.ok(!execution.stdout.includes(FAKE.accessToken), 'the access token appears in n8n execute output');
 				return `${fake.accepted.map((sent) => `${sent.to} → ${sent.id}`).join(', ')}`;
 			} catch (error) {
-				if (error instanceof assert.AssertionError) throw new CaseFailure(error.message, [execution.logFile]);
-				throw error;
+				if (!(error instanceof assert.AssertionError)) throw error;
+				const items = outcome.data?.resultData?.runData?.['WhatsApp Send']?.[0]?.data?.main?.[0];
+				const shown = JSON.stringify(items ?? outcome.data?.resultData?.error ?? null);
+				throw new CaseFailure(`${error.message}\n  WhatsApp Send output in n8n: ${shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown}`);
 			}
 		});
 
@@ -348,14 +355,20 @@ function executionResult(stdout) {
 	return found;
 }
 
-/** Waits until n8n answers /healthz and has written its editor's node and credential types; returns them. */
+/**
+ * Waits until `n8n start` has finished starting: it listens (and answers /healthz) early, but registers the
+ * icon routes and activates workflows later, and logs "Editor is now accessible via" last. Returns the editor's
+ * node and credential types n8n wrote to its static cache.
+ */
 async function waitForN8n(server, baseUrl, typesDir, logsOnFailure, timeoutMs = 180_000) {
 	const deadline = Date.now() + timeoutMs;
+	const [startLog] = logsOnFailure;
 	let exited;
 	server.exited.then((result) => (exited = result));
 	while (Date.now() < deadline) {
 		if (exited) throw new CaseFailure(`n8n start exited early (${exited.code ?? exited.signal})`, logsOnFailure);
-		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		const started = fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').includes('Editor is now accessible via');
+		const healthy = started && (await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false));
 		if (healthy) {
 			try {
 				const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8'));
@@ -365,7 +378,7 @@ async function waitForN8n(server, baseUrl, typesDir, logsOnFailure, timeoutMs = 
 				/* not written yet, or half written */
 			}
 		}
-		await sleep(1000);
+		await sleep(500);
 	}
 	throw new CaseFailure(`n8n start was not ready within ${timeoutMs / 1000} s`, logsOnFailure);
 }

@@ -86,15 +86,20 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		const delivered = await post({ 'x-hub-signature-256': signature });
 		assert.equal(delivered.status, 200, `the signed webhook answered ${delivered.status}: ${await delivered.clone().text()}`);
 
-		await until('the workflow\'s answer at the fake Graph API', () => fake.accepted.length > acceptedBefore, 60_000);
 		const executions = await until(
-			'a finished execution in n8n\'s database',
+			'a finished execution of the trigger workflow in n8n\'s database',
 			async () => {
 				const rows = await readExecutions(host, databaseFile, workflow.id);
-				return rows.length && rows.every((row) => row.status !== 'running' && row.status !== 'new' && row.data) ? rows : undefined;
+				return rows.length && rows.every((row) => !['new', 'running', 'waiting'].includes(row.status) && row.data) ? rows : undefined;
 			},
-			30_000,
+			60_000,
 		);
+		const failed = executions.find((row) => row.status !== 'success');
+		if (failed) {
+			const error = failed.data.resultData?.error;
+			const where = error?.node?.name ? ` in node "${error.node.name}"` : '';
+			throw new CaseFailure(`execution ${failed.id} ended with status ${failed.status}${where}: ${error?.message ?? '(no error recorded)'}${error?.description ? ` — ${error.description}` : ''}`, logsOnFailure);
+		}
 
 		const redelivered = await post({ 'x-hub-signature-256': signature });
 		assert.equal(redelivered.status, 200, `the redelivery answered ${redelivered.status}`);
