@@ -3,7 +3,7 @@
 # Prints the folder's path (last line of stdout; everything else goes to stderr). Re-running with the same
 # version reuses the install.
 #
-# npm 11 does not run the install scripts of dependencies here, so sqlite3's native module is not built by
+# Dependencies are installed without their install scripts, so sqlite3's native module is not built by
 # `npm install`: it is rebuilt explicitly (from source with node-gyp when no prebuilt binary can be downloaded,
 # which needs python3, make, g++ and Node's headers; `npm config get nodedir` or node-gyp's cache). The install
 # only counts as done once sqlite3 actually opens a database, and a cached install whose sqlite3 does not load
@@ -23,7 +23,9 @@ sqlite_works() {
 
 rebuild_sqlite() {
   echo "provision-n8n: building sqlite3's native module in $HOST_DIR" >&2
-  (cd "$HOST_DIR" && npm rebuild sqlite3 --foreground-scripts --loglevel=error >&2) || true
+  # --ignore-scripts=false: under `npm run`, the repo's .npmrc (ignore-scripts=true) reaches this npm through
+  # npm_config_ignore_scripts, and a rebuild that skips scripts builds nothing.
+  (cd "$HOST_DIR" && npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --loglevel=error >&2) || true
   if ! sqlite_works; then
     echo "provision-n8n: sqlite3 still does not load after 'npm rebuild sqlite3' in $HOST_DIR" >&2
     echo "provision-n8n: it builds from source: install python3, make and g++, and Node's headers (npm_config_nodedir)" >&2
@@ -50,7 +52,9 @@ if [ ! -x "$HOST_DIR/node_modules/.bin/n8n" ] || [ ! -f "$HOST_DIR/.installed" ]
 }
 JSON
   echo "provision-n8n: installing n8n@$N8N_VERSION into $HOST_DIR (a few minutes, once)" >&2
-  (cd "$HOST_DIR" && npm install --no-audit --no-fund --loglevel=error >&2)
+  # No dependency install scripts (some fail to build here, e.g. @confluentinc/kafka-javascript, and none but
+  # sqlite3's is needed); sqlite3 is built next.
+  (cd "$HOST_DIR" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
   rebuild_sqlite
   touch "$HOST_DIR/.installed"
 elif ! sqlite_works; then
