@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { type FakeTemplate, refuseTemplateSend, templatePage } from './graphTemplates';
 import { type RecordedRequest, type RunningServer, sendJson, startServer } from './httpServer';
 
 /**
@@ -18,6 +19,13 @@ export interface FakeGraphOptions {
 	pairWindowMs?: number;
 	/** Added to every answer, to stand in for network and Meta latency. */
 	latencyMs?: number;
+	/** The WhatsApp Business Account whose `message_templates` are listed (and checked on template sends). */
+	businessAccountId?: string;
+	templates?: FakeTemplate[];
+	/** Meta caps a listing page whatever `limit` asks for; small here so that paging is exercised. */
+	maxTemplatePageSize?: number;
+	/** The `message_status` of accepted template sends (accepted, held_for_quality_assessment, paused). */
+	templateMessageStatus?: string;
 	/** A Meta app whose webhook subscriptions (`/<app-id>/subscriptions`) take the app token `<id>|<secret>`. */
 	app?: { id: string; secret: string };
 	/** Media (`GET /<media-id>`, then the returned URL) by media ID. */
@@ -188,6 +196,8 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			});
 		}
 		checkSendBody(body);
+		const refusal = body.type === 'template' ? refuseTemplateSend(body.template, options.templates ?? []) : undefined;
+		if (refusal) throw new MetaError(refusal.code, refusal.message, refusal.details);
 		const now = Date.now();
 		if (options.messagesPerSecond && withinWindow(recentSends, 1000, now) >= options.messagesPerSecond) {
 			throw new MetaError(130429, '(#130429) Rate limit hit', 'Cloud API message throughput has been reached.');
@@ -209,7 +219,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		return answer(res, 200, {
 			messaging_product: 'whatsapp',
 			contacts: [{ input: body.to, wa_id: body.to }],
-			messages: [{ id, ...(body.type === 'template' && { message_status: 'accepted' }) }],
+			messages: [{ id, ...(body.type === 'template' && { message_status: options.templateMessageStatus ?? 'accepted' }) }],
 		});
 	}
 
@@ -262,6 +272,10 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			const file = options.media?.[objectId];
 			if (file && request.method === 'GET') {
 				return await answer(res, 200, { url: `${running.url}/media-download/${objectId}`, mime_type: file.mimeType, sha256: 'abc', file_size: file.data.length, id: objectId, messaging_product: 'whatsapp' });
+			}
+			if (request.method === 'GET' && objectId === options.businessAccountId && edge === 'message_templates') {
+				const pageUrl = `${running.url}${request.path}?${request.query}`;
+				return await answer(res, 200, templatePage(options.templates ?? [], request.query, pageUrl, options.maxTemplatePageSize ?? 4));
 			}
 			if (objectId !== options.phoneNumberId) {
 				throw new MetaError(100, `Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);

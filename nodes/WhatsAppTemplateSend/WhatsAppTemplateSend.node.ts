@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { Backend } from '../whatsapp/channel/types';
+import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
+import { backendCredentials, backendProperty } from '../whatsapp/n8n/commonProperties';
+import { deliveryProperty } from '../whatsapp/n8n/delivery';
+import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
+import { runItems } from '../whatsapp/n8n/runItems';
+import { STATE_NOTICE, redisCredential } from '../whatsapp/n8n/store';
+import { TemplateCatalog } from '../whatsapp/templates/catalog';
+import { templateSendProperties } from './description';
+import { listSearch, resourceMapping } from './methods';
+import { planTemplateItem } from './readItem';
+
+const credentials = [...backendCredentials, redisCredential];
+
+export class WhatsAppTemplateSend implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Template Send',
+		name: 'whatsAppTemplateSend',
+		icon: { light: 'file:../WhatsAppSend/whatsapp.svg', dark: 'file:../WhatsAppSend/whatsapp.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["templateSource"]}}',
+		description: 'Send Meta-approved templates (Cloud API) or text templates filled from each item (either backend)',
+		defaults: { name: 'WhatsApp Template Send' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials,
+		properties: [
+			backendProperty,
+			...templateSendProperties,
+			{ ...deliveryProperty, displayOptions: { show: { operation: ['send'] } } },
+			{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '', displayOptions: { show: { operation: ['send'] } } },
+		],
+	};
+
+	methods = { credentialTest, listSearch, resourceMapping };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const backend = this.getNodeParameter('backend', 0) as Backend;
+		const channel = await channelFromContext(this, backend);
+		const run = { context: this, channel, catalog: new TemplateCatalog(channel, retryPolicyFrom(nodeOptions(this, 0))) };
+		return [await runItems(this, channel, async (itemIndex) => await planTemplateItem(run, itemIndex))];
+	}
+}

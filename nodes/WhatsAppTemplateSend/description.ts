@@ -1,0 +1,161 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { TEMPLATE_MEDIA_TYPES } from '../whatsapp/message';
+import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
+
+const showFor = (templateSource: string) => ({ show: { templateSource: [templateSource] } });
+
+const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Send', value: 'send', action: 'Send a template message', description: 'Fill the template for each item and send it' },
+		{ name: 'Preview', value: 'preview', action: 'Preview template messages', description: 'Render every item\'s message without sending anything, to review a campaign' },
+	],
+	default: 'send',
+};
+
+const sourceOptions = [
+	{ name: 'Meta Approved Template', value: 'meta', description: 'A template approved in WhatsApp Manager (Cloud API only)' },
+	{ name: 'Text Template', value: 'text', description: 'Your own text with {{path.to.value}} placeholders filled from each item (either backend)' },
+];
+
+/** The same choice with a default that fits the backend: Meta templates on the Cloud API, text on Lite. */
+const templateSourceProperties: INodeProperties[] = [
+	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: sourceOptions, default: 'meta', displayOptions: { show: { backend: ['cloud'] } } },
+	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: sourceOptions, default: 'text', displayOptions: { show: { backend: ['lite'] } } },
+];
+
+const metaProperties: INodeProperties[] = [
+	{
+		displayName: 'Show Non-Approved Templates',
+		name: 'listNonApproved',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the template list also shows pending, rejected, paused and disabled templates (only approved ones can be sent)',
+		displayOptions: showFor('meta'),
+	},
+	{
+		displayName: 'Template',
+		name: 'template',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The message template, by name and language',
+		displayOptions: showFor('meta'),
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a template...',
+				typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
+			},
+			{
+				displayName: 'By Name and Language',
+				name: 'name',
+				type: 'string',
+				placeholder: 'order_update:en_US',
+				hint: 'The template name and its language code, separated by a colon',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*[^:\\s]+:[A-Za-z_]+\\s*$', errorMessage: 'Write it as name:language, e.g. order_update:en_US' },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Template Parameters',
+		name: 'templateParameters',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		description: 'A value for each placeholder of the template: body and header placeholders, the media header, URL suffixes, quick-reply payloads and coupon codes',
+		typeOptions: {
+			loadOptionsDependsOn: ['template.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getTemplatePlaceholders',
+				mode: 'map',
+				valuesLabel: 'Placeholders',
+				fieldWords: { singular: 'placeholder', plural: 'placeholders' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'This template has no placeholders: it is sent as it is',
+			},
+		},
+		displayOptions: showFor('meta'),
+	},
+];
+
+const textProperties: INodeProperties[] = [
+	{
+		displayName: 'Text Template',
+		name: 'textTemplate',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: 'Hello {{user.first_name | "there"}}, your order {{order.number}} has shipped!',
+		description: 'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. Keep this field Fixed (not an expression), or build it with an expression that returns the template text.',
+		displayOptions: showFor('text'),
+	},
+	{
+		displayName: 'Media URL',
+		name: 'mediaUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://example.com/{{product.image}}',
+		description: 'Optional: a public link to an image, video or document sent with the text as its caption; placeholders work here too',
+		displayOptions: showFor('text'),
+	},
+	{
+		displayName: 'Media Type',
+		name: 'mediaType',
+		type: 'options',
+		options: TEMPLATE_MEDIA_TYPES.map((type) => ({ name: type[0].toUpperCase() + type.slice(1), value: type })),
+		default: 'image',
+		displayOptions: showFor('text'),
+	},
+	{
+		displayName: 'Missing Values',
+		name: 'missingValues',
+		type: 'options',
+		options: [
+			{ name: 'Fail the Item', value: 'fail', description: 'A placeholder without a value and without a fallback is an error' },
+			{ name: 'Skip the Item', value: 'skip', description: 'Nothing is sent to that recipient; the output says which placeholder was missing' },
+		],
+		default: 'fail',
+		displayOptions: showFor('text'),
+	},
+	{
+		displayName: 'Add Random Reference',
+		name: 'randomString',
+		type: 'boolean',
+		default: false,
+		description: 'Whether a short reference code ("Ref. 7F3A2C") is added on its own line. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
+		displayOptions: showFor('text'),
+	},
+];
+
+const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: deliveryOptions,
+};
+
+export const templateSendProperties: INodeProperties[] = [
+	operationProperty,
+	recipientProperty,
+	...templateSourceProperties,
+	...metaProperties,
+	...textProperties,
+	optionsProperty,
+];

@@ -1,0 +1,83 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { adaptToChannel } from '../whatsapp/channel/capabilities';
+import type { Channel } from '../whatsapp/channel/types';
+import { invalidInput } from '../whatsapp/errors';
+import { type MediaSource, type OutboundMessage, type TemplateMediaType, validateMessage } from '../whatsapp/message';
+import type { PlannedItem } from '../whatsapp/n8n/runItems';
+import { parseRecipient, recipientAddress } from '../whatsapp/phone';
+import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
+import { type MissingValues, renderLocalTemplate } from '../whatsapp/templates/local';
+import { MEDIA_HEADER_ID } from '../whatsapp/templates/metaTemplate';
+import { prepareTemplate } from '../whatsapp/templates/parameters';
+
+export interface TemplateSendRun {
+	context: IExecuteFunctions;
+	channel: Channel;
+	/** Shared by all items of the execution, so the templates are listed once. */
+	catalog: TemplateCatalog;
+}
+
+interface ReadTemplate {
+	message: OutboundMessage;
+	details: IDataObject;
+}
+
+const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => String(context.getNodeParameter(name, itemIndex, '') ?? '');
+
+/** A media header given as a public link, a media ID, or the name of one of the item's binary fields. */
+async function headerMedia(context: IExecuteFunctions, itemIndex: number, reference: unknown): Promise<MediaSource | undefined> {
+	const value = String(reference ?? '').trim();
+	if (!value) return undefined;
+	if (/^https?:\/\//i.test(value)) return { link: value };
+	if (/^\d+$/.test(value)) return { id: value };
+	const binary = context.getInputData()[itemIndex]?.binary?.[value];
+	if (!binary) {
+		throw invalidInput('Header Media', value, 'is neither an http(s) link, a media ID (digits) nor a binary field of this item', 'Map a public https link, a media ID, or the name of the binary field holding the file (e.g. data)');
+	}
+	const data = await context.helpers.getBinaryDataBuffer(itemIndex, value);
+	return { binary: { data, mimeType: binary.mimeType, fileName: binary.fileName } };
+}
+
+async function readMetaTemplate({ context, catalog }: TemplateSendRun, itemIndex: number): Promise<ReadTemplate> {
+	const reference = parseTemplateReference(context.getNodeParameter('template', itemIndex, '', { extractValue: true }));
+	const template = await catalog.find(reference);
+	const autoMap = context.getNodeParameter('templateParameters.mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData';
+	const values = autoMap
+		? context.getInputData()[itemIndex].json
+		: ((context.getNodeParameter('templateParameters.value', itemIndex, {}) ?? {}) as IDataObject);
+	const prepared = prepareTemplate(template, {
+		values,
+		rejectUnknown: !autoMap,
+		headerMedia: await headerMedia(context, itemIndex, values[MEDIA_HEADER_ID]),
+	});
+	return { message: prepared.message, details: { template: template.name, language: template.language, renderedText: prepared.renderedText } };
+}
+
+function readTextTemplate({ context }: TemplateSendRun, itemIndex: number): ReadTemplate | { skipped: string } {
+	const rendering = renderLocalTemplate(
+		{
+			text: text(context, 'textTemplate', itemIndex),
+			mediaUrl: text(context, 'mediaUrl', itemIndex).trim() || undefined,
+			mediaType: text(context, 'mediaType', itemIndex) as TemplateMediaType,
+			missingValues: text(context, 'missingValues', itemIndex) as MissingValues,
+			randomString: context.getNodeParameter('randomString', itemIndex, false) as boolean,
+		},
+		context.getInputData()[itemIndex].json,
+	);
+	if ('skipped' in rendering) return rendering;
+	return { message: rendering.message, details: { renderedText: rendering.renderedText } };
+}
+
+/** Reads, fills and checks one item's template message: a send, a preview, or a skip with its reason. */
+export async function planTemplateItem(run: TemplateSendRun, itemIndex: number): Promise<PlannedItem> {
+	const { context, channel } = run;
+	const to = parseRecipient(context.getNodeParameter('recipient', itemIndex));
+	const read = text(context, 'templateSource', itemIndex) === 'meta' ? await readMetaTemplate(run, itemIndex) : readTextTemplate(run, itemIndex);
+	if ('skipped' in read) return { kind: 'result', json: { status: 'skipped', reason: read.skipped, to: recipientAddress(to) } };
+	validateMessage(read.message);
+	const envelope = adaptToChannel({ to, message: read.message }, channel, 'fail');
+	if (context.getNodeParameter('operation', itemIndex) === 'preview') {
+		return { kind: 'result', json: { status: 'preview', to: recipientAddress(to), type: read.message.type, ...read.details } };
+	}
+	return { kind: 'send', envelope, details: read.details };
+}

@@ -1,0 +1,262 @@
+/**
+ * The message templates of the fake WhatsApp Business Account, as Meta lists them, and Meta's checks of a
+ * template send against the stored template (132000 count, 132001 missing or not approved, 132012 format).
+ * Written from Meta's documentation, independently of the package's own template code.
+ */
+export interface FakeTemplate {
+	id: string;
+	name: string;
+	language: string;
+	status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+	category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+	parameter_format: 'POSITIONAL' | 'NAMED';
+	components: Array<Record<string, any>>;
+}
+
+const template = (id: number, fields: Omit<FakeTemplate, 'id'>): FakeTemplate => ({ id: String(1_200_000_000 + id), ...fields });
+
+export const TEMPLATES: FakeTemplate[] = [
+	template(1, {
+		name: 'order_update',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['A-1001'] } },
+			{ type: 'BODY', text: 'Hi {{1}}, your order {{2}} ships on {{3}}.', example: { body_text: [['Ada', 'A-1001', 'Monday']] } },
+			{ type: 'FOOTER', text: 'Reply STOP to opt out' },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{ type: 'URL', text: 'Track order', url: 'https://shop.example.com/track/{{1}}', example: ['https://shop.example.com/track/A-1001'] },
+					{ type: 'QUICK_REPLY', text: 'Stop updates' },
+				],
+			},
+		],
+	}),
+	template(2, {
+		name: 'order_update',
+		language: 'de',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'TEXT', text: 'Bestellung {{1}}', example: { header_text: ['A-1001'] } },
+			{ type: 'BODY', text: 'Hallo {{1}}, deine Bestellung {{2}} wird am {{3}} verschickt.', example: { body_text: [['Ada', 'A-1001', 'Montag']] } },
+		],
+	}),
+	template(3, {
+		name: 'welcome_named',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'NAMED',
+		components: [
+			{
+				type: 'BODY',
+				text: 'Hello {{first_name}}, welcome to {{shop_name}}!',
+				example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ada' }, { param_name: 'shop_name', example: 'Lovelace Books' }] },
+			},
+			{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Yes please' }, { type: 'QUICK_REPLY', text: 'No thanks' }] },
+		],
+	}),
+	template(4, {
+		name: 'spring_sale',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://scontent.whatsapp.net/v/spring.jpg'] } },
+			{ type: 'BODY', text: 'Hi {{1}}, take {{2}} off everything this week.', example: { body_text: [['Ada', '20%']] } },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{ type: 'COPY_CODE', example: 'SPRING20' },
+					{ type: 'URL', text: 'Shop now', url: 'https://shop.example.com/sale' },
+				],
+			},
+		],
+	}),
+	template(5, {
+		name: 'product_video',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'VIDEO', example: { header_handle: ['https://scontent.whatsapp.net/v/new.mp4'] } },
+			{ type: 'BODY', text: 'See what is new this month, {{1}}.', example: { body_text: [['Ada']] } },
+		],
+	}),
+	template(6, {
+		name: 'invoice_ready',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'NAMED',
+		components: [
+			{ type: 'HEADER', format: 'DOCUMENT', example: { header_handle: ['https://scontent.whatsapp.net/v/invoice.pdf'] } },
+			{
+				type: 'BODY',
+				text: 'Invoice {{invoice_number}} for {{amount}} is attached.',
+				example: { body_text_named_params: [{ param_name: 'invoice_number', example: 'INV-7' }, { param_name: 'amount', example: '$12.00' }] },
+			},
+			{ type: 'BUTTONS', buttons: [{ type: 'PHONE_NUMBER', text: 'Call us', phone_number: '+15550100000' }] },
+		],
+	}),
+	template(7, {
+		name: 'hello_world',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'TEXT', text: 'Hello World' },
+			{ type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API.' },
+			{ type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
+		],
+	}),
+	template(8, {
+		name: 'appointment_named',
+		language: 'en_GB',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'NAMED',
+		components: [
+			{ type: 'HEADER', format: 'TEXT', text: 'Hi {{customer}}', example: { header_text_named_params: [{ param_name: 'customer', example: 'Ada' }] } },
+			{ type: 'BODY', text: 'Your appointment is on {{date}}.', example: { body_text_named_params: [{ param_name: 'date', example: '3 May' }] } },
+		],
+	}),
+	template(9, {
+		name: 'black_friday',
+		language: 'en_US',
+		status: 'PENDING',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [{ type: 'BODY', text: 'Black Friday: {{1}} off!', example: { body_text: [['50%']] } }],
+	}),
+	template(10, {
+		name: 'old_promo',
+		language: 'en_US',
+		status: 'REJECTED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [{ type: 'BODY', text: 'Buy now!!!' }],
+	}),
+	template(11, {
+		name: 'paused_offer',
+		language: 'en_US',
+		status: 'PAUSED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [{ type: 'BODY', text: 'A special offer for {{1}}.', example: { body_text: [['Ada']] } }],
+	}),
+];
+
+/** One page of `GET /<waba-id>/message_templates`, with Meta's cursor paging. */
+export function templatePage(templates: FakeTemplate[], query: URLSearchParams, pageUrl: string, maxPageSize: number) {
+	const limit = Math.min(Number(query.get('limit') ?? 25) || 25, maxPageSize);
+	const start = query.get('after') ? Number(Buffer.from(String(query.get('after')), 'base64').toString('utf8')) : 0;
+	const data = templates.slice(start, start + limit);
+	const cursor = (index: number) => Buffer.from(String(index)).toString('base64');
+	const more = start + limit < templates.length;
+	const next = new URL(pageUrl);
+	next.searchParams.set('after', cursor(start + limit));
+	return {
+		data,
+		paging: { cursors: { before: cursor(start), after: cursor(start + limit) }, ...(more && { next: next.toString() }) },
+	};
+}
+
+export interface TemplateRefusal {
+	code: number;
+	message: string;
+	details: string;
+}
+
+const COUNT = '(#132000) Number of parameters does not match the expected number of params';
+const FORMAT = '(#132012) Parameter format does not match format in the created template';
+
+const variables = (text: unknown) => [...new Set([...String(text ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]))];
+
+function checkTextComponent(kind: 'header' | 'body', stored: Record<string, any> | undefined, sent: Record<string, any> | undefined, named: boolean): TemplateRefusal | undefined {
+	const expected = variables(stored?.text);
+	const parameters: Array<Record<string, any>> = sent?.parameters ?? [];
+	if (parameters.length !== expected.length) {
+		return { code: 132000, message: COUNT, details: `${kind}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected.length})` };
+	}
+	for (const parameter of parameters) {
+		if (parameter.type !== 'text' || typeof parameter.text !== 'string' || parameter.text === '') {
+			return { code: 132012, message: FORMAT, details: `${kind}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}` };
+		}
+		if (named && !expected.includes(parameter.parameter_name)) {
+			return { code: 132012, message: FORMAT, details: `${kind}: Parameter name is missing or does not match a parameter of the template` };
+		}
+		if (!named && parameter.parameter_name !== undefined) {
+			return { code: 132012, message: FORMAT, details: `${kind}: Format mismatch, expected POSITIONAL, received NAMED` };
+		}
+	}
+	return undefined;
+}
+
+function checkMediaHeader(format: string, sent: Record<string, any> | undefined): TemplateRefusal | undefined {
+	const parameter = sent?.parameters?.[0];
+	const type = format.toLowerCase();
+	const media = parameter?.[type];
+	if (sent?.parameters?.length !== 1 || parameter.type !== type || !media || (typeof media.id === 'string') === (typeof media.link === 'string')) {
+		return { code: 132012, message: FORMAT, details: `header: Format mismatch, expected ${format}, received ${String(parameter?.type ?? 'UNKNOWN').toUpperCase()}` };
+	}
+	return undefined;
+}
+
+const BUTTON_PARAMETER: Record<string, { subType: string; type: string; field: string } | undefined> = {
+	URL: { subType: 'url', type: 'text', field: 'text' },
+	COPY_CODE: { subType: 'copy_code', type: 'coupon_code', field: 'coupon_code' },
+	QUICK_REPLY: { subType: 'quick_reply', type: 'payload', field: 'payload' },
+};
+
+function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<string, any>>): TemplateRefusal | undefined {
+	for (const component of sent) {
+		const button = stored[Number(component.index)];
+		const rule = button && BUTTON_PARAMETER[button.type];
+		const takesParameter = rule && (button.type !== 'URL' || variables(button.url).length > 0);
+		if (!takesParameter || component.sub_type !== rule.subType) {
+			return { code: 132000, message: COUNT, details: `buttons: button at index ${component.index} does not take a ${component.sub_type} parameter` };
+		}
+		const parameter = component.parameters?.[0];
+		if (component.parameters?.length !== 1 || parameter.type !== rule.type || !parameter[rule.field]) {
+			return { code: 132012, message: FORMAT, details: `buttons: button at index ${component.index} expects one ${rule.type} parameter` };
+		}
+	}
+	const required = stored.flatMap((button, index) => ((button.type === 'URL' && variables(button.url).length) || button.type === 'COPY_CODE' ? [index] : []));
+	const missing = required.find((index) => !sent.some((component) => Number(component.index) === index));
+	if (missing !== undefined) {
+		return { code: 132000, message: COUNT, details: `buttons: button at index ${missing} of type ${stored[missing].type} requires a parameter` };
+	}
+	return undefined;
+}
+
+/** Meta's answer to a template send that does not fit the stored template, or undefined when it fits. */
+export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTemplate[]): TemplateRefusal | undefined {
+	const code = sent?.language?.code;
+	const stored = templates.find((candidate) => candidate.name === sent?.name && candidate.language === code);
+	if (!stored || stored.status !== 'APPROVED') {
+		return { code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${sent?.name}) does not exist in ${code}` };
+	}
+	const part = (components: Array<Record<string, any>> | undefined, type: string) => components?.find((component) => String(component.type).toUpperCase() === type);
+	const sentComponents: Array<Record<string, any>> = sent.components ?? [];
+	const named = stored.parameter_format === 'NAMED';
+	const header = part(stored.components, 'HEADER');
+	const sentHeader = part(sentComponents, 'HEADER');
+	const headerRefusal =
+		header && header.format !== 'TEXT'
+			? checkMediaHeader(header.format, sentHeader)
+			: checkTextComponent('header', header, sentHeader, named);
+	return (
+		headerRefusal ??
+		checkTextComponent('body', part(stored.components, 'BODY'), part(sentComponents, 'BODY'), named) ??
+		checkButtons(part(stored.components, 'BUTTONS')?.buttons ?? [], sentComponents.filter((component) => String(component.type).toUpperCase() === 'BUTTON'))
+	);
+}
