@@ -41,7 +41,7 @@ export interface AppSubscription {
 
 /** A scripted answer for the next send: an error code, a bare 5xx, or a connection dropped after receipt. */
 export type ScriptedFailure =
-	| { kind: 'error'; code: number; status?: number; message?: string; retryAfterSeconds?: number }
+	| { kind: 'error'; code: number; status?: number; message?: string; details?: string; retryAfterSeconds?: number }
 	| { kind: 'bare5xx'; status: number }
 	| { kind: 'dropConnection' };
 
@@ -51,6 +51,8 @@ export interface FakeGraphApi {
 	/** The sends Meta accepted, in order. */
 	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown> }>;
 	failNext(...failures: ScriptedFailure[]): void;
+	/** The media uploads Meta accepted, parsed from their multipart bodies, with the id each was given. */
+	uploads: Array<{ id: string; fields: Record<string, string>; file: { fileName: string; contentType: string; data: Buffer } }>;
 	options: FakeGraphOptions;
 	/** The app's webhook subscriptions, as `GET /<app-id>/subscriptions` lists them. */
 	subscriptions: AppSubscription[];
@@ -155,10 +157,35 @@ export function checkSendBody(body: Record<string, any>) {
 	}
 }
 
+type UploadedFile = FakeGraphApi['uploads'][number]['file'];
+
+/** Splits a multipart/form-data body into its text fields and files, as Meta's upload endpoint reads it. */
+function parseMultipart(raw: Buffer, boundary: string): { fields: Record<string, string>; files: Record<string, UploadedFile> } {
+	const fields: Record<string, string> = {};
+	const files: Record<string, UploadedFile> = {};
+	const delimiter = Buffer.from(`--${boundary}`);
+	let start = raw.indexOf(delimiter);
+	while (start !== -1) {
+		const next = raw.indexOf(delimiter, start + delimiter.length);
+		if (next === -1) break;
+		const part = raw.subarray(start + delimiter.length + 2, next - 2);
+		const headerEnd = part.indexOf('\r\n\r\n');
+		const headers = part.subarray(0, headerEnd).toString('utf8');
+		const content = part.subarray(headerEnd + 4);
+		const name = /name="([^"]*)"/.exec(headers)?.[1] ?? '';
+		const fileName = /filename="([^"]*)"/.exec(headers)?.[1];
+		if (fileName === undefined) fields[name] = content.toString('utf8');
+		else files[name] = { fileName, contentType: /content-type:\s*(\S+)/i.exec(headers)?.[1] ?? '', data: Buffer.from(content) };
+		start = next;
+	}
+	return { fields, files };
+}
+
 export async function startFakeGraphApi(options: FakeGraphOptions): Promise<FakeGraphApi> {
 	const requests: RecordedRequest[] = [];
 	const accepted: FakeGraphApi['accepted'] = [];
 	const scripted: ScriptedFailure[] = [];
+	const uploads: FakeGraphApi['uploads'] = [];
 	const recentSends: number[] = [];
 	const sendsByRecipient = new Map<string, number[]>();
 	let counter = 0;
@@ -191,7 +218,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			return;
 		}
 		if (failure?.kind === 'error') {
-			throw Object.assign(new MetaError(failure.code, failure.message ?? `(#${failure.code}) Scripted failure`, undefined, failure.status ?? 400), {
+			throw Object.assign(new MetaError(failure.code, failure.message ?? `(#${failure.code}) Scripted failure`, failure.details, failure.status ?? 400), {
 				retryAfterSeconds: failure.retryAfterSeconds,
 			});
 		}
@@ -224,12 +251,16 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 	}
 
 	function handleUpload(request: RecordedRequest, res: ServerResponse) {
-		const contentType = String(request.headers['content-type'] ?? '');
-		const text = request.rawBody.toString('latin1');
-		if (!contentType.startsWith('multipart/form-data') || !text.includes('name="messaging_product"') || !text.includes('name="file"')) {
+		const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(String(request.headers['content-type'] ?? ''));
+		if (!String(request.headers['content-type']).startsWith('multipart/form-data') || !boundary) {
 			throw new MetaError(100, '(#100) The parameter messaging_product is required.');
 		}
-		return answer(res, 200, { id: String(9000000000 + ++counter) });
+		const { fields, files } = parseMultipart(request.rawBody, boundary[1] ?? boundary[2]);
+		if (fields.messaging_product !== 'whatsapp') throw new MetaError(100, '(#100) The parameter messaging_product is required.');
+		if (!files.file) throw new MetaError(100, '(#100) The parameter file is required.');
+		const id = String(9000000000 + ++counter);
+		uploads.push({ id, fields, file: files.file });
+		return answer(res, 200, { id });
 	}
 
 	const subscriptions: AppSubscription[] = [];
@@ -300,6 +331,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		options,
 		subscriptions,
 		failNext: (...failures) => scripted.push(...failures),
+		uploads,
 		close: running.close,
 	};
 }

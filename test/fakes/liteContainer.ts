@@ -1,5 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
+import { isApiError } from '../../lite/src/http/errors';
+import { outgoingMessage, recipientOf } from '../../lite/src/send/request';
 import { type RecordedRequest, sendJson, startServer } from './httpServer';
+
+/** A scripted answer for the next send: a 5xx (the contract's INTERNAL, or with no body at all), or a connection dropped after receipt. */
+export type LiteScriptedFailure = { kind: 'internal'; status: number } | { kind: 'bare5xx'; status: number } | { kind: 'dropConnection' };
+
+/** The gateway's own reading of a send body (lite/src/send/request.ts): its 400 answer, or nothing when it is valid. */
+function refusal(body: Record<string, unknown>): { status: number; body: unknown } | undefined {
+	try {
+		recipientOf(body.number, 'number');
+		outgoingMessage(body, 16 * 1024 * 1024);
+		return undefined;
+	} catch (error) {
+		if (isApiError(error)) return { status: error.status, body: error.body() };
+		throw error;
+	}
+}
+
+/** The gateway reads the chat from a serialized message ID ("true_4915…@c.us_3EB0…") when chatId is not given. */
+const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
 /** A stand-in for a Lite container per docs/lite-api.md: API key, session state, sends, read receipts. */
 export interface FakeLiteContainer {
@@ -9,6 +29,7 @@ export interface FakeLiteContainer {
 	/** Registered webhooks by ID (`/webhooks` routes; registering a URL again keeps its ID). */
 	webhooks: Map<string, { id: string; url: string; events: string[]; createdAt: string }>;
 	state: { authenticated: boolean; quotaLeft: number; notOnWhatsApp: string[] };
+	failNext(...failures: LiteScriptedFailure[]): void;
 	close(): Promise<void>;
 }
 
@@ -19,6 +40,7 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 	const sent: FakeLiteContainer['sent'] = [];
 	const webhooks: FakeLiteContainer['webhooks'] = new Map();
 	const state = { authenticated: true, quotaLeft: 300, notOnWhatsApp: [] as string[] };
+	const scripted: LiteScriptedFailure[] = [];
 	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, fix, ...extra } });
 
 	const running = await startServer((request, res) => {
@@ -34,15 +56,26 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		if (!state.authenticated) return sendJson(res, 409, error('SESSION_NOT_READY', 'WhatsApp session is not ready', 'Scan the QR at /whatsapp-login'));
 		if (request.method === 'POST' && request.path === '/api/send-message') {
 			const number = String(body.number ?? '');
-			if (!/^\d{7,15}$/.test(number) && !/@g\.us$/.test(number)) return sendJson(res, 400, error('INVALID_NUMBER', `Invalid number "${number}"`, 'Use digits with country code'));
+			const refused = refusal(body);
+			if (refused) return sendJson(res, refused.status, refused.body);
+			const failure = scripted.shift();
+			if (failure?.kind === 'dropConnection') return void res.socket?.destroy();
+			if (failure?.kind === 'bare5xx') return void res.writeHead(failure.status).end();
+			if (failure?.kind === 'internal') return sendJson(res, failure.status, error('INTERNAL', 'Scripted internal error', 'Check the gateway logs'));
 			if (state.notOnWhatsApp.includes(number)) return sendJson(res, 404, error('NOT_ON_WHATSAPP', `${number} is not on WhatsApp`, 'Check the number'));
 			if (state.quotaLeft <= 0) return sendJson(res, 429, error('QUOTA_EXCEEDED', 'Daily quota reached', 'Wait for the reset', { resetAt: '2030-01-02T00:00:00.000Z' }));
 			state.quotaLeft--;
-			const messageId = `true_${number}_LITE${String(sent.length + 1).padStart(4, '0')}`;
+			const chatId = number.includes('@') ? number : `${number}@c.us`;
+			const messageId = `true_${chatId}_LITE${String(sent.length + 1).padStart(4, '0')}`;
 			sent.push({ ...body, messageId });
-			return sendJson(res, 200, { success: true, messageId, chatId: number.includes('@') ? number : `${number}@c.us` });
+			return sendJson(res, 200, { success: true, messageId, chatId });
 		}
-		if (request.method === 'POST' && request.path === '/api/mark-read') return sendJson(res, 200, { success: true });
+		if (request.method === 'POST' && request.path === '/api/mark-read') {
+			if (!body.chatId && !SERIALIZED_ID.test(String(body.messageId ?? ''))) {
+				return sendJson(res, 400, error('INVALID_REQUEST', 'chatId is missing (and messageId does not name a chat)', 'Send the chatId of the message, e.g. 4915123456789@c.us'));
+			}
+			return sendJson(res, 200, { success: true });
+		}
 		return sendJson(res, 404, error('NOT_FOUND', `No route ${request.method} ${request.path}`, 'See docs/lite-api.md'));
 	});
 	function webhookRoute(request: RecordedRequest, body: Record<string, unknown>, res: Parameters<typeof sendJson>[0]) {
@@ -63,5 +96,5 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		return sendJson(res, 404, error('NOT_FOUND', `Webhook ${id} not found`, 'List them with GET /webhooks'));
 	}
 
-	return { url: running.url, requests, sent, webhooks, state, close: running.close };
+	return { url: running.url, requests, sent, webhooks, state, failNext: (...failures) => void scripted.push(...failures), close: running.close };
 }

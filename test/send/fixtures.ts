@@ -1,16 +1,52 @@
 import type { INodeParameters } from 'n8n-workflow';
 import { PACKAGE, runWorkflow, singleNodeWorkflow } from '../harness/engine';
-import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graphApi';
+import { type FakeGraphApi, type FakeGraphOptions, startFakeGraphApi } from '../fakes/graphApi';
 import { type FakeLiteContainer, startFakeLiteContainer } from '../fakes/liteContainer';
 
 export const ACCESS_TOKEN = 'EAAG-test-secret-token-do-not-leak';
 export const LITE_API_KEY = 'lite-secret-api-key-do-not-leak';
 export const PHONE_NUMBER_ID = '106540352242922';
+/** The recipient most tests write to, as WhatsApp wants it (digits with country code). */
+export const TO = '4915123456789';
 
-export async function startBackends() {
-	const graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID });
+export interface Backends {
+	graph: FakeGraphApi;
+	lite: FakeLiteContainer;
+	close(): Promise<unknown>;
+}
+
+export async function startBackends(graphOptions: Partial<FakeGraphOptions> = {}): Promise<Backends> {
+	const graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, ...graphOptions });
 	const lite = await startFakeLiteContainer(LITE_API_KEY);
 	return { graph, lite, close: async () => Promise.all([graph.close(), lite.close()]) };
+}
+
+/**
+ * Fresh fakes for every test of the file, closed after it; the returned function gives the current ones. Also stops
+ * the one-minute SSH clean-up timer n8n-core starts for every execution context, so jest can exit.
+ */
+export function useBackends(graphOptions: Partial<FakeGraphOptions> = {}): () => Backends {
+	let backends: Backends | undefined;
+	beforeEach(async () => {
+		backends = await startBackends(graphOptions);
+	});
+	afterEach(async () => {
+		await backends?.close();
+		backends = undefined;
+	});
+	afterAll(stopN8nTimers);
+	return () => {
+		if (!backends) throw new Error('useBackends() gives backends only inside a test');
+		return backends;
+	};
+}
+
+export function stopN8nTimers() {
+	// n8n-core's own DI container (its @n8n/di copy), not whichever one the tests would resolve.
+	const fromCore = (id: string) => require(require.resolve(id, { paths: [require.resolve('n8n-core')] }));
+	const { Container } = fromCore('@n8n/di');
+	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
 }
 
 export function credentialsFor(graph: FakeGraphApi, lite: FakeLiteContainer, overrides: { accessToken?: string; apiKey?: string } = {}) {
@@ -28,19 +64,25 @@ export function credentialsFor(graph: FakeGraphApi, lite: FakeLiteContainer, ove
 	};
 }
 
-/** Runs WhatsApp Send with the given parameters over the given input items; fast retries unless overridden. */
-export async function runSend(
-	backends: { graph: FakeGraphApi; lite: FakeLiteContainer },
-	parameters: INodeParameters,
-	items: Array<{ json: Record<string, unknown>; binary?: Record<string, unknown> }> = [{ json: {} }],
-	extra: { continueOnFail?: boolean; credentials?: { accessToken?: string; apiKey?: string } } = {},
-) {
+export type InputItem = { json: Record<string, unknown>; binary?: Record<string, unknown> };
+
+export interface RunExtra {
+	continueOnFail?: boolean;
+	credentials?: { accessToken?: string; apiKey?: string };
+}
+
+/**
+ * Runs WhatsApp Send with the given parameters over the given input items. Fast retries and, on Lite, no pause
+ * between messages, unless the parameters say otherwise.
+ */
+export async function runSend(backends: Pick<Backends, 'graph' | 'lite'>, parameters: INodeParameters, items: InputItem[] = [{ json: {} }], extra: RunExtra = {}) {
 	const options = { initialBackoffMs: 5, ...((parameters.options as object) ?? {}) };
+	const delivery = { minDelayMinutes: 0, maxDelayMinutes: 0, ...((parameters.delivery as object) ?? {}) };
 	const workflow = singleNodeWorkflow(
 		{
 			name: 'WhatsApp Send',
 			type: `${PACKAGE}.whatsAppSend`,
-			parameters: { backend: 'cloud', ...parameters, options },
+			parameters: { backend: 'cloud', ...parameters, options, delivery },
 			credentials: { whatsAppCloudApi: { id: '1', name: 'Cloud' }, whatsAppLiteApi: { id: '2', name: 'Lite' } },
 			...(extra.continueOnFail && { onError: 'continueRegularOutput' as const }),
 		},
@@ -48,4 +90,33 @@ export async function runSend(
 	);
 	const result = await runWorkflow(workflow, credentialsFor(backends.graph, backends.lite, extra.credentials));
 	return { ...result, items: result.output('WhatsApp Send') };
+}
+
+export type SendRun = Awaited<ReturnType<typeof runSend>>;
+
+/** The bodies of the sends the fake Graph API received (POST /<phone-number-id>/messages), in order. */
+export const messageBodies = (graph: FakeGraphApi) => graph.requests.filter((request) => request.path.endsWith('/messages')).map((request) => request.body);
+
+/** What Meta's send endpoint expects around one message: `{messaging_product, recipient_type, to, type, <type>: body}`. */
+export function cloudEnvelope(type: string, body: unknown, extra: Record<string, unknown> = {}) {
+	return { messaging_product: 'whatsapp', recipient_type: 'individual', to: TO, ...extra, type, [type]: body };
+}
+
+/** An input item carrying a file the way n8n keeps binary data in memory: base64 `data`, `mimeType`, `fileName`. */
+export function binaryItem(file: { data: Buffer; mimeType: string; fileName: string }, property = 'data', json: Record<string, unknown> = {}): InputItem {
+	return { json, binary: { [property]: { data: file.data.toString('base64'), mimeType: file.mimeType, fileName: file.fileName } } };
+}
+
+/** The run's result, its error and every output item as one string, to search for what must not be there. */
+export function everythingVisible(run: SendRun): string {
+	const error = run.error as (Error & Record<string, unknown>) | undefined;
+	const errorParts = error && { ...error, message: error.message, description: error.description, stack: error.stack, context: error.context };
+	return JSON.stringify({ run: run.run, items: run.items, error: errorParts });
+}
+
+/** The error the node stopped with, as n8n shows it. */
+export function nodeError(run: SendRun) {
+	const error = run.error as (Error & { description?: string; context?: { itemIndex?: number }; httpCode?: string }) | undefined;
+	if (!error) throw new Error(`Expected the node to fail, but it returned ${JSON.stringify(run.items.map((item) => item.json))}`);
+	return error;
 }

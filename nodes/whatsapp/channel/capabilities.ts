@@ -1,10 +1,12 @@
 import { WhatsAppError } from '../errors';
-import type { Envelope, MessageType, OutboundMessage } from '../message';
+import { type Envelope, isMediaMessage, type MessageType, type OutboundMessage } from '../message';
 import type { Channel } from './types';
 
 export type UnsupportedInteractive = 'fail' | 'sendAsText';
 
 const BACKEND_NAMES = { cloud: 'the WhatsApp Cloud API', lite: 'the Lite container' } as const;
+
+const capitalised = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** Interactive messages as plain text with numbered choices, for backends without interactive support. */
 export function interactiveAsText(message: OutboundMessage): OutboundMessage | undefined {
@@ -41,6 +43,15 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 			field: 'Recipient',
 			description: `${envelope.to.chatId} is a group chat ID; ${backendName} sends only to phone numbers`,
 			fix: 'Use a WhatsApp Lite Container credential to write to groups, or enter a phone number',
+		});
+	}
+	const { message } = envelope;
+	if (isMediaMessage(message) && 'id' in message.media && !channel.capabilities.mediaIds) {
+		throw new WhatsAppError(`${capitalised(backendName)} cannot send media by WhatsApp media ID`, {
+			kind: 'capability',
+			field: 'Media Source',
+			description: 'Media IDs exist only on Meta\'s Cloud API',
+			fix: 'Send the media by link or from a binary property',
 		});
 	}
 	if (channel.capabilities.messageTypes.has(envelope.message.type)) return envelope;

@@ -27,7 +27,7 @@ interface MetaSendAnswer {
 /** Meta's WhatsApp Business Cloud API (Graph API). */
 export class CloudChannel implements Channel {
 	readonly backend = 'cloud' as const;
-	readonly capabilities: Capabilities = { messageTypes: new Set(ALL_TYPES), groupChats: false, typingIndicator: true, pacing: 'rate' };
+	readonly capabilities: Capabilities = { messageTypes: new Set(ALL_TYPES), groupChats: false, mediaIds: true, typingIndicator: true, pacing: 'rate' };
 	readonly senderId: string;
 
 	constructor(

@@ -100,7 +100,7 @@ export function liteError(body: unknown, httpStatus: number): WhatsAppError {
 /** A self-hosted whatsapp-web.js gateway ("Lite container"). */
 export class LiteChannel implements Channel {
 	readonly backend = 'lite' as const;
-	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, typingIndicator: true, pacing: 'randomDelay', defaultDailyQuota: DEFAULT_DAILY_QUOTA };
+	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, mediaIds: false, typingIndicator: true, pacing: 'randomDelay', defaultDailyQuota: DEFAULT_DAILY_QUOTA };
 	readonly senderId: string;
 
 	constructor(

@@ -22,6 +22,8 @@ export interface ChannelStatus {
 export interface Capabilities {
 	messageTypes: ReadonlySet<MessageType>;
 	groupChats: boolean;
+	/** Whether media can be referred to by a WhatsApp media ID (an upload to Meta). */
+	mediaIds: boolean;
 	typingIndicator: boolean;
 	/** How sends are spread: a steady rate (Cloud) or random gaps between messages (Lite). */
 	pacing: 'rate' | 'randomDelay';
