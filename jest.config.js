@@ -9,8 +9,8 @@ module.exports = {
 			roots: ['<rootDir>/test'],
 			testMatch: ['**/*.test.ts'],
 			transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+			testTimeout: 30_000,
 		},
 		'<rootDir>/lite/jest.config.js',
 	],
-	testTimeout: 30_000,
 };

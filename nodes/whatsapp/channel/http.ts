@@ -27,7 +27,8 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && depth < 5; depth++) {
-		const code = (current as { code?: unknown }).code;
+		// n8n's request helpers wrap the socket error in a NodeApiError that keeps its code only as httpCode.
+		const code = (current as { code?: unknown }).code ?? (current as { httpCode?: unknown }).httpCode;
 		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
 		current = (current as { cause?: unknown }).cause;
 	}
@@ -38,19 +39,20 @@ function errorCode(error: unknown): string | undefined {
 export function transportFailure(error: unknown, target: string): WhatsAppError {
 	const code = errorCode(error) ?? 'UNKNOWN';
 	if (NOT_SENT_CODES.has(code)) {
-		return new WhatsAppError(`Could not reach ${target} (${code})`, {
+		// The code stays out of the message: n8n replaces a message that names a socket error code with a generic one.
+		return new WhatsAppError(`Could not reach ${target}`, {
 			kind: 'network',
 			code,
 			retryable: true,
-			description: `The connection to ${target} failed before the request was sent`,
+			description: `The connection to ${target} failed before the request was sent (${code})`,
 			fix: `Check that ${target} is reachable from n8n and that the URL in the credential is right`,
 		});
 	}
-	return new WhatsAppError(`The connection to ${target} broke before it answered (${code})`, {
+	return new WhatsAppError(`The connection to ${target} broke before it answered`, {
 		kind: 'ambiguous',
 		code,
 		retryable: false,
-		description: `The request may have reached ${target}, so it was not sent again to avoid a duplicate message`,
+		description: `The request may have reached ${target}, so it was not sent again to avoid a duplicate message (${code})`,
 		fix: 'Check whether the recipient got the message before sending again',
 	});
 }

@@ -5,7 +5,7 @@ import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaKey, quotaResetAt } from '../store/quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { type Pace, gapMs, paceKey } from './pace';
-import { type RetryPolicy, sleep, withRetries } from './retry';
+import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DeliveryConfig {
 	campaignId: string;
@@ -36,6 +36,20 @@ function stopsTheSegment(error: unknown): boolean {
 	return isWhatsAppError(error) && error.code !== undefined && SENDER_WIDE_CODES.has(error.code);
 }
 
+const EXECUTION_STOPPED = 'EXECUTION_STOPPED';
+
+function stoppedBeforeSending(): WhatsAppError {
+	return new WhatsAppError('The execution was stopped before this message was sent', {
+		kind: 'network',
+		code: EXECUTION_STOPPED,
+		description: 'Sending stopped with the execution; this recipient was not sent',
+		fix: 'Run the campaign again with the same Campaign ID to send to the rest',
+	});
+}
+
+/** Waiting is interrupted by a stop; whatever waited was certainly not sent. */
+const sleepUnlessStopped: Sleep = (ms, signal) => sleep(ms, signal).catch(() => Promise.reject(stoppedBeforeSending()));
+
 function skipReasonFor(entry: LedgerEntry): string {
 	return entry.status === 'sent'
 		? `already sent in this campaign${entry.messageId ? ` (message ${entry.messageId})` : ''}`
@@ -61,9 +75,12 @@ export async function deliverSegment(
 	let stoppedBy: WhatsAppError | undefined;
 
 	const takeSlot = async () => {
-		const startAt = await store.reserveSlot(senderPace, gapMs(config.pace));
+		const gap = gapMs(config.pace);
+		const startAt = await store.reserveSlot(senderPace, gap);
 		const wait = startAt - Date.now();
-		if (wait > 0) await sleep(wait, signal);
+		if (wait > 0) await sleepUnlessStopped(wait, signal);
+		// Random gaps are a minimum between real sends: if the timer woke late, the next slot moves with it.
+		if (config.pace.kind === 'randomDelay') await store.pauseSender(senderPace, gap);
 	};
 
 	const sendWithRetries = async (envelope: Envelope, quotaReserved: boolean) => {
@@ -77,6 +94,7 @@ export async function deliverSegment(
 			{
 				idempotent: false,
 				signal,
+				wait: sleepUnlessStopped,
 				// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
 				beforeRetry: async (error, delayMs) => {
 					if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT) await store.pauseSender(senderPace, delayMs);
@@ -122,6 +140,7 @@ export async function deliverSegment(
 				await release(failure.message);
 				if (config.dailyQuota !== undefined) await store.releaseQuota(dailyKey);
 			}
+			if (failure.code === EXECUTION_STOPPED) return { status: 'skipped', recipient, reason: 'not sent: the execution was stopped' };
 			if (stopsTheSegment(failure)) stoppedBy ??= failure;
 			if (failure.kind === 'quota') return { status: 'skipped', recipient, reason: `daily quota reached: ${failure.description}` };
 			return { status: 'failed', recipient, error: failure };

@@ -9,7 +9,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 	}
 	const description = `${error.description}. Fix: ${error.fix}`;
-	if (error.kind === 'validation' || error.kind === 'capability') {
+	// Only answers of the backend are API errors; n8n would replace our message for connection failures with a
+	// generic one ("The service refused the connection"), so those stay operation errors that keep their words.
+	if (error.kind !== 'api' && error.kind !== 'quota') {
 		return new NodeOperationError(node, error.message, { itemIndex, description });
 	}
 	return new NodeApiError(node, error.toJSON() as JsonObject, {

@@ -44,10 +44,11 @@ export interface RedisConnection {
 
 function unreachable(connection: RedisConnection, error: unknown): WhatsAppError {
 	const reason = (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
-	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable (${reason}): nothing was sent`, {
+	// The cause goes into the description: n8n replaces a message that names a socket error code with a generic one.
+	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable: nothing was sent`, {
 		kind: 'network',
 		code: 'REDIS_UNAVAILABLE',
-		description: 'Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made',
+		description: `Redis answered: ${reason}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
 		fix: 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running',
 	});
 }
@@ -77,12 +78,14 @@ export class RedisStore implements StateStore {
 			retryStrategy: () => null,
 		};
 		const client = new Redis(options);
-		client.on('error', () => {});
+		// ioredis reports the cause (ECONNREFUSED, auth) as an event and rejects connect() with a generic message.
+		let cause: unknown;
+		client.on('error', (error) => (cause ??= error));
 		try {
 			await client.connect();
 		} catch (error) {
 			client.disconnect();
-			throw unreachable(connection, error);
+			throw unreachable(connection, cause ?? error);
 		}
 		return new RedisStore(client, connection);
 	}
