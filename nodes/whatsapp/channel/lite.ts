@@ -81,18 +81,20 @@ const LITE_ERRORS: Record<number, { retryable: boolean; description: string; fix
 export function liteError(body: unknown, httpStatus: number): WhatsAppError {
 	const parsed = (body ?? {}) as LiteErrorBody;
 	const error = typeof parsed.error === 'object' ? parsed.error : { message: typeof parsed.error === 'string' ? parsed.error : parsed.message };
-	const known = LITE_ERRORS[httpStatus] ?? (httpStatus >= 500
-		? { retryable: true, description: 'The Lite container had an internal error', fix: 'Check the container\'s logs; it is tried again' }
+	// A 5xx may come after WhatsApp Web sent the message (docs/lite-api.md): ambiguous, resent only where repeating is harmless.
+	const internal = httpStatus >= 500;
+	const known = LITE_ERRORS[httpStatus] ?? (internal
+		? { retryable: false, description: 'The Lite container had an internal error; the message may have been sent', fix: 'Check whether the recipient got the message before sending again, and the container\'s logs' }
 		: { retryable: false, description: 'The Lite container refused the request', fix: 'Read its message for what to change' });
 	const resetAt = error.resetAt ?? parsed.resetAt;
 	const backendMessage = error.message;
 	return new WhatsAppError(`Lite container: ${backendMessage ?? known.description}`, {
-		kind: httpStatus === 429 ? 'quota' : 'api',
+		kind: httpStatus === 429 ? 'quota' : internal ? 'ambiguous' : 'api',
 		code: error.code ?? httpStatus,
 		retryable: known.retryable,
 		httpStatus,
 		description: resetAt ? `${known.description} (resets at ${resetAt})` : known.description,
-		fix: error.fix ?? known.fix,
+		fix: internal ? known.fix : (error.fix ?? known.fix),
 		backendMessage,
 	});
 }

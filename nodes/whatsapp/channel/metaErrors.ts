@@ -62,6 +62,18 @@ function ruleFor(code: number | undefined, httpStatus: number): MetaErrorRule {
 
 /** Turns Meta's error answer into a WhatsAppError. Branches on Meta's code, not on the HTTP status. */
 export function metaError(body: unknown, httpStatus: number, retryAfterMs?: number): WhatsAppError {
+	if (httpStatus >= 500 && !(body as MetaErrorBody | undefined)?.error) {
+		// No Meta error body: a proxy or Meta itself failed somewhere after the request arrived, and Meta may have
+		// accepted the message. Only a repeat-safe call (upload, mark as read) may be tried again.
+		return new WhatsAppError(`WhatsApp answered HTTP ${httpStatus} without an error`, {
+			kind: 'ambiguous',
+			retryable: false,
+			description: `A server error without Meta's error body: Meta may have accepted the message, so it was not sent again`,
+			fix: 'Check whether the recipient got the message before sending again',
+			httpStatus,
+			retryAfterMs,
+		});
+	}
 	const error = (body as MetaErrorBody | undefined)?.error ?? {};
 	const code = typeof error.code === 'number' ? error.code : undefined;
 	const rule = ruleFor(code, httpStatus);
