@@ -1,0 +1,157 @@
+'use strict';
+/**
+ * One measured run, in its own process (started by bench/segment-send.js with --expose-gc), so its CPU time and
+ * peak memory are its own: n8n-core's WorkflowExecute running `Input → <node>` over N recipient items, where
+ * <node> is either WhatsApp Send (mode "send", against the fake Graph API in another process) or a trivial node
+ * that returns one result-shaped item per input item (mode "baseline": what the engine costs by itself).
+ *
+ * Input: one JSON argument. Output: one JSON line on stdout, prefixed with "RESULT ".
+ */
+const v8 = require('node:v8');
+const { performance } = require('node:perf_hooks');
+const { requireFromRoot } = require('./loadTypeScript');
+
+const config = JSON.parse(process.argv[2]);
+const engine = requireFromRoot('test/harness/engine');
+
+/** n8n-core starts a one-minute SSH clean-up timer per execution context (as test/send/fixtures.ts stops it). */
+function stopN8nTimers() {
+	const fromCore = (id) => require(require.resolve(id, { paths: [require.resolve('n8n-core')] }));
+	const { Container } = fromCore('@n8n/di');
+	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+}
+
+/** The baseline node: no parameters read, no requests; one output item per input item, shaped like a send result. */
+class BenchEcho {
+	constructor() {
+		this.description = {
+			displayName: 'Bench Echo', name: 'benchEcho', group: ['transform'], version: 1, description: 'Trivial node for the bench baseline',
+			defaults: { name: 'Bench Echo' }, inputs: ['main'], outputs: ['main'], properties: [],
+		};
+	}
+	async execute() {
+		return [this.getInputData().map((item, index) => ({
+			json: { to: String(item.json.phone).replace(/\D/g, ''), type: 'text', recipient: String(item.json.phone).replace(/\D/g, ''), attempts: 1, messageId: `wamid.TEST${String(index + 1).padStart(6, '0')}`, waId: String(item.json.phone).replace(/\D/g, ''), backend: 'cloud', status: 'accepted' },
+			pairedItem: { item: index },
+		}))];
+	}
+}
+engine.registerNodeType('bench.echo', new BenchEcho());
+
+const recipients = (count, offset) =>
+	Array.from({ length: count }, (_, index) => ({ json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` } }));
+
+function workflowFor(mode, items, rate) {
+	if (mode === 'baseline') return engine.singleNodeWorkflow({ name: 'Node', type: 'bench.echo', parameters: {} }, items);
+	const credentials = { whatsAppCloudApi: { id: '1', name: 'Cloud' }, ...(config.redisUrl && { whatsAppRedis: { id: '3', name: 'Redis' } }) };
+	return engine.singleNodeWorkflow(
+		{
+			name: 'Node',
+			type: `${engine.PACKAGE}.whatsAppSend`,
+			parameters: { backend: 'cloud', operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}', delivery: { messagesPerSecond: rate, concurrency: 0 } },
+			credentials,
+		},
+		items,
+	);
+}
+
+function credentials() {
+	const result = {
+		whatsAppCloudApi: { accessToken: config.accessToken, phoneNumberId: config.phoneNumberId, businessAccountId: '102290129340398', apiVersion: 'v23.0', appSecret: 'app-secret', verifyToken: 'verify-token', baseUrl: config.graphUrl },
+	};
+	if (config.redisUrl) {
+		const { hostname, port } = new URL(config.redisUrl);
+		result.whatsAppRedis = { host: hostname, port: Number(port), password: '', database: 0, tls: false, keyPrefix: config.keyPrefix };
+	}
+	return result;
+}
+
+function heapUsed() {
+	global.gc();
+	global.gc();
+	return v8.getHeapStatistics().used_heap_size;
+}
+
+/** Samples heap and RSS while the workflow runs (every 20 ms: a few microseconds each, inside the CPU figure). */
+function sampler() {
+	let peakHeap = 0;
+	let peakRss = 0;
+	const sample = () => {
+		peakHeap = Math.max(peakHeap, v8.getHeapStatistics().used_heap_size);
+		peakRss = Math.max(peakRss, process.memoryUsage.rss());
+	};
+	const timer = setInterval(sample, 20);
+	sample();
+	return () => {
+		sample();
+		clearInterval(timer);
+		return { peakHeap, peakRss };
+	};
+}
+
+function summarise(items) {
+	const statuses = {};
+	let retried = 0;
+	for (const { json } of items) {
+		statuses[json.status] = (statuses[json.status] ?? 0) + 1;
+		if (Number(json.attempts) > 1) retried++;
+	}
+	const firstProblem = items.find(({ json }) => json.status !== 'accepted')?.json;
+	return { statuses, retried, firstProblem };
+}
+
+async function tell(message) {
+	// The orchestrator acts on these lines (e.g. resets the fake's counters after the warm-up) and answers on stdin.
+	process.stdout.write(`${message}\n`);
+	await new Promise((resolve) => process.stdin.once('data', resolve));
+}
+
+async function main() {
+	const creds = credentials();
+	// Warm-up: JIT, lazy module loads, first connections; not measured. The orchestrator lifts the fake's limit meanwhile.
+	const warm = await engine.runWorkflow(workflowFor(config.mode, recipients(config.warmup, 90_000_000), 1000), creds);
+	if (warm.error) throw warm.error;
+	await tell('WARMED');
+
+	const heapStart = heapUsed();
+	let items = recipients(config.n, 0);
+	let workflow = workflowFor(config.mode, items, config.rate);
+	items = undefined; // the workflow holds them (as n8n holds a node's parameters), nothing else
+	const heapItems = heapUsed();
+
+	const stop = sampler();
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	let result = await engine.runWorkflow(workflow, creds);
+	const wallMs = performance.now() - t0;
+	const cpu = process.cpuUsage(cpu0);
+	const { peakHeap, peakRss } = stop();
+	if (result.error) throw result.error;
+
+	const output = result.output('Node');
+	const summary = summarise(output);
+	const heapRetained = heapUsed(); // input items, output items and run data still referenced; garbage collected
+	result = undefined;
+	workflow = undefined;
+	const outputCount = output.length;
+	output.length = 0;
+	const heapAfter = heapUsed(); // what outlives the execution (e.g. the in-process campaign ledger)
+
+	stopN8nTimers();
+	const report = {
+		mode: config.mode, n: config.n, rate: config.rate, store: config.redisUrl ? 'redis' : 'memory',
+		wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
+		heapStart, heapItems, peakHeap, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, heapRetained, heapAfter,
+		outputCount, ...summary,
+	};
+	process.stdout.write(`RESULT ${JSON.stringify(report)}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		process.stderr.write(`engine run failed: ${error?.stack ?? error}\n${error?.description ?? ''}\n`);
+		process.exit(1);
+	},
+);

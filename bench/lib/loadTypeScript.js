@@ -1,0 +1,53 @@
+'use strict';
+/**
+ * Lets the plain-JavaScript bench use the test harness (test/harness/*.ts: n8n-core's real WorkflowExecute) without
+ * a second copy of it. Two rules, installed as a require hook for `.ts`:
+ *
+ * - test/**.ts is transpiled in memory with the repo's own TypeScript (type-only, like ts-jest's isolatedModules);
+ * - nodes/**.ts and credentials/**.ts are NOT transpiled: the hook loads the built file from dist/ instead, so the
+ *   bench measures exactly what `npm run build` ships (the bench script builds first).
+ *
+ * Anything else fails loudly.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..') + path.sep;
+const TEST_DIR = path.join(ROOT, 'test') + path.sep;
+const BUILT = [path.join(ROOT, 'nodes') + path.sep, path.join(ROOT, 'credentials') + path.sep];
+
+function install() {
+	if (require.extensions['.ts']) return;
+	const ts = require('typescript');
+	const Module = require('node:module');
+	// Imports of the sources from test files resolve to dist/ (by path: "WhatsAppSend.node" would otherwise find the
+	// codex file WhatsAppSend.node.json next to the .ts source).
+	const resolveFilename = Module._resolveFilename;
+	Module._resolveFilename = function (request, parent, ...rest) {
+		if (request.startsWith('.') && parent?.filename?.startsWith(TEST_DIR)) {
+			const target = path.resolve(path.dirname(parent.filename), request);
+			if (BUILT.some((dir) => target.startsWith(dir))) {
+				const built = path.join(ROOT, 'dist', path.relative(ROOT, target)) + '.js';
+				if (!fs.existsSync(built)) throw new Error(`bench: ${built} is missing; run "npm run build" (npm run bench does)`);
+				return built;
+			}
+		}
+		return resolveFilename.call(this, request, parent, ...rest);
+	};
+	require.extensions['.ts'] = (module, filename) => {
+		if (!filename.startsWith(TEST_DIR)) throw new Error(`bench: only test/**.ts is transpiled, not ${filename}`);
+		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+			fileName: filename,
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true, sourceMap: false },
+		});
+		module._compile(outputText, filename);
+	};
+}
+
+/** require() of a repo file by its path from the repo root, e.g. 'test/harness/engine'. */
+function requireFromRoot(relative) {
+	install();
+	return require(path.join(ROOT, relative));
+}
+
+module.exports = { requireFromRoot, ROOT };
