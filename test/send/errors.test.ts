@@ -1,10 +1,11 @@
+import type { INodeParameters } from 'n8n-workflow';
 import type { ScriptedFailure } from '../fakes/graphApi';
 import { type Backends, messageBodies, nodeError, runSend, type RunExtra, TO, useBackends } from './fixtures';
 
 const CLOSED_WINDOW = '4915100000047';
 const backends = useBackends({ outsideWindow: [CLOSED_WINDOW] });
 
-const sendText = (extra: RunExtra = {}, options: Record<string, unknown> = {}, recipient = TO) =>
+const sendText = (extra: RunExtra = {}, options: INodeParameters = {}, recipient = TO) =>
 	runSend(backends(), { operation: 'sendText', recipient, text: 'Hello', options }, undefined, extra);
 
 const script = (...failures: ScriptedFailure[]) => backends().graph.failNext(...failures);

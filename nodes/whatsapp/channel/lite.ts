@@ -94,7 +94,8 @@ export function liteError(body: unknown, httpStatus: number): WhatsAppError {
 		retryable: known.retryable,
 		httpStatus,
 		description: resetAt ? `${known.description} (resets at ${resetAt})` : known.description,
-		fix: internal ? known.fix : (error.fix ?? known.fix),
+		// The container's own fix for 401 speaks of its header; the n8n user fixes it in the credential.
+		fix: internal || httpStatus === 401 ? known.fix : (error.fix ?? known.fix),
 		backendMessage,
 	});
 }
