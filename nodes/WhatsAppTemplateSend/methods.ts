@@ -34,8 +34,8 @@ export const listSearch = {
 export const resourceMapping = {
 	/** One field per placeholder of the chosen template, named as the template names it. */
 	async getTemplatePlaceholders(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-		const value = String(this.getNodeParameter('template', '', { extractValue: true }) ?? '');
-		// A template given by expression is known only per item: its values are then mapped from the item (auto-map).
+		// Read unevaluated: a template given by expression is known only per item, its values then come from the item (auto-map).
+		const value = String((this.getCurrentNodeParameter('template') as { value?: unknown } | undefined)?.value ?? '');
 		if (!value || value.startsWith('=')) return { fields: [] };
 		return await loading(this, async () => {
 			const template = await (await catalogFor(this)).find(parseTemplateReference(value));

@@ -57,7 +57,7 @@ function checkHeaderMedia(template: MetaTemplate, shape: TemplateShape, media: M
 		throw templateError(
 			template,
 			'Header Media',
-			`has a ${shape.headerMedia} header, but no ${shape.headerMedia} was given`,
+			`has ${shape.headerMedia === 'image' ? 'an' : 'a'} ${shape.headerMedia} header, but no ${shape.headerMedia} was given`,
 			`Map a public link, a media ID or the name of a binary field holding the ${shape.headerMedia} to "${label}" under Template Parameters`,
 		);
 	}

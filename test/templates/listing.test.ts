@@ -1,0 +1,66 @@
+import type { ResourceMapperFields } from 'n8n-workflow';
+import { listSearch, resourceMapping } from '../../nodes/WhatsAppTemplateSend/methods';
+import { loadOptionsContext, templateListings, withBackends } from './fixtures';
+
+const template = (value: string) => ({ templateSource: 'meta', template: { __rl: true, mode: 'list', value } });
+
+describe('template list and placeholder columns through n8n-core LoadOptionsContext', () => {
+	it('lists approved templates from every page, with language, category and status', () =>
+		withBackends(async (backends) => {
+			const { results } = await listSearch.searchTemplates.call(loadOptionsContext(backends, template('')));
+			expect(templateListings(backends)).toHaveLength(3);
+			expect(templateListings(backends)[0].headers.authorization).toBe('Bearer EAAG-test-secret-token-do-not-leak');
+			expect(results.map((result) => result.value)).toEqual([
+				'appointment_named:en_GB',
+				'hello_world:en_US',
+				'invoice_ready:en_US',
+				'order_update:de',
+				'order_update:en_US',
+				'product_video:en_US',
+				'spring_sale:en_US',
+				'welcome_named:en_US',
+			]);
+			expect(results.find((result) => result.value === 'welcome_named:en_US')?.name).toBe('welcome_named (en_US) · Marketing');
+		}));
+
+	it('shows non-approved templates with their status when asked, and filters by the search text', () =>
+		withBackends(async (backends) => {
+			const context = loadOptionsContext(backends, { ...template(''), listNonApproved: true });
+			const { results } = await listSearch.searchTemplates.call(context, 'o');
+			expect(results.map((result) => result.name)).toEqual(expect.arrayContaining(['old_promo (en_US) · Marketing · Rejected', 'paused_offer (en_US) · Marketing · Paused']));
+			const { results: filtered } = await listSearch.searchTemplates.call(context, 'ORDER');
+			expect(filtered.map((result) => result.value)).toEqual(['order_update:de', 'order_update:en_US']);
+		}));
+
+	it('says what to do when the credential has no WhatsApp Business Account ID', () =>
+		withBackends(async (backends) => {
+			const context = loadOptionsContext(backends, template(''), { businessAccountId: '' });
+			await expect(listSearch.searchTemplates.call(context)).rejects.toThrow('WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential');
+			expect(backends.graph.requests).toEqual([]);
+		}));
+
+	it('offers one column per placeholder of the chosen template, by its own name', () =>
+		withBackends(async (backends) => {
+			const columns = async (value: string) =>
+				((await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields).fields.map((field) => [field.id, field.displayName, field.required]);
+			expect(await columns('order_update:en_US')).toEqual([
+				['header_1', 'Header {{1}}', true],
+				['body_1', 'Body {{1}}', true],
+				['body_2', 'Body {{2}}', true],
+				['body_3', 'Body {{3}}', true],
+				['button_0_url', 'Button 1 "Track order" URL Suffix', true],
+				['button_1_payload', 'Button 2 "Stop updates" Payload', false],
+			]);
+			expect(await columns('spring_sale:en_US')).toEqual([
+				['media_header', 'Header Image (Link, Media ID or Binary Field)', true],
+				['body_1', 'Body {{1}}', true],
+				['body_2', 'Body {{2}}', true],
+				['button_0_code', 'Button 1 Coupon Code', true],
+			]);
+			expect((await columns('welcome_named:en_US')).slice(0, 2)).toEqual([
+				['body_first_name', 'Body {{first_name}}', true],
+				['body_shop_name', 'Body {{shop_name}}', true],
+			]);
+			expect(await columns('={{ $json.template }}')).toEqual([]);
+		}));
+});
