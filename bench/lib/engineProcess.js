@@ -101,6 +101,29 @@ function summarise(items) {
 	return { statuses, retried, firstProblem };
 }
 
+/** With BENCH_CPU_PROF=<dir>: a V8 CPU profile of the measured run only (not the module loading or warm-up). */
+async function startProfiler() {
+	const dir = process.env.BENCH_CPU_PROF;
+	if (!dir) return undefined;
+	const { Session } = require('node:inspector');
+	const session = new Session();
+	session.connect();
+	const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+	await post('Profiler.enable');
+	await post('Profiler.setSamplingInterval', { interval: 200 });
+	await post('Profiler.start');
+	return {
+		stop: async () => {
+			const { profile } = await post('Profiler.stop');
+			const file = require('node:path').join(dir, `${config.mode}-${config.n}-${config.rate}-${config.redisUrl ? 'redis' : 'memory'}.cpuprofile`);
+			require('node:fs').mkdirSync(dir, { recursive: true });
+			require('node:fs').writeFileSync(file, JSON.stringify(profile));
+			session.disconnect();
+			process.stderr.write(`  CPU profile of the measured run: ${file}\n`);
+		},
+	};
+}
+
 async function tell(message) {
 	// The orchestrator acts on these lines (e.g. resets the fake's counters after the warm-up) and answers on stdin.
 	process.stdout.write(`${message}\n`);
@@ -120,6 +143,7 @@ async function main() {
 	items = undefined; // the workflow holds them (as n8n holds a node's parameters), nothing else
 	const heapItems = heapUsed();
 
+	const profiler = await startProfiler();
 	const stop = sampler();
 	const cpu0 = process.cpuUsage();
 	const t0 = performance.now();
@@ -127,6 +151,7 @@ async function main() {
 	const wallMs = performance.now() - t0;
 	const cpu = process.cpuUsage(cpu0);
 	const { peakHeap, peakRss } = stop();
+	await profiler?.stop();
 	if (result.error) throw result.error;
 
 	const output = result.output('Node');
