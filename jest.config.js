@@ -8,9 +8,10 @@ module.exports = {
 			rootDir: __dirname,
 			roots: ['<rootDir>/test'],
 			testMatch: ['**/*.test.ts'],
+			setupFilesAfterEnv: ['<rootDir>/test/harness/n8nTimers.ts'],
 			transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-			testTimeout: 30_000,
 		},
 		'<rootDir>/lite/jest.config.js',
 	],
+	testTimeout: 30_000,
 };

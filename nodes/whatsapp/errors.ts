@@ -42,6 +42,8 @@ export class WhatsAppError extends Error {
 	readonly retryAfterMs?: number;
 	readonly backendMessage?: string;
 	readonly fbtraceId?: string;
+	/** How often it was tried, once the retry policy gave up. */
+	attempts?: number;
 
 	constructor(message: string, details: WhatsAppErrorDetails) {
 		super(message);
@@ -70,6 +72,7 @@ export class WhatsAppError extends Error {
 			...(this.field && { field: this.field }),
 			...(this.backendMessage && { backendMessage: this.backendMessage }),
 			...(this.fbtraceId && { fbtraceId: this.fbtraceId }),
+			...(this.attempts && { attempts: this.attempts }),
 		};
 	}
 }

@@ -34,7 +34,7 @@ const recipients = (count: number, offset = 0) =>
 
 /** WhatsApp Send over a segment, with the Redis credential, as a Schedule Trigger workflow would run it. */
 async function sendSegment(
-	parameters: INodeParameters & { delivery: Record<string, unknown> },
+	parameters: INodeParameters & { delivery: INodeParameters },
 	items: Array<{ json: Record<string, unknown> }>,
 	options: { signal?: AbortSignal; redisUrl?: string; continueOnFail?: boolean } = {},
 ) {

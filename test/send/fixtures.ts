@@ -22,8 +22,7 @@ export async function startBackends(graphOptions: Partial<FakeGraphOptions> = {}
 }
 
 /**
- * Fresh fakes for every test of the file, closed after it; the returned function gives the current ones. Also stops
- * the one-minute SSH clean-up timer n8n-core starts for every execution context, so jest can exit.
+ * Fresh fakes for every test of the file, closed after it; the returned function gives the current ones.
  */
 export function useBackends(graphOptions: Partial<FakeGraphOptions> = {}): () => Backends {
 	let backends: Backends | undefined;
@@ -34,19 +33,10 @@ export function useBackends(graphOptions: Partial<FakeGraphOptions> = {}): () =>
 		await backends?.close();
 		backends = undefined;
 	});
-	afterAll(stopN8nTimers);
 	return () => {
 		if (!backends) throw new Error('useBackends() gives backends only inside a test');
 		return backends;
 	};
-}
-
-export function stopN8nTimers() {
-	// n8n-core's own DI container (its @n8n/di copy), not whichever one the tests would resolve.
-	const fromCore = (id: string) => require(require.resolve(id, { paths: [require.resolve('n8n-core')] }));
-	const { Container } = fromCore('@n8n/di');
-	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
-	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
 }
 
 export function credentialsFor(graph: FakeGraphApi, lite: FakeLiteContainer, overrides: { accessToken?: string; apiKey?: string } = {}) {

@@ -61,7 +61,7 @@ export async function withRetries<T>(
 			return { value: await operation(), attempts: attempt };
 		} catch (error) {
 			if (attempt >= policy.maxAttempts || !mayRetry(error, options.idempotent)) {
-				if (isWhatsAppError(error)) Object.assign(error, { attempts: attempt });
+				if (isWhatsAppError(error)) error.attempts = attempt;
 				// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 				throw error;

@@ -26,8 +26,20 @@ function targetName(backend: Backend): string {
 	return backend === 'cloud' ? 'the WhatsApp Cloud API' : 'the Lite container';
 }
 
-/** Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply. */
+/**
+ * Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply.
+ *
+ * n8n aborts the requests of a stopped execution. A send cut off in flight may still have reached WhatsApp, and its
+ * recipient could then be neither sent again nor known as sent. So requests run detached from the stop signal
+ * (the helper adds it only when the calling context offers one), bounded by their timeout, and the delivery engine
+ * stops *starting* sends instead.
+ */
 function n8nRequester(context: RequestContext, backend: Backend): HttpRequester {
+	const detachedFromStop = {
+		getCredentials: context.getCredentials.bind(context),
+		getNode: context.getNode.bind(context),
+		helpers: context.helpers,
+	};
 	return async (request: HttpRequest) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -41,7 +53,7 @@ function n8nRequester(context: RequestContext, backend: Backend): HttpRequester 
 			timeout: REQUEST_TIMEOUT_MS,
 		};
 		try {
-			const response = await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPES[backend], options);
+			const response = await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options);
 			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 		} catch (error) {
 			throw transportFailure(error, targetName(backend));
@@ -106,8 +118,9 @@ async function testCredential(
 		// Anything but a WhatsAppError is a bug, and n8n shows it as such.
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 		if (!isWhatsAppError(error)) throw error;
-		const detail = error.backendMessage ? ` Meta says: ${error.backendMessage}.` : '';
-		return { status: 'Error', message: `${error.message}.${backend === 'cloud' ? detail : ''} ${error.fix}` };
+		const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+		const meta = backend === 'cloud' && error.backendMessage ? ` Meta says: ${sentence(error.backendMessage)}` : '';
+		return { status: 'Error', message: `${sentence(error.message)}${meta} ${sentence(error.fix)}` };
 	}
 }
 

@@ -1,0 +1,13 @@
+/**
+ * n8n-core starts a one-minute SSH clean-up timer with each execution; stopping it after each test file lets jest
+ * exit on its own. Registered for every test file by jest.config.js (setupFilesAfterEnv).
+ */
+export function stopN8nTimers() {
+	// n8n-core's own DI container (its @n8n/di copy), not whichever one the tests would resolve.
+	const fromCore = (id: string) => require(require.resolve(id, { paths: [require.resolve('n8n-core')] }));
+	const { Container } = fromCore('@n8n/di');
+	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+}
+
+afterAll(stopN8nTimers);
