@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { renderTemplate, withRandomString } from '../src/campaign/template';
+import { renderTemplate, withRandomString } from '../../nodes/whatsapp/templates/automator';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';

@@ -47,13 +47,21 @@ export function metaTemplate(value: string, placeholders: Record<string, string>
 
 type Item = { json: Record<string, unknown>; binary?: Record<string, unknown> };
 
-/** Runs WhatsApp Template Send through n8n's engine; fast retries. */
+/** Runs WhatsApp Template Send through n8n's engine; fast retries, no pacing delays. */
 export async function runTemplateSend(backends: Backends, parameters: INodeParameters, items: Item[] = [{ json: {} }], extra: { continueOnFail?: boolean } = {}) {
 	const workflow = singleNodeWorkflow(
 		{
 			name: 'Template Send',
 			type: NODE_TYPE,
-			parameters: { backend: 'cloud', operation: 'send', recipient: '+49 151 23456789', ...parameters, options: { initialBackoffMs: 5, ...((parameters.options as object) ?? {}) } },
+			parameters: {
+				backend: 'cloud',
+				operation: 'send',
+				recipient: '+49 151 23456789',
+				...parameters,
+				options: { initialBackoffMs: 5, ...((parameters.options as object) ?? {}) },
+				// No minutes-long Lite pacing in tests.
+				delivery: { minDelayMinutes: 0, maxDelayMinutes: 0, ...((parameters.delivery as object) ?? {}) },
+			},
 			credentials: NODE_CREDENTIALS,
 			...(extra.continueOnFail && { onError: 'continueRegularOutput' as const }),
 		},

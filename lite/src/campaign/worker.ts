@@ -6,7 +6,7 @@ import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 import type { CampaignStore } from './store';
-import { renderTemplate, withRandomString } from './template';
+import { renderTemplate, withRandomString } from '../../../nodes/whatsapp/templates/automator';
 
 /** `campaign` event data (docs/lite-api.md). */
 export interface CampaignEvent {
