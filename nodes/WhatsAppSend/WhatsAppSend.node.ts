@@ -6,10 +6,9 @@ import { withRetries } from '../whatsapp/delivery/retry';
 import { invalidInput } from '../whatsapp/errors';
 import { validateMessage } from '../whatsapp/message';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
-import { backendProperty, sendingNodeCredentials } from '../whatsapp/n8n/commonProperties';
-import { deliveryProperty } from '../whatsapp/n8n/delivery';
+import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
-import { STATE_NOTICE } from '../whatsapp/n8n/store';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { parseRecipient } from '../whatsapp/phone';
@@ -29,12 +28,11 @@ export class WhatsAppSend implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: sendingNodeCredentials,
+		credentials: nodeCredentials,
 		properties: [
 			backendProperty,
 			...sendProperties,
-			{ ...deliveryProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
-			{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '' },
+			...deliveryProperties({ hide: { operation: ['markAsRead'] } }),
 		],
 	};
 

@@ -2,17 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
-import { backendCredentials, backendProperty } from '../whatsapp/n8n/commonProperties';
-import { deliveryProperty } from '../whatsapp/n8n/delivery';
+import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
 import { runItems } from '../whatsapp/n8n/runItems';
-import { STATE_NOTICE, redisCredential } from '../whatsapp/n8n/store';
 import { TemplateCatalog } from '../whatsapp/templates/catalog';
 import { templateSendProperties } from './description';
 import { listSearch, resourceMapping } from './methods';
 import { planTemplateItem } from './readItem';
-
-const credentials = [...backendCredentials, redisCredential];
 
 export class WhatsAppTemplateSend implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,12 +24,11 @@ export class WhatsAppTemplateSend implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials,
+		credentials: nodeCredentials,
 		properties: [
 			backendProperty,
 			...templateSendProperties,
-			{ ...deliveryProperty, displayOptions: { show: { operation: ['send'] } } },
-			{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '', displayOptions: { show: { operation: ['send'] } } },
+			...deliveryProperties({ show: { operation: ['send'] } }),
 		],
 	};
 

@@ -3,15 +3,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
-import { backendCredentials, backendProperty } from '../whatsapp/n8n/commonProperties';
+import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
-import { redisCredential, stateStoreFor } from '../whatsapp/n8n/store';
+import { stateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
 import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, sourceFromContext } from './triggerContext';
 
 const webhookPath = 'webhook';
-
-const credentials = [...backendCredentials, redisCredential];
 
 /** Runs one webhookMethods step with the node's webhook URL and static data; failures become n8n errors. */
 async function registrationStep(context: IHookFunctions, step: 'exists' | 'create' | 'remove'): Promise<boolean> {
@@ -40,7 +38,7 @@ export class WhatsAppTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials,
+		credentials: nodeCredentials,
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: webhookPath, rawBody: true },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: webhookPath, rawBody: true },

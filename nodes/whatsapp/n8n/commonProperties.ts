@@ -14,7 +14,7 @@ export const backendProperty: INodeProperties = {
 	default: 'cloud',
 };
 
-export const backendCredentials: INodeCredentialDescription[] = [
+const backendCredentials: INodeCredentialDescription[] = [
 	{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest', displayOptions: { show: { backend: ['cloud'] } } },
 	{ name: 'whatsAppLiteApi', required: true, testedBy: 'whatsAppLiteApiTest', displayOptions: { show: { backend: ['lite'] } } },
 ];
@@ -49,5 +49,5 @@ export const deliveryOptions: INodeProperties[] = [
 	},
 ];
 
-/** Sending nodes: the backend's credential, and optionally Redis for state shared by every n8n worker. */
-export const sendingNodeCredentials: INodeCredentialDescription[] = [...backendCredentials, redisCredential];
+/** Every node: the backend's credential, and optionally Redis for state shared by every n8n worker. */
+export const nodeCredentials: INodeCredentialDescription[] = [...backendCredentials, redisCredential];

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
 import { invalidInput } from '../errors';
 import {
@@ -12,11 +12,12 @@ import {
 import type { DeliveryConfig } from '../delivery/segment';
 import { DEFAULT_DAILY_QUOTA } from '../store/quota';
 import { retryPolicyFrom } from './options';
+import { STATE_NOTICE } from './store';
 
 const MINUTE_MS = 60_000;
 
 /** The "Delivery" collection of both sending nodes: campaign ledger, pace and daily quota. */
-export const deliveryProperty: INodeProperties = {
+const deliveryProperty: INodeProperties = {
 	displayName: 'Delivery',
 	name: 'delivery',
 	type: 'collection',
@@ -85,6 +86,14 @@ export const deliveryProperty: INodeProperties = {
 		},
 	],
 };
+
+/** The Delivery collection and the note on where its state lives, shown where the node sends. */
+export function deliveryProperties(displayOptions: IDisplayOptions): INodeProperties[] {
+	return [
+		{ ...deliveryProperty, displayOptions },
+		{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '', displayOptions },
+	];
+}
 
 function number(value: unknown, fallback: number): number {
 	return value === undefined || value === '' || value === null ? fallback : Number(value);
