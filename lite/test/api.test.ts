@@ -134,6 +134,14 @@ describe('POST /api/send-message', () => {
 		]);
 	});
 
+	it('takes a reaction back with an empty emoji, and refuses a reaction without one', async () => {
+		await send({ number: '4915123456789', reaction: { messageId: 'false_4915123456789@c.us_XYZ', emoji: '' } });
+		expect(gw.sandbox.sent.map((sent) => sent.content)).toEqual([{ kind: 'reaction', messageId: 'false_4915123456789@c.us_XYZ', emoji: '' }]);
+		const missing = await send({ number: '4915123456789', reaction: { messageId: 'false_4915123456789@c.us_XYZ' } });
+		expect(missing.status).toBe(400);
+		expect(missing.body.error.message).toMatch(/reaction\.emoji must be a string/);
+	});
+
 	it('answers 400 naming an invalid number, and 400 for a wrong body', async () => {
 		const invalid = await send({ number: '12ab', message: 'x' });
 		expect(invalid.status).toBe(400);

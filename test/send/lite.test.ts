@@ -89,7 +89,7 @@ const interactive: Array<[string, INodeParameters, string]> = [
 test.each(interactive)('Lite: %s fails clearly by default, before any request', async (_what, parameters) => {
 	const run = await runLite(parameters);
 
-	expect(nodeError(run).message).toMatch(/^the Lite container cannot send (buttons|list|cta_url) messages$/);
+	expect(nodeError(run).message).toMatch(/^The Lite container cannot send (reply button|list|CTA URL button) messages$/);
 	expect(nodeError(run).description).toContain('Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices"');
 	expect(backends().lite.requests).toEqual([]);
 });

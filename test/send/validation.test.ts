@@ -12,7 +12,7 @@ const rows = (count: number, title = (index: number) => `Row ${index + 1}`) => (
 const invalid: Array<[string, INodeParameters, string, string]> = [
 	['a recipient too short', { operation: 'sendText', recipient: '+49 151', text: 'Hi' }, 'Recipient "+49 151" is too short (5 digits, at least 7 with the country code)', 'with country code'],
 	['a recipient too long', { operation: 'sendText', recipient: '+49 1512 3456 7890 123', text: 'Hi' }, 'Recipient "+49 1512 3456 7890 123" is too long (17 digits, at most 15)', 'with country code'],
-	['a recipient with letters', { operation: 'sendText', recipient: '+49 151 CALL-ME', text: 'Hi' }, 'Recipient "+49 151 CALL-ME" is not a phone number (only digits, spaces, dashes, parentheses and a leading + are allowed)', 'e.g. +4915123456789'],
+	['a recipient with letters', { operation: 'sendText', recipient: '+49 151 CALL-ME', text: 'Hi' }, 'Recipient "+49 151 CALL-ME" is not a phone number (only digits, spaces, dots, dashes, parentheses and a leading + or 00 are allowed)', 'e.g. +4915123456789'],
 	['an empty recipient', { operation: 'sendText', recipient: EMPTY, text: 'Hi' }, 'Recipient "" is empty', 'with country code'],
 	['an empty text', { operation: 'sendText', text: EMPTY }, 'Text "" is empty', 'Enter the message text'],
 	['a text over 4096 characters', { operation: 'sendText', text: 'x'.repeat(4097) }, `Text "${'x'.repeat(57)}..." is 4097 characters long, more than the 4096 WhatsApp allows`, 'split it into several messages'],

@@ -85,7 +85,7 @@ describe('template checks before any request', () => {
 	it('on the Lite container a Meta template is a capability error, with no request to either backend', () =>
 		withBackends(async (backends) => {
 			const error = await refused(backends, { backend: 'lite', ...metaTemplate('hello_world:en_US') });
-			expect(error).toMatchObject({ kind: 'capability', message: 'the Lite container cannot send template messages' });
+			expect(error).toMatchObject({ kind: 'capability', message: 'The Lite container cannot send Meta template messages' });
 			expect(error.fix).toContain('set Template Source to "Text Template"');
 			expect([...backends.graph.requests, ...backends.lite.requests]).toEqual([]);
 		}));

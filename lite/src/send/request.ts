@@ -78,7 +78,9 @@ function mediaContent(body: Body, maxInlineBytes: number): Content | undefined {
 function content(body: Body, maxInlineBytes: number): Content {
 	const reaction = object(body, 'reaction');
 	if (reaction) {
-		return { kind: 'reaction', messageId: requiredString(reaction, 'messageId', 'reaction.messageId'), emoji: requiredString(reaction, 'emoji', 'reaction.emoji') };
+		// An empty emoji takes an earlier reaction back, as on WhatsApp itself.
+		if (typeof reaction.emoji !== 'string') throw invalidRequest('reaction.emoji must be a string (empty removes the reaction)');
+		return { kind: 'reaction', messageId: requiredString(reaction, 'messageId', 'reaction.messageId'), emoji: reaction.emoji };
 	}
 	const location = object(body, 'location');
 	if (location) {

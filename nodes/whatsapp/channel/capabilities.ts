@@ -65,16 +65,33 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 	);
 }
 
+/** Message types as a user reads them in an error. */
+const TYPE_NAMES: Record<MessageType, string> = {
+	text: 'text',
+	image: 'image',
+	video: 'video',
+	audio: 'audio',
+	document: 'document',
+	sticker: 'sticker',
+	location: 'location',
+	contacts: 'contact card',
+	buttons: 'reply button',
+	list: 'list',
+	cta_url: 'CTA URL button',
+	reaction: 'reaction',
+	template: 'Meta template',
+};
+
 const TYPE_FIXES: Partial<Record<MessageType, string>> = {
 	template: 'Meta-approved templates exist only on the Cloud API: use a WhatsApp Cloud API credential, or set Template Source to "Text Template" to send text with {{path}} placeholders',
 };
 
 function unsupportedType(channel: Channel, type: MessageType, fix?: string): WhatsAppError {
 	const backendName = BACKEND_NAMES[channel.backend];
-	return new WhatsAppError(`${backendName} cannot send ${type} messages`, {
+	return new WhatsAppError(`${capitalised(backendName)} cannot send ${TYPE_NAMES[type]} messages`, {
 		kind: 'capability',
 		field: 'Operation',
-		description: `${backendName} has no ${type} message type`,
+		description: `${capitalised(backendName)} has no ${TYPE_NAMES[type]} message type`,
 		fix: fix ?? TYPE_FIXES[type] ?? 'Use a WhatsApp Cloud API credential for this message type',
 	});
 }
