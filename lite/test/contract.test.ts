@@ -8,6 +8,7 @@ import { API_KEY, SECRET, SUIT, startGateway, type TestGateway } from './helpers
 import { startReceiver } from './helpers/receiver';
 import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
+import { startLiteTrigger, liteCredentials } from '../../test/trigger/fixtures';
 
 /** What the nodes' Lite credential does: the key in appApiKey, JSON in and out. */
 const requester =
@@ -74,6 +75,19 @@ describe("the nodes' Lite channel against the real gateway", () => {
 		expect(quota.description).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00.000Z/);
 	});
 
+	it('counts a message the nodes already reserved in the quota only once', async () => {
+		const small = await startGateway({ redisUrl: redis.url, dailyQuota: 1 });
+		try {
+			const smallChannel = new LiteChannel({ url: small.url, suitId: SUIT }, requester(API_KEY));
+			await smallChannel.send(envelope({ type: 'text', text: 'reserved by the node' }), { quotaReserved: true });
+			await smallChannel.send(envelope({ type: 'text', text: 'counted here' }));
+			expect(await failure(smallChannel.send(envelope({ type: 'text', text: 'over' })))).toMatchObject({ kind: 'quota', httpStatus: 429 });
+			expect(small.sandbox.sent).toHaveLength(2);
+		} finally {
+			await small.stop();
+		}
+	});
+
 	it('reports a session waiting for its QR', async () => {
 		const waiting = await startGateway({ redisUrl: redis.url, sandboxLoginDelayMs: -1 });
 		try {
@@ -85,7 +99,25 @@ describe("the nodes' Lite channel against the real gateway", () => {
 		}
 	});
 
-	it('delivers events a trigger registered for, signed so verifyLiteSignature accepts them', async () => {
+	it('registers the WhatsApp Trigger on activation, starts it with a signed incoming message, and removes it on deactivation', async () => {
+		const trigger = await startLiteTrigger({ events: ['message'] }, { whatsAppLiteApi: liteCredentials({ url: gw.url, apiKey: API_KEY, suitId: SUIT, webhookSecret: SECRET }) });
+		try {
+			expect(await trigger.activate()).toEqual({ existed: false });
+			expect(await trigger.activate()).toEqual({ existed: true });
+			await channel.call({ method: 'POST', path: '/sandbox/inbound', body: { from: '4915123456789', body: 'JOIN', name: 'Ada' } });
+			const [items] = await waitFor(() => trigger.started.length > 0 && trigger.started, 3_000, 'the trigger to start');
+			expect(items.map((item) => item.json)).toEqual([
+				expect.objectContaining({ event: 'message', backend: 'lite', from: '4915123456789', name: 'Ada', type: 'text', text: 'JOIN', businessNumber: SUIT }),
+			]);
+			expect(await trigger.deactivate()).toBe(true);
+			const { webhooks } = (await channel.call({ method: 'GET', path: '/webhooks' })) as { webhooks: unknown[] };
+			expect(webhooks).toEqual([]);
+		} finally {
+			await trigger.close();
+		}
+	});
+
+	it('delivers events a receiver registered for, signed so verifyLiteSignature accepts them', async () => {
 		const receiver = await startReceiver();
 		try {
 			expect((await channel.call({ method: 'POST', path: '/webhooks', body: { url: receiver.url, events: ['message'] } })) as object).toMatchObject({ events: ['message'] });

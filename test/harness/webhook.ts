@@ -31,6 +31,8 @@ export interface TriggerUnderTest {
 	url: string;
 	node: INode;
 	staticData: IDataObject;
+	/** The items of every execution the trigger started, whoever sent the request (e.g. a real gateway). */
+	started: INodeExecutionData[][];
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookCall>;
 	get(query: Record<string, string>): Promise<WebhookCall>;
 	/** webhookMethods.default.checkExists, and create when it said false: what n8n does on activation. */
@@ -134,6 +136,7 @@ export async function startTrigger(options: {
 	};
 
 	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
+	const started: INodeExecutionData[][] = [];
 	const server = createServer((incoming, outgoing) => {
 		const run = (async () => {
 			const req = await expressRequest(incoming);
@@ -144,6 +147,7 @@ export async function startTrigger(options: {
 			try {
 				const result = await options.nodeType.webhook!.call(context);
 				if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
+				if (result.workflowData) started.push(result.workflowData[0]);
 				return result.workflowData?.[0];
 			} catch (error) {
 				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
@@ -171,6 +175,7 @@ export async function startTrigger(options: {
 	return {
 		url,
 		node,
+		started,
 		get staticData() {
 			return workflow.staticData as IDataObject;
 		},
