@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { renderTemplate, withRandomString } from '../../nodes/whatsapp/templates/automator';
+import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
+import { withRandomString } from '../../nodes/whatsapp/variation';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';

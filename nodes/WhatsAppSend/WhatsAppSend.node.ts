@@ -12,6 +12,7 @@ import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { parseRecipient } from '../whatsapp/phone';
+import { withRandomReference } from '../whatsapp/variation';
 import { sendProperties } from './description';
 import { readMessage } from './readMessage';
 
@@ -46,7 +47,8 @@ export class WhatsAppSend implements INodeType {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
 			if (operation === 'markAsRead') return planMarkAsRead(this, itemIndex);
 			const options = nodeOptions(this, itemIndex);
-			const message = await readMessage(this, operation, itemIndex);
+			const read = await readMessage(this, operation, itemIndex);
+			const message = options.randomReference ? withRandomReference(read) : read;
 			validateMessage(message);
 			const replyTo = String(options.replyTo ?? '').trim() || undefined;
 			const envelope = adaptToChannel(

@@ -321,6 +321,13 @@ const optionsProperty: INodeProperties = {
 			description: 'WhatsApp Web has no buttons or lists: what to do when this message goes through the Lite container',
 		},
 		{
+			displayName: 'Add Random Reference',
+			name: 'randomReference',
+			type: 'boolean',
+			default: false,
+			description: 'Whether a short reference code ("Ref. 7F3A2C") is added on its own line to the text or caption. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
+		},
+		{
 			displayName: 'Reply To Message ID',
 			name: 'replyTo',
 			type: 'string',

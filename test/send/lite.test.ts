@@ -120,3 +120,17 @@ test('Lite: media by ID in item 2 stops the node before item 1 is sent', async (
 	expect(nodeError(run).context?.itemIndex).toBe(1);
 	expect(backends().lite.requests).toEqual([]);
 });
+
+test('Lite: "Add Random Reference" makes every text and caption of a segment different, and leaves other messages alone', async () => {
+	const items = ['1', '2', '3'].map((digit) => ({ json: { phone: `+491512345000${digit}` } }));
+	await runLite({ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale!', options: { randomReference: true } }, items);
+	await runLite({ operation: 'sendMedia', mediaType: 'image', mediaLink: 'https://cdn.example.com/a.jpg', caption: 'Shop', options: { randomReference: true } });
+	await runLite({ operation: 'sendLocation', latitude: 1, longitude: 2, options: { randomReference: true } });
+
+	const [first, second, third, image, location] = liteBodies();
+	const texts = [first, second, third].map((body) => String((body as { message: string }).message));
+	texts.forEach((text) => expect(text).toMatch(/^Spring sale!\n\nRef\. [0-9A-F]{6}$/));
+	expect(new Set(texts).size).toBe(3);
+	expect(image).toMatchObject({ message: expect.stringMatching(/^Shop\n\nRef\. [0-9A-F]{6}$/) });
+	expect(location).toEqual({ number: TO, location: { latitude: 1, longitude: 2 } });
+});

@@ -6,7 +6,8 @@ import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 import type { CampaignStore } from './store';
-import { renderTemplate, withRandomString } from '../../../nodes/whatsapp/templates/automator';
+import { renderTemplate } from '../../../nodes/whatsapp/templates/automator';
+import { withRandomString } from '../../../nodes/whatsapp/variation';
 
 /** `campaign` event data (docs/lite-api.md). */
 export interface CampaignEvent {

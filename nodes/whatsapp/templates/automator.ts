@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * Automator-style text templates: `{{ user.name }}`, `{{ path | "fallback" }}` (single quotes work too), filled
  * from one item or receiver object. Shared by the Template Send node and the Lite gateway's bulk route.
@@ -34,13 +32,4 @@ export function renderAutomator(template: string, data: unknown): AutomatorRende
 /** The lenient form the gateway uses: a missing value without a fallback simply becomes nothing. */
 export function renderTemplate(template: string, data: unknown): string {
 	return renderAutomator(template, data).text;
-}
-
-/**
- * The Lite spec's "random string": a short reference code on its own line, so no two campaign messages are
- * byte-identical (identical bulk text is what WhatsApp's spam detection looks for) while it still reads like
- * an ordinary order or ticket reference.
- */
-export function withRandomString(text: string, random: () => string = () => randomBytes(3).toString('hex').toUpperCase()): string {
-	return `${text}\n\nRef. ${random()}`;
 }

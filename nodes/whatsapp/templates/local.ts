@@ -1,6 +1,7 @@
 import { WhatsAppError } from '../errors';
 import type { OutboundMessage, TemplateMediaType } from '../message';
-import { renderAutomator, withRandomString } from './automator';
+import { withRandomString } from '../variation';
+import { renderAutomator } from './automator';
 
 export type MissingValues = 'fail' | 'skip';
 
