@@ -27,6 +27,7 @@ const { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep 
 const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
+const { queueCase } = require('./lib/queueCase');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -322,6 +323,14 @@ async function main() {
 			}
 		} finally {
 			await stop(server.child);
+		}
+
+		// --- case: queue (lib/queueCase.js: n8n start + 2 workers in queue mode, Postgres, Bull on a private Redis) ---
+		if (process.env.E2E_SKIP_QUEUE === '1') skip('queue: quota and campaign ledger across 2 queue-mode workers', 'E2E_SKIP_QUEUE=1');
+		else {
+			await runCase('queue: quota and campaign ledger hold across 2 queue-mode workers (Postgres, Bull, WhatsApp Redis)', () =>
+				queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailure, say }),
+			);
 		}
 	} catch (error) {
 		results.push({ name: 'setup', status: 'failed' });
