@@ -139,3 +139,22 @@ test('with Redis unreachable nothing is sent and the error says why', async () =
 	expect(result.error?.description).toMatch(/^Redis answered: ECONNREFUSED\. .*Fix: Check host, port, password and TLS/);
 	expect(backends.graph.requests).toHaveLength(0);
 });
+
+test('without a campaign ID, two sending nodes of one execution both reach the same person', async () => {
+	const send = (name: string, text: string) => ({
+		id: name,
+		name,
+		type: `${PACKAGE}.whatsAppSend`,
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: { backend: 'cloud', operation: 'sendText', recipient: '+49 151 10000000', text },
+		credentials: { whatsAppCloudApi: { id: '1', name: 'Cloud' } },
+	});
+	const workflow = singleNodeWorkflow(send('Greeting', 'Hi!'), [{ json: {} }]);
+	workflow.nodes.push(send('Follow-up', 'Here is your voucher.'));
+	workflow.connections.Greeting = { main: [[{ node: 'Follow-up', type: 'main', index: 0 }]] };
+
+	const result = await runWorkflow(workflow, credentialsFor(backends.graph, backends.lite));
+	expect(result.error).toBeUndefined();
+	expect(backends.graph.accepted.map((message) => (message.body.text as { body: string }).body)).toEqual(['Hi!', 'Here is your voucher.']);
+});

@@ -31,7 +31,7 @@ const deliveryProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'newsletter-{{ $now.toFormat("yyyy-MM-dd") }}',
-			description: 'Recipients already sent in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this execution is the campaign.',
+			description: 'Recipients already sent in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this node in this execution is the campaign.',
 		},
 		{
 			displayName: 'Concurrent Requests',
@@ -118,7 +118,10 @@ export function deliveryConfigFrom(context: IExecuteFunctions, channel: Channel)
 	const delivery = context.getNodeParameter('delivery', 0, {}) as IDataObject;
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const pace = paceFor(channel, delivery);
-	const campaignId = String(delivery.campaignId ?? '').trim() || `${context.getWorkflow().id ?? 'workflow'}:${context.getExecutionId()}`;
+	// By default each node of each execution is its own campaign: a reply text and then a picture to the same person
+	// from two nodes are two messages, not a duplicate.
+	const campaignId =
+		String(delivery.campaignId ?? '').trim() || `${context.getWorkflow().id ?? 'workflow'}:${context.getExecutionId()}:${context.getNode().id}`;
 	const quota = number(delivery.dailyQuota, channel.capabilities.defaultDailyQuota ?? 0);
 	return {
 		campaignId,
