@@ -74,7 +74,8 @@ const metaProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
-		description: 'A value for each placeholder of the template: body and header placeholders, the media header, URL suffixes, quick-reply payloads and coupon codes',
+		description:
+			'A value for each placeholder of the template: body and header placeholders, the media header (and a document\'s file name), a location header\'s coordinates, URL suffixes, quick-reply payloads and coupon codes. A body value may be a currency or date-time object: {"currency": {"fallback_value", "code", "amount_1000"}} or {"date_time": {"fallback_value"}}.',
 		typeOptions: {
 			loadOptionsDependsOn: ['template.value'],
 			resourceMapper: {

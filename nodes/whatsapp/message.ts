@@ -50,7 +50,18 @@ export interface InteractiveFrame {
 /** One value for a template placeholder; `name` is set for templates created with named parameters. */
 export interface TemplateParameter {
 	name?: string;
+	/** The text; for a currency or date-time parameter its fallback_value. */
 	text: string;
+	/** A body parameter sent as Meta's currency or date_time type instead of text. */
+	localized?: { type: 'currency'; code: string; amount1000: number } | { type: 'date_time' };
+}
+
+/** A template's LOCATION header: the place shown on the map above the body. */
+export interface TemplateLocation {
+	latitude: number;
+	longitude: number;
+	name?: string;
+	address?: string;
 }
 
 export const TEMPLATE_MEDIA_TYPES = ['image', 'video', 'document'] as const;
@@ -72,6 +83,8 @@ export interface TemplateMessage {
 	name: string;
 	language: string;
 	header?: TemplateHeader;
+	/** Set instead of `header` for templates with a LOCATION header. */
+	headerLocation?: TemplateLocation;
 	body: TemplateParameter[];
 	buttons: TemplateButtonParameter[];
 }

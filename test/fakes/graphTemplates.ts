@@ -153,6 +153,71 @@ export const TEMPLATES: FakeTemplate[] = [
 		parameter_format: 'POSITIONAL',
 		components: [{ type: 'BODY', text: 'A special offer for {{1}}.', example: { body_text: [['Ada']] } }],
 	}),
+	template(12, {
+		name: 'store_pickup',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'LOCATION' },
+			{ type: 'BODY', text: 'Hi {{1}}, your order is ready for pickup here.', example: { body_text: [['Ada']] } },
+		],
+	}),
+	template(13, {
+		name: 'payment_due',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'NAMED',
+		components: [
+			{
+				type: 'BODY',
+				text: 'Hi {{first_name}}, your payment of {{amount}} is due on {{due_date}}.',
+				example: {
+					body_text_named_params: [
+						{ param_name: 'first_name', example: 'Ada' },
+						{ param_name: 'amount', example: '$12.50' },
+						{ param_name: 'due_date', example: 'May 3, 2025' },
+					],
+				},
+			},
+		],
+	}),
+	// Authentication templates as Meta lists them: a copy-code button created as OTP is listed as URL; the OTP form too.
+	template(14, {
+		name: 'verify_code',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'AUTHENTICATION',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'BODY', text: '*{{1}}* is your verification code. For your security, do not share this code.', add_security_recommendation: true },
+			{ type: 'FOOTER', text: 'This code expires in 10 minutes.', code_expiration_minutes: 10 },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{
+						type: 'URL',
+						text: 'Copy code',
+						url: 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp{{1}}',
+						example: ['https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp123456'],
+					},
+				],
+			},
+		],
+	}),
+	template(15, {
+		name: 'verify_code',
+		language: 'de',
+		status: 'APPROVED',
+		category: 'AUTHENTICATION',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'BODY', text: '*{{1}}* ist dein Bestätigungscode.' },
+			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Code kopieren' }] },
+		],
+	}),
 ];
 
 /** One page of `GET /<waba-id>/message_templates`, with Meta's cursor paging. */
@@ -188,7 +253,14 @@ function checkTextComponent(kind: 'header' | 'body', stored: Record<string, any>
 		return { code: 132000, message: COUNT, details: `${kind}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected.length})` };
 	}
 	for (const parameter of parameters) {
-		if (parameter.type !== 'text' || typeof parameter.text !== 'string' || parameter.text === '') {
+		if (kind === 'body' && (parameter.type === 'currency' || parameter.type === 'date_time')) {
+			const value = parameter[parameter.type];
+			const valid =
+				typeof value?.fallback_value === 'string' &&
+				value.fallback_value !== '' &&
+				(parameter.type === 'date_time' || (/^[A-Z]{3}$/.test(value.code) && Number.isInteger(value.amount_1000)));
+			if (!valid) return { code: 100, message: '(#100) Invalid parameter', details: `body: ${parameter.type} parameter is missing fallback_value, code or amount_1000` };
+		} else if (parameter.type !== 'text' || typeof parameter.text !== 'string' || parameter.text === '') {
 			return { code: 132012, message: FORMAT, details: `${kind}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}` };
 		}
 		if (named && !expected.includes(parameter.parameter_name)) {
@@ -205,7 +277,11 @@ function checkMediaHeader(format: string, sent: Record<string, any> | undefined)
 	const parameter = sent?.parameters?.[0];
 	const type = format.toLowerCase();
 	const media = parameter?.[type];
-	if (sent?.parameters?.length !== 1 || parameter.type !== type || !media || (typeof media.id === 'string') === (typeof media.link === 'string')) {
+	const fits =
+		type === 'location'
+			? typeof media?.latitude === 'number' && typeof media.longitude === 'number' && Math.abs(media.latitude) <= 90 && Math.abs(media.longitude) <= 180
+			: media && (typeof media.id === 'string') !== (typeof media.link === 'string') && (media.filename === undefined || (type === 'document' && typeof media.filename === 'string'));
+	if (sent?.parameters?.length !== 1 || parameter.type !== type || !fits) {
 		return { code: 132012, message: FORMAT, details: `header: Format mismatch, expected ${format}, received ${String(parameter?.type ?? 'UNKNOWN').toUpperCase()}` };
 	}
 	return undefined;
@@ -215,6 +291,8 @@ const BUTTON_PARAMETER: Record<string, { subType: string; type: string; field: s
 	URL: { subType: 'url', type: 'text', field: 'text' },
 	COPY_CODE: { subType: 'copy_code', type: 'coupon_code', field: 'coupon_code' },
 	QUICK_REPLY: { subType: 'quick_reply', type: 'payload', field: 'payload' },
+	// An authentication template's code button takes the code as a URL parameter.
+	OTP: { subType: 'url', type: 'text', field: 'text' },
 };
 
 function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<string, any>>): TemplateRefusal | undefined {
@@ -230,7 +308,7 @@ function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<str
 			return { code: 132012, message: FORMAT, details: `buttons: button at index ${component.index} expects one ${rule.type} parameter` };
 		}
 	}
-	const required = stored.flatMap((button, index) => ((button.type === 'URL' && variables(button.url).length) || button.type === 'COPY_CODE' ? [index] : []));
+	const required = stored.flatMap((button, index) => ((button.type === 'URL' && variables(button.url).length) || button.type === 'COPY_CODE' || button.type === 'OTP' ? [index] : []));
 	const missing = required.find((index) => !sent.some((component) => Number(component.index) === index));
 	if (missing !== undefined) {
 		return { code: 132000, message: COUNT, details: `buttons: button at index ${missing} of type ${stored[missing].type} requires a parameter` };

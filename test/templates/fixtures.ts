@@ -74,6 +74,17 @@ export async function runTemplateSend(backends: Backends, parameters: INodeParam
 /** The requests that would have sent something (messages or media), as opposed to reading templates. */
 export const writes = (backends: Backends) => [...backends.graph.requests, ...backends.lite.requests].filter((request) => request.method !== 'GET');
 
+/** Runs one item that must fail before any send, and returns the error item's error (continueOnFail). */
+export async function refused(backends: Backends, parameters: INodeParameters, item: Item = { json: {} }) {
+	const result = await runTemplateSend(backends, parameters, [item], { continueOnFail: true });
+	expect(writes(backends)).toEqual([]);
+	expect(result.items[0].json.status).toBe('failed');
+	return result.items[0].json.error as Record<string, string>;
+}
+
+/** The `template` objects Meta accepted, in order. */
+export const sentTemplates = (backends: Backends) => backends.graph.accepted.map((sent) => (sent.body as Record<string, any>).template);
+
 export const templateListings = (backends: Backends) => backends.graph.requests.filter((request) => request.path.endsWith('/message_templates'));
 
 /**

@@ -8,7 +8,7 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 	it('lists approved templates from every page, with language, category and status', () =>
 		withBackends(async (backends) => {
 			const { results } = await listSearch.searchTemplates.call(loadOptionsContext(backends, template('')));
-			expect(templateListings(backends)).toHaveLength(3);
+			expect(templateListings(backends)).toHaveLength(4);
 			expect(templateListings(backends)[0].headers.authorization).toBe('Bearer EAAG-test-secret-token-do-not-leak');
 			expect(results.map((result) => result.value)).toEqual([
 				'appointment_named:en_GB',
@@ -16,8 +16,12 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 				'invoice_ready:en_US',
 				'order_update:de',
 				'order_update:en_US',
+				'payment_due:en_US',
 				'product_video:en_US',
 				'spring_sale:en_US',
+				'store_pickup:en_US',
+				'verify_code:de',
+				'verify_code:en_US',
 				'welcome_named:en_US',
 			]);
 			expect(results.find((result) => result.value === 'welcome_named:en_US')?.name).toBe('welcome_named (en_US) · Marketing');
@@ -61,6 +65,22 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 				['body_first_name', 'Body {{first_name}}', true],
 				['body_shop_name', 'Body {{shop_name}}', true],
 			]);
+			expect(await columns('invoice_ready:en_US')).toEqual([
+				['media_header', 'Header Document (Link, Media ID or Binary Field)', true],
+				['media_header_filename', 'Header Document File Name', false],
+				['body_invoice_number', 'Body {{invoice_number}}', true],
+				['body_amount', 'Body {{amount}}', true],
+			]);
+			expect(await columns('store_pickup:en_US')).toEqual([
+				['location_latitude', 'Header Location Latitude', true],
+				['location_longitude', 'Header Location Longitude', true],
+				['location_name', 'Header Location Name', false],
+				['location_address', 'Header Location Address', false],
+				['body_1', 'Body {{1}}', true],
+			]);
+			// The code is mapped once: the copy-code button takes the body's code.
+			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button)', true]]);
+			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button)', true]]);
 			expect(await columns('={{ $json.template }}')).toEqual([]);
 		}));
 });

@@ -1,12 +1,4 @@
-import { metaTemplate, runTemplateSend, withBackends, writes, type Backends } from './fixtures';
-
-/** Runs one item that must fail before any send, and returns the error item's error (continueOnFail). */
-async function refused(backends: Backends, parameters: Parameters<typeof runTemplateSend>[1], item: { json: Record<string, unknown>; binary?: Record<string, unknown> } = { json: {} }) {
-	const result = await runTemplateSend(backends, parameters, [item], { continueOnFail: true });
-	expect(writes(backends)).toEqual([]);
-	expect(result.items[0].json.status).toBe('failed');
-	return result.items[0].json.error as Record<string, string>;
-}
+import { metaTemplate, refused, runTemplateSend, withBackends, writes } from './fixtures';
 
 const complete = { header_1: 'A-1', body_1: 'Ada', body_2: 'A-1', body_3: 'Monday', button_0_url: 'A-1' };
 

@@ -1,6 +1,4 @@
-import { metaTemplate, runTemplateSend, templateListings, withBackends } from './fixtures';
-
-const sentTemplates = (backends: { graph: { accepted: Array<{ body: Record<string, any> }> } }) => backends.graph.accepted.map((sent) => sent.body.template);
+import { metaTemplate, runTemplateSend, sentTemplates, templateListings, withBackends } from './fixtures';
 
 describe('Meta templates through the engine', () => {
 	it('fills a positional template: text header, body, URL suffix and quick-reply payload', () =>
@@ -115,9 +113,9 @@ describe('Meta templates through the engine', () => {
 				const result = await runTemplateSend(backends, { ...metaTemplate('welcome_named:en_US', { body_first_name: '={{ $json.name }}', body_shop_name: 'Books' }), recipient: '={{ $json.phone }}' }, items);
 				expect(result.error).toBeUndefined();
 				expect(backends.graph.accepted).toHaveLength(4);
-				// 11 templates at 4 per page: one listing is 3 requests, following the cursor.
+				// 15 templates at 4 per page: one listing is 4 requests, following the cursor.
 				const listings = templateListings(backends);
-				expect(listings.map((request) => request.query.get('after'))).toEqual([null, expect.any(String), expect.any(String)]);
+				expect(listings.map((request) => request.query.get('after'))).toEqual([null, expect.any(String), expect.any(String), expect.any(String)]);
 				expect(result.items.map((item) => item.json.messageStatus)).toEqual(Array(4).fill('held_for_quality_assessment'));
 				expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 			},

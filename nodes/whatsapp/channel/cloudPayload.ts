@@ -17,9 +17,14 @@ function interactiveFrame(message: InteractiveFrame): Json {
 	};
 }
 
+function typedValue({ text, localized }: TemplateParameter): Json {
+	if (localized?.type === 'currency') return { type: 'currency', currency: { fallback_value: text, code: localized.code, amount_1000: localized.amount1000 } };
+	if (localized?.type === 'date_time') return { type: 'date_time', date_time: { fallback_value: text } };
+	return { type: 'text', text };
+}
+
 const textParameter = (parameter: TemplateParameter): Json => ({
-	type: 'text',
-	text: parameter.text,
+	...typedValue(parameter),
 	...(parameter.name && { parameter_name: parameter.name }),
 });
 
@@ -36,9 +41,10 @@ function buttonParameter(button: TemplateButtonParameter): Json {
 
 /** Meta's `template` object: components only where the template takes parameters. */
 function templateBody(message: TemplateMessage): Json {
-	const { header } = message;
-	const headerParameters =
-		header?.type === 'text'
+	const { header, headerLocation } = message;
+	const headerParameters = headerLocation
+		? [{ type: 'location', location: headerLocation }]
+		: header?.type === 'text'
 			? header.parameters.map(textParameter)
 			: header && [{ type: header.type, [header.type]: { ...mediaReference(header.media), ...(header.type === 'document' && header.filename && { filename: header.filename }) } }];
 	const components: Json[] = [

@@ -1,3 +1,4 @@
+import { WhatsAppError } from '../errors';
 import type { TemplateMediaType } from '../message';
 
 /** A message template as `GET /<waba-id>/message_templates` lists it (the fields this package asks for). */
@@ -16,6 +17,8 @@ export interface MetaTemplateButton {
 	text?: string;
 	url?: string;
 	phone_number?: string;
+	/** Authentication templates: COPY_CODE, ONE_TAP or ZERO_TAP (Meta lists such buttons as URL or OTP). */
+	otp_type?: string;
 }
 
 export interface MetaTemplateComponent {
@@ -25,10 +28,14 @@ export interface MetaTemplateComponent {
 	buttons?: MetaTemplateButton[];
 }
 
-export type PlaceholderSource = 'header' | 'headerMedia' | 'body' | 'urlButton' | 'quickReply' | 'copyCode';
+export type PlaceholderSource = 'header' | 'headerMedia' | 'headerFilename' | 'location' | 'body' | 'urlButton' | 'quickReply' | 'copyCode';
 
 /** The ID of the value holding a media header: a link, a media ID or the name of a binary field. */
 export const MEDIA_HEADER_ID = 'media_header';
+/** The file name shown for a document header given by link or media ID (a binary field brings its own). */
+export const HEADER_FILENAME_ID = 'media_header_filename';
+/** The IDs of a LOCATION header's values. */
+export const LOCATION_IDS = { latitude: 'location_latitude', longitude: 'location_longitude', name: 'location_name', address: 'location_address' } as const;
 
 /** One value a template asks for when it is sent. */
 export interface Placeholder {
@@ -47,6 +54,9 @@ export interface Placeholder {
 export interface TemplateShape {
 	named: boolean;
 	headerMedia?: TemplateMediaType;
+	headerLocation: boolean;
+	/** Authentication templates: the index of the code button, which takes the body's code as its URL parameter. */
+	otpButton?: number;
 	placeholders: Placeholder[];
 }
 
@@ -65,19 +75,44 @@ export function templateTitle(template: Pick<MetaTemplate, 'name' | 'language'>)
 	return `template "${template.name}" (${template.language})`;
 }
 
+/** An error for one template send, before any request: the template, what is wrong, and the fix. */
+export function templateError(template: MetaTemplate, field: string, problem: string, fix: string): WhatsAppError {
+	const title = templateTitle(template);
+	const message = `${title[0].toUpperCase()}${title.slice(1)}: ${problem}`;
+	return new WhatsAppError(message, { kind: 'validation', field, description: message, fix });
+}
+
 function isNamed(template: MetaTemplate, names: string[]): boolean {
 	if (template.parameter_format) return template.parameter_format === 'NAMED';
 	return names.some((name) => !/^\d+$/.test(name));
 }
 
-function textPlaceholders(source: 'header' | 'body', text: string | undefined): Placeholder[] {
+function textPlaceholders(source: 'header' | 'body', text: string | undefined, suffix = ''): Placeholder[] {
 	const title = source === 'header' ? 'Header' : 'Body';
-	return placeholderNames(text).map((name) => ({ id: `${source}_${name}`, label: `${title} {{${name}}}`, source, name, required: true }));
+	return placeholderNames(text).map((name) => ({ id: `${source}_${name}`, label: `${title} {{${name}}}${suffix}`, source, name, required: true }));
 }
 
-function mediaPlaceholder(type: TemplateMediaType): Placeholder {
+function mediaPlaceholders(type: TemplateMediaType): Placeholder[] {
 	const label = `Header ${type[0].toUpperCase()}${type.slice(1)} (Link, Media ID or Binary Field)`;
-	return { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
+	const media: Placeholder = { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
+	if (type !== 'document') return [media];
+	return [media, { id: HEADER_FILENAME_ID, label: 'Header Document File Name', source: 'headerFilename', name: 'filename', required: false }];
+}
+
+const locationPlaceholders = (): Placeholder[] =>
+	(Object.entries(LOCATION_IDS) as Array<[keyof typeof LOCATION_IDS, string]>).map(([name, id]) => ({
+		id,
+		label: `Header Location ${name[0].toUpperCase()}${name.slice(1)}`,
+		source: 'location',
+		name,
+		required: name === 'latitude' || name === 'longitude',
+	}));
+
+/** The button of an authentication template that carries the one-time code (Meta lists it as URL or OTP, of any otp_type). */
+function otpButtonIndex(template: MetaTemplate): number | undefined {
+	if (template.category?.toUpperCase() !== 'AUTHENTICATION') return undefined;
+	const index = (componentOf(template, 'BUTTONS')?.buttons ?? []).findIndex((button) => ['URL', 'OTP', 'COPY_CODE'].includes(button.type.toUpperCase()));
+	return index === -1 ? undefined : index;
 }
 
 function buttonPlaceholder(button: MetaTemplateButton, index: number): Placeholder | undefined {
@@ -101,12 +136,15 @@ export function templateShape(template: MetaTemplate): TemplateShape {
 	const body = componentOf(template, 'BODY');
 	const format = header?.format?.toLowerCase();
 	const headerMedia = format === 'image' || format === 'video' || format === 'document' ? format : undefined;
+	const headerLocation = format === 'location';
+	const otpButton = otpButtonIndex(template);
 	const placeholders: Placeholder[] = [
-		...(headerMedia ? [mediaPlaceholder(headerMedia)] : []),
+		...(headerMedia ? mediaPlaceholders(headerMedia) : []),
+		...(headerLocation ? locationPlaceholders() : []),
 		...(format === 'text' ? textPlaceholders('header', header?.text) : []),
-		...textPlaceholders('body', body?.text),
-		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) => buttonPlaceholder(button, index) ?? []),
+		...textPlaceholders('body', body?.text, otpButton === undefined ? '' : ' One-Time Code (Also Sent in the Copy Code Button)'),
+		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) => (index === otpButton ? [] : (buttonPlaceholder(button, index) ?? []))),
 	];
 	const named = isNamed(template, [...placeholderNames(header?.text), ...placeholderNames(body?.text)]);
-	return { named, headerMedia, placeholders };
+	return { named, headerMedia, headerLocation, otpButton, placeholders };
 }

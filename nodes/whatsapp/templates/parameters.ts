@@ -1,6 +1,15 @@
-import { showValue, WhatsAppError } from '../errors';
-import { LIMITS, type MediaSource, type TemplateButtonParameter, type TemplateHeader, type TemplateMessage, type TemplateParameter } from '../message';
-import { type MetaTemplate, type Placeholder, type TemplateShape, templateShape, templateTitle } from './metaTemplate';
+import { showValue } from '../errors';
+import {
+	LIMITS,
+	type MediaSource,
+	type TemplateButtonParameter,
+	type TemplateHeader,
+	type TemplateLocation,
+	type TemplateMessage,
+	type TemplateParameter,
+} from '../message';
+import { LOCALIZED_FORMS, localizedValue, type PlaceholderValue } from './localized';
+import { HEADER_FILENAME_ID, LOCATION_IDS, type MetaTemplate, type Placeholder, type TemplateShape, templateError, templateShape } from './metaTemplate';
 import { renderTemplateText } from './render';
 
 export interface TemplateInput {
@@ -21,11 +30,8 @@ export interface PreparedTemplate {
 /** Meta refuses text parameters with line breaks, tabs or more than four spaces in a row. */
 const UNSENDABLE_TEXT = /[\n\t]| {5,}/;
 
-function templateError(template: MetaTemplate, field: string, problem: string, fix: string): WhatsAppError {
-	const title = templateTitle(template);
-	const message = `${title[0].toUpperCase()}${title.slice(1)}: ${problem}`;
-	return new WhatsAppError(message, { kind: 'validation', field, description: message, fix });
-}
+/** Meta's limit for the one-time code of an authentication template. */
+const OTP_CODE_MAX = 15;
 
 function given(value: unknown): value is string | number | boolean {
 	return value !== undefined && value !== null && value !== '';
@@ -66,15 +72,17 @@ function checkHeaderMedia(template: MetaTemplate, shape: TemplateShape, media: M
 	}
 }
 
-function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unknown): string | undefined {
+function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unknown): PlaceholderValue | undefined {
 	if (!given(value)) {
 		if (!placeholder.required) return undefined;
 		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} has no value`, `Map a value to "${placeholder.label}" under Template Parameters, e.g. {{ $json.someField }}`);
 	}
-	if (typeof value === 'object') {
-		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} was given an object (${showValue(value)})`, 'Map a text or a number, e.g. {{ $json.customer.name }}');
+	const localized = placeholder.source === 'body' ? localizedValue(template, placeholder, value) : undefined;
+	if (typeof value === 'object' && !localized) {
+		const fix = placeholder.source === 'body' ? `Map a text or a number, or a currency or date-time value: ${LOCALIZED_FORMS}` : 'Map a text or a number, e.g. {{ $json.customer.name }}';
+		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} was given an object (${showValue(value)})`, fix);
 	}
-	const text = String(value);
+	const text = localized?.text ?? String(value);
 	if ((placeholder.source === 'body' || placeholder.source === 'header') && UNSENDABLE_TEXT.test(text)) {
 		throw templateError(
 			template,
@@ -83,11 +91,52 @@ function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unkno
 			'Replace line breaks and tabs with spaces, e.g. {{ $json.text.replace(/\\s+/g, " ") }}',
 		);
 	}
-	return text;
+	return localized ?? { text };
 }
 
-function toParameter(shape: TemplateShape, placeholder: Placeholder, text: string): TemplateParameter {
-	return shape.named ? { name: placeholder.name, text } : { text };
+function toParameter(shape: TemplateShape, placeholder: Placeholder, value: PlaceholderValue | undefined): TemplateParameter {
+	const parameter: TemplateParameter = { text: value?.text ?? '', ...(value?.localized && { localized: value.localized }) };
+	return shape.named ? { name: placeholder.name, ...parameter } : parameter;
+}
+
+function coordinate(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>, name: 'latitude' | 'longitude'): number {
+	const placeholder = shape.placeholders.find((candidate) => candidate.id === LOCATION_IDS[name]);
+	const text = filled.get(LOCATION_IDS[name])?.text.trim() ?? '';
+	const number = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
+	const limit = name === 'latitude' ? 90 : 180;
+	if (!(Math.abs(number) <= limit)) {
+		throw templateError(template, LOCATION_IDS[name], `placeholder ${placeholder?.label} value ${showValue(text)} is not a ${name}`, `Map a number from -${limit} to ${limit} in decimal degrees, e.g. {{ $json.store.${name} }}`);
+	}
+	return number;
+}
+
+/** The LOCATION header's place: coordinates in range, name and address when given. */
+function locationOf(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>): TemplateLocation {
+	const name = filled.get(LOCATION_IDS.name)?.text;
+	const address = filled.get(LOCATION_IDS.address)?.text;
+	return { latitude: coordinate(template, shape, filled, 'latitude'), longitude: coordinate(template, shape, filled, 'longitude'), ...(name && { name }), ...(address && { address }) };
+}
+
+/** An authentication template's code goes into its body and, as the URL parameter, into its code button. */
+function otpButton(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>): (TemplateButtonParameter & { subType: 'url' }) | undefined {
+	if (shape.otpButton === undefined) return undefined;
+	const placeholder = shape.placeholders.find((candidate) => candidate.source === 'body');
+	const code = placeholder ? (filled.get(placeholder.id)?.text ?? '') : '';
+	if (!placeholder || [...code].length > OTP_CODE_MAX) {
+		throw templateError(
+			template,
+			placeholder?.id ?? 'body',
+			placeholder ? `one-time code ${showValue(code)} is longer than the ${OTP_CODE_MAX} characters WhatsApp allows` : 'is an authentication template without a {{1}} code in its body',
+			placeholder ? `Map a code of at most ${OTP_CODE_MAX} characters to "${placeholder.label}"` : 'Pick an authentication template created in WhatsApp Manager with a code button',
+		);
+	}
+	return { index: shape.otpButton, subType: 'url', text: code };
+}
+
+function headerLabel(shape: TemplateShape, location: TemplateLocation | undefined): string | undefined {
+	if (shape.headerMedia) return `[${shape.headerMedia}]`;
+	if (!location) return undefined;
+	return `[location: ${[location.name, location.address].filter(Boolean).join(', ') || `${location.latitude}, ${location.longitude}`}]`;
 }
 
 function toButton(placeholder: Placeholder, text: string): TemplateButtonParameter {
@@ -106,30 +155,46 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 	const shape = templateShape(template);
 	if (input.rejectUnknown) checkUnknown(template, shape, input.values);
 	checkHeaderMedia(template, shape, input.headerMedia);
-	const filled = new Map<string, string>();
+	const filled = new Map<string, PlaceholderValue>();
 	for (const placeholder of shape.placeholders) {
 		if (placeholder.source === 'headerMedia') continue;
-		const text = valueFor(template, placeholder, input.values[placeholder.id]);
-		if (text !== undefined) filled.set(placeholder.id, text);
+		const value = valueFor(template, placeholder, input.values[placeholder.id]);
+		if (value !== undefined) filled.set(placeholder.id, value);
 	}
 	const parametersOf = (source: 'header' | 'body') =>
-		shape.placeholders.filter((placeholder) => placeholder.source === source).map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id) ?? ''));
+		shape.placeholders.filter((placeholder) => placeholder.source === source).map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id)));
 	const headerParameters = parametersOf('header');
+	const filename = filled.get(HEADER_FILENAME_ID)?.text;
 	const header: TemplateHeader | undefined =
 		input.headerMedia && shape.headerMedia
-			? { type: shape.headerMedia, media: input.headerMedia }
+			? { type: shape.headerMedia, media: input.headerMedia, ...(filename && { filename }) }
 			: headerParameters.length
 				? { type: 'text', parameters: headerParameters }
 				: undefined;
-	const buttons = shape.placeholders.flatMap((placeholder) =>
-		placeholder.buttonIndex !== undefined && filled.has(placeholder.id) ? [toButton(placeholder, filled.get(placeholder.id) ?? '')] : [],
-	);
-	const rendered = renderTemplateText(template, filled, shape.headerMedia);
-	if ([...rendered.header].length > LIMITS.headerText) {
+	const headerLocation = shape.headerLocation ? locationOf(template, shape, filled) : undefined;
+	const otp = otpButton(template, shape, filled);
+	const buttons = [
+		...shape.placeholders.flatMap((placeholder) => {
+			const value = placeholder.buttonIndex === undefined ? undefined : filled.get(placeholder.id);
+			return value ? [toButton(placeholder, value.text)] : [];
+		}),
+		...(otp ? [otp] : []),
+	].sort((a, b) => a.index - b.index);
+	const texts = new Map([...filled].map(([id, value]) => [id, value.text]));
+	const rendered = renderTemplateText(template, texts, { header: headerLabel(shape, headerLocation), otp: otp && { index: otp.index, code: otp.text } });
+	if (!shape.headerMedia && !headerLocation && [...rendered.header].length > LIMITS.headerText) {
 		throw templateError(template, 'header', `header "${rendered.header}" is longer than the ${LIMITS.headerText} characters WhatsApp allows`, 'Map a shorter value to the header placeholder');
 	}
 	return {
-		message: { type: 'template', name: template.name, language: template.language, ...(header && { header }), body: parametersOf('body'), buttons },
+		message: {
+			type: 'template',
+			name: template.name,
+			language: template.language,
+			...(header && { header }),
+			...(headerLocation && { headerLocation }),
+			body: parametersOf('body'),
+			buttons,
+		},
 		renderedText: rendered.text,
 	};
 }

@@ -1,12 +1,18 @@
-import type { TemplateMediaType } from '../message';
 import { componentOf, type MetaTemplate, type MetaTemplateButton } from './metaTemplate';
 
 function fill(text: string | undefined, source: 'header' | 'body', values: ReadonlyMap<string, string>): string {
 	return (text ?? '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(`${source}_${name}`) ?? whole);
 }
 
-function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyMap<string, string>): string {
+/** An authentication template's code button and the code it copies. */
+export interface OtpButton {
+	index: number;
+	code: string;
+}
+
+function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyMap<string, string>, otp?: OtpButton): string {
 	const label = button.text ?? '';
+	if (index === otp?.index) return `[${label || 'Copy code'}] ${otp.code}`;
 	switch (button.type.toUpperCase()) {
 		case 'URL':
 			return `[${label}] ${(button.url ?? '').replace(/\{\{\s*\w+\s*\}\}/, values.get(`button_${index}_url`) ?? '')}`;
@@ -20,13 +26,18 @@ function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyM
 }
 
 /**
- * The template as the recipient reads it: header, body and footer with the values filled in, a media header
- * as `[image]`, and one line per button (with its full URL or code).
+ * The template as the recipient reads it: header, body and footer with the values filled in, a media or location
+ * header as its label (`[image]`), and one line per button (with its full URL or code; an authentication
+ * template's code button with the code).
  */
-export function renderTemplateText(template: MetaTemplate, values: ReadonlyMap<string, string>, headerMedia?: TemplateMediaType): { header: string; text: string } {
-	const header = headerMedia ? `[${headerMedia}]` : fill(componentOf(template, 'HEADER')?.text, 'header', values);
+export function renderTemplateText(
+	template: MetaTemplate,
+	values: ReadonlyMap<string, string>,
+	options: { header?: string; otp?: OtpButton } = {},
+): { header: string; text: string } {
+	const header = options.header ?? fill(componentOf(template, 'HEADER')?.text, 'header', values);
 	const body = fill(componentOf(template, 'BODY')?.text, 'body', values);
 	const footer = componentOf(template, 'FOOTER')?.text ?? '';
-	const buttons = (componentOf(template, 'BUTTONS')?.buttons ?? []).map((button, index) => buttonLine(button, index, values)).join('\n');
+	const buttons = (componentOf(template, 'BUTTONS')?.buttons ?? []).map((button, index) => buttonLine(button, index, values, options.otp)).join('\n');
 	return { header, text: [header, body, footer, buttons].filter(Boolean).join('\n\n') };
 }
