@@ -12,22 +12,36 @@ set -euo pipefail
 N8N_VERSION="${N8N_VERSION:-1.123.21}"
 CACHE_ROOT="${N8N_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-whatsapp-automator}"
 HOST_DIR="$CACHE_ROOT/n8n-$N8N_VERSION"
+# n8n 2.x: run with a Node it accepts (test/e2e/run-in-n8n.js --n8n 2 puts scripts/provision-node.sh's Node 24 first
+# on PATH, with npm_config_nodedir at its headers), also wants `cssomnom` (not in the registry; cssom stands in, the
+# part using it is not on the paths tested) and isolated-vm's native module (prebuilt for Node 24, rebuilt here).
+N8N_MAJOR="${N8N_VERSION%%.*}"
+OVERRIDES='"xlsx": "0.18.5"'
+NATIVE=(sqlite3)
+if [ "$N8N_MAJOR" -ge 2 ]; then
+  OVERRIDES="$OVERRIDES, \"cssomnom\": \"npm:cssom@0.5.0\""
+  NATIVE+=(isolated-vm)
+fi
 
 sqlite_works() {
   (cd "$HOST_DIR" && node -e "
     const sqlite3 = require('sqlite3');
     const db = new sqlite3.Database(':memory:');
     db.get('select 1 as ok', (error, row) => { if (error || !row || row.ok !== 1) process.exit(1); db.close(); });
-  ") >/dev/null 2>&1
+  ") >/dev/null 2>&1 && { [ "$N8N_MAJOR" -lt 2 ] || (cd "$HOST_DIR" && node -e "
+    const ivm = require('isolated-vm');
+    const isolate = new ivm.Isolate({ memoryLimit: 16 });
+    if (isolate.compileScriptSync('6 * 7').runSync(isolate.createContextSync()) !== 42) process.exit(1);
+  ") >/dev/null 2>&1; }
 }
 
 rebuild_sqlite() {
-  echo "provision-n8n: building sqlite3's native module in $HOST_DIR" >&2
+  echo "provision-n8n: building native modules (${NATIVE[*]}) in $HOST_DIR" >&2
   # --ignore-scripts=false: under `npm run`, the repo's .npmrc (ignore-scripts=true) reaches this npm through
   # npm_config_ignore_scripts, and a rebuild that skips scripts builds nothing.
-  (cd "$HOST_DIR" && npm rebuild sqlite3 --ignore-scripts=false --foreground-scripts --loglevel=error >&2) || true
+  (cd "$HOST_DIR" && npm rebuild "${NATIVE[@]}" --ignore-scripts=false --foreground-scripts --loglevel=error >&2) || true
   if ! sqlite_works; then
-    echo "provision-n8n: sqlite3 still does not load after 'npm rebuild sqlite3' in $HOST_DIR" >&2
+    echo "provision-n8n: ${NATIVE[*]} still do(es) not load with Node $(node -v) after 'npm rebuild ${NATIVE[*]}' in $HOST_DIR" >&2
     echo "provision-n8n: it builds from source: install python3, make and g++, and Node's headers (npm_config_nodedir)" >&2
     exit 1
   fi
@@ -48,7 +62,7 @@ if [ ! -x "$HOST_DIR/node_modules/.bin/n8n" ] || [ ! -f "$HOST_DIR/.installed" ]
   "name": "n8n-host",
   "private": true,
   "dependencies": { "n8n": "$N8N_VERSION" },
-  "overrides": { "xlsx": "0.18.5" }
+  "overrides": { $OVERRIDES }
 }
 JSON
   echo "provision-n8n: installing n8n@$N8N_VERSION into $HOST_DIR (a few minutes, once)" >&2

@@ -15,6 +15,10 @@
  * 5. Case "loads": `n8n start`, then every node and credential of the package must be in the node/credential
  *    types n8n generated for its editor, and their icons must be served by n8n.
  *
+ * `--n8n 2` (`npm run test:n8n2`) runs the same cases in n8n 2.x (HOSTS below): Node 24 comes from the npm registry
+ * (scripts/provision-node.sh, cached next to the n8n hosts) and this runner re-runs itself under it, so that n8n,
+ * its native modules and the in-process checks all use the Node that n8n 2.x requires.
+ *
  * Output stays short: n8n's and npm's output go to log files in the temporary folder, whose tails are printed
  * only on failure. The temporary folder is removed at the end (set E2E_KEEP_TMP=1 to keep it).
  */
@@ -28,6 +32,26 @@ const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
 const { queueCase } = require('./lib/queueCase');
+const { waitForWebhook } = require('./lib/webhookReady');
+
+// n8n hosts by major version: `--n8n 2` (or a full version, `--n8n 2.40.0`); without it n8n 1.x as always
+// (provision-n8n.sh's default, or N8N_VERSION). n8n 2.41 needs Node >= 24; 2.41.3, the newest 2.x, does not
+// install from this registry (@n8n/agents@0.26.2 is missing), 2.41.1 does.
+const HOSTS = { 2: { n8n: '2.41.1', node: '24.11.1' } };
+const N8N_ARG = (() => {
+	const args = process.argv.slice(2);
+	const index = args.findIndex((arg) => arg === '--n8n' || arg.startsWith('--n8n='));
+	if (index < 0) return undefined;
+	const value = args[index].includes('=') ? args[index].split('=')[1] : args[index + 1];
+	if (!/^\d+(\.\d+\.\d+)?$/.test(value ?? '')) {
+		process.stderr.write(`usage: node test/e2e/run-in-n8n.js [--n8n <major>|<version>]  (got ${value})\n`);
+		process.exit(2);
+	}
+	return value;
+})();
+const N8N_MAJOR = N8N_ARG ? Number(N8N_ARG.split('.')[0]) : 1;
+const HOST = N8N_ARG ? { ...HOSTS[N8N_MAJOR], ...(N8N_ARG.includes('.') ? { n8n: N8N_ARG } : {}) } : {};
+const LABEL = N8N_MAJOR >= 2 ? `e2e n8n ${N8N_MAJOR}.x` : 'e2e';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -50,7 +74,7 @@ const CREDENTIAL_DATA = {
 const results = [];
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-const say = (line) => process.stdout.write(`e2e: ${line}\n`);
+const say = (line) => process.stdout.write(`${LABEL}: ${line}\n`);
 
 class CaseFailure extends Error {
 	constructor(message, logFiles = []) {
@@ -96,7 +120,8 @@ function n8nEnvironment(tmp, extra = {}) {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_RUNNERS_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false', // n8n 1.x; 2.x always runs the Code node in a task runner, whose broker listens on:
+		N8N_RUNNERS_BROKER_PORT: String(runnerBrokerPort), // this run's own port, not 5679 (another n8n may hold it)
 		// One JSON record per line on stdout, which goes to the command's own log file; `n8n execute` logs its
 		// result as one such record (its `this.log` is the logger), so it is parsed from there.
 		N8N_LOG_LEVEL: 'info',
@@ -107,7 +132,10 @@ function n8nEnvironment(tmp, extra = {}) {
 	};
 }
 
+let runnerBrokerPort;
+
 async function main() {
+	runnerBrokerPort = await freePort();
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	const logs = path.join(tmp, 'logs');
 	fs.mkdirSync(logs);
@@ -130,12 +158,13 @@ async function main() {
 	try {
 		// --- setup: host, package, fake --------------------------------------------------------------------
 		let since = Date.now();
-		const provision = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { cwd: ROOT, logFile: logFile('provision'), timeoutMs: 20 * 60_000 });
+		const provisionEnv = HOST.n8n ? { ...process.env, N8N_VERSION: HOST.n8n } : process.env;
+		const provision = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { cwd: ROOT, env: provisionEnv, logFile: logFile('provision'), timeoutMs: 20 * 60_000 });
 		if (provision.code !== 0) throw new CaseFailure('scripts/provision-n8n.sh failed', [provision.logFile]);
 		const host = provision.stdout.trim().split('\n').pop();
 		const n8nBin = path.join(host, 'node_modules', 'n8n', 'bin', 'n8n');
 		const n8nVersion = JSON.parse(fs.readFileSync(path.join(host, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
-		say(`n8n ${n8nVersion} host ready at ${host} (${seconds(since)})`);
+		say(`n8n ${n8nVersion} host ready at ${host}, Node ${process.version} (${seconds(since)})`);
 
 		since = Date.now();
 		const pack = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, logFile: logFile('npm-pack'), timeoutMs: 120_000 });
@@ -265,9 +294,11 @@ async function main() {
 		// --- n8n start: case loads, case trigger ---------------------------------------------------------------
 		const hasTrigger = inventory.nodes.some((node) => node.name === TRIGGER_NODE);
 		if (hasTrigger) {
-			// Imported workflows are inactive; activation in the database takes effect when n8n starts.
-			const activate = await n8n(['update:workflow', `--id=${TRIGGER_WORKFLOW_ID}`, '--active=true'], 'activate-trigger');
-			if (activate.code !== 0) throw new CaseFailure('n8n update:workflow --active=true failed', [activate.logFile]);
+			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
+			// replaced update:workflow --active=true with publish:workflow).
+			const activateArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${TRIGGER_WORKFLOW_ID}`] : ['update:workflow', `--id=${TRIGGER_WORKFLOW_ID}`, '--active=true'];
+			const activate = await n8n(activateArgs, 'activate-trigger');
+			if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} failed`, [activate.logFile]);
 		}
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
@@ -309,10 +340,13 @@ async function main() {
 			} else {
 				await runCase('trigger: a signed Meta webhook starts the active WhatsApp Trigger workflow, which answers via the fake', async () => {
 					await ready;
+					const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8'));
+					const { webhookId } = workflow.nodes.find((node) => node.type.endsWith(`.${TRIGGER_NODE}`));
+					await waitForWebhook(`${baseUrl}/webhook/${webhookId}/webhook`); // n8n 2.x activates after start-up
 					return await triggerCase({
 						baseUrl,
 						fake,
-						workflow: JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8')),
+						workflow,
 						credential: CREDENTIAL_DATA,
 						databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
 						host,
@@ -344,7 +378,7 @@ async function main() {
 	const count = (status) => results.filter((result) => result.status === status).length;
 	const skipped = count('skipped');
 	say(`total ${seconds(started)}`);
-	process.stdout.write(`e2e: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+	process.stdout.write(`${LABEL}: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 	process.exitCode = count('failed') > 0 || count('passed') === 0 ? 1 : 0;
 }
 
@@ -392,4 +426,28 @@ async function waitForN8n(server, baseUrl, typesDir, logsOnFailure, timeoutMs = 
 	throw new CaseFailure(`n8n start was not ready within ${timeoutMs / 1000} s`, logsOnFailure);
 }
 
-main();
+/**
+ * n8n 2.x needs a newer Node than this one: provision it (scripts/provision-node.sh) and run this same runner under
+ * it, with its bin first on PATH (npm, n8n's task runner) and npm_config_nodedir at its headers (native rebuilds).
+ */
+function rerunUnderNode(version) {
+	const since = Date.now();
+	const { spawnSync, spawn } = require('node:child_process');
+	const provision = spawnSync('bash', [path.join(ROOT, 'scripts', 'provision-node.sh')], { cwd: ROOT, env: { ...process.env, NODE_VERSION: version }, encoding: 'utf8' });
+	if (provision.status !== 0) {
+		process.stdout.write(`${provision.stderr}${LABEL}: FAIL setup: scripts/provision-node.sh (Node ${version}) failed\n${LABEL}: 0 passed, 1 failed\n`);
+		process.exit(1);
+	}
+	const nodeDir = provision.stdout.trim().split('\n').pop();
+	say(`Node ${version} ready at ${nodeDir} (${seconds(since)}); running the e2e cases under it`);
+	const env = { ...process.env, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir };
+	const child = spawn(path.join(nodeDir, 'bin', 'node'), [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
+	// Ctrl-C reaches the child too (same process group): it cleans up and exits, and so does this process then. A
+	// SIGTERM sent to this process alone is passed on.
+	process.on('SIGINT', () => undefined);
+	process.on('SIGTERM', () => child.kill('SIGTERM'));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (HOST.node && process.versions.node !== HOST.node) rerunUnderNode(HOST.node);
+else main();

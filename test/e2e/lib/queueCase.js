@@ -25,6 +25,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { run, startBackground, stop, freePort, sleep } = require('./processes');
 const { requireFakeLiteContainer } = require('./loadLiteFake');
+const { waitForWebhook } = require('./webhookReady');
 
 const WORKFLOW_FILE = path.join(__dirname, '..', 'queue', 'segment-webhook.json');
 const LITE_API_KEY = 'e2e-lite-api-key-not-a-secret';
@@ -168,12 +169,14 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 		since = Date.now();
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
-		const main = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' }, logFile: logFile('n8n-queue-main') });
+		// Each process its own task broker port (n8n 2.x always starts one, on 5679 unless told).
+		const brokerPort = async () => ({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+		const main = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...(await brokerPort()) }, logFile: logFile('n8n-queue-main') });
 		processes.push(main);
 		const workers = [];
 		for (let index = 1; index <= WORKERS; index++) {
 			const name = `n8n-queue-worker-${index}`;
-			const worker = startBackground(process.execPath, [n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`], { cwd: tmp, env, logFile: logFile(name) });
+			const worker = startBackground(process.execPath, [n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`], { cwd: tmp, env: { ...env, ...(await brokerPort()) }, logFile: logFile(name) });
 			processes.push(worker);
 			workers.push({ name, log: logFile(name), process: worker });
 		}
@@ -195,6 +198,9 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			allLogs(),
 			CaseFailure,
 		);
+		await waitForWebhook(`${baseUrl}/webhook/e2e-queue-segment`).catch((error) => {
+			throw new CaseFailure(error.message, allLogs());
+		});
 		say(`queue: n8n start (queue mode) and ${WORKERS} workers ready (${((Date.now() - since) / 1000).toFixed(1)} s)`);
 
 		db = new Client({ host: postgres.host, port: Number(postgres.port), user: postgres.user, database });
