@@ -2,6 +2,7 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 import { WhatsAppRedis } from '../../credentials/WhatsAppRedis.credentials';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
 import { liteSignatureHeader, metaSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
+import { metaWebhookBody } from '../fakes/metaWebhook';
 import { registerCredentialType } from '../harness/engine';
 import { startTrigger } from '../harness/webhook';
 
@@ -45,27 +46,9 @@ const CUSTOMER = '4915123456789';
 let counter = 0;
 export const wamid = () => `wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFjNFQjA${String(++counter).padStart(6, '0')}`;
 
-/** A Cloud API webhook body as Meta sends it: one entry, one `messages` change with the given value parts. */
+/** A Cloud API webhook body with the given value parts; messages come with the sender's contact card. */
 export function metaBody(value: { messages?: object[]; statuses?: object[]; errors?: object[] }, phoneNumberId = PHONE_NUMBER_ID) {
-	return {
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: '102290129340398',
-				changes: [
-					{
-						field: 'messages',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '15550100000', phone_number_id: phoneNumberId },
-							...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }),
-							...value,
-						},
-					},
-				],
-			},
-		],
-	};
+	return metaWebhookBody({ ...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }), ...value }, phoneNumberId);
 }
 
 /** An incoming message of `type` with its type-specific part. */

@@ -8,30 +8,22 @@
 const assert = require('node:assert/strict');
 const { createHmac } = require('node:crypto');
 const path = require('node:path');
+const { requireTypeScriptFake } = require('./loadTypeScript');
 const { sleep } = require('./processes');
+
+const { metaWebhookBody } = requireTypeScriptFake('metaWebhook.ts');
 
 const CUSTOMER = { waId: '4915123456789', name: 'Ada' };
 
-function metaWebhookBody(phoneNumberId, messageId, text) {
-	return {
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: '102290129340398',
-				changes: [
-					{
-						field: 'messages',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '15550100000', phone_number_id: phoneNumberId },
-							contacts: [{ profile: { name: CUSTOMER.name }, wa_id: CUSTOMER.waId }],
-							messages: [{ from: CUSTOMER.waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-						},
-					},
-				],
-			},
-		],
-	};
+/** A signed-to-be Meta webhook: the customer writes `text` to the business number. */
+function customerWrites(phoneNumberId, messageId, text) {
+	return metaWebhookBody(
+		{
+			contacts: [{ profile: { name: CUSTOMER.name }, wa_id: CUSTOMER.waId }],
+			messages: [{ from: CUSTOMER.waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+		},
+		phoneNumberId,
+	);
 }
 
 /** The workflow's executions, from n8n's database (read-only), with the parsed run data of finished ones. */
@@ -71,7 +63,7 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 	const url = `${baseUrl}/webhook/${trigger.webhookId}/webhook`;
 	const acceptedBefore = fake.accepted.length;
 	const messageId = 'wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFkUyRVRFU1QwMDAwMDAwMDAwMDAx';
-	const raw = JSON.stringify(metaWebhookBody(credential.phoneNumberId, messageId, 'Hi from the e2e test'));
+	const raw = JSON.stringify(customerWrites(credential.phoneNumberId, messageId, 'Hi from the e2e test'));
 	const signature = `sha256=${createHmac('sha256', credential.appSecret).update(raw).digest('hex')}`;
 	const post = (headers) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
 
