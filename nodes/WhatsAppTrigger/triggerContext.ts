@@ -15,11 +15,11 @@ type TriggerContext = IHookFunctions | IWebhookFunctions;
 
 const MB = 1024 * 1024;
 
-export function backendOf(context: TriggerContext): Backend {
+function backendOf(context: TriggerContext): Backend {
 	return context.getNodeParameter('backend', 'cloud') as Backend;
 }
 
-export function eventsOf(context: TriggerContext): InboundEventKind[] {
+function eventsOf(context: TriggerContext): InboundEventKind[] {
 	return context.getNodeParameter('events', ['message']) as InboundEventKind[];
 }
 

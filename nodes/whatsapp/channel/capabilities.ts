@@ -9,7 +9,7 @@ const BACKEND_NAMES = { cloud: 'the WhatsApp Cloud API', lite: 'the Lite contain
 const capitalised = (text: string) => text[0].toUpperCase() + text.slice(1);
 
 /** Interactive messages as plain text with numbered choices, for backends without interactive support. */
-export function interactiveAsText(message: OutboundMessage): OutboundMessage | undefined {
+function interactiveAsText(message: OutboundMessage): OutboundMessage | undefined {
 	const framed = (lines: string[], body: string, header?: string, footer?: string) => ({
 		type: 'text' as const,
 		text: [header && `*${header}*`, body, '', ...lines, ...(footer ? ['', `_${footer}_`] : [])].filter((line) => line !== undefined).join('\n'),

@@ -78,7 +78,7 @@ const LITE_ERRORS: Record<number, { retryable: boolean; description: string; fix
 	429: { retryable: false, description: 'The suit\'s daily quota is used up', fix: 'Wait for the quota to reset, or raise it on the container' },
 };
 
-export function liteError(body: unknown, httpStatus: number): WhatsAppError {
+function liteError(body: unknown, httpStatus: number): WhatsAppError {
 	const parsed = (body ?? {}) as LiteErrorBody;
 	const error = typeof parsed.error === 'object' ? parsed.error : { message: typeof parsed.error === 'string' ? parsed.error : parsed.message };
 	// A 5xx may come after WhatsApp Web sent the message (docs/lite-api.md): ambiguous, resent only where repeating is harmless.

@@ -6,7 +6,7 @@ import type { InboundEvent } from './normalise';
  * after delivered is news), a Lite session change by the container's event ID. Cloud errors carry no ID and
  * are never dropped.
  */
-export function eventIdentity(event: InboundEvent): string | undefined {
+function eventIdentity(event: InboundEvent): string | undefined {
 	if (event.event === 'message' && event.messageId) return `message:${event.messageId}`;
 	if (event.event === 'status' && event.messageId) return `status:${event.messageId}:${event.status ?? ''}`;
 	if (event.deliveryId) return `delivery:${event.deliveryId}`;

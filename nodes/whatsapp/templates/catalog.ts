@@ -10,7 +10,7 @@ export interface TemplateReference {
 }
 
 /** The form a template is picked or written in: `order_update:en_US`. */
-export function templateValue(template: TemplateReference): string {
+function templateValue(template: TemplateReference): string {
 	return `${template.name}:${template.language}`;
 }
 

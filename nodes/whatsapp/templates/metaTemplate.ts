@@ -63,7 +63,7 @@ export interface TemplateShape {
 const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
 /** The placeholder names in a component text, each once; numbered ones in number order as Meta expects. */
-export function placeholderNames(text: string | undefined): string[] {
+function placeholderNames(text: string | undefined): string[] {
 	const names = [...new Set([...(text ?? '').matchAll(BRACES)].map((match) => match[1]))];
 	return names.every((name) => /^\d+$/.test(name)) ? names.sort((a, b) => Number(a) - Number(b)) : names;
 }
