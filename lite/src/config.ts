@@ -1,8 +1,16 @@
 import { DEFAULT_DAILY_QUOTA } from '../../nodes/whatsapp/store/quota';
+import type { MediaFetchSettings } from './outbound/media';
+import type { WebhookPostSettings } from './outbound/webhook';
+import type { MessageLimits } from './send/request';
 
 export type DriverName = 'sandbox' | 'wwebjs';
 
-export interface Config {
+/** Limits on what callers may make the gateway read, fetch and keep (docs/lite-api.md, "Limits"). */
+export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings, MessageLimits {
+	webhookMaxRegistrations: number;
+}
+
+export interface Config extends SafetySettings {
 	port: number;
 	/** Undefined only for the sandbox demo, which then runs without authentication. */
 	apiKey?: string;
@@ -24,7 +32,6 @@ export interface Config {
 	sandboxAckDelayMs: number;
 	/** How long the sandbox waits before "scanning" its QR; negative: never (the session stays unauthenticated). */
 	sandboxLoginDelayMs: number;
-	maxInlineMediaBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -42,12 +49,47 @@ function text(env: Env, name: string): string | undefined {
 	return value ? value : undefined;
 }
 
+/** A comma-separated list ("a.example, 10.0.0.0/8"). */
+function list(env: Env, name: string): string[] {
+	return (env[name] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+/** The placeholders in lite/.env.example: a gateway started with one of them has a publicly known secret. */
+const EXAMPLE_SECRETS = new Set(['change-me-to-a-long-random-string', 'change-me-to-another-long-random-string']);
+export const MIN_API_KEY_LENGTH = 24;
+
+/** A real WhatsApp session needs a key nobody can guess (it can message anyone as the linked phone). */
+function checkSecrets(apiKey: string | undefined, webhookSecret: string | undefined): void {
+	const fix = 'set it to a long random string, e.g. the output of `openssl rand -hex 32`';
+	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=wwebjs: ${fix}`);
+	if (EXAMPLE_SECRETS.has(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
+	if (apiKey.length < MIN_API_KEY_LENGTH) throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
+	if (webhookSecret && EXAMPLE_SECRETS.has(webhookSecret)) throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
+}
+
+function safetySettings(env: Env): SafetySettings {
+	return {
+		maxInlineMediaBytes: number(env, 'MAX_INLINE_MEDIA_BYTES', 16 * 1024 * 1024, 1),
+		maxTextLength: number(env, 'MAX_TEXT_LENGTH', 4096, 1),
+		mediaAllowedHosts: list(env, 'MEDIA_ALLOWED_HOSTS'),
+		maxMediaUrlBytes: number(env, 'MAX_MEDIA_URL_BYTES', 16 * 1024 * 1024, 1),
+		mediaFetchTimeoutMs: number(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 1),
+		mediaMaxRedirects: number(env, 'MEDIA_MAX_REDIRECTS', 3),
+		outboundConnectTimeoutMs: number(env, 'OUTBOUND_CONNECT_TIMEOUT_MS', 10_000, 1),
+		webhookAllowedHosts: list(env, 'WEBHOOK_ALLOWED_HOSTS'),
+		webhookTimeoutMs: number(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1),
+		webhookMaxAnswerBytes: number(env, 'WEBHOOK_MAX_ANSWER_BYTES', 64 * 1024, 1),
+		webhookMaxRegistrations: number(env, 'WEBHOOK_MAX_REGISTRATIONS', 10, 1),
+	};
+}
+
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
 	const driver = (text(env, 'DRIVER') ?? 'sandbox') as DriverName;
 	if (driver !== 'sandbox' && driver !== 'wwebjs') throw new Error(`DRIVER="${driver}" must be "sandbox" or "wwebjs"`);
 	const apiKey = text(env, 'API_KEY');
-	if (!apiKey && driver !== 'sandbox') throw new Error('API_KEY is required with DRIVER=wwebjs: set it to a long random string');
+	const webhookSecret = text(env, 'WEBHOOK_SECRET');
+	if (driver === 'wwebjs') checkSecrets(apiKey, webhookSecret);
 	const minDelayMinutes = number(env, 'MIN_DELAY_MINUTES', 3);
 	const maxDelayMinutes = number(env, 'MAX_DELAY_MINUTES', minDelayMinutes * 2, minDelayMinutes);
 	return {
@@ -56,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
 		suitId: text(env, 'SUIT_ID') ?? 'default',
 		redisUrl: text(env, 'REDIS_URL'),
 		keyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? '',
-		webhookSecret: text(env, 'WEBHOOK_SECRET'),
+		webhookSecret,
 		webhookMaxAttempts: number(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),
 		webhookRetryBaseMs: number(env, 'WEBHOOK_RETRY_BASE_MS', 1000),
 		driver,
@@ -68,6 +110,6 @@ export function loadConfig(env: Env = process.env): Config {
 		chromiumPath: text(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
 		sandboxAckDelayMs: number(env, 'SANDBOX_ACK_DELAY_MS', 500),
 		sandboxLoginDelayMs: number(env, 'SANDBOX_LOGIN_DELAY_MS', 2000, -1),
-		maxInlineMediaBytes: number(env, 'MAX_INLINE_MEDIA_BYTES', 16 * 1024 * 1024, 1),
+		...safetySettings(env),
 	};
 }

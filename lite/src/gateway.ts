@@ -11,6 +11,8 @@ import { apiKeyCheck } from './http/auth';
 import { Router } from './http/router';
 import type { Logger } from './log';
 import { Metrics, renderMetrics } from './metrics';
+import { mediaFetcher } from './outbound/media';
+import { webhookPoster } from './outbound/webhook';
 import { QuotaGate } from './quota';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
@@ -60,6 +62,7 @@ export class Gateway {
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,
+			post: webhookPoster(config),
 			log,
 			metrics: this.metrics,
 		});
@@ -79,7 +82,7 @@ export class Gateway {
 			session: this.session,
 			report,
 			delayUnitMs: config.delayUnitMs,
-			maxInlineMediaBytes: config.maxInlineMediaBytes,
+			messageLimits: config,
 			log,
 		});
 		this.session.onChange((state, reason) => {
@@ -92,8 +95,8 @@ export class Gateway {
 		router.add('GET', '/healthz', async () => ({ status: 200, body: { ok: true, session: this.session.status } }), { open: true });
 		router.add('GET', '/metrics', async () => ({ status: 200, text: await this.renderMetrics() }));
 		sessionRoutes(router, this.session);
-		messageRoutes(router, { sender, driver: this.driver, session: this.session, maxInlineMediaBytes: config.maxInlineMediaBytes });
-		webhookRoutes(router, registry);
+		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config });
+		webhookRoutes(router, registry, config);
 		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);
 		campaignRoutes(router, {
 			suitId: config.suitId,
@@ -107,8 +110,9 @@ export class Gateway {
 
 	private createDriver(sink: DriverSink): Driver {
 		const { config, deps } = this;
+		const fetchMedia = mediaFetcher(config);
 		if (config.driver === 'sandbox') {
-			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs });
+			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia });
 		}
 		const library = (deps.wwebjs ?? (() => require('whatsapp-web.js') as WwebjsLibrary))();
 		return new WwebjsDriver(sink, {
@@ -117,6 +121,7 @@ export class Gateway {
 			sessionDir: config.sessionDir,
 			chromiumPath: config.chromiumPath,
 			maxInlineMediaBytes: config.maxInlineMediaBytes,
+			fetchMedia,
 			reconnectDelayMs: deps.reconnectDelayMs ?? 5_000,
 			log: deps.log,
 		});

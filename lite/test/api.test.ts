@@ -1,15 +1,19 @@
 import { startGateway, API_KEY, call, type TestGateway } from './helpers/gateway';
 import { startRedis, type TestRedis } from '../../test/harness/redis';
+import { startMediaServer, type LoopbackServer } from './helpers/loopbackServer';
 
 let redis: TestRedis;
 let gw: TestGateway;
+let media: LoopbackServer;
 
 beforeAll(async () => {
 	redis = await startRedis();
+	media = await startMediaServer();
 	gw = await startGateway({ redisUrl: redis.url });
 });
 afterAll(async () => {
 	await gw.stop();
+	await media.stop();
 	await redis.stop();
 });
 beforeEach(() => gw.sandbox.clear());
@@ -96,15 +100,32 @@ describe('POST /api/send-message', () => {
 		]);
 	});
 
-	it('sends media by URL with the message as caption', async () => {
-		await send({ number: '4915123456789', message: 'Look', imageUrl: 'https://example.com/a.jpg' });
-		await send({ number: '4915123456789', audioUrl: 'https://example.com/a.ogg', sendAudioAsVoice: true });
-		await send({ number: '4915123456789', documentUrl: 'https://example.com/a.pdf', filename: 'invoice.pdf' });
+	it('sends media by URL with the message as caption, fetching it as the real driver would', async () => {
+		media.hits.length = 0;
+		await send({ number: '4915123456789', message: 'Look', imageUrl: `${media.url}/a.jpg` });
+		await send({ number: '4915123456789', audioUrl: `${media.url}/a.ogg`, sendAudioAsVoice: true });
+		await send({ number: '4915123456789', documentUrl: `${media.url}/a.pdf`, filename: 'invoice.pdf' });
 		expect(gw.sandbox.sent.map((sent) => sent.content)).toEqual([
-			{ kind: 'media', mediaType: 'image', source: { url: 'https://example.com/a.jpg' }, caption: 'Look', asVoice: false },
-			{ kind: 'media', mediaType: 'audio', source: { url: 'https://example.com/a.ogg' }, asVoice: true },
-			{ kind: 'media', mediaType: 'document', source: { url: 'https://example.com/a.pdf' }, filename: 'invoice.pdf', asVoice: false },
+			{ kind: 'media', mediaType: 'image', source: { url: `${media.url}/a.jpg` }, caption: 'Look', asVoice: false },
+			{ kind: 'media', mediaType: 'audio', source: { url: `${media.url}/a.ogg` }, asVoice: true },
+			{ kind: 'media', mediaType: 'document', source: { url: `${media.url}/a.pdf` }, filename: 'invoice.pdf', asVoice: false },
 		]);
+		expect(media.hits).toEqual(['/a.jpg', '/a.ogg', '/a.pdf']);
+	});
+
+	it('answers 422 MEDIA_UNAVAILABLE for a media URL that does not answer the file, sending nothing', async () => {
+		const missing = await send({ number: '4915123456789', imageUrl: `${media.url}/missing` });
+		expect(missing.status).toBe(422);
+		expect(missing.body.error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('HTTP 404') });
+		expect(missing.body.error.message).not.toContain('/missing');
+		expect(gw.sandbox.sent).toHaveLength(0);
+	});
+
+	it('refuses a message text over MAX_TEXT_LENGTH with 400 naming the limit', async () => {
+		const tooLong = await send({ number: '4915123456789', message: 'x'.repeat(4097) });
+		expect(tooLong.status).toBe(400);
+		expect(tooLong.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('4097 characters'), fix: expect.stringContaining('MAX_TEXT_LENGTH') });
+		expect((await send({ number: '4915123456789', message: 'x'.repeat(4096) })).status).toBe(200);
 	});
 
 	it('sends inline base64 media and refuses media over the limit with 413', async () => {
@@ -115,7 +136,7 @@ describe('POST /api/send-message', () => {
 		const tooLarge = await send({ number: '4915123456789', mediaType: 'image', media: { data: Buffer.alloc(2000).toString('base64'), mimetype: 'image/png' } });
 		expect(tooLarge.status).toBe(413);
 		expect(tooLarge.body.error).toMatchObject({ code: 'MEDIA_TOO_LARGE' });
-		const hugeBody = await send({ number: '4915123456789', message: 'x'.repeat(200_000) });
+		const hugeBody = await send({ number: '4915123456789', message: 'x', padding: 'x'.repeat(200_000) });
 		expect(hugeBody.status).toBe(413);
 	});
 

@@ -5,6 +5,7 @@ import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
+import { startMediaServer } from './helpers/loopbackServer';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -36,6 +37,7 @@ describe('renderTemplate', () => {
 describe('POST /{suit_id}/send', () => {
 	it('queues, renders, paces (never below the minimum gap) and reports each receiver', async () => {
 		const receiver = await startReceiver();
+		const media = await startMediaServer();
 		const gw = await startGateway({ redisUrl: redis.url, delayUnitMs: 10 });
 		try {
 			await gw.call('POST', '/webhooks', { url: receiver.url, events: ['campaign'] });
@@ -45,7 +47,7 @@ describe('POST /{suit_id}/send', () => {
 				{ mobileNum: `+${numbers(1)[0]}`, userID: 'dup' },
 				{ mobileNum: '4915100000000', userID: 'no-wa' },
 			];
-			const answer = await bulk(gw, { message: 'Hi {{user.name | "there"}}!', receivers, imageUrl: 'https://example.com/a.jpg', random_delay: true, min_delay: 1, max_delay: 4, random_string: true });
+			const answer = await bulk(gw, { message: 'Hi {{user.name | "there"}}!', receivers, imageUrl: `${media.url}/a.jpg`, random_delay: true, min_delay: 1, max_delay: 4, random_string: true });
 			expect(answer.status).toBe(202);
 			expect(answer.body.campaignId).toBe('cmp-1');
 			expect(answer.body.queued).toBe(5);
@@ -57,7 +59,7 @@ describe('POST /{suit_id}/send', () => {
 			const sent = gw.sandbox.sent;
 			expect(sent.map((message) => message.chatId)).toEqual(numbers(4).map((number) => `${number}@c.us`));
 			expect(sent.map((message) => (message.content as { caption: string }).caption.split('\n\n')[0])).toEqual(['Hi there!', 'Hi User 1!', 'Hi there!', 'Hi User 3!']);
-			for (const message of sent) expect(message.content).toMatchObject({ kind: 'media', source: { url: 'https://example.com/a.jpg' }, caption: expect.stringMatching(/\n\nRef\. [0-9A-F]{6}$/) });
+			for (const message of sent) expect(message.content).toMatchObject({ kind: 'media', source: { url: `${media.url}/a.jpg` }, caption: expect.stringMatching(/\n\nRef\. [0-9A-F]{6}$/) });
 			// min_delay 1 is below the gateway's MIN_DELAY_MINUTES (3): the gateway's minimum wins.
 			for (const gap of gaps(sent.map((message) => message.timestamp))) expect(gap).toBeGreaterThanOrEqual(3 * 10);
 			expect(events.filter((event) => event.data.status === 'sent').map((event) => event.data.userID)).toEqual(['u0', 'u1', 'u2', 'u3']);
@@ -71,6 +73,7 @@ describe('POST /{suit_id}/send', () => {
 		} finally {
 			await gw.stop();
 			await receiver.stop();
+			await media.stop();
 		}
 	});
 

@@ -9,6 +9,7 @@ import { startReceiver } from './helpers/receiver';
 import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 import { startLiteTrigger, liteCredentials } from '../../test/trigger/fixtures';
+import { startMediaServer, type LoopbackServer } from './helpers/loopbackServer';
 
 /** What the nodes' Lite credential does: the key in appApiKey, JSON in and out. */
 const requester =
@@ -33,14 +34,17 @@ async function failure(promise: Promise<unknown>): Promise<WhatsAppError> {
 let redis: TestRedis;
 let gw: TestGateway;
 let channel: LiteChannel;
+let media: LoopbackServer;
 
 beforeAll(async () => {
 	redis = await startRedis();
+	media = await startMediaServer();
 	gw = await startGateway({ redisUrl: redis.url, dailyQuota: 8 });
 	channel = new LiteChannel({ url: `${gw.url}/`, suitId: SUIT }, requester(API_KEY));
 });
 afterAll(async () => {
 	await gw.stop();
+	await media.stop();
 	await redis.stop();
 });
 
@@ -52,7 +56,7 @@ describe("the nodes' Lite channel against the real gateway", () => {
 	it('sends every message type the channel offers', async () => {
 		const results = [
 			await channel.send(envelope({ type: 'text', text: 'Hello' }, '+49 151 23456789', 'false_4915123456789@c.us_Q')),
-			await channel.send(envelope({ type: 'image', media: { link: 'https://example.com/a.jpg' }, caption: 'pic' })),
+			await channel.send(envelope({ type: 'image', media: { link: `${media.url}/a.jpg` }, caption: 'pic' })),
 			await channel.send(envelope({ type: 'audio', media: { binary: { data: Buffer.from('ogg'), mimeType: 'audio/ogg' } }, voice: true })),
 			await channel.send(envelope({ type: 'location', latitude: 1, longitude: 2, name: 'Here' }, '120363012345678901@g.us')),
 			await channel.send(envelope({ type: 'reaction', messageId: 'false_4915123456789@c.us_Q', emoji: '👍' })),
@@ -73,6 +77,11 @@ describe("the nodes' Lite channel against the real gateway", () => {
 		const quota = await failure(channel.send(envelope({ type: 'text', text: 'one too many' })));
 		expect(quota).toMatchObject({ kind: 'quota', code: 'QUOTA_EXCEEDED', httpStatus: 429 });
 		expect(quota.description).toMatch(/resets at \d{4}-\d\d-\d\dT00:00:00.000Z/);
+	});
+
+	it('reports a media URL the gateway refuses as a non-retryable error naming the allow-list', async () => {
+		const refused = await failure(channel.send(envelope({ type: 'image', media: { link: 'http://169.254.169.254/latest/meta-data/' } })));
+		expect(refused).toMatchObject({ code: 'URL_NOT_ALLOWED', httpStatus: 400, retryable: false, fix: expect.stringContaining('MEDIA_ALLOWED_HOSTS') });
 	});
 
 	it('counts a message the nodes already reserved in the quota only once', async () => {

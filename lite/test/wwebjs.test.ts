@@ -3,16 +3,19 @@ import { startReceiver, type WebhookReceiver } from './helpers/receiver';
 import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { standInLibrary, StandInLocation, StandInMedia, type StandInClient } from './helpers/standInWwebjs';
 import { waitFor } from './helpers/wait';
+import { mediaBytes, startMediaServer, type LoopbackServer } from './helpers/loopbackServer';
 
 let redis: TestRedis;
 let receiver: WebhookReceiver;
 let gw: TestGateway;
 let clients: StandInClient[];
 let auths: unknown[];
+let media: LoopbackServer;
 
 beforeAll(async () => {
 	redis = await startRedis();
 	receiver = await startReceiver();
+	media = await startMediaServer();
 	const standIn = standInLibrary();
 	({ clients, auths } = standIn);
 	gw = await startGateway({ redisUrl: redis.url, driver: 'wwebjs', sessionDir: '/data/session', chromiumPath: '/usr/bin/chromium' }, { wwebjs: () => standIn.library, reconnectDelayMs: 10 });
@@ -21,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await gw.stop();
 	await receiver.stop();
+	await media.stop();
 	await redis.stop();
 });
 
@@ -52,16 +56,17 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 	it('sends text, media, stickers, voice notes, locations and reactions through the client', async () => {
 		const text = await send({ message: 'Hello', quotedMessageId: 'false_4915123456789@c.us_Q' });
 		expect(text.body).toEqual({ success: true, messageId: 'true_4915123456789@c.us_OUT1', chatId: '4915123456789@c.us' });
-		await send({ message: 'Look', imageUrl: 'https://example.com/a.jpg' });
-		await send({ audioUrl: 'https://example.com/v.ogg', sendAudioAsVoice: true });
+		await send({ message: 'Look', imageUrl: `${media.url}/a.jpg` });
+		await send({ audioUrl: `${media.url}/v.ogg`, sendAudioAsVoice: true });
 		await send({ mediaType: 'sticker', media: { data: 'c3RpY2tlcg==', mimetype: 'image/webp' } });
 		await send({ mediaType: 'document', media: { data: 'cGRm', mimetype: 'application/pdf' }, filename: 'a.pdf' });
 		await send({ location: { latitude: 52.5, longitude: 13.4, name: 'Berlin' } });
 		const [plain, image, voice, sticker, document, location] = client().sent;
 		expect(plain).toEqual({ chatId: '4915123456789@c.us', content: 'Hello', options: { quotedMessageId: 'false_4915123456789@c.us_Q' } });
-		expect(image.options).toEqual({ caption: 'Look' });
-		expect(StandInMedia.fetched[0]).toEqual({ url: 'https://example.com/a.jpg', options: { unsafeMime: true } });
-		expect(voice.options).toEqual({ sendAudioAsVoice: true });
+		expect(image).toMatchObject({ content: new StandInMedia('image/jpeg', mediaBytes('/a.jpg').toString('base64'), 'a.jpg'), options: { caption: 'Look' } });
+		expect(voice).toMatchObject({ content: new StandInMedia('audio/ogg', mediaBytes('/v.ogg').toString('base64'), 'v.ogg'), options: { sendAudioAsVoice: true } });
+		expect(media.hits).toEqual(['/a.jpg', '/v.ogg']);
+		expect(StandInMedia.fromUrlCalls).toEqual([]);
 		expect(sticker).toMatchObject({ content: { mimetype: 'image/webp', data: 'c3RpY2tlcg==' }, options: { sendMediaAsSticker: true } });
 		expect(document).toMatchObject({ content: { filename: 'a.pdf' }, options: { sendMediaAsDocument: true } });
 		expect(location.content).toEqual(new StandInLocation(52.5, 13.4, { name: 'Berlin', address: undefined }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { recipientAddress } from '../../../nodes/whatsapp/phone';
 import { invalidRequest, isApiError } from '../http/errors';
-import { outgoingMessage, recipientOf } from '../send/request';
+import { outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
 
 export interface CampaignSettings {
 	id: string;
@@ -29,10 +29,9 @@ export interface Skipped {
 	reason: string;
 }
 
-export interface DelayLimits {
+export interface DelayLimits extends MessageLimits {
 	minDelayMinutes: number;
 	maxDelayMinutes: number;
-	maxInlineMediaBytes: number;
 }
 
 function delay(value: unknown, field: string, fallback: number): number {
@@ -52,7 +51,7 @@ export function parseBulkRequest(body: Record<string, unknown>, limits: DelayLim
 	const { receivers, message, random_delay, min_delay, max_delay, random_string, ...fields } = uo as Record<string, unknown>;
 	if (!Array.isArray(receivers) || receivers.length === 0) throw invalidRequest('UOWHATSAPP.receivers must be a non-empty list of {"mobileNum", "userID"}');
 	const template = typeof message === 'string' ? message : '';
-	outgoingMessage({ ...fields, message: template }, limits.maxInlineMediaBytes);
+	outgoingMessage({ ...fields, message: template }, limits);
 	const minDelayMinutes = Math.max(limits.minDelayMinutes, delay(min_delay, 'min_delay', limits.minDelayMinutes));
 	const settings: CampaignSettings = {
 		id: typeof body.campaign_id === 'string' && body.campaign_id ? body.campaign_id : `cmp_${randomUUID()}`,

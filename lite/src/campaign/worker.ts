@@ -1,7 +1,7 @@
 import type { Session } from '../drivers/session';
 import { isApiError } from '../http/errors';
 import { errorText, type Logger } from '../log';
-import { recipientOf, outgoingMessage } from '../send/request';
+import { recipientOf, outgoingMessage, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
@@ -25,7 +25,7 @@ export interface WorkerOptions {
 	session: Session;
 	report(event: CampaignEvent): void;
 	delayUnitMs: number;
-	maxInlineMediaBytes: number;
+	messageLimits: MessageLimits;
 	log: Logger;
 	random?: () => number;
 }
@@ -124,7 +124,7 @@ export class CampaignWorker {
 	private message(settings: CampaignSettings, receiver: QueuedReceiver) {
 		const text = renderTemplate(settings.template, receiver.data);
 		const message = settings.randomString ? withRandomString(text) : text;
-		return outgoingMessage({ ...settings.fields, message }, this.options.maxInlineMediaBytes);
+		return outgoingMessage({ ...settings.fields, message }, this.options.messageLimits);
 	}
 
 	private gapMs(settings: CampaignSettings): number {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { MediaFetcher } from '../outbound/media';
 import { chatAddress, messageAck, type Driver, type DriverSink, type InboundMessage, type OutgoingMessage } from './types';
 
 /** Numbers ending in this have "no WhatsApp account" in the sandbox, so the 404 path can be tried. */
@@ -20,10 +21,12 @@ export interface SandboxOptions {
 	ackDelayMs: number;
 	/** Negative: the QR is never "scanned". */
 	loginDelayMs: number;
+	/** The same fetch as the real driver's, so the sandbox refuses the media URLs production refuses. */
+	fetchMedia: MediaFetcher;
 }
 
 /**
- * No WhatsApp at all: a QR then a ready session, sends recorded in memory, acks sent → delivered → read
+ * No WhatsApp at all: a QR then a ready session, sends recorded in memory (media URLs fetched and dropped), acks sent → delivered → read
  * simulated, and inbound messages injected through `inbound`.
  */
 export class SandboxDriver implements Driver {
@@ -60,6 +63,8 @@ export class SandboxDriver implements Driver {
 			this.sent.push({ ...message, id: content.messageId, chatId, timestamp: new Date().toISOString() });
 			return content.messageId;
 		}
+		// The bytes are fetched (and checked) as WhatsApp Web would need them, then dropped.
+		if (content.kind === 'media' && 'url' in content.source) await this.options.fetchMedia(content.source.url);
 		const id = `true_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`;
 		this.sent.push({ ...message, id, chatId, timestamp: new Date().toISOString() });
 		[1, 2, 3].forEach((ack) => this.later(this.options.ackDelayMs * ack, () => this.sink.ack(messageAck(id, chatId, ack))));

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import { errorText } from '../log';
 import { ApiError } from '../http/errors';
+import type { MediaFetcher } from '../outbound/media';
 import { messageAck, type Content, type Driver, type DriverSink, type OutgoingMessage } from './types';
 import { inboundMessage, type WwebjsMessage } from './wwebjsInbound';
 
@@ -19,10 +20,8 @@ export interface WwebjsClient {
 export interface WwebjsLibrary {
 	Client: new (options: Record<string, unknown>) => WwebjsClient;
 	LocalAuth: new (options: { clientId: string; dataPath: string }) => unknown;
-	MessageMedia: {
-		new (mimetype: string, data: string, filename?: string | null): unknown;
-		fromUrl(url: string, options?: { unsafeMime?: boolean; filename?: string }): Promise<unknown>;
-	};
+	/** Built from bytes only: `MessageMedia.fromUrl` fetches with no address check, timeout or size limit. */
+	MessageMedia: new (mimetype: string, data: string, filename?: string | null) => unknown;
 	Location: new (latitude: number, longitude: number, options?: { name?: string; address?: string }) => unknown;
 }
 
@@ -32,6 +31,8 @@ export interface WwebjsOptions {
 	sessionDir: string;
 	chromiumPath: string;
 	maxInlineMediaBytes: number;
+	/** Media URLs are fetched through the gateway's outbound policy. */
+	fetchMedia: MediaFetcher;
 	/** First wait before reconnecting after a disconnect; doubles on each failed attempt, up to a minute. */
 	reconnectDelayMs: number;
 	log: Logger;
@@ -143,8 +144,8 @@ export class WwebjsDriver implements Driver {
 				return new Location(content.latitude, content.longitude, { name: content.name, address: content.address });
 			case 'media': {
 				const { source } = content;
-				if ('url' in source) return MessageMedia.fromUrl(source.url, { unsafeMime: true, ...(content.filename && { filename: content.filename }) });
-				return new MessageMedia(source.mimetype, source.data, content.filename ?? source.filename);
+				const media = 'url' in source ? await this.options.fetchMedia(source.url) : source;
+				return new MessageMedia(media.mimetype, media.data, content.filename ?? media.filename);
 			}
 		}
 	}

@@ -35,8 +35,12 @@ export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what
 export const sessionNotReady = (state: string) =>
 	new ApiError(409, 'SESSION_NOT_READY', `The WhatsApp session is not ready (${state}): scan the QR at /whatsapp-login`, 'Open /whatsapp-login and scan the QR code with the phone (WhatsApp > Linked devices)');
 
-export const mediaTooLarge = (bytes: number, limit: number) =>
-	new ApiError(413, 'MEDIA_TOO_LARGE', `The inline media has ${bytes} bytes, more than this gateway's limit of ${limit}`, 'Send the media by URL, or raise MAX_INLINE_MEDIA_BYTES');
+/** Inline media, a fetched media URL or a request body over its limit; the message names the limit's setting. */
+export const mediaTooLarge = (message: string, fix: string) => new ApiError(413, 'MEDIA_TOO_LARGE', message, fix);
+
+/** A URL the outbound policy refuses (src/outbound/policy.ts): `what` names the field, `setting` the allow-list. */
+export const urlNotAllowed = (what: string, refusal: Error, setting: string) =>
+	new ApiError(400, 'URL_NOT_ALLOWED', `${what} is refused: ${refusal.message}`, `Use a public http(s) URL, or list its host in the gateway's ${setting}`);
 
 export const quotaExceeded = (used: number, limit: number, resetAt: Date) =>
 	new ApiError(429, 'QUOTA_EXCEEDED', `The daily quota is used up (${used} of ${limit})`, `Wait until ${resetAt.toISOString()}, or raise DAILY_QUOTA`, { resetAt: resetAt.toISOString() });

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errorText, type Logger } from '../log';
-import { ApiError, internalError, invalidRequest, notFound, unauthorized } from './errors';
+import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized } from './errors';
 
 export interface Request {
 	params: Record<string, string>;
@@ -52,20 +52,20 @@ export class Router {
 		this.dispatch(incoming)
 			.catch((error: unknown) => {
 				if (error instanceof ApiError) return { status: error.status, body: error.body() };
-				this.options.log.error(`${incoming.method} ${incoming.url?.split('?')[0]} failed: ${errorText(error)}`);
+				this.options.log.error(`${incoming.method} ${pathOf(incoming)} failed: ${errorText(error)}`);
 				const internal = internalError();
 				return { status: internal.status, body: internal.body() };
 			})
-			.then((reply) => send(response, reply));
+			.then((reply) => send(response, reply, !incoming.complete));
 	};
 
 	private async dispatch(incoming: IncomingMessage): Promise<Reply> {
-		const path = new URL(incoming.url ?? '/', 'http://gateway').pathname;
+		const path = pathOf(incoming);
 		for (const route of this.routes) {
 			const match = route.method === incoming.method ? route.pattern.exec(path) : null;
 			if (!match) continue;
 			if (!route.open && !this.options.authorized(incoming.headers)) throw unauthorized();
-			const params = Object.fromEntries(route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1])]));
+			const params = Object.fromEntries(route.keys.map((key, index) => [key, decodedSegment(match[index + 1])]));
 			const body = await readJson(incoming, this.options.maxBodyBytes);
 			return route.handler({ params, headers: incoming.headers, body });
 		}
@@ -73,21 +73,50 @@ export class Router {
 	}
 }
 
+/** The request target without its query (split by hand: parsing it as a URL fails on some malformed targets). */
+function pathOf(incoming: IncomingMessage): string {
+	return (incoming.url ?? '/').split('?')[0];
+}
+
+function decodedSegment(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw invalidRequest(`The path segment "${segment.slice(0, 100)}" is not valid percent-encoding`, 'Percent-encode the ID (encodeURIComponent)');
+	}
+}
+
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+const bodyTooLarge = (maxBytes: number) =>
+	mediaTooLarge(`The request body is larger than this gateway's limit of ${maxBytes} bytes`, 'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES');
+
+/**
+ * The JSON body, read only up to `maxBytes`: a larger Content-Length is refused before reading, a longer stream
+ * is cut off as soon as it passes the limit (the answer then closes the connection instead of reading the rest).
+ */
 async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	// An oversized body is still read to its end (and dropped), so the client gets the 413 on a clean connection.
-	for await (const chunk of incoming) {
-		size += (chunk as Buffer).length;
-		if (size <= maxBytes) chunks.push(chunk as Buffer);
+	const declared = incoming.headers['content-length'];
+	const hasBody = declared !== undefined ? Number(declared) > 0 : incoming.headers['transfer-encoding'] !== undefined;
+	if (!hasBody) return {};
+	if (!JSON_TYPE.test(incoming.headers['content-type'] ?? '')) {
+		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body is ${incoming.headers['content-type'] ?? 'without a Content-Type'}, not JSON`, 'Send a JSON object with Content-Type: application/json');
 	}
-	if (size > maxBytes) {
-		throw new ApiError(413, 'MEDIA_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`, 'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES');
-	}
-	if (size === 0) return {};
+	if (Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
+	const raw = await new Promise<Buffer>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= maxBytes) return void chunks.push(chunk);
+			incoming.off('data', onData).pause();
+			reject(bodyTooLarge(maxBytes));
+		};
+		incoming.on('data', onData).once('end', () => resolve(Buffer.concat(chunks))).once('error', reject);
+	});
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		parsed = JSON.parse(raw.toString('utf8'));
 	} catch {
 		throw invalidRequest('The request body is not valid JSON', 'Send a JSON object with Content-Type: application/json');
 	}
@@ -95,7 +124,9 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 	return parsed as Record<string, unknown>;
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+/** `unread`: the request body was refused before its end, so the connection closes rather than reading the rest. */
+function send(response: ServerResponse, reply: Reply, unread: boolean): void {
+	if (unread) response.setHeader('Connection', 'close');
 	if (reply.text !== undefined) {
 		response.writeHead(reply.status, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(reply.text);
 	} else if (reply.body === undefined) {

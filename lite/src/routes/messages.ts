@@ -3,16 +3,16 @@ import type { Session } from '../drivers/session';
 import type { Driver } from '../drivers/types';
 import { invalidRequest, sessionNotReady } from '../http/errors';
 import type { Router } from '../http/router';
-import { outgoingMessage, recipientOf } from '../send/request';
+import { outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
 
 /** A whatsapp-web.js message ID ("true_4915…@c.us_3EB0…") names its chat. */
 const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
-export function messageRoutes(router: Router, deps: { sender: Sender; driver: Driver; session: Session; maxInlineMediaBytes: number }): void {
+export function messageRoutes(router: Router, deps: { sender: Sender; driver: Driver; session: Session; limits: MessageLimits }): void {
 	router.add('POST', '/api/send-message', async ({ body, headers }) => {
 		const recipient = recipientOf(body.number, 'number');
-		const message = outgoingMessage(body, deps.maxInlineMediaBytes);
+		const message = outgoingMessage(body, deps.limits);
 		const result = await deps.sender.send(recipient, message, headers[QUOTA_RESERVED_HEADER] === '1');
 		return { status: 200, body: { success: true, ...result } };
 	});

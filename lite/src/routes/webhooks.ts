@@ -1,6 +1,12 @@
 import type { Router } from '../http/router';
-import { invalidRequest, notFound } from '../http/errors';
-import { EVENT_NAMES, type EventName, type WebhookRegistry } from '../webhooks/registry';
+import { ApiError, invalidRequest, notFound, urlNotAllowed } from '../http/errors';
+import { OutboundPolicy, OutboundRefused } from '../outbound/policy';
+import { EVENT_NAMES, WebhookRegistry, type EventName } from '../webhooks/registry';
+
+export interface WebhookRouteSettings {
+	webhookAllowedHosts: string[];
+	webhookMaxRegistrations: number;
+}
 
 function events(raw: unknown): EventName[] {
 	if (raw === undefined) return [...EVENT_NAMES];
@@ -10,11 +16,31 @@ function events(raw: unknown): EventName[] {
 	return [...new Set(raw as EventName[])];
 }
 
-export function webhookRoutes(router: Router, registry: WebhookRegistry): void {
+const tooManyWebhooks = (limit: number) =>
+	new ApiError(422, 'TOO_MANY_WEBHOOKS', `This gateway already has ${limit} webhooks, its limit`, 'Delete webhooks that are no longer used (DELETE /webhooks/{id}), or raise WEBHOOK_MAX_REGISTRATIONS');
+
+export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
+	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);
+	// Registrations run one at a time, so concurrent ones cannot pass the limit together.
+	let registering: Promise<unknown> = Promise.resolve();
+
 	router.add('POST', '/webhooks', async ({ body }) => {
 		const url = typeof body.url === 'string' ? body.url : '';
-		if (!/^https?:\/\/[^\s]+$/.test(url)) throw invalidRequest(`url "${url}" must be an http(s) URL`);
-		return { status: 201, body: await registry.register(url, events(body.events)) };
+		try {
+			policy.checkUrl(url);
+		} catch (error) {
+			if (error instanceof OutboundRefused) throw urlNotAllowed('url', error, 'WEBHOOK_ALLOWED_HOSTS');
+			throw error;
+		}
+		const wanted = events(body.events);
+		const registered = registering.then(async () => {
+			const existing = await registry.list();
+			const known = existing.some((webhook) => webhook.id === WebhookRegistry.idOf(url));
+			if (!known && existing.length >= settings.webhookMaxRegistrations) throw tooManyWebhooks(settings.webhookMaxRegistrations);
+			return registry.register(url, wanted);
+		});
+		registering = registered.catch(() => undefined);
+		return { status: 201, body: await registered };
 	});
 	router.add('GET', '/webhooks', async () => ({ status: 200, body: { webhooks: await registry.list() } }));
 	router.add('DELETE', '/webhooks/:id', async ({ params }) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import axios from 'axios';
 import { liteSignatureHeader } from '../../../nodes/whatsapp/inbound/signatures';
 import { errorText, type Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { WebhookPost } from '../outbound/webhook';
 import type { EventName, WebhookRegistry } from './registry';
 
 export interface DispatcherOptions {
@@ -11,12 +11,12 @@ export interface DispatcherOptions {
 	secret?: string;
 	maxAttempts: number;
 	retryBaseMs: number;
+	post: WebhookPost;
 	log: Logger;
 	metrics: Metrics;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
-const DELIVERY_TIMEOUT_MS = 10_000;
 
 /**
  * Posts events to the registered webhooks in the background: signed, retried with exponential backoff, never
@@ -75,15 +75,8 @@ export class WebhookDispatcher {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		if (secret) headers['X-Lite-Signature'] = liteSignatureHeader(secret, body, Math.floor(Date.now() / 1000));
 		try {
-			const response = await axios.post(url, body, {
-				headers,
-				timeout: DELIVERY_TIMEOUT_MS,
-				signal: controller.signal,
-				validateStatus: () => true,
-				maxRedirects: 0,
-				transformRequest: [(raw: string) => raw],
-			});
-			return response.status >= 200 && response.status < 300 ? 'delivered' : `HTTP ${response.status}`;
+			const status = await this.options.post(url, body, headers, controller.signal);
+			return status >= 200 && status < 300 ? 'delivered' : `HTTP ${status}`;
 		} catch (error) {
 			return errorText(error);
 		} finally {

@@ -1,4 +1,4 @@
-import type { Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { SandboxDriver } from '../../src/drivers/sandbox';
 import { Gateway, type GatewayDeps } from '../../src/gateway';
 import { silentLogger } from '../../src/log';
@@ -24,8 +24,15 @@ export interface TestGateway {
 	stop(): Promise<void>;
 }
 
+/**
+ * The defaults of an empty environment, shrunk for tests. Media hosts and webhook receivers in tests are loopback
+ * servers, so both allow-lists name 127.0.0.1 here; the security tests set them back to empty (the default).
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
 	return {
+		...loadConfig({}),
+		mediaAllowedHosts: ['127.0.0.1'],
+		webhookAllowedHosts: ['127.0.0.1'],
 		port: 0,
 		apiKey: API_KEY,
 		suitId: SUIT,

@@ -59,7 +59,8 @@ export class StandInClient extends EventEmitter implements WwebjsClient {
 }
 
 export class StandInMedia {
-	static fetched: Array<{ url: string; options?: unknown }> = [];
+	/** URLs given to `fromUrl`, which fetches with no address check: the driver must never call it. */
+	static fromUrlCalls: string[] = [];
 
 	constructor(
 		readonly mimetype: string,
@@ -67,9 +68,9 @@ export class StandInMedia {
 		readonly filename?: string | null,
 	) {}
 
-	static async fromUrl(url: string, options?: unknown) {
-		StandInMedia.fetched.push({ url, options });
-		return new StandInMedia('image/jpeg', 'ZmV0Y2hlZA==', url.split('/').pop());
+	static async fromUrl(url: string): Promise<never> {
+		StandInMedia.fromUrlCalls.push(url);
+		throw new Error('MessageMedia.fromUrl fetches without the outbound policy');
 	}
 }
 

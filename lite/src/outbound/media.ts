@@ -1,0 +1,53 @@
+import { ApiError, mediaTooLarge, urlNotAllowed } from '../http/errors';
+import { outboundFetch, OutboundError, origin } from './fetch';
+import { OutboundPolicy, OutboundRefused } from './policy';
+
+/** The settings (config.ts) a media fetch follows. */
+export interface MediaFetchSettings {
+	mediaAllowedHosts: string[];
+	maxMediaUrlBytes: number;
+	mediaFetchTimeoutMs: number;
+	mediaMaxRedirects: number;
+	outboundConnectTimeoutMs: number;
+}
+
+export interface FetchedMedia {
+	mimetype: string;
+	/** Base64, as whatsapp-web.js's MessageMedia holds it. */
+	data: string;
+	/** The last path segment of the URL the media came from, if it has one. */
+	filename?: string;
+}
+
+/** Fetches a media URL for sending; every failure is a 4xx ApiError (nothing was sent, the quota is given back). */
+export type MediaFetcher = (url: string) => Promise<FetchedMedia>;
+
+const mediaUnavailable = (message: string) =>
+	new ApiError(422, 'MEDIA_UNAVAILABLE', message, 'Check that the media URL answers the file to anyone, quickly, without a login');
+
+export function mediaFetcher(settings: MediaFetchSettings): MediaFetcher {
+	const policy = OutboundPolicy.media(settings.mediaAllowedHosts);
+	return async (url) => {
+		try {
+			const answer = await outboundFetch(policy, url, {
+				maxBytes: settings.maxMediaUrlBytes,
+				maxRedirects: settings.mediaMaxRedirects,
+				connectTimeoutMs: settings.outboundConnectTimeoutMs,
+				timeoutMs: settings.mediaFetchTimeoutMs,
+			});
+			if (answer.status < 200 || answer.status >= 300) throw mediaUnavailable(`The media URL at ${origin(answer.url)} answered HTTP ${answer.status}`);
+			const mimetype = String(answer.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+			const filename = decodeURIComponent(answer.url.pathname.split('/').pop() ?? '') || undefined;
+			return { mimetype, data: answer.body.toString('base64'), filename };
+		} catch (error) {
+			throw mediaError(error, settings.maxMediaUrlBytes);
+		}
+	};
+}
+
+function mediaError(error: unknown, maxBytes: number): unknown {
+	if (error instanceof OutboundRefused) return urlNotAllowed('The media URL', error, 'MEDIA_ALLOWED_HOSTS');
+	if (!(error instanceof OutboundError)) return error;
+	if (error.failure === 'too_large') return mediaTooLarge(`${error.message} (the limit is MAX_MEDIA_URL_BYTES=${maxBytes})`, 'Send a smaller file, or raise MAX_MEDIA_URL_BYTES');
+	return mediaUnavailable(`The media URL failed: ${error.message}`);
+}

@@ -1,0 +1,126 @@
+import ipaddr from 'ipaddr.js';
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** Why an outbound request was not made; `url` has no path or query (webhook paths work like secrets). */
+export class OutboundRefused extends Error {
+	constructor(readonly url: string, reason: string) {
+		super(`${url} is not allowed: ${reason}`);
+	}
+}
+
+/** An allow-list entry: a host name (matched by name), an address or a CIDR range (matched by resolved address). */
+type HostRule = { name: string } | { range: [Address, number] };
+
+function hostRule(entry: string): HostRule {
+	const text = entry.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+	if (ipaddr.isValidCIDR(text)) return { range: ipaddr.parseCIDR(text) };
+	if (ipaddr.isValid(text)) {
+		const address = ipaddr.parse(text);
+		return { range: [address, address.kind() === 'ipv4' ? 32 : 128] };
+	}
+	return { name: text };
+}
+
+/** `::ffff:10.0.0.1` connects to 10.0.0.1, so it is judged as that address where the mapping is allowed at all. */
+function unmapped(address: Address): Address {
+	return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+function inRange(address: Address, [network, bits]: [Address, number]): boolean {
+	const plain = unmapped(address);
+	return plain.kind() === network.kind() && plain.match(network, bits);
+}
+
+/** Cloud metadata services outside the link-local range (AWS over IPv6, Alibaba Cloud). */
+const METADATA_ADDRESSES = ['fd00:ec2::254', '100.100.100.200'].map((text) => ipaddr.parse(text));
+
+/** Media: only public unicast addresses (this refuses loopback, private, link-local, CGNAT, ULA, multicast, unspecified, IPv4-mapped, NAT64, …). */
+function mediaRefusal(address: Address): string | undefined {
+	const range = address.range();
+	return range === 'unicast' ? undefined : `it resolves to ${address.toString()}, a ${range} address`;
+}
+
+/** Webhooks may go to a private network (n8n beside the gateway), never to this host, link-local or a metadata service. */
+const WEBHOOK_REFUSED_RANGES = new Set(['loopback', 'linkLocal', 'unspecified', 'multicast', 'broadcast']);
+function webhookRefusal(address: Address): string | undefined {
+	const plain = unmapped(address);
+	if (METADATA_ADDRESSES.some((metadata) => metadata.kind() === plain.kind() && metadata.toString() === plain.toString())) {
+		return `it resolves to ${address.toString()}, a cloud metadata address`;
+	}
+	const range = plain.range();
+	return WEBHOOK_REFUSED_RANGES.has(range) ? `it resolves to ${address.toString()}, a ${range} address` : undefined;
+}
+
+/** Longer URLs are refused outright (browsers and most servers stop around here too). */
+export const MAX_URL_LENGTH = 2048;
+
+/** "localhost" and "*.localhost" always mean this host (RFC 6761), whatever a resolver says. */
+const LOOPBACK_NAME = /(^|\.)localhost\.?$/;
+
+/**
+ * Where the gateway may connect for one purpose. Checked twice: the URL before anything is queued (`checkUrl`,
+ * no DNS), and every resolved address right before connecting (`refusal`, used by the fetch's lookup).
+ */
+export class OutboundPolicy {
+	private readonly rules: HostRule[];
+
+	private constructor(
+		readonly purpose: 'media' | 'webhook',
+		private readonly defaultRefusal: (address: Address) => string | undefined,
+		allowedHosts: string[],
+		/** True: only listed hosts (WEBHOOK_ALLOWED_HOSTS narrows); false: listed hosts in addition (MEDIA_ALLOWED_HOSTS opens). */
+		private readonly onlyListed: boolean,
+		private readonly setting: string,
+	) {
+		this.rules = allowedHosts.filter((entry) => entry.trim()).map(hostRule);
+	}
+
+	static media(allowedHosts: string[]): OutboundPolicy {
+		return new OutboundPolicy('media', mediaRefusal, allowedHosts, false, 'MEDIA_ALLOWED_HOSTS');
+	}
+
+	static webhook(allowedHosts: string[]): OutboundPolicy {
+		return new OutboundPolicy('webhook', webhookRefusal, allowedHosts, allowedHosts.some((entry) => entry.trim()), 'WEBHOOK_ALLOWED_HOSTS');
+	}
+
+	/** The parsed URL, or OutboundRefused: only http(s), and a literal or loopback-named host is judged now. */
+	checkUrl(raw: string): URL {
+		if (raw.length > MAX_URL_LENGTH) throw new OutboundRefused('the URL', `it has ${raw.length} characters, more than ${MAX_URL_LENGTH}`);
+		let url: URL;
+		try {
+			url = new URL(raw);
+		} catch {
+			throw new OutboundRefused('the URL', `"${raw.slice(0, 100)}" is not a URL`);
+		}
+		const where = `${url.protocol}//${url.host}`;
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundRefused(where, 'only http and https URLs are fetched');
+		if (url.username || url.password) throw new OutboundRefused(where, 'URLs with a user name or password are not fetched');
+		const host = hostname(url);
+		const literal = ipaddr.isValid(host) ? ipaddr.parse(host) : LOOPBACK_NAME.test(host) ? ipaddr.parse('127.0.0.1') : undefined;
+		const reason = literal ? this.refusal(host, literal.toString()) : this.nameRefusal(host);
+		if (reason) throw new OutboundRefused(where, reason);
+		return url;
+	}
+
+	/** Why connecting to `address` (resolved for `host`) is refused, or undefined when it is allowed. */
+	refusal(host: string, address: string): string | undefined {
+		if (this.rules.some((rule) => 'name' in rule && rule.name === host.toLowerCase())) return undefined;
+		const parsed = ipaddr.parse(address);
+		if (this.rules.some((rule) => 'range' in rule && inRange(parsed, rule.range))) return undefined;
+		if (this.onlyListed) return `it resolves to ${address}, which ${this.setting} does not list`;
+		const reason = this.defaultRefusal(parsed);
+		return reason && `${reason}; list the host in ${this.setting} if this is intended`;
+	}
+
+	/** A name not yet resolved: refused now only when the allow-list narrows and cannot match it by address either. */
+	private nameRefusal(host: string): string | undefined {
+		if (!this.onlyListed || this.rules.some((rule) => 'range' in rule || rule.name === host)) return undefined;
+		return `${this.setting} does not list ${host}`;
+	}
+}
+
+/** The URL's host without IPv6 brackets, lower case. */
+export function hostname(url: URL): string {
+	return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+}
