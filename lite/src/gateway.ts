@@ -11,6 +11,7 @@ import { apiKeyCheck } from './http/auth';
 import { Router } from './http/router';
 import type { Logger } from './log';
 import { Metrics, renderMetrics } from './metrics';
+import type { Resolve } from './outbound/fetch';
 import { mediaFetcher } from './outbound/media';
 import { webhookPoster } from './outbound/webhook';
 import { QuotaGate } from './quota';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
 	wwebjs?: () => WwebjsLibrary;
 	/** First wait before the wwebjs driver reconnects. */
 	reconnectDelayMs?: number;
+	/** DNS for media and webhook fetches (the system's by default; tests stand in one that answers chosen addresses). */
+	resolve?: Resolve;
 }
 
 /** Base64 grows data by 4/3; the rest of a JSON body is small next to it. */
@@ -62,7 +65,7 @@ export class Gateway {
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,
-			post: webhookPoster(config),
+			post: webhookPoster(config, deps.resolve),
 			log,
 			metrics: this.metrics,
 		});
@@ -110,7 +113,7 @@ export class Gateway {
 
 	private createDriver(sink: DriverSink): Driver {
 		const { config, deps } = this;
-		const fetchMedia = mediaFetcher(config);
+		const fetchMedia = mediaFetcher(config, deps.resolve);
 		if (config.driver === 'sandbox') {
 			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia });
 		}

@@ -1,8 +1,13 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { promises as dns, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { OutboundPolicy, OutboundRefused } from './policy';
+
+/** A host's addresses; the system resolver unless a test stands in a DNS that answers chosen addresses. */
+export type Resolve = (host: string) => Promise<LookupAddress[]>;
+
+const systemResolve: Resolve = (host) => dns.lookup(host, { all: true });
 
 export type OutboundFailure = 'refused' | 'too_large' | 'timeout' | 'unreachable' | 'redirects';
 
@@ -30,6 +35,7 @@ export interface OutboundRequest {
 	/** For everything: every hop, connecting and reading the answer. */
 	timeoutMs: number;
 	signal?: AbortSignal;
+	resolve?: Resolve;
 }
 
 export interface OutboundAnswer {
@@ -72,7 +78,7 @@ function once(policy: OutboundPolicy, url: URL, request: OutboundRequest & { sig
 			method: request.method,
 			headers: { 'Accept-Encoding': 'identity', ...request.headers },
 			agent: false,
-			lookup: checkedLookup(policy, where),
+			lookup: checkedLookup(policy, where, request.resolve ?? systemResolve),
 			signal: request.signal,
 		});
 		const connectTimer = setTimeout(() => outgoing.destroy(new OutboundError('timeout', `${where} did not accept a connection within ${request.connectTimeoutMs} ms`)), request.connectTimeoutMs);
@@ -113,15 +119,18 @@ async function readAnswer(incoming: IncomingMessage, request: OutboundRequest, w
 }
 
 /** Resolves like the system would, refuses when any address is refused, and hands only checked addresses to connect. */
-function checkedLookup(policy: OutboundPolicy, where: string): LookupFunction {
+function checkedLookup(policy: OutboundPolicy, where: string, resolve: Resolve): LookupFunction {
 	return (host, options, callback) => {
-		dnsLookup(host, { all: true, family: options.family, hints: options.hints }, (error, addresses: LookupAddress[]) => {
-			if (error) return callback(error, '', 0);
-			const refused = addresses.map(({ address }) => policy.refusal(host, address)).find(Boolean);
-			if (refused || addresses.length === 0) return callback(new OutboundRefused(where, refused ?? 'the name has no address'), '', 0);
-			if (options.all) return (callback as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
-			callback(null, addresses[0].address, addresses[0].family);
-		});
+		resolve(host).then(
+			(all) => {
+				const addresses = options.family ? all.filter(({ family }) => family === options.family) : all;
+				const refused = addresses.map(({ address }) => policy.refusal(host, address)).find(Boolean);
+				if (refused || addresses.length === 0) return callback(new OutboundRefused(where, refused ?? 'the name has no address'), '', 0);
+				if (options.all) return (callback as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+				callback(null, addresses[0].address, addresses[0].family);
+			},
+			(error) => callback(error, '', 0),
+		);
 	};
 }
 

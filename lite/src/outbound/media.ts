@@ -1,5 +1,5 @@
 import { ApiError, mediaTooLarge, urlNotAllowed } from '../http/errors';
-import { outboundFetch, OutboundError, origin } from './fetch';
+import { outboundFetch, OutboundError, origin, type Resolve } from './fetch';
 import { OutboundPolicy, OutboundRefused } from './policy';
 
 /** The settings (config.ts) a media fetch follows. */
@@ -25,7 +25,7 @@ export type MediaFetcher = (url: string) => Promise<FetchedMedia>;
 const mediaUnavailable = (message: string) =>
 	new ApiError(422, 'MEDIA_UNAVAILABLE', message, 'Check that the media URL answers the file to anyone, quickly, without a login');
 
-export function mediaFetcher(settings: MediaFetchSettings): MediaFetcher {
+export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): MediaFetcher {
 	const policy = OutboundPolicy.media(settings.mediaAllowedHosts);
 	return async (url) => {
 		try {
@@ -34,6 +34,7 @@ export function mediaFetcher(settings: MediaFetchSettings): MediaFetcher {
 				maxRedirects: settings.mediaMaxRedirects,
 				connectTimeoutMs: settings.outboundConnectTimeoutMs,
 				timeoutMs: settings.mediaFetchTimeoutMs,
+				resolve,
 			});
 			if (answer.status < 200 || answer.status >= 300) throw mediaUnavailable(`The media URL at ${origin(answer.url)} answered HTTP ${answer.status}`);
 			const mimetype = String(answer.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();

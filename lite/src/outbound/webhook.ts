@@ -1,4 +1,4 @@
-import { outboundFetch } from './fetch';
+import { outboundFetch, type Resolve } from './fetch';
 import { OutboundPolicy } from './policy';
 
 /** The settings (config.ts) a webhook delivery follows. */
@@ -12,7 +12,8 @@ export interface WebhookPostSettings {
 /** POSTs one event body; answers the HTTP status (redirects are not followed: a 3xx is not a delivery). */
 export type WebhookPost = (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<number>;
 
-export function webhookPoster(settings: WebhookPostSettings, policy = OutboundPolicy.webhook(settings.webhookAllowedHosts)): WebhookPost {
+export function webhookPoster(settings: WebhookPostSettings, resolve?: Resolve): WebhookPost {
+	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);
 	return async (url, body, headers, signal) => {
 		const answer = await outboundFetch(policy, url, {
 			method: 'POST',
@@ -24,6 +25,7 @@ export function webhookPoster(settings: WebhookPostSettings, policy = OutboundPo
 			connectTimeoutMs: settings.outboundConnectTimeoutMs,
 			timeoutMs: settings.webhookTimeoutMs,
 			signal,
+			resolve,
 		});
 		return answer.status;
 	};

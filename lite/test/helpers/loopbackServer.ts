@@ -6,6 +6,8 @@ export interface LoopbackServer {
 	url: string;
 	/** The path of every request received, in order. */
 	hits: string[];
+	/** TCP connections accepted (a refused fetch must not even connect). */
+	connections(): number;
 	stop(): Promise<void>;
 }
 
@@ -16,10 +18,13 @@ export async function startLoopbackServer(handle: (request: IncomingMessage, res
 		hits.push(request.url ?? '');
 		handle(request, response);
 	});
+	let connections = 0;
+	server.on('connection', () => connections++);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		hits,
+		connections: () => connections,
 		stop: () =>
 			new Promise<void>((resolve) => {
 				server.close(() => resolve());
