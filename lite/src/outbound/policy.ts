@@ -35,21 +35,32 @@ function inRange(address: Address, [network, bits]: [Address, number]): boolean 
 /** Cloud metadata services outside the link-local range (AWS over IPv6, Alibaba Cloud). */
 const METADATA_ADDRESSES = ['fd00:ec2::254', '100.100.100.200'].map((text) => ipaddr.parse(text));
 
+/** ipaddr.js range names as an error message says them. */
+const RANGE_NAMES: Record<string, string> = {
+	linkLocal: 'link-local',
+	carrierGradeNat: 'carrier-grade NAT',
+	uniqueLocal: 'unique-local',
+	ipv4Mapped: 'IPv4-mapped',
+	rfc6052: 'NAT64',
+	rfc6145: 'IPv4-translated',
+};
+const inRangeText = (text: string, range: string) => `${text} is in the ${RANGE_NAMES[range] ?? range} range`;
+
 /** Media: only public unicast addresses (this refuses loopback, private, link-local, CGNAT, ULA, multicast, unspecified, IPv4-mapped, NAT64, …). */
-function mediaRefusal(address: Address): string | undefined {
+function mediaRefusal(address: Address, text: string): string | undefined {
 	const range = address.range();
-	return range === 'unicast' ? undefined : `it resolves to ${address.toString()}, a ${range} address`;
+	return range === 'unicast' ? undefined : inRangeText(text, range);
 }
 
 /** Webhooks may go to a private network (n8n beside the gateway), never to this host, link-local or a metadata service. */
 const WEBHOOK_REFUSED_RANGES = new Set(['loopback', 'linkLocal', 'unspecified', 'multicast', 'broadcast']);
-function webhookRefusal(address: Address): string | undefined {
+function webhookRefusal(address: Address, text: string): string | undefined {
 	const plain = unmapped(address);
 	if (METADATA_ADDRESSES.some((metadata) => metadata.kind() === plain.kind() && metadata.toString() === plain.toString())) {
-		return `it resolves to ${address.toString()}, a cloud metadata address`;
+		return `${text} is a cloud metadata address`;
 	}
 	const range = plain.range();
-	return WEBHOOK_REFUSED_RANGES.has(range) ? `it resolves to ${address.toString()}, a ${range} address` : undefined;
+	return WEBHOOK_REFUSED_RANGES.has(range) ? inRangeText(text, range) : undefined;
 }
 
 /** Longer URLs are refused outright (browsers and most servers stop around here too). */
@@ -67,7 +78,7 @@ export class OutboundPolicy {
 
 	private constructor(
 		readonly purpose: 'media' | 'webhook',
-		private readonly defaultRefusal: (address: Address) => string | undefined,
+		private readonly defaultRefusal: (address: Address, text: string) => string | undefined,
 		allowedHosts: string[],
 		/** True: only listed hosts (WEBHOOK_ALLOWED_HOSTS narrows); false: listed hosts in addition (MEDIA_ALLOWED_HOSTS opens). */
 		private readonly onlyListed: boolean,
@@ -98,7 +109,7 @@ export class OutboundPolicy {
 		if (url.username || url.password) throw new OutboundRefused(where, 'URLs with a user name or password are not fetched');
 		const host = hostname(url);
 		const literal = ipaddr.isValid(host) ? ipaddr.parse(host) : LOOPBACK_NAME.test(host) ? ipaddr.parse('127.0.0.1') : undefined;
-		const reason = literal ? this.refusal(host, literal.toString()) : this.nameRefusal(host);
+		const reason = literal ? this.refusal(host, ipaddr.isValid(host) ? host : literal.toString()) : this.nameRefusal(host);
 		if (reason) throw new OutboundRefused(where, reason);
 		return url;
 	}
@@ -108,8 +119,9 @@ export class OutboundPolicy {
 		if (this.rules.some((rule) => 'name' in rule && rule.name === host.toLowerCase())) return undefined;
 		const parsed = ipaddr.parse(address);
 		if (this.rules.some((rule) => 'range' in rule && inRange(parsed, rule.range))) return undefined;
-		if (this.onlyListed) return `it resolves to ${address}, which ${this.setting} does not list`;
-		const reason = this.defaultRefusal(parsed);
+		const subject = address === host ? address : `${host} resolves to ${address}, which`;
+		if (this.onlyListed) return `${subject} is not listed in ${this.setting}`;
+		const reason = this.defaultRefusal(parsed, subject);
 		return reason && `${reason}; list the host in ${this.setting} if this is intended`;
 	}
 

@@ -56,14 +56,16 @@ export function recordConnections(): { targets(): string[]; stop(): void } {
 }
 
 /** A server that streams `totalBytes` in 64 KiB chunks, counting what it managed to write before the client left. */
-export async function startStreamingServer(totalBytes: number, declareLength: boolean): Promise<LoopbackServer & { written(): number }> {
+export async function startStreamingServer(totalBytes: number, declareLength: boolean): Promise<LoopbackServer & { written(): number; closed(): number }> {
 	let written = 0;
+	let closedResponses = 0;
 	const chunk = Buffer.alloc(64 * 1024, 0x61);
 	const server = await startLoopbackServer((_request: IncomingMessage, response: ServerResponse) => {
 		response.writeHead(200, { 'Content-Type': 'video/mp4', ...(declareLength && { 'Content-Length': String(totalBytes) }) });
 		let closed = false;
 		response.once('close', () => {
 			closed = true;
+			closedResponses++;
 		});
 		const pump = () => {
 			while (!closed && written < totalBytes) {
@@ -74,7 +76,7 @@ export async function startStreamingServer(totalBytes: number, declareLength: bo
 		};
 		pump();
 	});
-	return { ...server, written: () => written };
+	return { ...server, written: () => written, closed: () => closedResponses };
 }
 
 /** Accepts connections and requests and never answers. */

@@ -1,0 +1,105 @@
+import { request } from 'node:http';
+import { startRedis, type TestRedis } from '../../../test/harness/redis';
+import type { Logger } from '../../src/log';
+import { API_KEY, startGateway, type TestGateway } from '../helpers/gateway';
+
+/**
+ * Request-handling probes (issue 10, item 3): bodies are bounded before and while reading, only JSON is parsed,
+ * a malformed path is the caller's error, and message text has a length limit. Nothing reaches WhatsApp.
+ */
+let redis: TestRedis;
+let gw: TestGateway;
+const errors: string[] = [];
+const recordingLog: Logger = { info: () => undefined, warn: () => undefined, error: (message) => errors.push(message) };
+
+beforeAll(async () => {
+	redis = await startRedis();
+	// The default body limit (from MAX_INLINE_MEDIA_BYTES = 16 MiB): about 22 MB.
+	gw = await startGateway({ redisUrl: redis.url, maxInlineMediaBytes: 16 * 1024 * 1024 }, { log: recordingLog });
+});
+afterAll(async () => {
+	await gw.stop();
+	await redis.stop();
+});
+afterEach(() => {
+	expect(gw.sandbox.sent).toEqual([]);
+	expect(errors).toEqual([]);
+});
+
+interface EarlyAnswer {
+	status: number;
+	body: any;
+	/** Request body bytes the client had written when the answer came. */
+	bytesWritten: number;
+}
+
+/**
+ * Starts a POST whose body is never finished: `declaredLength` goes in Content-Length (else the body is chunked)
+ * and `sendBytes` are written. Resolves with the answer the gateway gives while the body is still open.
+ */
+function postUnfinished(path: string, declaredLength: number | undefined, sendBytes: number): Promise<EarlyAnswer> {
+	const { hostname, port } = new URL(gw.url);
+	return new Promise((resolve, reject) => {
+		const outgoing = request({
+			hostname,
+			port,
+			path,
+			method: 'POST',
+			headers: { appApiKey: API_KEY, 'Content-Type': 'application/json', ...(declaredLength !== undefined && { 'Content-Length': declaredLength }) },
+		});
+		let bytesWritten = 0;
+		outgoing.on('response', (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => {
+				resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), bytesWritten });
+				outgoing.destroy();
+			});
+		});
+		outgoing.on('error', reject);
+		if (sendBytes === 0) return void outgoing.flushHeaders();
+		const payload = Buffer.from(`{"number":"4915123456789","message":"${'x'.repeat(sendBytes)}`);
+		bytesWritten = payload.length;
+		outgoing.write(payload);
+	});
+}
+
+it('answers 413 to a 25 MB Content-Length before reading any of the body', async () => {
+	const answer = await postUnfinished('/api/send-message', 25 * 1024 * 1024, 0);
+	expect(answer).toMatchObject({ status: 413, bytesWritten: 0 });
+	expect(answer.body.error).toMatchObject({ code: 'MEDIA_TOO_LARGE', message: expect.stringContaining('limit of') });
+});
+
+it('cuts off a chunked body as soon as it passes the limit, without waiting for its end', async () => {
+	const answer = await postUnfinished('/api/send-message', undefined, 23 * 1024 * 1024);
+	expect(answer.status).toBe(413);
+	expect(answer.body.error.code).toBe('MEDIA_TOO_LARGE');
+});
+
+it('answers 415 to a body that is not declared as JSON, without parsing it', async () => {
+	const body = JSON.stringify({ number: '4915123456789', message: 'sent as text/plain' });
+	for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+		const answer = await gw.call('POST', '/api/send-message', body, { appApiKey: API_KEY, 'Content-Type': type });
+		expect(answer.status).toBe(415);
+		expect(answer.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', fix: expect.stringContaining('application/json') });
+	}
+	expect((await gw.call('POST', '/api/send-message', body, { appApiKey: API_KEY, 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200);
+	gw.sandbox.clear();
+});
+
+it('answers 400 to a malformed percent-encoded path and logs no error', async () => {
+	for (const path of ['/webhooks/%E0%A4%A', '/webhooks/%', '/webhooks/%ZZ']) {
+		const answer = await gw.call('DELETE', path);
+		expect(answer.status).toBe(400);
+		expect(answer.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('percent-encoding') });
+	}
+});
+
+it('refuses a 10 MB text with 400 naming MAX_TEXT_LENGTH', async () => {
+	const answer = await gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'x'.repeat(10 * 1024 * 1024) });
+	expect(answer.status).toBe(400);
+	expect(answer.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('10485760 characters'), fix: expect.stringContaining('MAX_TEXT_LENGTH') });
+	const caption = await gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'x'.repeat(5000), imageUrl: 'https://media.example/a.jpg' });
+	expect(caption.status).toBe(400);
+	expect(caption.body.error.message).toContain('5000 characters');
+});

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+
+/** Start-up probes (issue 10, item 3): a real WhatsApp session never runs behind a guessable key. */
+const wwebjs = (env: Record<string, string>) => () => loadConfig({ DRIVER: 'wwebjs', ...env });
+const exampleEnv = Object.fromEntries(
+	readFileSync(join(__dirname, '../../.env.example'), 'utf8')
+		.split('\n')
+		.filter((line) => /^[A-Z_]+=/.test(line))
+		.map((line) => line.split(/=(.*)/s).slice(0, 2)),
+);
+const goodKey = 'k'.repeat(24);
+
+it('refuses to start DRIVER=wwebjs with the example key, the example webhook secret or a key under 24 characters', () => {
+	expect(wwebjs({ API_KEY: exampleEnv.API_KEY })).toThrow('API_KEY is still the example value from .env.example');
+	expect(wwebjs({ API_KEY: goodKey, WEBHOOK_SECRET: exampleEnv.WEBHOOK_SECRET })).toThrow('WEBHOOK_SECRET is still the example value');
+	expect(wwebjs({})).toThrow('API_KEY is required with DRIVER=wwebjs');
+	const shortKey = 's3cret-but-short-23char';
+	expect(wwebjs({ API_KEY: shortKey })).toThrow('API_KEY has 23 characters, fewer than 24');
+	try {
+		wwebjs({ API_KEY: shortKey })();
+	} catch (error) {
+		expect((error as Error).message).not.toContain(shortKey);
+	}
+	expect(loadConfig({ DRIVER: 'wwebjs', API_KEY: goodKey })).toMatchObject({ driver: 'wwebjs', apiKey: goodKey });
+});
+
+it('lets the sandbox demo run with any key or none (it sends nothing real)', () => {
+	expect(loadConfig({ API_KEY: 'short' }).apiKey).toBe('short');
+	expect(loadConfig({}).apiKey).toBeUndefined();
+});
+
+it('starts with both allow-lists empty: media only from public addresses, webhooks anywhere but this host and link-local', () => {
+	expect(loadConfig({})).toMatchObject({ mediaAllowedHosts: [], webhookAllowedHosts: [] });
+	expect(loadConfig({ MEDIA_ALLOWED_HOSTS: ' cdn.internal , 10.0.0.0/8 ,' }).mediaAllowedHosts).toEqual(['cdn.internal', '10.0.0.0/8']);
+});
+
+it('publishes every docker compose port on 127.0.0.1 only', () => {
+	const compose = readFileSync(join(__dirname, '../../../docker-compose.yml'), 'utf8');
+	const published = [...compose.matchAll(/^\s+ports:\n((?:\s+- .*\n)+)/gm)].flatMap((match) => match[1].trim().split('\n').map((line) => line.replace(/^\s*- /, '').replace(/"/g, '')));
+	expect(published).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:5678:5678']);
+});
