@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { startRedis, type TestRedis } from '../../../test/harness/redis';
 import type { Config } from '../../src/config';
 import type { Resolve } from '../../src/outbound/fetch';
 import { startGateway, type TestGateway } from './gateway';
@@ -84,6 +85,22 @@ export const startSilentServer = () => startLoopbackServer(() => undefined);
 
 /** Stands in for a service inside the network: it would hand out a secret to anyone who asks. */
 export const startInternalService = () => startLoopbackServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('INTERNAL-SECRET'));
+
+/** A private Redis and an internal service for the probes of one test file (started in beforeAll). */
+export function probeEnvironment(): { redis: TestRedis; internal: LoopbackServer } {
+	const environment = {} as { redis: TestRedis; internal: LoopbackServer };
+	beforeAll(async () => {
+		environment.redis = await startRedis();
+		environment.internal = await startInternalService();
+	});
+	afterAll(async () => {
+		await environment.internal.stop();
+		await environment.redis.stop();
+	});
+	return environment;
+}
+
+export const portOf = (server: LoopbackServer) => new URL(server.url).port;
 
 export async function quotaUsed(gw: TestGateway): Promise<number> {
 	const metrics = await gw.call('GET', '/metrics');

@@ -1,8 +1,7 @@
-import { startRedis, type TestRedis } from '../../../test/harness/redis';
 import type { Config } from '../../src/config';
 import type { Resolve } from '../../src/outbound/fetch';
-import { startLoopbackServer, type LoopbackServer } from '../helpers/loopbackServer';
-import { DRIVERS, quotaUsed, recordConnections, standInDns, startInternalService, startProbeGateway, startSilentServer, startStreamingServer, type ProbeGateway } from '../helpers/probes';
+import { startLoopbackServer } from '../helpers/loopbackServer';
+import { DRIVERS, quotaUsed, recordConnections, standInDns, probeEnvironment, portOf, startProbeGateway, startSilentServer, startStreamingServer, type ProbeGateway } from '../helpers/probes';
 import { StandInMedia } from '../helpers/standInWwebjs';
 
 /**
@@ -11,29 +10,18 @@ import { StandInMedia } from '../helpers/standInWwebjs';
  * default policy. Every probe asserts the refusal, that the internal service saw nothing, that nothing reached
  * WhatsApp and that the quota is unchanged; each runs with the sandbox and with the whatsapp-web.js driver.
  */
-let redis: TestRedis;
-let internal: LoopbackServer;
+const env = probeEnvironment();
 const dns = standInDns({ 'media.test': ['127.0.0.1'], 'internal.test': ['127.0.0.1'], 'mixed.test': ['93.184.215.14', '127.0.0.1'] });
-const port = (server: LoopbackServer) => new URL(server.url).port;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	internal = await startInternalService();
-});
-afterAll(async () => {
-	await internal.stop();
-	await redis.stop();
-});
 afterEach(() => expect(StandInMedia.fromUrlCalls).toEqual([]));
 
 describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	let gw: ProbeGateway;
 	beforeAll(async () => {
-		gw = await startProbeGateway(driver, { redisUrl: redis.url, mediaAllowedHosts: ['media.test'] }, dns.resolve);
+		gw = await startProbeGateway(driver, { redisUrl: env.redis.url, mediaAllowedHosts: ['media.test'] }, dns.resolve);
 	});
 	afterAll(() => gw.stop());
 	beforeEach(() => {
-		internal.hits.length = 0;
+		env.internal.hits.length = 0;
 	});
 
 	/** Sends one image by URL and checks that nothing was sent or counted; returns the error answer. */
@@ -50,16 +38,16 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 		const connections = recordConnections();
 		try {
 			for (const host of ['127.0.0.1', 'localhost', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0', '127.1']) {
-				const error = await refusedSend(`http://${host}:${port(internal)}/secret`, 400);
+				const error = await refusedSend(`http://${host}:${portOf(env.internal)}/secret`, 400);
 				expect(error).toMatchObject({ code: 'URL_NOT_ALLOWED', fix: expect.stringContaining('MEDIA_ALLOWED_HOSTS') });
 				expect(error.message).not.toContain('/secret');
 			}
-			expect(connections.targets().filter((target) => target.endsWith(`:${port(internal)}`))).toEqual([]);
+			expect(connections.targets().filter((target) => target.endsWith(`:${portOf(env.internal)}`))).toEqual([]);
 		} finally {
 			connections.stop();
 		}
-		expect(internal.hits).toEqual([]);
-		expect(internal.connections()).toBe(0);
+		expect(env.internal.hits).toEqual([]);
+		expect(env.internal.connections()).toBe(0);
 	});
 
 	it('refuses private, link-local, CGNAT, unique-local and multicast addresses and the metadata service with no traffic', async () => {
@@ -75,26 +63,26 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	});
 
 	it('resolves a name and refuses it when any address is internal, connecting nowhere', async () => {
-		const connectionsBefore = internal.connections();
+		const connectionsBefore = env.internal.connections();
 		for (const host of ['internal.test', 'mixed.test']) {
-			const error = await refusedSend(`http://${host}:${port(internal)}/secret`, 400);
+			const error = await refusedSend(`http://${host}:${portOf(env.internal)}/secret`, 400);
 			expect(error).toMatchObject({ code: 'URL_NOT_ALLOWED', message: expect.stringContaining('127.0.0.1') });
 			expect(dns.asked).toContain(host);
 		}
-		expect(internal.connections()).toBe(connectionsBefore);
-		expect(internal.hits).toEqual([]);
+		expect(env.internal.connections()).toBe(connectionsBefore);
+		expect(env.internal.hits).toEqual([]);
 	});
 
 	it('checks every redirect again: an allowed host cannot send the fetch to an internal one', async () => {
-		const targets = [`http://127.0.0.1:${port(internal)}/secret`, `http://internal.test:${port(internal)}/secret`, 'http://169.254.169.254/latest/meta-data/'];
+		const targets = [`http://127.0.0.1:${portOf(env.internal)}/secret`, `http://internal.test:${portOf(env.internal)}/secret`, 'http://169.254.169.254/latest/meta-data/'];
 		const redirector = await startLoopbackServer((request, response) => response.writeHead(302, { Location: targets[Number(request.url?.slice(1))] }).end());
 		try {
 			for (const index of targets.keys()) {
-				const error = await refusedSend(`http://media.test:${port(redirector)}/${index}`, 400);
+				const error = await refusedSend(`http://media.test:${portOf(redirector)}/${index}`, 400);
 				expect(error.code).toBe('URL_NOT_ALLOWED');
 			}
 			expect(redirector.hits).toEqual(['/0', '/1', '/2']);
-			expect(internal.hits).toEqual([]);
+			expect(env.internal.hits).toEqual([]);
 		} finally {
 			await redirector.stop();
 		}
@@ -103,7 +91,7 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	it('stops following redirects after MEDIA_MAX_REDIRECTS', async () => {
 		const looping = await startLoopbackServer((request, response) => response.writeHead(301, { Location: `${request.url}x` }).end());
 		try {
-			const error = await refusedSend(`http://media.test:${port(looping)}/a`, 422);
+			const error = await refusedSend(`http://media.test:${portOf(looping)}/a`, 422);
 			expect(error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('redirected more than 3 times') });
 			expect(looping.hits).toEqual(['/a', '/ax', '/axx', '/axxx']);
 		} finally {
@@ -115,7 +103,7 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 		const huge = await startStreamingServer(200 * 1024 * 1024, false);
 		try {
 			const rssBefore = process.memoryUsage().rss;
-			const error = await refusedSend(`http://media.test:${port(huge)}/huge.mp4`, 413);
+			const error = await refusedSend(`http://media.test:${portOf(huge)}/huge.mp4`, 413);
 			expect(error).toMatchObject({ code: 'MEDIA_TOO_LARGE', fix: expect.stringContaining('MAX_MEDIA_URL_BYTES') });
 			const growth = process.memoryUsage().rss - rssBefore;
 			// Before the cap, this answer grew RSS by about 687 MB; the cap is 16 MiB.
@@ -129,7 +117,7 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	it('refuses a declared Content-Length over the cap before reading the body', async () => {
 		const huge = await startStreamingServer(200 * 1024 * 1024, true);
 		try {
-			expect((await refusedSend(`http://media.test:${port(huge)}/huge.mp4`, 413)).code).toBe('MEDIA_TOO_LARGE');
+			expect((await refusedSend(`http://media.test:${portOf(huge)}/huge.mp4`, 413)).code).toBe('MEDIA_TOO_LARGE');
 			expect(huge.written()).toBeLessThan(64 * 1024 * 1024);
 		} finally {
 			await huge.stop();
@@ -137,17 +125,17 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	});
 
 	it('refuses the same URLs in a campaign before queueing anyone', async () => {
-		const answer = await gw.call('POST', '/suit-1/send', { UOWHATSAPP: { message: 'x', receivers: [{ mobileNum: '4915123456789' }], imageUrl: `http://127.0.0.1:${port(internal)}/secret` } });
+		const answer = await gw.call('POST', '/suit-1/send', { UOWHATSAPP: { message: 'x', receivers: [{ mobileNum: '4915123456789' }], imageUrl: `http://127.0.0.1:${portOf(env.internal)}/secret` } });
 		expect(answer.status).toBe(400);
 		expect(answer.body.error.code).toBe('URL_NOT_ALLOWED');
 		expect((await gw.call('GET', '/metrics')).text).toContain('whatsapp_lite_campaign_queue_depth{suit="suit-1"} 0');
-		expect(internal.hits).toEqual([]);
+		expect(env.internal.hits).toEqual([]);
 	});
 });
 
 describe.each(DRIVERS)('media hosts that never answer, with the %s driver', (driver) => {
 	async function hangingSend(overrides: Partial<Config>, imageUrl: string, resolve: Resolve): Promise<string> {
-		const gw = await startProbeGateway(driver, { redisUrl: redis.url, mediaAllowedHosts: ['media.test', 'stuck.test'], ...overrides }, resolve);
+		const gw = await startProbeGateway(driver, { redisUrl: env.redis.url, mediaAllowedHosts: ['media.test', 'stuck.test'], ...overrides }, resolve);
 		try {
 			const quotaBefore = await quotaUsed(gw);
 			const answer = await gw.call('POST', '/api/send-message', { number: '4915123456789', imageUrl });
@@ -164,7 +152,7 @@ describe.each(DRIVERS)('media hosts that never answer, with the %s driver', (dri
 	it('gives up on a server that never answers after MEDIA_FETCH_TIMEOUT_MS', async () => {
 		const silent = await startSilentServer();
 		try {
-			const message = await hangingSend({ mediaFetchTimeoutMs: 300 }, `http://media.test:${port(silent)}/a.jpg`, dns.resolve);
+			const message = await hangingSend({ mediaFetchTimeoutMs: 300 }, `http://media.test:${portOf(silent)}/a.jpg`, dns.resolve);
 			expect(message).toContain('did not answer within 300 ms');
 			expect(silent.hits).toEqual(['/a.jpg']);
 		} finally {

@@ -1,7 +1,5 @@
-import { startRedis, type TestRedis } from '../../../test/harness/redis';
 import { startGateway } from '../helpers/gateway';
-import type { LoopbackServer } from '../helpers/loopbackServer';
-import { recordConnections, standInDns, startInternalService, startProbeGateway, startStreamingServer, type ProbeGateway } from '../helpers/probes';
+import { recordConnections, standInDns, probeEnvironment, portOf, startProbeGateway, startStreamingServer, type ProbeGateway } from '../helpers/probes';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -9,18 +7,7 @@ import { waitFor } from '../helpers/wait';
  * networks stay allowed: n8n beside the gateway), WEBHOOK_ALLOWED_HOSTS narrows, names are checked again when
  * delivering, registrations are limited and answers are read only up to WEBHOOK_MAX_ANSWER_BYTES.
  */
-let redis: TestRedis;
-let internal: LoopbackServer;
-const port = (server: LoopbackServer) => new URL(server.url).port;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	internal = await startInternalService();
-});
-afterAll(async () => {
-	await internal.stop();
-	await redis.stop();
-});
+const env = probeEnvironment();
 
 async function registered(gw: ProbeGateway): Promise<string[]> {
 	return (await gw.call('GET', '/webhooks')).body.webhooks.map((webhook: { url: string }) => webhook.url);
@@ -29,7 +16,7 @@ async function registered(gw: ProbeGateway): Promise<string[]> {
 describe('webhook registration', () => {
 	let gw: ProbeGateway;
 	beforeAll(async () => {
-		gw = await startProbeGateway('sandbox', { redisUrl: redis.url });
+		gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url });
 	});
 	afterAll(() => gw.stop());
 
@@ -37,11 +24,11 @@ describe('webhook registration', () => {
 		const connections = recordConnections();
 		try {
 			const urls = [
-				`http://127.0.0.1:${port(internal)}/hook`,
-				`http://localhost:${port(internal)}/hook`,
-				`http://[::1]:${port(internal)}/hook`,
-				`http://[::ffff:127.0.0.1]:${port(internal)}/hook`,
-				`http://0.0.0.0:${port(internal)}/hook`,
+				`http://127.0.0.1:${portOf(env.internal)}/hook`,
+				`http://localhost:${portOf(env.internal)}/hook`,
+				`http://[::1]:${portOf(env.internal)}/hook`,
+				`http://[::ffff:127.0.0.1]:${portOf(env.internal)}/hook`,
+				`http://0.0.0.0:${portOf(env.internal)}/hook`,
 				'http://169.254.169.254/latest/meta-data/',
 				'http://[fe80::1]/hook',
 				'http://[fd00:ec2::254]/latest/meta-data/',
@@ -56,12 +43,12 @@ describe('webhook registration', () => {
 			}
 			expect(await registered(gw)).toEqual([]);
 			await gw.call('POST', '/sandbox/inbound', { from: '4915123456789', body: 'an event nobody may get' });
-			const forbidden = ['169.254.169.254', 'fe80::1', 'fd00:ec2::254', `:${port(internal)}`];
+			const forbidden = ['169.254.169.254', 'fe80::1', 'fd00:ec2::254', `:${portOf(env.internal)}`];
 			expect(connections.targets().filter((target) => forbidden.some((address) => target.includes(address)))).toEqual([]);
 		} finally {
 			connections.stop();
 		}
-		expect(internal.connections()).toBe(0);
+		expect(env.internal.connections()).toBe(0);
 	});
 
 	it('accepts a private-network target (n8n beside the gateway) without contacting it', async () => {
@@ -79,7 +66,7 @@ describe('webhook registration', () => {
 
 describe('WEBHOOK_ALLOWED_HOSTS', () => {
 	it('narrows registration to the listed hosts', async () => {
-		const gw = await startProbeGateway('sandbox', { redisUrl: redis.url, webhookAllowedHosts: ['n8n', '10.1.0.0/16'] });
+		const gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url, webhookAllowedHosts: ['n8n', '10.1.0.0/16'] });
 		try {
 			expect((await gw.call('POST', '/webhooks', { url: 'http://n8n:5678/webhook/a', events: ['session'] })).status).toBe(201);
 			expect((await gw.call('POST', '/webhooks', { url: 'http://10.1.2.3:5678/webhook/b', events: ['session'] })).status).toBe(201);
@@ -98,13 +85,13 @@ describe('WEBHOOK_ALLOWED_HOSTS', () => {
 describe('webhook delivery', () => {
 	it('resolves the target again at each delivery and refuses a name that now points at this host', async () => {
 		const dns = standInDns({ 'hooks.test': ['127.0.0.1'] });
-		const gw = await startProbeGateway('sandbox', { redisUrl: redis.url, webhookMaxAttempts: 2, webhookRetryBaseMs: 10 }, dns.resolve);
+		const gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url, webhookMaxAttempts: 2, webhookRetryBaseMs: 10 }, dns.resolve);
 		try {
-			expect((await gw.call('POST', '/webhooks', { url: `http://hooks.test:${port(internal)}/hook`, events: ['message'] })).status).toBe(201);
+			expect((await gw.call('POST', '/webhooks', { url: `http://hooks.test:${portOf(env.internal)}/hook`, events: ['message'] })).status).toBe(201);
 			await gw.call('POST', '/sandbox/inbound', { from: '4915123456789', body: 'to a rebound name' });
 			await waitFor(async () => (await gw.call('GET', '/metrics')).text.includes('whatsapp_lite_webhook_deliveries_failed_total{suit="suit-1"} 1'), 5_000, 'the give-up');
 			expect(dns.asked.filter((host) => host === 'hooks.test')).toHaveLength(2);
-			expect(internal.connections()).toBe(0);
+			expect(env.internal.connections()).toBe(0);
 		} finally {
 			await gw.stop();
 		}
@@ -113,7 +100,7 @@ describe('webhook delivery', () => {
 	it('reads at most WEBHOOK_MAX_ANSWER_BYTES of a receiver\'s 100 MB answer, and its 200 still counts as delivered', async () => {
 		const huge = await startStreamingServer(100 * 1024 * 1024, false);
 		// One attempt: a delivery not counted as delivered would be given up at once (the failure counter shows it).
-		const gw = await startGateway({ redisUrl: redis.url, webhookMaxAttempts: 1 });
+		const gw = await startGateway({ redisUrl: env.redis.url, webhookMaxAttempts: 1 });
 		try {
 			await gw.call('POST', '/webhooks', { url: `${huge.url}/hook`, events: ['message'] });
 			const rssBefore = process.memoryUsage().rss;
@@ -133,7 +120,7 @@ describe('webhook delivery', () => {
 
 describe('WEBHOOK_MAX_REGISTRATIONS', () => {
 	it('refuses registrations past the limit, also when they arrive together, and still updates a registered URL', async () => {
-		const gw = await startProbeGateway('sandbox', { redisUrl: redis.url, webhookMaxRegistrations: 3 });
+		const gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url, webhookMaxRegistrations: 3 });
 		try {
 			const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => gw.call('POST', '/webhooks', { url: `https://n8n.example/webhook/${i}`, events: ['session'] })));
 			expect(answers.filter((answer) => answer.status === 201)).toHaveLength(3);
