@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { loadConfig } from '../../lite/src/config';
 import { isApiError } from '../../lite/src/http/errors';
 import { outgoingMessage, recipientOf } from '../../lite/src/send/request';
 import { type RecordedRequest, sendJson, startServer } from './httpServer';
@@ -6,11 +7,14 @@ import { type RecordedRequest, sendJson, startServer } from './httpServer';
 /** A scripted answer for the next send: a 5xx (the contract's INTERNAL, or with no body at all), or a connection dropped after receipt. */
 export type LiteScriptedFailure = { kind: 'internal'; status: number } | { kind: 'bare5xx'; status: number } | { kind: 'dropConnection' };
 
+/** The gateway's limits with nothing configured (text length, inline media, media hosts). */
+const defaultLimits = loadConfig({});
+
 /** The gateway's own reading of a send body (lite/src/send/request.ts): its 400 answer, or nothing when it is valid. */
 function refusal(body: Record<string, unknown>): { status: number; body: unknown } | undefined {
 	try {
 		recipientOf(body.number, 'number');
-		outgoingMessage(body, 16 * 1024 * 1024);
+		outgoingMessage(body, defaultLimits);
 		return undefined;
 	} catch (error) {
 		if (isApiError(error)) return { status: error.status, body: error.body() };

@@ -5,13 +5,27 @@ interface Expiring<T> {
 	expiresAt: number;
 }
 
+/** Entries one process keeps at most (about 200 bytes each): past it the least recently written go first. */
+export const MEMORY_STORE_MAX_ENTRIES = 500_000;
+/** Expired entries are swept on a write at most this often (a full pass; no timer keeps the process alive). */
+const SWEEP_INTERVAL_MS = 10_000;
+
 /**
  * Process-local state with the same semantics as the Redis store. Correct for one n8n process; queue-mode
- * workers each have their own, which is why the nodes say so when no Redis credential is set.
+ * workers each have their own, which is why the nodes say so when no Redis credential is set. Bounded: expired
+ * entries are swept, and past `maxEntries` the least recently written entries are dropped first.
  */
 export class MemoryStore implements StateStore {
 	readonly shared = false;
+	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
+	private nextSweepAt = 0;
+
+	constructor(private readonly maxEntries = MEMORY_STORE_MAX_ENTRIES) {}
+
+	get size(): number {
+		return this.values.size;
+	}
 
 	private read<T>(key: string): T | undefined {
 		const entry = this.values.get(key);
@@ -24,8 +38,20 @@ export class MemoryStore implements StateStore {
 	}
 
 	private write(key: string, value: unknown, ttlSeconds: number, keepExpiry = false) {
+		const now = Date.now();
 		const existing = keepExpiry ? this.values.get(key) : undefined;
-		this.values.set(key, { value, expiresAt: existing?.expiresAt ?? Date.now() + ttlSeconds * 1000 });
+		this.values.delete(key);
+		this.values.set(key, { value, expiresAt: existing?.expiresAt ?? now + ttlSeconds * 1000 });
+		if (now >= this.nextSweepAt) this.sweep(now);
+		for (const oldest of this.values.keys()) {
+			if (this.values.size <= this.maxEntries) break;
+			this.values.delete(oldest);
+		}
+	}
+
+	private sweep(now: number) {
+		this.nextSweepAt = now + SWEEP_INTERVAL_MS;
+		for (const [key, entry] of this.values) if (entry.expiresAt <= now) this.values.delete(key);
 	}
 
 	async claimOnce(key: string, ttlSeconds: number) {
