@@ -20,7 +20,7 @@ export class WhatsAppLiteApi implements ICredentialType {
 			default: 'http://localhost:3000',
 			required: true,
 			placeholder: 'http://whatsapp-lite:3000',
-			description: 'Where n8n reaches the Lite container',
+			description: 'Where n8n reaches the Lite container. Keep it off the public internet, or behind TLS: the container\'s README lists the settings that make it safe to expose (a long API_KEY, WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS, MEDIA_ALLOWED_HOSTS).',
 		},
 		{
 			displayName: 'API Key',
@@ -29,7 +29,7 @@ export class WhatsAppLiteApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The container\'s API_KEY',
+			description: 'The container\'s API_KEY: a random string of at least 24 characters (a container with a real WhatsApp session refuses to start with a shorter one)',
 		},
 		{
 			displayName: 'Suit ID',
@@ -45,7 +45,7 @@ export class WhatsAppLiteApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The container\'s WEBHOOK_SECRET; the WhatsApp Trigger refuses events not signed with it',
+			description: 'The container\'s WEBHOOK_SECRET; the WhatsApp Trigger refuses events not signed with it. Set it on every container reachable from outside its host.',
 		},
 	];
 
