@@ -78,6 +78,13 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 		expect((await send({ number: '4915100000000', message: 'x' })).body.error.code).toBe('NOT_ON_WHATSAPP');
 	});
 
+	it('names fetched media after the last path segment of the URL, also when it is not valid percent-encoding', async () => {
+		for (const [path, filename] of [['/a%20b.pdf', 'a b.pdf'], ['/%E0%A4%A.pdf', '%E0%A4%A.pdf']]) {
+			expect((await send({ documentUrl: `${media.url}${path}` })).status).toBe(200);
+			expect(client().sent.at(-1)?.content).toEqual(new StandInMedia('application/pdf', mediaBytes(path).toString('base64'), filename));
+		}
+	});
+
 	it('marks chats read with sendSeen and shows typing', async () => {
 		await gw.call('POST', '/api/mark-read', { chatId: '4915123456789@c.us', messageId: 'm', typing: true });
 		expect(client().seen).toEqual([{ chatId: '4915123456789@c.us', typing: true }]);

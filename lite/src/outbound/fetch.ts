@@ -84,7 +84,7 @@ function once(policy: OutboundPolicy, url: URL, request: OutboundRequest & { sig
 		const connectTimer = setTimeout(() => outgoing.destroy(new OutboundError('timeout', `${where} did not accept a connection within ${request.connectTimeoutMs} ms`)), request.connectTimeoutMs);
 		outgoing.once('socket', (socket) => socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer)));
 		outgoing.once('close', () => clearTimeout(connectTimer));
-		outgoing.once('error', (error) => reject(outboundError(error, where, request, deadline)));
+		outgoing.on('error', (error) => reject(outboundError(error, where, request, deadline)));
 		outgoing.once('response', (incoming) => {
 			readAnswer(incoming, request, where).then(
 				(body) => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body, url }),

@@ -38,12 +38,20 @@ export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): M
 			});
 			if (answer.status < 200 || answer.status >= 300) throw mediaUnavailable(`The media URL at ${origin(answer.url)} answered HTTP ${answer.status}`);
 			const mimetype = String(answer.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
-			const filename = decodeURIComponent(answer.url.pathname.split('/').pop() ?? '') || undefined;
-			return { mimetype, data: answer.body.toString('base64'), filename };
+			return { mimetype, data: answer.body.toString('base64'), filename: lastSegment(answer.url) };
 		} catch (error) {
 			throw mediaError(error, settings.maxMediaUrlBytes);
 		}
 	};
+}
+
+function lastSegment(url: URL): string | undefined {
+	const segment = url.pathname.split('/').pop() ?? '';
+	try {
+		return decodeURIComponent(segment) || undefined;
+	} catch {
+		return segment;
+	}
 }
 
 function mediaError(error: unknown, maxBytes: number): unknown {
