@@ -58,11 +58,11 @@ export async function outboundFetch(policy: OutboundPolicy, rawUrl: string, requ
 	let url = policy.checkUrl(rawUrl);
 	let { method = 'GET', body } = request;
 	for (let redirects = 0; ; redirects++) {
-		const answer = await once(policy, url, { ...request, method, body, signal }, deadline);
+		const answer = await fetchOnce(policy, url, { ...request, method, body, signal }, deadline);
 		const location = answer.headers.location;
 		if (!REDIRECTS.has(answer.status) || !location || request.maxRedirects === 0) return answer;
 		if (redirects >= request.maxRedirects) throw new OutboundError('redirects', `${origin(url)} redirected more than ${request.maxRedirects} times`);
-		url = policy.checkUrl(new URL(location, url).toString());
+		url = policy.checkUrl(redirectTarget(location, url));
 		if (answer.status === 303 || (method === 'POST' && answer.status !== 307 && answer.status !== 308)) {
 			method = 'GET';
 			body = undefined;
@@ -70,7 +70,15 @@ export async function outboundFetch(policy: OutboundPolicy, rawUrl: string, requ
 	}
 }
 
-function once(policy: OutboundPolicy, url: URL, request: OutboundRequest & { signal: AbortSignal }, deadline: AbortSignal): Promise<OutboundAnswer> {
+function redirectTarget(location: string, from: URL): string {
+	try {
+		return new URL(location, from).toString();
+	} catch {
+		throw new OutboundError('unreachable', `${origin(from)} redirected to something that is not a URL`);
+	}
+}
+
+function fetchOnce(policy: OutboundPolicy, url: URL, request: OutboundRequest & { signal: AbortSignal }, deadline: AbortSignal): Promise<OutboundAnswer> {
 	const where = origin(url);
 	return new Promise((resolve, reject) => {
 		const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -88,12 +88,13 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 		}
 	});
 
-	it('stops following redirects after MEDIA_MAX_REDIRECTS', async () => {
-		const looping = await startLoopbackServer((request, response) => response.writeHead(301, { Location: `${request.url}x` }).end());
+	it('stops following redirects after MEDIA_MAX_REDIRECTS, and at a Location that is not a URL', async () => {
+		const looping = await startLoopbackServer((request, response) => response.writeHead(301, { Location: request.url === '/bad' ? 'http://[' : `${request.url}x` }).end());
 		try {
 			const error = await refusedSend(`http://media.test:${portOf(looping)}/a`, 422);
 			expect(error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('redirected more than 3 times') });
 			expect(looping.hits).toEqual(['/a', '/ax', '/axx', '/axxx']);
+			expect((await refusedSend(`http://media.test:${portOf(looping)}/bad`, 422)).message).toContain('redirected to something that is not a URL');
 		} finally {
 			await looping.stop();
 		}
