@@ -75,6 +75,8 @@ function safetySettings(env: Env): SafetySettings {
 		maxMediaUrlBytes: number(env, 'MAX_MEDIA_URL_BYTES', 16 * 1024 * 1024, 1),
 		mediaFetchTimeoutMs: number(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 1),
 		mediaMaxRedirects: number(env, 'MEDIA_MAX_REDIRECTS', 3),
+		mediaFetchConcurrency: number(env, 'MEDIA_FETCH_CONCURRENCY', 4, 1),
+		mediaFetchQueue: number(env, 'MEDIA_FETCH_QUEUE', 32),
 		outboundConnectTimeoutMs: number(env, 'OUTBOUND_CONNECT_TIMEOUT_MS', 10_000, 1),
 		webhookAllowedHosts: list(env, 'WEBHOOK_ALLOWED_HOSTS'),
 		webhookTimeoutMs: number(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1),

@@ -1,4 +1,5 @@
 import { ApiError, mediaTooLarge, urlNotAllowed } from '../http/errors';
+import { Slots, SlotsFull } from '../util/slots';
 import { outboundFetch, OutboundError, origin, type Resolve } from './fetch';
 import { OutboundPolicy, OutboundRefused } from './policy';
 
@@ -9,6 +10,9 @@ export interface MediaFetchSettings {
 	mediaFetchTimeoutMs: number;
 	mediaMaxRedirects: number;
 	outboundConnectTimeoutMs: number;
+	/** Media fetches at once (each may hold MAX_MEDIA_URL_BYTES), and how many may wait for a turn. */
+	mediaFetchConcurrency: number;
+	mediaFetchQueue: number;
 }
 
 export interface FetchedMedia {
@@ -27,7 +31,13 @@ const mediaUnavailable = (message: string) =>
 
 export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): MediaFetcher {
 	const policy = OutboundPolicy.media(settings.mediaAllowedHosts);
-	return async (url) => {
+	const slots = new Slots(settings.mediaFetchConcurrency, settings.mediaFetchQueue);
+	return (url) => slots.run(() => fetchOne(url)).catch((error) => {
+		if (!(error instanceof SlotsFull)) throw error;
+		throw mediaUnavailable(`The gateway is busy fetching media (${error.message}): try again shortly, or raise MEDIA_FETCH_CONCURRENCY`);
+	});
+
+	async function fetchOne(url: string): Promise<FetchedMedia> {
 		try {
 			const answer = await outboundFetch(policy, url, {
 				maxBytes: settings.maxMediaUrlBytes,
@@ -42,7 +52,7 @@ export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): M
 		} catch (error) {
 			throw mediaError(error, settings.maxMediaUrlBytes);
 		}
-	};
+	}
 }
 
 function lastSegment(url: URL): string | undefined {

@@ -1,8 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import type { Config } from '../../src/config';
 import type { Resolve } from '../../src/outbound/fetch';
 import { startLoopbackServer } from '../helpers/loopbackServer';
 import { DRIVERS, quotaUsed, recordConnections, standInDns, probeEnvironment, portOf, startProbeGateway, startSilentServer, startStreamingServer, type ProbeGateway } from '../helpers/probes';
 import { StandInMedia } from '../helpers/standInWwebjs';
+import { waitFor } from '../helpers/wait';
 
 /**
  * Media-URL SSRF probes (issue 10, item 1). Loopback servers stand in for internal services; `media.test` is the
@@ -165,5 +167,35 @@ describe.each(DRIVERS)('media hosts that never answer, with the %s driver', (dri
 		const stuck: Resolve = () => new Promise<never>(() => undefined);
 		const message = await hangingSend({ outboundConnectTimeoutMs: 300 }, 'http://stuck.test/a.jpg', stuck);
 		expect(message).toContain('did not accept a connection within 300 ms');
+	});
+});
+
+describe.each(DRIVERS)('many media fetches at once, with the %s driver', (driver) => {
+	it('fetches at most MEDIA_FETCH_CONCURRENCY at once, lets MEDIA_FETCH_QUEUE wait and refuses the rest at once', async () => {
+		const held: ServerResponse[] = [];
+		const answer = (response: ServerResponse) => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end('jpeg');
+		let holding = true;
+		const slow = await startLoopbackServer((_request, response) => (holding ? held.push(response) : answer(response)));
+		const gw = await startProbeGateway(driver, { redisUrl: env.redis.url, mediaAllowedHosts: ['media.test'], mediaFetchConcurrency: 1, mediaFetchQueue: 1 }, dns.resolve);
+		try {
+			const send = (name: string) => gw.call('POST', '/api/send-message', { number: '4915123456789', imageUrl: `http://media.test:${portOf(slow)}/${name}.jpg` });
+			const first = send('first');
+			await waitFor(() => held.length === 1, 5_000, 'the first fetch');
+			const others = [send('second'), send('third')];
+			// One of them waits for the held fetch; the other finds the line full and is answered at once.
+			const refused = await Promise.race(others);
+			expect(refused.status).toBe(422);
+			expect(refused.body.error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('busy fetching media (1 running and 1 waiting)') });
+			expect(slow.hits).toHaveLength(1);
+			holding = false;
+			held.forEach(answer);
+			const statuses = (await Promise.all([first, ...others])).map((result) => result.status);
+			expect(statuses.sort()).toEqual([200, 200, 422]);
+			expect(slow.hits).toHaveLength(2);
+			expect(gw.sent()).toHaveLength(2);
+		} finally {
+			await gw.stop();
+			await slow.stop();
+		}
 	});
 });
