@@ -56,7 +56,7 @@ function list(env: Env, name: string): string[] {
 
 /** The placeholders in lite/.env.example: a gateway started with one of them has a publicly known secret. */
 const EXAMPLE_SECRETS = new Set(['change-me-to-a-long-random-string', 'change-me-to-another-long-random-string']);
-export const MIN_API_KEY_LENGTH = 24;
+const MIN_API_KEY_LENGTH = 24;
 
 /** A real WhatsApp session needs a key nobody can guess (it can message anyone as the linked phone). */
 function checkSecrets(apiKey: string | undefined, webhookSecret: string | undefined): void {

@@ -26,8 +26,8 @@ export interface SandboxOptions {
 }
 
 /**
- * No WhatsApp at all: a QR then a ready session, sends recorded in memory (media URLs fetched and dropped), acks sent → delivered → read
- * simulated, and inbound messages injected through `inbound`.
+ * No WhatsApp at all: a QR then a ready session, sends recorded in memory (media URLs fetched and dropped), acks
+ * sent → delivered → read simulated, and inbound messages injected through `inbound`.
  */
 export class SandboxDriver implements Driver {
 	readonly sent: SandboxSent[] = [];

@@ -114,6 +114,7 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 		};
 		incoming.on('data', onData).once('end', () => resolve(Buffer.concat(chunks))).once('error', reject);
 	});
+	if (raw.length === 0) return {};
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(raw.toString('utf8'));

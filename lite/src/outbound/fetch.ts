@@ -9,7 +9,7 @@ export type Resolve = (host: string) => Promise<LookupAddress[]>;
 
 const systemResolve: Resolve = (host) => dns.lookup(host, { all: true });
 
-export type OutboundFailure = 'refused' | 'too_large' | 'timeout' | 'unreachable' | 'redirects';
+type OutboundFailure = 'refused' | 'too_large' | 'timeout' | 'unreachable' | 'redirects';
 
 /** A fetch that did not produce an answer; the message names the origin only, never the path. */
 export class OutboundError extends Error {

@@ -64,7 +64,7 @@ function webhookRefusal(address: Address, text: string): string | undefined {
 }
 
 /** Longer URLs are refused outright (browsers and most servers stop around here too). */
-export const MAX_URL_LENGTH = 2048;
+const MAX_URL_LENGTH = 2048;
 
 /** "localhost" and "*.localhost" always mean this host (RFC 6761), whatever a resolver says. */
 const LOOPBACK_NAME = /(^|\.)localhost\.?$/;
@@ -133,6 +133,6 @@ export class OutboundPolicy {
 }
 
 /** The URL's host without IPv6 brackets, lower case. */
-export function hostname(url: URL): string {
+function hostname(url: URL): string {
 	return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }
