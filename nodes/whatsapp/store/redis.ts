@@ -3,14 +3,21 @@ import { WhatsAppError } from '../errors';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
 import type { LedgerEntry, StateStore } from './types';
 
-/** KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] the 'sending' entry, ARGV[3] TTL. Returns the blocking entry or nil. */
+/**
+ * KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] ISO time, ARGV[3] ledger TTL s, ARGV[4] claim ms. Returns the
+ * blocking entry or nil. A failed entry, or a claim that lapsed before any request left, may be claimed again.
+ */
 const CLAIM_RECIPIENT_LUA = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and not string.find(current, '"status":"failed"', 1, true) then
-  return current
+if current then
+  local entry = cjson.decode(current)
+  local lapsed = entry.status == 'claimed' and (tonumber(entry['until']) or 0) <= now
+  if entry.status ~= 'failed' and not lapsed then return current end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({status = 'claimed', at = ARGV[2], ['until'] = now + tonumber(ARGV[4])}))
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
 return false
 `;
 
@@ -48,6 +55,7 @@ function unreachable(connection: RedisConnection, error: unknown): WhatsAppError
 	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable: nothing was sent`, {
 		kind: 'network',
 		code: 'REDIS_UNAVAILABLE',
+		stopsSender: true,
 		description: `Redis answered: ${reason}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
 		fix: 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running',
 	});
@@ -111,9 +119,8 @@ export class RedisStore implements StateStore {
 		await this.run(() => this.client.eval(RELEASE_QUOTA_LUA, 1, key, count));
 	}
 
-	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number) {
-		const sending: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
-		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, JSON.stringify(sending), ttlSeconds));
+	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
+		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, new Date().toISOString(), ttlSeconds, claimSeconds * 1000));
 		return typeof current === 'string' ? (JSON.parse(current) as LedgerEntry) : undefined;
 	}
 
