@@ -41,9 +41,10 @@ export interface FakeLiteContainer {
 	webhooks: Map<string, { id: string; url: string; events: string[]; createdAt: string }>;
 	/**
 	 * `sessionDropsAfter`: the WhatsApp session logs out after this many single sends (then 409 SESSION_NOT_READY).
-	 * `storeAvailable`: false answers 503 STORE_UNAVAILABLE where the gateway needs its Redis.
+	 * `storeAvailable`: false answers 503 STORE_UNAVAILABLE where the gateway needs its Redis; `storeDropsAfterHandOffs`
+	 * turns it false after this many accepted hand-off requests.
 	 */
-	state: { authenticated: boolean; quotaLeft: number; quotaUsed: number; notOnWhatsApp: string[]; sessionDropsAfter?: number; storeAvailable: boolean };
+	state: { authenticated: boolean; quotaLeft: number; quotaUsed: number; notOnWhatsApp: string[]; sessionDropsAfter?: number; storeAvailable: boolean; storeDropsAfterHandOffs?: number };
 	campaigns: FakeCampaigns;
 	/** Requests that arrived after the first answer that stops a sender (401, 409, 503, 429 quota) had been written. */
 	requestsAfterStop(): RecordedRequest[];
@@ -134,6 +135,7 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		if (!state.storeAvailable) return answer(503, error('STORE_UNAVAILABLE', 'The gateway cannot reach its Redis', 'Check REDIS_URL'));
 		if (request.method === 'POST' && !campaignId) {
 			const result = campaigns.enqueue(body);
+			if (result.status === 202 && state.storeDropsAfterHandOffs !== undefined && --state.storeDropsAfterHandOffs <= 0) state.storeAvailable = false;
 			// A scripted dropped connection loses the answer after the receivers were queued (a crash between chunks).
 			if (scripted[0]?.kind === 'dropConnection' && result.status === 202) {
 				scripted.shift();
