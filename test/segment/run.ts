@@ -1,5 +1,5 @@
 import type { INodeParameters } from 'n8n-workflow';
-import { PACKAGE, runWorkflow, singleNodeWorkflow } from '../harness/engine';
+import { PACKAGE, type TestWorkflow, type WorkflowResult, retryExecution, runWorkflow, singleNodeWorkflow } from '../harness/engine';
 import { type TestRedis, startRedis, uniquePrefix } from '../harness/redis';
 import { type Backends, credentialsFor, startBackends } from '../send/fixtures';
 
@@ -14,6 +14,16 @@ export interface SegmentRunOptions {
 /** `count` recipients with distinct numbers (from `offset`) and a name each: one input item per recipient. */
 export const recipients = (count: number, offset = 0) =>
 	Array.from({ length: count }, (_, index) => ({ json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` } }));
+
+interface SegmentExecution {
+	name: string;
+	workflow: TestWorkflow;
+	credentials: Parameters<typeof runWorkflow>[1];
+}
+
+function withItems(result: WorkflowResult, execution: SegmentExecution) {
+	return { ...result, execution, items: result.output(execution.name).map((item) => item.json) };
+}
 
 /**
  * Fresh fakes and Redis key prefix per test, a private Redis per file, and `sendSegment`: a sending node over a
@@ -59,9 +69,14 @@ export function useSegmentRun(options: { redis?: () => Promise<TestRedis> } = {}
 			items,
 		);
 		const credentials = { ...credentialsFor(backends.graph, backends.lite, run.credentials), whatsAppRedis: redisCredential(run.redisUrl) };
-		const result = await runWorkflow(workflow, credentials, { signal: run.signal });
-		return { ...result, items: result.output(name).map((item) => item.json) };
+		return withItems(await runWorkflow(workflow, credentials, { signal: run.signal }), { name, workflow, credentials });
 	}
 
-	return { backends: () => backends, redis: () => redis, sendSegment };
+	/** n8n's Retry of a failed segment execution, with the same workflow and credentials. */
+	async function retrySegment(failed: Awaited<ReturnType<typeof sendSegment>>) {
+		const { execution } = failed;
+		return withItems(await retryExecution(execution.workflow, execution.credentials, failed.run), execution);
+	}
+
+	return { backends: () => backends, redis: () => redis, sendSegment, retrySegment };
 }
