@@ -78,5 +78,5 @@ export function useSegmentRun(options: { redis?: () => Promise<TestRedis> } = {}
 		return withItems(await retryExecution(execution.workflow, execution.credentials, failed.run), execution);
 	}
 
-	return { backends: () => backends, redis: () => redis, sendSegment, retrySegment };
+	return { backends: () => backends, redis: () => redis, keyPrefix: () => keyPrefix, sendSegment, retrySegment };
 }

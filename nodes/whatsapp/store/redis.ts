@@ -49,15 +49,32 @@ export interface RedisConnection {
 	keyPrefix?: string;
 }
 
+const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running';
+
+/** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
+function causeOf(error: unknown): string {
+	return (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
+}
+
+/** Redis could not be reached at the start: no send was even tried. */
 function unreachable(connection: RedisConnection, error: unknown): WhatsAppError {
-	const reason = (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
-	// The cause goes into the description: n8n replaces a message that names a socket error code with a generic one.
 	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable: nothing was sent`, {
 		kind: 'network',
 		code: 'REDIS_UNAVAILABLE',
 		stopsSender: true,
-		description: `Redis answered: ${reason}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
-		fix: 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running',
+		description: `Redis answered: ${causeOf(error)}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
+		fix: REDIS_FIX,
+	});
+}
+
+/** Redis went away during a run: what was sent before stays sent; the engine says per item what happened. */
+function lost(connection: RedisConnection, error: unknown): WhatsAppError {
+	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} became unreachable`, {
+		kind: 'network',
+		code: 'REDIS_UNAVAILABLE',
+		stopsSender: true,
+		description: `Redis answered: ${causeOf(error)}. Without the campaign ledger and quota no further message is sent; each item says whether its message went out`,
+		fix: `${REDIS_FIX}, then run again with the same Campaign ID: who got the message is skipped`,
 	});
 }
 
@@ -102,7 +119,7 @@ export class RedisStore implements StateStore {
 		try {
 			return await operation();
 		} catch (error) {
-			throw unreachable(this.connection, error);
+			throw lost(this.connection, error);
 		}
 	}
 
@@ -139,6 +156,9 @@ export class RedisStore implements StateStore {
 	}
 
 	async close() {
+		// QUIT on a connection Redis dropped would wait for an answer that never comes; an ended one needs nothing.
+		if (this.client.status === 'end') return;
+		if (this.client.status !== 'ready') return this.client.disconnect();
 		await this.client.quit().catch(() => this.client.disconnect());
 	}
 }
