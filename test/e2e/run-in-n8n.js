@@ -32,6 +32,8 @@ const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
 const { queueCase } = require('./lib/queueCase');
+const { campaignCase } = require('./lib/campaignCase');
+const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
 const { waitForWebhook } = require('./lib/webhookReady');
 
 // n8n hosts by major version: `--n8n 2` (or a full version, `--n8n 2.40.0`); without it n8n 1.x as always
@@ -61,6 +63,8 @@ const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
 const TRIGGER_NODE = 'whatsAppTrigger';
 const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
+const LITE_CREDENTIAL = { id: 'e2eLiteCred00001', name: 'WhatsApp Lite (e2e fake container)' };
+const LITE_API_KEY = 'e2e-lite-campaign-api-key';
 const CREDENTIAL_DATA = {
 	accessToken: FAKE.accessToken,
 	phoneNumberId: FAKE.phoneNumberId,
@@ -141,9 +145,11 @@ async function main() {
 	fs.mkdirSync(logs);
 	const logFile = (name) => path.join(logs, `${name}.log`);
 	let fake;
+	let liteFake;
 	const cleanup = async () => {
 		await stopAll();
 		if (fake) await fake.close().catch(() => undefined);
+		if (liteFake) await liteFake.close().catch(() => undefined);
 		if (process.env.E2E_KEEP_TMP === '1') say(`kept ${tmp}`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	};
@@ -214,6 +220,8 @@ async function main() {
 		// --- fake Graph API, credential, workflows ------------------------------------------------------------
 		const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
 		fake = await startFakeGraphApi({ ...FAKE });
+		const { startFakeLiteContainer, FAKE_SUIT_ID } = requireFakeLiteContainer();
+		liteFake = await startFakeLiteContainer(LITE_API_KEY);
 		const credentialsFile = path.join(tmp, 'credentials.json');
 		fs.writeFileSync(
 			credentialsFile,
@@ -222,6 +230,11 @@ async function main() {
 					...CREDENTIAL,
 					type: 'whatsAppCloudApi',
 					data: { ...CREDENTIAL_DATA, baseUrl: fake.url },
+				},
+				{
+					...LITE_CREDENTIAL,
+					type: 'whatsAppLiteApi',
+					data: { url: liteFake.url, apiKey: LITE_API_KEY, suitId: FAKE_SUIT_ID, webhookSecret: 'e2e-lite-webhook-secret' },
 				},
 			]),
 		);
@@ -290,6 +303,11 @@ async function main() {
 				throw new CaseFailure(`${error.message}\n  WhatsApp Send output in n8n: ${shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown}`);
 			}
 		});
+
+		// --- case: campaign -------------------------------------------------------------------------------------
+		await runCase('campaign: a 200-recipient Lite segment is handed to the container as one campaign; Campaign: Get follows it', () =>
+			campaignCase({ n8n, lite: liteFake, executionResult, CaseFailure }),
+		);
 
 		// --- n8n start: case loads, case trigger ---------------------------------------------------------------
 		const hasTrigger = inventory.nodes.some((node) => node.name === TRIGGER_NODE);
