@@ -143,3 +143,12 @@ test('Template Send hands an Automator text template to the container, each rece
 	backends().lite.runCampaigns();
 	expect(backends().lite.sent.map((message) => message.message)).toEqual(['Hello User 0, your code is none', 'Hello User 1, your code is A1', 'Hello User 2, your code is none']);
 });
+
+test('with Continue On Fail, an item a campaign cannot carry becomes an error item and the others are handed over', async () => {
+	const items = recipients(3).map((item, index) => ({ json: { ...item.json, quote: index === 1 ? 'true_4915110000001@c.us_Q1' : '' } }));
+	const result = await sendSegment({ backend: 'lite', options: { initialBackoffMs: 20, replyTo: '={{ $json.quote }}' }, delivery: { campaignId: 'mixed' } }, items);
+
+	expect(result.items.map((item) => item.status)).toEqual(['queued', 'failed', 'queued']);
+	expect(result.items[1].error).toMatchObject({ field: 'Reply To Message ID', fix: 'Set Delivery Mode to "Send From n8n" for this kind of message, or remove the reply' });
+	expect(handOffs()[0].UOWHATSAPP.receivers.map((receiver) => receiver.mobileNum)).toEqual([number(0), number(2)]);
+});

@@ -38,24 +38,35 @@ function sharedPart(message: OutboundMessage): string {
 	return JSON.stringify({ ...message, caption: undefined });
 }
 
-/**
- * Why an envelope cannot go into a Container Campaign, or nothing. A campaign is one message (text, or media by
- * URL with a caption) for every receiver; only its text may differ per receiver.
- */
-export function campaignRefusal(envelope: Envelope, first: Envelope): WhatsAppError | undefined {
+const SEND_FROM_N8N = 'Set Delivery Mode to "Send From n8n" for this kind of message';
+
+/** Why this envelope cannot be part of any campaign, or nothing. */
+function ownRefusal(envelope: Envelope): WhatsAppError | undefined {
 	const { message } = envelope;
-	const sendFromN8n = 'Set Delivery Mode to "Send From n8n" for this kind of message';
-	if (envelope.replyTo) return invalidInput('Reply To Message ID', envelope.replyTo, 'cannot be part of a Container Campaign', `${sendFromN8n}, or remove the reply`);
+	if (envelope.replyTo) return invalidInput('Reply To Message ID', envelope.replyTo, 'cannot be part of a Container Campaign', `${SEND_FROM_N8N}, or remove the reply`);
 	if (message.type !== 'text' && !isMediaMessage(message)) {
-		return invalidInput('Operation', message.type, 'cannot be sent as a Container Campaign (it carries text and media by URL)', sendFromN8n);
+		return invalidInput('Operation', message.type, 'cannot be sent as a Container Campaign (it carries text and media by URL)', SEND_FROM_N8N);
 	}
 	if (isMediaMessage(message) && !('link' in message.media)) {
-		return invalidInput('Media Source', 'binary' in message.media ? 'binary' : 'id', 'cannot be used in a Container Campaign, which sends media by URL', `Give a public media URL, or ${sendFromN8n.charAt(0).toLowerCase()}${sendFromN8n.slice(1)}`);
-	}
-	if (sharedPart(message) !== sharedPart(first.message)) {
-		return invalidInput('Media', isMediaMessage(message) && 'link' in message.media ? message.media.link : message.type, 'differs from the first item\'s; a Container Campaign sends the same media to every receiver', 'Send one campaign per media, or set Delivery Mode to "Send From n8n"');
+		return invalidInput('Media Source', 'binary' in message.media ? 'binary' : 'id', 'cannot be used in a Container Campaign, which sends media by URL', `Give a public media URL, or set Delivery Mode to "Send From n8n"`);
 	}
 	return undefined;
+}
+
+/**
+ * For each envelope, why it cannot go into this Container Campaign, or nothing. A campaign is one message (text,
+ * or media by URL with a caption) for every receiver; only its text may differ per receiver, so every other part
+ * must equal that of the first envelope that can go.
+ */
+export function campaignRefusals(envelopes: Envelope[]): Array<WhatsAppError | undefined> {
+	const own = envelopes.map(ownRefusal);
+	const reference = envelopes.find((_, index) => !own[index]);
+	return envelopes.map((envelope, index) => {
+		const { message } = envelope;
+		if (own[index] || !reference || sharedPart(message) === sharedPart(reference.message)) return own[index];
+		const media = isMediaMessage(message) && 'link' in message.media ? message.media.link : message.type;
+		return invalidInput('Media', media, 'differs from the first item\'s; a Container Campaign sends the same media to every receiver', 'Send one campaign per media, or set Delivery Mode to "Send From n8n"');
+	});
 }
 
 /**

@@ -49,7 +49,7 @@ const deliveryProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_DAILY_QUOTA,
 			description:
-				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow. Recipients beyond it are skipped with the reset time. 0: no cap.',
+				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
 		},
 		{
 			displayName: 'Delivery Mode',

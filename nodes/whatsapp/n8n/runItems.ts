@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
-import { type HandOffOutcome, campaignRefusal, handOffSegment } from '../delivery/handOff';
+import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
@@ -26,16 +26,13 @@ function outcomeJson(outcome: Outcome | HandOffOutcome, envelope: Envelope, deta
 type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
 
 /** Sends the segment from n8n, or hands it to the container as a campaign; one outcome per send, in order. */
-async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], invalid: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
+async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], refuse: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
 	const plan = deliveryPlanFrom(context, channel, sends.length);
 	if (plan.mode === 'campaign') {
 		// Every item is checked before anything is handed over, as for any send.
-		const first = sends[0].plan.envelope;
-		const fit = sends.filter((send) => {
-			const refusal = campaignRefusal(send.plan.envelope, first);
-			if (refusal) invalid(send, refusal);
-			return !refusal;
-		});
+		const refusals = campaignRefusals(sends.map(({ plan: { envelope } }) => envelope));
+		refusals.forEach((refusal, index) => refusal && refuse(sends[index], refusal));
+		const fit = sends.filter((_, index) => !refusals[index]);
 		const outcomes = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
 		const byItem = new Map(fit.map((send, index) => [send.itemIndex, outcomes[index]]));
 		return sends.map((send) => byItem.get(send.itemIndex));
