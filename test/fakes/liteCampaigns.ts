@@ -30,6 +30,9 @@ export interface Answer {
 	body: unknown;
 }
 
+/** The gateway's limits for its request reading, with the sandbox's zero delays (the fake sends without waiting). */
+const LIMITS = { minDelayMinutes: 0, maxDelayMinutes: 0, maxInlineMediaBytes: 16 * 1024 * 1024, maxReceiversPerRequest: MAX_RECEIVERS_PER_REQUEST };
+
 const apiError = (status: number, code: string, message: string, fix: string): Answer => ({ status, body: { error: { code, message, fix } } });
 
 /** What must be equal for a later chunk to join a campaign: its message and delays. */
@@ -47,7 +50,7 @@ export class FakeCampaigns {
 		}
 		let parsed: ReturnType<typeof parseBulkRequest>;
 		try {
-			parsed = parseBulkRequest(body, { minDelayMinutes: 0, maxDelayMinutes: 0, maxInlineMediaBytes: 16 * 1024 * 1024 });
+			parsed = parseBulkRequest(body, LIMITS);
 		} catch (error) {
 			if (isApiError(error)) return { status: error.status, body: error.body() };
 			throw error;
