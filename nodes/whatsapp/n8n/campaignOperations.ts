@@ -9,6 +9,8 @@ const forCampaigns = (operation?: string[]) => ({ show: { resource: ['campaign']
 
 /** The container answers at most this many recipients per page (docs/lite-api.md). */
 const PAGE_SIZE = 500;
+/** Recipient items one Get returns at most: a bound on memory, far above a WhatsApp Web number's daily reach. */
+const MAX_RECIPIENT_ITEMS = 100_000;
 
 export const campaignProperties: INodeProperties[] = [
 	{
@@ -78,10 +80,15 @@ function campaignsOf(channel: Channel): CampaignSink {
 /** Every recipient row up to `limit` (all with Infinity), page by page. */
 async function recipientRows(sink: CampaignSink, campaignId: string, limit: number, call: <T>(operation: () => Promise<T>) => Promise<T>): Promise<IDataObject[]> {
 	const rows: IDataObject[] = [];
-	while (rows.length < limit) {
-		const page = await call(() => sink.report(campaignId, { offset: rows.length, limit: Math.min(PAGE_SIZE, limit - rows.length) }));
+	// One more than the bound, to know whether the bound was passed.
+	const wanted = Math.min(limit, MAX_RECIPIENT_ITEMS + 1);
+	while (rows.length < wanted) {
+		const page = await call(() => sink.report(campaignId, { offset: rows.length, limit: Math.min(PAGE_SIZE, wanted - rows.length) }));
 		rows.push(...page.recipients.items.map((row) => ({ campaignId, campaignState: page.state, ...row }) as IDataObject));
 		if (!page.recipients.items.length || rows.length >= page.recipients.total) break;
+	}
+	if (rows.length > MAX_RECIPIENT_ITEMS) {
+		throw invalidInput('Return All', true, `would return more than ${MAX_RECIPIENT_ITEMS.toLocaleString('en')} recipient items`, 'Turn Return All off and set a Limit, or use Output "Summary" for the counts');
 	}
 	return rows;
 }
