@@ -33,6 +33,7 @@ const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
 const { queueCase } = require('./lib/queueCase');
 const { campaignCase } = require('./lib/campaignCase');
+const { retryCase } = require('./lib/retryCase');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
 const { waitForWebhook } = require('./lib/webhookReady');
 
@@ -60,6 +61,7 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const SEND_WORKFLOW_ID = 'e2eSendText00001';
 const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
+const RETRY_WORKFLOW_ID = 'e2eLiteRetry0001';
 const TRIGGER_NODE = 'whatsAppTrigger';
 const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
@@ -309,7 +311,7 @@ async function main() {
 			campaignCase({ n8n, lite: liteFake, executionResult, CaseFailure }),
 		);
 
-		// --- n8n start: case loads, case trigger ---------------------------------------------------------------
+		// --- n8n start: case loads, case trigger, case retry ------------------------------------------------------
 		const hasTrigger = inventory.nodes.some((node) => node.name === TRIGGER_NODE);
 		if (hasTrigger) {
 			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
@@ -318,6 +320,9 @@ async function main() {
 			const activate = await n8n(activateArgs, 'activate-trigger');
 			if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} failed`, [activate.logFile]);
 		}
+		const activateRetryArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${RETRY_WORKFLOW_ID}`] : ['update:workflow', `--id=${RETRY_WORKFLOW_ID}`, '--active=true'];
+		const activateRetry = await n8n(activateRetryArgs, 'activate-retry');
+		if (activateRetry.code !== 0) throw new CaseFailure(`n8n ${activateRetryArgs[0]} failed for the retry workflow`, [activateRetry.logFile]);
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
@@ -373,6 +378,18 @@ async function main() {
 					});
 				});
 			}
+
+			await runCase('retry: n8n\'s Retry of a failed segment execution continues its campaign (nobody twice)', async () => {
+				await ready;
+				return await retryCase({
+					baseUrl,
+					lite: liteFake,
+					databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+					host,
+					CaseFailure,
+					logsOnFailure: startLogs,
+				});
+			});
 		} finally {
 			await stop(server.child);
 		}
