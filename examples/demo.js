@@ -28,7 +28,9 @@ const LITE = path.join(ROOT, 'lite');
 const WORKFLOW_FILE = path.join(__dirname, 'segment-send.lite.json');
 const SEND_NODE = 'WhatsApp Send';
 const SEGMENT_NODE = 'Segment: spring sale opt-ins';
-const DEMO_DELIVERY = { campaignId: 'demo-campaign', minDelayMinutes: 0.01, maxDelayMinutes: 0.02, dailyQuota: 300, oncePerRecipient: true };
+// The file hands the segment to the container as a campaign; the demo sends from n8n so that each recipient's
+// result (message ID) shows right away and a second run shows the ledger at work.
+const DEMO_DELIVERY = { campaignId: 'demo-campaign', mode: 'direct', dailyQuota: 300, oncePerRecipient: true };
 
 const started = Date.now();
 const secret = () => crypto.randomBytes(18).toString('base64url');
@@ -218,7 +220,7 @@ async function main() {
 	harness.registerNodeType('n8n-nodes-base.code', new CodeStandIn());
 	const { verifyLiteSignature } = require('../dist/nodes/whatsapp/inbound/signatures');
 	say(`  Workflow: examples/${path.basename(WORKFLOW_FILE)} — Schedule Trigger → Code (the segment) → WhatsApp Send (Lite)`);
-	say(`  Demo delivery settings: campaign "${DEMO_DELIVERY.campaignId}", ${DEMO_DELIVERY.minDelayMinutes * 60}–${DEMO_DELIVERY.maxDelayMinutes * 60} s between messages (the file says 3–5 minutes, safe for real numbers), daily quota ${DEMO_DELIVERY.dailyQuota}`);
+	say(`  Demo delivery settings: campaign "${DEMO_DELIVERY.campaignId}", sent from n8n (the file hands the segment to the container as a campaign at 3–5 minutes, safe for real numbers), workflow cap ${DEMO_DELIVERY.dailyQuota} a day`);
 
 	step('Run 1: the schedule fires, the segment gets its message');
 	const first = await runCampaign(harness, base, 'Execution finished');

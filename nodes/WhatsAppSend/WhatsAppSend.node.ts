@@ -13,7 +13,8 @@ import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { parseRecipient } from '../whatsapp/phone';
 import { withRandomReference } from '../whatsapp/variation';
-import { sendProperties } from './description';
+import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
+import { SENDING, sendProperties } from './description';
 import { readMessage } from './readMessage';
 
 export class WhatsAppSend implements INodeType {
@@ -23,7 +24,7 @@ export class WhatsAppSend implements INodeType {
 		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
 		description: 'Send WhatsApp messages through the Cloud API or a Lite container',
 		defaults: { name: 'WhatsApp Send' },
 		usableAsTool: true,
@@ -33,7 +34,7 @@ export class WhatsAppSend implements INodeType {
 		properties: [
 			backendProperty,
 			...sendProperties,
-			...deliveryProperties({ hide: { operation: ['markAsRead'] } }),
+			...deliveryProperties(SENDING),
 		],
 	};
 
@@ -42,6 +43,7 @@ export class WhatsAppSend implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const backend = this.getNodeParameter('backend', 0) as Backend;
 		const channel = await channelFromContext(this, backend);
+		if (this.getNodeParameter('resource', 0, 'message') === 'campaign') return [await runCampaignOperations(this, channel)];
 
 		const planItem = async (itemIndex: number): Promise<PlannedItem> => {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;

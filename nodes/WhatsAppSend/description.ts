@@ -1,8 +1,23 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { MEDIA_TYPES } from '../whatsapp/message';
+import { campaignProperties } from '../whatsapp/n8n/campaignOperations';
 import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
 
-const show = (operation: string[]) => ({ show: { operation } });
+const show = (operation: string[]) => ({ show: { resource: ['message'], operation } });
+/** Shown for every message operation but Mark as Read. */
+export const SENDING = { show: { resource: ['message'] }, hide: { operation: ['markAsRead'] } };
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Message', value: 'message' },
+		{ name: 'Campaign', value: 'campaign', description: 'Follow or steer a segment handed to the Lite container' },
+	],
+	default: 'message',
+};
 
 const interactiveOperations = ['sendButtons', 'sendList', 'sendCtaUrl'];
 
@@ -11,6 +26,7 @@ const operationProperty: INodeProperties = {
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
+	displayOptions: { show: { resource: ['message'] } },
 	options: [
 		{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Show blue ticks on a received message, optionally with a typing indicator' },
 		{ name: 'React', value: 'sendReaction', action: 'React to a message', description: 'Put an emoji reaction on a message' },
@@ -74,7 +90,7 @@ const mediaProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://example.com/photo.jpg',
-		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['link'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['link'] } },
 	},
 	{
 		displayName: 'Media ID',
@@ -82,7 +98,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['id'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['id'] } },
 	},
 	{
 		displayName: 'Input Binary Field',
@@ -91,7 +107,7 @@ const mediaProperties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the input binary field holding the file',
-		displayOptions: { show: { operation: ['sendMedia'], mediaSource: ['binary'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['binary'] } },
 	},
 	{
 		displayName: 'Caption',
@@ -99,7 +115,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Up to 1024 characters',
-		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['image', 'video', 'document'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaType: ['image', 'video', 'document'] } },
 	},
 	{
 		displayName: 'File Name',
@@ -107,7 +123,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'The name the recipient sees for the document',
-		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['document'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaType: ['document'] } },
 	},
 	{
 		displayName: 'Send as Voice Note',
@@ -115,7 +131,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether the audio plays as a voice note (OGG/Opus files)',
-		displayOptions: { show: { operation: ['sendMedia'], mediaType: ['audio'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaType: ['audio'] } },
 	},
 ];
 
@@ -296,7 +312,7 @@ const reactionAndReadProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Lite container only: the number or group ID of the chat the message is in',
-		displayOptions: { show: { operation: ['markAsRead'], backend: ['lite'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['markAsRead'], backend: ['lite'] } },
 	},
 ];
 
@@ -306,7 +322,7 @@ const optionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { hide: { operation: ['markAsRead'] } },
+	displayOptions: SENDING,
 	options: [
 		...deliveryOptions,
 		{
@@ -338,8 +354,10 @@ const optionsProperty: INodeProperties = {
 };
 
 export const sendProperties: INodeProperties[] = [
+	resourceProperty,
 	operationProperty,
-	{ ...recipientProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
+	...campaignProperties,
+	{ ...recipientProperty, displayOptions: SENDING },
 	...textProperties,
 	...mediaProperties,
 	...locationProperties,

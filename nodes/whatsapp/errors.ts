@@ -23,9 +23,16 @@ export interface WhatsAppErrorDetails {
 	fix: string;
 	code?: number | string;
 	retryable?: boolean;
+	/**
+	 * Every further send from this sender would fail the same way (token expired, session logged out, quota used
+	 * up, state store down): the segment stops and leaves the rest unsent. Set by each backend's error mapping.
+	 */
+	stopsSender?: boolean;
 	field?: string;
 	httpStatus?: number;
 	retryAfterMs?: number;
+	/** When a used-up daily quota resets (ISO time), as the backend said. */
+	resetAt?: string;
 	/** Meta's own message and error_data.details, kept for the user to read. */
 	backendMessage?: string;
 	fbtraceId?: string;
@@ -37,9 +44,11 @@ export class WhatsAppError extends Error {
 	readonly fix: string;
 	readonly code?: number | string;
 	readonly retryable: boolean;
+	readonly stopsSender: boolean;
 	readonly field?: string;
 	readonly httpStatus?: number;
 	readonly retryAfterMs?: number;
+	readonly resetAt?: string;
 	readonly backendMessage?: string;
 	readonly fbtraceId?: string;
 	/** How often it was tried, once the retry policy gave up. */
@@ -53,9 +62,11 @@ export class WhatsAppError extends Error {
 		this.fix = details.fix;
 		this.code = details.code;
 		this.retryable = details.retryable ?? false;
+		this.stopsSender = details.stopsSender ?? false;
 		this.field = details.field;
 		this.httpStatus = details.httpStatus;
 		this.retryAfterMs = details.retryAfterMs;
+		this.resetAt = details.resetAt;
 		this.backendMessage = details.backendMessage;
 		this.fbtraceId = details.fbtraceId;
 	}

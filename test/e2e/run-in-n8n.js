@@ -32,6 +32,9 @@ const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
 const { queueCase } = require('./lib/queueCase');
+const { campaignCase } = require('./lib/campaignCase');
+const { retryCase } = require('./lib/retryCase');
+const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
 const { waitForWebhook } = require('./lib/webhookReady');
 
 // n8n hosts by major version: `--n8n 2` (or a full version, `--n8n 2.40.0`); without it n8n 1.x as always
@@ -58,9 +61,12 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const SEND_WORKFLOW_ID = 'e2eSendText00001';
 const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
+const RETRY_WORKFLOW_ID = 'e2eLiteRetry0001';
 const TRIGGER_NODE = 'whatsAppTrigger';
 const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
+const LITE_CREDENTIAL = { id: 'e2eLiteCred00001', name: 'WhatsApp Lite (e2e fake container)' };
+const LITE_API_KEY = 'e2e-lite-campaign-api-key';
 const CREDENTIAL_DATA = {
 	accessToken: FAKE.accessToken,
 	phoneNumberId: FAKE.phoneNumberId,
@@ -141,9 +147,11 @@ async function main() {
 	fs.mkdirSync(logs);
 	const logFile = (name) => path.join(logs, `${name}.log`);
 	let fake;
+	let liteFake;
 	const cleanup = async () => {
 		await stopAll();
 		if (fake) await fake.close().catch(() => undefined);
+		if (liteFake) await liteFake.close().catch(() => undefined);
 		if (process.env.E2E_KEEP_TMP === '1') say(`kept ${tmp}`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	};
@@ -214,6 +222,8 @@ async function main() {
 		// --- fake Graph API, credential, workflows ------------------------------------------------------------
 		const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
 		fake = await startFakeGraphApi({ ...FAKE });
+		const { startFakeLiteContainer, FAKE_SUIT_ID } = requireFakeLiteContainer();
+		liteFake = await startFakeLiteContainer(LITE_API_KEY);
 		const credentialsFile = path.join(tmp, 'credentials.json');
 		fs.writeFileSync(
 			credentialsFile,
@@ -222,6 +232,11 @@ async function main() {
 					...CREDENTIAL,
 					type: 'whatsAppCloudApi',
 					data: { ...CREDENTIAL_DATA, baseUrl: fake.url },
+				},
+				{
+					...LITE_CREDENTIAL,
+					type: 'whatsAppLiteApi',
+					data: { url: liteFake.url, apiKey: LITE_API_KEY, suitId: FAKE_SUIT_ID, webhookSecret: 'e2e-lite-webhook-secret' },
 				},
 			]),
 		);
@@ -291,7 +306,12 @@ async function main() {
 			}
 		});
 
-		// --- n8n start: case loads, case trigger ---------------------------------------------------------------
+		// --- case: campaign -------------------------------------------------------------------------------------
+		await runCase('campaign: a 200-recipient Lite segment is handed to the container as one campaign; Campaign: Get follows it', () =>
+			campaignCase({ n8n, lite: liteFake, executionResult, CaseFailure }),
+		);
+
+		// --- n8n start: case loads, case trigger, case retry ------------------------------------------------------
 		const hasTrigger = inventory.nodes.some((node) => node.name === TRIGGER_NODE);
 		if (hasTrigger) {
 			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
@@ -300,6 +320,9 @@ async function main() {
 			const activate = await n8n(activateArgs, 'activate-trigger');
 			if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} failed`, [activate.logFile]);
 		}
+		const activateRetryArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${RETRY_WORKFLOW_ID}`] : ['update:workflow', `--id=${RETRY_WORKFLOW_ID}`, '--active=true'];
+		const activateRetry = await n8n(activateRetryArgs, 'activate-retry');
+		if (activateRetry.code !== 0) throw new CaseFailure(`n8n ${activateRetryArgs[0]} failed for the retry workflow`, [activateRetry.logFile]);
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
@@ -355,6 +378,18 @@ async function main() {
 					});
 				});
 			}
+
+			await runCase('retry: n8n\'s Retry of a failed segment execution continues its campaign (nobody twice)', async () => {
+				await ready;
+				return await retryCase({
+					baseUrl,
+					lite: liteFake,
+					databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+					host,
+					CaseFailure,
+					logsOnFailure: startLogs,
+				});
+			});
 		} finally {
 			await stop(server.child);
 		}

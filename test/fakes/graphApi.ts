@@ -56,6 +56,8 @@ export interface FakeGraphApi {
 	options: FakeGraphOptions;
 	/** The app's webhook subscriptions, as `GET /<app-id>/subscriptions` lists them. */
 	subscriptions: AppSubscription[];
+	/** Requests that arrived after the first token error (190) had been answered: a sender must stop before them. */
+	requestsAfterTokenError(): RecordedRequest[];
 	close(): Promise<void>;
 }
 
@@ -284,6 +286,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		return answer(res, 200, { success: true });
 	}
 
+	let tokenErrorAtRequest: number | undefined;
 	const running: RunningServer = await startServer(async (request, res) => {
 		requests.push(request);
 		try {
@@ -321,6 +324,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			if (!(error instanceof MetaError)) throw error;
 			const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
 			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
+			if (error.code === 190) tokenErrorAtRequest ??= requests.length;
 		}
 	});
 
@@ -332,6 +336,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		subscriptions,
 		failNext: (...failures) => scripted.push(...failures),
 		uploads,
+		requestsAfterTokenError: () => (tokenErrorAtRequest === undefined ? [] : requests.slice(tokenErrorAtRequest)),
 		close: running.close,
 	};
 }

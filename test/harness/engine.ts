@@ -111,15 +111,8 @@ export interface WorkflowResult {
 	error: IRun['data']['resultData']['error'];
 }
 
-/**
- * Runs a workflow through n8n-core's real WorkflowExecute, with this package's node classes and the given
- * credentials, from its first node to the end.
- */
-export async function runWorkflow(
-	workflowJson: TestWorkflow,
-	credentials: Record<string, ICredentialDataDecryptedObject>,
-	options: { signal?: AbortSignal } = {},
-): Promise<WorkflowResult> {
+/** The engine's pieces for one execution: the workflow, its additional data and a promise of its end. */
+function prepareExecution(workflowJson: TestWorkflow, credentials: Record<string, ICredentialDataDecryptedObject>, mode: 'manual' | 'retry') {
 	const workflowData: IWorkflowBase = {
 		id: workflowJson.id ?? 'test-workflow',
 		name: workflowJson.name ?? 'Test workflow',
@@ -143,7 +136,7 @@ export async function runWorkflow(
 	});
 
 	const executionId = `exec-${Math.random().toString(36).slice(2)}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
 
@@ -168,15 +161,13 @@ export async function runWorkflow(
 			throw new Error('task runners are not used in these tests');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData, finished };
+}
 
-	const startNode = workflowJson.nodes.find((node) => !Object.values(workflowJson.connections).some((outputs) =>
-		outputs.main?.some((targets) => targets?.some((target) => target.node === node.name)),
-	));
-	const execution = new WorkflowExecute(additionalData, 'manual').run(workflow, startNode);
-	options.signal?.addEventListener('abort', () => execution.cancel(), { once: true });
-	const run = await finished.promise;
+async function finish(execution: ReturnType<WorkflowExecute['run']>, finished: Promise<IRun>, signal?: AbortSignal): Promise<WorkflowResult> {
+	signal?.addEventListener('abort', () => execution.cancel(), { once: true });
+	const run = await finished;
 	await execution.catch(() => undefined);
-
 	return {
 		run,
 		error: run.data.resultData.error,
@@ -184,6 +175,39 @@ export async function runWorkflow(
 			return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
 		},
 	};
+}
+
+/**
+ * Runs a workflow through n8n-core's real WorkflowExecute, with this package's node classes and the given
+ * credentials, from its first node to the end.
+ */
+export async function runWorkflow(
+	workflowJson: TestWorkflow,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	options: { signal?: AbortSignal } = {},
+): Promise<WorkflowResult> {
+	const { workflow, additionalData, finished } = prepareExecution(workflowJson, credentials, 'manual');
+	const startNode = workflowJson.nodes.find((node) => !Object.values(workflowJson.connections).some((outputs) =>
+		outputs.main?.some((targets) => targets?.some((target) => target.node === node.name)),
+	));
+	return await finish(new WorkflowExecute(additionalData, 'manual').run(workflow, startNode), finished.promise, options.signal);
+}
+
+/**
+ * n8n's Retry of a failed execution, as its ExecutionService does it: a new execution (new ID, mode "retry") that
+ * continues the stored data of the failed one (its JSON, as the database keeps it) without the error and without
+ * the failed node's last run, from the node that failed.
+ */
+export async function retryExecution(workflowJson: TestWorkflow, credentials: Record<string, ICredentialDataDecryptedObject>, failed: IRun): Promise<WorkflowResult> {
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
+	const { lastNodeExecuted } = data.resultData;
+	if (lastNodeExecuted) {
+		delete data.resultData.error;
+		const runs = data.resultData.runData[lastNodeExecuted];
+		if (runs.length > 0 && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	const { workflow, additionalData, finished } = prepareExecution(workflowJson, credentials, 'retry');
+	return await finish(new WorkflowExecute(additionalData, 'retry', data).processRunExecutionData(workflow), finished.promise);
 }
 
 /** A two-node workflow: fixed input items into one node under test. */

@@ -1,10 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestRedis {
 	url: string;
 	stop(): Promise<void>;
+}
+
+/** A private redis-server that keeps its data on disk (append-only file), so it can be stopped and started again. */
+export interface RestartableRedis extends TestRedis {
+	/** Starts it again on the same port, with the data it had. */
+	start(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -55,6 +64,32 @@ export async function startRedis(): Promise<TestRedis> {
 				child.once('exit', () => resolve());
 				child.kill('SIGTERM');
 			}),
+	};
+}
+
+/** A private redis-server with its append-only file in a fresh temporary directory, for outage tests. */
+export async function startRestartableRedis(): Promise<RestartableRedis> {
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'wa-redis-'));
+	let child: ChildProcess | undefined;
+	const start = async () => {
+		if (child && child.exitCode === null) return;
+		child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
+		await untilAnswers(port, child);
+	};
+	const stop = () =>
+		new Promise<void>((resolve) => {
+			if (!child || child.exitCode !== null) return resolve();
+			child.once('exit', () => resolve());
+			child.kill('SIGTERM');
+		});
+	await start();
+	return {
+		url: `redis://127.0.0.1:${port}`,
+		start,
+		stop: async () => {
+			await stop();
+		},
 	};
 }
 

@@ -4,27 +4,31 @@ import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
 import type { HttpRequest, HttpRequester } from './http';
 import { jsonBody } from './http';
-import { DEFAULT_DAILY_QUOTA } from '../store/quota';
-import type { Capabilities, Channel, ChannelStatus, SendOptions, SendResult } from './types';
+import type { Capabilities, CampaignChunk, CampaignReport, CampaignSink, CampaignState, Channel, ChannelStatus, EnqueueAnswer, SendResult } from './types';
 
 export interface LiteConfig {
 	url: string;
 	suitId: string;
 }
 
-/** Sent when the nodes already reserved the message in the suit's quota, so the container does not count it twice. */
+/**
+ * A header older nodes sent to make the container skip its quota count. The nodes no longer send it and the
+ * container counts every message of its suit (docs/lite-api.md); the name stays for the gateway that drops it.
+ */
 export const QUOTA_RESERVED_HEADER = 'x-quota-reserved';
 
 const LITE_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'reaction'];
 
-/** The `POST /api/send-message` body of the Lite contract (README, "Lite container API"). */
+/** The `POST /api/send-message` body of the Lite contract (docs/lite-api.md). */
 export function liteMessagePayload(envelope: Envelope): Record<string, unknown> {
-	const { message } = envelope;
-	const base = { number: recipientAddress(envelope.to), ...(envelope.replyTo && { quotedMessageId: envelope.replyTo }) };
+	return { number: recipientAddress(envelope.to), ...(envelope.replyTo && { quotedMessageId: envelope.replyTo }), ...liteMessageFields(envelope.message) };
+}
+
+/** The message part of a Lite send body; also the message of a campaign's Notify body. */
+function liteMessageFields(message: OutboundMessage): Record<string, unknown> {
 	if (isMediaMessage(message)) {
 		const { media } = message;
 		const common = {
-			...base,
 			...(message.caption && { message: message.caption }),
 			...(message.voice && { sendAudioAsVoice: true }),
 			...(message.filename && { filename: message.filename }),
@@ -39,7 +43,25 @@ export function liteMessagePayload(envelope: Envelope): Record<string, unknown> 
 		}
 		throw mediaIdUnsupported();
 	}
-	return { ...base, ...liteBody(message) };
+	return liteBody(message);
+}
+
+/** The Notify body of `POST /{suit_id}/send` (docs/lite-api.md) for one chunk of a campaign. */
+function notifyBody(chunk: CampaignChunk): Record<string, unknown> {
+	const { message = '', ...fields } = liteMessageFields(chunk.message);
+	return {
+		UOWHATSAPP: {
+			...fields,
+			message,
+			receivers: chunk.receivers.map(({ recipient, user }) => ({ mobileNum: recipient, ...(user && { user }) })),
+			random_delay: chunk.maxDelayMinutes > chunk.minDelayMinutes,
+			min_delay: chunk.minDelayMinutes,
+			max_delay: chunk.maxDelayMinutes,
+			random_string: false,
+		},
+		campaign_id: chunk.campaignId,
+		campaign_name: chunk.campaignName,
+	};
 }
 
 function liteBody(message: OutboundMessage): Record<string, unknown> {
@@ -65,52 +87,94 @@ function mediaIdUnsupported(): WhatsAppError {
 }
 
 interface LiteErrorBody {
-	error?: { code?: string; message?: string; fix?: string; resetAt?: string } | string;
+	error?: { code?: string; message?: string; fix?: string; resetAt?: string; retryAfterMs?: number } | string;
 	message?: string;
 	resetAt?: string;
 }
 
-const LITE_ERRORS: Record<number, { retryable: boolean; description: string; fix: string }> = {
-	400: { retryable: false, description: 'The Lite container refused the message', fix: 'Correct the value it names' },
-	401: { retryable: false, description: 'The Lite container refused the API key', fix: 'Check the API key in the WhatsApp Lite Container credential' },
-	404: { retryable: false, description: 'The number is not on WhatsApp', fix: 'Check the number, or reach this person on another channel' },
-	409: { retryable: false, description: 'The Lite container\'s WhatsApp session is not ready', fix: 'Open /whatsapp-login on the container and scan the QR code with the phone' },
-	429: { retryable: false, description: 'The suit\'s daily quota is used up', fix: 'Wait for the quota to reset, or raise it on the container' },
+interface LiteErrorRule {
+	kind: 'api' | 'quota';
+	description: string;
+	fix: string;
+	retryable?: boolean;
+	/** Every further send of this suit would fail the same way: the segment stops (docs/lite-api.md). */
+	stopsSender?: boolean;
+	/** Ours instead of the container's fix: the container speaks of its headers, the user fixes it in n8n. */
+	keepOurFix?: boolean;
+}
+
+/** The gateway's error codes (docs/lite-api.md); the HTTP status only where an older container sends no code. */
+const LITE_ERRORS: Record<string, LiteErrorRule> = {
+	UNAUTHORIZED: { kind: 'api', stopsSender: true, keepOurFix: true, description: 'The Lite container refused the API key', fix: 'Check the API key in the WhatsApp Lite Container credential' },
+	SESSION_NOT_READY: { kind: 'api', stopsSender: true, description: 'The Lite container\'s WhatsApp session is not ready', fix: 'Open /whatsapp-login on the container and scan the QR code with the phone' },
+	STORE_UNAVAILABLE: { kind: 'api', stopsSender: true, description: 'The Lite container cannot reach its Redis, so it sent nothing', fix: 'Check the container\'s Redis, then run the workflow again' },
+	QUOTA_EXCEEDED: { kind: 'quota', stopsSender: true, description: 'The suit\'s daily quota is used up', fix: 'Wait for the quota to reset, or raise DAILY_QUOTA on the container' },
+	PACED: { kind: 'api', retryable: true, description: 'The container is pacing this suit\'s sends and the next free slot was too far away', fix: 'Send less at once; the send is tried again after the time the container named' },
+	NOT_ON_WHATSAPP: { kind: 'api', description: 'The number is not on WhatsApp', fix: 'Check the number, or reach this person on another channel' },
+	CAMPAIGN_NOT_FOUND: { kind: 'api', description: 'The Lite container knows no campaign with this ID', fix: 'Use the campaign ID the sending node returned (each item\'s campaignId)', keepOurFix: true },
+	CAMPAIGN_SETTINGS_DIFFER: { kind: 'api', description: 'This campaign ID was handed over before with another message or other delays', fix: 'Use a new Campaign ID for a different message, or the same settings to add recipients', keepOurFix: true },
 };
+const BY_STATUS: Record<number, string> = { 401: 'UNAUTHORIZED', 409: 'SESSION_NOT_READY', 429: 'QUOTA_EXCEEDED', 503: 'STORE_UNAVAILABLE' };
+const REFUSED: LiteErrorRule = { kind: 'api', description: 'The Lite container refused the request', fix: 'Correct the value it names' };
 
 function liteError(body: unknown, httpStatus: number): WhatsAppError {
 	const parsed = (body ?? {}) as LiteErrorBody;
 	const error = typeof parsed.error === 'object' ? parsed.error : { message: typeof parsed.error === 'string' ? parsed.error : parsed.message };
-	// A 5xx may come after WhatsApp Web sent the message (docs/lite-api.md): ambiguous, resent only where repeating is harmless.
-	const internal = httpStatus >= 500;
-	const known = LITE_ERRORS[httpStatus] ?? (internal
-		? { retryable: false, description: 'The Lite container had an internal error; the message may have been sent', fix: 'Check whether the recipient got the message before sending again, and the container\'s logs' }
-		: { retryable: false, description: 'The Lite container refused the request', fix: 'Read its message for what to change' });
+	const code = error.code ?? BY_STATUS[httpStatus];
+	const rule = code !== undefined ? LITE_ERRORS[code] : undefined;
+	// A 5xx other than STORE_UNAVAILABLE may come after WhatsApp Web sent the message (docs/lite-api.md): ambiguous.
+	if (!rule && httpStatus >= 500) {
+		return new WhatsAppError(`Lite container: ${error.message ?? 'internal error'}`, {
+			kind: 'ambiguous',
+			code: code ?? httpStatus,
+			httpStatus,
+			description: 'The Lite container had an internal error; the message may have been sent',
+			fix: 'Check whether the recipient got the message before sending again, and the container\'s logs',
+			backendMessage: error.message,
+		});
+	}
+	const known = rule ?? REFUSED;
 	const resetAt = error.resetAt ?? parsed.resetAt;
-	const backendMessage = error.message;
-	return new WhatsAppError(`Lite container: ${backendMessage ?? known.description}`, {
-		kind: httpStatus === 429 ? 'quota' : internal ? 'ambiguous' : 'api',
-		code: error.code ?? httpStatus,
+	return new WhatsAppError(`Lite container: ${error.message ?? known.description}`, {
+		kind: known.kind,
+		code: code ?? httpStatus,
 		retryable: known.retryable,
+		stopsSender: known.stopsSender,
 		httpStatus,
+		retryAfterMs: typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined,
 		description: resetAt ? `${known.description} (resets at ${resetAt})` : known.description,
-		// The container's own fix for 401 speaks of its header; the n8n user fixes it in the credential.
-		fix: internal || httpStatus === 401 ? known.fix : (error.fix ?? known.fix),
-		backendMessage,
+		fix: known.keepOurFix ? known.fix : (error.fix ?? known.fix),
+		backendMessage: error.message,
+		resetAt,
 	});
 }
 
 /** A self-hosted whatsapp-web.js gateway ("Lite container"). */
 export class LiteChannel implements Channel {
 	readonly backend = 'lite' as const;
-	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, mediaIds: false, typingIndicator: true, pacing: 'randomDelay', defaultDailyQuota: DEFAULT_DAILY_QUOTA };
+	readonly capabilities: Capabilities = { messageTypes: new Set(LITE_TYPES), groupChats: true, mediaIds: false, typingIndicator: true, pacing: 'container' };
 	readonly senderId: string;
+	readonly campaigns: CampaignSink;
 
 	constructor(
 		private readonly config: LiteConfig,
 		private readonly request: HttpRequester,
 	) {
 		this.senderId = config.suitId;
+		const suit = `/${encodeURIComponent(config.suitId)}`;
+		const campaign = (id: string) => `${suit}/campaigns/${encodeURIComponent(id)}`;
+		this.campaigns = {
+			enqueue: async (chunk) => {
+				const answer = await this.call<{ alreadyQueued?: string[]; queued?: number; skipped?: Array<{ mobileNum?: unknown; reason?: string }> }>({ method: 'POST', path: `${suit}/send`, body: notifyBody(chunk) });
+				return {
+					queued: Number(answer.queued ?? 0),
+					alreadyQueued: (answer.alreadyQueued ?? []).map(String),
+					skipped: (answer.skipped ?? []).map((skip) => ({ recipient: String(skip.mobileNum ?? ''), reason: String(skip.reason ?? 'skipped by the container') })),
+				} satisfies EnqueueAnswer;
+			},
+			report: async (id, page) => await this.call<CampaignReport>({ method: 'GET', path: campaign(id), qs: { offset: page.offset, limit: page.limit } }),
+			control: async (id, action) => await this.call<{ campaignId: string; state: CampaignState }>({ method: 'POST', path: `${campaign(id)}/${action}` }),
+		};
 	}
 
 	async call<T>(request: Omit<HttpRequest, 'url'> & { path: string }): Promise<T> {
@@ -126,12 +190,11 @@ export class LiteChannel implements Channel {
 		return envelope;
 	}
 
-	async send(envelope: Envelope, options: SendOptions = {}): Promise<SendResult> {
+	async send(envelope: Envelope): Promise<SendResult> {
 		const answer = await this.call<{ messageId?: string; id?: string; chatId?: string }>({
 			method: 'POST',
 			path: '/api/send-message',
 			body: liteMessagePayload(envelope),
-			...(options.quotaReserved && { headers: { [QUOTA_RESERVED_HEADER]: '1' } }),
 		});
 		const messageId = answer.messageId ?? answer.id;
 		if (!messageId) {

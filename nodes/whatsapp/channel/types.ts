@@ -1,4 +1,4 @@
-import type { BinaryMedia, Envelope, MessageType } from '../message';
+import type { BinaryMedia, Envelope, MessageType, OutboundMessage } from '../message';
 import type { MetaTemplate } from '../templates/metaTemplate';
 
 export type Backend = 'cloud' | 'lite';
@@ -25,15 +25,54 @@ export interface Capabilities {
 	/** Whether media can be referred to by a WhatsApp media ID (an upload to Meta). */
 	mediaIds: boolean;
 	typingIndicator: boolean;
-	/** How sends are spread: a steady rate (Cloud) or random gaps between messages (Lite). */
-	pacing: 'rate' | 'randomDelay';
-	/** The daily quota a sender has unless the user sets one; undefined for none. */
-	defaultDailyQuota?: number;
+	/** Who spreads the sends: the nodes at a steady rate (Cloud), or the container for every send of its suit (Lite). */
+	pacing: 'rate' | 'container';
 }
 
-export interface SendOptions {
-	/** The caller already reserved this message in the sender's daily quota (the container must not count it again). */
-	quotaReserved?: boolean;
+export interface CampaignReceiver {
+	/** Digits with country code, or a group chat ID. */
+	recipient: string;
+	/** Values for the campaign message's `{{user.…}}` placeholders. */
+	user?: Record<string, unknown>;
+}
+
+/** One request of a hand-off: the campaign's one message and up to 1,000 of its receivers. */
+export interface CampaignChunk {
+	campaignId: string;
+	campaignName: string;
+	/** Text or media by URL; its text may hold `{{user.…}}` placeholders. */
+	message: OutboundMessage;
+	receivers: CampaignReceiver[];
+	minDelayMinutes: number;
+	maxDelayMinutes: number;
+}
+
+export interface EnqueueAnswer {
+	/** Newly queued by this request. */
+	queued: number;
+	/** Queued by an earlier request of the same campaign: not queued twice. */
+	alreadyQueued: string[];
+	skipped: Array<{ recipient: string; reason: string }>;
+}
+
+export type CampaignState = 'running' | 'paused' | 'cancelled' | 'finished';
+
+export interface CampaignReport {
+	campaignId: string;
+	name?: string;
+	state: CampaignState;
+	counts: Record<'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown', number>;
+	nextSendAt: string | null;
+	quota?: { used: number; limit: number; resetAt: string };
+	recipients: { offset: number; limit: number; total: number; items: Array<Record<string, unknown>> };
+}
+
+/** A backend that sends campaigns itself: it takes a segment and paces it durably (the Lite container). */
+export interface CampaignSink {
+	enqueue(chunk: CampaignChunk): Promise<EnqueueAnswer>;
+	/** The campaign's state and one page of its recipients. */
+	report(campaignId: string, page: { offset: number; limit: number }): Promise<CampaignReport>;
+	control(campaignId: string, action: 'pause' | 'resume' | 'cancel'): Promise<{ campaignId: string; state: CampaignState }>;
 }
 
 /**
@@ -48,10 +87,12 @@ export interface Channel {
 	/** Makes media ready to send (Cloud: uploads binary data and refers to it by media ID). Safe to repeat. */
 	prepare(envelope: Envelope): Promise<Envelope>;
 	/** Sends one prepared message. Not idempotent: the retry policy must not resend an ambiguous failure. */
-	send(envelope: Envelope, options?: SendOptions): Promise<SendResult>;
+	send(envelope: Envelope): Promise<SendResult>;
 	markAsRead(messageId: string, options: { typingIndicator: boolean; chatId?: string }): Promise<void>;
 	uploadMedia(media: BinaryMedia): Promise<string>;
 	status(): Promise<ChannelStatus>;
 	/** The account's Meta message templates, all pages. Only on backends that can send `template` messages. */
 	listTemplates?(): Promise<MetaTemplate[]>;
+	/** Only on backends that run campaigns themselves. */
+	readonly campaigns?: CampaignSink;
 }

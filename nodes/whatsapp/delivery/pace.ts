@@ -4,8 +4,8 @@ import type { Backend } from '../channel/types';
 export type Pace =
 	/** Cloud API: a steady rate per business phone number. */
 	| { kind: 'rate'; messagesPerSecond: number }
-	/** Lite: a random gap between messages, never below the minimum. */
-	| { kind: 'randomDelay'; minMs: number; maxMs: number };
+	/** Lite: the container keeps one pace per suit for every send, so the nodes add none (docs/lite-api.md). */
+	| { kind: 'container' };
 
 export const DEFAULT_CLOUD_RATE = 80;
 export const MAX_CLOUD_RATE = 1000;
@@ -18,13 +18,12 @@ export const DEFAULT_LITE_MAX_DELAY_MINUTES = 5;
  */
 export const RATE_HEADROOM = 0.97;
 
-/** The gap this send reserves after itself. */
-export function gapMs(pace: Pace, random = Math.random): number {
-	if (pace.kind === 'rate') return 1000 / (pace.messagesPerSecond * RATE_HEADROOM);
-	return pace.minMs + random() * Math.max(0, pace.maxMs - pace.minMs);
+/** The gap a send at this rate reserves after itself. */
+export function gapMs(pace: { messagesPerSecond: number }): number {
+	return 1000 / (pace.messagesPerSecond * RATE_HEADROOM);
 }
 
-/** In-flight sends needed to keep the rate with up to half a second of latency; one at a time for random gaps. */
+/** In-flight sends needed to keep the rate with up to half a second of latency; one at a time where the container paces. */
 export function defaultConcurrency(pace: Pace): number {
 	return pace.kind === 'rate' ? Math.min(500, Math.max(1, Math.ceil(pace.messagesPerSecond / 2))) : 1;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { Channel } from '../channel/types';
+import type { CampaignSink, Channel } from '../channel/types';
 import { invalidInput } from '../errors';
+import type { CampaignDelays, CampaignHandOff } from '../delivery/handOff';
 import {
 	DEFAULT_CLOUD_RATE,
 	DEFAULT_LITE_MAX_DELAY_MINUTES,
@@ -9,12 +10,10 @@ import {
 	type Pace,
 	defaultConcurrency,
 } from '../delivery/pace';
-import type { DeliveryConfig } from '../delivery/segment';
-import { DEFAULT_DAILY_QUOTA } from '../store/quota';
+import type { DailyCap, DeliveryConfig } from '../delivery/segment';
+import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../store/quota';
 import { retryPolicyFrom } from './options';
 import { STATE_NOTICE } from './store';
-
-const MINUTE_MS = 60_000;
 
 /** The "Delivery" collection of both sending nodes: campaign ledger, pace and daily quota. */
 const deliveryProperty: INodeProperties = {
@@ -31,7 +30,8 @@ const deliveryProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'newsletter-{{ $now.toFormat("yyyy-MM-dd") }}',
-			description: 'Recipients already sent in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this node in this execution is the campaign.',
+			description:
+				'Recipients already sent (or queued) in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this node in this execution is the campaign, and n8n\'s Retry of the execution continues it.',
 		},
 		{
 			displayName: 'Concurrent Requests',
@@ -48,7 +48,34 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_DAILY_QUOTA,
-			description: 'Messages per sender and UTC day, counted across executions (and n8n workers with Redis); recipients beyond it are skipped with the reset time. 0: no cap.',
+			description:
+				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
+		},
+		{
+			displayName: 'Delivery Mode',
+			name: 'mode',
+			type: 'options',
+			default: 'automatic',
+			options: [
+				{
+					name: 'Automatic',
+					value: 'automatic',
+					description: 'Container Campaign for two or more messages with a Minimum Delay of a minute or more; otherwise Send From n8n',
+				},
+				{
+					name: 'Container Campaign',
+					value: 'campaign',
+					description: 'Hand the whole segment to the container, which sends it at the delays below; the execution ends in seconds and each item says queued',
+				},
+				{
+					name: 'Send From N8n',
+					value: 'direct',
+					description: 'Send each message now and wait for its answer (replies, small lists); the container still spaces the suit\'s sends',
+				},
+			],
+			description:
+				'Minute-scale delays would keep an n8n execution open for hours, and a restart or a timeout would cut the segment off. A Container Campaign is paced by the container, durably: it survives restarts of n8n and of the container. Follow it with the Get Campaign operation and the WhatsApp Trigger.',
+			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
 			displayName: 'Maximum Delay (Minutes)',
@@ -56,7 +83,7 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 3 },
 			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
-			description: 'Lite: each gap is random between the minimum and this',
+			description: 'Container Campaign: each gap is random between the minimum and this',
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
@@ -74,7 +101,7 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 3 },
 			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
-			description: 'Lite: the shortest gap between two messages of this suit; WhatsApp Web numbers that send faster get banned',
+			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
@@ -82,7 +109,7 @@ const deliveryProperty: INodeProperties = {
 			name: 'oncePerRecipient',
 			type: 'boolean',
 			default: true,
-			description: 'Whether a recipient gets at most one message per campaign. Turn off to send several messages to one person in the same campaign.',
+			description: 'Whether a recipient gets at most one message per campaign. Turn off to send several messages to one person in the same campaign (Send From n8n only).',
 		},
 	],
 };
@@ -100,35 +127,81 @@ function number(value: unknown, fallback: number): number {
 }
 
 function paceFor(channel: Channel, delivery: IDataObject): Pace {
-	if (channel.capabilities.pacing === 'rate') {
-		const messagesPerSecond = number(delivery.messagesPerSecond, DEFAULT_CLOUD_RATE);
-		if (!(messagesPerSecond >= 1 && messagesPerSecond <= MAX_CLOUD_RATE)) {
-			throw invalidInput('Messages Per Second', messagesPerSecond, `is outside 1 to ${MAX_CLOUD_RATE}`, 'Use the throughput of your phone number: 80, or up to 1,000 when Meta upgraded it');
-		}
-		return { kind: 'rate', messagesPerSecond };
+	if (channel.capabilities.pacing === 'container') return { kind: 'container' };
+	const messagesPerSecond = number(delivery.messagesPerSecond, DEFAULT_CLOUD_RATE);
+	if (!(messagesPerSecond >= 1 && messagesPerSecond <= MAX_CLOUD_RATE)) {
+		throw invalidInput('Messages Per Second', messagesPerSecond, `is outside 1 to ${MAX_CLOUD_RATE}`, 'Use the throughput of your phone number: 80, or up to 1,000 when Meta upgraded it');
 	}
-	const minMs = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES) * MINUTE_MS;
-	const maxMs = Math.max(minMs, number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES) * MINUTE_MS);
-	if (!(minMs >= 0)) throw invalidInput('Minimum Delay (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
-	return { kind: 'randomDelay', minMs, maxMs };
+	return { kind: 'rate', messagesPerSecond };
 }
 
-/** The delivery settings of one execution, read once from the first item (they describe the whole segment). */
-export function deliveryConfigFrom(context: IExecuteFunctions, channel: Channel): DeliveryConfig {
+/** The gaps of a Container Campaign, in minutes as the Notify body carries them. */
+function campaignDelaysFrom(delivery: IDataObject): CampaignDelays {
+	const minDelayMinutes = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES);
+	if (!(minDelayMinutes >= 0)) throw invalidInput('Minimum Delay (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
+	const maxDelayMinutes = number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES);
+	if (!(maxDelayMinutes >= 0)) throw invalidInput('Maximum Delay (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least the minimum');
+	return { minDelayMinutes, maxDelayMinutes: Math.max(minDelayMinutes, maxDelayMinutes) };
+}
+
+/** Minute-scale gaps between messages are the container's job: an n8n execution cannot wait hours. */
+const CAMPAIGN_FROM_MINUTES = 1;
+
+function handsOff(delivery: IDataObject, delays: CampaignDelays, sends: number): boolean {
+	const mode = String(delivery.mode ?? 'automatic');
+	if (mode === 'campaign') return true;
+	if (mode === 'direct') return false;
+	return sends > 1 && delays.minDelayMinutes >= CAMPAIGN_FROM_MINUTES;
+}
+
+/**
+ * The campaign a node's sends belong to when no Campaign ID is set: this node in this execution. It is kept in
+ * the execution's custom data, which n8n copies into a retried execution, so Retry continues the campaign.
+ */
+function defaultCampaignId(context: IExecuteFunctions): string {
+	const node = context.getNode();
+	const key = `wa_campaign_${node.id.replace(/[^A-Za-z0-9_]/g, '')}`.slice(0, 50);
+	const customData = context.getWorkflowDataProxy(0).$execution?.customData;
+	const kept = customData?.get(key);
+	if (kept) return String(kept);
+	const campaignId = `${context.getWorkflow().id ?? 'workflow'}:${context.getExecutionId()}:${node.id}`;
+	customData?.set(key, campaignId);
+	return campaignId;
+}
+
+/** The nodes' own daily count: the sender's on Cloud (the nodes are its only authority), an extra cap per workflow on Lite. */
+function dailyCapFrom(context: IExecuteFunctions, channel: Channel, delivery: IDataObject): DailyCap | undefined {
+	const limit = number(delivery.dailyQuota, 0);
+	if (!(limit > 0)) return undefined;
+	if (channel.capabilities.pacing === 'rate') return { limit, key: (now) => quotaKey(channel.senderId, now) };
+	const workflowId = context.getWorkflow().id ?? 'workflow';
+	return { limit, key: (now) => `wa_automator:cap:${channel.backend}:${channel.senderId}:${workflowId}:${quotaDay(now)}` };
+}
+
+export type DeliveryPlan = { mode: 'direct'; config: DeliveryConfig } | { mode: 'campaign'; sink: CampaignSink; campaign: CampaignHandOff };
+
+/** How one execution's sends go out, read once from the first item (the settings describe the whole segment). */
+export function deliveryPlanFrom(context: IExecuteFunctions, channel: Channel, sends: number): DeliveryPlan {
 	const delivery = context.getNodeParameter('delivery', 0, {}) as IDataObject;
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const campaignId = String(delivery.campaignId ?? '').trim() || defaultCampaignId(context);
+	const retry = retryPolicyFrom(options);
+	if (channel.campaigns) {
+		const delays = campaignDelaysFrom(delivery);
+		if (handsOff(delivery, delays, sends)) {
+			return { mode: 'campaign', sink: channel.campaigns, campaign: { campaignId, campaignName: context.getWorkflow().name ?? campaignId, delays, retry } };
+		}
+	}
 	const pace = paceFor(channel, delivery);
-	// By default each node of each execution is its own campaign: a reply text and then a picture to the same person
-	// from two nodes are two messages, not a duplicate.
-	const campaignId =
-		String(delivery.campaignId ?? '').trim() || `${context.getWorkflow().id ?? 'workflow'}:${context.getExecutionId()}:${context.getNode().id}`;
-	const quota = number(delivery.dailyQuota, channel.capabilities.defaultDailyQuota ?? 0);
 	return {
-		campaignId,
-		oncePerRecipient: delivery.oncePerRecipient !== false,
-		pace,
-		concurrency: number(delivery.concurrency, 0) || defaultConcurrency(pace),
-		dailyQuota: quota > 0 ? quota : undefined,
-		retry: retryPolicyFrom(options),
+		mode: 'direct',
+		config: {
+			campaignId,
+			oncePerRecipient: delivery.oncePerRecipient !== false,
+			pace,
+			concurrency: number(delivery.concurrency, 0) || defaultConcurrency(pace),
+			dailyCap: dailyCapFrom(context, channel, delivery),
+			retry,
+		},
 	};
 }

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
+import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
-import { deliveryConfigFrom } from './delivery';
+import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { stateStoreFor } from './store';
 
@@ -16,10 +17,34 @@ export type PlannedItem =
 	/** A result that needs no request (a preview, a skip decided while reading the item). */
 	| { kind: 'result'; json: IDataObject };
 
-function outcomeJson(outcome: Outcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
+function outcomeJson(outcome: Outcome | HandOffOutcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
 	const base = { to: recipientAddress(envelope.to), type: envelope.message.type, ...details };
-	if (outcome.status === 'failed') return { ...base, ...errorItemJson(outcome.error) };
+	if (outcome.status === 'failed') return { ...base, ...('campaignId' in outcome && { campaignId: outcome.campaignId }), ...errorItemJson(outcome.error) };
 	return { ...base, ...outcome };
+}
+
+type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
+
+/** Sends the segment from n8n, or hands it to the container as a campaign; one outcome per send, in order. */
+async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], refuse: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
+	const plan = deliveryPlanFrom(context, channel, sends.length);
+	if (plan.mode === 'campaign') {
+		// Every item is checked before anything is handed over, as for any send.
+		const refusals = campaignRefusals(sends.map(({ plan: { envelope } }) => envelope));
+		refusals.forEach((refusal, index) => refusal && refuse(sends[index], refusal));
+		const fit = sends.filter((_, index) => !refusals[index]);
+		const outcomes = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
+		const byItem = new Map(fit.map((send, index) => [send.itemIndex, outcomes[index]]));
+		return sends.map((send) => byItem.get(send.itemIndex));
+	}
+	const store = await stateStoreFor(context).catch((error) => {
+		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
+	});
+	try {
+		return await deliverSegment(channel, store, sends.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
+	} finally {
+		await store.close();
+	}
 }
 
 /**
@@ -52,19 +77,16 @@ export async function runItems(
 
 	const sends = planned.flatMap((plan, itemIndex) => (plan.kind === 'send' ? [{ itemIndex, plan }] : []));
 	if (sends.length) {
-		const store = await stateStoreFor(context).catch((error) => {
-			throw toNodeError(context.getNode(), error, sends[0].itemIndex);
+		const outcomes = await deliver(context, channel, sends, ({ itemIndex }, error) => {
+			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
+			planned[itemIndex] = { kind: 'invalid', error };
 		});
-		try {
-			const outcomes = await deliverSegment(channel, store, sends.map(({ plan }) => plan.envelope), deliveryConfigFrom(context, channel), context.getExecutionCancelSignal?.());
-			outcomes.forEach((outcome, index) => {
-				const { itemIndex, plan } = sends[index];
-				results[itemIndex] = outcomeJson(outcome, plan.envelope, plan.details);
-				if (outcome.status === 'failed') failures.push({ itemIndex, error: outcome.error });
-			});
-		} finally {
-			await store.close();
-		}
+		outcomes.forEach((outcome, index) => {
+			const { itemIndex, plan } = sends[index];
+			if (!outcome) return;
+			results[itemIndex] = outcomeJson(outcome, plan.envelope, plan.details);
+			if (outcome.status === 'failed') failures.push({ itemIndex, error: outcome.error });
+		});
 	}
 
 	for (let itemIndex = 0; itemIndex < planned.length; itemIndex++) {

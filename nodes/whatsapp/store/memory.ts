@@ -1,5 +1,10 @@
 import type { LedgerEntry, StateStore } from './types';
 
+/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENT_LUA). */
+function claimable(entry: LedgerEntry, now: number): boolean {
+	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
+}
+
 interface Expiring<T> {
 	value: T;
 	expiresAt: number;
@@ -72,11 +77,11 @@ export class MemoryStore implements StateStore {
 		if (used) this.write(key, Math.max(0, used - count), 0, true);
 	}
 
-	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number) {
+	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
 		const key = `${ledgerKey}\u0000${recipient}`;
 		const existing = this.read<LedgerEntry>(key);
-		if (existing && existing.status !== 'failed') return existing;
-		this.write(key, { status: 'sending', at: new Date().toISOString() } satisfies LedgerEntry, ttlSeconds);
+		if (existing && !claimable(existing, Date.now())) return existing;
+		this.write(key, { status: 'claimed', at: new Date().toISOString(), until: Date.now() + claimSeconds * 1000 } satisfies LedgerEntry, ttlSeconds);
 		return undefined;
 	}
 

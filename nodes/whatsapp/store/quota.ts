@@ -8,7 +8,7 @@ export const DEFAULT_DAILY_QUOTA = 300;
 export const QUOTA_TTL_SECONDS = 24 * 60 * 60;
 
 /** YYYYMMDD of the given time in UTC: the quota day. */
-function quotaDay(now: Date): string {
+export function quotaDay(now: Date): string {
 	return now.toISOString().slice(0, 10).replace(/-/g, '');
 }
 

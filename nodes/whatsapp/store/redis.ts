@@ -3,14 +3,21 @@ import { WhatsAppError } from '../errors';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
 import type { LedgerEntry, StateStore } from './types';
 
-/** KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] the 'sending' entry, ARGV[3] TTL. Returns the blocking entry or nil. */
+/**
+ * KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] ISO time, ARGV[3] ledger TTL s, ARGV[4] claim ms. Returns the
+ * blocking entry or nil. A failed entry, or a claim that lapsed before any request left, may be claimed again.
+ */
 const CLAIM_RECIPIENT_LUA = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and not string.find(current, '"status":"failed"', 1, true) then
-  return current
+if current then
+  local entry = cjson.decode(current)
+  local lapsed = entry.status == 'claimed' and (tonumber(entry['until']) or 0) <= now
+  if entry.status ~= 'failed' and not lapsed then return current end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({status = 'claimed', at = ARGV[2], ['until'] = now + tonumber(ARGV[4])}))
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
 return false
 `;
 
@@ -42,14 +49,32 @@ export interface RedisConnection {
 	keyPrefix?: string;
 }
 
+const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running';
+
+/** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
+function causeOf(error: unknown): string {
+	return (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
+}
+
+/** Redis could not be reached at the start: no send was even tried. */
 function unreachable(connection: RedisConnection, error: unknown): WhatsAppError {
-	const reason = (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
-	// The cause goes into the description: n8n replaces a message that names a socket error code with a generic one.
 	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} is unreachable: nothing was sent`, {
 		kind: 'network',
 		code: 'REDIS_UNAVAILABLE',
-		description: `Redis answered: ${reason}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
-		fix: 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running',
+		stopsSender: true,
+		description: `Redis answered: ${causeOf(error)}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
+		fix: REDIS_FIX,
+	});
+}
+
+/** Redis went away during a run: what was sent before stays sent; the engine says per item what happened. */
+function lost(connection: RedisConnection, error: unknown): WhatsAppError {
+	return new WhatsAppError(`Redis at ${connection.host}:${connection.port} became unreachable`, {
+		kind: 'network',
+		code: 'REDIS_UNAVAILABLE',
+		stopsSender: true,
+		description: `Redis answered: ${causeOf(error)}. Without the campaign ledger and quota no further message is sent; each item says whether its message went out`,
+		fix: `${REDIS_FIX}, then run again with the same Campaign ID: who got the message is skipped`,
 	});
 }
 
@@ -94,7 +119,7 @@ export class RedisStore implements StateStore {
 		try {
 			return await operation();
 		} catch (error) {
-			throw unreachable(this.connection, error);
+			throw lost(this.connection, error);
 		}
 	}
 
@@ -111,9 +136,8 @@ export class RedisStore implements StateStore {
 		await this.run(() => this.client.eval(RELEASE_QUOTA_LUA, 1, key, count));
 	}
 
-	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number) {
-		const sending: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
-		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, JSON.stringify(sending), ttlSeconds));
+	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
+		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, new Date().toISOString(), ttlSeconds, claimSeconds * 1000));
 		return typeof current === 'string' ? (JSON.parse(current) as LedgerEntry) : undefined;
 	}
 
@@ -132,6 +156,9 @@ export class RedisStore implements StateStore {
 	}
 
 	async close() {
+		// QUIT on a connection Redis dropped would wait for an answer that never comes; an ended one needs nothing.
+		if (this.client.status === 'end') return;
+		if (this.client.status !== 'ready') return this.client.disconnect();
 		await this.client.quit().catch(() => this.client.disconnect());
 	}
 }

@@ -2,9 +2,14 @@ import type { QuotaReservation } from './quota';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
-	/** `sending`: claimed, outcome not yet known (a crash here means "maybe sent": never sent again). */
-	status: 'sending' | 'sent' | 'failed';
+	/**
+	 * `claimed`: taken by a sender, no request yet (certainly not sent; free again after `until`).
+	 * `sending`: a request may have left, outcome not yet known (after a crash "maybe sent": never sent again).
+	 */
+	status: 'claimed' | 'sending' | 'sent' | 'failed';
 	at: string;
+	/** `claimed` only: epoch milliseconds after which the claim lapses. */
+	until?: number;
 	messageId?: string;
 	reason?: string;
 }
@@ -24,10 +29,11 @@ export interface StateStore {
 	/** Gives back reservations whose messages were certainly not sent. */
 	releaseQuota(key: string, count?: number): Promise<void>;
 	/**
-	 * Claims a recipient of a campaign before sending. Returns the existing entry when the recipient was already
-	 * sent or is being sent (so: skip), or undefined when the claim was taken (a failed entry may be claimed again).
+	 * Claims a recipient of a campaign before sending, for `claimSeconds`. Returns the existing entry when the
+	 * recipient was already sent, is being sent or is claimed (so: skip), or undefined when the claim was taken (a
+	 * failed entry or a lapsed claim may be claimed again). The ledger lives `ttlSeconds`.
 	 */
-	claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number): Promise<LedgerEntry | undefined>;
+	claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number): Promise<LedgerEntry | undefined>;
 	recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number): Promise<void>;
 	/**
 	 * Takes the next send slot of a sender: returns the epoch milliseconds at which this send may start, and

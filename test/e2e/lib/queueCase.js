@@ -5,7 +5,7 @@
  * A real `n8n start` (EXECUTIONS_MODE=queue, Postgres in a fresh database, Bull on a private redis-server) and
  * two `n8n worker --concurrency=2` processes. The workflow queue/segment-webhook.json (Webhook → Code with 150
  * recipients from the body's offset → WhatsApp Send on Lite with the WhatsApp Redis credential, Delivery
- * { campaignId from the body, dailyQuota 300, no delay }) is activated, and posted to 4 times at once:
+ * { campaignId from the body, dailyQuota 300 (on Lite: the workflow's cap), Send From n8n }) is activated, and posted to 4 times at once:
  * 4 jobs for 4 pollers (2 per worker), so both workers run executions at the same time.
  *
  * Wave 1: exactly 300 messages reach the fake Lite container, 300 items are skipped with "daily quota reached",
@@ -274,7 +274,7 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			assert.equal(sends.length, QUOTA, `send requests that reached the fake Lite container: ${sends.length}, expected exactly ${QUOTA}`);
 			assert.equal(fake.sent.length, QUOTA, 'messages the fake accepted');
 			assert.equal(new Set(fake.sent.map((message) => message.number)).size, QUOTA, 'distinct recipients at the fake');
-			assert.ok(sends.every((request) => request.headers['x-quota-reserved'] === '1'), 'every send told the container the quota was reserved (x-quota-reserved: 1)');
+			assert.ok(sends.every((request) => !('x-quota-reserved' in request.headers)), 'no send asked the container to skip its own quota count (x-quota-reserved)');
 			const accepted = items.filter((item) => item.status === 'accepted');
 			const skipped = items.filter((item) => item.status === 'skipped');
 			assert.equal(accepted.length, QUOTA, `items with status accepted: ${accepted.length}`);
@@ -289,8 +289,10 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			// The counter in Redis: the day before the reset time.
 			const reset = new Date(String(skipped[0].reason).match(/resets at (\S+)$/)[1]);
 			const day = new Date(reset.getTime() - 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
-			const counter = await redisCommand(redisPort, 'GET', `${keyPrefix}uo_whatsapp:${SUIT_ID}:${day}`);
-			assert.equal(counter, String(QUOTA), `the quota counter in Redis (${keyPrefix}uo_whatsapp:${SUIT_ID}:${day})`);
+			// On Lite the node's Daily Quota is a cap per workflow (the container keeps the suit's own quota).
+			const capKey = `${keyPrefix}wa_automator:cap:lite:${SUIT_ID}:${workflow.id}:${day}`;
+			const counter = await redisCommand(redisPort, 'GET', capKey);
+			assert.equal(counter, String(QUOTA), `the workflow's daily cap counter in Redis (${capKey})`);
 
 			const byWorker1 = ranOn(first);
 			assert.ok(

@@ -134,4 +134,4 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 	}
 }
 
-module.exports = { triggerCase };
+module.exports = { triggerCase, readExecutions, until };
