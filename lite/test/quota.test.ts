@@ -52,7 +52,7 @@ it('keeps the count under the nodes\' key, with a 24-hour TTL', async () => {
 });
 
 describe.each([
-	['RedisKv', () => new RedisKv(redis.url) as Kv],
+	['RedisKv', () => new RedisKv(new Redis(redis.url)) as Kv],
 	['MemoryKv', () => new MemoryKv() as Kv],
 ])('%s runs the quota script\'s semantics', (_, create) => {
 	it('reserves up to the limit, refuses past it without counting, and releases never below zero', async () => {

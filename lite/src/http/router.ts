@@ -5,6 +5,8 @@ import { ApiError, internalError, invalidRequest, notFound, unauthorized } from 
 export interface Request {
 	params: Record<string, string>;
 	headers: IncomingHttpHeaders;
+	/** The query string's parameters (the last of a repeated one). */
+	query: Record<string, string>;
 	/** The parsed JSON body ({} when there is none). */
 	body: Record<string, unknown>;
 }
@@ -60,14 +62,15 @@ export class Router {
 	};
 
 	private async dispatch(incoming: IncomingMessage): Promise<Reply> {
-		const path = new URL(incoming.url ?? '/', 'http://gateway').pathname;
+		const url = new URL(incoming.url ?? '/', 'http://gateway');
+		const path = url.pathname;
 		for (const route of this.routes) {
 			const match = route.method === incoming.method ? route.pattern.exec(path) : null;
 			if (!match) continue;
 			if (!route.open && !this.options.authorized(incoming.headers)) throw unauthorized();
 			const params = Object.fromEntries(route.keys.map((key, index) => [key, decodeURIComponent(match[index + 1])]));
 			const body = await readJson(incoming, this.options.maxBodyBytes);
-			return route.handler({ params, headers: incoming.headers, body });
+			return route.handler({ params, headers: incoming.headers, query: Object.fromEntries(url.searchParams), body });
 		}
 		throw notFound(`${incoming.method} ${path}`);
 	}
