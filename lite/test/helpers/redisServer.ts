@@ -10,7 +10,7 @@ export interface StoppableRedis {
 	url: string;
 	/** Kills redis-server at once (synchronous, usable inside a fault hook); acknowledged writes are on disk. */
 	kill(): void;
-	/** Starts it again on the same port with the same data. */
+	/** Starts it again on the same port with the same data (nothing to do while it runs). */
 	start(): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -39,7 +39,9 @@ export async function startStoppableRedis(): Promise<StoppableRedis> {
 	await probe.stop();
 	const dir = mkdtempSync(join(tmpdir(), 'lite-redis-'));
 	let child: ChildProcess | undefined;
+	const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
 	const start = async () => {
+		if (running()) return;
 		const args = ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir];
 		child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', args, { stdio: 'ignore' });
 		await waitFor(() => answers(probe.url), 10_000, 'redis-server');
@@ -54,9 +56,9 @@ export async function startStoppableRedis(): Promise<StoppableRedis> {
 		start,
 		stop: () =>
 			new Promise<void>((resolve) => {
-				if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-				child.once('exit', () => resolve());
-				child.kill('SIGTERM');
+				if (!running()) return resolve();
+				child!.once('exit', () => resolve());
+				child!.kill('SIGTERM');
 			}),
 	};
 }
