@@ -11,6 +11,8 @@ export interface GatewayProcess {
 	exited: Promise<string>;
 	output(): string;
 	stop(): Promise<string>;
+	/** kill -9 */
+	kill(): Promise<string>;
 }
 
 const MAIN = join(__dirname, '../../src/main.ts');
@@ -45,6 +47,10 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
 		output: () => output,
 		stop: () => {
 			child.kill('SIGTERM');
+			return exited;
+		},
+		kill: () => {
+			child.kill('SIGKILL');
 			return exited;
 		},
 	};
