@@ -10,7 +10,9 @@ export type FaultStep = (typeof FAULT_STEPS)[number];
 
 let armed: { step: FaultStep; remaining: number; action: () => void } | undefined;
 
-const killThisProcess = () => process.kill(process.pid, 'SIGKILL');
+const killThisProcess = (): void => {
+	process.kill(process.pid, 'SIGKILL');
+};
 
 /** Parses LITE_FAULT; throws for an unknown step so a mistyped test does not silently pass. */
 export function parseFault(raw: string | undefined): { step: FaultStep; nth: number } | undefined {
@@ -21,7 +23,7 @@ export function parseFault(raw: string | undefined): { step: FaultStep; nth: num
 }
 
 /** `action`: what happens at the step (in-process tests stop their Redis there instead). */
-export function armFault(fault: { step: FaultStep; nth: number } | undefined, action = killThisProcess): void {
+export function armFault(fault: { step: FaultStep; nth: number } | undefined, action: () => void = killThisProcess): void {
 	armed = fault && { step: fault.step, remaining: fault.nth, action };
 }
 

@@ -1,9 +1,8 @@
-import Redis from 'ioredis';
 import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
 import { withRandomString } from '../../nodes/whatsapp/variation';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
-import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
+import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 let redis: TestRedis;
