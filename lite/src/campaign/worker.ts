@@ -113,9 +113,10 @@ export class CampaignWorker {
 			crashPoint('send');
 			outcome = { state: 'sent', messageId: result.messageId };
 		} catch (error) {
-			if (!handedOff && this.retryLater(error) !== undefined) {
+			const retryAfter = handedOff ? undefined : this.retryLater(error);
+			if (retryAfter !== undefined) {
 				await this.putBack(campaignId, receiver);
-				return this.retryLater(error)!;
+				return retryAfter;
 			}
 			// A refusal before the hand-off (or a driver's 4xx) sent nothing; anything else after it may have gone out.
 			const certain = !handedOff || (isApiError(error) && error.status < 500);
@@ -129,7 +130,8 @@ export class CampaignWorker {
 
 	/** For a send that certainly did not happen and can later: how long to wait. */
 	private retryLater(error: unknown): number | undefined {
-		if (isApiError(error, 409) || isApiError(error, 503)) return isApiError(error, 503) ? STORE_RETRY_MS : IDLE_MS;
+		if (isApiError(error, 503)) return STORE_RETRY_MS;
+		if (isApiError(error, 409)) return IDLE_MS;
 		if (isApiError(error, 429)) {
 			const resetAt = Date.parse(String(error.extra.resetAt));
 			this.options.log.warn(`Campaigns paused: the daily quota is used up until ${error.extra.resetAt}`);

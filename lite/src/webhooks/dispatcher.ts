@@ -49,6 +49,10 @@ export class WebhookDispatcher {
 
 	/** `id`: the event's ID when a repeated report of the same fact must be the same event (else a new one). */
 	emit(event: EventName, data: object, id = `evt_${randomUUID().replace(/-/g, '')}`): void {
+		if (this.stopped) {
+			this.options.log.warn(`A ${event} event raised while the gateway stops is not kept`);
+			return;
+		}
 		const body = JSON.stringify({ id, event, suitId: this.options.suitId, timestamp: new Date().toISOString(), data });
 		const targets = this.registry.cached();
 		if (targets) this.fanOut(id, event, body, targets);
