@@ -1,6 +1,7 @@
+import Redis from 'ioredis';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver, type WebhookReceiver } from './helpers/receiver';
-import { startRedis, type TestRedis } from '../../test/harness/redis';
+import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 let redis: TestRedis;
@@ -103,4 +104,24 @@ describe.each([
 		expect(skipped).toEqual(numbers(3).slice(1).map((recipient) => ({ campaignId: 'c1', recipient, status: 'skipped', reason: 'campaign cancelled' })));
 		expect((await gw.call('POST', `/${SUIT}/send`, body([{ mobileNum: '4915199999992' }], { min_delay: 100_000, max_delay: 100_000 }))).body.skipped).toEqual([{ mobileNum: '4915199999992', reason: 'campaign cancelled' }]);
 	});
+});
+
+it('leaves no gateway key without a TTL but the webhook registry (configuration, which must not expire)', async () => {
+	const keyPrefix = uniquePrefix();
+	const gw = await startGateway({ redisUrl: redis.url, keyPrefix, minDelayMinutes: 0, maxDelayMinutes: 0 });
+	const inspect = new Redis(redis.url);
+	try {
+		await gw.call('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message'] });
+		await gw.call('POST', `/${SUIT}/send`, body(numbers(2).map((mobileNum) => ({ mobileNum }))));
+		await gw.call('POST', '/api/send-message', { number: '4915199999991', message: 'single' });
+		await waitFor(async () => (await gw.call('GET', `/${SUIT}/campaigns/c1`)).body.state === 'finished', 10_000, 'the campaign to finish');
+		const keys = await inspect.keys(`${keyPrefix}*`);
+		expect(keys.length).toBeGreaterThanOrEqual(9);
+		const withoutTtl = [];
+		for (const key of keys) if ((await inspect.ttl(key)) < 0) withoutTtl.push(key);
+		expect(withoutTtl).toEqual([`${keyPrefix}lite:${SUIT}:webhooks`]);
+	} finally {
+		inspect.disconnect();
+		await gw.stop();
+	}
 });
