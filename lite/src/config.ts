@@ -2,6 +2,7 @@ import { DEFAULT_DAILY_QUOTA } from '../../nodes/whatsapp/store/quota';
 import type { MediaFetchSettings } from './outbound/media';
 import type { WebhookPostSettings } from './outbound/webhook';
 import type { MessageLimits } from './send/request';
+import { parseFault, type FaultStep } from './faults';
 
 export type DriverName = 'sandbox' | 'wwebjs';
 
@@ -32,6 +33,24 @@ export interface Config extends SafetySettings {
 	sandboxAckDelayMs: number;
 	/** How long the sandbox waits before "scanning" its QR; negative: never (the session stays unauthenticated). */
 	sandboxLoginDelayMs: number;
+	// Campaigns, pace and the webhook outbox (issue 9)
+	/** The suit's minimum gap between any two sends (single or campaign). */
+	minSendGapMs: number;
+	/** How long a single send may wait for its pace slot before a 429 PACED. */
+	maxSendWaitMs: number;
+	/** Receivers per `POST /{suit_id}/send` request. */
+	maxReceiversPerRequest: number;
+	/** Campaigns with receivers left (running or paused) at one time. */
+	maxActiveCampaigns: number;
+	/** How long a campaign's keys live after its last change (its end, for a finished one). */
+	campaignRetentionSeconds: number;
+	/** Local folder for the webhook outbox and the sandbox's sent log: keep it on a volume. */
+	stateDir: string;
+	webhookMaxConcurrent: number;
+	/** Webhook deliveries kept waiting (the oldest are dropped past it, with an error in the log). */
+	webhookOutboxMax: number;
+	/** Crash tests only (LITE_FAULT, read with DRIVER=sandbox only). */
+	fault?: { step: FaultStep; nth: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -113,5 +132,21 @@ export function loadConfig(env: Env = process.env): Config {
 		sandboxAckDelayMs: number(env, 'SANDBOX_ACK_DELAY_MS', 500),
 		sandboxLoginDelayMs: number(env, 'SANDBOX_LOGIN_DELAY_MS', 2000, -1),
 		...safetySettings(env),
+		...campaignSettings(env, driver),
+	};
+}
+
+/** The settings of campaigns, pace and the webhook outbox, kept together. */
+function campaignSettings(env: Env, driver: DriverName) {
+	return {
+		minSendGapMs: number(env, 'MIN_SEND_GAP_MS', driver === 'sandbox' ? 0 : 2000),
+		maxSendWaitMs: number(env, 'MAX_SEND_WAIT_MS', 30_000),
+		maxReceiversPerRequest: number(env, 'MAX_RECEIVERS_PER_REQUEST', 1000, 1),
+		maxActiveCampaigns: number(env, 'MAX_ACTIVE_CAMPAIGNS', 100, 1),
+		campaignRetentionSeconds: number(env, 'CAMPAIGN_RETENTION_DAYS', 30, 1 / 24) * 86_400,
+		stateDir: text(env, 'STATE_DIR') ?? './.lite-state',
+		webhookMaxConcurrent: number(env, 'WEBHOOK_MAX_CONCURRENT', 16, 1),
+		webhookOutboxMax: number(env, 'WEBHOOK_OUTBOX_MAX', 100_000, 1),
+		fault: driver === 'sandbox' ? parseFault(text(env, 'LITE_FAULT')) : undefined,
 	};
 }

@@ -1,12 +1,20 @@
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CampaignStore } from './campaign/store';
+import { join } from 'node:path';
+import type Redis from 'ioredis';
+import type { CampaignEvent } from './campaign/events';
+import { MemoryCampaignStore } from './campaign/memoryStore';
+import { OutcomeJournal } from './campaign/outcomeJournal';
+import { RedisCampaignStore } from './campaign/redisStore';
+import type { CampaignStore } from './campaign/store';
 import { CampaignWorker } from './campaign/worker';
 import type { Config } from './config';
 import { SandboxDriver } from './drivers/sandbox';
 import { Session } from './drivers/session';
 import type { Driver, DriverSink } from './drivers/types';
 import { WwebjsDriver, type WwebjsLibrary } from './drivers/wwebjs';
+import { armFault } from './faults';
 import { apiKeyCheck } from './http/auth';
 import { Router } from './http/router';
 import type { Logger } from './log';
@@ -23,8 +31,10 @@ import { webhookRoutes } from './routes/webhooks';
 import { Sender } from './send/sender';
 import type { Kv } from './store/kv';
 import { MemoryKv } from './store/memoryKv';
+import { connectRedis } from './store/redis';
 import { RedisKv } from './store/redisKv';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { Outbox } from './webhooks/outbox';
 import { WebhookRegistry } from './webhooks/registry';
 
 export interface GatewayDeps {
@@ -46,6 +56,7 @@ export class Gateway {
 	readonly metrics = new Metrics();
 	readonly driver: Driver;
 	readonly server: Server;
+	private readonly redis?: Redis;
 	private readonly kv: Kv;
 	private readonly dispatcher: WebhookDispatcher;
 	private readonly worker: CampaignWorker;
@@ -57,15 +68,35 @@ export class Gateway {
 		private readonly deps: GatewayDeps,
 	) {
 		const { log } = deps;
-		this.kv = config.redisUrl ? new RedisKv(config.redisUrl) : new MemoryKv();
+		armFault(config.fault);
+		mkdirSync(config.stateDir, { recursive: true });
 		const base = `${config.keyPrefix}lite:${config.suitId}:`;
+		const storeOptions = {
+			minSendGapMs: config.minSendGapMs,
+			delayUnitMs: config.delayUnitMs,
+			retentionSeconds: config.campaignRetentionSeconds,
+			maxActiveCampaigns: config.maxActiveCampaigns,
+		};
+		if (config.redisUrl) {
+			this.redis = connectRedis(config.redisUrl, log);
+			this.kv = new RedisKv(this.redis);
+			this.campaigns = new RedisCampaignStore(this.redis, base, storeOptions);
+		} else {
+			this.kv = new MemoryKv();
+			this.campaigns = new MemoryCampaignStore(storeOptions);
+		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
-		this.dispatcher = new WebhookDispatcher(registry, {
+		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {
+			this.metrics.webhookFailures++;
+			log.error(`Webhook outbox full (WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax}): dropped the oldest event ${id}`);
+		});
+		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,
 			post: webhookPoster(config, deps.resolve),
+			maxConcurrent: config.webhookMaxConcurrent,
 			log,
 			metrics: this.metrics,
 		});
@@ -76,15 +107,14 @@ export class Gateway {
 		};
 		this.driver = this.createDriver(sink);
 		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix);
-		const sender = new Sender(this.driver, this.session, this.quota, this.metrics);
-		this.campaigns = new CampaignStore(this.kv, base);
-		const report = (event: object) => this.dispatcher.emit('campaign', event);
+		const sender = new Sender({ driver: this.driver, session: this.session, quota: this.quota, pace: this.campaigns, maxSendWaitMs: config.maxSendWaitMs, metrics: this.metrics });
+		const report = (event: CampaignEvent, id?: string) => this.dispatcher.emit('campaign', event, id);
 		this.worker = new CampaignWorker({
 			store: this.campaigns,
 			sender,
 			session: this.session,
 			report,
-			delayUnitMs: config.delayUnitMs,
+			journal: new OutcomeJournal(join(config.stateDir, 'campaign-outcome.json')),
 			messageLimits: config,
 			log,
 		});
@@ -105,8 +135,9 @@ export class Gateway {
 			suitId: config.suitId,
 			limits: config,
 			store: this.campaigns,
+			quota: this.quota,
 			report,
-			queued: () => this.worker.wake(),
+			wake: () => this.worker.wake(),
 		});
 		this.server = createServer(router.listener);
 	}
@@ -115,7 +146,7 @@ export class Gateway {
 		const { config, deps } = this;
 		const fetchMedia = mediaFetcher(config, deps.resolve);
 		if (config.driver === 'sandbox') {
-			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia });
+			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia, logFile: join(config.stateDir, 'sandbox-sent.jsonl') });
 		}
 		const library = (deps.wwebjs ?? (() => require('whatsapp-web.js') as WwebjsLibrary))();
 		return new WwebjsDriver(sink, {
@@ -144,8 +175,10 @@ export class Gateway {
 	async start(port = this.config.port): Promise<number> {
 		const { log } = this.deps;
 		const { config } = this;
-		if (this.kv instanceof RedisKv) await this.kv.ping();
-		else log.warn('No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production');
+		if (this.redis) {
+			// Not fatal: routes that need Redis answer 503 and campaigns wait until it answers; events are kept.
+			await this.redis.ping().catch(() => log.warn('Redis does not answer yet (check REDIS_URL): the gateway starts anyway and waits for it'));
+		} else log.warn('No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production');
 		if (!config.apiKey) log.warn('No API_KEY: the sandbox API is open to anyone who can reach it');
 		if (!config.webhookSecret) log.warn('No WEBHOOK_SECRET: webhook events are sent unsigned and n8n triggers that check signatures will refuse them');
 		if (config.driver === 'sandbox') log.info('DRIVER=sandbox: no real WhatsApp messages are sent (DRIVER=wwebjs for WhatsApp Web)');
@@ -153,6 +186,7 @@ export class Gateway {
 			this.server.once('error', reject);
 			this.server.listen(port, () => resolve());
 		});
+		this.dispatcher.start();
 		await this.driver.start();
 		this.worker.start();
 		const listening = (this.server.address() as AddressInfo).port;
@@ -165,8 +199,8 @@ export class Gateway {
 		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
 		this.server.closeAllConnections();
 		await this.worker.stop();
-		this.dispatcher.stop();
 		await this.driver.stop();
+		this.dispatcher.stop();
 		await closed;
 		await this.kv.close();
 	}

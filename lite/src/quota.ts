@@ -30,4 +30,9 @@ export class QuotaGate {
 	async used(): Promise<number> {
 		return Number((await this.kv.get(quotaKey(this.suitId, this.now(), this.keyPrefix))) ?? 0);
 	}
+
+	/** Today's count as the campaign route shows it. */
+	async state(): Promise<{ used: number; limit: number; resetAt: string }> {
+		return { used: await this.used(), limit: this.limit, resetAt: quotaResetAt(this.now()).toISOString() };
+	}
 }

@@ -84,14 +84,14 @@ describe("the nodes' Lite channel against the real gateway", () => {
 		expect(refused).toMatchObject({ code: 'URL_NOT_ALLOWED', httpStatus: 400, retryable: false, fix: expect.stringContaining('MEDIA_ALLOWED_HOSTS') });
 	});
 
-	it('counts a message the nodes already reserved in the quota only once', async () => {
+	it('counts every message in the container\'s quota, whatever header a caller sends', async () => {
 		const small = await startGateway({ redisUrl: redis.url, dailyQuota: 1 });
 		try {
 			const smallChannel = new LiteChannel({ url: small.url, suitId: SUIT }, requester(API_KEY));
-			await smallChannel.send(envelope({ type: 'text', text: 'reserved by the node' }), { quotaReserved: true });
-			await smallChannel.send(envelope({ type: 'text', text: 'counted here' }));
+			const claimed = await small.call('POST', '/api/send-message', { number: '4915123456789', message: 'claims a reservation' }, { appApiKey: API_KEY, 'x-quota-reserved': '1' });
+			expect(claimed.status).toBe(200);
 			expect(await failure(smallChannel.send(envelope({ type: 'text', text: 'over' })))).toMatchObject({ kind: 'quota', httpStatus: 429 });
-			expect(small.sandbox.sent).toHaveLength(2);
+			expect(small.sandbox.sent).toHaveLength(1);
 		} finally {
 			await small.stop();
 		}

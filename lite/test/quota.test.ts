@@ -3,7 +3,8 @@ import { quotaKey, quotaResetAt } from '../../nodes/whatsapp/store/quota';
 import { MemoryKv } from '../src/store/memoryKv';
 import { RedisKv } from '../src/store/redisKv';
 import type { Kv } from '../src/store/kv';
-import { startGateway, SUIT } from './helpers/gateway';
+import { API_KEY, startGateway, SUIT } from './helpers/gateway';
+import { waitFor } from './helpers/wait';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 
 let redis: TestRedis;
@@ -52,7 +53,7 @@ it('keeps the count under the nodes\' key, with a 24-hour TTL', async () => {
 });
 
 describe.each([
-	['RedisKv', () => new RedisKv(redis.url) as Kv],
+	['RedisKv', () => new RedisKv(new Redis(redis.url)) as Kv],
 	['MemoryKv', () => new MemoryKv() as Kv],
 ])('%s runs the quota script\'s semantics', (_, create) => {
 	it('reserves up to the limit, refuses past it without counting, and releases never below zero', async () => {
@@ -79,4 +80,52 @@ it('MemoryKv lets the quota expire after its TTL', async () => {
 	expect((await kv.reserveQuota('q', 1, 60, 1))[0]).toBe(false);
 	now = 60_000;
 	expect(await kv.reserveQuota('q', 1, 60, 1)).toEqual([true, 1]);
+});
+
+describe.each([
+	['Redis', () => ({ redisUrl: redis.url })],
+	['in-memory state', () => ({ redisUrl: undefined })],
+])('one quota for every sender of the suit, with %s', (_, state) => {
+	it('holds at exactly the limit when single sends, a campaign and a client claiming its own reservation hit the suit at once', async () => {
+		const gw = await startGateway({ ...state(), dailyQuota: 10, minDelayMinutes: 0, maxDelayMinutes: 0 });
+		try {
+			const number = (i: number) => `4915200${String(i).padStart(5, '1')}`;
+			const campaign = gw.call('POST', `/${SUIT}/send`, { UOWHATSAPP: { message: 'Hi', receivers: Array.from({ length: 12 }, (__, i) => ({ mobileNum: number(100 + i) })) }, campaign_id: 'race' });
+			const singles = Array.from({ length: 8 }, (__, i) => gw.call('POST', '/api/send-message', { number: number(i), message: 'single' }));
+			const claiming = Array.from({ length: 8 }, (__, i) =>
+				gw.call('POST', '/api/send-message', { number: number(50 + i), message: 'says it reserved' }, { appApiKey: API_KEY, 'x-quota-reserved': '1' }),
+			);
+			const answers = await Promise.all([...singles, ...claiming]);
+			expect((await campaign).body.queued).toBe(12);
+			const view = await waitFor(async () => {
+				const { body } = await gw.call('GET', `/${SUIT}/campaigns/race`);
+				return body.counts.sent + answers.filter((answer) => answer.status === 200).length === 10 && body;
+			}, 10_000, 'the quota to be used up');
+			expect(gw.sandbox.sent).toHaveLength(10);
+			expect(answers.filter((answer) => answer.status === 429).every((answer) => answer.body.error.code === 'QUOTA_EXCEEDED')).toBe(true);
+			// The campaign (more receivers than the quota) waits for the reset with the rest queued: nobody skipped or failed.
+			expect(view).toMatchObject({ state: 'running', quota: { used: 10, limit: 10, resetAt: quotaResetAt(new Date()).toISOString() } });
+			expect(view.counts).toMatchObject({ queued: 12 - view.counts.sent, failed: 0, skipped: 0, unknown: 0 });
+		} finally {
+			await gw.stop();
+		}
+	});
+});
+
+it('paces single sends with the suit: a send whose slot is further than MAX_SEND_WAIT_MS answers 429 PACED, nothing sent', async () => {
+	const gw = await startGateway({ redisUrl: redis.url, minSendGapMs: 60_000, maxSendWaitMs: 1_000 });
+	try {
+		const answers = await Promise.all([
+			gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'one' }),
+			gw.call('POST', '/api/send-message', { number: '4915123456788', message: 'two' }),
+		]);
+		answers.sort((a, b) => a.status - b.status);
+		expect(answers.map((answer) => answer.status)).toEqual([200, 429]);
+		expect(answers[1].body.error).toMatchObject({ code: 'PACED', retryAfterMs: expect.any(Number) });
+		expect(answers[1].body.error.retryAfterMs).toBeGreaterThan(1_000);
+		expect(gw.sandbox.sent).toHaveLength(1);
+		expect((await gw.call('GET', '/metrics')).text).toContain(`whatsapp_lite_quota_used{suit="${SUIT}"} 1`);
+	} finally {
+		await gw.stop();
+	}
 });

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
-import { startGateway, SECRET, SUIT, type TestGateway } from './helpers/gateway';
+import { startGateway, SECRET, stateDir, SUIT, type TestGateway } from './helpers/gateway';
+import { spawnGateway } from './helpers/process';
 import { startReceiver, type Delivery } from './helpers/receiver';
-import { startRedis, type TestRedis } from '../../test/harness/redis';
+import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 
 let redis: TestRedis;
@@ -129,6 +130,66 @@ describe('event delivery', () => {
 			await gw.stop();
 			hanging.closeAllConnections();
 			await new Promise((resolve) => hanging.close(resolve));
+		}
+	});
+});
+
+describe('the outbox', () => {
+	it('keeps a delivery retrying across a kill -9 of the gateway: the restarted process delivers the same event', async () => {
+		const receiver = await startReceiver([500]);
+		const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix(), STATE_DIR: stateDir(), WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '1500' };
+		let gateway = await spawnGateway(env);
+		try {
+			await gateway.call('POST', '/webhooks', { url: receiver.url, events: ['message'] });
+			await gateway.call('POST', '/sandbox/inbound', { from: '4915123456789', body: 'retry me after a crash' });
+			await waitFor(() => receiver.deliveries.length === 1, 10_000, 'the first (refused) attempt');
+			expect(await gateway.kill()).toBe('SIGKILL');
+			gateway = await spawnGateway(env);
+			await waitFor(() => receiver.deliveries.length === 2, 30_000, 'the retry from the restarted gateway');
+			const [first, second] = receiver.deliveries;
+			expect(second.body.id).toBe(first.body.id);
+			expect(second.body.data).toMatchObject({ body: 'retry me after a crash' });
+			expectSigned(second);
+		} finally {
+			await gateway.stop();
+			await receiver.stop();
+		}
+	});
+
+	it('has at most WEBHOOK_MAX_CONCURRENT deliveries open; the rest wait and all arrive', async () => {
+		const held: Array<() => void> = [];
+		let open = 0;
+		let mostOpen = 0;
+		const bodies: string[] = [];
+		const slow = createServer((request, response) => {
+			open++;
+			mostOpen = Math.max(mostOpen, open);
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () =>
+				held.push(() => {
+					bodies.push(JSON.parse(Buffer.concat(chunks).toString()).data.body);
+					open--;
+					response.writeHead(200).end();
+				}),
+			);
+		});
+		await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+		const gw = await startGateway({ redisUrl: redis.url, webhookMaxConcurrent: 2 });
+		try {
+			await gw.call('POST', '/webhooks', { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, events: ['message'] });
+			for (let i = 0; i < 6; i++) await gw.call('POST', '/sandbox/inbound', { from: '4915123456789', body: `m${i}` });
+			while (bodies.length < 6) {
+				await waitFor(() => held.length > 0, 5_000, 'a held delivery');
+				expect(open).toBeLessThanOrEqual(2);
+				held.shift()!();
+			}
+			expect(mostOpen).toBe(2);
+			expect(bodies.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+		} finally {
+			await gw.stop();
+			slow.closeAllConnections();
+			await new Promise((resolve) => slow.close(resolve));
 		}
 	});
 });

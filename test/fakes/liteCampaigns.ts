@@ -1,10 +1,10 @@
 import { isApiError } from '../../lite/src/http/errors';
 import { type CampaignSettings, parseBulkRequest } from '../../lite/src/campaign/bulkRequest';
+import { loadConfig } from '../../lite/src/config';
 import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
 
 /** The campaign side of the fake Lite container, per docs/lite-api.md ("Hand-off" and "Following a campaign"). */
 
-export const MAX_RECEIVERS_PER_REQUEST = 1000;
 const MAX_PAGE = 500;
 
 type ReceiverState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown';
@@ -31,7 +31,8 @@ export interface Answer {
 }
 
 /** The gateway's limits for its request reading, with the sandbox's zero delays (the fake sends without waiting). */
-const LIMITS = { minDelayMinutes: 0, maxDelayMinutes: 0, maxInlineMediaBytes: 16 * 1024 * 1024, maxReceiversPerRequest: MAX_RECEIVERS_PER_REQUEST };
+/** The gateway's limits with nothing configured, and no minimum delay (the fake never waits). */
+const LIMITS = { ...loadConfig({}), minDelayMinutes: 0, maxDelayMinutes: 0 };
 
 const apiError = (status: number, code: string, message: string, fix: string): Answer => ({ status, body: { error: { code, message, fix } } });
 
@@ -44,10 +45,6 @@ export class FakeCampaigns {
 
 	/** `POST /{suit_id}/send`: atomic per request, idempotent per campaign and receiver. */
 	enqueue(body: Record<string, unknown>): Answer {
-		const receivers = (body.UOWHATSAPP as { receivers?: unknown } | undefined)?.receivers;
-		if (Array.isArray(receivers) && receivers.length > MAX_RECEIVERS_PER_REQUEST) {
-			return apiError(400, 'INVALID_REQUEST', `UOWHATSAPP.receivers has ${receivers.length} entries; at most ${MAX_RECEIVERS_PER_REQUEST} per request`, 'Send large segments in chunks with the same campaign_id');
-		}
 		let parsed: ReturnType<typeof parseBulkRequest>;
 		try {
 			parsed = parseBulkRequest(body, LIMITS);

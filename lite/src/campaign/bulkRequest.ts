@@ -29,9 +29,10 @@ export interface Skipped {
 	reason: string;
 }
 
-export interface DelayLimits extends MessageLimits {
+export interface BulkLimits extends MessageLimits {
 	minDelayMinutes: number;
 	maxDelayMinutes: number;
+	maxReceiversPerRequest: number;
 }
 
 function delay(value: unknown, field: string, fallback: number): number {
@@ -45,11 +46,17 @@ function delay(value: unknown, field: string, fallback: number): number {
  * Reads a Notify bulk body (`{"UOWHATSAPP": {...}, "campaign_id", "campaign_name"}`). The request's delays can
  * lengthen the gateway's, never shorten them below MIN_DELAY_MINUTES.
  */
-export function parseBulkRequest(body: Record<string, unknown>, limits: DelayLimits): { settings: CampaignSettings; receivers: QueuedReceiver[]; skipped: Skipped[] } {
+export function parseBulkRequest(body: Record<string, unknown>, limits: BulkLimits): { settings: CampaignSettings; receivers: QueuedReceiver[]; skipped: Skipped[] } {
 	const uo = body.UOWHATSAPP;
 	if (!uo || typeof uo !== 'object' || Array.isArray(uo)) throw invalidRequest('UOWHATSAPP is missing: send {"UOWHATSAPP": {"message", "receivers": [...]}, "campaign_id", "campaign_name"}');
 	const { receivers, message, random_delay, min_delay, max_delay, random_string, ...fields } = uo as Record<string, unknown>;
 	if (!Array.isArray(receivers) || receivers.length === 0) throw invalidRequest('UOWHATSAPP.receivers must be a non-empty list of {"mobileNum", "userID"}');
+	if (receivers.length > limits.maxReceiversPerRequest) {
+		throw invalidRequest(
+			`UOWHATSAPP.receivers has ${receivers.length} entries, more than this gateway's limit of ${limits.maxReceiversPerRequest} per request (MAX_RECEIVERS_PER_REQUEST)`,
+			`Send the segment in chunks of at most ${limits.maxReceiversPerRequest} receivers with the same campaign_id`,
+		);
+	}
 	const template = typeof message === 'string' ? message : '';
 	outgoingMessage({ ...fields, message: template }, limits);
 	const minDelayMinutes = Math.max(limits.minDelayMinutes, delay(min_delay, 'min_delay', limits.minDelayMinutes));

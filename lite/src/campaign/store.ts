@@ -1,83 +1,126 @@
-import type { Kv } from '../store/kv';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 
+export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 /**
- * Campaigns in the Kv (durable with Redis):
- * - `campaigns`: IDs of campaigns with receivers left, oldest first
- * - `campaign:<id>`: settings; `campaign:<id>:pending`: receivers left, in order
- * - `campaign:<id>:queued`: every recipient ever queued (a repeated request queues nobody twice)
- * - `campaign:<id>:claimed`: recipients whose send has begun, claimed before sending (at most once)
- * - `bulk:nextSendAt`: when the next campaign message may go out (epoch ms), so pacing survives restarts
+ * queued → sending (claimed: pace slot taken; then handed off to WhatsApp) → sent | failed. A receiver found
+ * `sending` and handed off after a crash or outage becomes `unknown` ("may have been sent"); one claimed but
+ * never handed off goes back to the front of the queue.
  */
-export class CampaignStore {
-	constructor(
-		private readonly kv: Kv,
-		private readonly base: string,
-	) {}
+export type ReceiverState = (typeof RECEIVER_STATES)[number];
+export type CampaignState = 'running' | 'paused' | 'cancelled' | 'finished';
+export type Counts = Record<ReceiverState, number>;
+export type Outcome = { state: 'sent'; messageId: string } | { state: 'failed' | 'unknown'; reason: string };
 
-	private key(id: string, part = ''): string {
-		return `${this.base}campaign:${id}${part}`;
-	}
+export interface ReceiverStatus {
+	state: ReceiverState;
+	messageId?: string;
+	reason?: string;
+	updatedAt: string;
+}
 
-	/** Queues the receivers not queued before; returns those that were. */
-	async enqueue(settings: CampaignSettings, receivers: QueuedReceiver[]): Promise<QueuedReceiver[]> {
-		const fresh: QueuedReceiver[] = [];
-		for (const receiver of receivers) {
-			if (await this.kv.sadd(this.key(settings.id, ':queued'), receiver.recipient)) fresh.push(receiver);
-		}
-		if (fresh.length === 0) return fresh;
-		if (!(await this.kv.get(this.key(settings.id)))) await this.kv.set(this.key(settings.id), JSON.stringify(settings));
-		await this.kv.rpush(this.key(settings.id, ':pending'), fresh.map((receiver) => JSON.stringify(receiver)));
-		if (!(await this.active()).includes(settings.id)) await this.kv.rpush(`${this.base}campaigns`, [settings.id]);
-		return fresh;
-	}
+export interface EnqueueResult {
+	queued: number;
+	/** Already in the campaign from an earlier request: not queued twice. */
+	alreadyQueued: string[];
+	/** New receivers refused because the campaign was cancelled. */
+	cancelled: string[];
+}
 
-	active(): Promise<string[]> {
-		return this.kv.lrange(`${this.base}campaigns`);
-	}
+export type Claim =
+	/** No running campaign has anyone left. */
+	| { kind: 'idle' }
+	/** The suit's pace: the next send is due in `ms`. */
+	| { kind: 'wait'; ms: number }
+	/** A campaign with nobody left (finished or cancelled): report it, then `forget` it. */
+	| { kind: 'ended'; campaignId: string }
+	/** `gapMs`: the campaign gap this claim took (the pace is set from the claim, and again from the send: `PaceFrom`). */
+	| { kind: 'claimed'; campaignId: string; receiver: QueuedReceiver; gapMs: number };
 
-	async settings(id: string): Promise<CampaignSettings | null> {
-		const raw = await this.kv.get(this.key(id));
-		return raw ? (JSON.parse(raw) as CampaignSettings) : null;
-	}
+/**
+ * When WhatsApp took a claimed receiver's message: the suit's pace is measured again from there (never moved
+ * earlier), so the gap holds between the messages themselves, not only between the claims before them.
+ */
+export interface PaceFrom {
+	sentAt: number;
+	gapMs: number;
+}
 
-	async peek(id: string): Promise<QueuedReceiver | null> {
-		const raw = await this.kv.lfirst(this.key(id, ':pending'));
-		return raw ? (JSON.parse(raw) as QueuedReceiver) : null;
-	}
+export interface InFlight {
+	campaignId: string;
+	receiver: QueuedReceiver;
+	handedOff: boolean;
+}
 
-	async pop(id: string): Promise<void> {
-		await this.kv.lpop(this.key(id, ':pending'));
-	}
+export interface CampaignView {
+	campaignId: string;
+	name?: string;
+	state: CampaignState;
+	counts: Counts;
+	createdAt: string;
+	endedAt?: string;
+	total: number;
+	items: Array<{ recipient: string; userID?: string } & ReceiverStatus>;
+}
 
-	/** True when this call took the claim: only then may the receiver be sent to. */
-	claim(id: string, receiver: QueuedReceiver): Promise<boolean> {
-		return this.kv.sadd(this.key(id, ':claimed'), receiver.recipient);
-	}
+export type SlotAnswer = { granted: true; slotAt: number } | { granted: false; retryAfterMs: number };
 
-	/** Gives a claim back when the send certainly did not happen (quota used up, session down). */
-	unclaim(id: string, receiver: QueuedReceiver): Promise<void> {
-		return this.kv.srem(this.key(id, ':claimed'), receiver.recipient);
-	}
+/** What each implementation needs besides its storage. */
+export interface CampaignStoreOptions {
+	/** The suit's minimum gap between any two sends. */
+	minSendGapMs: number;
+	/** A campaign's delays are in minutes of this length. */
+	delayUnitMs: number;
+	/** Campaign keys expire this long after their last change (after the end, for an ended campaign). */
+	retentionSeconds: number;
+	maxActiveCampaigns: number;
+}
 
-	/** Removes a campaign with nobody left; its queued and claimed sets stay to refuse repeats. */
-	async finish(id: string): Promise<void> {
-		await this.kv.lrem(`${this.base}campaigns`, id);
-		await this.kv.del(this.key(id, ':pending'));
-		await this.kv.del(this.key(id));
-	}
+/**
+ * Campaigns and the suit's pace. Every step that changes a receiver is one atomic script (RedisCampaignStore) or
+ * one synchronous block (MemoryCampaignStore), so a crash between two steps leaves each receiver in exactly one
+ * recorded state. The pace is one "next send at" per suit that single sends and campaign claims both take.
+ */
+export interface CampaignStore {
+	/** Queues the receivers not in the campaign yet, all or none. Throws 409 CAMPAIGN_SETTINGS_DIFFER / TOO_MANY_CAMPAIGNS. */
+	enqueue(settings: CampaignSettings, receivers: QueuedReceiver[], now: Date): Promise<EnqueueResult>;
+	/** Takes the next receiver of the oldest running campaign and its pace slot, once the slot is due. `random` ∈ [0,1) picks the gap. */
+	claimNext(now: Date, random: number): Promise<Claim>;
+	/** Records that the claimed receiver is being handed to WhatsApp: from here on a crash means "unknown". */
+	handOff(campaignId: string, recipient: string): Promise<void>;
+	/** The end of a claimed receiver; false when it was recorded before (a repeated call changes nothing). */
+	record(campaignId: string, recipient: string, outcome: Outcome, now: Date, paceFrom?: PaceFrom): Promise<boolean>;
+	/** A claim that certainly sent nothing goes back to the front of the queue ('skipped' if the campaign was cancelled meanwhile). */
+	release(campaignId: string, recipient: string, now: Date): Promise<'queued' | 'skipped' | 'gone'>;
+	/** Receivers left `sending` by a crash or an outage (the worker holds none when it asks). */
+	inFlight(): Promise<InFlight[]>;
+	/** Takes an ended campaign off the active list once its `finished` event is out. */
+	forget(campaignId: string): Promise<void>;
+	settings(campaignId: string): Promise<CampaignSettings | null>;
+	/** pause | resume | cancel; null for an unknown campaign. Cancel returns the receivers it skipped. */
+	control(campaignId: string, action: 'pause' | 'resume' | 'cancel', now: Date): Promise<{ state: CampaignState; skipped: QueuedReceiver[] } | null>;
+	view(campaignId: string, offset: number, limit: number): Promise<CampaignView | null>;
+	/** A single send's pace slot: the earliest time it may go out, unless that is more than maxWaitMs away. */
+	reserveSendSlot(now: Date, maxWaitMs: number): Promise<SlotAnswer>;
+	/** When the next campaign message may go out (epoch ms; 0: now). */
+	nextCampaignSendAt(): Promise<number>;
+	/** Receivers waiting in running or paused campaigns. */
+	depth(): Promise<number>;
+}
 
-	async nextSendAt(): Promise<number> {
-		return Number((await this.kv.get(`${this.base}bulk:nextSendAt`)) ?? 0);
-	}
+export const emptyCounts = (): Counts => ({ queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
 
-	async setNextSendAt(epochMs: number): Promise<void> {
-		await this.kv.set(`${this.base}bulk:nextSendAt`, String(epochMs));
-	}
+/** The gap after a campaign message, in ms. */
+export function campaignGaps(settings: CampaignSettings, delayUnitMs: number): { minGapMs: number; maxGapMs: number } {
+	const minGapMs = Math.round(settings.minDelayMinutes * delayUnitMs);
+	return { minGapMs, maxGapMs: settings.randomDelay ? Math.round(settings.maxDelayMinutes * delayUnitMs) : minGapMs };
+}
 
-	async depth(): Promise<number> {
-		let depth = 0;
-		for (const id of await this.active()) depth += await this.kv.llen(this.key(id, ':pending'));
-		return depth;
-	}
+/** Settings compared across the chunks of one campaign: the same JSON whatever the order of the request's keys. */
+export function canonicalSettings({ name: _name, ...settings }: CampaignSettings): string {
+	const sorted = (value: unknown): unknown => {
+		if (Array.isArray(value)) return value.map(sorted);
+		if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
+		return value;
+	};
+	return JSON.stringify(sorted(settings));
 }

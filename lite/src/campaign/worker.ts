@@ -1,30 +1,23 @@
 import type { Session } from '../drivers/session';
+import { crashPoint } from '../faults';
 import { isApiError } from '../http/errors';
 import { errorText, type Logger } from '../log';
 import { recipientOf, outgoingMessage, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
-import type { CampaignStore } from './store';
+import type { OutcomeJournal } from './outcomeJournal';
+import { campaignEventId, reportReceiver, type CampaignReporter } from './events';
+import type { CampaignStore, Outcome } from './store';
 import { renderTemplate } from '../../../nodes/whatsapp/templates/automator';
 import { withRandomString } from '../../../nodes/whatsapp/variation';
-
-/** `campaign` event data (docs/lite-api.md). */
-export interface CampaignEvent {
-	campaignId: string;
-	recipient: string;
-	userID?: string;
-	status: 'sent' | 'failed' | 'skipped';
-	messageId?: string;
-	reason?: string;
-}
 
 export interface WorkerOptions {
 	store: CampaignStore;
 	sender: Sender;
 	session: Session;
-	report(event: CampaignEvent): void;
-	delayUnitMs: number;
+	report: CampaignReporter;
+	journal: OutcomeJournal;
 	messageLimits: MessageLimits;
 	log: Logger;
 	random?: () => number;
@@ -32,15 +25,26 @@ export interface WorkerOptions {
 
 /** How long to look again when there is nothing to do (a new campaign or a ready session wakes it sooner). */
 const IDLE_MS = 5_000;
+/** How often to try again while Redis is unavailable. */
+const STORE_RETRY_MS = 1_000;
+/** Settings of running campaigns, read once each (they may carry inline media). */
+const MAX_CACHED_SETTINGS = 256;
+
+const UNKNOWN_AFTER_STOP = 'unknown — may have been sent: the gateway stopped (crash or Redis outage) after handing the message to WhatsApp';
 
 /**
- * Sends queued campaigns one receiver at a time, never faster than the campaign's minimum delay, across
- * restarts too. Each receiver is claimed before its send: a crash between the claim and the send leaves that
- * receiver unsent (reported `skipped` on resume) rather than risking a second message — at most once.
+ * Sends queued campaigns one receiver at a time, through recorded states: claim (pace slot taken) → hand-off →
+ * outcome (a local journal first, then Redis). After a crash or a Redis outage it first settles what it left:
+ * a claim never handed off goes back to the queue, a hand-off without an outcome becomes `unknown`, never
+ * `skipped`. Store errors pause it (no loss, no duplicate) until Redis answers again.
  */
 export class CampaignWorker {
 	private readonly waker = new Waker();
+	private readonly settingsCache = new Map<string, CampaignSettings>();
 	private running?: Promise<void>;
+	/** True at start and after any failed step: receivers left `sending` must be settled before the next claim. */
+	private needsRecovery = true;
+	private storeDown = false;
 
 	constructor(private readonly options: WorkerOptions) {}
 
@@ -62,9 +66,14 @@ export class CampaignWorker {
 			let wait: number;
 			try {
 				wait = await this.step();
+				if (this.storeDown) this.options.log.info('Campaigns resume: Redis answers again');
+				this.storeDown = false;
 			} catch (error) {
-				this.options.log.error(`Campaign worker: ${errorText(error)}`);
-				wait = IDLE_MS;
+				this.needsRecovery = true;
+				wait = isApiError(error, 503) ? STORE_RETRY_MS : IDLE_MS;
+				if (!isApiError(error, 503)) this.options.log.error(`Campaign worker: ${errorText(error)}`);
+				else if (!this.storeDown) this.options.log.warn('Campaigns paused: Redis is unavailable (nothing is lost; they resume when it answers)');
+				this.storeDown ||= isApiError(error, 503);
 			}
 			if (wait > 0) await this.waker.sleep(wait);
 		}
@@ -73,45 +82,55 @@ export class CampaignWorker {
 	/** Does the next piece of work and says how long to wait before the next. */
 	private async step(): Promise<number> {
 		const { store, session } = this.options;
-		const [campaignId] = await store.active();
-		if (!campaignId || !session.ready) return IDLE_MS;
-		const wait = (await store.nextSendAt()) - Date.now();
-		if (wait > 0) return wait;
-		const settings = await store.settings(campaignId);
-		const receiver = await store.peek(campaignId);
-		if (!settings || !receiver) {
-			await store.finish(campaignId);
-			this.options.log.info(`Campaign ${campaignId} finished`);
+		await this.recordJournaledOutcome();
+		if (this.needsRecovery) {
+			await this.recover();
+			this.needsRecovery = false;
+		}
+		if (!session.ready) return IDLE_MS;
+		const claim = await store.claimNext(new Date(), (this.options.random ?? Math.random)());
+		if (claim.kind === 'idle') return IDLE_MS;
+		if (claim.kind === 'wait') return claim.ms;
+		if (claim.kind === 'ended') {
+			await this.reportEnd(claim.campaignId);
 			return 0;
 		}
-		if (!(await store.claim(campaignId, receiver))) {
-			await store.pop(campaignId);
-			this.report(campaignId, receiver, { status: 'skipped', reason: 'its send was interrupted by a restart; not sent again to avoid a duplicate' });
-			return 0;
-		}
-		return this.sendClaimed(settings, receiver);
+		crashPoint('claim');
+		return this.sendClaimed(claim.campaignId, claim.receiver, claim.gapMs);
 	}
 
-	private async sendClaimed(settings: CampaignSettings, receiver: QueuedReceiver): Promise<number> {
-		const { store, sender } = this.options;
+	private async sendClaimed(campaignId: string, receiver: QueuedReceiver, gapMs: number): Promise<number> {
+		const { store, sender, journal } = this.options;
+		let handedOff = false;
+		let outcome: Outcome;
 		try {
-			const result = await sender.send(recipientOf(receiver.recipient, 'mobileNum'), this.message(settings, receiver));
-			this.report(settings.id, receiver, { status: 'sent', messageId: result.messageId });
+			const message = this.message(await this.settingsOf(campaignId), receiver);
+			const result = await sender.send(recipientOf(receiver.recipient, 'mobileNum'), message, async () => {
+				await store.handOff(campaignId, receiver.recipient);
+				handedOff = true;
+				crashPoint('handoff');
+			});
+			crashPoint('send');
+			outcome = { state: 'sent', messageId: result.messageId };
 		} catch (error) {
-			const retryAfter = this.retryLater(error);
+			const retryAfter = handedOff ? undefined : this.retryLater(error);
 			if (retryAfter !== undefined) {
-				await store.unclaim(settings.id, receiver);
+				await this.putBack(campaignId, receiver);
 				return retryAfter;
 			}
-			this.report(settings.id, receiver, { status: 'failed', reason: errorText(error) });
+			// A refusal before the hand-off (or a driver's 4xx) sent nothing; anything else after it may have gone out.
+			const certain = !handedOff || (isApiError(error) && error.status < 500);
+			outcome = certain ? { state: 'failed', reason: errorText(error) } : { state: 'unknown', reason: `unknown — may have been sent: ${errorText(error)}` };
 		}
-		await store.pop(settings.id);
-		await store.setNextSendAt(Date.now() + this.gapMs(settings));
+		journal.save({ campaignId, receiver, outcome, paceFrom: handedOff ? { sentAt: Date.now(), gapMs } : undefined });
+		crashPoint('outcome');
+		await this.recordJournaledOutcome();
 		return 0;
 	}
 
 	/** For a send that certainly did not happen and can later: how long to wait. */
 	private retryLater(error: unknown): number | undefined {
+		if (isApiError(error, 503)) return STORE_RETRY_MS;
 		if (isApiError(error, 409)) return IDLE_MS;
 		if (isApiError(error, 429)) {
 			const resetAt = Date.parse(String(error.extra.resetAt));
@@ -121,19 +140,61 @@ export class CampaignWorker {
 		return undefined;
 	}
 
+	/** Records the journaled outcome (if any) in Redis, reports it, then forgets it; throws while Redis is down. */
+	private async recordJournaledOutcome(): Promise<void> {
+		const { journal, store } = this.options;
+		const pending = journal.load();
+		if (!pending) return;
+		await store.record(pending.campaignId, pending.receiver.recipient, pending.outcome, new Date(), pending.paceFrom);
+		this.reportReceiver(pending.campaignId, pending.receiver, pending.outcome);
+		journal.clear();
+	}
+
+	/** Settles receivers a crash or an outage left `sending`. */
+	private async recover(): Promise<void> {
+		const { store, log } = this.options;
+		for (const { campaignId, receiver, handedOff } of await store.inFlight()) {
+			if (handedOff) {
+				const outcome: Outcome = { state: 'unknown', reason: UNKNOWN_AFTER_STOP };
+				if (await store.record(campaignId, receiver.recipient, outcome, new Date())) this.reportReceiver(campaignId, receiver, outcome);
+				log.warn(`Campaign ${campaignId}: ${receiver.recipient} may have been sent before the gateway stopped: reported unknown, not sent again`);
+			} else {
+				await this.putBack(campaignId, receiver);
+			}
+		}
+	}
+
+	private async putBack(campaignId: string, receiver: QueuedReceiver): Promise<void> {
+		if ((await this.options.store.release(campaignId, receiver.recipient, new Date())) === 'skipped') {
+			this.reportReceiver(campaignId, receiver, { state: 'skipped', reason: 'campaign cancelled' });
+		}
+	}
+
+	private async reportEnd(campaignId: string): Promise<void> {
+		const view = await this.options.store.view(campaignId, 0, 0);
+		if (view) this.options.report({ campaignId, status: 'finished', counts: view.counts }, campaignEventId(campaignId, 'finished', view.endedAt ?? ''));
+		await this.options.store.forget(campaignId);
+		this.settingsCache.delete(campaignId);
+		this.options.log.info(`Campaign ${campaignId} ${view?.state ?? 'ended'}`);
+	}
+
+	private async settingsOf(campaignId: string): Promise<CampaignSettings> {
+		const cached = this.settingsCache.get(campaignId);
+		if (cached) return cached;
+		const settings = await this.options.store.settings(campaignId);
+		if (!settings) throw new Error(`Campaign ${campaignId} has no settings`);
+		if (this.settingsCache.size >= MAX_CACHED_SETTINGS) this.settingsCache.clear();
+		this.settingsCache.set(campaignId, settings);
+		return settings;
+	}
+
 	private message(settings: CampaignSettings, receiver: QueuedReceiver) {
 		const text = renderTemplate(settings.template, receiver.data);
 		const message = settings.randomString ? withRandomString(text) : text;
 		return outgoingMessage({ ...settings.fields, message }, this.options.messageLimits);
 	}
 
-	private gapMs(settings: CampaignSettings): number {
-		const { minDelayMinutes: min, maxDelayMinutes: max } = settings;
-		const minutes = settings.randomDelay ? min + (this.options.random ?? Math.random)() * (max - min) : min;
-		return minutes * this.options.delayUnitMs;
-	}
-
-	private report(campaignId: string, receiver: QueuedReceiver, outcome: Pick<CampaignEvent, 'status' | 'messageId' | 'reason'>): void {
-		this.options.report({ campaignId, recipient: receiver.recipient, ...(receiver.userID && { userID: receiver.userID }), ...outcome });
+	private reportReceiver(campaignId: string, receiver: QueuedReceiver, outcome: Outcome | { state: 'skipped'; reason: string }): void {
+		reportReceiver(this.options.report, campaignId, receiver, outcome);
 	}
 }

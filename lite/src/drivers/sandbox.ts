@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MediaFetcher } from '../outbound/media';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chatAddress, messageAck, type Driver, type DriverSink, type InboundMessage, type OutgoingMessage } from './types';
 
 /** Numbers ending in this have "no WhatsApp account" in the sandbox, so the 404 path can be tried. */
@@ -23,6 +24,11 @@ export interface SandboxOptions {
 	loginDelayMs: number;
 	/** The same fetch as the real driver's, so the sandbox refuses the media URLs production refuses. */
 	fetchMedia: MediaFetcher;
+	/**
+	 * Where the sent log is kept too (one JSON line per send), so it outlives a restart of the gateway like the
+	 * messages on real phones would: crash tests count who received what across restarts.
+	 */
+	logFile?: string;
 }
 
 /**
@@ -37,7 +43,12 @@ export class SandboxDriver implements Driver {
 	constructor(
 		private readonly sink: DriverSink,
 		private readonly options: SandboxOptions,
-	) {}
+	) {
+		const { logFile } = options;
+		if (logFile && existsSync(logFile)) {
+			for (const line of readFileSync(logFile, 'utf8').split('\n')) if (line) this.sent.push(JSON.parse(line) as SandboxSent);
+		}
+	}
 
 	async start(): Promise<void> {
 		this.sink.session.report('qr', { qr: `sandbox-login-${randomBytes(8).toString('hex')}` });
@@ -60,13 +71,13 @@ export class SandboxDriver implements Driver {
 	async send(chatId: string, message: OutgoingMessage): Promise<string> {
 		const { content } = message;
 		if (content.kind === 'reaction') {
-			this.sent.push({ ...message, id: content.messageId, chatId, timestamp: new Date().toISOString() });
+			this.record({ ...message, id: content.messageId, chatId, timestamp: new Date().toISOString() });
 			return content.messageId;
 		}
 		// The bytes are fetched (and checked) as WhatsApp Web would need them, then dropped.
 		if (content.kind === 'media' && 'url' in content.source) await this.options.fetchMedia(content.source.url);
 		const id = `true_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`;
-		this.sent.push({ ...message, id, chatId, timestamp: new Date().toISOString() });
+		this.record({ ...message, id, chatId, timestamp: new Date().toISOString() });
 		[1, 2, 3].forEach((ack) => this.later(this.options.ackDelayMs * ack, () => this.sink.ack(messageAck(id, chatId, ack))));
 		return id;
 	}
@@ -96,6 +107,13 @@ export class SandboxDriver implements Driver {
 	clear(): void {
 		this.sent.length = 0;
 		this.reads.length = 0;
+		if (this.options.logFile) writeFileSync(this.options.logFile, '');
+	}
+
+	/** "WhatsApp" has the message from here on. */
+	private record(sent: SandboxSent): void {
+		this.sent.push(sent);
+		if (this.options.logFile) appendFileSync(this.options.logFile, `${JSON.stringify(sent)}\n`);
 	}
 
 	private later(ms: number, action: () => void): void {

@@ -47,3 +47,18 @@ export const quotaExceeded = (used: number, limit: number, resetAt: Date) =>
 
 export const internalError = () =>
 	new ApiError(500, 'INTERNAL', 'The gateway failed while handling the request', 'Check the gateway\'s log; retry only if you know the message was not sent');
+
+export const storeUnavailable = () =>
+	new ApiError(503, 'STORE_UNAVAILABLE', 'The gateway\'s Redis is unavailable: nothing was sent or changed', 'Retry when Redis is back (the gateway reconnects by itself); check REDIS_URL and the Redis server');
+
+export const paced = (retryAfterMs: number, maxWaitMs: number) =>
+	new ApiError(429, 'PACED', `The suit's next send slot is ${retryAfterMs} ms away, more than MAX_SEND_WAIT_MS (${maxWaitMs} ms): nothing was sent`, `Retry in ${retryAfterMs} ms, or hand large lists to a campaign (POST /{suit_id}/send)`, { retryAfterMs });
+
+export const campaignNotFound = (id: string) =>
+	new ApiError(404, 'CAMPAIGN_NOT_FOUND', `Campaign "${id}" was not found (never queued, or expired after its retention time)`, 'Check the campaign ID the send answered with');
+
+export const campaignSettingsDiffer = (id: string) =>
+	new ApiError(409, 'CAMPAIGN_SETTINGS_DIFFER', `Campaign "${id}" was first queued with other settings (message, media or delays): nothing was queued`, 'Send every chunk of a campaign with the same UOWHATSAPP settings, or use a new campaign_id');
+
+export const tooManyCampaigns = (limit: number) =>
+	new ApiError(429, 'TOO_MANY_CAMPAIGNS', `${limit} campaigns are already queued or paused (MAX_ACTIVE_CAMPAIGNS): nothing was queued`, 'Wait for a campaign to finish, cancel one, or add the receivers to an existing campaign');

@@ -5,6 +5,8 @@ import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unaut
 export interface Request {
 	params: Record<string, string>;
 	headers: IncomingHttpHeaders;
+	/** The query string's parameters (the last of a repeated one). */
+	query: Record<string, string>;
 	/** The parsed JSON body ({} when there is none). */
 	body: Record<string, unknown>;
 }
@@ -67,7 +69,7 @@ export class Router {
 			if (!route.open && !this.options.authorized(incoming.headers)) throw unauthorized();
 			const params = Object.fromEntries(route.keys.map((key, index) => [key, decodedSegment(match[index + 1])]));
 			const body = await readJson(incoming, this.options.maxBodyBytes);
-			return route.handler({ params, headers: incoming.headers, body });
+			return route.handler({ params, headers: incoming.headers, query: queryOf(incoming), body });
 		}
 		throw notFound(`${incoming.method} ${path}`);
 	}
@@ -76,6 +78,13 @@ export class Router {
 /** The request target without its query (split by hand: parsing it as a URL fails on some malformed targets). */
 function pathOf(incoming: IncomingMessage): string {
 	return (incoming.url ?? '/').split('?')[0];
+}
+
+/** The query's parameters; URLSearchParams keeps malformed percent-encoding as it is instead of throwing. */
+function queryOf(incoming: IncomingMessage): Record<string, string> {
+	const target = incoming.url ?? '/';
+	const start = target.indexOf('?');
+	return start < 0 ? {} : Object.fromEntries(new URLSearchParams(target.slice(start + 1)));
 }
 
 function decodedSegment(segment: string): string {

@@ -1,4 +1,3 @@
-import { QUOTA_RESERVED_HEADER } from '../../../nodes/whatsapp/channel/lite';
 import type { Session } from '../drivers/session';
 import type { Driver } from '../drivers/types';
 import { invalidRequest, sessionNotReady } from '../http/errors';
@@ -10,10 +9,11 @@ import type { Sender } from '../send/sender';
 const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
 export function messageRoutes(router: Router, deps: { sender: Sender; driver: Driver; session: Session; limits: MessageLimits }): void {
-	router.add('POST', '/api/send-message', async ({ body, headers }) => {
+	// Counted in the suit's quota and paced with its campaigns whatever the caller says (no header skips either).
+	router.add('POST', '/api/send-message', async ({ body }) => {
 		const recipient = recipientOf(body.number, 'number');
 		const message = outgoingMessage(body, deps.limits);
-		const result = await deps.sender.send(recipient, message, headers[QUOTA_RESERVED_HEADER] === '1');
+		const result = await deps.sender.sendNow(recipient, message);
 		return { status: 200, body: { success: true, ...result } };
 	});
 

@@ -11,8 +11,14 @@ export interface Webhook {
 	createdAt: string;
 }
 
-/** Registered webhook URLs, one per URL: registering a URL again updates its events and keeps its ID. */
+/**
+ * Registered webhook URLs, one per URL: registering a URL again updates its events and keeps its ID. Stored in
+ * the Kv; the list last read is kept in memory (this gateway is the only writer of its suit's registry), so
+ * events raised while Redis is unavailable still find their targets.
+ */
 export class WebhookRegistry {
+	private known?: Webhook[];
+
 	constructor(
 		private readonly kv: Kv,
 		private readonly key: string,
@@ -28,15 +34,25 @@ export class WebhookRegistry {
 		const createdAt = existing ? (JSON.parse(existing) as Webhook).createdAt : new Date().toISOString();
 		const webhook: Webhook = { id, url, events, createdAt };
 		await this.kv.hset(this.key, id, JSON.stringify(webhook));
+		await this.list();
 		return webhook;
 	}
 
+	/** Reads the registry (and remembers it for `cached`). */
 	async list(): Promise<Webhook[]> {
 		const values = await this.kv.hvals(this.key);
-		return values.map((value) => JSON.parse(value) as Webhook).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+		this.known = values.map((value) => JSON.parse(value) as Webhook).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+		return this.known;
+	}
+
+	/** The registry as last read; undefined until it was read once. */
+	cached(): Webhook[] | undefined {
+		return this.known;
 	}
 
 	async remove(id: string): Promise<boolean> {
-		return this.kv.hdel(this.key, id);
+		const removed = await this.kv.hdel(this.key, id);
+		await this.list();
+		return removed;
 	}
 }

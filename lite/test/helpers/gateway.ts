@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { SandboxDriver } from '../../src/drivers/sandbox';
 import { Gateway, type GatewayDeps } from '../../src/gateway';
@@ -50,8 +53,21 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		sandboxAckDelayMs: 10,
 		sandboxLoginDelayMs: 0,
 		maxInlineMediaBytes: 1024,
+		minSendGapMs: 0,
+		maxSendWaitMs: 30_000,
+		maxReceiversPerRequest: 1000,
+		maxActiveCampaigns: 100,
+		campaignRetentionSeconds: 3600,
+		stateDir: stateDir(),
+		webhookMaxConcurrent: 16,
+		webhookOutboxMax: 10_000,
 		...overrides,
 	};
+}
+
+/** A fresh STATE_DIR (outbox, outcome journal, sandbox log) for one gateway, or for one restarted twice. */
+export function stateDir(): string {
+	return mkdtempSync(join(tmpdir(), 'lite-state-'));
 }
 
 /** A gateway on a free port; a sandbox one is awaited until its session is ready (unless it never logs in). */

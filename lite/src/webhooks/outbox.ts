@@ -1,0 +1,135 @@
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import type { EventName } from './registry';
+
+/** One event on its way to one webhook. */
+export interface Delivery {
+	id: string;
+	url: string;
+	body: string;
+	/** Attempts made so far. */
+	attempt: number;
+	dueAt: number;
+}
+
+/** An event raised before the registry could be read: its targets are found later. */
+export interface UntargetedEvent {
+	id: string;
+	event: EventName;
+	body: string;
+}
+
+type Line = { delivery: Delivery } | { event: UntargetedEvent } | { done: string };
+
+/**
+ * Webhook events not yet delivered, in a local append-only file (one JSON line per change; the last line of an
+ * ID wins). Why a file and not a Redis list: events must be kept while Redis is unreachable (a `message` or an
+ * ack arriving during an outage), so Redis cannot hold them, and a Redis list with an in-memory spill would lose
+ * the spill on a crash during the outage. The file survives the outage and a restart (kill -9 too: each line is
+ * one write(2) before `emit` returns; only a crash of the machine can lose the last lines). It belongs to this
+ * process (one gateway per suit and STATE_DIR), is rewritten compactly on start and whenever it grows past
+ * twice its live entries, and holds at most `max` entries: past it the oldest is dropped, with `onDrop`.
+ */
+export class Outbox {
+	private readonly deliveries = new Map<string, Delivery>();
+	private readonly untargeted = new Map<string, UntargetedEvent>();
+	private fd: number;
+	private lines = 0;
+
+	constructor(
+		private readonly file: string,
+		private readonly max: number,
+		private readonly onDrop: (id: string) => void,
+	) {
+		if (existsSync(file)) {
+			for (const text of readFileSync(file, 'utf8').split('\n')) this.apply(text);
+		}
+		this.fd = this.compact();
+	}
+
+	/** Replays one line; a line cut short by a crash while it was written is ignored. */
+	private apply(text: string): void {
+		let line: Line;
+		try {
+			line = JSON.parse(text) as Line;
+		} catch {
+			return;
+		}
+		if ('delivery' in line) this.deliveries.set(line.delivery.id, line.delivery);
+		else if ('event' in line) this.untargeted.set(line.event.id, line.event);
+		else {
+			this.deliveries.delete(line.done);
+			this.untargeted.delete(line.done);
+		}
+	}
+
+	get size(): number {
+		return this.deliveries.size + this.untargeted.size;
+	}
+
+	has(id: string): boolean {
+		return this.deliveries.has(id);
+	}
+
+	get(id: string): Delivery | undefined {
+		return this.deliveries.get(id);
+	}
+
+	pendingDeliveries(): Delivery[] {
+		return [...this.deliveries.values()];
+	}
+
+	pendingEvents(): UntargetedEvent[] {
+		return [...this.untargeted.values()];
+	}
+
+	/** Adds a delivery or records its next attempt. */
+	put(delivery: Delivery): void {
+		this.deliveries.set(delivery.id, delivery);
+		this.append({ delivery });
+		this.bound();
+	}
+
+	putEvent(event: UntargetedEvent): void {
+		this.untargeted.set(event.id, event);
+		this.append({ event });
+		this.bound();
+	}
+
+	/** Delivered, given up, or (an untargeted event) turned into deliveries. */
+	done(id: string): void {
+		if (!this.deliveries.delete(id) && !this.untargeted.delete(id)) return;
+		this.append({ done: id });
+	}
+
+	close(): void {
+		closeSync(this.fd);
+	}
+
+	private append(line: Line): void {
+		writeSync(this.fd, `${JSON.stringify(line)}\n`);
+		if (++this.lines > 2 * this.size + 1_000) {
+			closeSync(this.fd);
+			this.fd = this.compact();
+		}
+	}
+
+	private bound(): void {
+		while (this.size > this.max) {
+			const oldest = this.untargeted.keys().next().value ?? this.deliveries.keys().next().value!;
+			this.done(oldest);
+			this.onDrop(oldest);
+		}
+	}
+
+	/** Writes the live entries to a new file and puts it in place atomically (rename); returns its descriptor for appending. */
+	private compact(): number {
+		const lines = [...[...this.untargeted.values()].map((event) => ({ event })), ...[...this.deliveries.values()].map((delivery) => ({ delivery }))];
+		const fresh = `${this.file}.tmp`;
+		const fd = openSync(fresh, 'w');
+		for (const line of lines) writeSync(fd, `${JSON.stringify(line)}\n`);
+		closeSync(fd);
+		renameSync(fresh, this.file);
+		this.lines = lines.length;
+		return openSync(this.file, 'a');
+	}
+}

@@ -1,0 +1,50 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Outbox, type Delivery } from '../src/webhooks/outbox';
+import { stateDir } from './helpers/gateway';
+
+const delivery = (id: string, attempt = 0): Delivery => ({ id, url: 'http://127.0.0.1:1/hook', body: `{"id":"${id}"}`, attempt, dueAt: 1_000 + attempt });
+
+describe('the webhook outbox file', () => {
+	it('gives back what was pending after a restart, last line of an ID winning, a line cut short by a crash ignored', () => {
+		const file = join(stateDir(), 'outbox.jsonl');
+		const first = new Outbox(file, 100, () => undefined);
+		first.put(delivery('a'));
+		first.put(delivery('b'));
+		first.put(delivery('b', 1));
+		first.putEvent({ id: 'e', event: 'message', body: '{}' });
+		first.done('a');
+		first.close();
+		appendFileSync(file, '{"delivery":{"id":"torn"');
+		const second = new Outbox(file, 100, () => undefined);
+		expect(second.pendingDeliveries()).toEqual([delivery('b', 1)]);
+		expect(second.pendingEvents()).toEqual([{ id: 'e', event: 'message', body: '{}' }]);
+		second.close();
+	});
+
+	it('holds at most its limit, dropping the oldest with a notice', () => {
+		const dropped: string[] = [];
+		const outbox = new Outbox(join(stateDir(), 'outbox.jsonl'), 2, (id) => dropped.push(id));
+		outbox.put(delivery('a'));
+		outbox.put(delivery('b'));
+		outbox.put(delivery('c'));
+		expect(dropped).toEqual(['a']);
+		expect(outbox.pendingDeliveries().map((pending) => pending.id)).toEqual(['b', 'c']);
+		outbox.close();
+	});
+
+	it('stays small: rewritten once it grows past twice its live entries', () => {
+		const file = join(stateDir(), 'outbox.jsonl');
+		const outbox = new Outbox(file, 100, () => undefined);
+		for (let i = 0; i < 3_000; i++) {
+			outbox.put(delivery(`d${i}`));
+			outbox.done(`d${i}`);
+		}
+		outbox.put(delivery('kept'));
+		outbox.close();
+		expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeLessThan(2_000);
+		const reopened = new Outbox(file, 100, () => undefined);
+		expect(reopened.pendingDeliveries()).toEqual([delivery('kept')]);
+		reopened.close();
+	});
+});
