@@ -11,12 +11,6 @@ export interface LiteConfig {
 	suitId: string;
 }
 
-/**
- * A header older nodes sent to make the container skip its quota count. The nodes no longer send it and the
- * container counts every message of its suit (docs/lite-api.md); the name stays for the gateway that drops it.
- */
-export const QUOTA_RESERVED_HEADER = 'x-quota-reserved';
-
 const LITE_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'reaction'];
 
 /** The `POST /api/send-message` body of the Lite contract (docs/lite-api.md). */
