@@ -1,13 +1,13 @@
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
-import { stateStoreFor } from '../whatsapp/n8n/store';
+import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, sourceFromContext } from './triggerContext';
+import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -34,14 +34,15 @@ export class WhatsAppTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses and session changes',
+		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
 		defaults: { name: 'WhatsApp Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
 		webhooks: [
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: webhookPath, rawBody: true },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: webhookPath, rawBody: true },
+			// responseData '': n8n answers "on received" with the node's webhookResponse (unset, it would answer its default's name).
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: webhookPath, rawBody: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: webhookPath, rawBody: true },
 		],
 		properties: [backendProperty, ...triggerProperties],
 	};
@@ -62,30 +63,27 @@ export class WhatsAppTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * Refusals and deliveries that start nothing are answered here. Events are handed to n8n with the answer as
+	 * its "on received" response, which n8n 2.x sends only after it stored the execution, and a 500 when it could
+	 * not (docs/n8n-webhooks.md); the de-duplication claims become final on a 2xx answer and are given back on
+	 * any other, so the backend's redelivery starts the events.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = await inboundRequest(this);
-		const source = await sourceFromContext(this);
-		const store = await stateStoreFor(this).catch(() => undefined);
-		if (!store) {
-			respond(this, { status: 503, contentType: 'text/plain', body: 'De-duplication state is unavailable; deliver again later' });
+		const options = triggerOptions(this);
+		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
+			verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
+			filter: buildFilter(filterSettings(this)),
+			openStore: async () => await processStateStoreFor(this),
+			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
+			nowSeconds: Math.floor(Date.now() / 1000),
+		});
+		if (reception.events.length === 0) {
+			respond(this, reception.reply);
 			return { noWebhookResponse: true };
 		}
-		try {
-			const options = this.getNodeParameter('options', {}) as { dedupeWindowMinutes?: number };
-			const reception = await receive(request, source, {
-				verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
-				filter: buildFilter(filterSettings(this)),
-				store,
-				scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-				dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
-				nowSeconds: Math.floor(Date.now() / 1000),
-			});
-			// Answered before media downloads: backends redeliver what is not acknowledged quickly.
-			respond(this, reception.reply);
-			if (reception.events.length === 0) return { noWebhookResponse: true };
-			return { noWebhookResponse: true, workflowData: [await eventItems(this, reception.events)] };
-		} finally {
-			await store.close();
-		}
+		settleWhenAnswered(this, reception.settle);
+		return { workflowData: [await eventItems(this, reception.events)], webhookResponse: JSON.parse(reception.reply.body) as IDataObject };
 	}
 }

@@ -35,6 +35,8 @@ export interface TriggerUnderTest {
 	started: INodeExecutionData[][];
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookCall>;
 	get(query: Record<string, string>): Promise<WebhookCall>;
+	/** The next `count` hand-overs fail the way n8n fails when it cannot store an execution (500, nothing runs). */
+	failExecutionStores(count: number): void;
 	/** webhookMethods.default.checkExists, and create when it said false: what n8n does on activation. */
 	activate(): Promise<{ existed: boolean }>;
 	deactivate(): Promise<boolean>;
@@ -84,7 +86,8 @@ let nodeCounter = 0;
 /**
  * Serves a trigger node the way n8n's webhook server does: each HTTP request becomes n8n-core's WebhookContext
  * around an express-like request/response, the node's webhook() runs, and n8n's answer rules apply (the node's
- * own response when it says noWebhookResponse, else "Workflow was started" / "Webhook call received").
+ * own response when it says noWebhookResponse, else its webhookResponse or "Workflow was started" / "Webhook call
+ * received"; "on received" answers after the execution was stored, as n8n 2.x does, or 500 when that failed).
  * Registration runs through n8n-core's HookContext.
  */
 export async function startTrigger(options: {
@@ -136,6 +139,7 @@ export async function startTrigger(options: {
 	};
 
 	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
+	let failingStores = 0;
 	const started: INodeExecutionData[][] = [];
 	const server = createServer((incoming, outgoing) => {
 		const run = (async () => {
@@ -146,6 +150,12 @@ export async function startTrigger(options: {
 			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData(name, data), [], null);
 			try {
 				const result = await options.nodeType.webhook!.call(context);
+				if (result.workflowData && failingStores > 0) {
+					// n8n 2.x could not store the execution: it answers 500 and nothing runs.
+					failingStores--;
+					res.status(500).json({ code: 0, message: 'There was a problem executing the workflow' });
+					return undefined;
+				}
 				if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
 				if (result.workflowData) started.push(result.workflowData[0]);
 				return result.workflowData?.[0];
@@ -181,6 +191,9 @@ export async function startTrigger(options: {
 		},
 		post: (body, headers = {}) => call({ method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
 		get: (query) => call({ method: 'GET' }, `?${new URLSearchParams(query)}`),
+		failExecutionStores: (count) => {
+			failingStores = count;
+		},
 		async activate() {
 			const existed = await methods.checkExists!.call(hook());
 			if (!existed) await methods.create!.call(hook());

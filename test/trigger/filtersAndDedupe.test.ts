@@ -89,7 +89,7 @@ describe('de-duplication', () => {
 
 	it('window 0 turns it off', async () => {
 		const message = text('again');
-		expect(await passing({ options: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })])).toEqual(['again', 'again']);
+		expect(await passing({ triggerOptions: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })])).toEqual(['again', 'again']);
 	});
 
 	it('another workflow listening to the same number gets its own copy', async () => {
@@ -112,8 +112,8 @@ describe('de-duplication', () => {
 
 		it('holds across trigger instances sharing the Redis (two n8n processes), and ends after the window', async () => {
 			const credentials = redisCredential();
-			const first = await startCloudTrigger({ options: { dedupeWindowMinutes: 1 / 60 } }, credentials);
-			const second = await startCloudTrigger({ options: { dedupeWindowMinutes: 1 / 60 } }, credentials);
+			const first = await startCloudTrigger({ triggerOptions: { dedupeWindowMinutes: 1 / 60 } }, credentials);
+			const second = await startCloudTrigger({ triggerOptions: { dedupeWindowMinutes: 1 / 60 } }, credentials);
 			// Same workflow and node on two processes: give the second the first's identity.
 			second.node.id = first.node.id;
 			try {

@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** How far a Lite event's timestamp may be from our clock before it counts as a replay. */
 export const LITE_SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
 
-export type SignatureCheck = { valid: true } | { valid: false; reason: string };
+/** A valid Lite check carries the signature, so the request can be refused when it comes again (a replay). */
+export type SignatureCheck = { valid: true; replaySignature?: string } | { valid: false; reason: string };
 
 function hmacHex(secret: string, payload: Buffer | string): string {
 	return createHmac('sha256', secret).update(payload).digest('hex');
@@ -54,5 +55,5 @@ export function verifyLiteSignature(
 		return { valid: false, reason: `timestamp is ${Math.abs(nowSeconds - timestamp)} s away from now (more than ${toleranceSeconds} s: replayed or clock skew)` };
 	}
 	const expected = liteSignatureHeader(secret, rawBody, timestamp).split('v1=')[1];
-	return equalHex(expected, signature.toLowerCase()) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
+	return equalHex(expected, signature.toLowerCase()) ? { valid: true, replaySignature: expected } : { valid: false, reason: 'signature does not match the body' };
 }

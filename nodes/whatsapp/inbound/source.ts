@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../channel/http';
 import type { Backend } from '../channel/types';
 import { invalidInput, type WhatsAppError } from '../errors';
-import type { InboundEvent } from './normalise';
+import { type InboundEvent, isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
 import { type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
@@ -21,6 +21,8 @@ export interface InboundSource {
 	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SignatureCheck;
 	/** The answer to a GET (Meta's verification handshake). */
 	answerGet(query: Record<string, unknown>): Reply;
+	/** Why a verified body is not for this credential (Lite: another suit), or undefined. */
+	foreignSource(body: unknown): string | undefined;
 	normalise(body: unknown): InboundEvent[];
 }
 
@@ -59,6 +61,7 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 			if (!verifyToken || !sameText(token, verifyToken)) return plain(403, 'hub.verify_token does not match the credential\'s Webhook Verify Token');
 			return plain(200, challenge);
 		},
+		foreignSource: () => undefined,
 		normalise: normaliseCloud,
 	};
 }
@@ -66,12 +69,18 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 /** Lite: X-Lite-Signature (timestamped, 5-minute window) with the webhook signing secret; no GET handshake. */
 function liteSource(credentials: Record<string, unknown>): InboundSource {
 	const secret = String(credentials.webhookSecret ?? '');
+	const suitId = String(credentials.suitId ?? '');
 	return {
 		backend: 'lite',
 		missingSecret: () => (secret ? undefined : secretMissing('Webhook Signing Secret', 'WhatsApp Lite Container API')),
 		verify: (rawBody, headers, nowSeconds) =>
 			secret ? verifyLiteSignature(secret, rawBody, headerValue(headers, 'x-lite-signature'), nowSeconds) : { valid: false, reason: 'the credential has no Webhook Signing Secret' },
 		answerGet: () => plain(405, 'A Lite container only POSTs events here'),
+		foreignSource(body) {
+			const given = isObject(body) ? body.suitId : undefined;
+			if (!suitId || given === suitId) return undefined;
+			return `suitId ${JSON.stringify(given ?? null)} is not the credential's suit "${suitId}": this trigger takes only its own suit's events`;
+		},
 		normalise: normaliseLite,
 	};
 }
