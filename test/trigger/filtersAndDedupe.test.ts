@@ -1,7 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
-import { startRedis, type TestRedis, uniquePrefix } from '../harness/redis';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { metaBody, metaHeaders, metaMessage, metaStatus, startCloudTrigger, wamid } from './fixtures';
+import { metaBody, metaHeaders, metaMessage, metaStatus, redisCredentialFor, startCloudTrigger, useTestRedis, wamid } from './fixtures';
 
 async function deliver(trigger: TriggerUnderTest, body: object) {
 	const raw = JSON.stringify(body);
@@ -99,16 +98,8 @@ describe('de-duplication', () => {
 	});
 
 	describe('with a real Redis (WhatsApp Redis credential)', () => {
-		let redis: TestRedis;
-		beforeAll(async () => {
-			redis = await startRedis();
-		});
-		afterAll(async () => await redis.stop());
-
-		const redisCredential = () => {
-			const url = new URL(redis.url);
-			return { whatsAppRedis: { host: url.hostname, port: Number(url.port || 6379), password: decodeURIComponent(url.password), database: 0, tls: false, keyPrefix: uniquePrefix() } };
-		};
+		const redis = useTestRedis();
+		const redisCredential = () => redisCredentialFor(redis.url());
 
 		it('holds across trigger instances sharing the Redis (two n8n processes), and ends after the window', async () => {
 			const credentials = redisCredential();
