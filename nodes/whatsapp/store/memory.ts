@@ -31,12 +31,6 @@ export class MemoryStore implements StateStore {
 		this.values.set(key, { value, expiresAt: existing?.expiresAt ?? Date.now() + ttlSeconds * 1000 });
 	}
 
-	async claimOnce(key: string, ttlSeconds: number) {
-		if (this.read(key) !== undefined) return false;
-		this.write(key, true, ttlSeconds);
-		return true;
-	}
-
 	async claimDelivery(keys: string[], token: string, pendingTtlSeconds: number) {
 		const states = keys.map((key) => this.read<string>(key));
 		if (states.some((state) => state !== undefined && state !== DONE)) return 'busy';

@@ -138,10 +138,6 @@ export class RedisStore implements StateStore {
 		}
 	}
 
-	async claimOnce(key: string, ttlSeconds: number) {
-		return await this.run(async () => (await this.client.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK');
-	}
-
 	async claimDelivery(keys: string[], token: string, pendingTtlSeconds: number) {
 		const states = await this.run(() => this.client.eval(CLAIM_DELIVERY_LUA, keys.length, ...keys, token, pendingTtlSeconds));
 		return Array.isArray(states) ? (states as DeliveryClaim[]) : 'busy';

@@ -19,8 +19,6 @@ export type DeliveryClaim = 'new' | 'seen';
 export interface StateStore {
 	/** Whether every n8n process sees the same state (Redis), or only this one (memory). */
 	readonly shared: boolean;
-	/** True only for the first claim of `key` within `ttlSeconds`. */
-	claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
