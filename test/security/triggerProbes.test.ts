@@ -137,6 +137,9 @@ describe('trigger probes', () => {
 				const headers = liteHeaders(raw, Math.floor(Date.now() / 1000) - 60, LITE_SECRET);
 				expect(await trigger.post(raw, headers)).toMatchObject({ status: 200, body: '{"received":1}' });
 				expect(await trigger.post(raw, headers)).toMatchObject({ status: 200, body: '{"received":0}', items: undefined });
+				// Junk before the real v1 does not make the same signed request new.
+				const padded = { 'x-lite-signature': headers['x-lite-signature'].replace(',v1=', ',v1=00,v1=') };
+				expect(await trigger.post(raw, padded)).toMatchObject({ status: 200, body: '{"received":0}', items: undefined });
 				// A redelivery the gateway signs anew is the same event again: with the window off it starts again, by choice.
 				expect((await trigger.post(raw, liteHeaders(raw))).items).toHaveLength(1);
 				expect(trigger.started).toHaveLength(2);

@@ -5,7 +5,7 @@ import { invalidInput, type WhatsAppError } from '../errors';
 import { type InboundEvent, isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
-import { type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
+import { liteSignatureParts, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
 
 export interface Reply {
 	status: number;
@@ -18,13 +18,16 @@ export interface InboundSource {
 	readonly backend: Backend;
 	/** The credential field holding the signing secret, when it is empty (checked on activation). */
 	missingSecret(): WhatsAppError | undefined;
-	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SignatureCheck;
+	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SourceCheck;
 	/** The answer to a GET (Meta's verification handshake). */
 	answerGet(query: Record<string, unknown>): Reply;
 	/** Why a verified body is not for this credential (Lite: another suit), or undefined. */
 	foreignSource(body: unknown): string | undefined;
 	normalise(body: unknown): InboundEvent[];
 }
+
+/** A valid Lite check carries the signature, so the same signed request can be refused when it comes again. */
+export type SourceCheck = SignatureCheck & { replaySignature?: string };
 
 export const plain = (status: number, body: string): Reply => ({ status, contentType: 'text/plain', body });
 
@@ -73,8 +76,13 @@ function liteSource(credentials: Record<string, unknown>): InboundSource {
 	return {
 		backend: 'lite',
 		missingSecret: () => (secret ? undefined : secretMissing('Webhook Signing Secret', 'WhatsApp Lite Container API')),
-		verify: (rawBody, headers, nowSeconds) =>
-			secret ? verifyLiteSignature(secret, rawBody, headerValue(headers, 'x-lite-signature'), nowSeconds) : { valid: false, reason: 'the credential has no Webhook Signing Secret' },
+		verify(rawBody, headers, nowSeconds) {
+			if (!secret) return { valid: false, reason: 'the credential has no Webhook Signing Secret' };
+			const header = headerValue(headers, 'x-lite-signature');
+			const check = verifyLiteSignature(secret, rawBody, header, nowSeconds);
+			// Valid: the header's v1 is the one HMAC of this body and timestamp, the request's fingerprint.
+			return check.valid ? { ...check, replaySignature: liteSignatureParts(header!).signature } : check;
+		},
 		answerGet: () => plain(405, 'A Lite container only POSTs events here'),
 		foreignSource(body) {
 			const given = isObject(body) ? body.suitId : undefined;
