@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
@@ -40,9 +40,9 @@ export class WhatsAppTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
 		webhooks: [
-			// responseData '': n8n answers "on received" with the node's webhookResponse (unset, it would answer its default's name).
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: webhookPath, rawBody: true },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: webhookPath, rawBody: true },
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: webhookPath, rawBody: true },
+			// responseNode: the answer to a delivery with events comes from execute(), inside the stored execution.
+			{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: webhookPath, rawBody: true },
 		],
 		properties: [backendProperty, ...triggerProperties],
 	};
@@ -64,10 +64,10 @@ export class WhatsAppTrigger implements INodeType {
 	};
 
 	/**
-	 * Refusals and deliveries that start nothing are answered here. Events are handed to n8n with the answer as
-	 * its "on received" response, which n8n 2.x sends only after it stored the execution, and a 500 when it could
-	 * not (docs/n8n-webhooks.md); the de-duplication claims become final on a 2xx answer and are given back on
-	 * any other, so the backend's redelivery starts the events.
+	 * Refusals and deliveries that start nothing are answered here. Events are handed to n8n; the answer comes
+	 * from execute() once the execution runs, so a 2xx means n8n stored it (docs/n8n-webhooks.md). The
+	 * de-duplication claims become final on a 2xx answer and are given back on any other, so the backend's
+	 * redelivery starts the events.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = triggerOptions(this);
@@ -84,6 +84,16 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [await eventItems(this, reception.events)], webhookResponse: JSON.parse(reception.reply.body) as IDataObject };
+		return { workflowData: [await eventItems(this, reception.events)] };
+	}
+
+	/**
+	 * The first step of the execution n8n started with the events: answers the delivery (n8n sends it as the
+	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it) and passes the events on.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const events = this.getInputData();
+		this.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { received: events.length } });
+		return [events];
 	}
 }
