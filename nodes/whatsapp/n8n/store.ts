@@ -55,7 +55,7 @@ export async function processStateStoreFor(context: IWebhookFunctions): Promise<
 	return await processRedisStores.get(key)!;
 }
 
-/** Closes the shared connections (tests, and a process that shuts down its webhooks). */
+/** Closes the shared connections (for tests: an n8n process keeps them while it runs). */
 export async function closeProcessStateStores(): Promise<void> {
 	const stores = [...processRedisStores.values()];
 	processRedisStores.clear();
