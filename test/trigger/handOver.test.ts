@@ -1,8 +1,17 @@
 import Redis from 'ioredis';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { metaBody, metaHeaders, metaMessage, PHONE_NUMBER_ID, redisCredentialFor, startCloudTrigger, useTestRedis } from './fixtures';
+import { createDeferredPromise } from 'n8n-workflow';
+import { sendJson, startServer } from '../fakes/httpServer';
+import { cloudCredentials, metaBody, metaHeaders, metaMessage, PHONE_NUMBER_ID, redisCredentialFor, startCloudTrigger, useTestRedis } from './fixtures';
 
 const redis = useTestRedis();
+async function until(condition: () => boolean) {
+	for (let waited = 0; !condition(); waited += 20) {
+		if (waited > 20_000) throw new Error('condition not met within 20 s');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
 const text = (body: string) => metaMessage('text', { text: { body } });
 
 async function deliver(trigger: TriggerUnderTest, body: object) {
@@ -82,6 +91,38 @@ describe('claims of one delivery are all or nothing (Redis)', () => {
 			expect(await admin.ttl(keyOf(fresh.id))).toBeGreaterThan(1440 * 60 - 60);
 		} finally {
 			await trigger.close();
+		}
+	});
+});
+
+describe('the sender gone before the answer', () => {
+	it('the claims are given back (the backend delivers again), so the event may start twice but never not at all', async () => {
+		// Meta's media lookup holds the hand-over (Download Media) until the sender has given up.
+		const lookupArrived = createDeferredPromise<void>();
+		const released = createDeferredPromise<void>();
+		const graph = await startServer(async (_request, response) => {
+			lookupArrived.resolve();
+			await released.promise;
+			sendJson(response, 400, { error: { message: 'media lookup refused', type: 'OAuthException', code: 100 } });
+		});
+		const trigger = await startCloudTrigger({ triggerOptions: { downloadMedia: true } }, { whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url }) });
+		try {
+			const body = metaBody({ messages: [metaMessage('image', { image: { id: '4242', mime_type: 'image/jpeg' } })] });
+			const raw = JSON.stringify(body);
+			const sender = new AbortController();
+			const abandoned = fetch(trigger.url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...metaHeaders(raw) }, signal: sender.signal }).catch((error: Error) => error.name);
+			await lookupArrived.promise;
+			sender.abort();
+			expect(await abandoned).toBe('AbortError');
+			released.resolve();
+			await until(() => trigger.started.length === 1);
+
+			const redelivered = await deliver(trigger, body);
+			expect(redelivered).toMatchObject({ status: 200, body: '{"received":1}' });
+			expect(trigger.started).toHaveLength(2);
+		} finally {
+			await trigger.close();
+			await graph.close();
 		}
 	});
 });
