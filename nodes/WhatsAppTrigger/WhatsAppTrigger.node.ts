@@ -1,13 +1,13 @@
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
-import { stateStoreFor } from '../whatsapp/n8n/store';
+import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, sourceFromContext } from './triggerContext';
+import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -34,14 +34,15 @@ export class WhatsAppTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses and session changes',
+		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
 		defaults: { name: 'WhatsApp Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: webhookPath, rawBody: true },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: webhookPath, rawBody: true },
+			// responseNode: the answer to a delivery with events comes from execute(), inside the stored execution.
+			{ name: 'default', httpMethod: 'POST', responseMode: 'responseNode', path: webhookPath, rawBody: true },
 		],
 		properties: [backendProperty, ...triggerProperties],
 	};
@@ -62,30 +63,37 @@ export class WhatsAppTrigger implements INodeType {
 		},
 	};
 
+	/**
+	 * Refusals and deliveries that start nothing are answered here. Events are handed to n8n; the answer comes
+	 * from execute() once the execution runs, so a 2xx means n8n stored it (docs/n8n-webhooks.md). The
+	 * de-duplication claims become final on a 2xx answer and are given back on any other, so the backend's
+	 * redelivery starts the events.
+	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = await inboundRequest(this);
-		const source = await sourceFromContext(this);
-		const store = await stateStoreFor(this).catch(() => undefined);
-		if (!store) {
-			respond(this, { status: 503, contentType: 'text/plain', body: 'De-duplication state is unavailable; deliver again later' });
+		const options = triggerOptions(this);
+		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
+			verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
+			filter: buildFilter(filterSettings(this)),
+			openStore: async () => await processStateStoreFor(this),
+			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
+			nowSeconds: Math.floor(Date.now() / 1000),
+		});
+		if (reception.events.length === 0) {
+			respond(this, reception.reply);
 			return { noWebhookResponse: true };
 		}
-		try {
-			const options = this.getNodeParameter('options', {}) as { dedupeWindowMinutes?: number };
-			const reception = await receive(request, source, {
-				verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
-				filter: buildFilter(filterSettings(this)),
-				store,
-				scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-				dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
-				nowSeconds: Math.floor(Date.now() / 1000),
-			});
-			// Answered before media downloads: backends redeliver what is not acknowledged quickly.
-			respond(this, reception.reply);
-			if (reception.events.length === 0) return { noWebhookResponse: true };
-			return { noWebhookResponse: true, workflowData: [await eventItems(this, reception.events)] };
-		} finally {
-			await store.close();
-		}
+		settleWhenAnswered(this, reception.settle);
+		return { workflowData: [await eventItems(this, reception.events)] };
+	}
+
+	/**
+	 * The first step of the execution n8n started with the events: answers the delivery (n8n sends it as the
+	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it) and passes the events on.
+	 */
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const events = this.getInputData();
+		this.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { received: events.length } });
+		return [events];
 	}
 }

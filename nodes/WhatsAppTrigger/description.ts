@@ -7,7 +7,7 @@ const cloudOnly = { show: { backend: ['cloud'] } };
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'In the Meta app (WhatsApp → Configuration), set Callback URL to this node\'s Production URL above (Webhook URLs), Verify Token to the credential\'s Webhook Verify Token, and subscribe to the "messages" field. A Meta app has one callback URL: one active trigger per app.',
+			'In the Meta app (WhatsApp → Configuration), set Callback URL to this node\'s Production URL above (Webhook URLs), Verify Token to the credential\'s Webhook Verify Token, and subscribe to the "messages" field (and to the template and account fields for those events). A Meta app has one callback URL: one active trigger per app.',
 		name: 'cloudSetupNotice',
 		type: 'notice',
 		default: '',
@@ -19,10 +19,22 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		required: true,
 		options: [
+			{
+				name: 'Account Update (Cloud API)',
+				value: 'account',
+				description: 'The business account changed, or a number\'s quality rating or messaging limit tier (subscribe to account_update and phone_number_quality_update)',
+			},
+			{ name: 'Campaign Finished (Lite)', value: 'campaignFinished', description: 'A campaign ended (also after a cancel), with the count of each outcome' },
+			{ name: 'Campaign Progress (Lite)', value: 'campaign', description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown' },
+			{ name: 'Error (Cloud API)', value: 'error', description: 'Meta reports a problem with the number or the app' },
 			{ name: 'Message Received', value: 'message', description: 'Someone wrote to the business' },
 			{ name: 'Message Status', value: 'status', description: 'A sent message was sent, delivered, read or failed' },
-			{ name: 'Error (Cloud API)', value: 'error', description: 'Meta reports a problem with the number or the app' },
 			{ name: 'Session Change (Lite)', value: 'session', description: 'The Lite container needs a QR scan, is ready or disconnected' },
+			{
+				name: 'Template Status (Cloud API)',
+				value: 'template',
+				description: 'A message template was approved, rejected, paused or disabled, or its quality or category changed (subscribe the Meta app to the template fields)',
+			},
 		],
 		default: ['message'],
 	},
@@ -136,8 +148,17 @@ export const triggerProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Options',
+		// Not a user setting: n8n leaves the body of a version-1 webhook node unparsed when options.binaryData is
+		// set, so the trigger reads the raw bytes itself and answers a body that is not JSON with its own 400
+		// (docs/n8n-webhooks.md). The user's options are in triggerOptions.
+		displayName: 'Raw Body',
 		name: 'options',
+		type: 'hidden',
+		default: { binaryData: true },
+	},
+	{
+		displayName: 'Options',
+		name: 'triggerOptions',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
@@ -148,7 +169,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 1440,
-				description: 'A message or status delivered again within this time starts nothing (0: off). With a WhatsApp Redis credential this holds across n8n processes.',
+				description:
+					'An event delivered again within this time starts nothing (0: off). With a WhatsApp Redis credential this holds across n8n processes. A replayed Lite request is refused whatever this says.',
 			},
 			{
 				displayName: 'Download Media',

@@ -98,6 +98,28 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 	};
 }
 
+/** The user's Options collection (the parameter `options` is the hidden raw-body switch, see description.ts). */
+export function triggerOptions(context: TriggerContext): IDataObject {
+	return context.getNodeParameter('triggerOptions', {}) as IDataObject;
+}
+
+/**
+ * Calls `settle` once the answer to this request went out: handed over when n8n answered 2xx, not when it
+ * answered otherwise or the connection closed before an answer was complete.
+ */
+export function settleWhenAnswered(context: IWebhookFunctions, settle: (handedOver: boolean) => Promise<void>): void {
+	const response = context.getResponseObject();
+	let settled = false;
+	const once = (handedOver: boolean) => {
+		if (settled) return;
+		settled = true;
+		// A store that fails here leaves the claims pending; they lapse after PENDING_CLAIM_SECONDS.
+		settle(handedOver).catch(() => undefined);
+	};
+	response.once('finish', () => once(response.statusCode >= 200 && response.statusCode < 300));
+	response.once('close', () => once(false));
+}
+
 export function respond(context: IWebhookFunctions, reply: Reply): void {
 	const response = context.getResponseObject();
 	response.status(reply.status);
@@ -107,7 +129,7 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 
 /** Items for the workflow: the event as json, incoming media in binary when asked for (failures noted, not fatal). */
 export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
-	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const options = triggerOptions(context);
 	const download = options.downloadMedia === true;
 	const maxBytes = Math.floor(Number(options.maxMediaSizeMb ?? 16) * MB);
 	const property = String(options.binaryPropertyName ?? 'data');

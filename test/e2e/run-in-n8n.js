@@ -31,6 +31,7 @@ const { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep 
 const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
+const { loadCase } = require('./lib/loadCase');
 const { queueCase } = require('./lib/queueCase');
 const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
@@ -63,6 +64,8 @@ const SEND_WORKFLOW_ID = 'e2eSendText00001';
 const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
 const RETRY_WORKFLOW_ID = 'e2eLiteRetry0001';
 const TRIGGER_NODE = 'whatsAppTrigger';
+// The load case's workflows (lib/loadCase.js): the trigger under load, and n8n's own Webhook node as the baseline.
+const LOAD_WORKFLOWS = { trigger: 'trigger-load.json', baseline: 'webhook-load-baseline.json' };
 const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake Graph API)' };
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
 const LITE_CREDENTIAL = { id: 'e2eLiteCred00001', name: 'WhatsApp Lite (e2e fake container)' };
@@ -316,9 +319,12 @@ async function main() {
 		if (hasTrigger) {
 			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
 			// replaced update:workflow --active=true with publish:workflow).
-			const activateArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${TRIGGER_WORKFLOW_ID}`] : ['update:workflow', `--id=${TRIGGER_WORKFLOW_ID}`, '--active=true'];
-			const activate = await n8n(activateArgs, 'activate-trigger');
-			if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} failed`, [activate.logFile]);
+			const loadIds = Object.values(LOAD_WORKFLOWS).map((file) => readWorkflow(file).id);
+			for (const id of [TRIGGER_WORKFLOW_ID, ...loadIds]) {
+				const activateArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+				const activate = await n8n(activateArgs, `activate-${id}`);
+				if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} --id=${id} failed`, [activate.logFile]);
+			}
 		}
 		const activateRetryArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${RETRY_WORKFLOW_ID}`] : ['update:workflow', `--id=${RETRY_WORKFLOW_ID}`, '--active=true'];
 		const activateRetry = await n8n(activateRetryArgs, 'activate-retry');
@@ -377,6 +383,18 @@ async function main() {
 						CaseFailure,
 					});
 				});
+				if (process.env.E2E_SKIP_LOAD === '1') skip('load: 2,000 signed events at 20 concurrent requests', 'E2E_SKIP_LOAD=1');
+				else {
+					await runCase('load: 2,000 signed events at 20 concurrent requests, each exactly one execution (baseline: n8n Webhook node)', async () => {
+						const [triggerWorkflow, baselineWorkflow] = [readWorkflow(LOAD_WORKFLOWS.trigger), readWorkflow(LOAD_WORKFLOWS.baseline)];
+						await waitForWebhook(`${baseUrl}/webhook/${triggerWorkflow.nodes[0].webhookId}/webhook`);
+						await waitForWebhook(`${baseUrl}/webhook/${baselineWorkflow.nodes[0].parameters.path}`);
+						const databaseFile = path.join(userFolder, '.n8n', 'database.sqlite');
+						return await loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential: CREDENTIAL_DATA, databaseFile, host, say }).catch((error) => {
+							throw error instanceof assert.AssertionError ? new CaseFailure(error.message, startLogs) : error;
+						});
+					});
+				}
 			}
 
 			await runCase('retry: n8n\'s Retry of a failed segment execution continues its campaign (nobody twice)', async () => {
@@ -416,6 +434,8 @@ async function main() {
 	process.stdout.write(`${LABEL}: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 	process.exitCode = count('failed') > 0 || count('passed') === 0 ? 1 : 0;
 }
+
+const readWorkflow = (file) => JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'));
 
 /** The run `n8n execute` logged (a JSON log record whose message is the run as JSON), or undefined. */
 function executionResult(stdout) {

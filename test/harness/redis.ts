@@ -16,7 +16,7 @@ export interface RestartableRedis extends TestRedis {
 	start(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer().listen(0, '127.0.0.1', () => {
 			const { port } = server.address() as { port: number };
@@ -49,10 +49,13 @@ async function untilAnswers(port: number, child: ChildProcess): Promise<void> {
 	throw new Error('redis-server did not answer');
 }
 
-/** REDIS_URL when set, else a private redis-server on a free port (no disk), stopped by `stop()`. */
-export async function startRedis(): Promise<TestRedis> {
-	if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-	const port = await freePort();
+/**
+ * REDIS_URL when set, else a private redis-server on a free port (or `port`, to start one again where a stopped
+ * one was), with no disk, stopped by `stop()`.
+ */
+export async function startRedis(port?: number): Promise<TestRedis> {
+	if (process.env.REDIS_URL && port === undefined) return { url: process.env.REDIS_URL, stop: async () => undefined };
+	port ??= await freePort();
 	const child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 	const url = `redis://127.0.0.1:${port}`;
 	await untilAnswers(port, child);

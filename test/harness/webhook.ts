@@ -1,6 +1,6 @@
 import './setupEnv';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HookContext, WebhookContext } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
@@ -8,12 +8,14 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
+	IN8nHttpFullResponse,
 	IWebhookData,
+	IWorkflowBase,
 	IWebhookDescription,
 	IWorkflowExecuteAdditionalData,
 	WebhookType,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import { createDeferredPromise, createRunExecutionData, Workflow } from 'n8n-workflow';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PACKAGE, registerNodeType, TestCredentialsHelper, testNodeTypes } from './engine';
@@ -35,6 +37,8 @@ export interface TriggerUnderTest {
 	started: INodeExecutionData[][];
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookCall>;
 	get(query: Record<string, string>): Promise<WebhookCall>;
+	/** The next `count` hand-overs fail the way n8n fails when it cannot store an execution (500, nothing runs). */
+	failExecutionStores(count: number): void;
 	/** webhookMethods.default.checkExists, and create when it said false: what n8n does on activation. */
 	activate(): Promise<{ existed: boolean }>;
 	deactivate(): Promise<boolean>;
@@ -84,7 +88,8 @@ let nodeCounter = 0;
 /**
  * Serves a trigger node the way n8n's webhook server does: each HTTP request becomes n8n-core's WebhookContext
  * around an express-like request/response, the node's webhook() runs, and n8n's answer rules apply (the node's
- * own response when it says noWebhookResponse, else "Workflow was started" / "Webhook call received").
+ * own response when it says noWebhookResponse; for events, 500 when the execution cannot be stored, else the
+ * execution runs from the trigger and, in 'responseNode' mode, the answer is what a node sends with sendResponse).
  * Registration runs through n8n-core's HookContext.
  */
 export async function startTrigger(options: {
@@ -135,7 +140,21 @@ export async function startTrigger(options: {
 		return { httpMethod: webhookDescription.httpMethod as IWebhookData['httpMethod'], node: node.name, path: webhookDescription.path, webhookDescription, workflowId: workflow.id, workflowExecuteAdditionalData: data };
 	};
 
+	/**
+	 * n8n's run of the stored execution, from the trigger with its items: resolves with what a node sent as the
+	 * webhook's response (responseMode 'responseNode'), or undefined when the run ended without one.
+	 */
+	const runFromTrigger = async (items: INodeExecutionData[][]): Promise<IN8nHttpFullResponse | undefined> => {
+		const answer = createDeferredPromise<IN8nHttpFullResponse | undefined>();
+		const hooks = new ExecutionLifecycleHooks('webhook', `exec-${Math.random().toString(36).slice(2)}`, { id: workflow.id, name: workflow.name, nodes: [node], connections: {}, active: true } as unknown as IWorkflowBase);
+		hooks.addHandler('sendResponse', (response) => answer.resolve(response as IN8nHttpFullResponse));
+		hooks.addHandler('workflowExecuteAfter', () => answer.resolve(undefined));
+		const runData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: items }, source: null }] } });
+		void new WorkflowExecute(additionalData({ hooks }), 'webhook', runData).processRunExecutionData(workflow);
+		return await answer.promise;
+	};
 	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
+	let failingStores = 0;
 	const started: INodeExecutionData[][] = [];
 	const server = createServer((incoming, outgoing) => {
 		const run = (async () => {
@@ -146,9 +165,23 @@ export async function startTrigger(options: {
 			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData(name, data), [], null);
 			try {
 				const result = await options.nodeType.webhook!.call(context);
-				if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: result.workflowData ? 'Workflow was started' : 'Webhook call received' });
-				if (result.workflowData) started.push(result.workflowData[0]);
-				return result.workflowData?.[0];
+				if (!result.workflowData) {
+					if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+					return undefined;
+				}
+				if (failingStores > 0) {
+					// n8n could not store the execution: it answers 500 and nothing runs.
+					failingStores--;
+					res.status(500).json({ code: 0, message: 'There was a problem executing the workflow' });
+					return undefined;
+				}
+				started.push(result.workflowData[0]);
+				const mode = webhookData(name, data).webhookDescription.responseMode;
+				if (mode === 'responseNode') {
+					const answer = await runFromTrigger(result.workflowData);
+					res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
+				} else if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+				return result.workflowData[0];
 			} catch (error) {
 				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
 				return undefined;
@@ -181,6 +214,9 @@ export async function startTrigger(options: {
 		},
 		post: (body, headers = {}) => call({ method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }),
 		get: (query) => call({ method: 'GET' }, `?${new URLSearchParams(query)}`),
+		failExecutionStores: (count) => {
+			failingStores = count;
+		},
 		async activate() {
 			const existed = await methods.checkExists!.call(hook());
 			if (!existed) await methods.create!.call(hook());

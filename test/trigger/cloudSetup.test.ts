@@ -83,7 +83,7 @@ describe('media download', () => {
 	};
 
 	it('puts the file into binary data, fetched by media ID with the access token', async () => {
-		await withTrigger({ options: { downloadMedia: true, binaryPropertyName: 'photo' } }, async (trigger) => {
+		await withTrigger({ triggerOptions: { downloadMedia: true, binaryPropertyName: 'photo' } }, async (trigger) => {
 			const [item] = (await deliver(trigger)).items!;
 			expect(item.binary?.photo).toMatchObject({ mimeType: 'image/jpeg', fileSize: expect.any(String) });
 			expect(Buffer.from(item.binary!.photo.data, 'base64')).toEqual(JPEG);
@@ -92,7 +92,7 @@ describe('media download', () => {
 	});
 
 	it('skips a file over the size limit and says why; the event still starts the workflow', async () => {
-		await withTrigger({ options: { downloadMedia: true, maxMediaSizeMb: 0.000001 } }, async (trigger) => {
+		await withTrigger({ triggerOptions: { downloadMedia: true, maxMediaSizeMb: 0.000001 } }, async (trigger) => {
 			const [item] = (await deliver(trigger)).items!;
 			expect(item.binary).toBeUndefined();
 			expect(item.json.media).toMatchObject({ downloadError: expect.stringContaining('more than the 1 bytes allowed') });

@@ -1,7 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
-import { startRedis, type TestRedis, uniquePrefix } from '../harness/redis';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { metaBody, metaHeaders, metaMessage, metaStatus, startCloudTrigger, wamid } from './fixtures';
+import { metaBody, metaHeaders, metaMessage, metaStatus, redisCredentialFor, startCloudTrigger, useTestRedis, wamid } from './fixtures';
 
 async function deliver(trigger: TriggerUnderTest, body: object) {
 	const raw = JSON.stringify(body);
@@ -89,7 +88,7 @@ describe('de-duplication', () => {
 
 	it('window 0 turns it off', async () => {
 		const message = text('again');
-		expect(await passing({ options: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })])).toEqual(['again', 'again']);
+		expect(await passing({ triggerOptions: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })])).toEqual(['again', 'again']);
 	});
 
 	it('another workflow listening to the same number gets its own copy', async () => {
@@ -99,21 +98,13 @@ describe('de-duplication', () => {
 	});
 
 	describe('with a real Redis (WhatsApp Redis credential)', () => {
-		let redis: TestRedis;
-		beforeAll(async () => {
-			redis = await startRedis();
-		});
-		afterAll(async () => await redis.stop());
-
-		const redisCredential = () => {
-			const url = new URL(redis.url);
-			return { whatsAppRedis: { host: url.hostname, port: Number(url.port || 6379), password: decodeURIComponent(url.password), database: 0, tls: false, keyPrefix: uniquePrefix() } };
-		};
+		const redis = useTestRedis();
+		const redisCredential = () => redisCredentialFor(redis.url());
 
 		it('holds across trigger instances sharing the Redis (two n8n processes), and ends after the window', async () => {
 			const credentials = redisCredential();
-			const first = await startCloudTrigger({ options: { dedupeWindowMinutes: 1 / 60 } }, credentials);
-			const second = await startCloudTrigger({ options: { dedupeWindowMinutes: 1 / 60 } }, credentials);
+			const first = await startCloudTrigger({ triggerOptions: { dedupeWindowMinutes: 1 / 60 } }, credentials);
+			const second = await startCloudTrigger({ triggerOptions: { dedupeWindowMinutes: 1 / 60 } }, credentials);
 			// Same workflow and node on two processes: give the second the first's identity.
 			second.node.id = first.node.id;
 			try {

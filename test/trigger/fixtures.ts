@@ -4,6 +4,8 @@ import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.nod
 import { liteSignatureHeader, metaSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
 import { metaWebhookBody } from '../fakes/metaWebhook';
 import { registerCredentialType } from '../harness/engine';
+import { closeProcessStateStores } from '../../nodes/whatsapp/n8n/store';
+import { startRedis, type TestRedis, uniquePrefix } from '../harness/redis';
 import { startTrigger } from '../harness/webhook';
 
 registerCredentialType(new WhatsAppRedis());
@@ -49,6 +51,36 @@ export const wamid = () => `wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFjNFQjA${String(++
 /** A Cloud API webhook body with the given value parts; messages come with the sender's contact card. */
 export function metaBody(value: { messages?: object[]; statuses?: object[]; errors?: object[] }, phoneNumberId = PHONE_NUMBER_ID) {
 	return metaWebhookBody({ ...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }), ...value }, phoneNumberId);
+}
+
+/** The WhatsApp Business Account ID Meta puts in `entry[].id`. */
+export const WABA_ID = '102290129340398';
+
+/** A Cloud API webhook body with one change of another field than `messages` (template and account updates). */
+export function metaFieldBody(field: string, value: Record<string, unknown>) {
+	return { object: 'whatsapp_business_account', entry: [{ id: WABA_ID, time: 1717430400, changes: [{ field, value }] }] };
+}
+
+/**
+ * A private Redis for the calling describe block (started before its tests, stopped after them, with the
+ * trigger's shared connections closed first); call `url()` inside tests.
+ */
+export function useTestRedis(): { url: () => string } {
+	let redis: TestRedis;
+	beforeAll(async () => {
+		redis = await startRedis();
+	});
+	afterAll(async () => {
+		await closeProcessStateStores();
+		await redis.stop();
+	});
+	return { url: () => redis.url };
+}
+
+/** The WhatsApp Redis credential for a test Redis, with a key prefix no other test shares. */
+export function redisCredentialFor(redisUrl: string, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+	const url = new URL(redisUrl);
+	return { whatsAppRedis: { host: url.hostname, port: Number(url.port || 6379), password: decodeURIComponent(url.password), database: 0, tls: false, keyPrefix: uniquePrefix(), ...overrides } };
 }
 
 /** An incoming message of `type` with its type-specific part. */

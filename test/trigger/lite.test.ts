@@ -131,6 +131,17 @@ describe('Lite registration (webhookMethods) against the container', () => {
 		}
 	});
 
+	it('Campaign Progress and Campaign Finished register the container\'s `campaign` event once', async () => {
+		const lite = await startLiteTrigger({ events: ['campaign', 'campaignFinished', 'message'] }, { whatsAppLiteApi: liteCredentials({ url: container.url }) });
+		try {
+			await lite.activate();
+			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ url: lite.url, events: ['campaign', 'message'] })]);
+			await lite.deactivate();
+		} finally {
+			await lite.close();
+		}
+	});
+
 	it('refuses to activate without a signing secret, or with only Cloud events', async () => {
 		const unsigned = await startLiteTrigger({}, { whatsAppLiteApi: liteCredentials({ url: container.url, webhookSecret: '' }) });
 		const cloudOnly = await startLiteTrigger({ events: ['error'] }, { whatsAppLiteApi: liteCredentials({ url: container.url }) });

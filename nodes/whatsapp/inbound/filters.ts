@@ -23,6 +23,9 @@ export interface FilterSettings {
 
 export type EventFilter = (event: InboundEvent) => boolean;
 
+/** Events about the whole WhatsApp Business Account, which the business-number filter lets through. */
+const ACCOUNT_WIDE = new Set<InboundEventKind>(['template', 'account']);
+
 const list = (value: string | undefined) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
 const digitsOnly = (value: string) => value.replace(/\D/g, '');
 
@@ -49,7 +52,7 @@ function textMatcher(settings: FilterSettings): ((text: string) => boolean) | un
 /**
  * Builds the trigger's filter once per request; refuses settings that cannot work (bad regex, sender that is no
  * number) with the field, value and fix. Sender and text apply to messages (sender also to statuses' recipient);
- * the business number applies to every event.
+ * the business number applies to every event but template and account updates (they concern the whole account).
  */
 export function buildFilter(settings: FilterSettings): EventFilter {
 	const events = new Set(settings.events);
@@ -61,7 +64,7 @@ export function buildFilter(settings: FilterSettings): EventFilter {
 
 	return (event) => {
 		if (!events.has(event.event)) return false;
-		if (businesses.size && ![event.businessNumber, event.businessDisplayNumber && digitsOnly(event.businessDisplayNumber)].some((value) => value && businesses.has(value))) return false;
+		if (businesses.size && !ACCOUNT_WIDE.has(event.event) && ![event.businessNumber, event.businessDisplayNumber && digitsOnly(event.businessDisplayNumber)].some((value) => value && businesses.has(value))) return false;
 		if (event.event === 'status' && statuses.size && !statuses.has(event.status ?? '')) return false;
 		const contact = event.event === 'message' ? event.from : event.event === 'status' ? event.to : undefined;
 		if (senders.size && (event.event === 'message' || event.event === 'status') && !senders.has(contact ?? '')) return false;

@@ -1,10 +1,11 @@
 import type { Backend } from '../channel/types';
 
 /**
- * One shape for everything a trigger emits, whichever backend it came from: one per message, status, error or
- * session change. Absent facts are left out rather than set to null.
+ * One shape for everything a trigger emits, whichever backend it came from: one per message, status, error,
+ * template or account update (Cloud), session change or campaign progress (Lite). Absent facts are left out
+ * rather than set to null.
  */
-export type InboundEventKind = 'message' | 'status' | 'error' | 'session';
+export type InboundEventKind = 'message' | 'status' | 'error' | 'template' | 'account' | 'session' | 'campaign' | 'campaignFinished';
 
 /** Normalised message types; the trigger's type filter offers exactly these. */
 export const INBOUND_MESSAGE_TYPES = [
@@ -45,17 +46,59 @@ export interface InboundError {
 	details?: string;
 }
 
+/** Cloud: a message template's review status, quality rating or category changed (docs/cloud-webhooks.md). */
+export interface InboundTemplateUpdate {
+	/** Which change: `message_template_status_update`, `…_quality_update` or `template_category_update`. */
+	update: 'status' | 'quality' | 'category';
+	id?: string;
+	name?: string;
+	language?: string;
+	/** The new review status: APPROVED, REJECTED, PAUSED, DISABLED, … */
+	status?: string;
+	/** Why (rejection reason, or the pause's title and description); Meta's "NONE" is left out. */
+	reason?: string;
+	quality?: string;
+	previousQuality?: string;
+	category?: string;
+	previousCategory?: string;
+	/** The category Meta will move the template to. */
+	correctCategory?: string;
+}
+
+/** Cloud: the WhatsApp Business Account or a number's quality rating or messaging limit changed. */
+export interface InboundAccountUpdate {
+	/** `account_update` or `phone_number_quality_update`. */
+	update: 'account' | 'quality';
+	/** Meta's event: VERIFIED_ACCOUNT, ACCOUNT_VIOLATION, … or FLAGGED, UNFLAGGED, UPGRADE, DOWNGRADE, … */
+	event?: string;
+	phoneNumber?: string;
+	/** The messaging limit tier now (TIER_250, TIER_1K, …, TIER_UNLIMITED) and before. */
+	messagingLimit?: string;
+	previousMessagingLimit?: string;
+	/** A violation type or restriction, when Meta gives one. */
+	reason?: string;
+}
+
+/** Lite: one recipient of a campaign was settled, or the campaign finished (docs/lite-api.md, `campaign` event). */
+export interface InboundCampaignProgress {
+	id: string;
+	userID?: string;
+	reason?: string;
+	/** At the end: how many recipients ended in each state. */
+	counts?: Record<string, number>;
+}
+
 export interface InboundEvent {
 	event: InboundEventKind;
 	backend: Backend;
-	/** Messages: their ID; statuses: the ID of the message the status is about. */
+	/** Messages: their ID; statuses and campaign progress: the ID of the message the event is about. */
 	messageId?: string;
 	/** The sender's digits (in a group: the author's). */
 	from?: string;
-	/** Statuses: the recipient's digits or group ID. */
+	/** Statuses and campaign progress: the recipient's digits or group ID. */
 	to?: string;
 	name?: string;
-	/** The business side: the Cloud phone number ID, or the Lite suit ID. */
+	/** The business side: the Cloud phone number ID (template and account updates: the WhatsApp Business Account ID), or the Lite suit ID. */
 	businessNumber: string;
 	/** Cloud: the business number as people dial it. */
 	businessDisplayNumber?: string;
@@ -77,6 +120,9 @@ export interface InboundEvent {
 	status?: string;
 	errors?: InboundError[];
 	session?: { state: string; reason?: string };
+	template?: InboundTemplateUpdate;
+	account?: InboundAccountUpdate;
+	campaign?: InboundCampaignProgress;
 	/** Lite: the container's event ID, the same on every redelivery. */
 	deliveryId?: string;
 	/** The backend's own object for this event (the message, status or error) as received. */

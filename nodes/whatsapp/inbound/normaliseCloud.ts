@@ -1,4 +1,4 @@
-import type { InboundError, InboundEvent, InboundMessageType, Json } from './normalise';
+import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate, Json } from './normalise';
 import { compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload } from './normalise';
 
 const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
@@ -127,17 +127,78 @@ function changeEvents(value: Json, where: string): InboundEvent[] {
 	];
 }
 
+/** Meta says "NONE" where there is no reason. */
+const reasonText = (value: unknown) => (text(value) === 'NONE' ? undefined : text(value));
+
+const TEMPLATE_UPDATES: Record<string, InboundTemplateUpdate['update']> = {
+	message_template_status_update: 'status',
+	message_template_quality_update: 'quality',
+	template_category_update: 'category',
+};
+
+function templateEvent(value: Json, update: InboundTemplateUpdate['update'], businessAccountId: string): InboundEvent {
+	const otherInfo = isObject(value.other_info) ? value.other_info : {};
+	const pause = [text(otherInfo.title), text(otherInfo.description)].filter(Boolean).join(': ');
+	return compact({
+		event: 'template',
+		backend: 'cloud',
+		businessNumber: businessAccountId,
+		template: compact({
+			update,
+			id: text(value.message_template_id),
+			name: text(value.message_template_name),
+			language: text(value.message_template_language),
+			status: text(value.event),
+			reason: reasonText(value.reason) ?? (pause || undefined),
+			quality: text(value.new_quality_score),
+			previousQuality: text(value.previous_quality_score),
+			category: text(value.new_category),
+			previousCategory: text(value.previous_category),
+			correctCategory: text(value.correct_category),
+		}),
+		raw: value,
+	});
+}
+
+function accountEvent(value: Json, update: InboundAccountUpdate['update'], businessAccountId: string): InboundEvent {
+	const violation = isObject(value.violation_info) ? text(value.violation_info.violation_type) : undefined;
+	const restrictions = Array.isArray(value.restriction_info) ? value.restriction_info.filter(isObject).map((restriction) => text(restriction.restriction_type)) : [];
+	const phoneNumber = text(value.display_phone_number) ?? text(value.phone_number);
+	return compact({
+		event: 'account',
+		backend: 'cloud',
+		businessNumber: businessAccountId,
+		businessDisplayNumber: phoneNumber,
+		account: compact({
+			update,
+			event: text(value.event),
+			phoneNumber,
+			messagingLimit: text(value.current_limit),
+			previousMessagingLimit: text(value.old_limit),
+			reason: violation ?? (restrictions.filter(Boolean).join(', ') || undefined),
+		}),
+		raw: value,
+	});
+}
+
+const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = { account_update: 'account', phone_number_quality_update: 'quality' };
+
 /**
  * A Cloud API webhook body (`object: whatsapp_business_account`) as events: one per message, status and error,
- * across all entries and changes. Changes of other fields (template status, account updates) carry none.
+ * template update and account update, across all entries and changes. Other fields carry none.
  */
 export function normaliseCloud(body: unknown): InboundEvent[] {
 	if (!isObject(body) || body.object !== 'whatsapp_business_account') throw new UnexpectedPayload('object is not "whatsapp_business_account"');
 	return listAt(body, 'entry', 'body').flatMap((entry, entryIndex) =>
 		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
 			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
-			if (change.field !== 'messages') return [];
+			const field = String(change.field);
+			const known = field === 'messages' || field in TEMPLATE_UPDATES || field in ACCOUNT_UPDATES;
+			if (!known) return [];
 			if (!isObject(change.value)) throw new UnexpectedPayload(`${where} is not an object`);
+			const businessAccountId = text(entry.id) ?? '';
+			if (field in TEMPLATE_UPDATES) return [templateEvent(change.value, TEMPLATE_UPDATES[field], businessAccountId)];
+			if (field in ACCOUNT_UPDATES) return [accountEvent(change.value, ACCOUNT_UPDATES[field], businessAccountId)];
 			return changeEvents(change.value, where);
 		}),
 	);

@@ -86,9 +86,27 @@ function ackEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliv
 	});
 }
 
+/** `campaign`: one recipient settled (`sent|failed|skipped|unknown`), or the campaign ended (`finished`, with counts). */
+function campaignEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliveryId'>, timestamp: unknown): InboundEvent {
+	const status = text(data.status);
+	const finished = status === 'finished';
+	const counts = isObject(data.counts) ? Object.fromEntries(Object.entries(data.counts).map(([state, count]) => [state, Number(count)])) : undefined;
+	return compact({
+		event: finished ? 'campaignFinished' : 'campaign',
+		backend: 'lite',
+		messageId: text(data.messageId),
+		to: finished ? undefined : address(data.recipient),
+		...base,
+		status,
+		campaign: compact({ id: text(data.campaignId) ?? '', userID: text(data.userID), reason: text(data.reason), counts }),
+		timestamp: text(timestamp),
+		raw: data,
+	});
+}
+
 /**
  * A Lite container event (`{id, event, suitId, timestamp, data}`, docs/lite-api.md) as events. Messages the
- * business sent itself (`fromMe`) and event kinds a trigger does not handle (campaign progress) give none.
+ * business sent itself (`fromMe`) and event kinds a trigger does not handle give none.
  */
 export function normaliseLite(body: unknown): InboundEvent[] {
 	if (!isObject(body) || typeof body.event !== 'string' || !isObject(body.data)) throw new UnexpectedPayload('expected {event, data} from a Lite container');
@@ -110,6 +128,8 @@ export function normaliseLite(body: unknown): InboundEvent[] {
 					raw: data,
 				}),
 			];
+		case 'campaign':
+			return [campaignEvent(data, base, body.timestamp)];
 		default:
 			return [];
 	}

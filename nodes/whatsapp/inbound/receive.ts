@@ -1,7 +1,7 @@
-import type { StateStore } from '../store/types';
-import { firstDeliveries } from './dedupe';
+import { claimDelivery, type ClaimStore } from './dedupe';
 import type { EventFilter } from './filters';
 import { type InboundEvent, UnexpectedPayload } from './normalise';
+import { LITE_SIGNATURE_TOLERANCE_SECONDS } from './signatures';
 import { type InboundSource, plain, type Reply } from './source';
 
 export interface InboundRequest {
@@ -14,52 +14,82 @@ export interface InboundRequest {
 export interface ReceiveOptions {
 	verifySignatures: boolean;
 	filter: EventFilter;
-	store: Pick<StateStore, 'claimOnce'>;
+	/** The de-duplication store, opened only for a verified delivery that has events to start. */
+	openStore: () => Promise<ClaimStore>;
 	/** Names the trigger in de-duplication keys (workflow and node). */
 	scope: string;
 	dedupeWindowSeconds: number;
 	nowSeconds: number;
 }
 
-/** What to answer, and the events that start the workflow (none unless the answer is 200 to a POST). */
+/** What to answer, the events that start the workflow (none unless the answer is 200 to a POST), and `settle`. */
 export interface Reception {
 	reply: Reply;
 	events: InboundEvent[];
+	/** Call once the answer went out: handed over (n8n answered 2xx) makes the claims final, else gives them back. */
+	settle(handedOver: boolean): Promise<void>;
 }
 
 const json = (status: number, body: object): Reply => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+const settled = async () => undefined;
+const answer = (reply: Reply): Reception => ({ reply, events: [], settle: settled });
+
+/** A seen Lite signature is remembered as long as its timestamp could still pass the tolerance either way. */
+const REPLAY_MEMORY_SECONDS = 2 * LITE_SIGNATURE_TOLERANCE_SECONDS;
 
 function parse(rawBody: Buffer): { body: unknown } | { problem: string } {
 	try {
 		return { body: JSON.parse(rawBody.toString('utf8')) };
-	} catch {
-		return { problem: 'The body is not JSON' };
+	} catch (error) {
+		const detail = rawBody.length === 0 ? 'the body is empty' : (error as Error).message;
+		return { problem: `The body is not JSON (${detail}); a webhook delivery is a JSON object` };
 	}
 }
 
-/**
- * One webhook request, start to finish: GET handshake, or POST verified over the raw bytes → parsed →
- * normalised → filtered → de-duplicated. Never throws for anything the sender controls: a bad signature is 401,
- * a body that is not the backend's shape 400, an unreachable state store 503 (so the backend delivers again).
- */
-export async function receive(request: InboundRequest, source: InboundSource, options: ReceiveOptions): Promise<Reception> {
-	if (request.method === 'GET') return { reply: source.answerGet(request.query), events: [] };
-	if (options.verifySignatures) {
-		const check = source.verify(request.rawBody, request.headers, options.nowSeconds);
-		if (!check.valid) return { reply: json(401, { error: `Signature refused: ${check.reason}` }), events: [] };
-	}
-	const parsed = parse(request.rawBody);
-	if ('problem' in parsed) return { reply: json(400, { error: parsed.problem }), events: [] };
+function normalised(source: InboundSource, body: unknown, filter: EventFilter): InboundEvent[] | Reply {
 	let events: InboundEvent[];
 	try {
-		events = source.normalise(parsed.body).filter(options.filter);
+		events = source.normalise(body);
 	} catch (error) {
-		return { reply: json(400, { error: error instanceof UnexpectedPayload ? error.message : 'Unexpected webhook payload' }), events: [] };
+		return json(400, { error: error instanceof UnexpectedPayload ? error.message : 'Unexpected webhook payload' });
 	}
+	const foreign = source.foreignSource(body);
+	return foreign ? json(403, { error: foreign }) : events.filter(filter);
+}
+
+const unavailable = () => plain(503, 'De-duplication state is unavailable; deliver again later');
+
+/**
+ * One webhook request, start to finish: GET handshake, or POST verified over the raw bytes → parsed → checked
+ * to be for this credential → normalised → filtered → claimed. Nothing reaches the store before the signature
+ * and source checks passed. Never throws for anything the sender controls: a bad signature is 401, a body that
+ * is not JSON or not the backend's shape 400, another suit's event 403, an unreachable store or an event still
+ * being handed over by an earlier delivery 503 (so the backend delivers again).
+ */
+export async function receive(request: InboundRequest, source: InboundSource, options: ReceiveOptions): Promise<Reception> {
+	if (request.method === 'GET') return answer(source.answerGet(request.query));
+	let replaySignature: string | undefined;
+	if (options.verifySignatures) {
+		const check = source.verify(request.rawBody, request.headers, options.nowSeconds);
+		if (!check.valid) return answer(json(401, { error: `Signature refused: ${check.reason}` }));
+		replaySignature = check.replaySignature;
+	}
+	const parsed = parse(request.rawBody);
+	if ('problem' in parsed) return answer(json(400, { error: parsed.problem }));
+	const events = normalised(source, parsed.body, options.filter);
+	if (!Array.isArray(events)) return answer(events);
+	if (events.length === 0) return answer(json(200, { received: 0 }));
+
+	let claims: Awaited<ReturnType<typeof claimDelivery>>;
 	try {
-		events = await firstDeliveries(events, options.store, options.scope, options.dedupeWindowSeconds);
+		claims = await claimDelivery(events, await options.openStore(), {
+			scope: options.scope,
+			windowSeconds: options.dedupeWindowSeconds,
+			replay: replaySignature ? { signature: replaySignature, ttlSeconds: REPLAY_MEMORY_SECONDS } : undefined,
+		});
 	} catch {
-		return { reply: plain(503, 'De-duplication state is unavailable; deliver again later'), events: [] };
+		return answer(unavailable());
 	}
-	return { reply: json(200, { received: events.length }), events };
+	if (claims === 'busy') return answer(plain(503, 'An earlier delivery of these events is still being handed to the workflow; deliver again later'));
+	return { reply: json(200, { received: claims.fresh.length }), events: claims.fresh, settle: claims.settle };
 }

@@ -20,13 +20,19 @@ export const manualRegistration: WebhookRegistration = {
 	remove: async () => undefined,
 };
 
-const LITE_EVENTS: Partial<Record<InboundEventKind, string>> = { message: 'message', status: 'message_ack', session: 'session' };
+const LITE_EVENTS: Partial<Record<InboundEventKind, string>> = {
+	message: 'message',
+	status: 'message_ack',
+	session: 'session',
+	campaign: 'campaign',
+	campaignFinished: 'campaign',
+};
 
 /** The container's event names for the trigger's choice; refuses a choice the container never sends. */
 export function liteEventsFor(events: InboundEventKind[]): string[] {
 	const names = [...new Set(events.flatMap((event) => LITE_EVENTS[event] ?? []))].sort();
 	if (names.length === 0) {
-		throw invalidInput('Trigger On', events, 'has nothing a Lite container sends', 'Choose Message Received, Message Status or Session Change');
+		throw invalidInput('Trigger On', events, 'has nothing a Lite container sends', 'Choose Message Received, Message Status, Session Change, Campaign Progress or Campaign Finished');
 	}
 	return names;
 }

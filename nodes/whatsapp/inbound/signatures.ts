@@ -33,6 +33,17 @@ export function liteSignatureHeader(secret: string, rawBody: Buffer | string, ti
 	return `t=${timestampSeconds},v1=${hmacHex(secret, signed)}`;
 }
 
+/** `t` and `v1` of an X-Lite-Signature header (a key given twice: the last one). */
+export function liteSignatureParts(header: string): { timestamp: number; signature?: string } {
+	const parts = new Map(
+		header.split(',').map((part) => {
+			const [key, ...rest] = part.trim().split('=');
+			return [key, rest.join('=')] as [string, string];
+		}),
+	);
+	return { timestamp: Number(parts.get('t')), signature: parts.get('v1')?.toLowerCase() };
+}
+
 export function verifyLiteSignature(
 	secret: string,
 	rawBody: Buffer,
@@ -41,18 +52,11 @@ export function verifyLiteSignature(
 	toleranceSeconds = LITE_SIGNATURE_TOLERANCE_SECONDS,
 ): SignatureCheck {
 	if (!header) return { valid: false, reason: 'missing X-Lite-Signature header' };
-	const parts = new Map(
-		header.split(',').map((part) => {
-			const [key, ...rest] = part.trim().split('=');
-			return [key, rest.join('=')] as [string, string];
-		}),
-	);
-	const timestamp = Number(parts.get('t'));
-	const signature = parts.get('v1');
+	const { timestamp, signature } = liteSignatureParts(header);
 	if (!Number.isInteger(timestamp) || !signature) return { valid: false, reason: 'malformed X-Lite-Signature header' };
 	if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
 		return { valid: false, reason: `timestamp is ${Math.abs(nowSeconds - timestamp)} s away from now (more than ${toleranceSeconds} s: replayed or clock skew)` };
 	}
 	const expected = liteSignatureHeader(secret, rawBody, timestamp).split('v1=')[1];
-	return equalHex(expected, signature.toLowerCase()) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
+	return equalHex(expected, signature) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
 }

@@ -2,10 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../channel/http';
 import type { Backend } from '../channel/types';
 import { invalidInput, type WhatsAppError } from '../errors';
-import type { InboundEvent } from './normalise';
+import { type InboundEvent, isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
-import { type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
+import { liteSignatureParts, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
 
 export interface Reply {
 	status: number;
@@ -18,11 +18,16 @@ export interface InboundSource {
 	readonly backend: Backend;
 	/** The credential field holding the signing secret, when it is empty (checked on activation). */
 	missingSecret(): WhatsAppError | undefined;
-	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SignatureCheck;
+	verify(rawBody: Buffer, headers: Record<string, unknown>, nowSeconds: number): SourceCheck;
 	/** The answer to a GET (Meta's verification handshake). */
 	answerGet(query: Record<string, unknown>): Reply;
+	/** Why a verified body is not for this credential (Lite: another suit), or undefined. */
+	foreignSource(body: unknown): string | undefined;
 	normalise(body: unknown): InboundEvent[];
 }
+
+/** A valid Lite check carries the signature, so the same signed request can be refused when it comes again. */
+export type SourceCheck = SignatureCheck & { replaySignature?: string };
 
 export const plain = (status: number, body: string): Reply => ({ status, contentType: 'text/plain', body });
 
@@ -59,6 +64,7 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 			if (!verifyToken || !sameText(token, verifyToken)) return plain(403, 'hub.verify_token does not match the credential\'s Webhook Verify Token');
 			return plain(200, challenge);
 		},
+		foreignSource: () => undefined,
 		normalise: normaliseCloud,
 	};
 }
@@ -66,12 +72,23 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 /** Lite: X-Lite-Signature (timestamped, 5-minute window) with the webhook signing secret; no GET handshake. */
 function liteSource(credentials: Record<string, unknown>): InboundSource {
 	const secret = String(credentials.webhookSecret ?? '');
+	const suitId = String(credentials.suitId ?? '');
 	return {
 		backend: 'lite',
 		missingSecret: () => (secret ? undefined : secretMissing('Webhook Signing Secret', 'WhatsApp Lite Container API')),
-		verify: (rawBody, headers, nowSeconds) =>
-			secret ? verifyLiteSignature(secret, rawBody, headerValue(headers, 'x-lite-signature'), nowSeconds) : { valid: false, reason: 'the credential has no Webhook Signing Secret' },
+		verify(rawBody, headers, nowSeconds) {
+			if (!secret) return { valid: false, reason: 'the credential has no Webhook Signing Secret' };
+			const header = headerValue(headers, 'x-lite-signature');
+			const check = verifyLiteSignature(secret, rawBody, header, nowSeconds);
+			// Valid: the header's v1 is the one HMAC of this body and timestamp, the request's fingerprint.
+			return check.valid ? { ...check, replaySignature: liteSignatureParts(header!).signature } : check;
+		},
 		answerGet: () => plain(405, 'A Lite container only POSTs events here'),
+		foreignSource(body) {
+			const given = isObject(body) ? body.suitId : undefined;
+			if (!suitId || given === suitId) return undefined;
+			return `suitId ${JSON.stringify(given ?? null)} is not the credential's suit "${suitId}": this trigger takes only its own suit's events`;
+		},
 		normalise: normaliseLite,
 	};
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { processMemoryStore } from '../store/memory';
-import { RedisStore } from '../store/redis';
+import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';
 
 export const REDIS_CREDENTIAL = 'whatsAppRedis';
@@ -11,19 +11,53 @@ export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
 export const STATE_NOTICE =
 	'Without a WhatsApp Redis credential, quota, campaign ledger, pace and de-duplication are kept in this n8n process only: correct for a single n8n instance, not for queue mode with several workers.';
 
-/**
- * Redis when the node has a WhatsApp Redis credential (shared by every n8n process), else this process's
- * memory. Close it when done; closing the memory store does nothing.
- */
-export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
-	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
+async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
 	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
-	return await RedisStore.connect({
+	return {
 		host: String(credentials.host ?? 'localhost'),
 		port: Number(credentials.port ?? 6379),
 		password: credentials.password ? String(credentials.password) : undefined,
 		database: Number(credentials.database ?? 0),
 		tls: Boolean(credentials.tls),
 		keyPrefix: String(credentials.keyPrefix ?? ''),
-	});
+	};
+}
+
+/**
+ * Redis when the node has a WhatsApp Redis credential (shared by every n8n process), else this process's
+ * memory. Close it when done; closing the memory store does nothing.
+ */
+export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
+	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
+	return await RedisStore.connect(await redisConnectionOf(context));
+}
+
+/** One connection per Redis (and credential settings) in this process, shared by every webhook request. */
+const processRedisStores = new Map<string, Promise<RedisStore>>();
+
+/**
+ * Like stateStoreFor, for work that comes often and briefly (webhook requests): the Redis connection is opened
+ * once per process and reused; never close the store. A lost connection is replaced on the next call.
+ */
+export async function processStateStoreFor(context: IWebhookFunctions): Promise<StateStore> {
+	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
+	const connection = await redisConnectionOf(context);
+	const key = JSON.stringify(connection);
+	const cached = processRedisStores.get(key);
+	const store = await cached?.catch(() => undefined);
+	if (store?.open) return store;
+	// Concurrent requests after a loss share one new connection: only the first replaces the entry.
+	if (processRedisStores.get(key) === cached) {
+		const connecting = RedisStore.connect(connection);
+		processRedisStores.set(key, connecting);
+		connecting.catch(() => processRedisStores.get(key) === connecting && processRedisStores.delete(key));
+	}
+	return await processRedisStores.get(key)!;
+}
+
+/** Closes the shared connections (for tests: an n8n process keeps them while it runs). */
+export async function closeProcessStateStores(): Promise<void> {
+	const stores = [...processRedisStores.values()];
+	processRedisStores.clear();
+	await Promise.all(stores.map(async (store) => await (await store.catch(() => undefined))?.close()));
 }

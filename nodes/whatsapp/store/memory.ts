@@ -1,4 +1,7 @@
-import type { LedgerEntry, StateStore } from './types';
+import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
+
+/** An inbound delivery's settled claim; a pending one holds its delivery's token. */
+const DONE = 'done';
 
 /** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENT_LUA). */
 function claimable(entry: LedgerEntry, now: number): boolean {
@@ -59,10 +62,22 @@ export class MemoryStore implements StateStore {
 		for (const [key, entry] of this.values) if (entry.expiresAt <= now) this.values.delete(key);
 	}
 
-	async claimOnce(key: string, ttlSeconds: number) {
-		if (this.read(key) !== undefined) return false;
-		this.write(key, true, ttlSeconds);
-		return true;
+	async claimDelivery(keys: string[], token: string, pendingTtlSeconds: number) {
+		const states = keys.map((key) => this.read<string>(key));
+		if (states.some((state) => state !== undefined && state !== DONE)) return 'busy';
+		keys.forEach((key, index) => states[index] === undefined && this.write(key, token, pendingTtlSeconds));
+		return states.map((state): DeliveryClaim => (state === DONE ? 'seen' : 'new'));
+	}
+
+	async confirmDelivery(claims: Array<{ key: string; ttlSeconds: number }>, token: string) {
+		for (const { key, ttlSeconds } of claims) {
+			const current = this.read<string>(key);
+			if (current === undefined || current === token) this.write(key, DONE, ttlSeconds);
+		}
+	}
+
+	async releaseDelivery(keys: string[], token: string) {
+		for (const key of keys) if (this.read<string>(key) === token) this.values.delete(key);
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {

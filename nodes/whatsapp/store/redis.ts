@@ -1,7 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
-import type { LedgerEntry, StateStore } from './types';
+import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**
  * KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] ISO time, ARGV[3] ledger TTL s, ARGV[4] claim ms. Returns the
@@ -37,6 +37,41 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 redis.call('SET', KEYS[1], tostring(math.max(nextFree, now + tonumber(ARGV[1]))), 'PX', 3600000)
+return 1
+`;
+
+/**
+ * KEYS the delivery's keys; ARGV[1] token, ARGV[2] pending TTL. A settled key holds "done", a pending one the
+ * token of the delivery handing it over. Returns nil when another delivery holds a key pending.
+ */
+const CLAIM_DELIVERY_LUA = `
+local states = {}
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  if current == 'done' then states[i] = 'seen'
+  elseif current then return false
+  else states[i] = 'new' end
+end
+for i, key in ipairs(KEYS) do
+  if states[i] == 'new' then redis.call('SET', key, ARGV[1], 'EX', tonumber(ARGV[2])) end
+end
+return states
+`;
+
+/** KEYS the delivery's keys; ARGV[1] token, ARGV[i + 1] the TTL of KEYS[i]. A lapsed pending claim is settled too. */
+const CONFIRM_DELIVERY_LUA = `
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  if current == ARGV[1] or not current then redis.call('SET', key, 'done', 'EX', tonumber(ARGV[i + 1])) end
+end
+return 1
+`;
+
+/** KEYS the delivery's keys; ARGV[1] token. Only this delivery's pending claims are removed. */
+const RELEASE_DELIVERY_LUA = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
 return 1
 `;
 
@@ -115,6 +150,11 @@ export class RedisStore implements StateStore {
 		return new RedisStore(client, connection);
 	}
 
+	/** False once the connection is gone (no reconnect loop: a new store must be connected). */
+	get open(): boolean {
+		return this.client.status === 'ready';
+	}
+
 	private async run<T>(operation: () => Promise<T>): Promise<T> {
 		try {
 			return await operation();
@@ -123,8 +163,18 @@ export class RedisStore implements StateStore {
 		}
 	}
 
-	async claimOnce(key: string, ttlSeconds: number) {
-		return await this.run(async () => (await this.client.set(key, '1', 'EX', ttlSeconds, 'NX')) === 'OK');
+	async claimDelivery(keys: string[], token: string, pendingTtlSeconds: number) {
+		const states = await this.run(() => this.client.eval(CLAIM_DELIVERY_LUA, keys.length, ...keys, token, pendingTtlSeconds));
+		return Array.isArray(states) ? (states as DeliveryClaim[]) : 'busy';
+	}
+
+	async confirmDelivery(claims: Array<{ key: string; ttlSeconds: number }>, token: string) {
+		const keys = claims.map((claim) => claim.key);
+		await this.run(() => this.client.eval(CONFIRM_DELIVERY_LUA, keys.length, ...keys, token, ...claims.map((claim) => claim.ttlSeconds)));
+	}
+
+	async releaseDelivery(keys: string[], token: string) {
+		await this.run(() => this.client.eval(RELEASE_DELIVERY_LUA, keys.length, ...keys, token));
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {

@@ -14,6 +14,8 @@ export interface LedgerEntry {
 	reason?: string;
 }
 
+export type DeliveryClaim = 'new' | 'seen';
+
 /**
  * State that must hold across executions and, with Redis, across n8n processes and queue-mode workers: daily
  * quota, the campaign ledger, the shared send pace and webhook de-duplication. Redis in production; memory for
@@ -22,8 +24,16 @@ export interface LedgerEntry {
 export interface StateStore {
 	/** Whether every n8n process sees the same state (Redis), or only this one (memory). */
 	readonly shared: boolean;
-	/** True only for the first claim of `key` within `ttlSeconds`. */
-	claimOnce(key: string, ttlSeconds: number): Promise<boolean>;
+	/**
+	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
+	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
+	 * holds one of the keys pending (then nothing is claimed).
+	 */
+	claimDelivery(keys: string[], token: string, pendingTtlSeconds: number): Promise<DeliveryClaim[] | 'busy'>;
+	/** Makes this delivery's pending claims final, each for its own time. */
+	confirmDelivery(claims: Array<{ key: string; ttlSeconds: number }>, token: string): Promise<void>;
+	/** Gives back this delivery's pending claims (the hand-over failed: a redelivery is not a duplicate). */
+	releaseDelivery(keys: string[], token: string): Promise<void>;
 	/** Reserves `count` of a daily quota atomically; nothing is reserved when it would pass the limit. */
 	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<Omit<QuotaReservation, 'limit' | 'resetAt'>>;
 	/** Gives back reservations whose messages were certainly not sent. */

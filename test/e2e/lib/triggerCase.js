@@ -26,15 +26,15 @@ function customerWrites(phoneNumberId, messageId, text) {
 	);
 }
 
-/** The workflow's executions, from n8n's database (read-only), with the parsed run data of finished ones. */
-function readExecutions(host, databaseFile, workflowId) {
+/** The workflow's executions, from n8n's database (read-only), with their parsed run data unless withData is false. */
+function readExecutions(host, databaseFile, workflowId, { withData = true } = {}) {
 	const sqlite3 = require(path.join(host, 'node_modules', 'sqlite3'));
 	const { parse } = require(path.join(host, 'node_modules', 'flatted'));
 	return new Promise((resolve, reject) => {
 		const db = new sqlite3.Database(databaseFile, sqlite3.OPEN_READONLY, (openError) => {
 			if (openError) return reject(openError);
 			db.all(
-				'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id',
+				`SELECT e.id, e.status, e.mode${withData ? ', d.data' : ''} FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
 				[workflowId],
 				(error, rows) => {
 					db.close();
@@ -71,6 +71,18 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		const handshake = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(credential.verifyToken)}&hub.challenge=1158201444`);
 		assert.equal(handshake.status, 200, `GET verification handshake answered ${handshake.status}: ${await handshake.clone().text()}`);
 		assert.equal(await handshake.text(), '1158201444', 'the handshake echoes hub.challenge');
+
+		// n8n would parse an application/json body itself and answer 422 with its parser's message; the trigger
+		// reads the raw body (hidden options.binaryData) and answers its own 400.
+		const cutOff = '{"object":"whatsapp_business_account","entry":[';
+		const notJson = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', credential.appSecret).update(cutOff).digest('hex')}` },
+			body: cutOff,
+		});
+		const notJsonBody = await notJson.text();
+		assert.equal(notJson.status, 400, `a body that is not JSON answered ${notJson.status}: ${notJsonBody}`);
+		assert.match(JSON.parse(notJsonBody).error, /^The body is not JSON \(/, `the trigger's own message: ${notJsonBody}`);
 
 		const forged = await post({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` });
 		assert.equal(forged.status, 401, `a wrong signature is refused (got ${forged.status}: ${await forged.text()})`);
@@ -127,7 +139,7 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		const answerItem = runData.Answer[0].data.main[0][0].json;
 		assert.equal(answerItem.messageId, answers[0].id, 'the Answer node output the wamid the fake gave');
 		assert.equal(answerItem.status, 'accepted');
-		return `execution ${execution.id} (webhook, success), answer ${answers[0].id} to ${answers[0].to}; forged signature 401, duplicate ignored`;
+		return `execution ${execution.id} (webhook, success), answer ${answers[0].id} to ${answers[0].to}; body not JSON 400, forged signature 401, duplicate ignored`;
 	} catch (error) {
 		if (error instanceof assert.AssertionError) throw new CaseFailure(error.message, logsOnFailure);
 		throw error;
