@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type FakeTemplate, refuseTemplateSend, templatePage } from './graphTemplates';
-import { type RecordedRequest, type RunningServer, sendJson, startServer } from './httpServer';
+import { type RecordedRequest, type RunningServer, type ServerTls, sendJson, startServer } from './httpServer';
 
 /**
  * A stand-in for Meta's Graph API that follows its documented contract: the send envelope and each type's
@@ -30,6 +30,8 @@ export interface FakeGraphOptions {
 	app?: { id: string; secret: string };
 	/** Media (`GET /<media-id>`, then the returned URL) by media ID. */
 	media?: Record<string, { data: Buffer; mimeType: string }>;
+	/** Serve HTTPS with this certificate instead of plain HTTP. */
+	tls?: ServerTls;
 }
 
 export interface AppSubscription {
@@ -56,6 +58,8 @@ export interface FakeGraphApi {
 	options: FakeGraphOptions;
 	/** The app's webhook subscriptions, as `GET /<app-id>/subscriptions` lists them. */
 	subscriptions: AppSubscription[];
+	/** TCP connections clients opened to the fake since it started (kept-alive ones count once). */
+	connectionsOpened(): number;
 	close(): Promise<void>;
 }
 
@@ -322,7 +326,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
 			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
 		}
-	});
+	}, options.tls);
 
 	return {
 		url: running.url,
@@ -332,6 +336,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		subscriptions,
 		failNext: (...failures) => scripted.push(...failures),
 		uploads,
+		connectionsOpened: running.connectionsOpened,
 		close: running.close,
 	};
 }
