@@ -83,9 +83,8 @@ class TunnellingAgent extends https.Agent {
 
 const pools = new Map<string, Pool>();
 
-/** The pool for a URL, or undefined for a proxy this client cannot use (not http://), where the caller falls back. */
-function poolFor(target: URL, timeoutMs: number): Pool | undefined {
-	const proxy = proxyForUrl(target);
+/** The pool for a URL and its proxy, or undefined for a proxy this client cannot use (not http://), where the caller falls back. */
+function poolFor(target: URL, proxy: string | undefined, timeoutMs: number): Pool | undefined {
 	const key = `${target.origin} ${proxy ?? ''}`;
 	const existing = pools.get(key);
 	if (existing) {
@@ -173,12 +172,20 @@ export interface KeptAliveOptions {
 	fallback: HttpRequester;
 }
 
-/** A requester over kept-alive pools; answers and errors as every HttpRequester's. */
+/**
+ * A requester over kept-alive pools; answers and errors as every HttpRequester's. The proxy of each origin is
+ * looked up once per requester (one execution): reading the environment costs more than the rest of the request.
+ */
 export function keptAliveRequester(options: KeptAliveOptions): HttpRequester {
+	const proxies = new Map<string, string | undefined>();
+	const proxyOf = (url: URL) => {
+		if (!proxies.has(url.origin)) proxies.set(url.origin, proxyForUrl(url));
+		return proxies.get(url.origin);
+	};
 	return async (request: HttpRequest) => {
 		const url = new URL(request.url);
 		for (const [name, value] of Object.entries(request.qs ?? {})) url.searchParams.set(name, String(value));
-		const pool = poolFor(url, options.timeoutMs);
+		const pool = poolFor(url, proxyOf(url), options.timeoutMs);
 		if (!pool) return await options.fallback(request);
 		const json = request.body !== undefined && !Buffer.isBuffer(request.body);
 		const payload = request.body === undefined ? undefined : json ? Buffer.from(JSON.stringify(request.body)) : (request.body as Buffer);
