@@ -215,6 +215,19 @@ async function main() {
 			}),
 		));
 		out.push('');
+		out.push('Timing inside the run: "planning" = from the run\'s start to the first send at the fake (every item read and checked first),');
+		out.push('"busiest 1 s" = most sends that arrived within any one second (the fake\'s window; the limit is the rate), "130429 at" = when the');
+		out.push('throughput errors came, in seconds after the first send; "connections" = TCP connections the engine opened to the fake.');
+		out.push(table(
+			['N', 'rate/s', 'state', 'planning s', 'planning ms/item', 'sending s', 'busiest 1 s', '130429 at s', 'connections'],
+			results.map(({ scenario, store, run, fakeStats }) => {
+				const planningMs = fakeStats.firstArrival - run.startedAt;
+				const after = (at) => fixed((at - fakeStats.firstArrival) / 1000, 1);
+				const throttledAt = fakeStats.throttledAt.length ? `${after(fakeStats.throttledAt[0])}..${after(fakeStats.throttledAt.at(-1))}` : '-';
+				return [scenario.n, scenario.rate, store, fixed(planningMs / 1000, 2), fixed(planningMs / scenario.n, 3), fixed((fakeStats.lastArrival - fakeStats.firstArrival) / 1000, 2), fakeStats.busiestSecond, throttledAt, fakeStats.connections];
+			}),
+		));
+		out.push('');
 		out.push(`CPU of the engine process (target: <= ${TARGETS.cpuMsPerMessage} ms per message; user+system, the fake's CPU excluded)`);
 		out.push(table(
 			['N', 'rate/s', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check total', 'check node'],

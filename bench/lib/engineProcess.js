@@ -146,6 +146,7 @@ async function main() {
 	const profiler = await startProfiler();
 	const stop = sampler();
 	const cpu0 = process.cpuUsage();
+	const startedAt = Date.now(); // the fake's arrival times are on the same clock: planning = first arrival - this
 	const t0 = performance.now();
 	let result = await engine.runWorkflow(workflow, creds);
 	const wallMs = performance.now() - t0;
@@ -166,7 +167,7 @@ async function main() {
 	stopN8nTimers();
 	const report = {
 		mode: config.mode, n: config.n, rate: config.rate, store: config.redisUrl ? 'redis' : 'memory',
-		wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
+		startedAt, wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
 		heapStart, heapItems, peakHeap, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, heapRetained, heapAfter,
 		outputCount, ...summary,
 	};
