@@ -75,7 +75,7 @@ class TunnellingAgent extends https.Agent {
 			done(null, tls.connect({ ...options, socket }));
 		});
 		tunnel.once('timeout', () => tunnel.destroy(Object.assign(new Error('The proxy did not open a tunnel in time'), { code: 'ETIMEDOUT' })));
-		tunnel.once('error', (error) => done(error));
+		tunnel.on('error', (error) => done(error));
 		tunnel.end();
 		return undefined;
 	}
@@ -138,11 +138,12 @@ function exchange(url: URL, pool: Pool, method: string, headers: http.OutgoingHt
 			outcome();
 		};
 		const fail = (error: unknown) => {
+			if (settled) return;
 			request.destroy();
 			settle(() => reject(error instanceof WhatsAppError ? error : transportFailure(error, target)));
 		};
 		const deadline = setTimeout(() => fail(Object.assign(new Error(`No answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
-		request.once('error', fail);
+		request.on('error', fail);
 		request.once('response', (response) => {
 			const chunks: Buffer[] = [];
 			let size = 0;
@@ -151,7 +152,7 @@ function exchange(url: URL, pool: Pool, method: string, headers: http.OutgoingHt
 				if (size > MAX_RESPONSE_BYTES) fail(tooLarge(target));
 				else chunks.push(chunk);
 			});
-			response.once('error', fail);
+			response.on('error', fail);
 			response.once('close', () => {
 				if (!response.complete) fail(Object.assign(new Error('The connection closed before the answer was complete'), { code: 'ECONNRESET' }));
 			});
