@@ -10,9 +10,23 @@
 const v8 = require('node:v8');
 const { performance } = require('node:perf_hooks');
 const path = require('node:path');
+const { busiestSecond } = require('./busiestSecond');
 const { requireFromRoot } = require('./loadTypeScript');
 
 const config = JSON.parse(process.argv[2]);
+
+/**
+ * When each send left this process (the last write of a POST .../messages request), for the most sends dispatched
+ * within any one second: compared with the same figure at the fake, it tells this process's bursts from the fake's.
+ */
+const dispatchedAt = [];
+const { ClientRequest } = require('node:http');
+const end = ClientRequest.prototype.end;
+ClientRequest.prototype.end = function recordDispatch(...args) {
+	if (this.method === 'POST' && this.path.endsWith('/messages')) dispatchedAt.push(Date.now());
+	return end.apply(this, args);
+};
+
 const engine = requireFromRoot('test/harness/engine');
 
 /** n8n-core starts a one-minute SSH clean-up timer per execution context (as test/send/fixtures.ts stops it). */
@@ -184,6 +198,7 @@ async function main() {
 	items = undefined; // the workflow holds them (as n8n holds a node's parameters), nothing else
 	const heapItems = heapUsed();
 
+	dispatchedAt.length = 0;
 	const profiler = await startProfiler();
 	const stop = sampler();
 	const cpu0 = process.cpuUsage();
@@ -208,7 +223,7 @@ async function main() {
 	stopN8nTimers();
 	const report = {
 		mode: config.mode, n: config.n, rate: config.rate, store: config.redisUrl ? 'redis' : 'memory',
-		startedAt, wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
+		startedAt, busiestDispatchSecond: busiestSecond(dispatchedAt), wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
 		heapStart, heapItems, peakHeap, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, heapRetained, heapAfter,
 		outputCount, ...summary,
 	};

@@ -9,6 +9,7 @@
 const http = require('node:http');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { requireTypeScriptFake } = require('../../test/e2e/lib/loadTypeScript');
+const { busiestSecond } = require('./busiestSecond');
 
 const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
 const { BENCH_ACCESS_TOKEN: ACCESS_TOKEN, BENCH_PHONE_NUMBER_ID: PHONE_NUMBER_ID } = process.env;
@@ -25,15 +26,6 @@ http.ServerResponse.prototype.end = function end(chunk, ...rest) {
 	return originalEnd.call(this, chunk, ...rest);
 };
 
-/** The most arrivals within any one second (the window the fake's limit counts in). */
-function busiestSecond(arrivals) {
-	let most = 0;
-	for (let first = 0, last = 0; last < arrivals.length; last++) {
-		while (arrivals[last] - arrivals[first] >= 1000) first++;
-		most = Math.max(most, last - first + 1);
-	}
-	return most;
-}
 
 async function main() {
 	const graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID });
