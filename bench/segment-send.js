@@ -211,7 +211,7 @@ async function main() {
 		}
 
 		const out = [];
-		out.push(`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions) in n8n-core's WorkflowExecute; fake Graph API in a separate process,`);
+		out.push(`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions)${withBuiltIn ? " and n8n's WhatsApp Business Cloud node" : ''} in n8n-core's WorkflowExecute; fake Graph API in a separate process,`);
 		out.push(`server-side limit = ${LIMIT_FACTOR === 1 ? 'configured rate' : `${LIMIT_FACTOR} x configured rate (--server-limit-factor)`} (sliding 1 s window), ${LATENCY_MS} ms added latency, Concurrent Requests 0 (auto), default retry policy.`);
 		out.push(`Node ${process.version}, ${require('node:os').cpus().length} CPUs (shared: absolute figures are noisy; compare within a run).`);
 		out.push('');
