@@ -1,4 +1,4 @@
-import { runSend, useBackends } from '../send/fixtures';
+import { binaryItem, runSend, TO, useBackends } from '../send/fixtures';
 
 const backends = useBackends({ latencyMs: 5 });
 
@@ -33,4 +33,18 @@ test('the pool outlives an execution: a second one to the same base URL reuses i
 	expect(run.error).toBeUndefined();
 	expect(backends().graph.accepted).toHaveLength(200);
 	expect(backends().graph.connectionsOpened()).toBeLessThanOrEqual(afterFirst + 2);
+});
+
+test('only message sends use the kept-alive client: a media upload still goes through n8n\'s request helper', async () => {
+	const file = { data: Buffer.from('%PDF-1.4 test'), mimeType: 'application/pdf', fileName: 'invoice.pdf' };
+
+	const run = await runSend(backends(), { operation: 'sendMedia', recipient: TO, mediaType: 'document', mediaSource: 'binary', binaryPropertyName: 'data' }, [binaryItem(file)]);
+
+	expect(run.error).toBeUndefined();
+	// n8n's helper names itself in User-Agent (n8n-core sets "n8n" when a node sets none); the kept-alive client does not.
+	const userAgents = backends().graph.requests.map((request) => [request.path.split('/').at(-1), request.headers['user-agent']]);
+	expect(userAgents).toEqual([
+		['media', 'n8n'],
+		['messages', undefined],
+	]);
 });
