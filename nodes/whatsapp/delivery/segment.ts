@@ -4,7 +4,7 @@ import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaKey, quotaResetAt } from '../store/quota';
 import type { LedgerEntry, StateStore } from '../store/types';
-import { type Pace, gapMs, paceKey } from './pace';
+import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DeliveryConfig {
@@ -76,9 +76,7 @@ export async function deliverSegment(
 
 	const takeSlot = async () => {
 		const gap = gapMs(config.pace);
-		const startAt = await store.reserveSlot(senderPace, gap);
-		const wait = startAt - Date.now();
-		if (wait > 0) await sleepUnlessStopped(wait, signal);
+		await waitForSlot(config.pace, () => store.reserveSlot(senderPace, gap), (ms) => sleepUnlessStopped(ms, signal));
 		// Random gaps are a minimum between real sends: if the timer woke late, the next slot moves with it.
 		if (config.pace.kind === 'randomDelay') await store.pauseSender(senderPace, gap);
 	};
