@@ -24,6 +24,15 @@ export function gapMs(pace: Pace, random = Math.random): number {
 	return pace.minMs + random() * Math.max(0, pace.maxMs - pace.minMs);
 }
 
+/** In-flight sends needed to keep the rate with up to half a second of latency; one at a time for random gaps. */
+export function defaultConcurrency(pace: Pace): number {
+	return pace.kind === 'rate' ? Math.min(500, Math.max(1, Math.ceil(pace.messagesPerSecond / 2))) : 1;
+}
+
+export function paceKey(backend: Backend, senderId: string): string {
+	return `wa_automator:pace:${backend}:${senderId}`;
+}
+
 /**
  * Waits until a send's slot (`reserve` books it) and returns when the send may leave. Node starts a timer from the
  * event loop's cached time, which lags the clock while the loop is busy, so a timer can fire before the slot: it
@@ -39,13 +48,4 @@ export async function waitForSlot(pace: Pace, reserve: () => Promise<number>, sl
 		if (pace.kind !== 'rate' || booked > 1 || now() - slot <= lateToleranceMs) return;
 		slot = await reserve();
 	}
-}
-
-/** In-flight sends needed to keep the rate with up to half a second of latency; one at a time for random gaps. */
-export function defaultConcurrency(pace: Pace): number {
-	return pace.kind === 'rate' ? Math.min(500, Math.max(1, Math.ceil(pace.messagesPerSecond / 2))) : 1;
-}
-
-export function paceKey(backend: Backend, senderId: string): string {
-	return `wa_automator:pace:${backend}:${senderId}`;
 }
