@@ -31,6 +31,8 @@ const CPU_PROF_DIR = args.includes('--cpu-prof') ? path.resolve(args[args.indexO
 /** --server-limit-factor F: the fake's limit is F x the configured rate (diagnosis: how much headroom stops 130429). */
 const LIMIT_FACTOR = option('--server-limit-factor', 1);
 const TARGETS = { ratio: 0.95, throttled: 0, cpuMsPerMessage: 0.2 };
+/** --no-builtin: leave out n8n's own WhatsApp node (it is also left out when the provisioned n8n host is missing). */
+const WITH_BUILT_IN = !flag('--no-builtin');
 
 const ACCESS_TOKEN = 'EAAG-bench-token';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -141,8 +143,16 @@ function runEngine(config, onWarmed) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measureSend(fake, scenario, store, redis) {
-	const config = { mode: 'send', n: scenario.n, rate: scenario.rate, warmup: WARMUP, graphUrl: fake.url, accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID };
+/** n8n-nodes-base of the n8n host the e2e tests provision (scripts/provision-n8n.sh); the built-in node's rows need it. */
+const BUILT_IN_PACKAGE = path.join(
+	process.env.N8N_HOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(require('node:os').homedir(), '.cache'), 'n8n-nodes-whatsapp-automator'),
+	'n8n-1.123.21', 'node_modules', 'n8n-nodes-base',
+);
+const NODES = { send: 'WhatsApp Send', builtin: 'n8n WhatsApp' };
+
+/** mode 'send': this package's WhatsApp Send; 'builtin': n8n's own WhatsApp Business Cloud node, same fake and limit. */
+async function measureSend(fake, scenario, mode, store, redis) {
+	const config = { mode, n: scenario.n, rate: scenario.rate, warmup: WARMUP, graphUrl: fake.url, accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, builtInPackage: BUILT_IN_PACKAGE };
 	if (store === 'redis') Object.assign(config, { redisUrl: redis.url, keyPrefix: `bench:${randomUUID()}:` });
 	// The warm-up runs with the fake's limit lifted; then its counters are cleared and the limit set to the rate.
 	await fake.configure({ messagesPerSecond: null, latencyMs: LATENCY_MS });
@@ -183,6 +193,8 @@ async function main() {
 			redis = await requireFromRoot('test/harness/redis').startRedis();
 			log(`Redis: ${redis.url}${process.env.REDIS_URL ? ' (REDIS_URL)' : ' (private redis-server)'}`);
 		}
+		const withBuiltIn = WITH_BUILT_IN && require('node:fs').existsSync(BUILT_IN_PACKAGE);
+		if (WITH_BUILT_IN && !withBuiltIn) log(`n8n's WhatsApp node left out: no ${BUILT_IN_PACKAGE} (npm run test:n8n provisions it)`);
 		log('probing the fake Graph API ...');
 		const probe = await probeFake(fake);
 
@@ -190,48 +202,63 @@ async function main() {
 		for (const scenario of SCENARIOS) {
 			log(`baseline: trivial node over ${scenario.n} items ...`);
 			const baseline = await measureBaseline(scenario);
-			for (const store of STORES) {
-				log(`send: ${scenario.n} recipients at ${scenario.rate}/s, ${store} state (ideal ${fixed(scenario.n / scenario.rate, 1)} s) ...`);
-				const { run, fake: fakeStats } = await measureSend(fake, scenario, store, redis);
-				results.push({ scenario, store, baseline, run, fakeStats });
+			const runs = [...STORES.map((store) => ['send', store]), ...(withBuiltIn ? [['builtin', '-']] : [])];
+			for (const [mode, store] of runs) {
+				log(`${NODES[mode]}: ${scenario.n} recipients at ${scenario.rate}/s, ${store} state (ideal ${fixed(scenario.n / scenario.rate, 1)} s) ...`);
+				const { run, fake: fakeStats } = await measureSend(fake, scenario, mode, store, redis);
+				results.push({ scenario, node: NODES[mode], store, baseline, run, fakeStats });
 			}
 		}
 
 		const out = [];
-		out.push(`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions) in n8n-core's WorkflowExecute; fake Graph API in a separate process,`);
+		out.push(`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions)${withBuiltIn ? " and n8n's WhatsApp Business Cloud node" : ''} in n8n-core's WorkflowExecute; fake Graph API in a separate process,`);
 		out.push(`server-side limit = ${LIMIT_FACTOR === 1 ? 'configured rate' : `${LIMIT_FACTOR} x configured rate (--server-limit-factor)`} (sliding 1 s window), ${LATENCY_MS} ms added latency, Concurrent Requests 0 (auto), default retry policy.`);
 		out.push(`Node ${process.version}, ${require('node:os').cpus().length} CPUs (shared: absolute figures are noisy; compare within a run).`);
 		out.push('');
 		out.push('Throughput (targets: ratio >= 0.95 of the configured rate, zero 130429)');
 		out.push(table(
-			['N', 'rate/s', 'state', 'ideal s', 'wall s', 'msg/s', 'ratio', 'at fake msg/s', 'ratio@fake', '130429', 'accepted', 'retried', 'check'],
-			results.map(({ scenario, store, run, fakeStats }) => {
+			['N', 'rate/s', 'node', 'state', 'ideal s', 'wall s', 'msg/s', 'ratio', 'at fake msg/s', 'ratio@fake', '130429', 'accepted', 'retried', 'check'],
+			results.map(({ scenario, node, store, run, fakeStats }) => {
 				const ideal = scenario.n / scenario.rate;
 				const wall = run.wallMs / 1000;
 				const ratio = ideal / wall;
 				const fakeRate = (fakeStats.sends - 1) / ((fakeStats.lastArrival - fakeStats.firstArrival) / 1000);
 				const ok = ratio >= TARGETS.ratio && fakeStats.throttled === TARGETS.throttled && fakeStats.distinctAccepted === scenario.n;
-				return [scenario.n, scenario.rate, store, fixed(ideal, 2), fixed(wall, 2), fixed(scenario.n / wall, 1), fixed(ratio, 3), fixed(fakeRate, 1), fixed(fakeRate / scenario.rate, 3), fakeStats.throttled, `${fakeStats.distinctAccepted}/${scenario.n}`, run.retried, check(ok)];
+				return [scenario.n, scenario.rate, node, store, fixed(ideal, 2), fixed(wall, 2), fixed(scenario.n / wall, 1), fixed(ratio, 3), fixed(fakeRate, 1), fixed(fakeRate / scenario.rate, 3), fakeStats.throttled, `${fakeStats.distinctAccepted}/${scenario.n}`, run.retried, check(ok)];
+			}),
+		));
+		out.push('');
+		out.push('Timing inside the run: "planning" = from the run\'s start to the first send at the fake (every item read and checked first),');
+		out.push('"busiest 1 s" = most sends within any one second, as they left the engine ("sent") and as they arrived at the fake (its window;');
+		out.push('the limit is the rate, so only the second can provoke 130429; more there than sent = the fake\'s or the machine\'s stalls), "130429 at" = when the');
+		out.push('throughput errors came, in seconds after the first send; "connections" = TCP connections the engine opened to the fake.');
+		out.push(table(
+			['N', 'rate/s', 'node', 'state', 'planning s', 'planning ms/item', 'sending s', 'busiest 1 s sent', 'busiest 1 s at fake', '130429 at s', 'connections'],
+			results.map(({ scenario, node, store, run, fakeStats }) => {
+				const planningMs = fakeStats.firstArrival - run.startedAt;
+				const after = (at) => fixed((at - fakeStats.firstArrival) / 1000, 1);
+				const throttledAt = fakeStats.throttledAt.length ? `${after(fakeStats.throttledAt[0])}..${after(fakeStats.throttledAt.at(-1))}` : '-';
+				return [scenario.n, scenario.rate, node, store, fixed(planningMs / 1000, 2), fixed(planningMs / scenario.n, 3), fixed((fakeStats.lastArrival - fakeStats.firstArrival) / 1000, 2), run.busiestDispatchSecond, fakeStats.busiestSecond, throttledAt, fakeStats.connections];
 			}),
 		));
 		out.push('');
 		out.push(`CPU of the engine process (target: <= ${TARGETS.cpuMsPerMessage} ms per message; user+system, the fake's CPU excluded)`);
 		out.push(table(
-			['N', 'rate/s', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check total', 'check node'],
-			results.map(({ scenario, store, run, baseline }) => {
+			['N', 'rate/s', 'node', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check total', 'check node'],
+			results.map(({ scenario, node, store, run, baseline }) => {
 				const total = cpuMs(run) / scenario.n;
 				const base = cpuMs(baseline) / scenario.n;
-				return [scenario.n, scenario.rate, store, `${fixed(cpuMs(run), 0)} (${fixed(run.cpuUserMs, 0)}+${fixed(run.cpuSystemMs, 0)})`, fixed(cpuMs(baseline), 0), fixed(total, 3), fixed(base, 3), fixed(total - base, 3), check(total <= TARGETS.cpuMsPerMessage), check(total - base <= TARGETS.cpuMsPerMessage)];
+				return [scenario.n, scenario.rate, node, store, `${fixed(cpuMs(run), 0)} (${fixed(run.cpuUserMs, 0)}+${fixed(run.cpuSystemMs, 0)})`, fixed(cpuMs(baseline), 0), fixed(total, 3), fixed(base, 3), fixed(total - base, 3), check(total <= TARGETS.cpuMsPerMessage), check(total - base <= TARGETS.cpuMsPerMessage)];
 			}),
 		));
 		out.push('');
 		out.push('Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled every 20 ms and include garbage not yet collected.');
 		out.push('Per recipient, heap growth from "items": "retained" = after the run and a GC, output items still referenced; "outlives" = once the output is dropped too (ledger etc.).');
 		out.push(table(
-			['N', 'state', 'run', 'peak RSS MB', 'peak heap MB', 'items MB', 'peak growth B/rcpt', 'retained B/rcpt', 'outlives B/rcpt'],
-			results.flatMap(({ scenario, store, run, baseline }) =>
+			['N', 'node', 'state', 'run', 'peak RSS MB', 'peak heap MB', 'items MB', 'peak growth B/rcpt', 'retained B/rcpt', 'outlives B/rcpt'],
+			results.flatMap(({ scenario, node, store, run, baseline }) =>
 				[[baseline, 'baseline'], [run, 'send']].map(([r, label]) => [
-					scenario.n, label === 'baseline' ? '-' : store, label, fixed(r.maxRss / MB, 0), fixed(r.peakHeap / MB, 1), fixed((r.heapItems - r.heapStart) / MB, 1),
+					scenario.n, label === 'baseline' ? '-' : node, label === 'baseline' ? '-' : store, label, fixed(r.maxRss / MB, 0), fixed(r.peakHeap / MB, 1), fixed((r.heapItems - r.heapStart) / MB, 1),
 					fixed((r.peakHeap - r.heapItems) / scenario.n, 0), fixed((r.heapRetained - r.heapItems) / scenario.n, 0), fixed((r.heapAfter - r.heapStart) / scenario.n, 0),
 				]),
 			),
@@ -239,23 +266,23 @@ async function main() {
 		out.push('');
 		out.push('The fake Graph API (must not be the bottleneck)');
 		out.push(`  capacity probe: ${fixed(probe.perSecond, 0)} requests/s with 100 in flight and a new connection each (client in the bench process), ${fixed(probe.cpuMsPerRequest, 3)} ms of fake CPU per request`);
-		for (const { scenario, store, fakeStats } of results) {
-			out.push(`  ${scenario.n} at ${scenario.rate}/s, ${store}: fake busy ${fixed((100 * fakeStats.cpuMs) / fakeStats.wallMs, 0)}% of one core, event-loop delay p99 ${fixed(fakeStats.loopDelayP99Ms, 1)} ms (max ${fixed(fakeStats.loopDelayMaxMs, 1)} ms)`);
+		for (const { scenario, node, store, fakeStats } of results) {
+			out.push(`  ${scenario.n} at ${scenario.rate}/s, ${node}, ${store}: fake busy ${fixed((100 * fakeStats.cpuMs) / fakeStats.wallMs, 0)}% of one core, event-loop delay p99 ${fixed(fakeStats.loopDelayP99Ms, 1)} ms (max ${fixed(fakeStats.loopDelayMaxMs, 1)} ms)`);
 		}
 		if (CPU_PROF_DIR) {
 			const { summarise } = require('./lib/profileSummary');
-			for (const { scenario, store } of results) {
+			for (const { scenario, node, store } of results.filter((result) => result.node === NODES.send)) {
 				const file = path.join(CPU_PROF_DIR, `send-${scenario.n}-${scenario.rate}-${store}.cpuprofile`);
 				const summary = summarise(file, scenario.n);
 				out.push('');
-				out.push(`CPU profile of the send ${scenario.n} at ${scenario.rate}/s, ${store}: ${fixed(summary.busyMsPerMessage, 3)} ms/msg on the main thread (sampling adds overhead), by self time:`);
+				out.push(`CPU profile of ${node} ${scenario.n} at ${scenario.rate}/s, ${store}: ${fixed(summary.busyMsPerMessage, 3)} ms/msg on the main thread (sampling adds overhead), by self time:`);
 				out.push(table(['where', 'ms/msg'], summary.rows));
 			}
 		}
 		out.push('');
 		out.push(`bench time ${fixed((Date.now() - started) / 1000, 0)} s`);
 		process.stdout.write(`${out.join('\n')}\n`);
-		const problems = results.filter(({ run }) => run.firstProblem).map(({ scenario, store, run }) => `${scenario.n}@${scenario.rate}/${store}: ${JSON.stringify(run.firstProblem)}`);
+		const problems = results.filter(({ run }) => run.firstProblem).map(({ scenario, node, store, run }) => `${node} ${scenario.n}@${scenario.rate}/${store}: ${JSON.stringify(run.firstProblem).slice(0, 500)}`);
 		if (problems.length) log(`first item that was not accepted, per run:\n  ${problems.join('\n  ')}`);
 	} finally {
 		await fake.close();

@@ -6,5 +6,7 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	// The contract test runs the nodes' trigger through n8n-core, whose executions start a timer this stops.
+	setupFilesAfterEnv: ['<rootDir>/../test/harness/n8nTimers.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }] },
 };

@@ -9,9 +9,24 @@
  */
 const v8 = require('node:v8');
 const { performance } = require('node:perf_hooks');
+const path = require('node:path');
+const { busiestSecond } = require('./busiestSecond');
 const { requireFromRoot } = require('./loadTypeScript');
 
 const config = JSON.parse(process.argv[2]);
+
+/**
+ * When each send left this process (the last write of a POST .../messages request), for the most sends dispatched
+ * within any one second: compared with the same figure at the fake, it tells this process's bursts from the fake's.
+ */
+const dispatchedAt = [];
+const { ClientRequest } = require('node:http');
+const end = ClientRequest.prototype.end;
+ClientRequest.prototype.end = function recordDispatch(...args) {
+	if (this.method === 'POST' && this.path.endsWith('/messages')) dispatchedAt.push(Date.now());
+	return end.apply(this, args);
+};
+
 const engine = requireFromRoot('test/harness/engine');
 
 /** n8n-core starts a one-minute SSH clean-up timer per execution context (as test/send/fixtures.ts stops it). */
@@ -39,11 +54,48 @@ class BenchEcho {
 }
 engine.registerNodeType('bench.echo', new BenchEcho());
 
+/**
+ * Mode "builtin": n8n's own `WhatsApp Business Cloud` node (n8n-nodes-base.whatsApp, a declarative node run by
+ * n8n-core's RoutingNode) from the n8n host the e2e tests provision, not from this repo's dependencies, with its
+ * base URL pointed at the fake. It has no pacing of its own: RoutingNode sends every item at once, and n8n offers
+ * no batching option on this node (its loader adds that option only to declarative nodes without a webhook).
+ */
+function registerBuiltInWhatsApp() {
+	const base = path.join(config.builtInPackage, 'dist');
+	const { WhatsApp } = require(path.join(base, 'nodes', 'WhatsApp', 'WhatsApp.node.js'));
+	const { WhatsAppApi } = require(path.join(base, 'credentials', 'WhatsAppApi.credentials.js'));
+	const node = new WhatsApp();
+	node.description.requestDefaults = { ...node.description.requestDefaults, baseURL: `${config.graphUrl}/v13.0/` };
+	// As n8n's NodeTypes does for declarative nodes (packages/cli node-types.ts): the RoutingNode is their execute().
+	const { RoutingNode } = require('n8n-core');
+	node.execute = async function execute() {
+		return (await new RoutingNode(this, node).runNode()) ?? [];
+	};
+	engine.registerNodeType('n8n-nodes-base.whatsApp', node);
+	engine.registerCredentialType(new WhatsAppApi());
+}
+if (config.mode === 'builtin') registerBuiltInWhatsApp();
+
 const recipients = (count, offset) =>
 	Array.from({ length: count }, (_, index) => ({ json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` } }));
 
 function workflowFor(mode, items, rate) {
 	if (mode === 'baseline') return engine.singleNodeWorkflow({ name: 'Node', type: 'bench.echo', parameters: {} }, items);
+	if (mode === 'builtin') {
+		return engine.singleNodeWorkflow(
+			{
+				name: 'Node',
+				type: 'n8n-nodes-base.whatsApp',
+				typeVersion: 1.1,
+				parameters: { resource: 'message', operation: 'send', phoneNumberId: config.phoneNumberId, recipientPhoneNumber: '={{ $json.phone.replace(/\\D/g, "") }}', messageType: 'text', textBody: '=Hi {{ $json.name }}' },
+				credentials: { whatsAppApi: { id: '4', name: 'WhatsApp' } },
+				// Its recipient is sent as entered (WhatsApp Send normalises), so digits are mapped. Failed items (130429)
+				// become error items instead of failing the run, so they can be counted.
+				onError: 'continueRegularOutput',
+			},
+			items,
+		);
+	}
 	const credentials = { whatsAppCloudApi: { id: '1', name: 'Cloud' }, ...(config.redisUrl && { whatsAppRedis: { id: '3', name: 'Redis' } }) };
 	return engine.singleNodeWorkflow(
 		{
@@ -58,6 +110,7 @@ function workflowFor(mode, items, rate) {
 
 function credentials() {
 	const result = {
+		whatsAppApi: { accessToken: config.accessToken, businessAccountId: '102290129340398' },
 		whatsAppCloudApi: { accessToken: config.accessToken, phoneNumberId: config.phoneNumberId, businessAccountId: '102290129340398', apiVersion: 'v23.0', appSecret: 'app-secret', verifyToken: 'verify-token', baseUrl: config.graphUrl },
 	};
 	if (config.redisUrl) {
@@ -94,10 +147,12 @@ function summarise(items) {
 	const statuses = {};
 	let retried = 0;
 	for (const { json } of items) {
-		statuses[json.status] = (statuses[json.status] ?? 0) + 1;
+		// WhatsApp Send says so in `status`; the built-in node returns Meta's answer, or `error` (continue on fail).
+		const status = json.status ?? (json.error ? 'error' : json.messages ? 'accepted' : 'other');
+		statuses[status] = (statuses[status] ?? 0) + 1;
 		if (Number(json.attempts) > 1) retried++;
 	}
-	const firstProblem = items.find(({ json }) => json.status !== 'accepted')?.json;
+	const firstProblem = items.find(({ json }) => json.status !== 'accepted' && !json.messages)?.json;
 	return { statuses, retried, firstProblem };
 }
 
@@ -143,9 +198,11 @@ async function main() {
 	items = undefined; // the workflow holds them (as n8n holds a node's parameters), nothing else
 	const heapItems = heapUsed();
 
+	dispatchedAt.length = 0;
 	const profiler = await startProfiler();
 	const stop = sampler();
 	const cpu0 = process.cpuUsage();
+	const startedAt = Date.now(); // the fake's arrival times are on the same clock: planning = first arrival - this
 	const t0 = performance.now();
 	let result = await engine.runWorkflow(workflow, creds);
 	const wallMs = performance.now() - t0;
@@ -166,7 +223,7 @@ async function main() {
 	stopN8nTimers();
 	const report = {
 		mode: config.mode, n: config.n, rate: config.rate, store: config.redisUrl ? 'redis' : 'memory',
-		wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
+		startedAt, busiestDispatchSecond: busiestSecond(dispatchedAt), wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
 		heapStart, heapItems, peakHeap, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, heapRetained, heapAfter,
 		outputCount, ...summary,
 	};

@@ -1,16 +1,19 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ContactCard, MediaSource, MediaType, OutboundMessage } from '../whatsapp/message';
+import { itemParameters } from '../whatsapp/n8n/itemParameters';
 
 type Read = (context: IExecuteFunctions, itemIndex: number) => Promise<OutboundMessage> | OutboundMessage;
 
-const text = (context: IExecuteFunctions, name: string, itemIndex: number): string =>
-	String(context.getNodeParameter(name, itemIndex, '') ?? '');
+/** Parameters without an expression are read once per execution (itemParameters.ts). */
+const parameter = (context: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown => itemParameters(context).get(name, itemIndex, fallback);
+
+const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => itemParameters(context).text(name, itemIndex);
 
 const optionalText = (context: IExecuteFunctions, name: string, itemIndex: number): string | undefined =>
 	text(context, name, itemIndex).trim() || undefined;
 
 function collection(context: IExecuteFunctions, name: string, entry: string, itemIndex: number): IDataObject[] {
-	const value = context.getNodeParameter(name, itemIndex, {}) as IDataObject;
+	const value = parameter(context, name, itemIndex, {}) as IDataObject;
 	return (value?.[entry] as IDataObject[] | undefined) ?? [];
 }
 
@@ -60,7 +63,7 @@ function contactCard(contact: IDataObject): ContactCard {
 
 /** One reader per operation: the node's parameters for one item as a backend-neutral message. */
 const readers: Record<string, Read> = {
-	sendText: (context, itemIndex) => ({ type: 'text', text: text(context, 'text', itemIndex), previewUrl: context.getNodeParameter('previewUrl', itemIndex, false) as boolean }),
+	sendText: (context, itemIndex) => ({ type: 'text', text: text(context, 'text', itemIndex), previewUrl: parameter(context, 'previewUrl', itemIndex, false) as boolean }),
 	sendMedia: async (context, itemIndex) => {
 		const type = text(context, 'mediaType', itemIndex) as MediaType;
 		const captioned = type === 'image' || type === 'video' || type === 'document';
@@ -69,13 +72,13 @@ const readers: Record<string, Read> = {
 			media: await readMediaSource(context, itemIndex),
 			caption: captioned ? optionalText(context, 'caption', itemIndex) : undefined,
 			filename: type === 'document' ? optionalText(context, 'filename', itemIndex) : undefined,
-			voice: type === 'audio' ? (context.getNodeParameter('voice', itemIndex, false) as boolean) : undefined,
+			voice: type === 'audio' ? (parameter(context, 'voice', itemIndex, false) as boolean) : undefined,
 		};
 	},
 	sendLocation: (context, itemIndex) => ({
 		type: 'location',
-		latitude: Number(context.getNodeParameter('latitude', itemIndex)),
-		longitude: Number(context.getNodeParameter('longitude', itemIndex)),
+		latitude: Number(parameter(context, 'latitude', itemIndex)),
+		longitude: Number(parameter(context, 'longitude', itemIndex)),
 		name: optionalText(context, 'locationName', itemIndex),
 		address: optionalText(context, 'address', itemIndex),
 	}),

@@ -1,8 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 import { adaptToChannel } from '../whatsapp/channel/capabilities';
 import type { Channel } from '../whatsapp/channel/types';
 import { invalidInput } from '../whatsapp/errors';
 import { type MediaSource, type OutboundMessage, type TemplateMediaType, validateMessage } from '../whatsapp/message';
+import { itemParameters } from '../whatsapp/n8n/itemParameters';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { parseRecipient, recipientAddress } from '../whatsapp/phone';
 import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
@@ -22,7 +23,11 @@ interface ReadTemplate {
 	details: IDataObject;
 }
 
-const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => String(context.getNodeParameter(name, itemIndex, '') ?? '');
+/** Parameters without an expression are read once per execution (itemParameters.ts). */
+const parameter = (context: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown =>
+	itemParameters(context).get(name, itemIndex, fallback, options);
+
+const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => itemParameters(context).text(name, itemIndex);
 
 /** A media header given as a public link, a media ID, or the name of one of the item's binary fields. */
 async function headerMedia(context: IExecuteFunctions, itemIndex: number, reference: unknown): Promise<MediaSource | undefined> {
@@ -39,12 +44,12 @@ async function headerMedia(context: IExecuteFunctions, itemIndex: number, refere
 }
 
 async function readMetaTemplate({ context, catalog }: TemplateSendRun, itemIndex: number): Promise<ReadTemplate> {
-	const reference = parseTemplateReference(context.getNodeParameter('template', itemIndex, '', { extractValue: true }));
+	const reference = parseTemplateReference(parameter(context, 'template', itemIndex, '', { extractValue: true }));
 	const template = await catalog.find(reference);
-	const autoMap = context.getNodeParameter('templateParameters.mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData';
+	const autoMap = parameter(context, 'templateParameters.mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData';
 	const values = autoMap
 		? context.getInputData()[itemIndex].json
-		: ((context.getNodeParameter('templateParameters.value', itemIndex, {}) ?? {}) as IDataObject);
+		: ((parameter(context, 'templateParameters.value', itemIndex, {}) ?? {}) as IDataObject);
 	const prepared = prepareTemplate(template, {
 		values,
 		rejectUnknown: !autoMap,
@@ -60,7 +65,7 @@ function readTextTemplate({ context }: TemplateSendRun, itemIndex: number): Read
 			mediaUrl: text(context, 'mediaUrl', itemIndex).trim() || undefined,
 			mediaType: text(context, 'mediaType', itemIndex) as TemplateMediaType,
 			missingValues: text(context, 'missingValues', itemIndex) as MissingValues,
-			randomString: context.getNodeParameter('randomString', itemIndex, false) as boolean,
+			randomString: parameter(context, 'randomString', itemIndex, false) as boolean,
 		},
 		context.getInputData()[itemIndex].json,
 	);
@@ -71,12 +76,12 @@ function readTextTemplate({ context }: TemplateSendRun, itemIndex: number): Read
 /** Reads, fills and checks one item's template message: a send, a preview, or a skip with its reason. */
 export async function planTemplateItem(run: TemplateSendRun, itemIndex: number): Promise<PlannedItem> {
 	const { context, channel } = run;
-	const to = parseRecipient(context.getNodeParameter('recipient', itemIndex));
+	const to = parseRecipient(parameter(context, 'recipient', itemIndex));
 	const read = text(context, 'templateSource', itemIndex) === 'meta' ? await readMetaTemplate(run, itemIndex) : readTextTemplate(run, itemIndex);
 	if ('skipped' in read) return { kind: 'result', json: { status: 'skipped', reason: read.skipped, to: recipientAddress(to) } };
 	validateMessage(read.message);
 	const envelope = adaptToChannel({ to, message: read.message }, channel, 'fail');
-	if (context.getNodeParameter('operation', itemIndex) === 'preview') {
+	if (parameter(context, 'operation', itemIndex) === 'preview') {
 		return { kind: 'result', json: { status: 'preview', to: recipientAddress(to), type: read.message.type, ...read.details } };
 	}
 	return { kind: 'send', envelope, details: read.details };

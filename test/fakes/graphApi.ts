@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type FakeTemplate, refuseTemplateSend, templatePage } from './graphTemplates';
-import { type RecordedRequest, type RunningServer, sendJson, startServer } from './httpServer';
+import { type RecordedRequest, type RunningServer, type ServerTls, sendJson, startServer } from './httpServer';
 
 /**
  * A stand-in for Meta's Graph API that follows its documented contract: the send envelope and each type's
@@ -30,6 +30,8 @@ export interface FakeGraphOptions {
 	app?: { id: string; secret: string };
 	/** Media (`GET /<media-id>`, then the returned URL) by media ID. */
 	media?: Record<string, { data: Buffer; mimeType: string }>;
+	/** Serve HTTPS with this certificate instead of plain HTTP. */
+	tls?: ServerTls;
 }
 
 export interface AppSubscription {
@@ -58,6 +60,8 @@ export interface FakeGraphApi {
 	subscriptions: AppSubscription[];
 	/** Requests that arrived after the first token error (190) had been answered: a sender must stop before them. */
 	requestsAfterTokenError(): RecordedRequest[];
+	/** TCP connections clients opened to the fake since it started (kept-alive ones count once). */
+	connectionsOpened(): number;
 	close(): Promise<void>;
 }
 
@@ -326,7 +330,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
 			if (error.code === 190) tokenErrorAtRequest ??= requests.length;
 		}
-	});
+	}, options.tls);
 
 	return {
 		url: running.url,
@@ -337,6 +341,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		failNext: (...failures) => scripted.push(...failures),
 		uploads,
 		requestsAfterTokenError: () => (tokenErrorAtRequest === undefined ? [] : requests.slice(tokenErrorAtRequest)),
+		connectionsOpened: running.connectionsOpened,
 		close: running.close,
 	};
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -17,12 +18,20 @@ export type Handler = (request: RecordedRequest, response: ServerResponse) => vo
 export interface RunningServer {
 	url: string;
 	server: Server;
+	/** TCP connections accepted since the start. */
+	connectionsOpened(): number;
 	close(): Promise<void>;
 }
 
-/** A real HTTP server on a free loopback port: the base of the fakes. */
-export async function startServer(handler: Handler): Promise<RunningServer> {
-	const server = createServer((req, res) => {
+/** A TLS certificate and key (PEM) to serve HTTPS with. */
+export interface ServerTls {
+	key: string;
+	cert: string;
+}
+
+/** A real HTTP server (HTTPS with `tls`) on a free loopback port: the base of the fakes. */
+export async function startServer(handler: Handler, tls?: ServerTls): Promise<RunningServer> {
+	const listener = (req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -42,12 +51,16 @@ export async function startServer(handler: Handler): Promise<RunningServer> {
 				if (!res.headersSent) sendJson(res, 500, { error: { message: String(error) } });
 			});
 		});
-	});
+	};
+	const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
+	let connections = 0;
+	server.on('connection', () => connections++);
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
 		server,
+		connectionsOpened: () => connections,
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();

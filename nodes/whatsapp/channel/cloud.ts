@@ -30,9 +30,14 @@ export class CloudChannel implements Channel {
 	readonly capabilities: Capabilities = { messageTypes: new Set(ALL_TYPES), groupChats: false, mediaIds: true, typingIndicator: true, pacing: 'rate' };
 	readonly senderId: string;
 
+	/**
+	 * @param request every call but sends (uploads, listings, status): n8n's request helper
+	 * @param sendRequest message sends, which need connection reuse at high rates (keptAliveClient.ts)
+	 */
 	constructor(
 		private readonly config: CloudConfig,
 		private readonly request: HttpRequester,
+		private readonly sendRequest: HttpRequester = request,
 	) {
 		this.senderId = config.phoneNumberId;
 	}
@@ -43,9 +48,9 @@ export class CloudChannel implements Channel {
 	}
 
 	/** Calls the Graph API and returns the parsed body, or throws Meta's error as a WhatsAppError. */
-	async call<T>(request: Omit<HttpRequest, 'url'> & { path: string }): Promise<T> {
+	async call<T>(request: Omit<HttpRequest, 'url'> & { path: string }, requester: HttpRequester = this.request): Promise<T> {
 		const { path, ...rest } = request;
-		const response: HttpResponse = await this.request({ ...rest, url: this.graphUrl(path) });
+		const response: HttpResponse = await requester({ ...rest, url: this.graphUrl(path) });
 		const body = jsonBody(response.body);
 		if (response.statusCode >= 200 && response.statusCode < 300 && !(body as { error?: unknown })?.error) return body as T;
 		throw metaError(body, response.statusCode, retryAfterMs(response.headers));
@@ -69,7 +74,7 @@ export class CloudChannel implements Channel {
 	}
 
 	async send(envelope: Envelope): Promise<SendResult> {
-		const answer = await this.call<MetaSendAnswer>({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) });
+		const answer = await this.call<MetaSendAnswer>({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) }, this.sendRequest);
 		const sent = answer.messages?.[0];
 		if (!sent?.id) {
 			throw new WhatsAppError('Meta accepted the request but returned no message ID', {

@@ -21,8 +21,21 @@ export interface HttpResponse {
  */
 export type HttpRequester = (request: HttpRequest) => Promise<HttpResponse>;
 
+/** The server's TLS certificate was not trusted: the handshake failed, so nothing was sent. */
+const TLS_CERTIFICATE_CODES = new Set([
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'CERT_HAS_EXPIRED',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** A proxy refused to open a tunnel to the server (set by the kept-alive client), so nothing reached the server. */
+export const PROXY_TUNNEL_REFUSED = 'ERR_PROXY_TUNNEL_REFUSED';
+
 /** Failures in which the request cannot have reached the server. Anything else may have been received. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', PROXY_TUNNEL_REFUSED, ...TLS_CERTIFICATE_CODES]);
 
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -45,7 +58,9 @@ export function transportFailure(error: unknown, target: string): WhatsAppError 
 			code,
 			retryable: true,
 			description: `The connection to ${target} failed before the request was sent (${code})`,
-			fix: `Check that ${target} is reachable from n8n and that the URL in the credential is right`,
+			fix: TLS_CERTIFICATE_CODES.has(code)
+				? `The TLS certificate of ${target} is not trusted: check the URL in the credential; a private certificate authority is trusted once its file is named in NODE_EXTRA_CA_CERTS where n8n starts`
+				: `Check that ${target} is reachable from n8n and that the URL in the credential is right`,
 		});
 	}
 	return new WhatsAppError(`The connection to ${target} broke before it answered`, {

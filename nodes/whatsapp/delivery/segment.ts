@@ -5,7 +5,7 @@ import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../store/quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
-import { type Pace, gapMs, paceKey } from './pace';
+import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DailyCap {
@@ -108,9 +108,8 @@ export async function deliverSegment(
 
 	const takeSlot = async () => {
 		if (config.pace.kind !== 'rate') return;
-		const startAt = await store.reserveSlot(senderPace, gapMs(config.pace));
-		const wait = startAt - Date.now();
-		if (wait > 0) await sleepUnlessStopped(wait, signal);
+		const gap = gapMs(config.pace);
+		await waitForSlot(config.pace, () => store.reserveSlot(senderPace, gap), (ms) => sleepUnlessStopped(ms, signal));
 	};
 
 	// The segment's first request goes alone: a wrong token or a logged-out session then costs one request, not

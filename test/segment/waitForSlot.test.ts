@@ -1,0 +1,65 @@
+import { RATE_HEADROOM, waitForSlot } from '../../nodes/whatsapp/delivery/pace';
+
+/**
+ * A clock the test moves: `sleep(ms)` advances it by what the scenario says a timer really took (early or late
+ * wake-ups, as Node's timers give under load), and `reserve` books slots the way the store does.
+ */
+function clockScenario(wakeAfter: (asked: number, call: number) => number, slots: number[]) {
+	let now = 1_000_000;
+	const asked: number[] = [];
+	const booked: number[] = [];
+	return {
+		now: () => now,
+		sleep: async (ms: number) => {
+			asked.push(ms);
+			now += wakeAfter(ms, asked.length);
+		},
+		reserve: async () => {
+			const slot = now + slots[booked.length];
+			booked.push(slot);
+			return slot;
+		},
+		asked,
+		booked,
+	};
+}
+
+const RATE = { kind: 'rate', messagesPerSecond: 1000 } as const;
+const TOLERANCE_MS = 1000 * (1 - RATE_HEADROOM);
+
+test('a timer that fires before the slot is followed by another sleep: the send never leaves early', async () => {
+	const clock = clockScenario((asked) => Math.max(1, Math.floor(asked / 3)), [50]);
+
+	await waitForSlot(RATE, clock.reserve, clock.sleep, clock.now);
+
+	expect(clock.now()).toBeGreaterThanOrEqual(clock.booked[0]);
+	expect(clock.asked.length).toBeGreaterThan(1);
+	expect(clock.booked).toHaveLength(1);
+});
+
+test('a send woken within the headroom after its slot leaves on that slot', async () => {
+	const clock = clockScenario((asked) => asked + TOLERANCE_MS, [20]);
+
+	await waitForSlot(RATE, clock.reserve, clock.sleep, clock.now);
+
+	expect(clock.booked).toHaveLength(1);
+});
+
+test('a send woken later than the headroom (a stall) books a new slot instead of joining the burst, once', async () => {
+	// Every wake-up is 200 ms late: the second slot is late too, and the send then leaves rather than waiting forever.
+	const clock = clockScenario((asked) => asked + 200, [20, 40, 60]);
+
+	await waitForSlot(RATE, clock.reserve, clock.sleep, clock.now);
+
+	expect(clock.booked).toHaveLength(2);
+	expect(clock.now()).toBeGreaterThanOrEqual(clock.booked[1]);
+});
+
+test('a slot already passed when booked (the pace is idle) is taken at once, without sleeping', async () => {
+	const clock = clockScenario(() => 0, [0]);
+
+	await waitForSlot(RATE, clock.reserve, clock.sleep, clock.now);
+
+	expect(clock.asked).toEqual([]);
+	expect(clock.booked).toHaveLength(1);
+});

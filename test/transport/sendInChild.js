@@ -1,0 +1,45 @@
+'use strict';
+/**
+ * Sends `count` text messages through the kept-alive client (nodes/whatsapp/channel/keptAliveClient.ts) in a process
+ * of its own, so that variables Node itself reads at each TLS connection (NODE_TLS_REJECT_UNAUTHORIZED) apply:
+ * jest gives test code a copy of process.env that Node's internals do not see.
+ *   node sendInChild.js <messages URL> <access token> <count> <in flight>
+ * Prints {"statusCodes": [...]} or {"error": {...}} as one JSON line.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const ts = require('typescript');
+
+const NODES_DIR = path.resolve(__dirname, '..', '..', 'nodes') + path.sep;
+require.extensions['.ts'] = (module, filename) => {
+	if (!filename.startsWith(NODES_DIR)) throw new Error(`sendInChild: only nodes/**.ts is transpiled, not ${filename}`);
+	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true } });
+	module._compile(outputText, filename);
+};
+const { keptAliveRequester } = require('../../nodes/whatsapp/channel/keptAliveClient.ts');
+
+async function main() {
+	const [url, token, count, inFlight] = process.argv.slice(2);
+	const request = keptAliveRequester({
+		headers: { authorization: `Bearer ${token}` },
+		timeoutMs: 10_000,
+		target: 'the test server',
+		fallback: () => Promise.reject(new Error('the fallback must not be used here')),
+	});
+	const statusCodes = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < Number(count)) {
+			const to = `4915100${String(next++).padStart(6, '0')}`;
+			const answer = await request({ method: 'POST', url, body: { messaging_product: 'whatsapp', to, type: 'text', text: { body: 'Hello' } } });
+			statusCodes.push(answer.statusCode);
+		}
+	};
+	await Promise.all(Array.from({ length: Number(inFlight) }, worker));
+	return { statusCodes };
+}
+
+main().then(
+	(result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+	(error) => process.stdout.write(`${JSON.stringify({ error: { message: error.message, ...(error.toJSON?.() ?? { code: error.code }) } })}\n`),
+);
