@@ -11,6 +11,7 @@ import { apiKeyCheck } from './http/auth';
 import { Router } from './http/router';
 import type { Logger } from './log';
 import { Metrics, renderMetrics } from './metrics';
+import { OperatorPages } from './pages/operatorPages';
 import { QuotaGate } from './quota';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
@@ -102,7 +103,18 @@ export class Gateway {
 			report,
 			queued: () => this.worker.wake(),
 		});
-		this.server = createServer(router.listener);
+		const pages = new OperatorPages({
+			authorized: apiKeyCheck(config.apiKey),
+			open: !config.apiKey,
+			state: {
+				session: this.session,
+				suitId: config.suitId,
+				sandbox: this.driver instanceof SandboxDriver,
+				quota: async () => ({ used: await this.quota.used(), limit: this.quota.limit }),
+				queuedCampaignMessages: () => this.campaigns.depth(),
+			},
+		});
+		this.server = createServer((request, response) => pages.serve(request, response) || router.listener(request, response));
 	}
 
 	private createDriver(sink: DriverSink): Driver {

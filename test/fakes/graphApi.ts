@@ -30,6 +30,12 @@ export interface FakeGraphOptions {
 	app?: { id: string; secret: string };
 	/** Media (`GET /<media-id>`, then the returned URL) by media ID. */
 	media?: Record<string, { data: Buffer; mimeType: string }>;
+	/** The number `GET /<phone-number-id>` describes. */
+	phoneNumber?: { display: string; verifiedName: string };
+	/** Loopback port to listen on (default: any free one). */
+	port?: number;
+	/** Sees every request first (the Cloud API sandbox's own routes); true when it answered. */
+	before?: (request: RecordedRequest, response: ServerResponse) => boolean | Promise<boolean>;
 }
 
 export interface AppSubscription {
@@ -285,6 +291,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 	}
 
 	const running: RunningServer = await startServer(async (request, res) => {
+		if (options.before && (await options.before(request, res))) return;
 		requests.push(request);
 		try {
 			const [, , appId, appEdge] = request.path.split('/');
@@ -314,7 +321,8 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
 			if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
 			if (request.method === 'GET' && !edge) {
-				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: '+1 555-010-0000', verified_name: 'Test Business' });
+				const number = options.phoneNumber ?? { display: '+1 555-010-0000', verifiedName: 'Test Business' };
+				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: number.display, verified_name: number.verifiedName });
 			}
 			throw new MetaError(100, `Unknown path components: /${edge}`);
 		} catch (error) {
@@ -322,7 +330,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
 			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
 		}
-	});
+	}, options.port);
 
 	return {
 		url: running.url,

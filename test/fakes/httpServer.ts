@@ -20,8 +20,8 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
-/** A real HTTP server on a free loopback port: the base of the fakes. */
-export async function startServer(handler: Handler): Promise<RunningServer> {
+/** A real HTTP server on loopback, on a free port unless one is given: the base of the fakes. */
+export async function startServer(handler: Handler, port = 0): Promise<RunningServer> {
 	const server = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -43,10 +43,13 @@ export async function startServer(handler: Handler): Promise<RunningServer> {
 			});
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	const { port: listening } = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `http://127.0.0.1:${listening}`,
 		server,
 		close: () =>
 			new Promise<void>((resolve) => {

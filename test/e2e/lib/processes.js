@@ -10,8 +10,11 @@ const net = require('node:net');
 
 const running = new Set();
 
-/** Runs a command to completion. Resolves with { code, signal, stdout, stderr, logFile }; never rejects on exit code. */
-function run(command, args, { cwd, env, logFile, timeoutMs = 300_000 } = {}) {
+/**
+ * Runs a command to completion. Resolves with { code, signal, stdout, stderr, logFile }; never rejects on exit code.
+ * `onOutput(chunk)` sees stderr as it comes (progress of a long install).
+ */
+function run(command, args, { cwd, env, logFile, timeoutMs = 300_000, onOutput } = {}) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		running.add(child);
@@ -26,6 +29,7 @@ function run(command, args, { cwd, env, logFile, timeoutMs = 300_000 } = {}) {
 		child.stderr.on('data', (chunk) => {
 			stderr.push(chunk);
 			log?.write(chunk);
+			onOutput?.(chunk.toString('utf8'));
 		});
 		let timedOut = false;
 		const timer = setTimeout(() => {
