@@ -129,6 +129,8 @@ async function ensureOwner(baseUrl, password) {
  * leave them to be picked; `liteLoginDelayMs` is when the sandbox "scans" its QR (-1: only on POST /sandbox/scan).
  */
 async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDelayMs = 20_000, say = () => undefined }) {
+	// Fresh logs every start: waiting for n8n reads its log, which must not hold an earlier start's lines.
+	fs.rmSync(path.join(dataDir, 'logs'), { recursive: true, force: true });
 	fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
 	const logFile = (name) => path.join(dataDir, 'logs', `${name}.log`);
 	const secrets = sandboxSecrets(dataDir);
@@ -184,10 +186,11 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 			},
 		});
 		const n8n = (args, name) => run(process.execPath, [provision.n8nBin, ...args], { cwd: dataDir, env, logFile: logFile(name), timeoutMs: 240_000 });
+		const sandboxCredentials = credentials({ cloudUrl: cloud.url, liteUrl: lite.url, secrets, cloudIds: CLOUD_SANDBOX_IDS });
 		const staging = fs.mkdtempSync(path.join(dataDir, 'import-'));
 		try {
 			const credentialsFile = path.join(staging, 'credentials.json');
-			fs.writeFileSync(credentialsFile, JSON.stringify(credentials({ cloudUrl: cloud.url, liteUrl: lite.url, secrets, cloudIds: CLOUD_SANDBOX_IDS })), { mode: 0o600 });
+			fs.writeFileSync(credentialsFile, JSON.stringify(sandboxCredentials), { mode: 0o600 });
 			const workflowsDir = path.join(staging, 'workflows');
 			fs.mkdirSync(workflowsDir);
 			for (const workflow of exampleWorkflows()) fs.writeFileSync(path.join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
@@ -211,8 +214,15 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 
 		return {
 			n8n: { url: baseUrl, version: provision.version, owner: { email: OWNER.email, password: secrets.ownerPassword }, userFolder, logFile: logFile('n8n') },
-			cloud: { url: cloud.url, label: SANDBOX_LABEL, sandbox: cloud, ids: CLOUD_SANDBOX_IDS },
-			lite: { url: lite.url, apiKey: secrets.liteApiKey, suitId: LITE_SUIT, logFile: logFile('lite-gateway'), loginLink: () => liteLoginLink(lite.url, secrets.liteApiKey) },
+			cloud: { url: cloud.url, label: SANDBOX_LABEL, sandbox: cloud, ids: CLOUD_SANDBOX_IDS, credentialData: sandboxCredentials[0].data },
+			lite: {
+				url: lite.url,
+				apiKey: secrets.liteApiKey,
+				suitId: LITE_SUIT,
+				logFile: logFile('lite-gateway'),
+				credentialData: sandboxCredentials[1].data,
+				loginLink: () => liteLoginLink(lite.url, secrets.liteApiKey),
+			},
 			workflows: Object.fromEntries(Object.entries(WORKFLOWS).map(([key, { id }]) => [key, id])),
 			credentialIds: CREDENTIAL_IDS,
 			stop: stopAllStarted,
