@@ -212,7 +212,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const reply = await eventually('the auto-reply in the sandbox', async () => (await lite('GET', '/sandbox/messages')).messages.find((message) => message.chatId === '4915123456709@c.us'));
 				assert.match(reply.content.text, /^Welcome, Grace!/);
 				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}/executions`);
-				await page.getByText(/Success/).first().waitFor();
+				await page.getByText(/Succeeded in/).filter({ visible: true }).first().waitFor();
 				await shot('07-keyword-executions');
 				return `execution ${execution.id}: "${reply.content.text.slice(0, 40)}…"`;
 			},
