@@ -44,6 +44,21 @@ class Editor {
 		);
 	}
 
+	/** Activates the open workflow the way its n8n offers: 1.x's Active switch, 2.x's Publish (and its dialog). */
+	async activateOpenWorkflow() {
+		const activeSwitch = this.page.getByTestId('workflow-activate-switch');
+		const publish = this.page.getByRole('button', { name: 'Publish', exact: true });
+		await activeSwitch.or(publish).first().waitFor();
+		if (await activeSwitch.count()) {
+			await activeSwitch.click();
+			await this.page.getByRole('button', { name: /got it/i }).click({ timeout: 5_000 }).catch(() => undefined); // 1.x's "activated" notice
+			return;
+		}
+		await publish.first().click();
+		const confirm = this.page.getByRole('dialog').getByRole('button', { name: /^Publish/ });
+		await confirm.click({ timeout: 10_000 }).catch(() => undefined); // 2.x asks for a version name first
+	}
+
 	/** Polls n8n's executions of a workflow until `accept(executions)` holds; resolves with them. */
 	async waitForExecutions(workflowId, accept, timeoutMs = 120_000) {
 		const deadline = Date.now() + timeoutMs;
