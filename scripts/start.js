@@ -59,7 +59,7 @@ Lite gateway (sandbox: no phone, nothing reaches WhatsApp)   ${lite.url}
                        (one-time link, valid 10 minutes; afterwards log in there with the API key below)
   status page          ${lite.url}/status
   API key              ${lite.apiKey}
-  The sandbox "scans" its QR code about 20 seconds after start.
+  Lite sends wait for a linked "phone": open the QR page and press "Scan with the sandbox phone".
 
 Cloud API sandbox (${cloud.label})   ${cloud.url}
   templates            order_update, welcome_named, spring_sale, hello_world, … (docs/cloud-api-sandbox.md)

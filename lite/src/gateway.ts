@@ -103,16 +103,18 @@ export class Gateway {
 			report,
 			queued: () => this.worker.wake(),
 		});
+		const sandbox = this.driver instanceof SandboxDriver ? this.driver : undefined;
 		const pages = new OperatorPages({
 			authorized: apiKeyCheck(config.apiKey),
 			open: !config.apiKey,
 			state: {
 				session: this.session,
 				suitId: config.suitId,
-				sandbox: this.driver instanceof SandboxDriver,
+				sandbox: sandbox !== undefined,
 				quota: async () => ({ used: await this.quota.used(), limit: this.quota.limit }),
 				queuedCampaignMessages: () => this.campaigns.depth(),
 			},
+			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
 		this.server = createServer((request, response) => pages.serve(request, response) || router.listener(request, response));
 	}

@@ -74,7 +74,15 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 		expect(waiting).toMatchObject({ status: 'waiting_for_scan', account: null, quota: { used: 0, limit: 7 }, queuedCampaignMessages: 0 });
 		expect(waiting.qrImage).toMatch(/^data:image\/png;base64,/);
 
-		expect((await lite.call('POST', '/sandbox/scan')).status).toBe(200);
+		lite.gateway.session.report('qr', { qr: 'rotated-by-whatsapp' }); // WhatsApp shows a new code every ~20 s
+		const rotated = await state();
+		expect(rotated.qrImage).toMatch(/^data:image\/png;base64,/);
+		expect(rotated.qrImage).not.toBe(waiting.qrImage);
+
+		expect((await fetch(`${lite.url}/ui/sandbox-scan`, { method: 'POST', redirect: 'manual' })).status).toBe(401);
+		expect(lite.gateway.session.ready).toBe(false);
+		const scan = await fetch(`${lite.url}/ui/sandbox-scan`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+		expect(scan.status).toBe(303);
 		await waitFor(() => lite.gateway.session.ready, 5_000, 'the sandbox session');
 		expect((await lite.call('POST', '/api/send-message', { number: '+49 151 23456789', message: 'Hi' })).status).toBe(200);
 		expect(await state()).toEqual({ status: 'ready', account: SANDBOX_ACCOUNT, qrImage: null, quota: { used: 1, limit: 7 }, queuedCampaignMessages: 0 });

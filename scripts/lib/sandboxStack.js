@@ -128,7 +128,7 @@ async function ensureOwner(baseUrl, password) {
  * Starts everything; resolves with the addresses, logins and `stop()`. `ports` may name fixed ports (npm start) or
  * leave them to be picked; `liteLoginDelayMs` is when the sandbox "scans" its QR (-1: only on POST /sandbox/scan).
  */
-async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDelayMs = 20_000, say = () => undefined }) {
+async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDelayMs = -1, say = () => undefined }) {
 	// Fresh logs every start: waiting for n8n reads its log, which must not hold an earlier start's lines.
 	fs.rmSync(path.join(dataDir, 'logs'), { recursive: true, force: true });
 	fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });

@@ -32,7 +32,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 
 	return [
 		[
-			'Lite gateway: a one-time link opens the QR page, which shows the QR image and turns to "Connected as +…"',
+			'Lite gateway: a one-time link opens the QR page, which shows the QR image and, scanned, turns to "Connected as +…"',
 			async () => {
 				const qrContext = await browser.newContext(); // a browser without n8n's or the gateway's cookies
 				const qrPage = await qrContext.newPage();
@@ -44,7 +44,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await qrPage.waitForFunction(() => document.getElementById('qr').naturalWidth > 100);
 					assert.match(await qrPage.locator('#state').textContent(), /Waiting for the QR code to be scanned/);
 					await shot('01a-qr-page-waiting', qrPage);
-					await lite('POST', '/sandbox/scan'); // the sandbox's "phone" scans the code
+					await qrPage.getByRole('button', { name: 'Scan with the sandbox phone' }).click();
 					await qrPage.locator('#state', { hasText: 'Connected as +15550100001' }).waitFor();
 					assert.equal(await qrPage.locator('#qr-box').isHidden(), true, 'the QR code is hidden once connected');
 					await shot('01b-qr-page-connected', qrPage);

@@ -37,12 +37,13 @@ export function qrPage(suitId: string, sandbox: boolean): string {
 	return layout(
 		'WhatsApp login — Lite gateway',
 		`<h1>Link WhatsApp to suit <code>${escape(suitId)}</code></h1>
-${sandbox ? '<p class="muted">Sandbox mode: no phone and no real WhatsApp. The sandbox "scans" this QR code itself.</p>' : ''}
+${sandbox ? '<p class="muted">Sandbox mode: no phone and no real WhatsApp.</p>' : ''}
 <p id="state" data-status="starting">Waiting for the gateway…</p>
 <div id="qr-box" hidden>
 <img id="qr" alt="WhatsApp login QR code">
 <p class="muted">On the phone: WhatsApp → Settings → Linked devices → Link a device, then scan this code. It changes every
 few seconds, as WhatsApp rotates it; this page follows.</p>
+${sandbox ? '<form method="post" action="/ui/sandbox-scan"><button type="submit" id="sandbox-scan">Scan with the sandbox phone</button></form>' : ''}
 </div>`,
 	);
 }

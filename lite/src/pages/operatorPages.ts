@@ -19,6 +19,8 @@ export interface OperatorPagesOptions {
 	authorized(headers: IncomingHttpHeaders): boolean;
 	open: boolean;
 	state: PageState;
+	/** Sandbox only: "scans" the QR code, for the page's button (no phone in a sandbox). */
+	sandboxScan?: () => void;
 }
 
 const COOKIE = 'lite_session';
@@ -54,6 +56,7 @@ export class OperatorPages {
 		let action: (() => Promise<void>) | undefined;
 		if ((route === 'GET /whatsapp-login' || route === 'GET /status') && wantsHtml) action = () => this.page(request, response, url.pathname.replace(/\/$/, ''));
 		else if (route === 'POST /ui/login') action = () => this.formLogin(request, response);
+		else if (route === 'POST /ui/sandbox-scan' && this.options.sandboxScan) action = async () => this.sandboxScan(request, response);
 		else if (route === 'GET /ui/login') action = async () => this.linkLogin(url, response);
 		else if (route === 'POST /ui/links') action = async () => this.createLink(request, response);
 		else if (route === 'GET /ui/state') action = () => this.stateJson(request, response);
@@ -79,6 +82,13 @@ export class OperatorPages {
 			return reply(response, 401, 'text/html; charset=utf-8', loginForm(next, 'That is not the gateway\'s API key (API_KEY).'));
 		}
 		this.startSession(response, next);
+	}
+
+	private sandboxScan(request: IncomingMessage, response: ServerResponse): void {
+		request.resume();
+		if (!this.loggedIn(request)) return reply(response, 401, 'text/html; charset=utf-8', loginForm('/whatsapp-login'));
+		this.options.sandboxScan?.();
+		response.writeHead(303, { Location: '/whatsapp-login', 'Cache-Control': 'no-store' }).end();
 	}
 
 	private linkLogin(url: URL, response: ServerResponse): void {
