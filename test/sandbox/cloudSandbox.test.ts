@@ -30,6 +30,8 @@ describe('Cloud API sandbox', () => {
 		await new Promise((resolve) => receiver.close(resolve));
 	});
 
+	/** A JSON answer's body, as the sandbox documents it. */
+	const json = async (response: Response): Promise<any> => response.json();
 	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
 		fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -53,7 +55,7 @@ describe('Cloud API sandbox', () => {
 	it('"receives" a text: a Meta webhook signed with the app secret reaches the subscribed callback, and the trigger reads it', async () => {
 		const none = await post('/sandbox/inbound', { from: '+49 151 23456701', text: 'JOIN' });
 		expect(none.status).toBe(409);
-		expect((await none.json()).hint).toMatch(/Register Automatically/);
+		expect((await json(none)).hint).toMatch(/Register Automatically/);
 
 		// What the WhatsApp Trigger's Register Automatically does: the app token is "<app id>|<app secret>".
 		const subscribe = await post(`/v23.0/${CLOUD_SANDBOX_IDS.appId}/subscriptions`, { object: 'whatsapp_business_account', callback_url: receiverUrl, verify_token: 'v', fields: 'messages' }, { authorization: `Bearer ${CLOUD_SANDBOX_IDS.appId}|${secrets.appSecret}` });
@@ -61,7 +63,7 @@ describe('Cloud API sandbox', () => {
 
 		const inbound = await post('/sandbox/inbound', { from: '+49 151 23456701', name: 'Ada', text: 'JOIN spring-sale' });
 		expect(inbound.status).toBe(200);
-		expect((await inbound.json()).delivered).toEqual([{ url: receiverUrl, status: 200 }]);
+		expect((await json(inbound)).delivered).toEqual([{ url: receiverUrl, status: 200 }]);
 		expect(received).toHaveLength(1);
 		const [{ body, signature }] = received;
 		expect(verifyMetaSignature(secrets.appSecret, Buffer.from(body), signature)).toEqual({ valid: true });
@@ -73,7 +75,7 @@ describe('Cloud API sandbox', () => {
 		const before = received.length;
 		const badSender = await post('/sandbox/inbound', { from: 'Ada', text: 'hi' });
 		expect(badSender.status).toBe(400);
-		expect((await badSender.json()).error).toMatch(/from "Ada" is not a phone number/);
+		expect((await json(badSender)).error).toMatch(/from "Ada" is not a phone number/);
 		expect((await post('/sandbox/inbound', { from: '+49 151 23456701' })).status).toBe(400);
 		expect(received).toHaveLength(before);
 	});
