@@ -11,6 +11,8 @@ describe('Cloud API sandbox', () => {
 	let receiver: Server;
 	let receiverUrl: string;
 	const received: Array<{ body: string; signature: string | undefined }> = [];
+	/** A JSON answer's body, as the sandbox documents it. */
+	const json = async (response: Response): Promise<any> => response.json();
 
 	beforeAll(async () => {
 		sandbox = await startCloudSandbox(secrets);
@@ -30,26 +32,24 @@ describe('Cloud API sandbox', () => {
 		await new Promise((resolve) => receiver.close(resolve));
 	});
 
-	/** A JSON answer's body, as the sandbox documents it. */
-	const json = async (response: Response): Promise<any> => response.json();
 	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
 		fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 	it('says at its root that it is not Meta', async () => {
-		const root = await (await fetch(`${sandbox.url}/`)).json();
+		const root = await json(await fetch(`${sandbox.url}/`));
 		expect(root.sandbox).toMatch(/NOT Meta/);
 		expect(root.phoneNumberId).toBe(CLOUD_SANDBOX_IDS.phoneNumberId);
 	});
 
 	it('answers the credential test and lists templates with the access token, refuses another token as Meta does', async () => {
 		const auth = { authorization: `Bearer ${secrets.accessToken}` };
-		const number = await (await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: auth })).json();
+		const number = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: auth }));
 		expect(number.verified_name).toBe('Cloud API sandbox (not Meta)');
-		const templates = await (await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.businessAccountId}/message_templates?limit=100`, { headers: auth })).json();
+		const templates = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.businessAccountId}/message_templates?limit=100`, { headers: auth }));
 		expect(templates.data.map((template: { name: string }) => template.name)).toEqual(expect.arrayContaining(['order_update', 'welcome_named', 'hello_world']));
 		const refused = await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: { authorization: 'Bearer EAAother' } });
 		expect(refused.status).toBe(401);
-		expect((await refused.json()).error.code).toBe(190);
+		expect((await json(refused)).error.code).toBe(190);
 	});
 
 	it('"receives" a text: a Meta webhook signed with the app secret reaches the subscribed callback, and the trigger reads it', async () => {
