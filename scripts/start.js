@@ -67,7 +67,8 @@ Cloud API sandbox (${cloud.label})   ${cloud.url}
 In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not Meta)" and "WhatsApp Lite Container (sandbox)":
   - "WhatsApp segment send (Lite container) [sandbox]"   open it and Execute workflow: one item per recipient
   - "WhatsApp template send: order updates (Cloud API) [sandbox]"   the template picker lists the sandbox's templates
-  - "WhatsApp keyword auto-reply (Lite container) [sandbox]"   activate it, then make the sandbox receive a message:
+  - "WhatsApp keyword auto-reply (Lite container) [sandbox]"   activate it (n8n 2.x: Publish), then make the sandbox
+    receive a message:
       ${curl(`${lite.url}/sandbox/inbound`, lite.apiKey, { from: '+49 151 23456701', name: 'Ada', body: 'JOIN' })}
     The trigger starts the workflow (see Executions); the reply is in ${lite.url}/sandbox/messages (same API key).
   - A WhatsApp Trigger on the Cloud sandbox credential with Register Automatically (Meta App ID ${cloud.ids.appId})
