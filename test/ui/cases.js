@@ -1,6 +1,7 @@
 'use strict';
 /** The browser cases, in order (the QR case first: it makes the Lite sandbox's session ready for the sends after it). */
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const path = require('node:path');
 const { ROOT, PKG } = require('../e2e/lib/n8nHost');
 const { sleep } = require('../e2e/lib/processes');
@@ -214,6 +215,32 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				await page.keyboard.press('Escape'); // n8n's "Production Checklist" popover, after the first activation
 				await shot('07-keyword-executions');
 				return `execution ${execution.id}: "${reply.content.text.slice(0, 40)}…"`;
+			},
+		],
+		[
+			'a Cloud trigger with Register Automatically subscribes to the Cloud API sandbox and runs when it "receives" a text',
+			async () => {
+				const trigger = {
+					id: 'cloud-trigger',
+					name: 'WhatsApp Trigger',
+					type: `${PKG.name}.whatsAppTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: crypto.randomUUID(),
+					parameters: { backend: 'cloud', events: ['message'], registerAutomatically: true, appId: stack.cloud.ids.appId },
+					credentials: credentialsFor('cloud'),
+				};
+				const workflow = await editor.createWorkflow('Cloud sandbox trigger', [trigger]);
+				await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
+				await editor.activateOpenWorkflow();
+				const subscribed = () => stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
+				await eventually('the trigger subscribed the sandbox\'s Meta app to its URL', async () => subscribed());
+				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', text: 'JOIN' }) });
+				assert.equal(answer.status, 200, `POST /sandbox/inbound answered ${answer.status}: ${await answer.clone().text()}`);
+				assert.deepEqual((await answer.json()).delivered.map((delivery) => delivery.status), [200], 'n8n accepted the signed webhook');
+				const [execution] = await editor.waitForExecutions(workflow.id, (executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new');
+				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
+				return `callback ${new URL(subscribed().callback_url).pathname}, execution ${execution.id}`;
 			},
 		],
 		[
