@@ -4,7 +4,7 @@
  * `npm run demo`: a scheduled segment send, end to end, on the Lite container's sandbox (no phone, no Meta
  * account, no n8n server needed). `npm run demo` builds the package first; this script then
  *
- * 1. makes sure the Lite gateway can run: installs lite/ (once, without Chrome) and builds it;
+ * 1. builds the Lite gateway (its dependencies come with the root `npm install`: lite/ is an npm workspace);
  * 2. starts the gateway in sandbox mode on a free port (in-memory state, fast sandbox timings) and waits until its
  *    WhatsApp "session" is ready;
  * 3. runs examples/segment-send.lite.json — the workflow users import — through n8n's real execution engine
@@ -50,20 +50,9 @@ class DemoFailure extends Error {
 	}
 }
 
-/** 1. The gateway's dependencies (once) and its build (every time: about two seconds, never stale). */
+/** 1. The gateway's build (every time: about two seconds, never stale); `npm install` at the root installed lite/ too. */
 async function prepareGateway() {
 	step('Preparing the Lite gateway (lite/)');
-	if (!fs.existsSync(path.join(LITE, 'node_modules'))) {
-		say('  Installing its dependencies once (npm ci, no Chrome download: the sandbox needs no browser)…');
-		const logFile = path.join(tmp, 'lite-install.log');
-		const install = await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: LITE,
-			env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: 'true' },
-			logFile,
-			timeoutMs: 600_000,
-		});
-		if (install.code !== 0) throw new DemoFailure('installing lite/ failed (npm ci in lite/); is the npm registry reachable?', logFile);
-	}
 	const logFile = path.join(tmp, 'lite-build.log');
 	const build = await run('npm', ['run', 'build'], { cwd: LITE, logFile, timeoutMs: 180_000 });
 	if (build.code !== 0) throw new DemoFailure('building lite/ failed (npm run build in lite/)', logFile);

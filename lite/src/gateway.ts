@@ -22,6 +22,7 @@ import { Metrics, renderMetrics } from './metrics';
 import type { Resolve } from './outbound/fetch';
 import { mediaFetcher } from './outbound/media';
 import { webhookPoster } from './outbound/webhook';
+import { OperatorPages } from './pages/operatorPages';
 import { QuotaGate } from './quota';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
@@ -139,7 +140,20 @@ export class Gateway {
 			report,
 			wake: () => this.worker.wake(),
 		});
-		this.server = createServer(router.listener);
+		const sandbox = this.driver instanceof SandboxDriver ? this.driver : undefined;
+		const pages = new OperatorPages({
+			authorized: apiKeyCheck(config.apiKey),
+			open: !config.apiKey,
+			state: {
+				session: this.session,
+				suitId: config.suitId,
+				sandbox: sandbox !== undefined,
+				quota: async () => ({ used: await this.quota.used(), limit: this.quota.limit }),
+				queuedCampaignMessages: () => this.campaigns.depth(),
+			},
+			sandboxScan: sandbox && (() => sandbox.scan()),
+		});
+		this.server = createServer((request, response) => pages.serve(request, response) || router.listener(request, response));
 	}
 
 	private createDriver(sink: DriverSink): Driver {

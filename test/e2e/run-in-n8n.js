@@ -5,8 +5,8 @@
  *
  * 1. Provisions (or reuses) the pinned n8n host with scripts/provision-n8n.sh.
  * 2. `npm pack`s this package and installs the tarball into a fresh $N8N_USER_FOLDER/.n8n/nodes with
- *    `npm install <tarball>`, the way users install a community package by hand (peer dependencies omitted:
- *    n8n-workflow is n8n's own copy, as with n8n's own community-package installer).
+ *    the README's `npm install <tarball>`, the way users install a community package by hand (n8n-workflow is an
+ *    optional peer dependency, so npm leaves it to n8n's own copy; the package case checks that it did).
  * 3. Case "package": every file of package.json's `n8n` section is in the installed package and loads, icons and
  *    codex files were copied.
  * 4. Case "send": imports a WhatsApp Cloud API credential pointing at the fake Graph API (test/fakes/graphApi.ts,
@@ -15,7 +15,7 @@
  * 5. Case "loads": `n8n start`, then every node and credential of the package must be in the node/credential
  *    types n8n generated for its editor, and their icons must be served by n8n.
  *
- * `--n8n 2` (`npm run test:n8n2`) runs the same cases in n8n 2.x (HOSTS below): Node 24 comes from the npm registry
+ * `--n8n 2` (`npm run test:n8n2`) runs the same cases in n8n 2.x (HOSTS in lib/n8nHost.js, shared with `npm start`): Node 24 comes from the npm registry
  * (scripts/provision-node.sh, cached next to the n8n hosts) and this runner re-runs itself under it, so that n8n,
  * its native modules and the in-process checks all use the Node that n8n 2.x requires.
  *
@@ -27,7 +27,8 @@ const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
 const Module = require('node:module');
-const { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep } = require('./lib/processes');
+const { run, startBackground, stop, stopAll, killAllSync, freePort, tail } = require('./lib/processes');
+const { ROOT, PKG, n8nChoice, rerunUnderNode, provisionN8n, installPackage, n8nEnvironment: hostEnvironment, waitForN8n, activateArgs } = require('./lib/n8nHost');
 const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
@@ -38,27 +39,9 @@ const { retryCase } = require('./lib/retryCase');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
 const { waitForWebhook } = require('./lib/webhookReady');
 
-// n8n hosts by major version: `--n8n 2` (or a full version, `--n8n 2.40.0`); without it n8n 1.x as always
-// (provision-n8n.sh's default, or N8N_VERSION). n8n 2.41 needs Node >= 24; 2.41.3, the newest 2.x, does not
-// install from this registry (@n8n/agents@0.26.2 is missing), 2.41.1 does.
-const HOSTS = { 2: { n8n: '2.41.1', node: '24.11.1' } };
-const N8N_ARG = (() => {
-	const args = process.argv.slice(2);
-	const index = args.findIndex((arg) => arg === '--n8n' || arg.startsWith('--n8n='));
-	if (index < 0) return undefined;
-	const value = args[index].includes('=') ? args[index].split('=')[1] : args[index + 1];
-	if (!/^\d+(\.\d+\.\d+)?$/.test(value ?? '')) {
-		process.stderr.write(`usage: node test/e2e/run-in-n8n.js [--n8n <major>|<version>]  (got ${value})\n`);
-		process.exit(2);
-	}
-	return value;
-})();
-const N8N_MAJOR = N8N_ARG ? Number(N8N_ARG.split('.')[0]) : 1;
-const HOST = N8N_ARG ? { ...HOSTS[N8N_MAJOR], ...(N8N_ARG.includes('.') ? { n8n: N8N_ARG } : {}) } : {};
+const { major: N8N_MAJOR, host: HOST } = n8nChoice(process.argv.slice(2), 'node test/e2e/run-in-n8n.js [--n8n <major>|<version>]');
 const LABEL = N8N_MAJOR >= 2 ? `e2e n8n ${N8N_MAJOR}.x` : 'e2e';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 const SEND_WORKFLOW_ID = 'e2eSendText00001';
 const TRIGGER_WORKFLOW_ID = 'e2eTriggerEcho01';
@@ -113,32 +96,9 @@ function skip(name, why) {
 	say(`SKIP ${name}: ${why}`);
 }
 
-/** Environment for every n8n command: a scratch user folder and nothing inherited that could redirect n8n. */
+/** Environment for every n8n command: this run's scratch user folder, a fixed encryption key, its own broker port. */
 function n8nEnvironment(tmp, extra = {}) {
-	const env = {};
-	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
-		env[key] = value;
-	}
-	return {
-		...env,
-		N8N_USER_FOLDER: path.join(tmp, 'user'),
-		N8N_ENCRYPTION_KEY: 'e2e-fixed-encryption-key-not-a-secret',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_RUNNERS_ENABLED: 'false', // n8n 1.x; 2.x always runs the Code node in a task runner, whose broker listens on:
-		N8N_RUNNERS_BROKER_PORT: String(runnerBrokerPort), // this run's own port, not 5679 (another n8n may hold it)
-		// One JSON record per line on stdout, which goes to the command's own log file; `n8n execute` logs its
-		// result as one such record (its `this.log` is the logger), so it is parsed from there.
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
-		N8N_LOG_FORMAT: 'json',
-		DB_TYPE: 'sqlite',
-		...extra,
-	};
+	return hostEnvironment({ userFolder: path.join(tmp, 'user'), encryptionKey: 'e2e-fixed-encryption-key-not-a-secret', runnerBrokerPort, extra });
 }
 
 let runnerBrokerPort;
@@ -169,32 +129,17 @@ async function main() {
 	try {
 		// --- setup: host, package, fake --------------------------------------------------------------------
 		let since = Date.now();
-		const provisionEnv = HOST.n8n ? { ...process.env, N8N_VERSION: HOST.n8n } : process.env;
-		const provision = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { cwd: ROOT, env: provisionEnv, logFile: logFile('provision'), timeoutMs: 20 * 60_000 });
-		if (provision.code !== 0) throw new CaseFailure('scripts/provision-n8n.sh failed', [provision.logFile]);
-		const host = provision.stdout.trim().split('\n').pop();
-		const n8nBin = path.join(host, 'node_modules', 'n8n', 'bin', 'n8n');
-		const n8nVersion = JSON.parse(fs.readFileSync(path.join(host, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
-		say(`n8n ${n8nVersion} host ready at ${host}, Node ${process.version} (${seconds(since)})`);
+		const provision = await provisionN8n({ version: HOST.n8n, logFile: logFile('provision') });
+		if (provision.failed) throw new CaseFailure('scripts/provision-n8n.sh failed', [provision.failed.logFile]);
+		const { host, n8nBin } = provision;
+		say(`n8n ${provision.version} host ready at ${host}, Node ${process.version} (${seconds(since)})`);
 
 		since = Date.now();
-		const pack = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, logFile: logFile('npm-pack'), timeoutMs: 120_000 });
-		if (pack.code !== 0) throw new CaseFailure('npm pack failed', [pack.logFile]);
-		const packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
-		const tarball = path.join(tmp, packed.filename);
-
 		const userFolder = path.join(tmp, 'user');
-		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-		fs.mkdirSync(nodesDir, { recursive: true });
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
-		const install = await run('npm', ['install', tarball, '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: nodesDir,
-			logFile: logFile('npm-install'),
-			timeoutMs: 300_000,
-		});
-		if (install.code !== 0) throw new CaseFailure(`npm install ${packed.filename} into .n8n/nodes failed`, [install.logFile]);
-		const installedDir = path.join(nodesDir, 'node_modules', PKG.name);
-		say(`packed ${packed.filename} (${packed.entryCount} files) and installed it into .n8n/nodes (${seconds(since)})`);
+		const installed = await installPackage({ userFolder, packDir: tmp, logFile: logFile('npm-install') });
+		if (installed.failed) throw new CaseFailure(`${installed.what} failed`, [installed.failed.logFile]);
+		const { installedDir, nodesDir, packed } = installed;
+		say(`packed ${packed.filename} (${packed.entryCount} files) and installed it into .n8n/nodes with the README's npm install (${seconds(since)})`);
 
 		// Nodes require('n8n-workflow') from n8n's own copy, exactly as inside n8n (which sets NODE_PATH the same way).
 		process.env.NODE_PATH = [path.join(host, 'node_modules', 'n8n', 'node_modules'), path.join(host, 'node_modules')].join(path.delimiter);
@@ -205,6 +150,9 @@ async function main() {
 		await runCase('package: n8n section, files and icons in the installed package', async () => {
 			inventory = checkInstalledPackage(installedDir, ROOT);
 			const messages = [
+				// The README's install must leave n8n-workflow to n8n: a copy in .n8n/nodes (npm picks the newest, whose
+				// isolated-vm needs Node 24) breaks the install on Node 20 and shadows n8n's own.
+				...(fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')) ? ['npm installed the n8n-workflow peer dependency into .n8n/nodes (it must stay n8n\'s own)'] : []),
 				...inventory.missing.map(({ kind, file }) => `${file} is listed in package.json "n8n.${kind}" but is not in the package (not built yet?)`),
 				...inventory.problems,
 			];
@@ -321,20 +269,19 @@ async function main() {
 			// replaced update:workflow --active=true with publish:workflow).
 			const loadIds = Object.values(LOAD_WORKFLOWS).map((file) => readWorkflow(file).id);
 			for (const id of [TRIGGER_WORKFLOW_ID, ...loadIds]) {
-				const activateArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
-				const activate = await n8n(activateArgs, `activate-${id}`);
-				if (activate.code !== 0) throw new CaseFailure(`n8n ${activateArgs[0]} --id=${id} failed`, [activate.logFile]);
+				const activation = activateArgs(N8N_MAJOR, id);
+				const activate = await n8n(activation, `activate-${id}`);
+				if (activate.code !== 0) throw new CaseFailure(`n8n ${activation[0]} --id=${id} failed`, [activate.logFile]);
 			}
 		}
-		const activateRetryArgs = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${RETRY_WORKFLOW_ID}`] : ['update:workflow', `--id=${RETRY_WORKFLOW_ID}`, '--active=true'];
-		const activateRetry = await n8n(activateRetryArgs, 'activate-retry');
-		if (activateRetry.code !== 0) throw new CaseFailure(`n8n ${activateRetryArgs[0]} failed for the retry workflow`, [activateRetry.logFile]);
+		const activateRetry = await n8n(activateArgs(N8N_MAJOR, RETRY_WORKFLOW_ID), 'activate-retry');
+		if (activateRetry.code !== 0) throw new CaseFailure('n8n could not activate the retry workflow', [activateRetry.logFile]);
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
 		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
 		const startLogs = [logFile('start')];
-		const ready = waitForN8n(server, baseUrl, path.join(userFolder, '.cache', 'n8n', 'public', 'types'), startLogs);
+		const ready = waitForN8n({ server, baseUrl, userFolder, startLog: logFile('start'), fail: (message) => new CaseFailure(message, startLogs) });
 		ready.catch(() => undefined);
 		try {
 			await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
@@ -453,56 +400,4 @@ function executionResult(stdout) {
 	return found;
 }
 
-/**
- * Waits until `n8n start` has finished starting: it listens (and answers /healthz) early, but registers the
- * icon routes and activates workflows later, and logs "Editor is now accessible via" last. Returns the editor's
- * node and credential types n8n wrote to its static cache.
- */
-async function waitForN8n(server, baseUrl, typesDir, logsOnFailure, timeoutMs = 180_000) {
-	const deadline = Date.now() + timeoutMs;
-	const [startLog] = logsOnFailure;
-	let exited;
-	server.exited.then((result) => (exited = result));
-	while (Date.now() < deadline) {
-		if (exited) throw new CaseFailure(`n8n start exited early (${exited.code ?? exited.signal})`, logsOnFailure);
-		const started = fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').includes('Editor is now accessible via');
-		const healthy = started && (await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false));
-		if (healthy) {
-			try {
-				const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8'));
-				const credentials = JSON.parse(fs.readFileSync(path.join(typesDir, 'credentials.json'), 'utf8'));
-				return { nodes, credentials };
-			} catch {
-				/* not written yet, or half written */
-			}
-		}
-		await sleep(500);
-	}
-	throw new CaseFailure(`n8n start was not ready within ${timeoutMs / 1000} s`, logsOnFailure);
-}
-
-/**
- * n8n 2.x needs a newer Node than this one: provision it (scripts/provision-node.sh) and run this same runner under
- * it, with its bin first on PATH (npm, n8n's task runner) and npm_config_nodedir at its headers (native rebuilds).
- */
-function rerunUnderNode(version) {
-	const since = Date.now();
-	const { spawnSync, spawn } = require('node:child_process');
-	const provision = spawnSync('bash', [path.join(ROOT, 'scripts', 'provision-node.sh')], { cwd: ROOT, env: { ...process.env, NODE_VERSION: version }, encoding: 'utf8' });
-	if (provision.status !== 0) {
-		process.stdout.write(`${provision.stderr}${LABEL}: FAIL setup: scripts/provision-node.sh (Node ${version}) failed\n${LABEL}: 0 passed, 1 failed\n`);
-		process.exit(1);
-	}
-	const nodeDir = provision.stdout.trim().split('\n').pop();
-	say(`Node ${version} ready at ${nodeDir} (${seconds(since)}); running the e2e cases under it`);
-	const env = { ...process.env, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir };
-	const child = spawn(path.join(nodeDir, 'bin', 'node'), [__filename, ...process.argv.slice(2)], { stdio: 'inherit', env });
-	// Ctrl-C reaches the child too (same process group): it cleans up and exits, and so does this process then. A
-	// SIGTERM sent to this process alone is passed on.
-	process.on('SIGINT', () => undefined);
-	process.on('SIGTERM', () => child.kill('SIGTERM'));
-	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-}
-
-if (HOST.node && process.versions.node !== HOST.node) rerunUnderNode(HOST.node);
-else main();
+if (!rerunUnderNode(HOST.node, say)) main();

@@ -32,6 +32,12 @@ export interface FakeGraphOptions {
 	media?: Record<string, { data: Buffer; mimeType: string }>;
 	/** Serve HTTPS with this certificate instead of plain HTTP. */
 	tls?: ServerTls;
+	/** The number `GET /<phone-number-id>` describes. */
+	phoneNumber?: { display: string; verifiedName: string };
+	/** Loopback port to listen on (default: any free one). */
+	port?: number;
+	/** Sees every request first (the Cloud API sandbox's own routes); true when it answered. */
+	before?: (request: RecordedRequest, response: ServerResponse) => boolean | Promise<boolean>;
 }
 
 export interface AppSubscription {
@@ -292,6 +298,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 
 	let tokenErrorAtRequest: number | undefined;
 	const running: RunningServer = await startServer(async (request, res) => {
+		if (options.before && (await options.before(request, res))) return;
 		requests.push(request);
 		try {
 			const [, , appId, appEdge] = request.path.split('/');
@@ -321,7 +328,8 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
 			if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
 			if (request.method === 'GET' && !edge) {
-				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: '+1 555-010-0000', verified_name: 'Test Business' });
+				const number = options.phoneNumber ?? { display: '+1 555-010-0000', verifiedName: 'Test Business' };
+				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: number.display, verified_name: number.verifiedName });
 			}
 			throw new MetaError(100, `Unknown path components: /${edge}`);
 		} catch (error) {
@@ -330,7 +338,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
 			if (error.code === 190) tokenErrorAtRequest ??= requests.length;
 		}
-	}, options.tls);
+	}, { tls: options.tls, port: options.port });
 
 	return {
 		url: running.url,

@@ -29,8 +29,8 @@ export interface ServerTls {
 	cert: string;
 }
 
-/** A real HTTP server (HTTPS with `tls`) on a free loopback port: the base of the fakes. */
-export async function startServer(handler: Handler, tls?: ServerTls): Promise<RunningServer> {
+/** A real HTTP server (HTTPS with `tls`) on loopback, on a free port unless one is given: the base of the fakes. */
+export async function startServer(handler: Handler, { tls, port = 0 }: { tls?: ServerTls; port?: number } = {}): Promise<RunningServer> {
 	const listener = (req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,10 +55,13 @@ export async function startServer(handler: Handler, tls?: ServerTls): Promise<Ru
 	const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
 	let connections = 0;
 	server.on('connection', () => connections++);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	const { port: listening } = server.address() as AddressInfo;
 	return {
-		url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+		url: `${tls ? 'https' : 'http'}://127.0.0.1:${listening}`,
 		server,
 		connectionsOpened: () => connections,
 		close: () =>

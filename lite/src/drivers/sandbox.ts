@@ -3,6 +3,9 @@ import type { MediaFetcher } from '../outbound/media';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chatAddress, messageAck, type Driver, type DriverSink, type InboundMessage, type OutgoingMessage } from './types';
 
+/** The phone the sandbox's QR is "scanned" with. */
+export const SANDBOX_ACCOUNT = '15550100001';
+
 /** Numbers ending in this have "no WhatsApp account" in the sandbox, so the 404 path can be tried. */
 export const SANDBOX_NOT_ON_WHATSAPP_SUFFIX = '0000';
 
@@ -53,10 +56,14 @@ export class SandboxDriver implements Driver {
 	async start(): Promise<void> {
 		this.sink.session.report('qr', { qr: `sandbox-login-${randomBytes(8).toString('hex')}` });
 		if (this.options.loginDelayMs < 0) return;
-		this.later(this.options.loginDelayMs, () => {
-			this.sink.session.report('authenticated');
-			this.sink.session.report('ready');
-		});
+		this.later(this.options.loginDelayMs, () => this.scan());
+	}
+
+	/** The QR is "scanned" (at once, or by POST /sandbox/scan when the sandbox waits for it): the session gets ready. */
+	scan(): void {
+		if (this.sink.session.authenticated) return;
+		this.sink.session.report('authenticated');
+		this.sink.session.report('ready', { account: SANDBOX_ACCOUNT });
 	}
 
 	async stop(): Promise<void> {

@@ -16,6 +16,8 @@ export type SessionListener = (state: SessionEvent, reason?: string) => void;
 export class Session {
 	status: SessionStatus = 'starting';
 	qr?: string;
+	/** The linked phone's number (digits), known once the session is ready. */
+	account?: string;
 	lastAuthenticated?: Date;
 	private readonly listeners: SessionListener[] = [];
 
@@ -31,9 +33,11 @@ export class Session {
 		this.listeners.push(listener);
 	}
 
-	report(state: SessionEvent, detail: { qr?: string; reason?: string } = {}): void {
+	report(state: SessionEvent, detail: { qr?: string; reason?: string; account?: string } = {}): void {
 		this.status = STATUS_OF[state];
 		this.qr = state === 'qr' ? detail.qr : undefined;
+		if (state === 'ready') this.account = detail.account;
+		else if (state !== 'authenticated') this.account = undefined;
 		if (state === 'authenticated' || state === 'ready') this.lastAuthenticated = new Date();
 		for (const listener of this.listeners) listener(state, detail.reason);
 	}

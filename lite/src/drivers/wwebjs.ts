@@ -14,6 +14,8 @@ export interface WwebjsClient {
 	sendMessage(chatId: string, content: unknown, options?: Record<string, unknown>): Promise<{ id: { _serialized: string } }>;
 	getMessageById(messageId: string): Promise<WwebjsMessage | undefined | null>;
 	getChatById(chatId: string): Promise<{ sendSeen(): Promise<unknown>; sendStateTyping(): Promise<unknown> }>;
+	/** The linked account, once ready. */
+	info?: { wid?: { user?: string } };
 }
 
 /** The whatsapp-web.js exports the driver uses (the real module, or stand-ins in tests). */
@@ -77,7 +79,7 @@ export class WwebjsDriver implements Driver {
 		client.on('auth_failure', (reason: unknown) => session.report('auth_failure', { reason: String(reason) }));
 		client.on('ready', () => {
 			this.reconnectDelayMs = this.options.reconnectDelayMs;
-			session.report('ready');
+			session.report('ready', { account: client.info?.wid?.user });
 		});
 		client.on('message', (message: WwebjsMessage) => {
 			inboundMessage(message, this.options.maxInlineMediaBytes)

@@ -10,6 +10,10 @@ export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
 		sandbox.clear();
 		return { status: 204 };
 	});
+	router.add('POST', '/sandbox/scan', async () => {
+		sandbox.scan();
+		return { status: 200, body: { status: 'ready' } };
+	});
 	router.add('POST', '/sandbox/inbound', async ({ body }) => {
 		const { from, body: text, type, name } = body;
 		const sender = recipientAddress(recipientOf(from, 'from'));

@@ -10,8 +10,11 @@ const net = require('node:net');
 
 const running = new Set();
 
-/** Runs a command to completion. Resolves with { code, signal, stdout, stderr, logFile }; never rejects on exit code. */
-function run(command, args, { cwd, env, logFile, timeoutMs = 300_000 } = {}) {
+/**
+ * Runs a command to completion. Resolves with { code, signal, stdout, stderr, logFile }; never rejects on exit code.
+ * `onOutput(chunk)` sees stderr as it comes (progress of a long install).
+ */
+function run(command, args, { cwd, env, logFile, timeoutMs = 300_000, onOutput } = {}) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		running.add(child);
@@ -26,6 +29,7 @@ function run(command, args, { cwd, env, logFile, timeoutMs = 300_000 } = {}) {
 		child.stderr.on('data', (chunk) => {
 			stderr.push(chunk);
 			log?.write(chunk);
+			onOutput?.(chunk.toString('utf8'));
 		});
 		let timedOut = false;
 		const timer = setTimeout(() => {
@@ -118,6 +122,17 @@ function freePort() {
 	});
 }
 
+/** `port` when it is free on loopback (an error naming `what` uses it otherwise), or any free port when none is asked. */
+function freePortOr(port, what = 'a service') {
+	if (!port) return freePort();
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.once('error', () => reject(new Error(`port ${port} for ${what} is already in use on 127.0.0.1: stop what uses it (an earlier npm start?) and try again`)));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
+	});
+}
+
 /** The last lines of a file, for failure reports: n8n's JSON log records as "level message", long lines cut. */
 function tail(file, lines = 40, width = 400) {
 	try {
@@ -141,4 +156,4 @@ function tail(file, lines = 40, width = 400) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { run, startBackground, stop, stopAll, killAllSync, freePort, tail, sleep };
+module.exports = { run, startBackground, stop, stopAll, killAllSync, freePort, freePortOr, tail, sleep };

@@ -1,0 +1,111 @@
+import { createHmac } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { type FakeGraphApi, startFakeGraphApi } from './graphApi';
+import { TEMPLATES } from './graphTemplates';
+import { type RecordedRequest, sendJson } from './httpServer';
+import { metaWebhookBody } from './metaWebhook';
+
+/**
+ * The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): the tests' fake Graph API on a fixed loopback
+ * port with the fake business account's templates, a Meta app whose webhook subscription the WhatsApp Trigger can
+ * register, and a few routes of its own under /sandbox/ to "receive" a message and look at what was sent.
+ * It is NOT Meta: nothing leaves this machine and no WhatsApp user gets anything.
+ */
+export const CLOUD_SANDBOX_IDS = {
+	phoneNumberId: '100000000000001',
+	businessAccountId: '100000000000002',
+	appId: '100000000000003',
+	displayNumber: '+1 555-010-0000',
+};
+
+export const SANDBOX_LABEL = 'Local WhatsApp Cloud API sandbox — NOT Meta: nothing leaves this machine, no WhatsApp user receives anything';
+
+/** Recorded requests and sends kept for GET /sandbox/messages; older ones are dropped. */
+const MAX_RECORDED = 500;
+
+export interface CloudSandboxOptions {
+	accessToken: string;
+	appSecret: string;
+	port?: number;
+}
+
+export interface CloudSandbox {
+	url: string;
+	graph: FakeGraphApi;
+	/** Sends a signed Meta webhook for an incoming text to every subscribed callback; resolves with their answers. */
+	receive(input: { from: string; name?: string; text: string }): Promise<Array<{ url: string; status: number }>>;
+	close(): Promise<void>;
+}
+
+let inboundCounter = 0;
+
+export async function startCloudSandbox(options: CloudSandboxOptions): Promise<CloudSandbox> {
+	let graph: FakeGraphApi | undefined;
+
+	const receive: CloudSandbox['receive'] = async ({ from, name, text }) => {
+		const digits = from.replace(/\D/g, '');
+		if (!/^\d{7,15}$/.test(digits)) throw new SandboxInputError(`from "${from}" is not a phone number with country code (7 to 15 digits)`);
+		if (!text) throw new SandboxInputError('text must be the message text');
+		const id = `wamid.SANDBOXIN${String(++inboundCounter).padStart(6, '0')}${Date.now().toString(36).toUpperCase()}`;
+		const body = metaWebhookBody(
+			{
+				contacts: [{ profile: { name: name ?? 'Sandbox user' }, wa_id: digits }],
+				messages: [{ from: digits, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+			},
+			CLOUD_SANDBOX_IDS.phoneNumberId,
+		);
+		const raw = JSON.stringify(body);
+		const signature = `sha256=${createHmac('sha256', options.appSecret).update(raw).digest('hex')}`;
+		const callbacks = graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
+		return Promise.all(
+			callbacks.map(async (url) => {
+				const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw, signal: AbortSignal.timeout(10_000) });
+				return { url, status: response.status };
+			}),
+		);
+	};
+
+	const sandboxRoutes = async (request: RecordedRequest, res: ServerResponse): Promise<boolean> => {
+		trim(graph);
+		if (request.method === 'GET' && request.path === '/') {
+			sendJson(res, 200, { sandbox: SANDBOX_LABEL, docs: 'docs/cloud-api-sandbox.md', ...CLOUD_SANDBOX_IDS });
+			return true;
+		}
+		if (!request.path.startsWith('/sandbox/')) return false;
+		try {
+			if (request.method === 'GET' && request.path === '/sandbox/messages') sendJson(res, 200, { sandbox: SANDBOX_LABEL, messages: graph!.accepted });
+			else if (request.method === 'GET' && request.path === '/sandbox/subscriptions') sendJson(res, 200, { subscriptions: graph!.subscriptions });
+			else if (request.method === 'POST' && request.path === '/sandbox/inbound') {
+				const body = (request.body ?? {}) as Record<string, unknown>;
+				const delivered = await receive({ from: String(body.from ?? ''), name: typeof body.name === 'string' ? body.name : undefined, text: typeof body.text === 'string' ? body.text : '' });
+				const hint = delivered.length ? undefined : 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
+				sendJson(res, delivered.length ? 200 : 409, { delivered, ...(hint && { hint }) });
+			} else sendJson(res, 404, { error: `no sandbox route ${request.method} ${request.path}` });
+		} catch (error) {
+			if (!(error instanceof SandboxInputError)) throw error;
+			sendJson(res, 400, { error: error.message });
+		}
+		return true;
+	};
+
+	graph = await startFakeGraphApi({
+		accessToken: options.accessToken,
+		phoneNumberId: CLOUD_SANDBOX_IDS.phoneNumberId,
+		businessAccountId: CLOUD_SANDBOX_IDS.businessAccountId,
+		templates: TEMPLATES,
+		maxTemplatePageSize: 25,
+		app: { id: CLOUD_SANDBOX_IDS.appId, secret: options.appSecret },
+		phoneNumber: { display: CLOUD_SANDBOX_IDS.displayNumber, verifiedName: 'Cloud API sandbox (not Meta)' },
+		port: options.port,
+		before: sandboxRoutes,
+	});
+	return { url: graph.url, graph, receive, close: graph.close };
+}
+
+class SandboxInputError extends Error {}
+
+function trim(graph: FakeGraphApi | undefined) {
+	for (const list of [graph?.requests, graph?.accepted, graph?.uploads]) {
+		if (list && list.length > MAX_RECORDED) list.splice(0, list.length - MAX_RECORDED);
+	}
+}

@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
+import { verifyMetaSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { CLOUD_SANDBOX_IDS, type CloudSandbox, startCloudSandbox } from '../fakes/cloudSandbox';
+
+/** The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): its own routes, on top of the fake Graph API. */
+describe('Cloud API sandbox', () => {
+	const secrets = { accessToken: 'EAASANDBOXtoken', appSecret: 'sandbox-app-secret' };
+	let sandbox: CloudSandbox;
+	let receiver: Server;
+	let receiverUrl: string;
+	const received: Array<{ body: string; signature: string | undefined }> = [];
+	/** A JSON answer's body, as the sandbox documents it. */
+	const json = async (response: Response): Promise<any> => response.json();
+
+	beforeAll(async () => {
+		sandbox = await startCloudSandbox(secrets);
+		receiver = createServer((request, response) => {
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: request.headers['x-hub-signature-256'] as string | undefined });
+				response.writeHead(200).end();
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
+	});
+	afterAll(async () => {
+		await sandbox.close();
+		await new Promise((resolve) => receiver.close(resolve));
+	});
+
+	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+		fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+	it('says at its root that it is not Meta', async () => {
+		const root = await json(await fetch(`${sandbox.url}/`));
+		expect(root.sandbox).toMatch(/NOT Meta/);
+		expect(root.phoneNumberId).toBe(CLOUD_SANDBOX_IDS.phoneNumberId);
+	});
+
+	it('answers the credential test and lists templates with the access token, refuses another token as Meta does', async () => {
+		const auth = { authorization: `Bearer ${secrets.accessToken}` };
+		const number = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: auth }));
+		expect(number.verified_name).toBe('Cloud API sandbox (not Meta)');
+		const templates = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.businessAccountId}/message_templates?limit=100`, { headers: auth }));
+		expect(templates.data.map((template: { name: string }) => template.name)).toEqual(expect.arrayContaining(['order_update', 'welcome_named', 'hello_world']));
+		const refused = await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: { authorization: 'Bearer EAAother' } });
+		expect(refused.status).toBe(401);
+		expect((await json(refused)).error.code).toBe(190);
+	});
+
+	it('"receives" a text: a Meta webhook signed with the app secret reaches the subscribed callback, and the trigger reads it', async () => {
+		const none = await post('/sandbox/inbound', { from: '+49 151 23456701', text: 'JOIN' });
+		expect(none.status).toBe(409);
+		expect((await json(none)).hint).toMatch(/Register Automatically/);
+
+		// What the WhatsApp Trigger's Register Automatically does: the app token is "<app id>|<app secret>".
+		const subscribe = await post(`/v23.0/${CLOUD_SANDBOX_IDS.appId}/subscriptions`, { object: 'whatsapp_business_account', callback_url: receiverUrl, verify_token: 'v', fields: 'messages' }, { authorization: `Bearer ${CLOUD_SANDBOX_IDS.appId}|${secrets.appSecret}` });
+		expect(subscribe.status).toBe(200);
+
+		const inbound = await post('/sandbox/inbound', { from: '+49 151 23456701', name: 'Ada', text: 'JOIN spring-sale' });
+		expect(inbound.status).toBe(200);
+		expect((await json(inbound)).delivered).toEqual([{ url: receiverUrl, status: 200 }]);
+		expect(received).toHaveLength(1);
+		const [{ body, signature }] = received;
+		expect(verifyMetaSignature(secrets.appSecret, Buffer.from(body), signature)).toEqual({ valid: true });
+		const [event] = normaliseCloud(JSON.parse(body));
+		expect(event).toMatchObject({ event: 'message', backend: 'cloud', from: '4915123456701', name: 'Ada', type: 'text', text: 'JOIN spring-sale', businessNumber: CLOUD_SANDBOX_IDS.phoneNumberId });
+	});
+
+	it('refuses a sender that is not a phone number, and a message without text, before sending anything', async () => {
+		const before = received.length;
+		const badSender = await post('/sandbox/inbound', { from: 'Ada', text: 'hi' });
+		expect(badSender.status).toBe(400);
+		expect((await json(badSender)).error).toMatch(/from "Ada" is not a phone number/);
+		expect((await post('/sandbox/inbound', { from: '+49 151 23456701' })).status).toBe(400);
+		expect(received).toHaveLength(before);
+	});
+});

@@ -1,0 +1,278 @@
+'use strict';
+/** The browser cases, in order (the QR case first: it makes the Lite sandbox's session ready for the sends after it). */
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { ROOT, PKG } = require('../e2e/lib/n8nHost');
+const { sleep } = require('../e2e/lib/processes');
+
+const NODE_FOLDERS = ['WhatsAppSend', 'WhatsAppTemplateSend', 'WhatsAppTrigger'];
+
+/** Polls `check` until it returns something truthy; fails with `what` after the deadline (no fixed sleeps). */
+async function eventually(what, check, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	let last;
+	while (Date.now() < deadline) {
+		last = await check();
+		if (last) return last;
+		await sleep(300);
+	}
+	throw new assert.AssertionError({ message: `${what} within ${timeoutMs / 1000} s` });
+}
+
+module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE, SEND_PANEL, watchForPackageErrors, packageErrors }) {
+	const n8nUrl = stack.n8n.url;
+	const lite = (method, route, body) =>
+		fetch(`${stack.lite.url}${route}`, { method, headers: { appApiKey: stack.lite.apiKey, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then(async (response) => {
+			const text = await response.text();
+			assert.ok(response.ok, `Lite ${method} ${route} answered ${response.status}: ${text.slice(0, 200)}`);
+			return text ? JSON.parse(text) : undefined;
+		});
+	const credentialsFor = (backend) =>
+		backend === 'cloud' ? { whatsAppCloudApi: { id: stack.credentialIds.cloud, name: 'Cloud sandbox' } } : { whatsAppLiteApi: { id: stack.credentialIds.lite, name: 'Lite sandbox' } };
+
+	return [
+		[
+			'Lite gateway: a one-time link opens the QR page, which shows the QR image and, scanned, turns to "Connected as +…"',
+			async () => {
+				const qrContext = await browser.newContext(); // a browser without n8n's or the gateway's cookies
+				const qrPage = await qrContext.newPage();
+				watchForPackageErrors(qrPage, packageErrors);
+				try {
+					await qrPage.goto(await stack.lite.loginLink());
+					assert.equal(new URL(qrPage.url()).pathname + new URL(qrPage.url()).search, '/whatsapp-login', 'the one-time token is gone from the address bar');
+					await qrPage.locator('#qr').waitFor({ state: 'visible' });
+					await qrPage.waitForFunction(() => document.getElementById('qr').naturalWidth > 100);
+					assert.match(await qrPage.locator('#state').textContent(), /Waiting for the QR code to be scanned/);
+					await shot('01a-qr-page-waiting', qrPage);
+					await qrPage.getByRole('button', { name: 'Scan with the sandbox phone' }).click();
+					await qrPage.locator('#state', { hasText: 'Connected as +15550100001' }).waitFor();
+					assert.equal(await qrPage.locator('#qr-box').isHidden(), true, 'the QR code is hidden once connected');
+					await shot('01b-qr-page-connected', qrPage);
+					await qrPage.goto(`${stack.lite.url}/status`);
+					await qrPage.locator('#quota', { hasText: / of \d+$/ }).waitFor();
+					await shot('01c-status-page', qrPage);
+					return `quota ${await qrPage.locator('#quota').textContent()}`;
+				} finally {
+					await qrContext.close();
+				}
+			},
+		],
+		[
+			'node creator: typing "WhatsApp" finds the package\'s three nodes, with their icons',
+			async () => {
+				await page.goto(`${n8nUrl}/workflow/new`);
+				await page.getByTestId('canvas-plus-button').click();
+				await page.getByTestId('node-creator-search-bar').fill('WhatsApp');
+				const ours = page.getByTestId('item-iterator-item').filter({ has: page.locator(`img[src*="/icons/${PKG.name}/"]`) });
+				await eventually('three nodes of the package in the node creator', async () => (await ours.count()) === 3);
+				const names = (await ours.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim()).sort();
+				// n8n lists a trigger under its display name without "Trigger" in this view.
+				assert.deepEqual(names, ['WhatsApp', 'WhatsApp Send', 'WhatsApp Template Send']);
+				const icons = await ours.locator('img').evaluateAll((images) => images.filter((image) => image.checkVisibility()).map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth })));
+				for (const folder of NODE_FOLDERS.filter((folder) => folder !== 'WhatsAppTemplateSend')) {
+					assert.ok(icons.some((icon) => icon.src.includes(`/dist/nodes/${folder}/`)), `an icon from dist/nodes/${folder}`);
+				}
+				assert.ok(icons.length >= 3 && icons.every((icon) => icon.width > 0), `every icon loaded: ${JSON.stringify(icons)}`);
+				await shot('02-node-creator-whatsapp');
+				return names.join(', ');
+			},
+		],
+		[
+			`WhatsApp Send panel: ${SEND_PANEL.length} operation/parameter rows × 2 backends show exactly their fields`,
+			async () => {
+				const problems = [];
+				for (const row of SEND_PANEL) {
+					for (const backend of ['cloud', 'lite']) {
+						const node = { id: 'send-node', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [0, 0], parameters: { backend, operation: row.operation, ...row.parameters }, credentials: credentialsFor(backend) };
+						const workflow = await editor.createWorkflow(`panel ${backend} ${row.operation}`, [node]);
+						try {
+							await editor.openNode(workflow.id, 'WhatsApp Send');
+							const labels = await editor.visibleParameterLabels();
+							const expected = row.labels[backend];
+							if (JSON.stringify(labels) !== JSON.stringify(expected)) {
+								problems.push(`${backend} ${row.operation} ${JSON.stringify(row.parameters ?? {})}: shows ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+							}
+							if (!row.parameters) await shot(`03-send-${backend}-${row.operation}`);
+						} finally {
+							await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+						}
+					}
+				}
+				assert.ok(problems.length === 0, `\n  - ${problems.join('\n  - ')}`);
+				return `${SEND_PANEL.length * 2} panels`;
+			},
+		],
+		[
+			'credential dialogs: the test succeeds against both sandboxes and says in plain words what is wrong with a bad key',
+			async () => {
+				const testBanner = async (credentialId, name) => {
+					await page.goto(`${n8nUrl}/home/credentials/${credentialId}`);
+					// n8n 1.x: a success tag with a test id, or a danger tag "Couldn't connect…" whose "More details" shows our message.
+					const outcome = page.locator('[data-test-id="credentials-config-container-test-success"], .el-tag--danger').filter({ visible: true, hasText: /connect/i }).first();
+					await outcome.waitFor();
+					const kind = (await outcome.getAttribute('data-test-id')) ?? 'error';
+					const details = outcome.getByText('More details');
+					if (await details.count()) await details.click();
+					await eventually(`the credential test's message for "${name}"`, async () => !/More details/.test(await outcome.textContent()));
+					await shot(`04-credential-${name.replace(/\W+/g, '-')}`);
+					const text = (await outcome.textContent()).replace(/Couldn.t connect with these settings|Retry/g, ' ');
+					return { kind, text: text.replace(/\s+/g, ' ').trim() };
+				};
+				for (const [id, name] of [
+					[stack.credentialIds.cloud, 'cloud-sandbox'],
+					[stack.credentialIds.lite, 'lite-sandbox'],
+				]) {
+					const result = await testBanner(id, name);
+					assert.equal(result.kind, 'credentials-config-container-test-success', `${name}: ${result.text}`);
+					await page.keyboard.press('Escape');
+				}
+				const wrong = {
+					cloud: { name: 'Cloud sandbox, expired token', type: 'whatsAppCloudApi', data: { ...stack.cloud.credentialData, accessToken: 'EAAexpiredToken000' } },
+					lite: { name: 'Lite sandbox, wrong key', type: 'whatsAppLiteApi', data: { ...stack.lite.credentialData, apiKey: 'not-the-api-key' } },
+				};
+				const messages = {};
+				for (const [backend, credential] of Object.entries(wrong)) {
+					const created = await editor.rest('POST', '/credentials', credential);
+					try {
+						const result = await testBanner(created.id, `${backend}-wrong`);
+						assert.notEqual(result.kind, 'credentials-config-container-test-success', `${backend}: a wrong key tested successfully`);
+						messages[backend] = result.text;
+					} finally {
+						await editor.rest('DELETE', `/credentials/${created.id}`).catch(() => undefined);
+					}
+				}
+				assert.match(messages.cloud, /access token/i, `Cloud: ${messages.cloud}`);
+				assert.match(messages.lite, /API key/i, `Lite: ${messages.lite}`);
+				assert.ok(!/status code|\b401\b|ECONN|undefined/i.test(`${messages.cloud} ${messages.lite}`), `plain language: ${JSON.stringify(messages)}`);
+				return `Cloud: "${messages.cloud}" · Lite: "${messages.lite}"`;
+			},
+		],
+		[
+			'Template Send: the template list loads from the Cloud API sandbox; picking a template shows its placeholders',
+			async () => {
+				await editor.openNode(stack.workflows.template, 'WhatsApp Template Send');
+				const imported = await editor.visibleParameterLabels();
+				for (const label of ['Header {{1}}', 'Body {{1}}', 'Body {{2}}', 'Body {{3}}']) assert.ok(imported.some((shown) => shown.startsWith(label)), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
+				// A Template Send node dropped on a canvas: no template yet; the list comes from the sandbox.
+				const fresh = { id: 'template-node', name: 'WhatsApp Template Send', type: `${PKG.name}.whatsAppTemplateSend`, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', templateSource: 'meta' }, credentials: credentialsFor('cloud') };
+				const workflow = await editor.createWorkflow('template picker', [fresh]);
+				await editor.openNode(workflow.id, 'WhatsApp Template Send');
+				await page.getByTestId('rlc-input').first().click();
+				const item = page.getByTestId('rlc-item').filter({ hasText: 'welcome_named' }).first();
+				await item.waitFor();
+				const listed = (await page.getByTestId('rlc-item').allTextContents()).map((text) => text.trim());
+				await shot('05a-template-list');
+				await item.click();
+				const labels = await eventually('welcome_named\'s placeholders in the panel', async () => {
+					const shown = await editor.visibleParameterLabels();
+					return shown.some((label) => label.startsWith('Body {{first_name}}')) && shown;
+				});
+				assert.ok(labels.some((label) => label.startsWith('Body {{shop_name}}')), `Body {{shop_name}} among ${JSON.stringify(labels)}`);
+				assert.ok(!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)), `only welcome_named's placeholders: ${JSON.stringify(labels)}`);
+				await shot('05b-template-welcome-named');
+				return `${listed.length} templates listed; welcome_named → ${labels.filter((label) => /\{\{/.test(label)).join(', ')}`;
+			},
+		],
+		[
+			'the example segment workflow runs in the editor: one output item per recipient, with status and message ID',
+			async () => {
+				await lite('DELETE', '/sandbox/messages');
+				await page.goto(`${n8nUrl}/workflow/${stack.workflows.segment}`);
+				await page.getByTestId('execute-workflow-button').click();
+				const [execution] = await editor.waitForExecutions(stack.workflows.segment, (executions) => executions.some((run) => run.status === 'success' || run.status === 'error'), 180_000);
+				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
+				const { messages } = await lite('GET', '/sandbox/messages');
+				assert.equal(messages.length, 5, 'the sandbox got one message per recipient');
+				await page.getByTestId('canvas-node').filter({ hasText: 'WhatsApp Send' }).first().dblclick();
+				await page.getByTestId('ndv').waitFor();
+				const output = page.getByTestId('output-panel');
+				await output.getByTestId('radio-button-table').click();
+				await output.getByText('5 items').first().waitFor();
+				for (const message of messages) {
+					// one row per recipient: its message ID (the row may sit right of the visible part of the table)
+					await eventually(`the output row of ${message.chatId}`, async () => (await output.getByText(message.id, { exact: true }).count()) === 1);
+				}
+				assert.equal(await output.getByText('accepted', { exact: true }).count(), 5, 'status "accepted" on each of the 5 items');
+				await shot('06-segment-output');
+				return `${messages.length} items, IDs ${messages.map((message) => message.id.slice(-8)).join(', ')}`;
+			},
+		],
+		[
+			'the keyword workflow, activated in the editor, runs when the Lite sandbox receives "JOIN"',
+			async () => {
+				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}`);
+				await editor.activateOpenWorkflow();
+				await eventually('the trigger registered its URL with the Lite gateway', async () => (await lite('GET', '/webhooks')).webhooks.some((hook) => hook.url.startsWith(n8nUrl)));
+				await lite('DELETE', '/sandbox/messages');
+				await lite('POST', '/sandbox/inbound', { from: '+49 151 23456709', name: 'Grace', body: 'JOIN spring-sale' });
+				const [execution] = await editor.waitForExecutions(stack.workflows.keyword, (executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new');
+				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
+				const reply = await eventually('the auto-reply in the sandbox', async () => (await lite('GET', '/sandbox/messages')).messages.find((message) => message.chatId === '4915123456709@c.us'));
+				assert.match(reply.content.text, /^Welcome, Grace!/);
+				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}/executions`);
+				await page.getByText(/^Succeeded/).filter({ visible: true }).first().waitFor();
+				await page.keyboard.press('Escape'); // n8n's "Production Checklist" popover, after the first activation
+				await shot('07-keyword-executions');
+				return `execution ${execution.id}: "${reply.content.text.slice(0, 40)}…"`;
+			},
+		],
+		[
+			'a Cloud trigger with Register Automatically subscribes to the Cloud API sandbox and runs when it "receives" a text',
+			async () => {
+				const trigger = {
+					id: 'cloud-trigger',
+					name: 'WhatsApp Trigger',
+					type: `${PKG.name}.whatsAppTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: crypto.randomUUID(),
+					parameters: { backend: 'cloud', events: ['message'], registerAutomatically: true, appId: stack.cloud.ids.appId },
+					credentials: credentialsFor('cloud'),
+				};
+				const workflow = await editor.createWorkflow('Cloud sandbox trigger', [trigger]);
+				await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
+				await editor.activateOpenWorkflow();
+				const subscribed = () => stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
+				await eventually('the trigger subscribed the sandbox\'s Meta app to its URL', async () => subscribed());
+				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', text: 'JOIN' }) });
+				assert.equal(answer.status, 200, `POST /sandbox/inbound answered ${answer.status}: ${await answer.clone().text()}`);
+				assert.deepEqual((await answer.json()).delivered.map((delivery) => delivery.status), [200], 'n8n accepted the signed webhook');
+				const [execution] = await editor.waitForExecutions(workflow.id, (executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new');
+				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
+				return `callback ${new URL(subscribed().callback_url).pathname}, execution ${execution.id}`;
+			},
+		],
+		[
+			'the README screenshot: the three nodes on a canvas',
+			async () => {
+				const nodes = [
+					{ id: 'n1', name: 'WhatsApp Trigger', type: `${PKG.name}.whatsAppTrigger`, typeVersion: 1, position: [0, 0], webhookId: '7d0c1f6e-0000-4000-8000-00000000d0c5', parameters: { backend: 'lite', events: ['message'] }, credentials: credentialsFor('lite') },
+					{ id: 'n2', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [260, 0], parameters: { backend: 'lite', operation: 'sendText', recipient: '={{ $json.from }}', text: 'Thanks!' }, credentials: credentialsFor('lite') },
+					{ id: 'n3', name: 'WhatsApp Template Send', type: `${PKG.name}.whatsAppTemplateSend`, typeVersion: 1, position: [520, 0], parameters: { backend: 'cloud', templateSource: 'meta', template: { __rl: true, mode: 'list', value: 'welcome_named:en_US' }, recipient: '={{ $json.from }}' }, credentials: credentialsFor('cloud') },
+				];
+				const connections = { 'WhatsApp Trigger': { main: [[{ node: 'WhatsApp Send', type: 'main', index: 0 }]] }, 'WhatsApp Send': { main: [[{ node: 'WhatsApp Template Send', type: 'main', index: 0 }]] } };
+				const workflow = await editor.createWorkflow('WhatsApp Automator nodes', nodes, connections);
+				await page.setViewportSize({ width: 1100, height: 520 });
+				try {
+					await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
+					await page.getByTestId('canvas-node').nth(2).waitFor();
+					await page.getByTestId('zoom-to-fit').click();
+					await page.mouse.move(700, 120); // no tooltip in the picture
+					await sleep(800);
+					await shot('08-editor-nodes');
+				} finally {
+					await page.setViewportSize({ width: 1440, height: 900 });
+					await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+				}
+				return `copy ui-screenshots/…/08-editor-nodes.png to ${path.relative(ROOT, path.join(ROOT, 'docs', 'images', 'editor-nodes.png'))} to update the README's`;
+			},
+		],
+		[
+			'no uncaught errors, console errors or HTTP 5xx in the browser that come from this package',
+			async () => {
+				assert.deepEqual(packageErrors, []);
+			},
+		],
+	];
+};

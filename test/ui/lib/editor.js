@@ -1,0 +1,76 @@
+'use strict';
+/**
+ * Small helpers over n8n's editor for the browser tests: n8n's REST API as the logged-in owner (the browser
+ * context's own cookies), and the parts of the editor the cases read. n8n marks its elements with data-test-id.
+ */
+const { sleep } = require('../../e2e/lib/processes');
+
+class Editor {
+	constructor({ context, page, baseUrl }) {
+		this.context = context;
+		this.page = page;
+		this.baseUrl = baseUrl;
+	}
+
+	async login({ email, password }) {
+		const response = await this.context.request.post(`${this.baseUrl}/rest/login`, { data: { emailOrLdapLoginId: email, password } });
+		if (!response.ok()) throw new Error(`n8n login as ${email} answered ${response.status()}`);
+	}
+
+	/** n8n's internal REST API (what the editor itself calls); resolves with `data`. */
+	async rest(method, path, data) {
+		const response = await this.context.request.fetch(`${this.baseUrl}/rest${path}`, { method, ...(data !== undefined && { data }) });
+		const body = await response.json().catch(() => ({}));
+		if (!response.ok()) throw new Error(`n8n ${method} /rest${path} answered ${response.status()}: ${JSON.stringify(body).slice(0, 300)}`);
+		return body.data;
+	}
+
+	async createWorkflow(name, nodes, connections = {}) {
+		return this.rest('POST', '/workflows', { name, active: false, nodes, connections, settings: { executionOrder: 'v1' } });
+	}
+
+	/** Opens a workflow and the panel (NDV) of one of its nodes by double-clicking it on the canvas. */
+	async openNode(workflowId, nodeName) {
+		await this.page.goto(`${this.baseUrl}/workflow/${workflowId}`);
+		await this.page.getByTestId('canvas-node').filter({ hasText: nodeName }).first().dblclick();
+		await this.page.getByTestId('node-parameters').waitFor();
+	}
+
+	/** The labels of the parameters the open panel shows, in order (without the Fixed/Expression switch's text). */
+	async visibleParameterLabels() {
+		await sleep(300); // let n8n finish re-rendering the parameter list after a change
+		return this.page.$$eval('[data-test-id="node-parameters"] [data-test-id="input-label"]', (labels) =>
+			labels.filter((label) => label.checkVisibility()).map((label) => (label.querySelector('label') ?? label).textContent.replace(/FixedExpression\s*$/, '').replace(/\s+/g, ' ').trim()),
+		);
+	}
+
+	/** Activates the open workflow the way its n8n offers: 1.x's Active switch, 2.x's Publish (and its dialog). */
+	async activateOpenWorkflow() {
+		const activeSwitch = this.page.getByTestId('workflow-activate-switch');
+		const publish = this.page.getByRole('button', { name: 'Publish', exact: true });
+		await activeSwitch.or(publish).first().waitFor();
+		if (await activeSwitch.count()) {
+			await activeSwitch.click();
+			await this.page.getByRole('button', { name: /got it/i }).click({ timeout: 5_000 }).catch(() => undefined); // 1.x's "activated" notice
+			return;
+		}
+		await publish.first().click();
+		const confirm = this.page.getByRole('dialog').getByRole('button', { name: /^Publish/ });
+		await confirm.click({ timeout: 10_000 }).catch(() => undefined); // 2.x asks for a version name first
+	}
+
+	/** Polls n8n's executions of a workflow until `accept(executions)` holds; resolves with them. */
+	async waitForExecutions(workflowId, accept, timeoutMs = 120_000) {
+		const deadline = Date.now() + timeoutMs;
+		let last = [];
+		while (Date.now() < deadline) {
+			const listing = await this.rest('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}&limit=20`);
+			last = listing?.results ?? listing ?? [];
+			if (accept(last)) return last;
+			await sleep(500);
+		}
+		throw new Error(`workflow ${workflowId}: executions did not reach the expected state within ${timeoutMs / 1000} s (last: ${JSON.stringify(last.map(({ id, status, mode }) => ({ id, status, mode })))})`);
+	}
+}
+
+module.exports = { Editor };
