@@ -91,7 +91,7 @@ function exampleWorkflows() {
 	});
 }
 
-async function startLiteGateway({ port, secrets, loginDelayMs, logFile }) {
+async function startLiteGateway({ port, secrets, loginDelayMs, stateDir, logFile }) {
 	if (!fs.existsSync(LITE_MAIN)) throw new StackFailure(`the Lite gateway is not built (${path.relative(ROOT, LITE_MAIN)}): run npm run build --prefix lite`);
 	const env = {
 		...process.env,
@@ -102,6 +102,12 @@ async function startLiteGateway({ port, secrets, loginDelayMs, logFile }) {
 		WEBHOOK_SECRET: secrets.liteWebhookSecret,
 		SANDBOX_LOGIN_DELAY_MS: String(loginDelayMs),
 		SANDBOX_ACK_DELAY_MS: '300',
+		// The segment example is handed to the gateway as a campaign: the sandbox pace is seconds (SANDBOX_PACE), so
+		// no minimum of minutes; n8n (the trigger's webhooks) and the examples' media are on this machine.
+		MIN_DELAY_MINUTES: '0',
+		WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+		MEDIA_ALLOWED_HOSTS: '127.0.0.1',
+		STATE_DIR: stateDir,
 	};
 	delete env.REDIS_URL; // in-memory quota, campaigns and webhooks: a sandbox
 	delete env.REDIS_KEY_PREFIX;
@@ -167,7 +173,7 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 		const { startCloudSandbox, CLOUD_SANDBOX_IDS, SANDBOX_LABEL } = requireTypeScriptFake('cloudSandbox.ts');
 		const cloud = await startCloudSandbox({ accessToken: secrets.cloudAccessToken, appSecret: secrets.cloudAppSecret, port: port.cloud });
 		started.push(() => cloud.close());
-		const lite = await startLiteGateway({ port: port.lite, secrets, loginDelayMs: liteLoginDelayMs, logFile: logFile('lite-gateway') });
+		const lite = await startLiteGateway({ port: port.lite, secrets, loginDelayMs: liteLoginDelayMs, stateDir: path.join(dataDir, 'lite-state'), logFile: logFile('lite-gateway') });
 		started.push(() => stop(lite.child, 5_000));
 
 		const baseUrl = `http://127.0.0.1:${port.n8n}`;

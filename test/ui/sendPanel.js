@@ -1,33 +1,34 @@
 'use strict';
 /**
  * WhatsApp Send's panel: for each operation (and a few parameter values that switch fields) on each backend, exactly
- * the field labels n8n's editor shows, in order. A field missing here is one that must stay hidden.
+ * the field labels n8n's editor shows, in order (Resource first: Message or Campaign). A field missing here is one
+ * that must stay hidden.
  */
 const COMMON_TAIL = ['Options', 'Delivery'];
 const both = (labels) => ({ cloud: labels, lite: labels });
 
 const SEND_PANEL = [
-	{ operation: 'sendText', labels: both(['Operation', 'Recipient', 'Text', 'Show URL Preview', ...COMMON_TAIL]) },
-	{ operation: 'sendMedia', labels: both(['Operation', 'Recipient', 'Media Type', 'Media Source', 'Media Link', 'Caption', ...COMMON_TAIL]) },
+	{ operation: 'sendText', labels: both(['Resource', 'Operation', 'Recipient', 'Text', 'Show URL Preview', ...COMMON_TAIL]) },
+	{ operation: 'sendMedia', labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media Link', 'Caption', ...COMMON_TAIL]) },
 	{
 		operation: 'sendMedia',
 		parameters: { mediaType: 'document', mediaSource: 'binary' },
-		labels: both(['Operation', 'Recipient', 'Media Type', 'Media Source', 'Input Binary Field', 'Caption', 'File Name', ...COMMON_TAIL]),
+		labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Input Binary Field', 'Caption', 'File Name', ...COMMON_TAIL]),
 	},
 	{
 		operation: 'sendMedia',
 		parameters: { mediaType: 'audio', mediaSource: 'id' },
-		labels: both(['Operation', 'Recipient', 'Media Type', 'Media Source', 'Media ID', 'Send as Voice Note', ...COMMON_TAIL]),
+		labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media ID', 'Send as Voice Note', ...COMMON_TAIL]),
 	},
-	{ operation: 'sendMedia', parameters: { mediaType: 'sticker' }, labels: both(['Operation', 'Recipient', 'Media Type', 'Media Source', 'Media Link', ...COMMON_TAIL]) },
-	{ operation: 'sendLocation', labels: both(['Operation', 'Recipient', 'Latitude', 'Longitude', 'Place Name', 'Address', ...COMMON_TAIL]) },
-	{ operation: 'sendContacts', labels: both(['Operation', 'Recipient', 'Contacts', ...COMMON_TAIL]) },
-	{ operation: 'sendButtons', labels: both(['Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Buttons', ...COMMON_TAIL]) },
-	{ operation: 'sendList', labels: both(['Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'List Button Text', 'Rows', ...COMMON_TAIL]) },
-	{ operation: 'sendCtaUrl', labels: both(['Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Button Text', 'Button URL', ...COMMON_TAIL]) },
-	{ operation: 'sendReaction', labels: both(['Operation', 'Recipient', 'Message ID', 'Emoji', ...COMMON_TAIL]) },
+	{ operation: 'sendMedia', parameters: { mediaType: 'sticker' }, labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media Link', ...COMMON_TAIL]) },
+	{ operation: 'sendLocation', labels: both(['Resource', 'Operation', 'Recipient', 'Latitude', 'Longitude', 'Place Name', 'Address', ...COMMON_TAIL]) },
+	{ operation: 'sendContacts', labels: both(['Resource', 'Operation', 'Recipient', 'Contacts', ...COMMON_TAIL]) },
+	{ operation: 'sendButtons', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Buttons', ...COMMON_TAIL]) },
+	{ operation: 'sendList', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'List Button Text', 'Rows', ...COMMON_TAIL]) },
+	{ operation: 'sendCtaUrl', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Button Text', 'Button URL', ...COMMON_TAIL]) },
+	{ operation: 'sendReaction', labels: both(['Resource', 'Operation', 'Recipient', 'Message ID', 'Emoji', ...COMMON_TAIL]) },
 	// Marking as read sends nothing to anybody: no recipient, no delivery settings. WhatsApp Web marks a chat, not a message.
-	{ operation: 'markAsRead', labels: { cloud: ['Operation', 'Message ID', 'Show Typing Indicator'], lite: ['Operation', 'Message ID', 'Show Typing Indicator', 'Chat'] } },
+	{ operation: 'markAsRead', labels: { cloud: ['Resource', 'Operation', 'Message ID', 'Show Typing Indicator'], lite: ['Resource', 'Operation', 'Message ID', 'Show Typing Indicator', 'Chat'] } },
 ];
 
 module.exports = { SEND_PANEL };
