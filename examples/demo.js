@@ -85,6 +85,12 @@ async function startGateway() {
 		SANDBOX_LOGIN_DELAY_MS: '200',
 		SANDBOX_ACK_DELAY_MS: '50',
 		WEBHOOK_RETRY_BASE_MS: '200',
+		// The sandbox's sent log and the webhook outbox are files: a fresh folder, so the demo counts only its own sends.
+		STATE_DIR: path.join(tmp, 'lite-state'),
+		// The suit's pace, kept by the gateway for every send (the nodes never pace Lite sends): 1 s for the demo.
+		MIN_SEND_GAP_MS: '1000',
+		// The demo's webhook receiver (standing in for n8n's trigger) is on this machine.
+		WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
 	};
 	delete env.REDIS_URL; // in-memory quota, campaigns and webhooks
 	delete env.REDIS_KEY_PREFIX;
@@ -229,7 +235,7 @@ async function main() {
 		assert.ok(recorded.content?.text?.startsWith(`Hello ${row.name}!`), `${row.name}'s message should start with "Hello ${row.name}!"`);
 	}
 	const gaps = messages.slice(1).map((message, index) => (Date.parse(message.timestamp) - Date.parse(messages[index].timestamp)) / 1000);
-	say(`    Gaps between messages: ${gaps.map((gap) => `${gap.toFixed(1)} s`).join(', ')} (the pace from the Delivery settings)`);
+	say(`    Gaps between messages: ${gaps.map((gap) => `${gap.toFixed(1)} s`).join(', ')} (the gateway's pace for the suit, MIN_SEND_GAP_MS)`);
 
 	step('Run 2: the same campaign again (a re-run after a crash, or a second trigger)');
 	const second = await runCampaign(harness, base, 'Execution finished');
