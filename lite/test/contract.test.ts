@@ -61,7 +61,8 @@ describe("the nodes' Lite channel against the real gateway", () => {
 			await channel.send(envelope({ type: 'location', latitude: 1, longitude: 2, name: 'Here' }, '120363012345678901@g.us')),
 			await channel.send(envelope({ type: 'reaction', messageId: 'false_4915123456789@c.us_Q', emoji: '👍' })),
 		];
-		expect(results.map((result) => result.waId)).toEqual(['4915123456789@c.us', '4915123456789@c.us', '4915123456789@c.us', '120363012345678901@g.us', '4915123456789@c.us']);
+		// waId as on the Cloud API: a person's digits, a group's chat ID.
+		expect(results.map((result) => result.waId)).toEqual(['4915123456789', '4915123456789', '4915123456789', '120363012345678901@g.us', '4915123456789']);
 		expect(gw.sandbox.sent.map((sent) => sent.id)).toEqual(results.map((result) => result.messageId));
 		expect(gw.sandbox.sent[2].content).toMatchObject({ kind: 'media', mediaType: 'audio', asVoice: true, source: { data: Buffer.from('ogg').toString('base64'), mimetype: 'audio/ogg' } });
 		await channel.markAsRead(results[0].messageId, { typingIndicator: true, chatId: '4915123456789@c.us' });

@@ -17,7 +17,7 @@ test('a Lite segment with minute delays is handed to the container as one campai
 
 	expect(result.error).toBeUndefined();
 	expect(result.items).toHaveLength(2500);
-	result.items.forEach((item, index) => expect(item).toEqual({ to: number(index), type: 'text', recipient: number(index), campaignId: 'spring', status: 'queued' }));
+	result.items.forEach((item, index) => expect(item).toEqual({ to: number(index), type: 'text', campaignId: 'spring', status: 'queued' }));
 	const bodies = handOffs();
 	expect(bodies.map((body) => body.UOWHATSAPP.receivers.length)).toEqual([1000, 1000, 500]);
 	expect(new Set(bodies.map((body) => body.campaign_id))).toEqual(new Set(['spring']));

@@ -40,7 +40,8 @@ test.each(messages)('Lite: %s is sent with the exact body of the Lite contract',
 	expect(run.error).toBeUndefined();
 	expect(liteBodies()).toEqual([body]);
 	const chatId = String(body.number).includes('@') ? body.number : `${body.number}@c.us`;
-	expect(run.items).toEqual([{ json: expect.objectContaining({ messageId: `true_${chatId}_LITE0001`, waId: chatId, backend: 'lite', status: 'accepted' }), pairedItem: { item: 0 } }]);
+	// waId reads as on the Cloud API: a person's digits, a group's chat ID.
+	expect(run.items).toEqual([{ json: expect.objectContaining({ messageId: `true_${chatId}_LITE0001`, waId: body.number, backend: 'lite', status: 'accepted' }), pairedItem: { item: 0 } }]);
 });
 
 test('Lite: a voice note from a binary property goes inline as base64 with its MIME type and file name', async () => {

@@ -38,6 +38,9 @@ describe('Cloud API: template status, quality and category updates', () => {
 				event: 'template',
 				backend: 'cloud',
 				businessNumber: WABA_ID,
+				businessDisplayNumber: null,
+				groupId: null,
+				deliveryId: null,
 				template: { update: 'status', id: '594425479261596', name: 'order_confirmation', language: 'en_US', ...expected },
 				raw,
 			},
@@ -96,7 +99,7 @@ describe('Cloud API: account and phone number quality updates', () => {
 	])('phone_number_quality_update: %s', async (_name, value, account) => {
 		const raw = { display_phone_number: '15550783881', ...value };
 		expect(await deliver('phone_number_quality_update', raw)).toEqual([
-			{ event: 'account', backend: 'cloud', businessNumber: WABA_ID, businessDisplayNumber: '15550783881', account: { update: 'quality', phoneNumber: '15550783881', ...account }, raw },
+			{ event: 'account', backend: 'cloud', businessNumber: WABA_ID, businessDisplayNumber: '15550783881', groupId: null, deliveryId: null, account: { update: 'quality', phoneNumber: '15550783881', ...account }, raw },
 		]);
 	});
 
@@ -134,6 +137,8 @@ describe('Lite: campaign progress (gateway `campaign` events)', () => {
 			backend: 'lite',
 			to: CUSTOMER,
 			businessNumber: 'suit-1',
+			businessDisplayNumber: null,
+			groupId: null,
 			deliveryId: expect.stringMatching(/^evt_/),
 			status,
 			campaign: { id: 'summer-sale', userID: 'crm-42', ...('reason' in extra && { reason: extra.reason }) },

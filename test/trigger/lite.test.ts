@@ -27,6 +27,8 @@ describe('Lite container events', () => {
 				from: CUSTOMER,
 				name: 'Kerry',
 				businessNumber: 'suit-1',
+				businessDisplayNumber: null,
+				groupId: null,
 				deliveryId: event.id,
 				type: 'text',
 				text: 'Hi from WhatsApp Web',

@@ -198,7 +198,8 @@ export class LiteChannel implements Channel {
 				fix: 'Check the recipient\'s chat before sending again',
 			});
 		}
-		return { messageId, waId: answer.chatId ?? recipientAddress(envelope.to), backend: this.backend, status: 'accepted' };
+		// wa_id digits as on the Cloud API: a person's chat `…@c.us` loses its suffix, a group ID stays whole.
+		return { messageId, waId: answer.chatId?.replace(/@c\.us$/, '') ?? recipientAddress(envelope.to), backend: this.backend, status: 'accepted' };
 	}
 
 	async markAsRead(messageId: string, options: { typingIndicator: boolean; chatId?: string }): Promise<void> {

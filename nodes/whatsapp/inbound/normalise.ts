@@ -3,7 +3,7 @@ import type { Backend } from '../channel/types';
 /**
  * One shape for everything a trigger emits, whichever backend it came from: one per message, status, error,
  * template or account update (Cloud), session change or campaign progress (Lite). Absent facts are left out
- * rather than set to null.
+ * rather than set to null, except the keys only one backend knows (see withSharedKeys).
  */
 export type InboundEventKind = 'message' | 'status' | 'error' | 'template' | 'account' | 'session' | 'campaign' | 'campaignFinished';
 
@@ -100,10 +100,10 @@ export interface InboundEvent {
 	name?: string;
 	/** The business side: the Cloud phone number ID (template and account updates: the WhatsApp Business Account ID), or the Lite suit ID. */
 	businessNumber: string;
-	/** Cloud: the business number as people dial it. */
-	businessDisplayNumber?: string;
-	/** Lite: the group chat a message was written in. */
-	groupId?: string;
+	/** Cloud: the business number as people dial it; null on Lite. */
+	businessDisplayNumber?: string | null;
+	/** Lite: the group chat a message was written in; null otherwise. */
+	groupId?: string | null;
 	type?: InboundMessageType;
 	/** The text a person wrote: body, caption, or the title of the button or row they chose. */
 	text?: string;
@@ -123,8 +123,8 @@ export interface InboundEvent {
 	template?: InboundTemplateUpdate;
 	account?: InboundAccountUpdate;
 	campaign?: InboundCampaignProgress;
-	/** Lite: the container's event ID, the same on every redelivery. */
-	deliveryId?: string;
+	/** Lite: the container's event ID, the same on every redelivery; null on Cloud. */
+	deliveryId?: string | null;
 	/** The backend's own object for this event (the message, status or error) as received. */
 	raw: unknown;
 }
@@ -164,4 +164,15 @@ export function isoFromUnix(value: unknown): string | undefined {
 /** Drops the keys whose value is undefined, so items carry only what is known. */
 export function compact<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+/** The keys only one backend fills; every item carries them (null when unknown), so items read the same on both. */
+const SHARED_KEYS = ['businessDisplayNumber', 'groupId', 'deliveryId'] as const;
+
+/** The event with the shared keys set, placed after `businessNumber` as on every item. */
+export function withSharedKeys(event: InboundEvent): InboundEvent {
+	const entries: Array<[string, unknown]> = Object.entries(event).filter(([key]) => !(SHARED_KEYS as readonly string[]).includes(key));
+	const after = entries.findIndex(([key]) => key === 'businessNumber') + 1;
+	entries.splice(after, 0, ...SHARED_KEYS.map((key): [string, unknown] => [key, event[key] ?? null]));
+	return Object.fromEntries(entries) as unknown as InboundEvent;
 }

@@ -1,5 +1,5 @@
 import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate, Json } from './normalise';
-import { compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload } from './normalise';
+import { compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
 const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 const PASSED_THROUGH = new Set<string>(['text', 'location', 'contacts', 'reaction', 'order', 'system', 'unsupported', ...MEDIA]);
@@ -189,7 +189,7 @@ const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = { accoun
  */
 export function normaliseCloud(body: unknown): InboundEvent[] {
 	if (!isObject(body) || body.object !== 'whatsapp_business_account') throw new UnexpectedPayload('object is not "whatsapp_business_account"');
-	return listAt(body, 'entry', 'body').flatMap((entry, entryIndex) =>
+	const events = listAt(body, 'entry', 'body').flatMap((entry, entryIndex) =>
 		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
 			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
 			const field = String(change.field);
@@ -202,4 +202,5 @@ export function normaliseCloud(body: unknown): InboundEvent[] {
 			return changeEvents(change.value, where);
 		}),
 	);
+	return events.map(withSharedKeys);
 }

@@ -1,5 +1,5 @@
 import type { InboundEvent, InboundMessageType, Json } from './normalise';
-import { compact, isObject, isoFromUnix, text, UnexpectedPayload } from './normalise';
+import { compact, isObject, isoFromUnix, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
 /** whatsapp-web.js message types → the normalised ones. */
 const LITE_TYPES: Record<string, InboundMessageType> = {
@@ -109,6 +109,10 @@ function campaignEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | '
  * business sent itself (`fromMe`) and event kinds a trigger does not handle give none.
  */
 export function normaliseLite(body: unknown): InboundEvent[] {
+	return liteEvents(body).map(withSharedKeys);
+}
+
+function liteEvents(body: unknown): InboundEvent[] {
 	if (!isObject(body) || typeof body.event !== 'string' || !isObject(body.data)) throw new UnexpectedPayload('expected {event, data} from a Lite container');
 	const { data } = body;
 	const base = { businessNumber: text(body.suitId) ?? '', deliveryId: text(body.id) };

@@ -3,7 +3,7 @@ import type { Channel } from '../channel/types';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
-import { recipientAddress } from '../phone';
+import { parseRecipient, recipientAddress } from '../phone';
 import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { stateStoreFor } from './store';
@@ -17,10 +17,31 @@ export type PlannedItem =
 	/** A result that needs no request (a preview, a skip decided while reading the item). */
 	| { kind: 'result'; json: IDataObject };
 
+/** A send's result item; the recipient is `to` only (the outcome's own `recipient` is the same address). */
 function outcomeJson(outcome: Outcome | HandOffOutcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
 	const base = { to: recipientAddress(envelope.to), type: envelope.message.type, ...details };
 	if (outcome.status === 'failed') return { ...base, ...('campaignId' in outcome && { campaignId: outcome.campaignId }), ...errorItemJson(outcome.error) };
-	return { ...base, ...outcome };
+	const result: IDataObject = { ...base, ...outcome };
+	delete result.recipient;
+	return result;
+}
+
+/**
+ * The `to` of an item refused before sending: the recipient as it would have been sent, or as entered when that
+ * is what was refused; absent when the node has no recipient there (mark as read, campaign operations).
+ */
+function refusedRecipient(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	try {
+		const entered = context.getNodeParameter('recipient', itemIndex, '');
+		if (entered === '' || entered === null || entered === undefined) return {};
+		try {
+			return { to: recipientAddress(parseRecipient(entered)) };
+		} catch {
+			return { to: String(entered) };
+		}
+	} catch {
+		return {};
+	}
 }
 
 type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
@@ -92,7 +113,7 @@ export async function runItems(
 	for (let itemIndex = 0; itemIndex < planned.length; itemIndex++) {
 		const plan = planned[itemIndex];
 		if (plan.kind === 'invalid') {
-			results[itemIndex] = errorItemJson(plan.error);
+			results[itemIndex] = { ...refusedRecipient(context, itemIndex), ...errorItemJson(plan.error) };
 		} else if (plan.kind === 'result') {
 			results[itemIndex] = plan.json;
 		} else if (plan.kind === 'call') {

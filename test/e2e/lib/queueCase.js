@@ -282,7 +282,7 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			const quotaReason = /^daily quota reached \(300\/300\); resets at (\d{4})-(\d\d)-(\d\d)T00:00:00\.000Z$/;
 			const offReason = skipped.find((item) => !quotaReason.test(String(item.reason)));
 			assert.ok(!offReason, `a skipped item without "daily quota reached (300/300)": ${JSON.stringify(offReason)}`);
-			const sentRecipients = new Set(accepted.map((item) => item.recipient));
+			const sentRecipients = new Set(accepted.map((item) => item.to));
 			assert.equal(sentRecipients.size, QUOTA, 'distinct accepted recipients');
 			assert.deepEqual([...sentRecipients].sort(), fake.sent.map((message) => String(message.number)).sort(), 'the accepted items are exactly the recipients the fake got');
 
@@ -313,7 +313,7 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			assert.equal(again.filter((item) => item.status !== 'skipped').length, 0, `wave 2 items not skipped: ${JSON.stringify(again.find((item) => item.status !== 'skipped'))}`);
 			const ledgerSkipped = again.filter((item) => /^already sent in this campaign \(message true_/.test(String(item.reason)));
 			assert.equal(ledgerSkipped.length, QUOTA, `wave 2 items skipped as "already sent in this campaign": ${ledgerSkipped.length}`);
-			assert.deepEqual(ledgerSkipped.map((item) => item.recipient).sort(), [...sentRecipients].sort(), 'the ledger skipped exactly the recipients sent in wave 1');
+			assert.deepEqual(ledgerSkipped.map((item) => item.to).sort(), [...sentRecipients].sort(), 'the ledger skipped exactly the recipients sent in wave 1');
 			const quotaSkipped = again.filter((item) => quotaReason.test(String(item.reason)));
 			assert.equal(quotaSkipped.length, OFFSETS.length * PER_EXECUTION - QUOTA, 'wave 2 items skipped by the quota (not sent in wave 1)');
 			const byWorker2 = ranOn(second);
