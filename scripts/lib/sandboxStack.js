@@ -25,6 +25,7 @@ const WORKFLOWS = {
 	segment: { id: 'sbxSegmentSend01', file: 'segment-send.lite.json' },
 	keyword: { id: 'sbxKeywordReply1', file: 'keyword-auto-reply.lite.json' },
 	template: { id: 'sbxTemplateSend1', file: 'template-send.cloud.json' },
+	progress: { id: 'sbxCampaignProg1', file: 'campaign-progress.lite.json' },
 };
 
 /** The sandbox pace of the segment example: seconds instead of the file's 3 to 5 minutes (a real number needs those). */
