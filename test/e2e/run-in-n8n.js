@@ -36,6 +36,9 @@ const { loadCase } = require('./lib/loadCase');
 const { queueCase } = require('./lib/queueCase');
 const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
+const { liteGatewayCase } = require('./lib/liteGatewayCase');
+const { startLiteGateway } = require('./lib/liteGateway');
+const { startRedisServer } = require('./lib/redisServer');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
 const { waitForWebhook } = require('./lib/webhookReady');
 
@@ -53,6 +56,15 @@ const CREDENTIAL = { id: 'e2eCloudCred0001', name: 'WhatsApp Cloud API (e2e fake
 const FAKE = { accessToken: 'EAAe2eTestAccessToken0123456789', phoneNumberId: '106540352242922' };
 const LITE_CREDENTIAL = { id: 'e2eLiteCred00001', name: 'WhatsApp Lite (e2e fake container)' };
 const LITE_API_KEY = 'e2e-lite-campaign-api-key';
+// The real Lite gateway in sandbox mode (lib/liteGateway.js) for the lite-gateway case, and its workflows.
+const LITE_GATEWAY = {
+	credential: { id: 'e2eLiteGwCred001', name: 'WhatsApp Lite (e2e sandbox gateway)' },
+	suitId: 'suit-e2e-gateway',
+	apiKey: 'e2e-lite-gateway-api-key-not-a-secret',
+	webhookSecret: 'e2e-lite-gateway-webhook-secret',
+	sendWorkflowId: 'e2eLiteGwCamp001',
+	progressWorkflowFile: 'lite-gateway-progress.json',
+};
 const CREDENTIAL_DATA = {
 	accessToken: FAKE.accessToken,
 	phoneNumberId: FAKE.phoneNumberId,
@@ -175,6 +187,8 @@ async function main() {
 		fake = await startFakeGraphApi({ ...FAKE });
 		const { startFakeLiteContainer, FAKE_SUIT_ID } = requireFakeLiteContainer();
 		liteFake = await startFakeLiteContainer(LITE_API_KEY);
+		// The real gateway with its own Redis; a failure to start fails the lite-gateway case only.
+		const liteGateway = await startGatewayWithRedis(tmp, logFile).catch((error) => ({ failure: error }));
 		const credentialsFile = path.join(tmp, 'credentials.json');
 		fs.writeFileSync(
 			credentialsFile,
@@ -188,6 +202,11 @@ async function main() {
 					...LITE_CREDENTIAL,
 					type: 'whatsAppLiteApi',
 					data: { url: liteFake.url, apiKey: LITE_API_KEY, suitId: FAKE_SUIT_ID, webhookSecret: 'e2e-lite-webhook-secret' },
+				},
+				{
+					...LITE_GATEWAY.credential,
+					type: 'whatsAppLiteApi',
+					data: { url: liteGateway.url ?? 'http://127.0.0.1:9', apiKey: LITE_GATEWAY.apiKey, suitId: LITE_GATEWAY.suitId, webhookSecret: LITE_GATEWAY.webhookSecret },
 				},
 			]),
 		);
@@ -274,11 +293,16 @@ async function main() {
 				if (activate.code !== 0) throw new CaseFailure(`n8n ${activation[0]} --id=${id} failed`, [activate.logFile]);
 			}
 		}
-		const activateRetry = await n8n(activateArgs(N8N_MAJOR, RETRY_WORKFLOW_ID), 'activate-retry');
-		if (activateRetry.code !== 0) throw new CaseFailure('n8n could not activate the retry workflow', [activateRetry.logFile]);
+		const progressWorkflow = readWorkflow(LITE_GATEWAY.progressWorkflowFile);
+		const gatewayWorkflows = hasTrigger && !liteGateway.failure ? [LITE_GATEWAY.sendWorkflowId, progressWorkflow.id] : [];
+		for (const id of [RETRY_WORKFLOW_ID, ...gatewayWorkflows]) {
+			const activate = await n8n(activateArgs(N8N_MAJOR, id), `activate-${id}`);
+			if (activate.code !== 0) throw new CaseFailure(`n8n could not activate workflow ${id}`, [activate.logFile]);
+		}
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
-		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' };
+		// WEBHOOK_URL: the trigger registers this address with the Lite gateway, which delivers to it on loopback.
+		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${baseUrl}/` };
 		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
 		const startLogs = [logFile('start')];
 		const ready = waitForN8n({ server, baseUrl, userFolder, startLog: logFile('start'), fail: (message) => new CaseFailure(message, startLogs) });
@@ -355,6 +379,25 @@ async function main() {
 					logsOnFailure: startLogs,
 				});
 			});
+
+			if (!hasTrigger) skip('lite-gateway: a 200-recipient segment handed to the real sandbox gateway, progress back to the trigger', `the package has no ${TRIGGER_NODE} node`);
+			else {
+				await runCase('lite-gateway: a 200-recipient segment handed to the real sandbox gateway; every recipient once; the trigger gets each progress event and the end', async () => {
+					await ready;
+					if (liteGateway.failure) throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway'), logFile('lite-redis')]);
+					return await liteGatewayCase({
+						baseUrl,
+						gateway: liteGateway,
+						suitId: LITE_GATEWAY.suitId,
+						sendWorkflowId: LITE_GATEWAY.sendWorkflowId,
+						progressWorkflow,
+						databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+						host,
+						CaseFailure,
+						logsOnFailure: [...startLogs, logFile('lite-gateway')],
+					});
+				});
+			}
 		} finally {
 			await stop(server.child);
 		}
@@ -380,6 +423,28 @@ async function main() {
 	say(`total ${seconds(started)}`);
 	process.stdout.write(`${LABEL}: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 	process.exitCode = count('failed') > 0 || count('passed') === 0 ? 1 : 0;
+}
+
+/**
+ * The real Lite gateway in sandbox mode with a private Redis: campaign "minutes" of 10 ms (a 3–5 minute gap is
+ * 30–50 ms), no floor of its own under the request's delays, quick webhook retries.
+ */
+async function startGatewayWithRedis(tmp, logFile) {
+	const redis = await startRedisServer({ cwd: tmp, logFile: logFile('lite-redis') });
+	return await startLiteGateway({
+		stateDir: path.join(tmp, 'lite-state'),
+		logFile: logFile('lite-gateway'),
+		settings: {
+			API_KEY: LITE_GATEWAY.apiKey,
+			SUIT_ID: LITE_GATEWAY.suitId,
+			WEBHOOK_SECRET: LITE_GATEWAY.webhookSecret,
+			REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+			DELAY_UNIT_MS: '10',
+			MIN_DELAY_MINUTES: '0',
+			WEBHOOK_RETRY_BASE_MS: '200',
+			SANDBOX_ACK_DELAY_MS: '5',
+		},
+	});
 }
 
 const readWorkflow = (file) => JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'));

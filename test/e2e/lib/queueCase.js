@@ -21,11 +21,11 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const { randomBytes, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { run, startBackground, stop, freePort, sleep } = require('./processes');
 const { requireFakeLiteContainer } = require('./loadLiteFake');
 const { waitForWebhook } = require('./webhookReady');
+const { missingRedisServer, redisCommand, startRedisServer } = require('./redisServer');
 
 const WORKFLOW_FILE = path.join(__dirname, '..', 'queue', 'segment-webhook.json');
 const LITE_API_KEY = 'e2e-lite-api-key-not-a-secret';
@@ -51,7 +51,6 @@ function sh(command, args) {
 
 /** Throws a clear failure unless Postgres (server and client tools) and redis-server are there. */
 function preflight(CaseFailure) {
-	const redisServer = process.env.REDIS_SERVER || '/usr/bin/redis-server';
 	const missing = ['psql', 'createdb', 'dropdb', 'pg_isready'].filter((tool) => !sh('sh', ['-c', `command -v ${tool}`]).ok);
 	if (missing.length) {
 		throw new CaseFailure(
@@ -66,26 +65,8 @@ function preflight(CaseFailure) {
 				'Start it (e.g. `service postgresql start`), or point E2E_POSTGRES_HOST/E2E_POSTGRES_PORT/E2E_POSTGRES_USER at one with trust auth',
 		);
 	}
-	if (!fs.existsSync(redisServer)) throw new CaseFailure(`redis-server not found at ${redisServer} (apt-get install redis-server, or set REDIS_SERVER)`);
-	return { redisServer };
-}
-
-/** One RESP command on a raw socket; resolves with the reply's first line. */
-function redisCommand(port, ...words) {
-	return new Promise((resolve) => {
-		const socket = net.connect(port, '127.0.0.1', () => socket.write(`*${words.length}\r\n${words.map((word) => `$${Buffer.byteLength(word)}\r\n${word}\r\n`).join('')}`));
-		let reply = '';
-		socket.setTimeout(2000, () => socket.destroy());
-		socket.on('data', (data) => {
-			reply += data.toString();
-			const lines = reply.split('\r\n');
-			if (lines[0].startsWith('$') && lines[0] !== '$-1' && lines.length < 3) return;
-			socket.destroy();
-			resolve(lines[0].startsWith('$') && lines[0] !== '$-1' ? lines[1] : lines[0]);
-		});
-		socket.on('error', () => resolve(undefined));
-		socket.on('close', () => resolve(reply || undefined));
-	});
+	const noRedis = missingRedisServer();
+	if (noRedis) throw new CaseFailure(noRedis);
 }
 
 async function until(what, check, timeoutMs, logs, CaseFailure) {
@@ -106,7 +87,7 @@ function startedBy(file) {
 }
 
 async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailure, say }) {
-	const { redisServer } = preflight(CaseFailure);
+	preflight(CaseFailure);
 	const { Client } = require(path.join(host, 'node_modules', 'pg'));
 	const { parse } = require(path.join(host, 'node_modules', 'flatted'));
 	const database = `n8n_e2e_${randomBytes(6).toString('hex')}`;
@@ -125,10 +106,11 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 		process.on('exit', dropOnExit);
 
 		// Bull's and the node's Redis: private, on a free port, no disk.
-		const redisPort = await freePort();
-		const redis = startBackground(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { cwd: tmp, logFile: logFile('redis-server') });
-		processes.push(redis);
-		await until('the private redis-server to answer PING', async () => (await redisCommand(redisPort, 'PING')) === '+PONG', 10_000, [logFile('redis-server')], CaseFailure);
+		const redis = await startRedisServer({ cwd: tmp, logFile: logFile('redis-server') }).catch((error) => {
+			throw new CaseFailure(error.message, [logFile('redis-server')]);
+		});
+		processes.push(redis.process);
+		const redisPort = redis.port;
 
 		const { startFakeLiteContainer } = requireFakeLiteContainer();
 		fake = await startFakeLiteContainer(LITE_API_KEY);
