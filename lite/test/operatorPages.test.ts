@@ -18,7 +18,7 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 		fetch(`${lite.url}/ui/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ apiKey, next }), redirect: 'manual' });
 
 	it('keeps the JSON answer for API clients, with or without Accept', async () => {
-		for (const headers of [{ appApiKey: API_KEY }, { appApiKey: API_KEY, accept: 'application/json' }, { appApiKey: API_KEY, accept: '*/*' }]) {
+		for (const headers of [{ appApiKey: API_KEY }, { appApiKey: API_KEY, accept: 'application/json' }, { appApiKey: API_KEY, accept: '*/*' }] as Array<Record<string, string>>) {
 			const answer = await lite.call('GET', '/whatsapp-login', undefined, headers);
 			expect(answer.status).toBe(200);
 			expect(answer.body).toEqual({ qrCode: expect.stringMatching(/^data:image\/png;base64,/), qr: lite.gateway.session.qr, status: 'waiting_for_scan' });
@@ -67,7 +67,7 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 
 	it('the page state follows the session from QR to "connected as", with today\'s quota and the campaign queue', async () => {
 		const cookie = cookieOf(await formLogin(API_KEY))!;
-		const state = async () => (await get('/ui/state', { cookie })).json();
+		const state = async () => (await (await get('/ui/state', { cookie })).json()) as { qrImage: string };
 		expect((await get('/ui/state')).status).toBe(401);
 
 		const waiting = await state();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { call, API_KEY, SUIT, type Answer } from './gateway';
+import { freePort } from '../../../test/harness/redis';
 import { waitFor } from './wait';
 
 export interface GatewayProcess {
@@ -18,20 +18,10 @@ export interface GatewayProcess {
 const MAIN = join(__dirname, '../../src/main.ts');
 const REGISTER = join(__dirname, 'tsRegister.js');
 
-/** A free port: listen on 0 and close. */
-function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-/** The real gateway (lite/src/main.ts) as a child process with the sandbox driver, ready to send. */
 /** Webhook receivers and media hosts in tests are loopback servers (as in helpers/gateway.ts's testConfig). */
 const LOOPBACK_ALLOWED = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', MEDIA_ALLOWED_HOSTS: '127.0.0.1' };
 
+/** The real gateway (lite/src/main.ts) as a child process with the sandbox driver, ready to send. */
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
 	const port = await freePort();
 	const child = spawn(process.execPath, ['-r', REGISTER, MAIN], {
