@@ -33,6 +33,9 @@ function readExecutions(host, databaseFile, workflowId, { withData = true } = {}
 	return new Promise((resolve, reject) => {
 		const db = new sqlite3.Database(databaseFile, sqlite3.OPEN_READONLY, (openError) => {
 			if (openError) return reject(openError);
+			// n8n writes executions while this reads: wait for its write lock instead of failing with SQLITE_BUSY
+			// (seen on a loaded machine).
+			db.configure('busyTimeout', 10_000);
 			db.all(
 				`SELECT e.id, e.status, e.mode${withData ? ', d.data' : ''} FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
 				[workflowId],
