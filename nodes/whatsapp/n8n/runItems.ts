@@ -6,6 +6,7 @@ import type { Envelope } from '../message';
 import { parseRecipient, recipientAddress } from '../phone';
 import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
+import { skippingOptedOut } from './optOutSkips';
 import { stateStoreFor } from './store';
 
 /** What one input item asks for, checked and ready to run. */
@@ -98,10 +99,11 @@ export async function runItems(
 
 	const sends = planned.flatMap((plan, itemIndex) => (plan.kind === 'send' ? [{ itemIndex, plan }] : []));
 	if (sends.length) {
-		const outcomes = await deliver(context, channel, sends, ({ itemIndex }, error) => {
+		const refuse = ({ itemIndex }: Send, error: unknown) => {
 			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
 			planned[itemIndex] = { kind: 'invalid', error };
-		});
+		};
+		const outcomes = await skippingOptedOut(context, channel, sends, async (rest) => await deliver(context, channel, rest, refuse));
 		outcomes.forEach((outcome, index) => {
 			const { itemIndex, plan } = sends[index];
 			if (!outcome) return;
