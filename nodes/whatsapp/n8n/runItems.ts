@@ -72,7 +72,7 @@ async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send
 /**
  * Runs a node's items in two passes. First every item is read and validated, so bad input fails before anything
  * is sent. Then the sends go out together as one segment through the delivery engine (ledger, quota, pace,
- * retries), and other calls run in item order. One output item per input item, paired with it; a failed item
+ * retries), people on the sender's opt-out list skipped first, and other calls run in item order. One output item per input item, paired with it; a failed item
  * throws (after the segment finished, so every other recipient got its chance and the ledger is complete) or,
  * with continueOnFail, becomes an error item.
  */
