@@ -23,6 +23,7 @@ import type { Resolve } from './outbound/fetch';
 import { mediaFetcher } from './outbound/media';
 import { webhookPoster } from './outbound/webhook';
 import { OperatorPages } from './pages/operatorPages';
+import { OptOutGate } from './optOuts';
 import { QuotaGate } from './quota';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
@@ -108,6 +109,7 @@ export class Gateway {
 		};
 		this.driver = this.createDriver(sink);
 		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix);
+		const optOuts = new OptOutGate(this.kv, config.suitId, config.keyPrefix);
 		const sender = new Sender({ driver: this.driver, session: this.session, quota: this.quota, pace: this.campaigns, maxSendWaitMs: config.maxSendWaitMs, metrics: this.metrics });
 		const report = (event: CampaignEvent, id?: string) => this.dispatcher.emit('campaign', event, id);
 		this.worker = new CampaignWorker({
@@ -116,6 +118,7 @@ export class Gateway {
 			session: this.session,
 			report,
 			journal: new OutcomeJournal(join(config.stateDir, 'campaign-outcome.json')),
+			optOuts,
 			messageLimits: config,
 			log,
 		});
@@ -137,6 +140,7 @@ export class Gateway {
 			limits: config,
 			store: this.campaigns,
 			quota: this.quota,
+			optOuts,
 			report,
 			wake: () => this.worker.wake(),
 		});

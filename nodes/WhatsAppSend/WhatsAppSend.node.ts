@@ -14,6 +14,7 @@ import { runItems } from '../whatsapp/n8n/runItems';
 import { parseRecipient } from '../whatsapp/phone';
 import { withRandomReference } from '../whatsapp/variation';
 import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
+import { runOptOutOperations } from '../whatsapp/n8n/optOutOperations';
 import { SENDING, sendProperties } from './description';
 import { readMessage } from './readMessage';
 
@@ -44,6 +45,7 @@ export class WhatsAppSend implements INodeType {
 		const backend = this.getNodeParameter('backend', 0) as Backend;
 		const channel = await channelFromContext(this, backend);
 		if (this.getNodeParameter('resource', 0, 'message') === 'campaign') return [await runCampaignOperations(this, channel)];
+		if (this.getNodeParameter('resource', 0, 'message') === 'optOut') return [await runOptOutOperations(this, channel)];
 
 		const planItem = async (itemIndex: number): Promise<PlannedItem> => {
 			const operation = this.getNodeParameter('operation', itemIndex) as string;

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MEDIA_TYPES } from '../whatsapp/message';
 import { campaignProperties } from '../whatsapp/n8n/campaignOperations';
 import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
+import { optOutProperties } from '../whatsapp/n8n/optOutOperations';
 
 const show = (operation: string[]) => ({ show: { resource: ['message'], operation } });
 /** Shown for every message operation but Mark as Read. */
@@ -15,6 +16,7 @@ const resourceProperty: INodeProperties = {
 	options: [
 		{ name: 'Message', value: 'message' },
 		{ name: 'Campaign', value: 'campaign', description: 'Follow or steer a segment handed to the Lite container' },
+		{ name: 'Opt-Out', value: 'optOut', description: 'Add, check, list, remove or import people who asked not to be messaged' },
 	],
 	default: 'message',
 };
@@ -357,6 +359,7 @@ export const sendProperties: INodeProperties[] = [
 	resourceProperty,
 	operationProperty,
 	...campaignProperties,
+	...optOutProperties,
 	{ ...recipientProperty, displayOptions: SENDING },
 	...textProperties,
 	...mediaProperties,

@@ -7,6 +7,7 @@ import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperti
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
+import { withOptOutsRecorded } from './optOutOption';
 import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
@@ -84,7 +85,7 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [await eventItems(this, reception.events)] };
+		return { workflowData: [await eventItems(this, await withOptOutsRecorded(this, options, reception.events))] };
 	}
 
 	/**

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { INBOUND_MESSAGE_TYPES, INBOUND_STATUSES } from '../whatsapp/inbound/normalise';
+import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../whatsapp/inbound/optOuts';
 
 const title = (value: string) => value.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
 const cloudOnly = { show: { backend: ['cloud'] } };
@@ -188,11 +189,33 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Larger files are not downloaded; the item says why in media.downloadError',
 			},
 			{
+				displayName: 'Opt-In Keywords',
+				name: 'optInKeywords',
+				type: 'string',
+				default: DEFAULT_OPT_IN_KEYWORDS,
+				description: 'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) takes its sender off the opt-out list',
+			},
+			{
+				displayName: 'Opt-Out Keywords',
+				name: 'optOutKeywords',
+				type: 'string',
+				default: DEFAULT_OPT_OUT_KEYWORDS,
+				description: 'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) puts its sender on the opt-out list',
+			},
+			{
 				displayName: 'Put Media in Field',
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
 				description: 'The binary property that receives downloaded media',
+			},
+			{
+				displayName: 'Record Opt-Outs',
+				name: 'recordOptOuts',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Redis credential\'s Redis (shared with every worker and the Lite gateway), or in this n8n process without one.',
 			},
 		],
 	},

@@ -10,6 +10,7 @@ import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
+import { optOutSettings } from './optOutOption';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -46,6 +47,7 @@ export function filterSettings(context: TriggerContext): FilterSettings {
 /** What activation checks before registering, so a trigger that could never start a workflow fails loudly. */
 export async function assertUsable(context: IHookFunctions): Promise<void> {
 	buildFilter(filterSettings(context));
+	optOutSettings(triggerOptions(context));
 	if (context.getNodeParameter('verifySignatures', true) === false) return;
 	const missing = (await sourceFromContext(context)).missingSecret();
 	if (missing) throw missing;

@@ -1,6 +1,7 @@
 import { isApiError } from '../../lite/src/http/errors';
 import { type CampaignSettings, parseBulkRequest } from '../../lite/src/campaign/bulkRequest';
 import { loadConfig } from '../../lite/src/config';
+import type { OptOutGate } from '../../lite/src/optOuts';
 import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
 
 /** The campaign side of the fake Lite container, per docs/lite-api.md ("Hand-off" and "Following a campaign"). */
@@ -42,9 +43,11 @@ const settingsShape = (settings: CampaignSettings) =>
 
 export class FakeCampaigns {
 	readonly campaigns = new Map<string, FakeCampaign>();
+	/** The suit's opt-out list in a shared Redis (none: no list, as a gateway without REDIS_URL). */
+	optOuts?: OptOutGate;
 
-	/** `POST /{suit_id}/send`: atomic per request, idempotent per campaign and receiver. */
-	enqueue(body: Record<string, unknown>): Answer {
+	/** `POST /{suit_id}/send`: atomic per request, idempotent per campaign and receiver; opted-out receivers refused. */
+	async enqueue(body: Record<string, unknown>): Promise<Answer> {
 		let parsed: ReturnType<typeof parseBulkRequest>;
 		try {
 			parsed = parseBulkRequest(body, LIMITS);
@@ -62,8 +65,10 @@ export class FakeCampaigns {
 		const skipped = parsed.skipped.map((skip) => ({ mobileNum: skip.mobileNum, reason: skip.reason }));
 		const alreadyQueued: string[] = [];
 		let queued = 0;
-		for (const receiver of parsed.receivers) {
-			if (campaign.receivers.has(receiver.recipient)) alreadyQueued.push(receiver.recipient);
+		const optedOut = (await this.optOuts?.refusals(parsed.receivers.map((receiver) => receiver.recipient))) ?? [];
+		for (const [index, receiver] of parsed.receivers.entries()) {
+			if (optedOut[index]) skipped.push({ mobileNum: receiver.data.mobileNum, reason: optedOut[index] });
+			else if (campaign.receivers.has(receiver.recipient)) alreadyQueued.push(receiver.recipient);
 			else if (campaign.state === 'cancelled') skipped.push({ mobileNum: receiver.data.mobileNum, reason: 'campaign cancelled' });
 			else {
 				campaign.receivers.set(receiver.recipient, { ...receiver, state: 'queued', updatedAt: new Date().toISOString() });

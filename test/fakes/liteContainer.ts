@@ -3,7 +3,10 @@ import { loadConfig } from '../../lite/src/config';
 import { isApiError } from '../../lite/src/http/errors';
 import { outgoingMessage, recipientOf } from '../../lite/src/send/request';
 import { type RecordedRequest, sendJson, startServer } from './httpServer';
-import { FakeCampaigns } from './liteCampaigns';
+import Redis from 'ioredis';
+import { OptOutGate } from '../../lite/src/optOuts';
+import { RedisKv } from '../../lite/src/store/redisKv';
+import { type Answer, FakeCampaigns } from './liteCampaigns';
 
 /** A scripted answer for the next send: a 5xx (the contract's INTERNAL, or with no body at all), or a connection dropped after receipt. */
 export type LiteScriptedFailure = { kind: 'internal'; status: number } | { kind: 'bare5xx'; status: number } | { kind: 'dropConnection' };
@@ -54,6 +57,8 @@ export interface FakeLiteContainer {
 	requestsAfterStop(): RecordedRequest[];
 	/** Sends every queued campaign receiver now, as the gateway's worker would over time. */
 	runCampaigns(): void;
+	/** Reads the suit's opt-out list from this Redis, as a gateway with REDIS_URL and REDIS_KEY_PREFIX does. */
+	shareOptOutList(redisUrl: string, keyPrefix: string): void;
 	failNext(...failures: LiteScriptedFailure[]): void;
 	close(): Promise<void>;
 }
@@ -68,6 +73,7 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 	const campaigns = new FakeCampaigns();
 	const scripted: LiteScriptedFailure[] = [];
 	let stoppedAtRequest: number | undefined;
+	let optOutRedis: Redis | undefined;
 	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, fix, ...extra } });
 	const quota = () => ({ used: state.quotaUsed, limit: state.quotaUsed + state.quotaLeft, resetAt: QUOTA_RESET_AT });
 	const takeQuota = () => {
@@ -138,14 +144,10 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		if (suitId !== FAKE_SUIT_ID) return answer(400, error('INVALID_REQUEST', `This gateway serves suit "${FAKE_SUIT_ID}", not "${suitId}"`, 'Use the SUIT_ID of this gateway'));
 		if (!state.storeAvailable) return answer(503, error('STORE_UNAVAILABLE', 'The gateway cannot reach its Redis', 'Check REDIS_URL'));
 		if (request.method === 'POST' && !campaignId) {
-			const result = campaigns.enqueue(body);
-			if (result.status === 202 && state.storeDropsAfterHandOffs !== undefined && --state.storeDropsAfterHandOffs <= 0) state.storeAvailable = false;
-			// A scripted dropped connection loses the answer after the receivers were queued (a crash between chunks).
-			if (scripted[0]?.kind === 'dropConnection' && result.status === 202) {
-				scripted.shift();
-				return void res.socket?.destroy();
-			}
-			return answer(result.status, result.body);
+			return void campaigns.enqueue(body).then(
+				(result) => enqueued(result, res, answer),
+				() => answer(503, error('STORE_UNAVAILABLE', 'The gateway cannot reach its Redis', 'Check REDIS_URL')),
+			);
 		}
 		if (request.method === 'GET' && campaignId && !action) {
 			const result = campaigns.report(campaignId, request.query, quota());
@@ -156,6 +158,15 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 			return answer(result.status, result.body);
 		}
 		return answer(404, error('NOT_FOUND', `No route ${request.method} ${request.path}`, 'See docs/lite-api.md'));
+	}
+	function enqueued(result: Answer, res: Parameters<typeof sendJson>[0], answer: (status: number, body: unknown) => void) {
+		if (result.status === 202 && state.storeDropsAfterHandOffs !== undefined && --state.storeDropsAfterHandOffs <= 0) state.storeAvailable = false;
+		// A scripted dropped connection loses the answer after the receivers were queued (a crash between chunks).
+		if (scripted[0]?.kind === 'dropConnection' && result.status === 202) {
+			scripted.shift();
+			return void res.socket?.destroy();
+		}
+		return answer(result.status, result.body);
 	}
 	function webhookRoute(request: RecordedRequest, body: Record<string, unknown>, res: Parameters<typeof sendJson>[0]) {
 		if (request.method === 'GET' && request.path === '/webhooks') return sendJson(res, 200, { webhooks: [...webhooks.values()] });
@@ -185,6 +196,13 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		requestsAfterStop: () => (stoppedAtRequest === undefined ? [] : requests.slice(stoppedAtRequest)),
 		runCampaigns: () => campaigns.runQueued((message) => (takeQuota() ? record(message).messageId : undefined)),
 		failNext: (...failures) => void scripted.push(...failures),
-		close: running.close,
+		shareOptOutList: (redisUrl, keyPrefix) => {
+			optOutRedis = new Redis(redisUrl);
+			campaigns.optOuts = new OptOutGate(new RedisKv(optOutRedis), FAKE_SUIT_ID, keyPrefix);
+		},
+		close: async () => {
+			await optOutRedis?.quit();
+			await running.close();
+		},
 	};
 }

@@ -105,3 +105,24 @@ describe('WhatsApp Trigger items', () => {
 		expectOneShape('trigger-status', items);
 	});
 });
+
+describe('WhatsApp Trigger items with Record Opt-Outs', () => {
+	it('trigger: an opt-out message', async () => {
+		const options = { triggerOptions: { recordOptOuts: true } };
+		const [cloud, lite] = await Promise.all([startCloudTrigger(options), startLiteTrigger(options)]);
+		try {
+			const post = async (trigger: TriggerUnderTest, body: object, headers: (raw: string) => Record<string, string>) => {
+				const raw = JSON.stringify(body);
+				return (await trigger.post(raw, headers(raw))).items![0].json as Json;
+			};
+			const items = {
+				cloud: await post(cloud, metaBody({ messages: [metaMessage('text', { text: { body: 'STOP' } })] }), metaHeaders),
+				lite: await post(lite, liteEvent('message', liteMessage({ body: 'STOP' })), (raw) => liteHeaders(raw)),
+			};
+			expect(items.lite.optOut).toMatchObject({ action: 'opted_out', keyword: 'STOP' });
+			expectOneShape('trigger-opt-out', items);
+		} finally {
+			await Promise.all([cloud.close(), lite.close()]);
+		}
+	});
+});

@@ -9,7 +9,7 @@ export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped'
 export type ReceiverState = (typeof RECEIVER_STATES)[number];
 export type CampaignState = 'running' | 'paused' | 'cancelled' | 'finished';
 export type Counts = Record<ReceiverState, number>;
-export type Outcome = { state: 'sent'; messageId: string } | { state: 'failed' | 'unknown'; reason: string };
+export type Outcome = { state: 'sent'; messageId: string } | { state: 'failed' | 'unknown' | 'skipped'; reason: string };
 
 export interface ReceiverStatus {
 	state: ReceiverState;

@@ -6,7 +6,8 @@ import { recipientOf, outgoingMessage, type MessageLimits } from '../send/reques
 import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
-import type { OutcomeJournal } from './outcomeJournal';
+import type { OptOutGate } from '../optOuts';
+import type { OutcomeJournal, PendingOutcome } from './outcomeJournal';
 import { campaignEventId, reportReceiver, type CampaignReporter } from './events';
 import type { CampaignStore, Outcome } from './store';
 import { renderTemplate } from '../../../nodes/whatsapp/templates/automator';
@@ -18,6 +19,8 @@ export interface WorkerOptions {
 	session: Session;
 	report: CampaignReporter;
 	journal: OutcomeJournal;
+	/** A receiver who opted out after being queued is skipped when their turn comes. */
+	optOuts: OptOutGate;
 	messageLimits: MessageLimits;
 	log: Logger;
 	random?: () => number;
@@ -100,7 +103,10 @@ export class CampaignWorker {
 	}
 
 	private async sendClaimed(campaignId: string, receiver: QueuedReceiver, gapMs: number): Promise<number> {
-		const { store, sender, journal } = this.options;
+		const { store, sender } = this.options;
+		// Not sent, nothing to retry: a Redis outage here is the loop's (recovery puts the claim back).
+		const [optedOut] = await this.options.optOuts.refusals([receiver.recipient]);
+		if (optedOut) return await this.settle({ campaignId, receiver, outcome: { state: 'skipped', reason: optedOut } });
 		let handedOff = false;
 		let outcome: Outcome;
 		try {
@@ -122,7 +128,12 @@ export class CampaignWorker {
 			const certain = !handedOff || (isApiError(error) && error.status < 500);
 			outcome = certain ? { state: 'failed', reason: errorText(error) } : { state: 'unknown', reason: `unknown — may have been sent: ${errorText(error)}` };
 		}
-		journal.save({ campaignId, receiver, outcome, paceFrom: handedOff ? { sentAt: Date.now(), gapMs } : undefined });
+		return await this.settle({ campaignId, receiver, outcome, paceFrom: handedOff ? { sentAt: Date.now(), gapMs } : undefined });
+	}
+
+	/** Journals a claimed receiver's outcome, then records it: a crash in between loses nothing. */
+	private async settle(pending: PendingOutcome): Promise<number> {
+		this.options.journal.save(pending);
 		crashPoint('outcome');
 		await this.recordJournaledOutcome();
 		return 0;

@@ -4,6 +4,7 @@ import type { CampaignStore } from '../campaign/store';
 import { crashPoint } from '../faults';
 import { campaignNotFound, invalidRequest } from '../http/errors';
 import type { Router } from '../http/router';
+import type { OptOutGate } from '../optOuts';
 import type { QuotaGate } from '../quota';
 
 export interface CampaignRouteDeps {
@@ -11,6 +12,8 @@ export interface CampaignRouteDeps {
 	limits: BulkLimits;
 	store: CampaignStore;
 	quota: QuotaGate;
+	/** Receivers on the suit's opt-out list are refused (in `skipped`, with the date and keyword). */
+	optOuts: OptOutGate;
 	report: CampaignReporter;
 	/** Something new to send (queued or resumed): wakes the worker. */
 	wake(): void;
@@ -32,7 +35,10 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 
 	router.add('POST', '/:suitId/send', async ({ params, body }) => {
 		suitOnly(params.suitId);
-		const { settings, receivers, skipped } = parseBulkRequest(body, deps.limits);
+		const { settings, receivers: parsed, skipped } = parseBulkRequest(body, deps.limits);
+		const optedOut = await deps.optOuts.refusals(parsed.map((receiver) => receiver.recipient));
+		parsed.forEach((receiver, index) => optedOut[index] && skipped.push({ mobileNum: receiver.data.mobileNum, reason: optedOut[index] }));
+		const receivers = parsed.filter((_, index) => !optedOut[index]);
 		const { queued, alreadyQueued, cancelled } = await deps.store.enqueue(settings, receivers, new Date());
 		crashPoint('enqueue');
 		const refused = new Set(cancelled);

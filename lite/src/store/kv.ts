@@ -9,6 +9,7 @@ export interface Kv {
 	releaseQuota(key: string, count: number): Promise<void>;
 	get(key: string): Promise<string | null>;
 	hget(key: string, field: string): Promise<string | null>;
+	hmget(key: string, fields: string[]): Promise<Array<string | null>>;
 	hset(key: string, field: string, value: string): Promise<void>;
 	/** True when the field existed. */
 	hdel(key: string, field: string): Promise<boolean>;

@@ -49,6 +49,11 @@ export class MemoryKv implements Kv {
 		return this.hash(key).get(field) ?? null;
 	}
 
+	async hmget(key: string, fields: string[]) {
+		const hash = this.hash(key);
+		return fields.map((field) => hash.get(field) ?? null);
+	}
+
 	async hset(key: string, field: string, value: string) {
 		this.hash(key).set(field, value);
 	}

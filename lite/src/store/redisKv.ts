@@ -36,6 +36,10 @@ export class RedisKv implements Kv {
 		return guarded(() => this.redis.hget(key, field));
 	}
 
+	hmget(key: string, fields: string[]) {
+		return guarded(() => this.redis.hmget(key, ...fields));
+	}
+
 	async hset(key: string, field: string, value: string) {
 		await guarded(() => this.redis.hset(key, field, value));
 	}

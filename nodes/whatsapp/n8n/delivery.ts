@@ -12,6 +12,7 @@ import {
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
 import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../store/quota';
+import { sendToOptedOutProperty } from './optOutSkips';
 import { retryPolicyFrom } from './options';
 import { STATE_NOTICE } from './store';
 
@@ -111,6 +112,7 @@ const deliveryProperty: INodeProperties = {
 			default: true,
 			description: 'Whether a recipient gets at most one message per campaign. Turn off to send several messages to one person in the same campaign (Send From n8n only).',
 		},
+		sendToOptedOutProperty,
 	],
 };
 

@@ -6,6 +6,7 @@ import type { Envelope } from '../message';
 import { parseRecipient, recipientAddress } from '../phone';
 import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
+import { skippingOptedOut } from './optOutSkips';
 import { stateStoreFor } from './store';
 
 /** What one input item asks for, checked and ready to run. */
@@ -71,7 +72,7 @@ async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send
 /**
  * Runs a node's items in two passes. First every item is read and validated, so bad input fails before anything
  * is sent. Then the sends go out together as one segment through the delivery engine (ledger, quota, pace,
- * retries), and other calls run in item order. One output item per input item, paired with it; a failed item
+ * retries), people on the sender's opt-out list skipped first, and other calls run in item order. One output item per input item, paired with it; a failed item
  * throws (after the segment finished, so every other recipient got its chance and the ledger is complete) or,
  * with continueOnFail, becomes an error item.
  */
@@ -98,10 +99,11 @@ export async function runItems(
 
 	const sends = planned.flatMap((plan, itemIndex) => (plan.kind === 'send' ? [{ itemIndex, plan }] : []));
 	if (sends.length) {
-		const outcomes = await deliver(context, channel, sends, ({ itemIndex }, error) => {
+		const refuse = ({ itemIndex }: Send, error: unknown) => {
 			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
 			planned[itemIndex] = { kind: 'invalid', error };
-		});
+		};
+		const outcomes = await skippingOptedOut(context, channel, sends, async (rest) => await deliver(context, channel, rest, refuse));
 		outcomes.forEach((outcome, index) => {
 			const { itemIndex, plan } = sends[index];
 			if (!outcome) return;

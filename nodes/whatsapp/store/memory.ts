@@ -1,3 +1,4 @@
+import { MemoryOptOuts } from './optOuts';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /** An inbound delivery's settled claim; a pending one holds its delivery's token. */
@@ -25,6 +26,7 @@ const SWEEP_INTERVAL_MS = 10_000;
  */
 export class MemoryStore implements StateStore {
 	readonly shared = false;
+	readonly optOuts = new MemoryOptOuts();
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;

@@ -1,5 +1,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
+import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
@@ -116,11 +117,14 @@ function lost(connection: RedisConnection, error: unknown): WhatsAppError {
 /** Shared state in Redis: every n8n process and worker sees the same quota, ledger and pace. Fails closed. */
 export class RedisStore implements StateStore {
 	readonly shared = true;
+	readonly optOuts: OptOutStore;
 
 	private constructor(
 		private readonly client: Redis,
 		private readonly connection: RedisConnection,
-	) {}
+	) {
+		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
+	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {
 		const options: RedisOptions = {

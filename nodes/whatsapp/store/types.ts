@@ -1,3 +1,4 @@
+import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from './quota';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
@@ -24,6 +25,8 @@ export type DeliveryClaim = 'new' | 'seen';
 export interface StateStore {
 	/** Whether every n8n process sees the same state (Redis), or only this one (memory). */
 	readonly shared: boolean;
+	/** The opt-out lists of the business numbers (docs/opt-outs.md). */
+	readonly optOuts: OptOutStore;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still

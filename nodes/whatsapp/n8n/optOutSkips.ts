@@ -1,0 +1,57 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { Channel } from '../channel/types';
+import type { Envelope } from '../message';
+import { optedOutReason } from '../store/optOutContract';
+import { toNodeError } from './nodeErrors';
+import { stateStoreFor } from './store';
+
+/** The Delivery setting that lets a node send to people on the opt-out list. */
+export const sendToOptedOutProperty: INodeProperties = {
+	displayName: 'Send to Opted-Out Recipients',
+	name: 'sendToOptedOut',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether people on the opt-out list get this message anyway. Only for a service message the person asked for (an order update, a reply to their question), never for marketing: WhatsApp\'s Business Policy requires honouring an opt-out. Off: they are skipped with the date and the keyword.',
+};
+
+type Send = { itemIndex: number; plan: { envelope: Envelope } };
+export type OptedOutSkip = { status: 'skipped'; recipient: string; reason: string };
+
+/**
+ * Runs `deliver` on the sends whose recipient is not on the sender's opt-out list, and skips the others before
+ * anything is sent (no quota, no ledger). The list is read once for the whole segment. Outcomes in input order.
+ */
+export async function skippingOptedOut<S extends Send, O>(
+	context: IExecuteFunctions,
+	channel: Channel,
+	sends: S[],
+	deliver: (sends: S[]) => Promise<Array<O | undefined>>,
+): Promise<Array<O | OptedOutSkip | undefined>> {
+	const delivery = context.getNodeParameter('delivery', 0, {}) as IDataObject;
+	const people = sends.map(({ plan: { envelope } }) => (envelope.to.kind === 'person' ? envelope.to.digits : undefined));
+	if (delivery.sendToOptedOut === true || !people.some(Boolean)) return await deliver(sends);
+
+	const store = await stateStoreFor(context).catch((error) => {
+		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
+	});
+	const list = { backend: channel.backend, senderId: channel.senderId };
+	let entries;
+	try {
+		entries = await store.optOuts.lookup(list, people.filter((phone): phone is string => phone !== undefined));
+	} catch (error) {
+		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
+	} finally {
+		await store.close();
+	}
+	const skips = new Map<number, OptedOutSkip>();
+	let looked = 0;
+	people.forEach((phone, index) => {
+		const entry = phone === undefined ? undefined : entries[looked++];
+		if (entry) skips.set(index, { status: 'skipped', recipient: phone!, reason: optedOutReason(entry) });
+	});
+	const rest = sends.filter((_, index) => !skips.has(index));
+	const delivered = rest.length ? await deliver(rest) : [];
+	const byItem = new Map(rest.map((send, index) => [send.itemIndex, delivered[index]]));
+	return sends.map((send, index) => skips.get(index) ?? byItem.get(send.itemIndex));
+}
