@@ -2,7 +2,7 @@ import type { Channel, SendResult } from '../channel/types';
 import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
-import { QUOTA_TTL_SECONDS, quotaResetAt } from '../store/quota';
+import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
 import { type Pace, gapMs, paceKey, waitForSlot } from './pace';

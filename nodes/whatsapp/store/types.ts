@@ -1,4 +1,4 @@
-import type { QuotaReservation } from './quota';
+import type { QuotaReservation } from '../quota';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {

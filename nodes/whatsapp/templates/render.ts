@@ -1,4 +1,5 @@
-import { componentOf, type MetaTemplate, type MetaTemplateButton } from './metaTemplate';
+import type { MetaTemplate, MetaTemplateButton } from '../channel/cloudTemplates';
+import { componentOf } from './metaTemplate';
 
 function fill(text: string | undefined, source: 'header' | 'body', values: ReadonlyMap<string, string>): string {
 	return (text ?? '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(`${source}_${name}`) ?? whole);
