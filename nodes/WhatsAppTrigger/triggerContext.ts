@@ -1,5 +1,4 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
-import { transportFailure } from '../whatsapp/channel/http';
 import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Backend, Channel } from '../whatsapp/channel/types';
@@ -10,6 +9,7 @@ import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
+import { helperRequester } from '../whatsapp/n8n/requesters';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -54,23 +54,8 @@ export async function assertUsable(context: IHookFunctions): Promise<void> {
 /** Graph calls with the app access token `<app-id>|<app-secret>`, which the app subscription API wants. */
 function appChannel(context: IHookFunctions, credentials: ICredentialDataDecryptedObject, appId: string): CloudChannel {
 	const appToken = `${appId}|${String(credentials.appSecret ?? '')}`;
-	return channelFor('cloud', credentials, async (request) => {
-		try {
-			const response = await context.helpers.httpRequest({
-				method: request.method,
-				url: request.url,
-				qs: request.qs,
-				body: request.body as IDataObject | undefined,
-				headers: { ...request.headers, Authorization: `Bearer ${appToken}` },
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			});
-			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-		} catch (error) {
-			throw transportFailure(error, 'the Graph API');
-		}
-	}) as CloudChannel;
+	const request = helperRequester('the Graph API', async (options) => await context.helpers.httpRequest(options), { Authorization: `Bearer ${appToken}` });
+	return channelFor('cloud', credentials, request) as CloudChannel;
 }
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
