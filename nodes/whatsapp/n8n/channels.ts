@@ -9,6 +9,7 @@ import type {
 	INodeCredentialTestResult,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { BACKEND_NAMES } from '../channel/capabilities';
 import { CloudChannel } from '../channel/cloud';
 import type { HttpRequester } from '../channel/http';
 import { keptAliveRequester } from '../channel/keptAliveClient';
@@ -20,10 +21,6 @@ import { helperRequester, REQUEST_TIMEOUT_MS } from './requesters';
 export const CREDENTIAL_TYPES = { cloud: 'whatsAppCloudApi', lite: 'whatsAppLiteApi' } as const satisfies Record<Backend, string>;
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
-
-function targetName(backend: Backend): string {
-	return backend === 'cloud' ? 'the WhatsApp Cloud API' : 'the Lite container';
-}
 
 /**
  * Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply.
@@ -39,7 +36,7 @@ function n8nRequester(context: RequestContext, backend: Backend): HttpRequester 
 		getNode: context.getNode.bind(context),
 		helpers: context.helpers,
 	};
-	return helperRequester(targetName(backend), async (options) => await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options));
+	return helperRequester(BACKEND_NAMES[backend], async (options) => await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options));
 }
 
 /**
@@ -71,7 +68,7 @@ function cloudSendRequester(credentials: ICredentialDataDecryptedObject, n8nRequ
 	return keptAliveRequester({
 		headers: { authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
 		timeoutMs: REQUEST_TIMEOUT_MS,
-		target: targetName('cloud'),
+		target: BACKEND_NAMES.cloud,
 		fallback: n8nRequest,
 	});
 }
@@ -89,7 +86,7 @@ function credentialTestRequester(context: ICredentialTestFunctions, backend: Bac
 		backend === 'cloud' ? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } : { appApiKey: String(credentials.apiKey ?? '') };
 	const request = async ({ url, ...options }: IHttpRequestOptions) =>
 		await context.helpers.request({ method: options.method, uri: url, qs: options.qs, headers: options.headers, json: true, simple: false, resolveWithFullResponse: true, timeout: options.timeout });
-	return helperRequester(targetName(backend), request, authHeaders);
+	return helperRequester(BACKEND_NAMES[backend], request, authHeaders);
 }
 
 async function testCredential(

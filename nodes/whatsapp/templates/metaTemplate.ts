@@ -36,6 +36,11 @@ export interface TemplateShape {
 
 const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
+/** Meta's placeholders (`{{1}}`, `{{first_name}}`) in a component text, each replaced by its value; a placeholder without one stays. */
+export function fillPlaceholders(text: string | undefined, valueOf: (name: string) => string | undefined): string {
+	return (text ?? '').replace(BRACES, (whole, name: string) => valueOf(name) ?? whole);
+}
+
 /** The placeholder names in a component text, each once; numbered ones in number order as Meta expects. */
 function placeholderNames(text: string | undefined): string[] {
 	const names = [...new Set([...(text ?? '').matchAll(BRACES)].map((match) => match[1]))];
