@@ -7,7 +7,8 @@ import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperti
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
+import { filterSettings, receptionSettings } from './plan';
+import { assertUsable, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -70,13 +71,11 @@ export class WhatsAppTrigger implements INodeType {
 	 * redelivery starts the events.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = triggerOptions(this);
 		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
-			verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
+			...receptionSettings(this),
 			filter: buildFilter(filterSettings(this)),
 			openStore: async () => await processStateStoreFor(this),
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
 			nowSeconds: Math.floor(Date.now() / 1000),
 		});
 		if (reception.events.length === 0) {
