@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import type { FilterSettings } from '../whatsapp/inbound/filters';
-import { INBOUND_STATUSES, type InboundEventKind } from '../whatsapp/inbound/normalise';
+import { INBOUND_STATUSES, type InboundEventKind } from '../whatsapp/inbound/event';
 import type { ReceiveOptions } from '../whatsapp/inbound/receive';
 
 /** The trigger's parameters, read into the inbound engine's settings. The node file and triggerContext.ts only wire. */

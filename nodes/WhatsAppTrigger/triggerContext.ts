@@ -4,7 +4,7 @@ import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { incomingMedia } from '../whatsapp/inbound/media';
-import type { InboundEvent } from '../whatsapp/inbound/normalise';
+import type { InboundEvent } from '../whatsapp/inbound/event';
 import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';

@@ -1,7 +1,8 @@
 import { headerValue } from '../channel/http';
 import type { Backend } from '../channel/types';
 import { invalidInput, type WhatsAppError } from '../errors';
-import { type InboundEvent, isObject } from './normalise';
+import type { InboundEvent } from './event';
+import { isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
 import { liteSignatureParts, sameText, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
