@@ -4,7 +4,8 @@ import type { FilterSettings } from '../whatsapp/inbound/filters';
 import { INBOUND_STATUSES, type InboundEventKind } from '../whatsapp/inbound/event';
 import type { ReceiveOptions } from '../whatsapp/inbound/receive';
 
-/** The trigger's parameters, read into the inbound engine's settings. The node file and triggerContext.ts only wire. */
+// The trigger's parameters, read into the inbound engine's settings; the node file and triggerContext.ts only wire.
+
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
 const MB = 1024 * 1024;
