@@ -1,24 +1,26 @@
 'use strict';
 /**
  * Lets the plain-JavaScript bench use the test harness (test/harness/*.ts: n8n-core's real WorkflowExecute) without
- * a second copy of it. Two rules, installed as a require hook for `.ts`:
+ * a second copy of it. Two rules:
  *
- * - test/**.ts is transpiled in memory with the repo's own TypeScript (type-only, like ts-jest's isolatedModules);
- * - nodes/**.ts and credentials/**.ts are NOT transpiled: the hook loads the built file from dist/ instead, so the
- *   bench measures exactly what `npm run build` ships (the bench script builds first).
+ * - test/**.ts is transpiled in memory (test/harness/registerTypeScript.js);
+ * - nodes/**.ts and credentials/**.ts are NOT transpiled: imports of them from test files resolve to the built file
+ *   in dist/ instead, so the bench measures exactly what `npm run build` ships (the bench script builds first).
  *
  * Anything else fails loudly.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
-const ROOT = path.resolve(__dirname, '..', '..') + path.sep;
+const { allowTypeScript, ROOT } = require('../../test/harness/registerTypeScript');
+
 const TEST_DIR = path.join(ROOT, 'test') + path.sep;
 const BUILT = [path.join(ROOT, 'nodes') + path.sep, path.join(ROOT, 'credentials') + path.sep];
+let installed = false;
 
 function install() {
-	if (require.extensions['.ts']) return;
-	const ts = require('typescript');
+	if (installed) return;
+	installed = true;
 	const Module = require('node:module');
 	// Imports of the sources from test files resolve to dist/ (by path: "WhatsAppSend.node" would otherwise find the
 	// codex file WhatsAppSend.node.json next to the .ts source).
@@ -34,14 +36,7 @@ function install() {
 		}
 		return resolveFilename.call(this, request, parent, ...rest);
 	};
-	require.extensions['.ts'] = (module, filename) => {
-		if (!filename.startsWith(TEST_DIR)) throw new Error(`bench: only test/**.ts is transpiled, not ${filename}`);
-		const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-			fileName: filename,
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true, sourceMap: false },
-		});
-		module._compile(outputText, filename);
-	};
+	allowTypeScript('test');
 }
 
 /** require() of a repo file by its path from the repo root, e.g. 'test/harness/engine'. */

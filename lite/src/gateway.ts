@@ -166,6 +166,8 @@ export class Gateway {
 		if (config.driver === 'sandbox') {
 			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia, logFile: join(config.stateDir, 'sandbox-sent.jsonl') });
 		}
+		// Loaded only for the real driver: the sandbox runs without whatsapp-web.js and its browser.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const library = (deps.wwebjs ?? (() => require('whatsapp-web.js') as WwebjsLibrary))();
 		return new WwebjsDriver(sink, {
 			library,

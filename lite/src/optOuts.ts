@@ -1,4 +1,4 @@
-import { optedOutReason, optOutListKey, parseOptOutEntry } from '../../nodes/whatsapp/store/optOutContract';
+import { optedOutReason, optOutListKey, parseOptOutEntry } from '../../nodes/whatsapp/optOutContract';
 import type { Kv } from './store/kv';
 
 /**

@@ -1,4 +1,4 @@
-import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
+import { renderAutomator } from '../../nodes/whatsapp/templates/automator';
 import { withRandomString } from '../../nodes/whatsapp/variation';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
@@ -19,12 +19,12 @@ const bulk = (gw: TestGateway, uo: Record<string, unknown>, extra: Record<string
 
 const gaps = (timestamps: string[]) => timestamps.slice(1).map((time, i) => Date.parse(time) - Date.parse(timestamps[i]));
 
-describe('renderTemplate', () => {
+describe('renderAutomator', () => {
 	it('fills paths from the receiver, with fallbacks', () => {
 		const receiver = { mobileNum: '4915', user: { name: 'Ada', tags: ['a'] }, userID: 7 };
-		expect(renderTemplate('Hi {{user.name}} ({{ userID }})', receiver)).toBe('Hi Ada (7)');
-		expect(renderTemplate('Hi {{user.nick | "friend"}}, {{ user.city|\'there\' }}', receiver)).toBe('Hi friend, there');
-		expect(renderTemplate('{{missing}}|{{user.tags}}', receiver)).toBe('|["a"]');
+		expect(renderAutomator('Hi {{user.name}} ({{ userID }})', receiver).text).toBe('Hi Ada (7)');
+		expect(renderAutomator('Hi {{user.nick | "friend"}}, {{ user.city|\'there\' }}', receiver).text).toBe('Hi friend, there');
+		expect(renderAutomator('{{missing}}|{{user.tags}}', receiver).text).toBe('|["a"]');
 	});
 
 	it('appends the random string as a reference line', () => {

@@ -61,8 +61,11 @@ function contactCard(contact: IDataObject): ContactCard {
 	};
 }
 
+/** The message operations of the Send node (its Operation options). */
+export type SendOperation = 'sendText' | 'sendMedia' | 'sendLocation' | 'sendContacts' | 'sendButtons' | 'sendList' | 'sendCtaUrl' | 'sendReaction';
+
 /** One reader per operation: the node's parameters for one item as a backend-neutral message. */
-const readers: Record<string, Read> = {
+const readers: Record<SendOperation, Read> = {
 	sendText: (context, itemIndex) => ({ type: 'text', text: text(context, 'text', itemIndex), previewUrl: parameter(context, 'previewUrl', itemIndex, false) as boolean }),
 	sendMedia: async (context, itemIndex) => {
 		const type = text(context, 'mediaType', itemIndex) as MediaType;
@@ -103,8 +106,11 @@ const readers: Record<string, Read> = {
 	sendReaction: (context, itemIndex) => ({ type: 'reaction', messageId: text(context, 'messageId', itemIndex).trim(), emoji: text(context, 'emoji', itemIndex) }),
 };
 
+function isSendOperation(operation: string): operation is SendOperation {
+	return Object.prototype.hasOwnProperty.call(readers, operation);
+}
+
 export async function readMessage(context: IExecuteFunctions, operation: string, itemIndex: number): Promise<OutboundMessage> {
-	const reader = readers[operation];
-	if (!reader) throw new Error(`Unknown operation "${operation}"`);
-	return await reader(context, itemIndex);
+	if (!isSendOperation(operation)) throw new Error(`Unknown operation "${operation}"`);
+	return await readers[operation](context, itemIndex);
 }

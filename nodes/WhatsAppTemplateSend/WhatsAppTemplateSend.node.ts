@@ -9,7 +9,7 @@ import { runItems } from '../whatsapp/n8n/runItems';
 import { TemplateCatalog } from '../whatsapp/templates/catalog';
 import { templateSendProperties } from './description';
 import { listSearch, resourceMapping } from './methods';
-import { planTemplateItem } from './readItem';
+import { planTemplateItem } from './plan';
 
 export class WhatsAppTemplateSend implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,7 +8,8 @@ import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
+import { filterSettings, receptionSettings } from './plan';
+import { assertUsable, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -71,13 +72,11 @@ export class WhatsAppTrigger implements INodeType {
 	 * redelivery starts the events.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const options = triggerOptions(this);
 		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
-			verifySignatures: this.getNodeParameter('verifySignatures', true) as boolean,
+			...receptionSettings(this),
 			filter: buildFilter(filterSettings(this)),
 			openStore: async () => await processStateStoreFor(this),
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
 			nowSeconds: Math.floor(Date.now() / 1000),
 		});
 		if (reception.events.length === 0) {
@@ -85,7 +84,7 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [await eventItems(this, await withOptOutsRecorded(this, options, reception.events))] };
+		return { workflowData: [await eventItems(this, await withOptOutsRecorded(this, reception.events))] };
 	}
 
 	/**

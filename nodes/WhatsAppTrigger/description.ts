@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { INBOUND_MESSAGE_TYPES, INBOUND_STATUSES } from '../whatsapp/inbound/normalise';
+import { INBOUND_MESSAGE_TYPES, INBOUND_STATUSES } from '../whatsapp/inbound/event';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../whatsapp/inbound/optOuts';
 
 const title = (value: string) => value.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');

@@ -1,54 +1,29 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
-import { transportFailure } from '../whatsapp/channel/http';
 import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
-import type { Backend, Channel } from '../whatsapp/channel/types';
-import { buildFilter, type FilterSettings } from '../whatsapp/inbound/filters';
+import type { Channel } from '../whatsapp/channel/types';
+import { buildFilter } from '../whatsapp/inbound/filters';
 import { incomingMedia } from '../whatsapp/inbound/media';
-import { INBOUND_STATUSES, type InboundEvent, type InboundEventKind } from '../whatsapp/inbound/normalise';
+import type { InboundEvent } from '../whatsapp/inbound/event';
 import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
-import { optOutSettings } from './optOutOption';
+import { helperRequester } from '../whatsapp/n8n/requesters';
+import { backendOf, cloudRegistrationSettings, eventsOf, filterSettings, mediaSettings, optOutSettings, verifiesSignatures } from './plan';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
-
-const MB = 1024 * 1024;
-
-function backendOf(context: TriggerContext): Backend {
-	return context.getNodeParameter('backend', 'cloud') as Backend;
-}
-
-function eventsOf(context: TriggerContext): InboundEventKind[] {
-	return context.getNodeParameter('events', ['message']) as InboundEventKind[];
-}
 
 export async function sourceFromContext(context: TriggerContext): Promise<InboundSource> {
 	const backend = backendOf(context);
 	return inboundSource(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
 }
 
-export function filterSettings(context: TriggerContext): FilterSettings {
-	const filters = context.getNodeParameter('filters', {}) as IDataObject;
-	const statuses = (filters.statuses as string[] | undefined) ?? [];
-	return {
-		events: eventsOf(context),
-		messageTypes: filters.messageTypes as string[] | undefined,
-		statuses: statuses.length ? statuses : [...INBOUND_STATUSES],
-		businessNumbers: filters.businessNumbers as string | undefined,
-		senders: filters.senders as string | undefined,
-		textMatch: filters.textMatch as FilterSettings['textMatch'],
-		keywords: filters.keywords as string | undefined,
-		caseSensitive: filters.caseSensitive as boolean | undefined,
-	};
-}
-
 /** What activation checks before registering, so a trigger that could never start a workflow fails loudly. */
 export async function assertUsable(context: IHookFunctions): Promise<void> {
 	buildFilter(filterSettings(context));
-	optOutSettings(triggerOptions(context));
-	if (context.getNodeParameter('verifySignatures', true) === false) return;
+	optOutSettings(context);
+	if (!verifiesSignatures(context)) return;
 	const missing = (await sourceFromContext(context)).missingSecret();
 	if (missing) throw missing;
 }
@@ -56,35 +31,20 @@ export async function assertUsable(context: IHookFunctions): Promise<void> {
 /** Graph calls with the app access token `<app-id>|<app-secret>`, which the app subscription API wants. */
 function appChannel(context: IHookFunctions, credentials: ICredentialDataDecryptedObject, appId: string): CloudChannel {
 	const appToken = `${appId}|${String(credentials.appSecret ?? '')}`;
-	return channelFor('cloud', credentials, async (request) => {
-		try {
-			const response = await context.helpers.httpRequest({
-				method: request.method,
-				url: request.url,
-				qs: request.qs,
-				body: request.body as IDataObject | undefined,
-				headers: { ...request.headers, Authorization: `Bearer ${appToken}` },
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			});
-			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-		} catch (error) {
-			throw transportFailure(error, 'the Graph API');
-		}
-	}) as CloudChannel;
+	const request = helperRequester('the Graph API', async (options) => await context.helpers.httpRequest(options), { Authorization: `Bearer ${appToken}` });
+	return channelFor('cloud', credentials, request) as CloudChannel;
 }
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
 	const backend = backendOf(context);
 	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteEventsFor(eventsOf(context)));
-	if (!context.getNodeParameter('registerAutomatically', false)) return manualRegistration;
+	const settings = cloudRegistrationSettings(context);
+	if (!settings.automatic) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);
-	const appId = String(context.getNodeParameter('appId', '')).trim();
-	return cloudAppRegistration(appChannel(context, credentials, appId), {
-		appId,
+	return cloudAppRegistration(appChannel(context, credentials, settings.appId), {
+		appId: settings.appId,
 		verifyToken: String(credentials.verifyToken ?? ''),
-		replaceExisting: context.getNodeParameter('replaceExisting', false) as boolean,
+		replaceExisting: settings.replaceExisting,
 	});
 }
 
@@ -98,11 +58,6 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 		headers: context.getHeaderData() as Record<string, unknown>,
 		query: context.getQueryData() as Record<string, unknown>,
 	};
-}
-
-/** The user's Options collection (the parameter `options` is the hidden raw-body switch, see description.ts). */
-export function triggerOptions(context: TriggerContext): IDataObject {
-	return context.getNodeParameter('triggerOptions', {}) as IDataObject;
 }
 
 /**
@@ -131,10 +86,7 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 
 /** Items for the workflow: the event as json, incoming media in binary when asked for (failures noted, not fatal). */
 export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
-	const options = triggerOptions(context);
-	const download = options.downloadMedia === true;
-	const maxBytes = Math.floor(Number(options.maxMediaSizeMb ?? 16) * MB);
-	const property = String(options.binaryPropertyName ?? 'data');
+	const { download, maxBytes, property } = mediaSettings(context);
 	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
 	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
 	const downloadUrl = async (url: string) => {

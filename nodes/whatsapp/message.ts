@@ -1,7 +1,7 @@
 import { invalidInput } from './errors';
 import type { Recipient } from './phone';
 
-/** Limits from Meta's Cloud API documentation (see docs/whatsapp-facts.md). */
+/** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
 export const LIMITS = {
 	textBody: 4096,
 	caption: 1024,

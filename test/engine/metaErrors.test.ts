@@ -2,7 +2,7 @@ import { metaError } from '../../nodes/whatsapp/channel/metaErrors';
 
 const answer = (code: number, message = `(#${code}) message`, details?: string) => ({ error: { message, type: 'OAuthException', code, ...(details && { error_data: { details } }), fbtrace_id: 'TRACE' } });
 
-/** whatsapp-facts.md's table: code → whether trying again can help. */
+/** docs/cloud-api.md's error table: code → whether trying again can help. */
 test.each([
 	[130429, true],
 	[131056, true],

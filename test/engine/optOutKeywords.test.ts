@@ -1,5 +1,5 @@
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, keywordForm, optOutKeywords, recordOptOuts } from '../../nodes/whatsapp/inbound/optOuts';
-import type { InboundEvent } from '../../nodes/whatsapp/inbound/normalise';
+import type { InboundEvent } from '../../nodes/whatsapp/inbound/event';
 import { MemoryOptOuts } from '../../nodes/whatsapp/store/optOuts';
 
 const keywords = optOutKeywords(DEFAULT_OPT_OUT_KEYWORDS, DEFAULT_OPT_IN_KEYWORDS);

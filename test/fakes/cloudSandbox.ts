@@ -40,6 +40,8 @@ export interface CloudSandbox {
 let inboundCounter = 0;
 
 export async function startCloudSandbox(options: CloudSandboxOptions): Promise<CloudSandbox> {
+	// Assigned once the fake Graph API runs (below); the handlers defined first read it.
+	// eslint-disable-next-line prefer-const
 	let graph: FakeGraphApi | undefined;
 
 	const receive: CloudSandbox['receive'] = async ({ from, name, text }) => {

@@ -2,7 +2,7 @@ import { isApiError } from '../../lite/src/http/errors';
 import { type CampaignSettings, parseBulkRequest } from '../../lite/src/campaign/bulkRequest';
 import { loadConfig } from '../../lite/src/config';
 import type { OptOutGate } from '../../lite/src/optOuts';
-import { renderTemplate } from '../../nodes/whatsapp/templates/automator';
+import { renderAutomator } from '../../nodes/whatsapp/templates/automator';
 
 /** The campaign side of the fake Lite container, per docs/lite-api.md ("Hand-off" and "Following a campaign"). */
 
@@ -137,7 +137,7 @@ export class FakeCampaigns {
 			if (campaign.state !== 'running') continue;
 			for (const receiver of campaign.receivers.values()) {
 				if (receiver.state !== 'queued') continue;
-				const messageId = send({ ...campaign.settings.fields, number: receiver.recipient, message: renderTemplate(campaign.settings.template, receiver.data), campaignId });
+				const messageId = send({ ...campaign.settings.fields, number: receiver.recipient, message: renderAutomator(campaign.settings.template, receiver.data).text, campaignId });
 				if (!messageId) return;
 				Object.assign(receiver, { state: 'sent', messageId, updatedAt: new Date().toISOString() });
 			}

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 import { WhatsAppSend } from '../../nodes/WhatsAppSend/WhatsAppSend.node';
@@ -54,7 +56,7 @@ test('the node is usable as an AI tool and every operation has an action', () =>
 });
 
 test('the codex file names this node and each credential names a test the node provides', () => {
-	const codex = require('../../nodes/WhatsAppSend/WhatsAppSend.node.json');
+	const codex = JSON.parse(readFileSync(join(__dirname, '../../nodes/WhatsAppSend/WhatsAppSend.node.json'), 'utf8'));
 
 	expect(codex.node).toBe(`n8n-nodes-whatsapp-automator.${node.description.name}`);
 	const testedBy = (node.description.credentials ?? []).map((credential) => credential.testedBy).filter(Boolean);

@@ -1,5 +1,4 @@
-import { ACCESS_TOKEN, everythingVisible, LITE_API_KEY, runSend, type RunExtra, TO, useBackends } from './fixtures';
-import type { Backends } from './fixtures';
+import { ACCESS_TOKEN, type Backends, everythingVisible, LITE_API_KEY, runSend, type RunExtra, TO, useBackends } from './fixtures';
 
 const backends = useBackends();
 

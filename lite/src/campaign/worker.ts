@@ -10,7 +10,7 @@ import type { OptOutGate } from '../optOuts';
 import type { OutcomeJournal, PendingOutcome } from './outcomeJournal';
 import { campaignEventId, reportReceiver, type CampaignReporter } from './events';
 import type { CampaignStore, Outcome } from './store';
-import { renderTemplate } from '../../../nodes/whatsapp/templates/automator';
+import { renderAutomator } from '../../../nodes/whatsapp/templates/automator';
 import { withRandomString } from '../../../nodes/whatsapp/variation';
 
 export interface WorkerOptions {
@@ -200,7 +200,7 @@ export class CampaignWorker {
 	}
 
 	private message(settings: CampaignSettings, receiver: QueuedReceiver) {
-		const text = renderTemplate(settings.template, receiver.data);
+		const text = renderAutomator(settings.template, receiver.data).text;
 		const message = settings.randomString ? withRandomString(text) : text;
 		return outgoingMessage({ ...settings.fields, message }, this.options.messageLimits);
 	}

@@ -1,10 +1,11 @@
 import { WhatsAppError } from '../errors';
 import { type Envelope, isMediaMessage, type MessageType, type OutboundMessage } from '../message';
-import type { Channel } from './types';
+import type { Backend, Channel } from './types';
 
 export type UnsupportedInteractive = 'fail' | 'sendAsText';
 
-const BACKEND_NAMES = { cloud: 'the WhatsApp Cloud API', lite: 'the Lite container' } as const;
+/** Each backend as an error message names it. */
+export const BACKEND_NAMES = { cloud: 'the WhatsApp Cloud API', lite: 'the Lite container' } as const satisfies Record<Backend, string>;
 
 const capitalised = (text: string) => text[0].toUpperCase() + text.slice(1);
 
@@ -47,12 +48,7 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 	}
 	const { message } = envelope;
 	if (isMediaMessage(message) && 'id' in message.media && !channel.capabilities.mediaIds) {
-		throw new WhatsAppError(`${capitalised(backendName)} cannot send media by WhatsApp media ID`, {
-			kind: 'capability',
-			field: 'Media Source',
-			description: 'Media IDs exist only on Meta\'s Cloud API',
-			fix: 'Send the media by link or from a binary property',
-		});
+		throw mediaIdUnsupported(channel.backend);
 	}
 	if (channel.capabilities.messageTypes.has(envelope.message.type)) return envelope;
 	const asText = unsupportedInteractive === 'sendAsText' ? interactiveAsText(envelope.message) : undefined;
@@ -63,6 +59,15 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 		envelope.message.type,
 		interactive ? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential' : undefined,
 	);
+}
+
+export function mediaIdUnsupported(backend: Backend): WhatsAppError {
+	return new WhatsAppError(`${capitalised(BACKEND_NAMES[backend])} cannot send media by WhatsApp media ID`, {
+		kind: 'capability',
+		field: 'Media Source',
+		description: 'Media IDs exist only on Meta\'s Cloud API',
+		fix: 'Send the media by link or from a binary property',
+	});
 }
 
 /** Message types as a user reads them in an error. */

@@ -5,9 +5,8 @@ import { recipientAddress } from '../phone';
 import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
 import type { HttpRequest, HttpRequester, HttpResponse } from './http';
 import { jsonBody, multipartBody, retryAfterMs } from './http';
+import { listAllTemplates, type MetaTemplate } from './cloudTemplates';
 import { metaError } from './metaErrors';
-import { listAllTemplates } from '../templates/listing';
-import type { MetaTemplate } from '../templates/metaTemplate';
 import type { Capabilities, Channel, ChannelStatus, SendResult } from './types';
 
 export interface CloudConfig {

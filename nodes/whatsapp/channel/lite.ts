@@ -3,6 +3,7 @@ import type { Envelope, MessageType, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
 import type { HttpRequest, HttpRequester } from './http';
+import { mediaIdUnsupported } from './capabilities';
 import { jsonBody } from './http';
 import type { Capabilities, CampaignChunk, CampaignReport, CampaignSink, CampaignState, Channel, ChannelStatus, EnqueueAnswer, SendResult } from './types';
 
@@ -35,7 +36,7 @@ function liteMessageFields(message: OutboundMessage): Record<string, unknown> {
 				media: { data: media.binary.data.toString('base64'), mimetype: media.binary.mimeType, filename: message.filename ?? media.binary.fileName },
 			};
 		}
-		throw mediaIdUnsupported();
+		throw mediaIdUnsupported('lite');
 	}
 	return liteBody(message);
 }
@@ -69,15 +70,6 @@ function liteBody(message: OutboundMessage): Record<string, unknown> {
 		default:
 			throw new Error(`The Lite payload has no form for ${message.type}; capabilities should have refused it`);
 	}
-}
-
-function mediaIdUnsupported(): WhatsAppError {
-	return new WhatsAppError('The Lite container cannot send media by WhatsApp media ID', {
-		kind: 'capability',
-		field: 'Media Source',
-		description: 'Media IDs exist only on Meta\'s Cloud API',
-		fix: 'Send the media by link or from a binary property',
-	});
 }
 
 interface LiteErrorBody {
@@ -180,7 +172,7 @@ export class LiteChannel implements Channel {
 	}
 
 	async prepare(envelope: Envelope): Promise<Envelope> {
-		if (isMediaMessage(envelope.message) && 'id' in envelope.message.media) throw mediaIdUnsupported();
+		if (isMediaMessage(envelope.message) && 'id' in envelope.message.media) throw mediaIdUnsupported('lite');
 		return envelope;
 	}
 

@@ -9,7 +9,7 @@ interface MetaErrorRule {
 	fix: string;
 }
 
-/** Meta's error codes (whatsapp-facts.md): what they mean to the user, and whether trying again can help. */
+/** Meta's error codes (docs/cloud-api.md): what they mean to the user, and whether trying again can help. */
 const RULES: MetaErrorRule[] = [
 	{ codes: [130429], retryable: true, description: 'The phone number sent more messages per second than Meta allows', fix: 'Lower the messages per second in the delivery options; the send is retried with backoff' },
 	{ codes: [131056], retryable: true, description: 'Too many messages to this same recipient in a short time (pair rate limit)', fix: 'Wait before writing to this person again; it is retried later for this recipient only' },

@@ -1,5 +1,5 @@
 import type { BinaryMedia, Envelope, MessageType, OutboundMessage } from '../message';
-import type { MetaTemplate } from '../templates/metaTemplate';
+import type { MetaTemplate } from './cloudTemplates';
 
 export type Backend = 'cloud' | 'lite';
 

@@ -2,7 +2,7 @@ import type { Channel, SendResult } from '../channel/types';
 import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
-import { QUOTA_TTL_SECONDS, quotaResetAt } from '../store/quota';
+import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
 import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
@@ -41,19 +41,7 @@ export const LEDGER_TTL_SECONDS = 30 * 24 * 60 * 60;
 export const CLAIM_SECONDS = 5 * 60;
 
 const THROUGHPUT_LIMIT = 130429;
-const EXECUTION_STOPPED = 'EXECUTION_STOPPED';
-
-function stoppedBeforeSending(): WhatsAppError {
-	return new WhatsAppError('The execution was stopped before this message was sent', {
-		kind: 'network',
-		code: EXECUTION_STOPPED,
-		description: 'Sending stopped with the execution; this recipient was not sent',
-		fix: 'Run the campaign again with the same Campaign ID to send to the rest',
-	});
-}
-
-/** Waiting is interrupted by a stop; whatever waited was certainly not sent. */
-const sleepUnlessStopped: Sleep = (ms, signal) => sleep(ms, signal).catch(() => Promise.reject(stoppedBeforeSending()));
+const EXECUTION_STOPPED = 'not sent: the execution was stopped';
 
 /** What a recipient left unsent by a stopping error is told. */
 export function reasonForStop(error: WhatsAppError): string {
@@ -61,12 +49,18 @@ export function reasonForStop(error: WhatsAppError): string {
 	return `not sent: sending stopped after "${error.message}"`;
 }
 
-/** A request that was about to leave when another one's answer stopped the sender: certainly not sent. */
-class SenderStopped extends Error {
+/**
+ * A request that was about to leave when another one's answer stopped the sender, or when the execution was stopped:
+ * certainly not sent. Not a WhatsAppError: nothing failed, the recipient is skipped with the reason.
+ */
+class StoppedBeforeSending extends Error {
 	constructor(readonly reason: string) {
 		super(reason);
 	}
 }
+
+/** Waiting is interrupted by a stop; whatever waited was certainly not sent. */
+const sleepUnlessStopped: Sleep = (ms, signal) => sleep(ms, signal).catch(() => Promise.reject(new StoppedBeforeSending(EXECUTION_STOPPED)));
 
 function skipReasonFor(entry: LedgerEntry): string {
 	if (entry.status === 'sent') return `already sent in this campaign${entry.messageId ? ` (message ${entry.messageId})` : ''}`;
@@ -103,7 +97,7 @@ export async function deliverSegment(
 		stoppedBy ??= error;
 	};
 	const throwIfStopped = () => {
-		if (stoppedBy) throw new SenderStopped(reasonForStop(stoppedBy));
+		if (stoppedBy) throw new StoppedBeforeSending(reasonForStop(stoppedBy));
 	};
 
 	const takeSlot = async () => {
@@ -154,7 +148,7 @@ export async function deliverSegment(
 	const deliver = async (envelope: Envelope): Promise<Outcome> => {
 		const recipient = recipientAddress(envelope.to);
 		if (stoppedBy) return { status: 'skipped', recipient, reason: reasonForStop(stoppedBy) };
-		if (signal?.aborted) return { status: 'skipped', recipient, reason: 'not sent: the execution was stopped' };
+		if (signal?.aborted) return { status: 'skipped', recipient, reason: EXECUTION_STOPPED };
 
 		if (config.oncePerRecipient) {
 			const existing = await store.claimRecipient(ledgerKey, recipient, LEDGER_TTL_SECONDS, CLAIM_SECONDS);
@@ -190,14 +184,13 @@ export async function deliverSegment(
 		try {
 			sent = await sendWithRetries(envelope, markRequested);
 		} catch (error) {
-			if (error instanceof SenderStopped) {
+			if (error instanceof StoppedBeforeSending) {
 				await giveBack(error.reason);
 				return { status: 'skipped', recipient, reason: error.reason };
 			}
 			const failure = asWhatsAppError(error);
 			// An ambiguous failure keeps its 'sending' claim (maybe delivered: never again); a certain one frees it.
 			if (failure.kind !== 'ambiguous') await giveBack(failure.message);
-			if (failure.code === EXECUTION_STOPPED) return { status: 'skipped', recipient, reason: 'not sent: the execution was stopped' };
 			if (failure.kind === 'quota') return { status: 'skipped', recipient, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) };
 			return { status: 'failed', recipient, error: failure };
 		}

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { StateStore } from '../store/types';
-import type { InboundEvent } from './normalise';
+import type { InboundEvent } from './event';
 
 export type ClaimStore = Pick<StateStore, 'claimDelivery' | 'confirmDelivery' | 'releaseDelivery'>;
 

@@ -1,6 +1,6 @@
 import { invalidInput } from '../errors';
 import { normalisePhone } from '../phone';
-import type { InboundEvent, InboundEventKind } from './normalise';
+import type { InboundEvent, InboundEventKind } from './event';
 
 export type TextMatch = 'any' | 'exact' | 'firstWord' | 'word' | 'regex';
 

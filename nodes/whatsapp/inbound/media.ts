@@ -1,7 +1,7 @@
 import { CloudChannel } from '../channel/cloud';
 import type { Channel } from '../channel/types';
 import { WhatsAppError } from '../errors';
-import type { InboundEvent } from './normalise';
+import type { InboundEvent } from './event';
 
 export interface DownloadedMedia {
 	data: Buffer;

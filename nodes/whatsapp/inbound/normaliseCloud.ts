@@ -1,5 +1,5 @@
-import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate, Json } from './normalise';
-import { compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';
+import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate } from './event';
+import { type Json, compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
 const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 const PASSED_THROUGH = new Set<string>(['text', 'location', 'contacts', 'reaction', 'order', 'system', 'unsupported', ...MEDIA]);

@@ -1,5 +1,5 @@
-import type { InboundEvent, InboundMessageType, Json } from './normalise';
-import { compact, isObject, isoFromUnix, text, UnexpectedPayload, withSharedKeys } from './normalise';
+import type { InboundEvent, InboundMessageType } from './event';
+import { type Json, compact, isObject, isoFromUnix, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
 /** whatsapp-web.js message types → the normalised ones. */
 const LITE_TYPES: Record<string, InboundMessageType> = {

@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors';
-import type { OptOutEntry } from '../store/optOutContract';
+import type { OptOutEntry } from '../optOutContract';
 import type { OptOutStore } from '../store/optOuts';
-import type { InboundEvent } from './normalise';
+import type { InboundEvent } from './event';
 
 export const DEFAULT_OPT_OUT_KEYWORDS = 'STOP, UNSUBSCRIBE, STOPP, ARRET, BAJA, PARAR, إلغاء';
 export const DEFAULT_OPT_IN_KEYWORDS = 'START, UNSTOP, SUBSCRIBE, ALTA, اشتراك';

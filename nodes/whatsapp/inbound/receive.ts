@@ -1,6 +1,7 @@
 import { claimDelivery, type ClaimStore } from './dedupe';
 import type { EventFilter } from './filters';
-import { type InboundEvent, UnexpectedPayload } from './normalise';
+import type { InboundEvent } from './event';
+import { UnexpectedPayload } from './normalise';
 import { LITE_SIGNATURE_TOLERANCE_SECONDS } from './signatures';
 import { type InboundSource, plain, type Reply } from './source';
 

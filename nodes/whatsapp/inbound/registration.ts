@@ -1,7 +1,7 @@
 import type { CloudChannel } from '../channel/cloud';
 import type { LiteChannel } from '../channel/lite';
 import { invalidInput, WhatsAppError } from '../errors';
-import type { InboundEventKind } from './normalise';
+import type { InboundEventKind } from './event';
 
 /** Workflow static data of the trigger node: what registration remembers between activation and deactivation. */
 export type RegistrationState = Record<string, unknown>;

@@ -9,7 +9,8 @@ function hmacHex(secret: string, payload: Buffer | string): string {
 	return createHmac('sha256', secret).update(payload).digest('hex');
 }
 
-function equalHex(expected: string, given: string): boolean {
+/** Compares secrets and signatures in constant time, so the time taken tells an attacker nothing. */
+export function sameText(expected: string, given: string): boolean {
 	const a = Buffer.from(expected, 'utf8');
 	const b = Buffer.from(given, 'utf8');
 	return a.length === b.length && timingSafeEqual(a, b);
@@ -20,7 +21,7 @@ export function verifyMetaSignature(appSecret: string, rawBody: Buffer, header: 
 	if (!header) return { valid: false, reason: 'missing X-Hub-Signature-256 header' };
 	const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
 	if (!match) return { valid: false, reason: 'malformed X-Hub-Signature-256 header' };
-	return equalHex(hmacHex(appSecret, rawBody), match[1].toLowerCase()) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
+	return sameText(hmacHex(appSecret, rawBody), match[1].toLowerCase()) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
 }
 
 export function metaSignatureHeader(appSecret: string, rawBody: Buffer | string): string {
@@ -58,5 +59,5 @@ export function verifyLiteSignature(
 		return { valid: false, reason: `timestamp is ${Math.abs(nowSeconds - timestamp)} s away from now (more than ${toleranceSeconds} s: replayed or clock skew)` };
 	}
 	const expected = liteSignatureHeader(secret, rawBody, timestamp).split('v1=')[1];
-	return equalHex(expected, signature) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
+	return sameText(expected, signature) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
 }

@@ -1,11 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import { headerValue } from '../channel/http';
 import type { Backend } from '../channel/types';
 import { invalidInput, type WhatsAppError } from '../errors';
-import { type InboundEvent, isObject } from './normalise';
+import type { InboundEvent } from './event';
+import { isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
-import { liteSignatureParts, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
+import { liteSignatureParts, sameText, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
 
 export interface Reply {
 	status: number;
@@ -30,12 +30,6 @@ export interface InboundSource {
 export type SourceCheck = SignatureCheck & { replaySignature?: string };
 
 export const plain = (status: number, body: string): Reply => ({ status, contentType: 'text/plain', body });
-
-function sameText(a: string, b: string): boolean {
-	const left = Buffer.from(a);
-	const right = Buffer.from(b);
-	return left.length === right.length && timingSafeEqual(left, right);
-}
 
 function secretMissing(field: string, credential: string): WhatsAppError {
 	return invalidInput(

@@ -9,23 +9,18 @@ import type {
 	INodeCredentialTestResult,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { BACKEND_NAMES } from '../channel/capabilities';
 import { CloudChannel } from '../channel/cloud';
-import type { HttpRequest, HttpRequester } from '../channel/http';
-import { transportFailure } from '../channel/http';
+import type { HttpRequester } from '../channel/http';
 import { keptAliveRequester } from '../channel/keptAliveClient';
 import { LiteChannel } from '../channel/lite';
 import type { Backend, Channel } from '../channel/types';
 import { isWhatsAppError } from '../errors';
+import { helperRequester, REQUEST_TIMEOUT_MS } from './requesters';
 
 export const CREDENTIAL_TYPES = { cloud: 'whatsAppCloudApi', lite: 'whatsAppLiteApi' } as const satisfies Record<Backend, string>;
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
-
-const REQUEST_TIMEOUT_MS = 30_000;
-
-function targetName(backend: Backend): string {
-	return backend === 'cloud' ? 'the WhatsApp Cloud API' : 'the Lite container';
-}
 
 /**
  * Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply.
@@ -41,25 +36,7 @@ function n8nRequester(context: RequestContext, backend: Backend): HttpRequester 
 		getNode: context.getNode.bind(context),
 		helpers: context.helpers,
 	};
-	return async (request: HttpRequest) => {
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: request.url,
-			headers: request.headers,
-			qs: request.qs,
-			body: request.body as IHttpRequestOptions['body'],
-			json: !Buffer.isBuffer(request.body),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: REQUEST_TIMEOUT_MS,
-		};
-		try {
-			const response = await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options);
-			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-		} catch (error) {
-			throw transportFailure(error, targetName(backend));
-		}
-	};
+	return helperRequester(BACKEND_NAMES[backend], async (options) => await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options));
 }
 
 /**
@@ -91,7 +68,7 @@ function cloudSendRequester(credentials: ICredentialDataDecryptedObject, n8nRequ
 	return keptAliveRequester({
 		headers: { authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
 		timeoutMs: REQUEST_TIMEOUT_MS,
-		target: targetName('cloud'),
+		target: BACKEND_NAMES.cloud,
 		fallback: n8nRequest,
 	});
 }
@@ -107,23 +84,9 @@ export async function channelFromContext(context: RequestContext, backend: Backe
 function credentialTestRequester(context: ICredentialTestFunctions, backend: Backend, credentials: ICredentialDataDecryptedObject): HttpRequester {
 	const authHeaders: Record<string, string> =
 		backend === 'cloud' ? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } : { appApiKey: String(credentials.apiKey ?? '') };
-	return async (request: HttpRequest) => {
-		try {
-			const response = await context.helpers.request({
-				method: request.method,
-				uri: request.url,
-				qs: request.qs,
-				headers: { ...request.headers, ...authHeaders },
-				json: true,
-				simple: false,
-				resolveWithFullResponse: true,
-				timeout: REQUEST_TIMEOUT_MS,
-			});
-			return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-		} catch (error) {
-			throw transportFailure(error, targetName(backend));
-		}
-	};
+	const request = async ({ url, ...options }: IHttpRequestOptions) =>
+		await context.helpers.request({ method: options.method, uri: url, qs: options.qs, headers: options.headers, json: true, simple: false, resolveWithFullResponse: true, timeout: options.timeout });
+	return helperRequester(BACKEND_NAMES[backend], request, authHeaders);
 }
 
 async function testCredential(

@@ -11,7 +11,7 @@ import {
 	defaultConcurrency,
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
-import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../store/quota';
+import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../quota';
 import { sendToOptedOutProperty } from './optOutSkips';
 import { retryPolicyFrom } from './options';
 import { STATE_NOTICE } from './store';

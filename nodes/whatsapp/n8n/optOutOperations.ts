@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { Channel } from '../channel/types';
 import { invalidInput } from '../errors';
 import { normalisePhone } from '../phone';
-import type { OptOutEntry } from '../store/optOutContract';
+import type { OptOutEntry } from '../optOutContract';
 import type { OptOutList, OptOutStore } from '../store/optOuts';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { stateStoreFor } from './store';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
 import type { Envelope } from '../message';
-import { optedOutReason } from '../store/optOutContract';
+import { optedOutReason } from '../optOutContract';
 import { toNodeError } from './nodeErrors';
 import { stateStoreFor } from './store';
 

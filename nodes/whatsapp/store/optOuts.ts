@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from './optOutContract';
+import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from '../optOutContract';
 
 /** Whose list: one per business number (Cloud phone number ID, Lite suit ID). */
 export interface OptOutList {

@@ -1,7 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
+import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import type { OptOutStore } from './optOuts';
-import type { QuotaReservation } from './quota';
+import type { QuotaReservation } from '../quota';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {

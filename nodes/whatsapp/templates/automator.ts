@@ -16,7 +16,10 @@ export interface AutomatorRendering {
 	missing: string[];
 }
 
-/** Fills every placeholder: its value, else its fallback, else nothing (and it is listed as missing). Objects become JSON. */
+/**
+ * Fills every placeholder: its value, else its fallback, else nothing (and it is listed as missing, which the Text
+ * Template source may refuse; the gateway's campaigns send it as it is). Objects become JSON.
+ */
 export function renderAutomator(template: string, data: unknown): AutomatorRendering {
 	const missing = new Set<string>();
 	const text = template.replace(PLACEHOLDER, (_, path: string, doubleQuoted?: string, singleQuoted?: string) => {
@@ -27,9 +30,4 @@ export function renderAutomator(template: string, data: unknown): AutomatorRende
 		return fallback ?? '';
 	});
 	return { text, missing: [...missing] };
-}
-
-/** The lenient form the gateway uses: a missing value without a fallback simply becomes nothing. */
-export function renderTemplate(template: string, data: unknown): string {
-	return renderAutomator(template, data).text;
 }

@@ -2,7 +2,8 @@ import { assertCarries } from '../channel/capabilities';
 import type { Channel } from '../channel/types';
 import { withRetries, type RetryPolicy } from '../delivery/retry';
 import { invalidInput, WhatsAppError } from '../errors';
-import { type MetaTemplate, templateTitle } from './metaTemplate';
+import type { MetaTemplate } from '../channel/cloudTemplates';
+import { templateTitle } from './metaTemplate';
 
 export interface TemplateReference {
 	name: string;

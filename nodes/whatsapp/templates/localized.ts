@@ -1,6 +1,7 @@
 import { showValue } from '../errors';
 import type { TemplateParameter } from '../message';
-import { type MetaTemplate, type Placeholder, templateError } from './metaTemplate';
+import type { MetaTemplate } from '../channel/cloudTemplates';
+import { type Placeholder, templateError } from './metaTemplate';
 
 type Localized = NonNullable<TemplateParameter['localized']>;
 

@@ -1,32 +1,6 @@
 import { WhatsAppError } from '../errors';
+import type { MetaTemplate, MetaTemplateButton, MetaTemplateComponent } from '../channel/cloudTemplates';
 import type { TemplateMediaType } from '../message';
-
-/** A message template as `GET /<waba-id>/message_templates` lists it (the fields this package asks for). */
-export interface MetaTemplate {
-	id?: string;
-	name: string;
-	language: string;
-	status: string;
-	category?: string;
-	parameter_format?: 'POSITIONAL' | 'NAMED';
-	components: MetaTemplateComponent[];
-}
-
-export interface MetaTemplateButton {
-	type: string;
-	text?: string;
-	url?: string;
-	phone_number?: string;
-	/** Authentication templates: COPY_CODE, ONE_TAP or ZERO_TAP (Meta lists such buttons as URL or OTP). */
-	otp_type?: string;
-}
-
-export interface MetaTemplateComponent {
-	type: string;
-	format?: string;
-	text?: string;
-	buttons?: MetaTemplateButton[];
-}
 
 export type PlaceholderSource = 'header' | 'headerMedia' | 'headerFilename' | 'location' | 'body' | 'urlButton' | 'quickReply' | 'copyCode';
 
@@ -61,6 +35,11 @@ export interface TemplateShape {
 }
 
 const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+
+/** Meta's placeholders (`{{1}}`, `{{first_name}}`) in a component text, each replaced by its value; a placeholder without one stays. */
+export function fillPlaceholders(text: string | undefined, valueOf: (name: string) => string | undefined): string {
+	return (text ?? '').replace(BRACES, (whole, name: string) => valueOf(name) ?? whole);
+}
 
 /** The placeholder names in a component text, each once; numbered ones in number order as Meta expects. */
 function placeholderNames(text: string | undefined): string[] {

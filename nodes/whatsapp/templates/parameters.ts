@@ -1,3 +1,4 @@
+import type { MetaTemplate } from '../channel/cloudTemplates';
 import { showValue } from '../errors';
 import {
 	LIMITS,
@@ -9,7 +10,7 @@ import {
 	type TemplateParameter,
 } from '../message';
 import { LOCALIZED_FORMS, localizedValue, type PlaceholderValue } from './localized';
-import { HEADER_FILENAME_ID, LOCATION_IDS, type MetaTemplate, type Placeholder, type TemplateShape, templateError, templateShape } from './metaTemplate';
+import { HEADER_FILENAME_ID, LOCATION_IDS, type Placeholder, type TemplateShape, templateError, templateShape } from './metaTemplate';
 import { renderTemplateText } from './render';
 
 export interface TemplateInput {

@@ -1,7 +1,8 @@
-import { componentOf, type MetaTemplate, type MetaTemplateButton } from './metaTemplate';
+import type { MetaTemplate, MetaTemplateButton } from '../channel/cloudTemplates';
+import { componentOf, fillPlaceholders } from './metaTemplate';
 
 function fill(text: string | undefined, source: 'header' | 'body', values: ReadonlyMap<string, string>): string {
-	return (text ?? '').replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => values.get(`${source}_${name}`) ?? whole);
+	return fillPlaceholders(text, (name) => values.get(`${source}_${name}`));
 }
 
 /** An authentication template's code button and the code it copies. */
@@ -15,7 +16,7 @@ function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyM
 	if (index === otp?.index) return `[${label || 'Copy code'}] ${otp.code}`;
 	switch (button.type.toUpperCase()) {
 		case 'URL':
-			return `[${label}] ${(button.url ?? '').replace(/\{\{\s*\w+\s*\}\}/, values.get(`button_${index}_url`) ?? '')}`;
+			return `[${label}] ${fillPlaceholders(button.url, () => values.get(`button_${index}_url`) ?? '')}`;
 		case 'PHONE_NUMBER':
 			return `[${label}] ${button.phone_number ?? ''}`;
 		case 'COPY_CODE':

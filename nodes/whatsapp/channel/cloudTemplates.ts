@@ -1,6 +1,32 @@
 import { invalidInput } from '../errors';
-import type { HttpRequest } from '../channel/http';
-import type { MetaTemplate } from './metaTemplate';
+import type { HttpRequest } from './http';
+
+/** A message template as `GET /<waba-id>/message_templates` lists it (the fields this package asks for). */
+export interface MetaTemplate {
+	id?: string;
+	name: string;
+	language: string;
+	status: string;
+	category?: string;
+	parameter_format?: 'POSITIONAL' | 'NAMED';
+	components: MetaTemplateComponent[];
+}
+
+export interface MetaTemplateButton {
+	type: string;
+	text?: string;
+	url?: string;
+	phone_number?: string;
+	/** Authentication templates: COPY_CODE, ONE_TAP or ZERO_TAP (Meta lists such buttons as URL or OTP). */
+	otp_type?: string;
+}
+
+export interface MetaTemplateComponent {
+	type: string;
+	format?: string;
+	text?: string;
+	buttons?: MetaTemplateButton[];
+}
 
 type GraphCall = <T>(request: Omit<HttpRequest, 'url'> & { path: string }) => Promise<T>;
 

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { adaptToChannel } from '../whatsapp/channel/capabilities';
 import type { Channel } from '../whatsapp/channel/types';
 import { invalidInput } from '../whatsapp/errors';
 import { type MediaSource, type OutboundMessage, type TemplateMediaType, validateMessage } from '../whatsapp/message';
-import { itemParameters } from '../whatsapp/n8n/itemParameters';
+import { type ItemReader, itemReader } from '../whatsapp/n8n/itemReader';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { parseRecipient, recipientAddress } from '../whatsapp/phone';
 import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
@@ -23,12 +23,6 @@ interface ReadTemplate {
 	details: IDataObject;
 }
 
-/** Parameters without an expression are read once per execution (itemParameters.ts). */
-const parameter = (context: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown =>
-	itemParameters(context).get(name, itemIndex, fallback, options);
-
-const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => itemParameters(context).text(name, itemIndex);
-
 /** A media header given as a public link, a media ID, or the name of one of the item's binary fields. */
 async function headerMedia(context: IExecuteFunctions, itemIndex: number, reference: unknown): Promise<MediaSource | undefined> {
 	const value = String(reference ?? '').trim();
@@ -43,13 +37,11 @@ async function headerMedia(context: IExecuteFunctions, itemIndex: number, refere
 	return { binary: { data, mimeType: binary.mimeType, fileName: binary.fileName } };
 }
 
-async function readMetaTemplate({ context, catalog }: TemplateSendRun, itemIndex: number): Promise<ReadTemplate> {
-	const reference = parseTemplateReference(parameter(context, 'template', itemIndex, '', { extractValue: true }));
+async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: ItemReader, itemIndex: number): Promise<ReadTemplate> {
+	const reference = parseTemplateReference(item.value('template', '', { extractValue: true }));
 	const template = await catalog.find(reference);
-	const autoMap = parameter(context, 'templateParameters.mappingMode', itemIndex, 'defineBelow') === 'autoMapInputData';
-	const values = autoMap
-		? context.getInputData()[itemIndex].json
-		: ((parameter(context, 'templateParameters.value', itemIndex, {}) ?? {}) as IDataObject);
+	const autoMap = item.value('templateParameters.mappingMode', 'defineBelow') === 'autoMapInputData';
+	const values = autoMap ? context.getInputData()[itemIndex].json : ((item.value('templateParameters.value', {}) ?? {}) as IDataObject);
 	const prepared = prepareTemplate(template, {
 		values,
 		rejectUnknown: !autoMap,
@@ -58,14 +50,14 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, itemIndex
 	return { message: prepared.message, details: { template: template.name, language: template.language, renderedText: prepared.renderedText } };
 }
 
-function readTextTemplate({ context }: TemplateSendRun, itemIndex: number): ReadTemplate | { skipped: string } {
+function readTextTemplate({ context }: TemplateSendRun, item: ItemReader, itemIndex: number): ReadTemplate | { skipped: string } {
 	const rendering = renderLocalTemplate(
 		{
-			text: text(context, 'textTemplate', itemIndex),
-			mediaUrl: text(context, 'mediaUrl', itemIndex).trim() || undefined,
-			mediaType: text(context, 'mediaType', itemIndex) as TemplateMediaType,
-			missingValues: text(context, 'missingValues', itemIndex) as MissingValues,
-			randomString: parameter(context, 'randomString', itemIndex, false) as boolean,
+			text: item.text('textTemplate'),
+			mediaUrl: item.optionalText('mediaUrl'),
+			mediaType: item.text('mediaType') as TemplateMediaType,
+			missingValues: item.text('missingValues') as MissingValues,
+			randomString: item.value('randomString', false) as boolean,
 		},
 		context.getInputData()[itemIndex].json,
 	);
@@ -75,13 +67,13 @@ function readTextTemplate({ context }: TemplateSendRun, itemIndex: number): Read
 
 /** Reads, fills and checks one item's template message: a send, a preview, or a skip with its reason. */
 export async function planTemplateItem(run: TemplateSendRun, itemIndex: number): Promise<PlannedItem> {
-	const { context, channel } = run;
-	const to = parseRecipient(parameter(context, 'recipient', itemIndex));
-	const read = text(context, 'templateSource', itemIndex) === 'meta' ? await readMetaTemplate(run, itemIndex) : readTextTemplate(run, itemIndex);
+	const item = itemReader(run.context, itemIndex);
+	const to = parseRecipient(item.value('recipient'));
+	const read = item.text('templateSource') === 'meta' ? await readMetaTemplate(run, item, itemIndex) : readTextTemplate(run, item, itemIndex);
 	if ('skipped' in read) return { kind: 'result', json: { status: 'skipped', reason: read.skipped, to: recipientAddress(to) } };
 	validateMessage(read.message);
-	const envelope = adaptToChannel({ to, message: read.message }, channel, 'fail');
-	if (parameter(context, 'operation', itemIndex) === 'preview') {
+	const envelope = adaptToChannel({ to, message: read.message }, run.channel, 'fail');
+	if (item.value('operation') === 'preview') {
 		return { kind: 'result', json: { status: 'preview', to: recipientAddress(to), type: read.message.type, ...read.details } };
 	}
 	return { kind: 'send', envelope, details: read.details };
