@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
@@ -7,7 +8,7 @@ import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperti
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
+import { assertUsable, attachReceipt, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, takeReceipt, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -84,16 +85,19 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [await eventItems(this, reception.events)] };
+		return { workflowData: [attachReceipt(await eventItems(this, reception.events), reception.receipt)] };
 	}
 
 	/**
 	 * The first step of the execution n8n started with the events: answers the delivery (n8n sends it as the
-	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it) and passes the events on.
+	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it), makes the delivery's claims final
+	 * (the sender may have given up before the answer) and passes the events on.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const events = this.getInputData();
+		const { events, receipt } = takeReceipt(this.getInputData());
 		this.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { received: events.length } });
+		// Not confirmed (store unreachable): the claims lapse after PENDING_CLAIM_SECONDS; the events already run.
+		if (receipt) await confirmReceipt(await processStateStoreFor(this), receipt).catch(() => undefined);
 		return [events];
 	}
 }
