@@ -128,7 +128,8 @@ export function attachReceipt(items: INodeExecutionData[], receipt: DeliveryRece
 export function takeReceipt(items: INodeExecutionData[]): { events: INodeExecutionData[]; receipt?: DeliveryReceipt } {
 	const receipt = items[0]?.json[RECEIPT_FIELD] as DeliveryReceipt | undefined;
 	if (!receipt) return { events: items };
-	const { [RECEIPT_FIELD]: _receipt, ...json } = items[0].json;
+	const json = { ...items[0].json };
+	delete json[RECEIPT_FIELD];
 	return { events: [{ ...items[0], json }, ...items.slice(1)], receipt };
 }
 
