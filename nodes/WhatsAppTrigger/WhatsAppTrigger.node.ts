@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
@@ -9,7 +10,7 @@ import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
 import { filterSettings, receptionSettings } from './plan';
-import { assertUsable, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext } from './triggerContext';
+import { assertUsable, attachReceipt, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, takeReceipt } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -69,7 +70,7 @@ export class WhatsAppTrigger implements INodeType {
 	 * Refusals and deliveries that start nothing are answered here. Events are handed to n8n; the answer comes
 	 * from execute() once the execution runs, so a 2xx means n8n stored it (docs/n8n-webhooks.md). The
 	 * de-duplication claims become final on a 2xx answer and are given back on any other, so the backend's
-	 * redelivery starts the events.
+	 * redelivery starts the events; when the sender gave up before any answer, execute() makes them final.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
@@ -84,16 +85,19 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [await eventItems(this, await withOptOutsRecorded(this, reception.events))] };
+		return { workflowData: [attachReceipt(await eventItems(this, await withOptOutsRecorded(this, reception.events)), reception.receipt)] };
 	}
 
 	/**
 	 * The first step of the execution n8n started with the events: answers the delivery (n8n sends it as the
-	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it) and passes the events on.
+	 * webhook's response; elsewhere, e.g. a manual run, nothing waits for it), makes the delivery's claims final
+	 * (the sender may have given up before the answer) and passes the events on.
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const events = this.getInputData();
+		const { events, receipt } = takeReceipt(this.getInputData());
 		this.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { received: events.length } });
+		// Not confirmed (store unreachable): the claims lapse after PENDING_CLAIM_SECONDS; the events already run.
+		if (receipt) await confirmReceipt(await processStateStoreFor(this), receipt).catch(() => undefined);
 		return [events];
 	}
 }

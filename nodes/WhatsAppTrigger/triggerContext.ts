@@ -4,6 +4,7 @@ import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { incomingMedia } from '../whatsapp/inbound/media';
+import type { DeliveryReceipt } from '../whatsapp/inbound/dedupe';
 import type { InboundEvent } from '../whatsapp/inbound/event';
 import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
@@ -61,20 +62,32 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 }
 
 /**
- * Calls `settle` once the answer to this request went out: handed over when n8n answered 2xx, not when it
- * answered otherwise or the connection closed before an answer was complete.
+ * Calls `settle` once the answer to this request went out: handed over when n8n answered 2xx, given back when it
+ * answered otherwise. When the sender closed the connection first (it gave up waiting), whether n8n stored the
+ * execution is unknown: the claims stay pending, the execution confirms them when it runs (takeReceipt), and
+ * they lapse after PENDING_CLAIM_SECONDS when it never does; a redelivery meanwhile is told to come back later.
  */
 export function settleWhenAnswered(context: IWebhookFunctions, settle: (handedOver: boolean) => Promise<void>): void {
 	const response = context.getResponseObject();
-	let settled = false;
-	const once = (handedOver: boolean) => {
-		if (settled) return;
-		settled = true;
-		// A store that fails here leaves the claims pending; they lapse after PENDING_CLAIM_SECONDS.
-		settle(handedOver).catch(() => undefined);
-	};
-	response.once('finish', () => once(response.statusCode >= 200 && response.statusCode < 300));
-	response.once('close', () => once(false));
+	// A store that fails here leaves the claims pending; they lapse after PENDING_CLAIM_SECONDS.
+	response.once('finish', () => void settle(response.statusCode >= 200 && response.statusCode < 300).catch(() => undefined));
+}
+
+/** The field of the first event item that carries the delivery's receipt from webhook() into execute(). */
+const RECEIPT_FIELD = '$deliveryReceipt';
+
+export function attachReceipt(items: INodeExecutionData[], receipt: DeliveryReceipt | undefined): INodeExecutionData[] {
+	if (receipt && items[0]) items[0].json[RECEIPT_FIELD] = receipt as unknown as IDataObject;
+	return items;
+}
+
+/** The events without the receipt, and the receipt (absent in a manual run or with pinned data). */
+export function takeReceipt(items: INodeExecutionData[]): { events: INodeExecutionData[]; receipt?: DeliveryReceipt } {
+	const receipt = items[0]?.json[RECEIPT_FIELD] as DeliveryReceipt | undefined;
+	if (!receipt) return { events: items };
+	const json = { ...items[0].json };
+	delete json[RECEIPT_FIELD];
+	return { events: [{ ...items[0], json }, ...items.slice(1)], receipt };
 }
 
 export function respond(context: IWebhookFunctions, reply: Reply): void {

@@ -141,17 +141,25 @@ export async function startTrigger(options: {
 	};
 
 	/**
-	 * n8n's run of the stored execution, from the trigger with its items: resolves with what a node sent as the
-	 * webhook's response (responseMode 'responseNode'), or undefined when the run ended without one.
+	 * n8n's run of the stored execution, from the trigger with its items: `answer` resolves with what a node sent
+	 * as the webhook's response (responseMode 'responseNode'), or undefined when the run ended without one;
+	 * `output` with the trigger node's output items (what the workflow starts with).
 	 */
-	const runFromTrigger = async (items: INodeExecutionData[][]): Promise<IN8nHttpFullResponse | undefined> => {
+	const runFromTrigger = (items: INodeExecutionData[][]) => {
 		const answer = createDeferredPromise<IN8nHttpFullResponse | undefined>();
+		const output = createDeferredPromise<INodeExecutionData[] | undefined>();
 		const hooks = new ExecutionLifecycleHooks('webhook', `exec-${Math.random().toString(36).slice(2)}`, { id: workflow.id, name: workflow.name, nodes: [node], connections: {}, active: true } as unknown as IWorkflowBase);
 		hooks.addHandler('sendResponse', (response) => answer.resolve(response as IN8nHttpFullResponse));
-		hooks.addHandler('workflowExecuteAfter', () => answer.resolve(undefined));
+		hooks.addHandler('nodeExecuteAfter', (nodeName, taskData) => {
+			if (nodeName === node.name) output.resolve(taskData.data?.main?.[0] ?? undefined);
+		});
+		hooks.addHandler('workflowExecuteAfter', () => {
+			answer.resolve(undefined);
+			output.resolve(undefined);
+		});
 		const runData = createRunExecutionData({ executionData: { nodeExecutionStack: [{ node, data: { main: items }, source: null }] } });
 		void new WorkflowExecute(additionalData({ hooks }), 'webhook', runData).processRunExecutionData(workflow);
-		return await answer.promise;
+		return { answer: answer.promise, output: output.promise };
 	};
 	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
 	let failingStores = 0;
@@ -175,13 +183,18 @@ export async function startTrigger(options: {
 					res.status(500).json({ code: 0, message: 'There was a problem executing the workflow' });
 					return undefined;
 				}
-				started.push(result.workflowData[0]);
 				const mode = webhookData(name, data).webhookDescription.responseMode;
-				if (mode === 'responseNode') {
-					const answer = await runFromTrigger(result.workflowData);
-					res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
-				} else if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
-				return result.workflowData[0];
+				if (mode !== 'responseNode') {
+					started.push(result.workflowData[0]);
+					if (!result.noWebhookResponse) res.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
+					return result.workflowData[0];
+				}
+				const execution = runFromTrigger(result.workflowData);
+				const answer = await execution.answer;
+				res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
+				const items = await execution.output;
+				if (items) started.push(items);
+				return items;
 			} catch (error) {
 				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
 				return undefined;

@@ -33,10 +33,26 @@ export interface ClaimRequest {
 	replay?: { signature: string; ttlSeconds: number };
 }
 
+/**
+ * What makes a delivery's claims final, as plain data: the execution that took the events over carries it and
+ * confirms the claims itself (it may run in another process, e.g. a queue-mode worker), so a sender that gave up
+ * before n8n's answer does not start the events again.
+ */
+export interface DeliveryReceipt {
+	token: string;
+	claims: Array<{ key: string; ttlSeconds: number }>;
+}
+
 /** The events this delivery starts; `settle` after n8n answered: final when taken over, else given back. */
 export interface DeliveryClaims {
 	fresh: InboundEvent[];
+	receipt?: DeliveryReceipt;
 	settle(handedOver: boolean): Promise<void>;
+}
+
+/** Makes the claims of a delivery final (the execution with its events runs); harmless when already final. */
+export async function confirmReceipt(store: ClaimStore, receipt: DeliveryReceipt): Promise<void> {
+	await store.confirmDelivery(receipt.claims, receipt.token);
 }
 
 interface Claim {
@@ -90,8 +106,10 @@ export async function claimDelivery(events: InboundEvent[], store: ClaimStore, r
 		await release();
 		return { fresh, settle: async () => undefined };
 	}
+	const receipt: DeliveryReceipt = { token, claims: taken.map(({ key, ttlSeconds }) => ({ key, ttlSeconds })) };
 	return {
 		fresh,
-		settle: async (handedOver) => (handedOver ? await store.confirmDelivery(taken, token) : await release()),
+		receipt: taken.length ? receipt : undefined,
+		settle: async (handedOver) => (handedOver ? await confirmReceipt(store, receipt) : await release()),
 	};
 }

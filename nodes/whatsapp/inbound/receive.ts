@@ -1,4 +1,4 @@
-import { claimDelivery, type ClaimStore } from './dedupe';
+import { claimDelivery, type ClaimStore, type DeliveryReceipt } from './dedupe';
 import type { EventFilter } from './filters';
 import type { InboundEvent } from './event';
 import { UnexpectedPayload } from './normalise';
@@ -27,6 +27,8 @@ export interface ReceiveOptions {
 export interface Reception {
 	reply: Reply;
 	events: InboundEvent[];
+	/** For the execution that takes the events over: it confirms the claims (see DeliveryReceipt). */
+	receipt?: DeliveryReceipt;
 	/** Call once the answer went out: handed over (n8n answered 2xx) makes the claims final, else gives them back. */
 	settle(handedOver: boolean): Promise<void>;
 }
@@ -92,5 +94,5 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 		return answer(unavailable());
 	}
 	if (claims === 'busy') return answer(plain(503, 'An earlier delivery of these events is still being handed to the workflow; deliver again later'));
-	return { reply: json(200, { received: claims.fresh.length }), events: claims.fresh, settle: claims.settle };
+	return { reply: json(200, { received: claims.fresh.length }), events: claims.fresh, receipt: claims.receipt, settle: claims.settle };
 }

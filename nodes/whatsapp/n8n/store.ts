@@ -36,10 +36,10 @@ export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctio
 const processRedisStores = new Map<string, Promise<RedisStore>>();
 
 /**
- * Like stateStoreFor, for work that comes often and briefly (webhook requests): the Redis connection is opened
+ * Like stateStoreFor, for work that comes often and briefly (webhook requests and the executions they start): the Redis connection is opened
  * once per process and reused; never close the store. A lost connection is replaced on the next call.
  */
-export async function processStateStoreFor(context: IWebhookFunctions): Promise<StateStore> {
+export async function processStateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
 	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
 	const connection = await redisConnectionOf(context);
 	const key = JSON.stringify(connection);
