@@ -6,7 +6,7 @@
  *
  *   npm run bench                 # builds, then: memory state (no Redis credential)
  *   npm run bench -- --redis      # also with a WhatsApp Redis credential (REDIS_URL, or a private redis-server)
- *   node bench/segment-send.js [--redis] [--only-redis] [--scale 0.2] [--cpu-prof DIR]   # without the build
+ *   node bench/segment-send.js [--redis] [--only-redis] [--rate 1000] [--scale 0.2] [--cpu-prof DIR]   # without the build
  */
 const http = require('node:http');
 const path = require('node:path');
@@ -21,10 +21,12 @@ const option = (name, fallback) => (args.includes(name) ? Number(args[args.index
 const LATENCY_MS = 100;
 const WARMUP = 200;
 const SCALE = option('--scale', 1);
+/** --rate R: only the scenario at that rate (a quick look at one of them). */
+const ONLY_RATE = option('--rate', undefined);
 const SCENARIOS = [
 	{ n: Math.round(2000 * SCALE), rate: 80 },
 	{ n: Math.round(10_000 * SCALE), rate: 1000 },
-];
+].filter(({ rate }) => ONLY_RATE === undefined || rate === ONLY_RATE);
 const STORES = flag('--only-redis') ? ['redis'] : flag('--redis') ? ['memory', 'redis'] : ['memory'];
 /** --cpu-prof <dir>: each measured run (send and baseline) writes a V8 CPU profile there (Chrome DevTools, speedscope). */
 const CPU_PROF_DIR = args.includes('--cpu-prof') ? path.resolve(args[args.indexOf('--cpu-prof') + 1]) : undefined;
