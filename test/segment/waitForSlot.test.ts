@@ -1,4 +1,4 @@
-import { RATE_HEADROOM, SLOT_LEAD_MS, waitForSlot } from '../../nodes/whatsapp/delivery/pace';
+import { DepartureWindow, RATE_HEADROOM, SLOT_LEAD_MS, waitForSlot } from '../../nodes/whatsapp/delivery/pace';
 
 /**
  * A clock the test moves: `sleep(ms)` advances it by what the scenario says a timer really took (early or late
@@ -94,4 +94,41 @@ test('a store round trip before leaving that makes the send late books a new slo
 	expect(clock.booked).toHaveLength(2);
 	expect(clock.markedAt).toHaveLength(1);
 	expect(clock.now()).toBe(clock.booked[1]);
+});
+
+describe('DepartureWindow', () => {
+	/** Departures at the times a test's clock gives; sleeping moves the clock by what was asked. */
+	function windowWithClock() {
+		let now = 5_000;
+		const left: number[] = [];
+		const window = new DepartureWindow();
+		return {
+			left,
+			at: (time: number) => (now = time),
+			leave: async (limit: number) => {
+				await window.waitForRoom(limit, async (ms) => void (now += ms), () => now);
+				left.push(now);
+			},
+		};
+	}
+
+	test('sends that reach it together after a stall leave no more than the limit within any one second', async () => {
+		const clock = windowWithClock();
+		for (let i = 0; i < 5; i++) await clock.leave(5);
+		clock.at(5_300);
+		for (let i = 0; i < 7; i++) await clock.leave(5);
+
+		expect(clock.left).toEqual([5_000, 5_000, 5_000, 5_000, 5_000, 6_000, 6_000, 6_000, 6_000, 6_000, 7_000, 7_000]);
+	});
+
+	test('a send with room leaves at once', async () => {
+		const clock = windowWithClock();
+		await clock.leave(3);
+		clock.at(5_999);
+		await clock.leave(2);
+		clock.at(6_000);
+		await clock.leave(2);
+
+		expect(clock.left).toEqual([5_000, 5_999, 6_000]);
+	});
 });

@@ -58,3 +58,36 @@ export async function waitForSlot(reserve: () => Promise<number>, sleep: (ms: nu
 	await sleepUntil(slot);
 	if (now() - slot > lateToleranceMs) await sleepUntil(await reserve());
 }
+
+/**
+ * The sends of one segment that left within the last second, counted the way Meta counts them: however late their
+ * slots were reached (a stall of the event loop, a loaded machine), no more than the limit leave within any one
+ * second. Slots spread the sends (across executions and workers); this keeps a stall from bunching them.
+ */
+export class DepartureWindow {
+	private readonly departures: number[] = [];
+	private first = 0;
+
+	/** Returns when a send may leave without more than `limit` leaving in one second, and counts it as left. */
+	async waitForRoom(limit: number, sleep: (ms: number) => Promise<void>, now = Date.now): Promise<void> {
+		for (;;) {
+			const time = now();
+			while (this.first < this.departures.length && this.departures[this.first] <= time - 1000) this.first++;
+			if (this.first > 1024) {
+				this.departures.splice(0, this.first);
+				this.first = 0;
+			}
+			const inWindow = this.departures.length - this.first;
+			if (inWindow < limit) {
+				this.departures.push(time);
+				return;
+			}
+			await sleep(this.departures[this.departures.length - limit] + 1000 - time);
+		}
+	}
+}
+
+/** The most sends per second a window lets leave at a rate: the pace's own, so a stall is never made up in a burst. */
+export function departuresPerSecond(pace: { messagesPerSecond: number }): number {
+	return Math.max(1, Math.floor(pace.messagesPerSecond * RATE_HEADROOM));
+}

@@ -5,7 +5,7 @@ import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../store/quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
-import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
+import { DepartureWindow, type Pace, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DailyCap {
@@ -96,6 +96,7 @@ class SegmentSender {
 	 * hundreds a fast pace would have in flight before the first answer arrives.
 	 */
 	private firstAnswer: Promise<void> | undefined;
+	private readonly departures = new DepartureWindow();
 
 	constructor(
 		private readonly channel: Channel,
@@ -214,7 +215,7 @@ class SegmentSender {
 		}
 	}
 
-	/** Waits for the send's slot at a rate, and records that it leaves (`markRequested`) just before. */
+	/** Waits for the send's slot at a rate (and room in the segment's last second of sends), recording that it leaves (`markRequested`) just before. */
 	private async takeTurn(markRequested: () => Promise<void>) {
 		const beforeLeaving = async () => {
 			this.throwIfStopped();
@@ -223,7 +224,9 @@ class SegmentSender {
 		const { pace } = this.config;
 		if (pace.kind !== 'rate') return await beforeLeaving();
 		const gap = gapMs(pace);
-		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), (ms) => sleepUnlessStopped(ms, this.signal), beforeLeaving);
+		const sleep = (ms: number) => sleepUnlessStopped(ms, this.signal);
+		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), sleep, beforeLeaving);
+		await this.departures.waitForRoom(departuresPerSecond(pace), sleep);
 	}
 
 	/** From here a request may have left: the ledger says so, and that entry never lapses. */
