@@ -33,7 +33,7 @@ function planMarkAsRead(parameters: ItemParameters, itemIndex: number): PlannedI
  */
 export function messagePlanner(context: IExecuteFunctions, channel: Channel): (itemIndex: number) => Promise<PlannedItem> {
 	const parameters = itemParameters(context);
-	return async (itemIndex) => {
+	const planItem = async (itemIndex: number): Promise<PlannedItem> => {
 		const operation = parameters.text('operation', itemIndex);
 		if (operation === 'markAsRead') return planMarkAsRead(parameters, itemIndex);
 		const options = parameters.get('options', itemIndex, {}) as IDataObject;
@@ -48,4 +48,5 @@ export function messagePlanner(context: IExecuteFunctions, channel: Channel): (i
 		);
 		return { kind: 'send', envelope };
 	};
+	return planItem;
 }
