@@ -68,22 +68,21 @@ export class DepartureWindow {
 	private readonly departures: number[] = [];
 	private first = 0;
 
-	/** Returns when a send may leave without more than `limit` leaving in one second, and counts it as left. */
-	async waitForRoom(limit: number, sleep: (ms: number) => Promise<void>, now = Date.now): Promise<void> {
-		for (;;) {
-			const time = now();
-			while (this.first < this.departures.length && this.departures[this.first] <= time - 1000) this.first++;
-			if (this.first > 1024) {
-				this.departures.splice(0, this.first);
-				this.first = 0;
-			}
-			const inWindow = this.departures.length - this.first;
-			if (inWindow < limit) {
-				this.departures.push(time);
-				return;
-			}
-			await sleep(this.departures[this.departures.length - limit] + 1000 - time);
+	/**
+	 * Counts a send as leaving now and returns 0 when fewer than `limit` left within the last second; otherwise
+	 * counts nothing and returns how long to wait. Synchronous, so the caller sends in the same step it was counted.
+	 */
+	leave(limit: number, now = Date.now()): number {
+		while (this.first < this.departures.length && this.departures[this.first] <= now - 1000) this.first++;
+		if (this.first > 1024) {
+			this.departures.splice(0, this.first);
+			this.first = 0;
 		}
+		if (this.departures.length - this.first < limit) {
+			this.departures.push(now);
+			return 0;
+		}
+		return this.departures[this.departures.length - limit] + 1000 - now;
 	}
 }
 

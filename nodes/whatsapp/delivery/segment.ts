@@ -201,6 +201,8 @@ class SegmentSender {
 		else this.firstAnswer = new Promise((resolve) => (answered = resolve));
 		try {
 			await this.takeTurn(() => this.markRequested(recipient));
+			// Counted in the departure window and sent in one synchronous step: no other work comes in between.
+			for (let wait = this.roomToLeave(); wait > 0; wait = this.roomToLeave()) await sleepUnlessStopped(wait, this.signal);
 			// Checked right before the request: nothing leaves after a stopping answer.
 			this.throwIfStopped();
 			return await this.channel.send(envelope);
@@ -215,7 +217,7 @@ class SegmentSender {
 		}
 	}
 
-	/** Waits for the send's slot at a rate (and room in the segment's last second of sends), recording that it leaves (`markRequested`) just before. */
+	/** Waits for the send's slot at a rate, recording that it leaves (`markRequested`) just before. */
 	private async takeTurn(markRequested: () => Promise<void>) {
 		const beforeLeaving = async () => {
 			this.throwIfStopped();
@@ -224,9 +226,13 @@ class SegmentSender {
 		const { pace } = this.config;
 		if (pace.kind !== 'rate') return await beforeLeaving();
 		const gap = gapMs(pace);
-		const sleep = (ms: number) => sleepUnlessStopped(ms, this.signal);
-		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), sleep, beforeLeaving);
-		await this.departures.waitForRoom(departuresPerSecond(pace), sleep);
+		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), (ms) => sleepUnlessStopped(ms, this.signal), beforeLeaving);
+	}
+
+	/** 0 when the send may leave now (and is counted as left), else how long to wait: at a rate, the segment's last second of sends has room. */
+	private roomToLeave(): number {
+		const { pace } = this.config;
+		return pace.kind === 'rate' ? this.departures.leave(departuresPerSecond(pace)) : 0;
 	}
 
 	/** From here a request may have left: the ledger says so, and that entry never lapses. */
