@@ -45,7 +45,7 @@ export const SLOT_LEAD_MS = 20;
  * while the loop is busy, so a timer can fire before the slot: it sleeps again for the rest. A send ready more than
  * the headroom's worth after its slot (the loop was blocked: GC, a loaded machine, a slow store) would leave
  * together with every other send that waited through the stall and overfill one second of Meta's window, so it
- * books a new slot, once (bench/README.md, "The pace under load").
+ * books a new slot, once (bench/README.md, "Reading these results").
  */
 export async function waitForSlot(reserve: () => Promise<number>, sleep: (ms: number) => Promise<void>, beforeLeaving: () => Promise<void>, now = Date.now): Promise<void> {
 	const lateToleranceMs = 1000 * (1 - RATE_HEADROOM);
