@@ -1,37 +1,30 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import type { ContactCard, MediaSource, MediaType, OutboundMessage } from '../whatsapp/message';
-import { itemParameters } from '../whatsapp/n8n/itemParameters';
+import type { ItemParameters } from '../whatsapp/n8n/itemParameters';
 
-type Read = (context: IExecuteFunctions, itemIndex: number) => Promise<OutboundMessage> | OutboundMessage;
+type Read = (parameters: ItemParameters, itemIndex: number) => Promise<OutboundMessage> | OutboundMessage;
 
-/** Parameters without an expression are read once per execution (itemParameters.ts). */
-const parameter = (context: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown => itemParameters(context).get(name, itemIndex, fallback);
-
-const text = (context: IExecuteFunctions, name: string, itemIndex: number): string => itemParameters(context).text(name, itemIndex);
-
-const optionalText = (context: IExecuteFunctions, name: string, itemIndex: number): string | undefined =>
-	text(context, name, itemIndex).trim() || undefined;
-
-function collection(context: IExecuteFunctions, name: string, entry: string, itemIndex: number): IDataObject[] {
-	const value = parameter(context, name, itemIndex, {}) as IDataObject;
+function collection(parameters: ItemParameters, name: string, entry: string, itemIndex: number): IDataObject[] {
+	const value = parameters.get(name, itemIndex, {}) as IDataObject;
 	return (value?.[entry] as IDataObject[] | undefined) ?? [];
 }
 
-async function readMediaSource(context: IExecuteFunctions, itemIndex: number): Promise<MediaSource> {
-	const source = text(context, 'mediaSource', itemIndex);
-	if (source === 'link') return { link: text(context, 'mediaLink', itemIndex).trim() };
-	if (source === 'id') return { id: text(context, 'mediaId', itemIndex).trim() };
-	const property = text(context, 'binaryPropertyName', itemIndex);
-	const binary = context.helpers.assertBinaryData(itemIndex, property);
-	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
+async function readMediaSource(parameters: ItemParameters, itemIndex: number): Promise<MediaSource> {
+	const source = parameters.text('mediaSource', itemIndex);
+	if (source === 'link') return { link: parameters.text('mediaLink', itemIndex).trim() };
+	if (source === 'id') return { id: parameters.text('mediaId', itemIndex).trim() };
+	const property = parameters.text('binaryPropertyName', itemIndex);
+	const { helpers } = parameters.context;
+	const binary = helpers.assertBinaryData(itemIndex, property);
+	const data = await helpers.getBinaryDataBuffer(itemIndex, property);
 	return { binary: { data, mimeType: binary.mimeType, fileName: binary.fileName } };
 }
 
-function interactiveFrame(context: IExecuteFunctions, itemIndex: number) {
+function interactiveFrame(parameters: ItemParameters, itemIndex: number) {
 	return {
-		body: text(context, 'body', itemIndex),
-		header: optionalText(context, 'header', itemIndex),
-		footer: optionalText(context, 'footer', itemIndex),
+		body: parameters.text('body', itemIndex),
+		header: parameters.optionalText('header', itemIndex),
+		footer: parameters.optionalText('footer', itemIndex),
 	};
 }
 
@@ -66,51 +59,51 @@ export type SendOperation = 'sendText' | 'sendMedia' | 'sendLocation' | 'sendCon
 
 /** One reader per operation: the node's parameters for one item as a backend-neutral message. */
 const readers: Record<SendOperation, Read> = {
-	sendText: (context, itemIndex) => ({ type: 'text', text: text(context, 'text', itemIndex), previewUrl: parameter(context, 'previewUrl', itemIndex, false) as boolean }),
-	sendMedia: async (context, itemIndex) => {
-		const type = text(context, 'mediaType', itemIndex) as MediaType;
+	sendText: (parameters, itemIndex) => ({ type: 'text', text: parameters.text('text', itemIndex), previewUrl: parameters.get('previewUrl', itemIndex, false) as boolean }),
+	sendMedia: async (parameters, itemIndex) => {
+		const type = parameters.text('mediaType', itemIndex) as MediaType;
 		const captioned = type === 'image' || type === 'video' || type === 'document';
 		return {
 			type,
-			media: await readMediaSource(context, itemIndex),
-			caption: captioned ? optionalText(context, 'caption', itemIndex) : undefined,
-			filename: type === 'document' ? optionalText(context, 'filename', itemIndex) : undefined,
-			voice: type === 'audio' ? (parameter(context, 'voice', itemIndex, false) as boolean) : undefined,
+			media: await readMediaSource(parameters, itemIndex),
+			caption: captioned ? parameters.optionalText('caption', itemIndex) : undefined,
+			filename: type === 'document' ? parameters.optionalText('filename', itemIndex) : undefined,
+			voice: type === 'audio' ? (parameters.get('voice', itemIndex, false) as boolean) : undefined,
 		};
 	},
-	sendLocation: (context, itemIndex) => ({
+	sendLocation: (parameters, itemIndex) => ({
 		type: 'location',
-		latitude: Number(parameter(context, 'latitude', itemIndex)),
-		longitude: Number(parameter(context, 'longitude', itemIndex)),
-		name: optionalText(context, 'locationName', itemIndex),
-		address: optionalText(context, 'address', itemIndex),
+		latitude: Number(parameters.get('latitude', itemIndex)),
+		longitude: Number(parameters.get('longitude', itemIndex)),
+		name: parameters.optionalText('locationName', itemIndex),
+		address: parameters.optionalText('address', itemIndex),
 	}),
-	sendContacts: (context, itemIndex) => ({ type: 'contacts', contacts: collection(context, 'contacts', 'contact', itemIndex).map(contactCard) }),
-	sendButtons: (context, itemIndex) => ({
+	sendContacts: (parameters, itemIndex) => ({ type: 'contacts', contacts: collection(parameters, 'contacts', 'contact', itemIndex).map(contactCard) }),
+	sendButtons: (parameters, itemIndex) => ({
 		type: 'buttons',
-		...interactiveFrame(context, itemIndex),
-		buttons: collection(context, 'buttons', 'button', itemIndex).map((button) => ({ id: String(button.id ?? ''), title: String(button.title ?? '') })),
+		...interactiveFrame(parameters, itemIndex),
+		buttons: collection(parameters, 'buttons', 'button', itemIndex).map((button) => ({ id: String(button.id ?? ''), title: String(button.title ?? '') })),
 	}),
-	sendList: (context, itemIndex) => ({
+	sendList: (parameters, itemIndex) => ({
 		type: 'list',
-		...interactiveFrame(context, itemIndex),
-		buttonText: text(context, 'buttonText', itemIndex),
-		sections: listSections(collection(context, 'rows', 'row', itemIndex)),
+		...interactiveFrame(parameters, itemIndex),
+		buttonText: parameters.text('buttonText', itemIndex),
+		sections: listSections(collection(parameters, 'rows', 'row', itemIndex)),
 	}),
-	sendCtaUrl: (context, itemIndex) => ({
+	sendCtaUrl: (parameters, itemIndex) => ({
 		type: 'cta_url',
-		...interactiveFrame(context, itemIndex),
-		displayText: text(context, 'displayText', itemIndex),
-		url: text(context, 'url', itemIndex).trim(),
+		...interactiveFrame(parameters, itemIndex),
+		displayText: parameters.text('displayText', itemIndex),
+		url: parameters.text('url', itemIndex).trim(),
 	}),
-	sendReaction: (context, itemIndex) => ({ type: 'reaction', messageId: text(context, 'messageId', itemIndex).trim(), emoji: text(context, 'emoji', itemIndex) }),
+	sendReaction: (parameters, itemIndex) => ({ type: 'reaction', messageId: parameters.text('messageId', itemIndex).trim(), emoji: parameters.text('emoji', itemIndex) }),
 };
 
 function isSendOperation(operation: string): operation is SendOperation {
 	return Object.prototype.hasOwnProperty.call(readers, operation);
 }
 
-export async function readMessage(context: IExecuteFunctions, operation: string, itemIndex: number): Promise<OutboundMessage> {
+export async function readMessage(parameters: ItemParameters, operation: string, itemIndex: number): Promise<OutboundMessage> {
 	if (!isSendOperation(operation)) throw new Error(`Unknown operation "${operation}"`);
-	return await readers[operation](context, itemIndex);
+	return await readers[operation](parameters, itemIndex);
 }

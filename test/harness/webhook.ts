@@ -191,9 +191,11 @@ export async function startTrigger(options: {
 				}
 				const execution = runFromTrigger(result.workflowData);
 				const answer = await execution.answer;
-				res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
+				// n8n answers at sendResponse; here the answer also waits for the trigger step's output, so a sender
+				// that has its answer finds the execution in `started`.
 				const items = await execution.output;
 				if (items) started.push(items);
+				res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
 				return items;
 			} catch (error) {
 				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });

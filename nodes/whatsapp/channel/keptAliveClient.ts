@@ -19,10 +19,11 @@ import { proxyForUrl } from './proxyFromEnv';
 const MAX_CONNECTIONS_PER_POOL = 500;
 /**
  * A kept-alive connection unused this long is closed (sooner when the server announces a shorter keep-alive).
- * Shorter than common server idle limits (5 s and up), so a request is not written into a connection the server
- * is closing: that request would be of unknown outcome.
+ * Well below common server idle limits (5 s and up), so a request is not written into a connection the server
+ * is closing, which would make its outcome unknown: the client's timer may fire seconds late when the event loop
+ * is stalled (GC, a loaded machine), and a 1,000/s run on a loaded machine met that race with 4 s.
  */
-const IDLE_CONNECTION_MS = 4_000;
+const IDLE_CONNECTION_MS = 1_000;
 /** Pools kept per process; past it the least recently used one is closed. */
 const MAX_POOLS = 16;
 /** The largest answer read. Meta's send answers are a few hundred bytes. */

@@ -33,18 +33,60 @@ export function paceKey(backend: Backend, senderId: string): string {
 }
 
 /**
- * Waits until a send's slot (`reserve` books it) and returns when the send may leave. Node starts a timer from the
- * event loop's cached time, which lags the clock while the loop is busy, so a timer can fire before the slot: it
- * sleeps again for the rest. At a rate, a send woken more than the headroom's worth after its slot (the loop was
- * blocked: GC, a loaded machine) would leave together with every other send that waited through the stall and
- * overfill one second of Meta's window, so it books a new slot, once (bench/README.md, "The pace under load").
+ * How long before its slot a send records that its request leaves (the ledger's "sending", a store round trip), so
+ * that the round trip does not delay the request past its slot. A crash within it leaves a recipient marked
+ * "may have been sent" that was not: never sent twice, at the cost of at most this long's sends.
  */
-export async function waitForSlot(pace: Pace, reserve: () => Promise<number>, sleep: (ms: number) => Promise<void>, now = Date.now): Promise<void> {
+export const SLOT_LEAD_MS = 20;
+
+/**
+ * Waits for a send's slot at a rate (`reserve` books it), runs `beforeLeaving` up to SLOT_LEAD_MS ahead of it, and
+ * returns when the send may leave. Node starts a timer from the event loop's cached time, which lags the clock
+ * while the loop is busy, so a timer can fire before the slot: it sleeps again for the rest. A send ready more than
+ * the headroom's worth after its slot (the loop was blocked: GC, a loaded machine, a slow store) would leave
+ * together with every other send that waited through the stall and overfill one second of Meta's window, so it
+ * books a new slot, once (bench/README.md, "Reading these results").
+ */
+export async function waitForSlot(reserve: () => Promise<number>, sleep: (ms: number) => Promise<void>, beforeLeaving: () => Promise<void>, now = Date.now): Promise<void> {
 	const lateToleranceMs = 1000 * (1 - RATE_HEADROOM);
-	let slot = await reserve();
-	for (let booked = 1; ; booked++) {
-		for (let wait = slot - now(); wait > 0; wait = slot - now()) await sleep(wait);
-		if (pace.kind !== 'rate' || booked > 1 || now() - slot <= lateToleranceMs) return;
-		slot = await reserve();
+	const sleepUntil = async (at: number) => {
+		for (let wait = at - now(); wait > 0; wait = at - now()) await sleep(wait);
+	};
+	const slot = await reserve();
+	await sleepUntil(slot - SLOT_LEAD_MS);
+	await beforeLeaving();
+	await sleepUntil(slot);
+	if (now() - slot > lateToleranceMs) await sleepUntil(await reserve());
+}
+
+/**
+ * The sends of one segment that left within the last second, counted the way Meta counts them: however late their
+ * slots were reached (a stall of the event loop, a loaded machine), no more than the limit leave within any one
+ * second. Slots spread the sends (across executions and workers); this keeps a stall from bunching them.
+ */
+export class DepartureWindow {
+	private readonly departures: number[] = [];
+	private first = 0;
+
+	/**
+	 * Counts a send as leaving now and returns 0 when fewer than `limit` left within the last second; otherwise
+	 * counts nothing and returns how long to wait. Synchronous, so the caller sends in the same step it was counted.
+	 */
+	leave(limit: number, now = Date.now()): number {
+		while (this.first < this.departures.length && this.departures[this.first] <= now - 1000) this.first++;
+		if (this.first > 1024) {
+			this.departures.splice(0, this.first);
+			this.first = 0;
+		}
+		if (this.departures.length - this.first < limit) {
+			this.departures.push(now);
+			return 0;
+		}
+		return this.departures[this.departures.length - limit] + 1000 - now;
 	}
+}
+
+/** The most sends per second a window lets leave at a rate: the pace's own, so a stall is never made up in a burst. */
+export function departuresPerSecond(pace: { messagesPerSecond: number }): number {
+	return Math.max(1, Math.floor(pace.messagesPerSecond * RATE_HEADROOM));
 }

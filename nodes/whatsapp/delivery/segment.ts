@@ -5,7 +5,7 @@ import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
-import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
+import { DepartureWindow, type Pace, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DailyCap {
@@ -74,81 +74,77 @@ function asWhatsAppError(error: unknown): WhatsAppError {
 		: new WhatsAppError(String((error as Error)?.message ?? error), { kind: 'ambiguous', description: 'An unexpected error interrupted the send', fix: 'Check the recipient\'s chat before sending again' });
 }
 
-/**
- * Sends a segment: one envelope per recipient, paced per sender, within the daily cap, at most once per
- * recipient and campaign (ledger claimed before each send), with retries only where a duplicate is impossible.
- * An error that stops the sender (`stopsSender`, set by the backend's error mapping) lets no further request
- * leave: every send checks right before its request. Outcomes come back in input order. Shared state (ledger,
- * quota, pace) lives in the store, so concurrent executions and n8n workers sending from the same sender
- * respect the same limits.
- */
-export async function deliverSegment(
-	channel: Channel,
-	store: StateStore,
-	envelopes: Envelope[],
-	config: DeliveryConfig,
-	signal?: AbortSignal,
-): Promise<Outcome[]> {
-	const ledgerKey = `wa_automator:campaign:${channel.backend}:${channel.senderId}:${config.campaignId}`;
-	const senderPace = paceKey(channel.backend, channel.senderId);
-	const outcomes: Outcome[] = new Array(envelopes.length);
-	let stoppedBy: WhatsAppError | undefined;
-	const stop = (error: WhatsAppError) => {
-		stoppedBy ??= error;
-	};
-	const throwIfStopped = () => {
-		if (stoppedBy) throw new StoppedBeforeSending(reasonForStop(stoppedBy));
-	};
+/** A recipient cleared to send: its ledger claim and quota reservation, and how to give both back. */
+interface Admission {
+	recipient: string;
+	giveBack: (reason: string) => Promise<void>;
+}
 
-	const takeSlot = async () => {
-		if (config.pace.kind !== 'rate') return;
-		const gap = gapMs(config.pace);
-		await waitForSlot(config.pace, () => store.reserveSlot(senderPace, gap), (ms) => sleepUnlessStopped(ms, signal));
-	};
+/** One segment's sends, phase by phase: admit (ledger, quota), send (slot, request, retries), record (ledger). */
+class SegmentSender {
+	private readonly ledgerKey: string;
+	private readonly senderPace: string;
+	private stoppedBy: WhatsAppError | undefined;
+	/**
+	 * The segment's first request goes alone: a wrong token or a logged-out session then costs one request, not the
+	 * hundreds a fast pace would have in flight before the first answer arrives.
+	 */
+	private firstAnswer: Promise<void> | undefined;
+	private readonly departures = new DepartureWindow();
 
-	// The segment's first request goes alone: a wrong token or a logged-out session then costs one request, not
-	// the hundreds a fast pace would have in flight before the first answer arrives.
-	let firstAnswer: Promise<void> | undefined;
-	const sendWithRetries = async (envelope: Envelope, markRequested: () => Promise<void>) => {
-		const prepared = await withRetries(() => channel.prepare(envelope), config.retry, { idempotent: true, signal });
-		return await withRetries(
-			async () => {
-				let answered: (() => void) | undefined;
-				if (firstAnswer) await firstAnswer;
-				else firstAnswer = new Promise((resolve) => (answered = resolve));
-				try {
-					await takeSlot();
-					// Checked after the wait for the slot, right before the request: nothing leaves after a stopping answer.
-					throwIfStopped();
-					await markRequested();
-					return await channel.send(prepared.value);
-				} catch (error) {
-					// Stopped before any waiting sender moves on.
-					if (isWhatsAppError(error) && error.stopsSender) stop(error);
-					// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
-					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-					throw error;
-				} finally {
-					answered?.();
-				}
-			},
-			config.retry,
-			{
-				idempotent: false,
-				signal,
-				wait: sleepUnlessStopped,
-				// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
-				beforeRetry: async (error, delayMs) => {
-					if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate') await store.pauseSender(senderPace, delayMs);
-				},
-			},
-		);
-	};
+	constructor(
+		private readonly channel: Channel,
+		private readonly store: StateStore,
+		private readonly config: DeliveryConfig,
+		private readonly signal?: AbortSignal,
+	) {
+		this.ledgerKey = `wa_automator:campaign:${channel.backend}:${channel.senderId}:${config.campaignId}`;
+		this.senderPace = paceKey(channel.backend, channel.senderId);
+	}
 
-	const deliver = async (envelope: Envelope): Promise<Outcome> => {
-		const recipient = recipientAddress(envelope.to);
-		if (stoppedBy) return { status: 'skipped', recipient, reason: reasonForStop(stoppedBy) };
-		if (signal?.aborted) return { status: 'skipped', recipient, reason: EXECUTION_STOPPED };
+	async run(envelopes: Envelope[]): Promise<Outcome[]> {
+		const outcomes: Outcome[] = new Array(envelopes.length);
+		let next = 0;
+		const worker = async () => {
+			while (next < envelopes.length) {
+				const index = next++;
+				outcomes[index] = await this.deliver(envelopes[index]).catch((error) => {
+					// Store failures (Redis down) before the request stop everything: fail closed, nothing was sent.
+					const failure = asWhatsAppError(error);
+					this.stop(failure);
+					return { status: 'failed' as const, recipient: recipientAddress(envelopes[index].to), error: failure };
+				});
+			}
+		};
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(this.config.concurrency, envelopes.length)) }, worker));
+		return outcomes;
+	}
+
+	private stop(error: WhatsAppError) {
+		this.stoppedBy ??= error;
+	}
+
+	private throwIfStopped() {
+		if (this.stoppedBy) throw new StoppedBeforeSending(reasonForStop(this.stoppedBy));
+	}
+
+	private async deliver(envelope: Envelope): Promise<Outcome> {
+		const admitted = await this.admit(recipientAddress(envelope.to));
+		if ('status' in admitted) return admitted;
+		let sent: { value: SendResult; attempts: number };
+		try {
+			sent = await this.sendWithRetries(envelope, admitted.recipient);
+		} catch (error) {
+			return await this.unsent(admitted, error);
+		}
+		return await this.recordSent(admitted.recipient, sent);
+	}
+
+	/** Claims the recipient in the ledger and a message of the daily cap, or says why it is skipped. */
+	private async admit(recipient: string): Promise<Admission | Outcome> {
+		const { config, store, ledgerKey } = this;
+		if (this.stoppedBy) return { status: 'skipped', recipient, reason: reasonForStop(this.stoppedBy) };
+		if (this.signal?.aborted) return { status: 'skipped', recipient, reason: EXECUTION_STOPPED };
 
 		if (config.oncePerRecipient) {
 			const existing = await store.claimRecipient(ledgerKey, recipient, LEDGER_TTL_SECONDS, CLAIM_SECONDS);
@@ -169,57 +165,113 @@ export async function deliverSegment(
 				return { status: 'skipped', recipient, reason: `daily quota reached (${reservation.used}/${config.dailyCap.limit}); resets at ${resetAt}`, resetAt };
 			}
 		}
-		const giveBack = async (reason: string) => {
-			await release(reason);
-			if (capKey) await store.releaseQuota(capKey);
+		return {
+			recipient,
+			giveBack: async (reason) => {
+				await release(reason);
+				if (capKey) await store.releaseQuota(capKey);
+			},
 		};
+	}
 
-		// From here a request may have left: the ledger says so, and that entry never lapses.
-		const markRequested = async () => {
-			if (config.oncePerRecipient) await store.recordOutcome(ledgerKey, recipient, { status: 'sending', at: new Date().toISOString() }, LEDGER_TTL_SECONDS);
-			await injectFault('requesting', recipient);
-		};
+	private async sendWithRetries(envelope: Envelope, recipient: string): Promise<{ value: SendResult; attempts: number }> {
+		const { config, signal } = this;
+		const prepared = await withRetries(() => this.channel.prepare(envelope), config.retry, { idempotent: true, signal });
+		return await withRetries(() => this.attempt(prepared.value, recipient), config.retry, {
+			idempotent: false,
+			signal,
+			wait: sleepUnlessStopped,
+			// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
+			beforeRetry: async (error, delayMs) => {
+				if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate') await this.store.pauseSender(this.senderPace, delayMs);
+			},
+		});
+	}
 
-		let sent: { value: SendResult; attempts: number };
+	/** One request: after the segment's first answer, at the sender's pace, recorded as leaving, unless stopped. */
+	private async attempt(envelope: Envelope, recipient: string): Promise<SendResult> {
+		let answered: (() => void) | undefined;
+		if (this.firstAnswer) await this.firstAnswer;
+		else this.firstAnswer = new Promise((resolve) => (answered = resolve));
 		try {
-			sent = await sendWithRetries(envelope, markRequested);
+			await this.takeTurn(() => this.markRequested(recipient));
+			// Counted in the departure window and sent in one synchronous step: no other work comes in between.
+			for (let wait = this.roomToLeave(); wait > 0; wait = this.roomToLeave()) await sleepUnlessStopped(wait, this.signal);
+			// Checked right before the request: nothing leaves after a stopping answer.
+			this.throwIfStopped();
+			return await this.channel.send(envelope);
 		} catch (error) {
-			if (error instanceof StoppedBeforeSending) {
-				await giveBack(error.reason);
-				return { status: 'skipped', recipient, reason: error.reason };
-			}
-			const failure = asWhatsAppError(error);
-			// An ambiguous failure keeps its 'sending' claim (maybe delivered: never again); a certain one frees it.
-			if (failure.kind !== 'ambiguous') await giveBack(failure.message);
-			if (failure.kind === 'quota') return { status: 'skipped', recipient, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) };
-			return { status: 'failed', recipient, error: failure };
+			// Stopped before any waiting sender moves on.
+			if (isWhatsAppError(error) && error.stopsSender) this.stop(error);
+			// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			throw error;
+		} finally {
+			answered?.();
 		}
+	}
+
+	/** Waits for the send's slot at a rate, recording that it leaves (`markRequested`) just before. */
+	private async takeTurn(markRequested: () => Promise<void>) {
+		const beforeLeaving = async () => {
+			this.throwIfStopped();
+			await markRequested();
+		};
+		const { pace } = this.config;
+		if (pace.kind !== 'rate') return await beforeLeaving();
+		const gap = gapMs(pace);
+		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), (ms) => sleepUnlessStopped(ms, this.signal), beforeLeaving);
+	}
+
+	/** 0 when the send may leave now (and is counted as left), else how long to wait: at a rate, the segment's last second of sends has room. */
+	private roomToLeave(): number {
+		const { pace } = this.config;
+		return pace.kind === 'rate' ? this.departures.leave(departuresPerSecond(pace)) : 0;
+	}
+
+	/** From here a request may have left: the ledger says so, and that entry never lapses. */
+	private async markRequested(recipient: string) {
+		if (this.config.oncePerRecipient) await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sending', at: new Date().toISOString() }, LEDGER_TTL_SECONDS);
+		await injectFault('requesting', recipient);
+	}
+
+	/** A send that did not go through: skipped when it certainly did not leave, else failed. */
+	private async unsent({ recipient, giveBack }: Admission, error: unknown): Promise<Outcome> {
+		if (error instanceof StoppedBeforeSending) {
+			await giveBack(error.reason);
+			return { status: 'skipped', recipient, reason: error.reason };
+		}
+		const failure = asWhatsAppError(error);
+		// An ambiguous failure keeps its 'sending' claim (maybe delivered: never again); a certain one frees it.
+		if (failure.kind !== 'ambiguous') await giveBack(failure.message);
+		if (failure.kind === 'quota') return { status: 'skipped', recipient, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) };
+		return { status: 'failed', recipient, error: failure };
+	}
+
+	private async recordSent(recipient: string, sent: { value: SendResult; attempts: number }): Promise<Outcome> {
 		const outcome = { recipient, attempts: sent.attempts, ...sent.value };
-		if (!config.oncePerRecipient) return outcome;
+		if (!this.config.oncePerRecipient) return outcome;
 		try {
 			await injectFault('accepted', recipient);
-			await store.recordOutcome(ledgerKey, recipient, { status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId }, LEDGER_TTL_SECONDS);
+			await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId }, LEDGER_TTL_SECONDS);
 			return outcome;
 		} catch (error) {
 			// The message went out; only the record of it is missing (its claim still blocks a second send).
 			const failure = asWhatsAppError(error);
-			stop(failure);
+			this.stop(failure);
 			return { ...outcome, ledgerWarning: `sent, but the campaign ledger could not record it: ${failure.message}` };
 		}
-	};
+	}
+}
 
-	let next = 0;
-	const worker = async () => {
-		while (next < envelopes.length) {
-			const index = next++;
-			outcomes[index] = await deliver(envelopes[index]).catch((error) => {
-				// Store failures (Redis down) before the request stop everything: fail closed, nothing was sent.
-				const failure = asWhatsAppError(error);
-				stop(failure);
-				return { status: 'failed' as const, recipient: recipientAddress(envelopes[index].to), error: failure };
-			});
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(config.concurrency, envelopes.length)) }, worker));
-	return outcomes;
+/**
+ * Sends a segment: one envelope per recipient, paced per sender, within the daily cap, at most once per
+ * recipient and campaign (ledger claimed before each send), with retries only where a duplicate is impossible.
+ * An error that stops the sender (`stopsSender`, set by the backend's error mapping) lets no further request
+ * leave: every send checks right before its request. Outcomes come back in input order. Shared state (ledger,
+ * quota, pace) lives in the store, so concurrent executions and n8n workers sending from the same sender
+ * respect the same limits.
+ */
+export async function deliverSegment(channel: Channel, store: StateStore, envelopes: Envelope[], config: DeliveryConfig, signal?: AbortSignal): Promise<Outcome[]> {
+	return await new SegmentSender(channel, store, config, signal).run(envelopes);
 }

@@ -20,19 +20,28 @@ function rawParameter(context: IExecuteFunctions, path: string): unknown {
  */
 export class ItemParameters {
 	private readonly constants = new Map<string, unknown>();
+	/** Parameters found to hold an expression: read from n8n for every item without looking again. */
+	private readonly perItem = new Set<string>();
 
-	constructor(private readonly context: IExecuteFunctions) {}
+	constructor(readonly context: IExecuteFunctions) {}
 
 	get(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown {
 		const key = options ? `${name} ${JSON.stringify(options)}` : name;
 		if (this.constants.has(key)) return this.constants.get(key);
 		const value = this.context.getNodeParameter(name, itemIndex, fallback, options);
-		if (!holdsExpression(rawParameter(this.context, name))) this.constants.set(key, value);
+		if (this.perItem.has(name)) return value;
+		if (holdsExpression(rawParameter(this.context, name))) this.perItem.add(name);
+		else this.constants.set(key, value);
 		return value;
 	}
 
 	text(name: string, itemIndex: number): string {
 		return String(this.get(name, itemIndex, '') ?? '');
+	}
+
+	/** The trimmed text, undefined when empty. */
+	optionalText(name: string, itemIndex: number): string | undefined {
+		return this.text(name, itemIndex).trim() || undefined;
 	}
 }
 
