@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
@@ -7,7 +8,7 @@ import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperti
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
+import { assertUsable, eventItems, updatesCampaignReports, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -78,6 +79,7 @@ export class WhatsAppTrigger implements INodeType {
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
 			nowSeconds: Math.floor(Date.now() / 1000),
+			...(updatesCampaignReports(this) && { record: async (events) => await recordDeliveryUpdates(events, (await processStateStoreFor(this)).reports) }),
 		});
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);

@@ -194,6 +194,14 @@ export const triggerProperties: INodeProperties[] = [
 				default: 'data',
 				description: 'The binary property that receives downloaded media',
 			},
+			{
+				displayName: 'Update Campaign Reports',
+				name: 'updateCampaignReports',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether delivery statuses and replies update the delivery state of campaign messages, which Get Campaign reports. Needs the same WhatsApp Redis credential as the sending nodes (or, without Redis, the same n8n process). On Lite the trigger then also receives acks and messages from the container; only the events chosen above start the workflow.',
+			},
 		],
 	},
 ];

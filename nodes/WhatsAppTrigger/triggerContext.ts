@@ -75,7 +75,7 @@ function appChannel(context: IHookFunctions, credentials: ICredentialDataDecrypt
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
 	const backend = backendOf(context);
-	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteEventsFor(eventsOf(context)));
+	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteEventsFor(subscribedEvents(context)));
 	if (!context.getNodeParameter('registerAutomatically', false)) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);
 	const appId = String(context.getNodeParameter('appId', '')).trim();
@@ -101,6 +101,17 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 /** The user's Options collection (the parameter `options` is the hidden raw-body switch, see description.ts). */
 export function triggerOptions(context: TriggerContext): IDataObject {
 	return context.getNodeParameter('triggerOptions', {}) as IDataObject;
+}
+
+/** Whether statuses and replies update campaign reports (the option is on unless turned off). */
+export function updatesCampaignReports(context: TriggerContext): boolean {
+	return triggerOptions(context).updateCampaignReports !== false;
+}
+
+/** What the container must send: the chosen events, and statuses and messages when they update campaign reports. */
+function subscribedEvents(context: TriggerContext): InboundEventKind[] {
+	const chosen = eventsOf(context);
+	return updatesCampaignReports(context) ? [...new Set<InboundEventKind>([...chosen, 'status', 'message'])] : chosen;
 }
 
 /**

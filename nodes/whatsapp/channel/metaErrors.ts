@@ -95,3 +95,9 @@ export function metaError(body: unknown, httpStatus: number, retryAfterMs?: numb
 		fbtraceId: error.fbtrace_id,
 	});
 }
+
+/** What a Meta error code means in plain language (a failed status's code, say), or undefined for a code the table lacks. */
+export function metaErrorDescription(code: number): string | undefined {
+	const rule = RULE_BY_CODE.get(code) ?? (code >= PERMISSION_RANGE.from && code <= PERMISSION_RANGE.to ? RULE_BY_CODE.get(10) : undefined);
+	return rule?.description;
+}

@@ -3,6 +3,7 @@ import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../store/quota';
+import { ledgerKeyOf } from '../store/reports';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
 import { type Pace, gapMs, paceKey, waitForSlot } from './pace';
@@ -95,7 +96,7 @@ export async function deliverSegment(
 	config: DeliveryConfig,
 	signal?: AbortSignal,
 ): Promise<Outcome[]> {
-	const ledgerKey = `wa_automator:campaign:${channel.backend}:${channel.senderId}:${config.campaignId}`;
+	const ledgerKey = ledgerKeyOf(channel.backend, channel.senderId, config.campaignId);
 	const senderPace = paceKey(channel.backend, channel.senderId);
 	const outcomes: Outcome[] = new Array(envelopes.length);
 	let stoppedBy: WhatsAppError | undefined;

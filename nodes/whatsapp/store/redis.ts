@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from './quota';
+import { RedisDeliveryReports, withSentIndex } from './reportsRedis';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**
@@ -116,11 +117,14 @@ function lost(connection: RedisConnection, error: unknown): WhatsAppError {
 /** Shared state in Redis: every n8n process and worker sees the same quota, ledger and pace. Fails closed. */
 export class RedisStore implements StateStore {
 	readonly shared = true;
+	readonly reports: RedisDeliveryReports;
 
 	private constructor(
 		private readonly client: Redis,
 		private readonly connection: RedisConnection,
-	) {}
+	) {
+		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
+	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {
 		const options: RedisOptions = {
@@ -192,7 +196,7 @@ export class RedisStore implements StateStore {
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
-		await this.run(() => this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds).exec());
+		await this.run(() => withSentIndex(this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds), ledgerKey, recipient, entry).exec());
 	}
 
 	async reserveSlot(key: string, intervalMs: number) {
