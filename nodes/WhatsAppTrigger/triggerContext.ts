@@ -75,7 +75,7 @@ function appChannel(context: IHookFunctions, credentials: ICredentialDataDecrypt
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
 	const backend = backendOf(context);
-	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteEventsFor(subscribedEvents(context)));
+	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteSubscription(context));
 	if (!context.getNodeParameter('registerAutomatically', false)) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);
 	const appId = String(context.getNodeParameter('appId', '')).trim();
@@ -108,10 +108,10 @@ export function updatesCampaignReports(context: TriggerContext): boolean {
 	return triggerOptions(context).updateCampaignReports !== false;
 }
 
-/** What the container must send: the chosen events, and statuses and messages when they update campaign reports. */
-function subscribedEvents(context: TriggerContext): InboundEventKind[] {
-	const chosen = eventsOf(context);
-	return updatesCampaignReports(context) ? [...new Set<InboundEventKind>([...chosen, 'status', 'message'])] : chosen;
+/** The container's events to send: the chosen ones, and acks and messages when they update campaign reports. */
+function liteSubscription(context: TriggerContext): string[] {
+	const chosen = liteEventsFor(eventsOf(context));
+	return updatesCampaignReports(context) ? liteEventsFor([...eventsOf(context), 'status', 'message']) : chosen;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
+import { noteCampaignStart, recordSkippedOutcomes } from '../delivery/campaignReport';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
@@ -49,20 +50,27 @@ type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
 /** Sends the segment from n8n, or hands it to the container as a campaign; one outcome per send, in order. */
 async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], refuse: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
 	const plan = deliveryPlanFrom(context, channel, sends.length);
-	if (plan.mode === 'campaign') {
-		// Every item is checked before anything is handed over, as for any send.
-		const refusals = campaignRefusals(sends.map(({ plan: { envelope } }) => envelope));
-		refusals.forEach((refusal, index) => refusal && refuse(sends[index], refusal));
-		const fit = sends.filter((_, index) => !refusals[index]);
-		const outcomes = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
-		const byItem = new Map(fit.map((send, index) => [send.itemIndex, outcomes[index]]));
-		return sends.map((send) => byItem.get(send.itemIndex));
-	}
 	const store = await stateStoreFor(context).catch((error) => {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
 	});
+	const campaignId = plan.mode === 'campaign' ? plan.campaign.campaignId : plan.config.campaignId;
 	try {
-		return await deliverSegment(channel, store, sends.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
+		await noteCampaignStart(channel, store, campaignId);
+		let outcomes: Array<Outcome | HandOffOutcome | undefined>;
+		if (plan.mode === 'campaign') {
+			// Every item is checked before anything is handed over, as for any send.
+			const refusals = campaignRefusals(sends.map(({ plan: { envelope } }) => envelope));
+			refusals.forEach((refusal, index) => refusal && refuse(sends[index], refusal));
+			const fit = sends.filter((_, index) => !refusals[index]);
+			const handedOver = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
+			const byItem = new Map(fit.map((send, index) => [send.itemIndex, handedOver[index]]));
+			outcomes = sends.map((send) => byItem.get(send.itemIndex));
+		} else {
+			outcomes = await deliverSegment(channel, store, sends.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
+		}
+		// Each skipped item says why; a store lost during the run must not turn the items of a finished send into an error.
+		await recordSkippedOutcomes(channel, store, campaignId, outcomes).catch(() => undefined);
+		return outcomes;
 	} finally {
 		await store.close();
 	}
