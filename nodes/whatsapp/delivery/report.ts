@@ -1,4 +1,4 @@
-import { metaErrorDescription } from '../channel/metaErrors';
+import { metaErrorCodeIn, metaErrorDescription } from '../channel/metaErrors';
 import type { MessageRecord, SkipRecord } from '../store/reports';
 import type { LedgerEntry } from '../store/types';
 
@@ -94,7 +94,11 @@ function errorText(code: number | string | undefined, fallback: string | undefin
 
 function withDelivery(row: SendRow, record: MessageRecord | undefined): RecipientRow {
 	const base: RecipientRow = { recipient: row.recipient, state: row.state, replied: false, messageId: row.messageId, userID: row.userID };
-	if (row.state !== 'sent') return { ...base, reason: row.state === 'failed' ? undefined : row.reason, error: row.state === 'failed' ? row.reason : undefined };
+	if (row.state === 'failed') {
+		const errorCode = row.reason ? metaErrorCodeIn(row.reason) : undefined;
+		return { ...base, errorCode, error: errorText(errorCode, row.reason) };
+	}
+	if (row.state !== 'sent') return { ...base, reason: row.reason };
 	const sent: RecipientRow = { ...base, sentAt: record?.sentAt ?? row.at };
 	if (!record) return sent;
 	const { deliveredAt, readAt, repliedAt, failedAt, error } = record;
