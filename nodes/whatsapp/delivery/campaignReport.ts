@@ -22,27 +22,31 @@ export interface CampaignReportResult {
 
 type Call = <T>(operation: () => Promise<T>) => Promise<T>;
 
+const isUnknownCampaign = (error: unknown) => error instanceof WhatsAppError && error.code === 'CAMPAIGN_NOT_FOUND';
+
 /** Every receiver the container lists for a campaign, or undefined when it knows no such campaign. */
 async function containerCampaign(channel: Channel, campaignId: string, call: Call): Promise<{ container: CampaignReportResult['container']; rows: SendRow[] } | undefined> {
 	const sink = channel.campaigns;
 	if (!sink) return undefined;
-	const items: Array<Record<string, unknown>> = [];
-	let first: CampaignReport | undefined;
-	do {
-		let page: CampaignReport;
-		try {
-			page = await call(() => sink.report(campaignId, { offset: items.length, limit: GATEWAY_PAGE }));
-		} catch (error) {
-			if (error instanceof WhatsAppError && error.code === 'CAMPAIGN_NOT_FOUND' && !first) return undefined;
-			throw error;
-		}
-		first ??= page;
-		items.push(...page.recipients.items);
-		if (!page.recipients.items.length || items.length >= page.recipients.total) break;
-	} while (items.length <= MAX_REPORT_RECIPIENTS);
+	const page = async (offset: number) => await call(() => sink.report(campaignId, { offset, limit: GATEWAY_PAGE }));
+	let first: CampaignReport;
+	try {
+		first = await page(0);
+	} catch (error) {
+		if (isUnknownCampaign(error)) return undefined;
+		// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		throw error;
+	}
+	const items = [...first.recipients.items];
+	while (items.length < first.recipients.total && items.length <= MAX_REPORT_RECIPIENTS) {
+		const next = await page(items.length);
+		if (!next.recipients.items.length) break;
+		items.push(...next.recipients.items);
+	}
 	if (items.length > MAX_REPORT_RECIPIENTS) throw tooLarge(campaignId);
-	const { counts: _counts, recipients: _recipients, ...container } = first;
-	return { container, rows: gatewayRows(items) };
+	const { name, state, nextSendAt, quota } = first;
+	return { container: { campaignId, name, state, nextSendAt, quota }, rows: gatewayRows(items) };
 }
 
 const tooLarge = (campaignId: string) =>
