@@ -96,4 +96,7 @@ test('Get Campaign combines the gateway\'s receivers with the sandbox\'s acks an
 	expect(rows.map((row) => [row.recipient, row.state, row.replied])).toEqual(Array.from({ length: 100 }, (_, index) => [digits(index), expectedState(index), [5, 6, 8].includes(index)]));
 	expect(rows.filter((row) => row.state !== 'failed' || row.recipient === digits(99)).every((row) => row.messageId === messageIdOf.get(row.recipient as string))).toBe(true);
 	expect(rows[5]).toMatchObject({ campaignState: 'finished', sentAt: expect.any(String), deliveredAt: expect.any(String), readAt: expect.any(String), repliedAt: expect.any(String) });
+
+	const today = new Date().toISOString().slice(0, 10);
+	expect(await runSend({ resource: 'campaign', operation: 'list', day: today }, [{ json: {} }])).toEqual([{ campaignId, day: today, backend: 'lite', businessNumber: SUIT }]);
 });

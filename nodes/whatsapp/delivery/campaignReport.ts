@@ -20,7 +20,8 @@ export interface CampaignReportResult {
 	rows: RecipientRow[];
 }
 
-type Call = <T>(operation: () => Promise<T>) => Promise<T>;
+/** Runs a call to the backend with its retries. */
+export type Call = <T>(operation: () => Promise<T>) => Promise<T>;
 
 const isUnknownCampaign = (error: unknown) => error instanceof WhatsAppError && error.code === 'CAMPAIGN_NOT_FOUND';
 

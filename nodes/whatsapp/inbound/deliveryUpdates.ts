@@ -29,14 +29,16 @@ async function answeredMessage(event: InboundEvent, reports: DeliveryReports): P
  * an event changes nothing, so redeliveries are harmless.
  */
 export async function recordDeliveryUpdates(events: InboundEvent[], reports: DeliveryReports, now = new Date()): Promise<void> {
-	for (const event of events) {
-		const at = event.timestamp ?? now.toISOString();
-		if (event.event === 'status' && event.messageId && isStatus(event.status)) {
-			const createFor = event.backend === 'lite' && event.to ? { senderId: event.businessNumber, recipient: event.to } : undefined;
-			await reports.update(event.backend, event.messageId, statusUpdate(event, event.status, at), createFor);
-		} else if (event.event === 'message') {
-			const answered = await answeredMessage(event, reports);
-			if (answered) await reports.update(event.backend, answered, { state: 'replied', at });
-		}
+	// One round trip for the delivery: the updates go out together (in order on the one Redis connection).
+	await Promise.all(events.map(async (event) => await recordOne(event, reports, event.timestamp ?? now.toISOString())));
+}
+
+async function recordOne(event: InboundEvent, reports: DeliveryReports, at: string): Promise<void> {
+	if (event.event === 'status' && event.messageId && isStatus(event.status)) {
+		const createFor = event.backend === 'lite' && event.to ? { senderId: event.businessNumber, recipient: event.to } : undefined;
+		await reports.update(event.backend, event.messageId, statusUpdate(event, event.status, at), createFor);
+	} else if (event.event === 'message') {
+		const answered = await answeredMessage(event, reports);
+		if (answered) await reports.update(event.backend, answered, { state: 'replied', at });
 	}
 }

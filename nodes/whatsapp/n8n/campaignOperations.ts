@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { CampaignSink, Channel } from '../channel/types';
-import { campaignReport } from '../delivery/campaignReport';
+import { type Call, campaignReport } from '../delivery/campaignReport';
 import { withRetries } from '../delivery/retry';
 import { WhatsAppError, invalidInput } from '../errors';
 import type { StateStore } from '../store/types';
@@ -9,7 +9,6 @@ import { retryPolicyFrom } from './options';
 import { stateStoreFor } from './store';
 
 const forCampaigns = (operation?: string[]) => ({ show: { resource: ['campaign'], ...(operation && { operation }) } });
-
 
 export const campaignProperties: INodeProperties[] = [
 	{
@@ -126,17 +125,15 @@ async function listCampaigns(context: IExecuteFunctions, channel: Channel, store
 	return ids.map((campaignId) => ({ campaignId, day: `${match[1]}-${match[2]}-${match[3]}`, backend: channel.backend, businessNumber: channel.senderId }));
 }
 
-type Call = <T>(operation: () => Promise<T>) => Promise<T>;
-
-async function runOne(context: IExecuteFunctions, channel: Channel, store: StateStore, itemIndex: number): Promise<IDataObject[]> {
+async function runOne(context: IExecuteFunctions, channel: Channel, store: () => Promise<StateStore>, itemIndex: number): Promise<IDataObject[]> {
 	const operation = context.getNodeParameter('operation', itemIndex) as 'get' | 'list' | 'pause' | 'resume' | 'cancel';
-	if (operation === 'list') return await listCampaigns(context, channel, store, itemIndex);
+	if (operation === 'list') return await listCampaigns(context, channel, await store(), itemIndex);
 	const campaignId = String(context.getNodeParameter('campaignId', itemIndex, '') ?? '').trim();
 	if (!campaignId) throw invalidInput('Campaign ID', campaignId, 'is empty', 'Map the campaignId of the sending node\'s items, e.g. {{ $json.campaignId }}');
 	const policy = retryPolicyFrom({});
 	// Reading and steering a campaign are safe to repeat.
 	const call: Call = async (operation) => (await withRetries(operation, policy, { idempotent: true })).value;
-	if (operation === 'get') return await getCampaign(context, channel, store, campaignId, itemIndex, call);
+	if (operation === 'get') return await getCampaign(context, channel, await store(), campaignId, itemIndex, call);
 	const sink = campaignsOf(channel);
 	return [(await call(() => sink.control(campaignId, operation))) as unknown as IDataObject];
 }
@@ -145,9 +142,9 @@ async function runOne(context: IExecuteFunctions, channel: Channel, store: State
 export async function runCampaignOperations(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	const items = context.getInputData();
-	const store = await stateStoreFor(context).catch((error) => {
-		throw toNodeError(context.getNode(), error, 0);
-	});
+	// Opened once, and only for a report or a list: steering a container campaign needs no store of the nodes.
+	let opened: Promise<StateStore> | undefined;
+	const store = () => (opened ??= stateStoreFor(context));
 	try {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
@@ -158,7 +155,7 @@ export async function runCampaignOperations(context: IExecuteFunctions, channel:
 			}
 		}
 	} finally {
-		await store.close();
+		await (await opened?.catch(() => undefined))?.close();
 	}
 	return output;
 }

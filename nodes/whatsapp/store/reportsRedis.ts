@@ -36,9 +36,11 @@ export class RedisDeliveryReports implements DeliveryReports {
 
 	async update(backend: Backend, messageId: string, update: DeliveryUpdate, createFor?: { senderId: string; recipient: string }) {
 		const error = update.state === 'failed' && update.error ? JSON.stringify(update.error) : '';
-		const latestKey = createFor ? latestKeyOf(backend, createFor.senderId, createFor.recipient) : messageKeyOf(backend, messageId);
+		const messageKey = messageKeyOf(backend, messageId);
+		// The script touches the latest-message key only when it creates the record (createFor); else any key does.
+		const latestKey = createFor ? latestKeyOf(backend, createFor.senderId, createFor.recipient) : messageKey;
 		const changed = await this.run(() =>
-			this.client.eval(REDIS_ADVANCE_LUA, 2, messageKeyOf(backend, messageId), latestKey, update.state, update.at, error, createFor?.recipient ?? '', REPORT_TTL_SECONDS, messageId, REPLY_WINDOW_SECONDS),
+			this.client.eval(REDIS_ADVANCE_LUA, 2, messageKey, latestKey, update.state, update.at, error, createFor?.recipient ?? '', REPORT_TTL_SECONDS, messageId, REPLY_WINDOW_SECONDS),
 		);
 		return changed === 1;
 	}
