@@ -90,3 +90,13 @@ test('on the Cloud API Pause refuses clearly, before any request', async () => {
 	expect(result.error?.description).toContain('Use Get for the campaign\'s report');
 	expect(backends().graph.requests).toEqual([]);
 });
+
+test('Get on a Lite campaign sent from n8n reads the campaign ledger (the container knows no such campaign)', async () => {
+	const sent = await sendSegment({ backend: 'lite', delivery: { campaignId: 'spring', mode: 'direct' } }, recipients(3));
+	expect(sent.items.map((item) => item.status)).toEqual(['accepted', 'accepted', 'accepted']);
+	const [summary] = (await campaign('get')).items;
+	expect(summary).toMatchObject({ campaignId: 'spring', backend: 'lite', recipients: 3, counts: { total: 3, sent: 3, delivered: 0, queued: 0 } });
+	expect(summary).not.toHaveProperty('state');
+	const rows = (await campaign('get', { campaignOutput: 'recipients', returnAll: true })).items;
+	expect(rows.map((row) => [row.state, row.messageId])).toEqual(sent.items.map((item) => ['sent', item.messageId]));
+});
