@@ -8,7 +8,7 @@ import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperti
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
-import { assertUsable, eventItems, updatesCampaignReports, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
+import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions, updatesCampaignReports } from './triggerContext';
 
 const webhookPath = 'webhook';
 

@@ -63,10 +63,11 @@ const unavailable = () => plain(503, 'De-duplication state is unavailable; deliv
 
 /**
  * One webhook request, start to finish: GET handshake, or POST verified over the raw bytes → parsed → checked
- * to be for this credential → normalised → filtered → claimed. Nothing reaches the store before the signature
- * and source checks passed. Verified events are recorded (campaign reports) before the filter. Never throws for anything the sender controls: a bad signature is 401, a body that
- * is not JSON or not the backend's shape 400, another suit's event 403, an unreachable store or an event still
- * being handed over by an earlier delivery 503 (so the backend delivers again).
+ * to be for this credential → normalised → recorded (campaign reports) → filtered → claimed. Nothing reaches the
+ * store before the signature and source checks passed. Never throws for anything the sender controls: a bad
+ * signature is 401, a body that is not JSON or not the backend's shape 400, another suit's event 403, an
+ * unreachable store or an event still being handed over by an earlier delivery 503 (so the backend delivers
+ * again).
  */
 export async function receive(request: InboundRequest, source: InboundSource, options: ReceiveOptions): Promise<Reception> {
 	if (request.method === 'GET') return answer(source.answerGet(request.query));
