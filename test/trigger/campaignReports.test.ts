@@ -1,6 +1,6 @@
 import { processMemoryStore } from '../../nodes/whatsapp/store/memory';
 import { ledgerKeyOf } from '../../nodes/whatsapp/store/reports';
-import { CUSTOMER, PHONE_NUMBER_ID, metaBody, metaHeaders, metaStatus, startCloudTrigger } from './fixtures';
+import { CUSTOMER, PHONE_NUMBER_ID, metaBody, metaHeaders, metaStatus, redisCredentialFor, startCloudTrigger } from './fixtures';
 
 /** The trigger and a sending node of this process share its memory store: a message the ledger marked sent is tracked. */
 async function trackedMessage(messageId: string) {
@@ -30,5 +30,16 @@ test('statuses update campaign reports even when Trigger On leaves them out; tur
 	} finally {
 		await on.close();
 		await off.close();
+	}
+});
+
+test('a store that cannot record the statuses answers 503, so the backend delivers them again', async () => {
+	const trigger = await startCloudTrigger({ events: ['message'] }, redisCredentialFor('redis://127.0.0.1:1'));
+	try {
+		const raw = JSON.stringify(metaBody({ statuses: [metaStatus('delivered')] }));
+		const call = await trigger.post(raw, metaHeaders(raw));
+		expect([call.status, call.body]).toEqual([503, 'Campaign reports are unavailable; deliver again later']);
+	} finally {
+		await trigger.close();
 	}
 });
