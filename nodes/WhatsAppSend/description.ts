@@ -15,7 +15,7 @@ const resourceProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Message', value: 'message' },
-		{ name: 'Campaign', value: 'campaign', description: 'Follow or steer a segment handed to the Lite container' },
+		{ name: 'Campaign', value: 'campaign', description: 'Report on a campaign (both backends), list them by day, or steer one handed to the Lite container' },
 		{ name: 'Opt-Out', value: 'optOut', description: 'Add, check, list, remove or import people who asked not to be messaged' },
 	],
 	default: 'message',

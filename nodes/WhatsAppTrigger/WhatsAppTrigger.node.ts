@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { confirmReceipt } from '../whatsapp/inbound/dedupe';
+import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
@@ -9,7 +10,7 @@ import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
-import { filterSettings, receptionSettings } from './plan';
+import { filterSettings, receptionSettings, updatesCampaignReports } from './plan';
 import { assertUsable, attachReceipt, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, takeReceipt } from './triggerContext';
 
 const webhookPath = 'webhook';
@@ -79,6 +80,7 @@ export class WhatsAppTrigger implements INodeType {
 			openStore: async () => await processStateStoreFor(this),
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 			nowSeconds: Math.floor(Date.now() / 1000),
+			...(updatesCampaignReports(this) && { record: async (events) => await recordDeliveryUpdates(events, (await processStateStoreFor(this)).reports) }),
 		});
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);

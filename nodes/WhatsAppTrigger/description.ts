@@ -217,6 +217,14 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Redis credential\'s Redis (shared with every worker and the Lite gateway), or in this n8n process without one.',
 			},
+			{
+				displayName: 'Update Campaign Reports',
+				name: 'updateCampaignReports',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether delivery statuses and replies update the delivery state of campaign messages, which Get Campaign reports. Needs the same WhatsApp Redis credential as the sending nodes (or, without Redis, the same n8n process). On Lite the trigger then also receives acks and messages from the container; only the events chosen above start the workflow.',
+			},
 		],
 	},
 ];

@@ -43,6 +43,11 @@ export function verifiesSignatures(context: TriggerContext): boolean {
 	return context.getNodeParameter('verifySignatures', true) as boolean;
 }
 
+/** Whether statuses and replies update campaign reports (the option is on unless turned off). */
+export function updatesCampaignReports(context: TriggerContext): boolean {
+	return triggerOptions(context).updateCampaignReports !== false;
+}
+
 /** How a delivery is checked and de-duplicated. */
 export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions, 'verifySignatures' | 'dedupeWindowSeconds'> {
 	return {

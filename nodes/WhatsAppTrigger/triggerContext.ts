@@ -11,7 +11,7 @@ import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistrati
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
-import { backendOf, cloudRegistrationSettings, eventsOf, filterSettings, mediaSettings, optOutSettings, verifiesSignatures } from './plan';
+import { backendOf, cloudRegistrationSettings, eventsOf, filterSettings, mediaSettings, optOutSettings, updatesCampaignReports, verifiesSignatures } from './plan';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -38,7 +38,7 @@ function appChannel(context: IHookFunctions, credentials: ICredentialDataDecrypt
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
 	const backend = backendOf(context);
-	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteEventsFor(eventsOf(context)));
+	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteSubscription(context));
 	const settings = cloudRegistrationSettings(context);
 	if (!settings.automatic) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);
@@ -59,6 +59,15 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 		headers: context.getHeaderData() as Record<string, unknown>,
 		query: context.getQueryData() as Record<string, unknown>,
 	};
+}
+
+/**
+ * The container's events to send: the chosen ones (refused when none is a Lite event), and acks and messages when
+ * they update campaign reports.
+ */
+function liteSubscription(context: TriggerContext): string[] {
+	const chosen = liteEventsFor(eventsOf(context));
+	return updatesCampaignReports(context) ? liteEventsFor([...eventsOf(context), 'status', 'message']) : chosen;
 }
 
 /**

@@ -16,7 +16,21 @@ test('Get: state, counts, next send and the container\'s quota, before and after
 	await handOff(3);
 	const before = await campaign('get');
 	expect(before.items).toEqual([
-		{ campaignId: 'spring', name: 'Test workflow', state: 'running', counts: { queued: 3, sending: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 }, nextSendAt: expect.any(String), quota: expect.objectContaining({ used: 0 }), recipients: 3 },
+		{
+			campaignId: 'spring',
+			backend: 'lite',
+			businessNumber: 'suit-1',
+			name: 'Test workflow',
+			state: 'running',
+			nextSendAt: expect.any(String),
+			quota: expect.objectContaining({ used: 0 }),
+			recipients: 3,
+			counts: { total: 3, queued: 3, sending: 0, sent: 0, delivered: 0, read: 0, replied: 0, failed: 0, skipped: 0, optedOut: 0, unknown: 0 },
+			failedBy: [],
+			skippedBy: [],
+			firstSentAt: null,
+			lastSentAt: null,
+		},
 	]);
 
 	backends().lite.runCampaigns();
@@ -30,12 +44,26 @@ test('Get with Recipients pages through the container 500 at a time: one item pe
 
 	const all = await campaign('get', { campaignOutput: 'recipients', returnAll: true });
 	expect(all.items).toHaveLength(1200);
-	expect(all.items[1199]).toEqual({ campaignId: 'spring', campaignState: 'finished', recipient: '4915110001199', state: 'sent', messageId: expect.stringMatching(/^true_4915110001199@c\.us_LITE/), updatedAt: expect.any(String) });
+	expect(all.items[1199]).toEqual({
+		campaignId: 'spring',
+		backend: 'lite',
+		businessNumber: 'suit-1',
+		campaignState: 'finished',
+		recipient: '4915110001199',
+		state: 'sent',
+		replied: false,
+		messageId: expect.stringMatching(/^true_4915110001199@c\.us_LITE/),
+		sentAt: expect.any(String),
+		nextCursor: null,
+	});
 	const pages = backends().lite.requests.filter((request) => request.path === '/suit-1/campaigns/spring').map((request) => `${request.query.get('offset')}+${request.query.get('limit')}`);
 	expect(pages).toEqual(['0+500', '500+500', '1000+500']);
 
 	const some = await campaign('get', { campaignOutput: 'recipients', limit: 7 });
 	expect(some.items.map((item) => item.recipient)).toEqual(recipients(7).map((_, index) => `4915${110_000_000 + index}`));
+	expect(some.items.map((item) => item.nextCursor)).toEqual(Array(7).fill('7'));
+	const next = await campaign('get', { campaignOutput: 'recipients', limit: 7, cursor: '1197' });
+	expect(next.items.map((item) => [item.recipient, item.nextCursor])).toEqual([...Array(3)].map((_, index) => [`4915${110_001_197 + index}`, null]));
 });
 
 test('Pause holds the campaign, Resume lets it go on, Cancel skips everyone still queued', async () => {
@@ -52,13 +80,23 @@ test('Pause holds the campaign, Resume lets it go on, Cancel skips everyone stil
 
 test('an unknown campaign ID fails with what to map instead', async () => {
 	const result = await campaign('get');
-	expect(result.error?.message).toBe('Lite container: No campaign spring');
-	expect(result.error?.description).toContain('Use the campaign ID the sending node returned (each item\'s campaignId)');
+	expect(result.error?.message).toBe('No campaign spring for this suit');
+	expect(result.error?.description).toContain('Use the campaignId on the sending node\'s items');
 });
 
-test('on the Cloud API the campaign operations refuse clearly, before any request', async () => {
-	const result = await campaign('get', {}, { backend: 'cloud' });
-	expect(result.error?.message).toBe('Campaign operations need the Lite container');
-	expect(result.error?.description).toContain('follow deliveries with the WhatsApp Trigger');
+test('on the Cloud API Pause refuses clearly, before any request', async () => {
+	const result = await campaign('pause', {}, { backend: 'cloud' });
+	expect(result.error?.message).toBe('Pause, Resume and Cancel need the Lite container');
+	expect(result.error?.description).toContain('Use Get for the campaign\'s report');
 	expect(backends().graph.requests).toEqual([]);
+});
+
+test('Get on a Lite campaign sent from n8n reads the campaign ledger (the container knows no such campaign)', async () => {
+	const sent = await sendSegment({ backend: 'lite', delivery: { campaignId: 'spring', mode: 'direct' } }, recipients(3));
+	expect(sent.items.map((item) => item.status)).toEqual(['accepted', 'accepted', 'accepted']);
+	const [summary] = (await campaign('get')).items;
+	expect(summary).toMatchObject({ campaignId: 'spring', backend: 'lite', recipients: 3, counts: { total: 3, sent: 3, delivered: 0, queued: 0 } });
+	expect(summary).not.toHaveProperty('state');
+	const rows = (await campaign('get', { campaignOutput: 'recipients', returnAll: true })).items;
+	expect(rows.map((row) => [row.state, row.messageId])).toEqual(sent.items.map((item) => ['sent', item.messageId]));
 });

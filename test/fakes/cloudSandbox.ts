@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type FakeGraphApi, startFakeGraphApi } from './graphApi';
 import { TEMPLATES } from './graphTemplates';
 import { type RecordedRequest, sendJson } from './httpServer';
-import { metaWebhookBody } from './metaWebhook';
+import { metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
 
 /**
  * The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): the tests' fake Graph API on a fixed loopback
@@ -56,15 +55,8 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 			},
 			CLOUD_SANDBOX_IDS.phoneNumberId,
 		);
-		const raw = JSON.stringify(body);
-		const signature = `sha256=${createHmac('sha256', options.appSecret).update(raw).digest('hex')}`;
 		const callbacks = graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
-		return Promise.all(
-			callbacks.map(async (url) => {
-				const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw, signal: AbortSignal.timeout(10_000) });
-				return { url, status: response.status };
-			}),
-		);
+		return Promise.all(callbacks.map(async (url) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) })));
 	};
 
 	const sandboxRoutes = async (request: RecordedRequest, res: ServerResponse): Promise<boolean> => {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type FakeTemplate, refuseTemplateSend, templatePage } from './graphTemplates';
 import { type RecordedRequest, type RunningServer, type ServerTls, sendJson, startServer } from './httpServer';
+import { failedStatusError, metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
 
 /**
  * A stand-in for Meta's Graph API that follows its documented contract: the send envelope and each type's
@@ -68,6 +69,11 @@ export interface FakeGraphApi {
 	requestsAfterTokenError(): RecordedRequest[];
 	/** TCP connections clients opened to the fake since it started (kept-alive ones count once). */
 	connectionsOpened(): number;
+	/**
+	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient,
+	 * time, pricing; a failure's error). Resolves with the callback's HTTP status.
+	 */
+	sendStatuses(url: string, appSecret: string, statuses: Array<{ id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; error?: { code: number; title: string } }>): Promise<number>;
 	close(): Promise<void>;
 }
 
@@ -350,6 +356,18 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		uploads,
 		requestsAfterTokenError: () => (tokenErrorAtRequest === undefined ? [] : requests.slice(tokenErrorAtRequest)),
 		connectionsOpened: running.connectionsOpened,
+		sendStatuses: async (url, appSecret, statuses) => {
+			const timestamp = String(Math.floor(Date.now() / 1000));
+			const value = {
+				statuses: statuses.map(({ id, status, error }) => {
+					const message = accepted.find((sent) => sent.id === id);
+					if (!message) throw new Error(`The fake Graph API accepted no message ${id}`);
+					const billed = { conversation: { id: `CONVERSATION_${message.to}`, origin: { type: 'marketing' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'marketing' } };
+					return { id, status, timestamp, recipient_id: message.to, ...(status === 'failed' ? { errors: [failedStatusError(error?.code ?? 131000, error?.title ?? 'Something went wrong')] } : billed) };
+				}),
+			};
+			return await postSignedMetaWebhook(url, metaWebhookBody(value, options.phoneNumberId), appSecret);
+		},
 		close: running.close,
 	};
 }

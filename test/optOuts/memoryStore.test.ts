@@ -46,3 +46,12 @@ it('a longer text is no opt-out; activation refuses a keyword in both lists', as
 		await conflicting.close();
 	}
 });
+
+it('a recipient skipped as opted out counts as opted out in the campaign report', async () => {
+	await writes('STOP');
+	const delivery = { mode: 'direct', campaignId: 'spring-sale-opt-out' };
+	const send = await runSend(backends(), { operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery }, segment);
+	expect(send.items.map((item) => item.json.status)).toEqual(['skipped', 'accepted']);
+	const report = await runSend(backends(), { resource: 'campaign', operation: 'get', campaignId: delivery.campaignId });
+	expect(report.items[0].json).toMatchObject({ counts: { total: 2, sent: 1, skipped: 1, optedOut: 1 } });
+});

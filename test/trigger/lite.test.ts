@@ -122,6 +122,10 @@ describe('Lite registration (webhookMethods) against the container', () => {
 
 			lite.node.parameters.events = ['message', 'session'];
 			expect(await lite.activate()).toEqual({ existed: false });
+			// Acks update campaign reports unless that option is off; only the chosen events start the workflow.
+			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ id: registered.id, events: ['message', 'message_ack', 'session'] })]);
+			lite.node.parameters.triggerOptions = { updateCampaignReports: false };
+			expect(await lite.activate()).toEqual({ existed: false });
 			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ id: registered.id, events: ['message', 'session'] })]);
 
 			expect(await lite.deactivate()).toBe(true);
@@ -134,7 +138,7 @@ describe('Lite registration (webhookMethods) against the container', () => {
 	});
 
 	it('Campaign Progress and Campaign Finished register the container\'s `campaign` event once', async () => {
-		const lite = await startLiteTrigger({ events: ['campaign', 'campaignFinished', 'message'] }, { whatsAppLiteApi: liteCredentials({ url: container.url }) });
+		const lite = await startLiteTrigger({ events: ['campaign', 'campaignFinished', 'message'], triggerOptions: { updateCampaignReports: false } }, { whatsAppLiteApi: liteCredentials({ url: container.url }) });
 		try {
 			await lite.activate();
 			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ url: lite.url, events: ['campaign', 'message'] })]);

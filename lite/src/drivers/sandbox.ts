@@ -8,6 +8,17 @@ export const SANDBOX_ACCOUNT = '15550100001';
 
 /** Numbers ending in this have "no WhatsApp account" in the sandbox, so the 404 path can be tried. */
 export const SANDBOX_NOT_ON_WHATSAPP_SUFFIX = '0000';
+/** Numbers ending in this never read: their messages stop at delivered, so reports can tell delivered from read. */
+export const SANDBOX_UNREAD_SUFFIX = '77';
+/** Numbers ending in this fail after sending: ack 1 (sent) then -1 (failed), as WhatsApp Web reports a lost message. */
+export const SANDBOX_ACK_FAILED_SUFFIX = '99';
+
+/** The acks the sandbox simulates for a message to these digits, in order. */
+function sandboxAcks(digits: string): number[] {
+	if (digits.endsWith(SANDBOX_ACK_FAILED_SUFFIX)) return [1, -1];
+	if (digits.endsWith(SANDBOX_UNREAD_SUFFIX)) return [1, 2];
+	return [1, 2, 3];
+}
 
 export interface SandboxSent extends OutgoingMessage {
 	id: string;
@@ -36,7 +47,8 @@ export interface SandboxOptions {
 
 /**
  * No WhatsApp at all: a QR then a ready session, sends recorded in memory (media URLs fetched and dropped), acks
- * sent → delivered → read simulated, and inbound messages injected through `inbound`.
+ * sent → delivered → read simulated (see sandboxAcks for the numbers that stop earlier or fail), and inbound
+ * messages injected through `inbound`.
  */
 export class SandboxDriver implements Driver {
 	readonly sent: SandboxSent[] = [];
@@ -85,7 +97,7 @@ export class SandboxDriver implements Driver {
 		if (content.kind === 'media' && 'url' in content.source) await this.options.fetchMedia(content.source.url);
 		const id = `true_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`;
 		this.record({ ...message, id, chatId, timestamp: new Date().toISOString() });
-		[1, 2, 3].forEach((ack) => this.later(this.options.ackDelayMs * ack, () => this.sink.ack(messageAck(id, chatId, ack))));
+		sandboxAcks(chatAddress(chatId)).forEach((ack, index) => this.later(this.options.ackDelayMs * (index + 1), () => this.sink.ack(messageAck(id, chatId, ack))));
 		return id;
 	}
 
@@ -94,7 +106,7 @@ export class SandboxDriver implements Driver {
 	}
 
 	/** An incoming message "as if someone wrote". */
-	inbound(input: { from: string; body: string; type?: string; name?: string }): InboundMessage {
+	inbound(input: { from: string; body: string; type?: string; name?: string; quotedMessageId?: string }): InboundMessage {
 		const chatId = input.from.includes('@') ? input.from : `${input.from}@c.us`;
 		const message: InboundMessage = {
 			id: `false_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -106,6 +118,7 @@ export class SandboxDriver implements Driver {
 			body: input.body,
 			timestamp: Math.floor(Date.now() / 1000),
 			hasMedia: false,
+			...(input.quotedMessageId && { quotedMessageId: input.quotedMessageId }),
 		};
 		this.sink.message(message);
 		return message;

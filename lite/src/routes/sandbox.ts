@@ -15,10 +15,11 @@ export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
 		return { status: 200, body: { status: 'ready' } };
 	});
 	router.add('POST', '/sandbox/inbound', async ({ body }) => {
-		const { from, body: text, type, name } = body;
+		const { from, body: text, type, name, quotedMessageId } = body;
 		const sender = recipientAddress(recipientOf(from, 'from'));
 		if (typeof text !== 'string') throw invalidRequest('body must be the message text');
-		const message = sandbox.inbound({ from: sender, body: text, type: typeof type === 'string' ? type : undefined, name: typeof name === 'string' ? name : undefined });
+		const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+		const message = sandbox.inbound({ from: sender, body: text, type: optional(type), name: optional(name), quotedMessageId: optional(quotedMessageId) });
 		return { status: 201, body: { success: true, message } };
 	});
 }

@@ -36,6 +36,9 @@ const RULES: MetaErrorRule[] = [
 	{ codes: [132016], retryable: false, description: 'The template is disabled', fix: 'Use another template' },
 ];
 
+/** How a send failure's message names Meta's code ("WhatsApp error 131047: …"); the ledger keeps that message. */
+const CODE_LABEL = 'WhatsApp error';
+
 const RULE_BY_CODE = new Map<number, MetaErrorRule>(RULES.flatMap((rule) => rule.codes.map((code) => [code, rule])));
 const PERMISSION_RANGE = { from: 200, to: 299 };
 
@@ -81,7 +84,7 @@ export function metaError(body: unknown, httpStatus: number, retryAfterMs?: numb
 	const rule = ruleFor(code, httpStatus);
 	const details = error.error_data?.details;
 	const backendMessage = [error.message, details].filter(Boolean).join(': ') || undefined;
-	const label = code !== undefined ? `WhatsApp error ${code}` : `WhatsApp answered HTTP ${httpStatus}`;
+	const label = code !== undefined ? `${CODE_LABEL} ${code}` : `WhatsApp answered HTTP ${httpStatus}`;
 	return new WhatsAppError(`${label}: ${rule.description}`, {
 		kind: 'api',
 		code,
@@ -94,4 +97,16 @@ export function metaError(body: unknown, httpStatus: number, retryAfterMs?: numb
 		backendMessage,
 		fbtraceId: error.fbtrace_id,
 	});
+}
+
+/** What a Meta error code means in plain language (a failed status's code, say), or undefined for a code the table lacks. */
+export function metaErrorDescription(code: number): string | undefined {
+	const rule = RULE_BY_CODE.get(code) ?? (code >= PERMISSION_RANGE.from && code <= PERMISSION_RANGE.to ? RULE_BY_CODE.get(10) : undefined);
+	return rule?.description;
+}
+
+/** The Meta code a send failure's message names (as the campaign ledger keeps it), or undefined. */
+export function metaErrorCodeIn(message: string): number | undefined {
+	const match = new RegExp(`^${CODE_LABEL} (\\d+):`).exec(message);
+	return match ? Number(match[1]) : undefined;
 }

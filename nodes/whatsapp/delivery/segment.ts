@@ -3,6 +3,7 @@ import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
 import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
+import { ledgerKeyOf } from '../store/reports';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { injectFault } from './faults';
 import { DepartureWindow, type Pace, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
@@ -98,7 +99,7 @@ class SegmentSender {
 		private readonly config: DeliveryConfig,
 		private readonly signal?: AbortSignal,
 	) {
-		this.ledgerKey = `wa_automator:campaign:${channel.backend}:${channel.senderId}:${config.campaignId}`;
+		this.ledgerKey = ledgerKeyOf(channel.backend, channel.senderId, config.campaignId);
 		this.senderPace = paceKey(channel.backend, channel.senderId);
 	}
 

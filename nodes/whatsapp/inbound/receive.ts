@@ -21,6 +21,8 @@ export interface ReceiveOptions {
 	scope: string;
 	dedupeWindowSeconds: number;
 	nowSeconds: number;
+	/** Called with every verified event, before the filter and de-duplication (what it records must be idempotent). */
+	record?: (events: InboundEvent[]) => Promise<void>;
 }
 
 /** What to answer, the events that start the workflow (none unless the answer is 200 to a POST), and `settle`. */
@@ -49,7 +51,7 @@ function parse(rawBody: Buffer): { body: unknown } | { problem: string } {
 	}
 }
 
-function normalised(source: InboundSource, body: unknown, filter: EventFilter): InboundEvent[] | Reply {
+function normalised(source: InboundSource, body: unknown): InboundEvent[] | Reply {
 	let events: InboundEvent[];
 	try {
 		events = source.normalise(body);
@@ -57,17 +59,18 @@ function normalised(source: InboundSource, body: unknown, filter: EventFilter): 
 		return json(400, { error: error instanceof UnexpectedPayload ? error.message : 'Unexpected webhook payload' });
 	}
 	const foreign = source.foreignSource(body);
-	return foreign ? json(403, { error: foreign }) : events.filter(filter);
+	return foreign ? json(403, { error: foreign }) : events;
 }
 
 const unavailable = () => plain(503, 'De-duplication state is unavailable; deliver again later');
 
 /**
  * One webhook request, start to finish: GET handshake, or POST verified over the raw bytes → parsed → checked
- * to be for this credential → normalised → filtered → claimed. Nothing reaches the store before the signature
- * and source checks passed. Never throws for anything the sender controls: a bad signature is 401, a body that
- * is not JSON or not the backend's shape 400, another suit's event 403, an unreachable store or an event still
- * being handed over by an earlier delivery 503 (so the backend delivers again).
+ * to be for this credential → normalised → recorded (campaign reports) → filtered → claimed. Nothing reaches the
+ * store before the signature and source checks passed. Never throws for anything the sender controls: a bad
+ * signature is 401, a body that is not JSON or not the backend's shape 400, another suit's event 403, an
+ * unreachable store or an event still being handed over by an earlier delivery 503 (so the backend delivers
+ * again).
  */
 export async function receive(request: InboundRequest, source: InboundSource, options: ReceiveOptions): Promise<Reception> {
 	if (request.method === 'GET') return answer(source.answerGet(request.query));
@@ -79,8 +82,14 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 	}
 	const parsed = parse(request.rawBody);
 	if ('problem' in parsed) return answer(json(400, { error: parsed.problem }));
-	const events = normalised(source, parsed.body, options.filter);
-	if (!Array.isArray(events)) return answer(events);
+	const verified = normalised(source, parsed.body);
+	if (!Array.isArray(verified)) return answer(verified);
+	try {
+		await options.record?.(verified);
+	} catch {
+		return answer(plain(503, 'Campaign reports are unavailable; deliver again later'));
+	}
+	const events = verified.filter(options.filter);
 	if (events.length === 0) return answer(json(200, { received: 0 }));
 
 	let claims: Awaited<ReturnType<typeof claimDelivery>>;

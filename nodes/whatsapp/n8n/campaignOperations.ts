@@ -1,16 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { CampaignSink, Channel } from '../channel/types';
+import { type Call, campaignReport } from '../delivery/campaignReport';
 import { withRetries } from '../delivery/retry';
 import { WhatsAppError, invalidInput } from '../errors';
+import type { StateStore } from '../store/types';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { retryPolicyFrom } from './options';
+import { stateStoreFor } from './store';
 
 const forCampaigns = (operation?: string[]) => ({ show: { resource: ['campaign'], ...(operation && { operation }) } });
-
-/** The container answers at most this many recipients per page (docs/lite-api.md). */
-const PAGE_SIZE = 500;
-/** Recipient items one Get returns at most: a bound on memory, far above a WhatsApp Web number's daily reach. */
-const MAX_RECIPIENT_ITEMS = 100_000;
 
 export const campaignProperties: INodeProperties[] = [
 	{
@@ -21,7 +19,8 @@ export const campaignProperties: INodeProperties[] = [
 		displayOptions: forCampaigns(),
 		options: [
 			{ name: 'Cancel', value: 'cancel', action: 'Cancel a campaign', description: 'Stop it for good: every receiver still queued becomes skipped' },
-			{ name: 'Get', value: 'get', action: 'Get a campaign', description: 'Counts, next send, quota and per-recipient states' },
+			{ name: 'Get', value: 'get', action: 'Get a campaign', description: 'Its report: sent, delivered, read, replied, failed and skipped, or a row per recipient' },
+			{ name: 'List by Day', value: 'list', action: 'List the campaigns of a day', description: 'The campaign IDs that sent or were handed over on a UTC day' },
 			{ name: 'Pause', value: 'pause', action: 'Pause a campaign', description: 'Hold its remaining sends until it is resumed' },
 			{ name: 'Resume', value: 'resume', action: 'Resume a campaign' },
 		],
@@ -35,15 +34,24 @@ export const campaignProperties: INodeProperties[] = [
 		required: true,
 		placeholder: '={{ $json.campaignId }}',
 		description: 'The campaignId on the items of the sending node (its Delivery setting, or the ID it made up)',
-		displayOptions: forCampaigns(),
+		displayOptions: forCampaigns(['get', 'pause', 'resume', 'cancel']),
+	},
+	{
+		displayName: 'Day',
+		name: 'day',
+		type: 'string',
+		default: '={{ $today.minus({ days: 1 }).toFormat("yyyy-MM-dd") }}',
+		required: true,
+		description: 'The UTC day (YYYY-MM-DD) whose campaigns to list; by default yesterday',
+		displayOptions: forCampaigns(['list']),
 	},
 	{
 		displayName: 'Output',
 		name: 'campaignOutput',
 		type: 'options',
 		options: [
-			{ name: 'Summary', value: 'summary', description: 'One item: state, counts, next send time and quota' },
-			{ name: 'Recipients', value: 'recipients', description: 'One item per recipient with its state, message ID or reason' },
+			{ name: 'Summary', value: 'summary', description: 'One item: counts (queued, sent, delivered, read, replied, failed by error, skipped by reason, opted out), first and last send' },
+			{ name: 'Recipients', value: 'recipients', description: 'One item per recipient: its state, message ID, delivery times, reply, error or reason' },
 		],
 		default: 'summary',
 		displayOptions: forCampaigns(['get']),
@@ -65,62 +73,89 @@ export const campaignProperties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { resource: ['campaign'], operation: ['get'], campaignOutput: ['recipients'], returnAll: [false] } },
 	},
+	{
+		displayName: 'Cursor',
+		name: 'cursor',
+		type: 'string',
+		default: '',
+		description: 'Where the page starts: empty for the first, else the nextCursor on the previous page\'s items (null there: no more pages)',
+		displayOptions: { show: { resource: ['campaign'], operation: ['get'], campaignOutput: ['recipients'], returnAll: [false] } },
+	},
 ];
 
 function campaignsOf(channel: Channel): CampaignSink {
 	if (channel.campaigns) return channel.campaigns;
-	throw new WhatsAppError('Campaign operations need the Lite container', {
+	throw new WhatsAppError('Pause, Resume and Cancel need the Lite container', {
 		kind: 'capability',
-		field: 'Resource',
-		description: 'On the Cloud API the nodes send segments themselves; no backend keeps a campaign to report on or steer',
-		fix: 'Read each item of the sending node (status, messageId, reason), and follow deliveries with the WhatsApp Trigger\'s status events',
+		field: 'Operation',
+		description: 'On the Cloud API the nodes send a segment within one execution; no backend keeps a campaign to steer',
+		fix: 'Use Get for the campaign\'s report, or stop the sending workflow\'s execution',
 	});
 }
 
-/** Every recipient row up to `limit` (all with Infinity), page by page. */
-async function recipientRows(sink: CampaignSink, campaignId: string, limit: number, call: <T>(operation: () => Promise<T>) => Promise<T>): Promise<IDataObject[]> {
-	const rows: IDataObject[] = [];
-	// One more than the bound, to know whether the bound was passed.
-	const wanted = Math.min(limit, MAX_RECIPIENT_ITEMS + 1);
-	while (rows.length < wanted) {
-		const page = await call(() => sink.report(campaignId, { offset: rows.length, limit: Math.min(PAGE_SIZE, wanted - rows.length) }));
-		rows.push(...page.recipients.items.map((row) => ({ campaignId, campaignState: page.state, ...row }) as IDataObject));
-		if (!page.recipients.items.length || rows.length >= page.recipients.total) break;
-	}
-	if (rows.length > MAX_RECIPIENT_ITEMS) {
-		throw invalidInput('Return All', true, `would return more than ${MAX_RECIPIENT_ITEMS.toLocaleString('en')} recipient items`, 'Turn Return All off and set a Limit, or use Output "Summary" for the counts');
-	}
-	return rows;
+/** A page of rows from `cursor` (an offset, as the previous page's nextCursor gave it). */
+function cursorOf(value: unknown): number {
+	const text = String(value ?? '').trim();
+	if (text === '') return 0;
+	const offset = Number(text);
+	if (!Number.isInteger(offset) || offset < 0) throw invalidInput('Cursor', text, 'is not a cursor of this report', 'Leave it empty for the first page, or map nextCursor from the previous page\'s items');
+	return offset;
 }
 
-async function runOne(context: IExecuteFunctions, channel: Channel, itemIndex: number): Promise<IDataObject[]> {
-	const sink = campaignsOf(channel);
-	const operation = context.getNodeParameter('operation', itemIndex) as 'get' | 'pause' | 'resume' | 'cancel';
+async function getCampaign(context: IExecuteFunctions, channel: Channel, store: StateStore, campaignId: string, itemIndex: number, call: Call): Promise<IDataObject[]> {
+	const report = await campaignReport(channel, store, campaignId, call);
+	const { container } = report;
+	const head = { campaignId, backend: channel.backend, businessNumber: channel.senderId };
+	if (context.getNodeParameter('campaignOutput', itemIndex, 'summary') !== 'recipients') {
+		const fromContainer = container && { name: container.name, state: container.state, nextSendAt: container.nextSendAt, quota: container.quota };
+		return [{ ...head, ...fromContainer, recipients: report.summary.counts.total, ...report.summary } as IDataObject];
+	}
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const from = returnAll ? 0 : cursorOf(context.getNodeParameter('cursor', itemIndex, ''));
+	const to = returnAll ? report.rows.length : from + Number(context.getNodeParameter('limit', itemIndex, 50));
+	const nextCursor = to < report.rows.length ? String(to) : null;
+	return report.rows.slice(from, to).map((row) => ({ ...head, ...(container && { campaignState: container.state }), ...row, nextCursor }) as unknown as IDataObject);
+}
+
+async function listCampaigns(context: IExecuteFunctions, channel: Channel, store: StateStore, itemIndex: number): Promise<IDataObject[]> {
+	const day = String(context.getNodeParameter('day', itemIndex, '') ?? '').trim();
+	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+	if (!match) throw invalidInput('Day', day, 'is not a date', 'Enter a UTC day as YYYY-MM-DD, e.g. {{ $today.minus({ days: 1 }).toFormat("yyyy-MM-dd") }}');
+	const ids = await store.reports.campaignsOn(channel.backend, channel.senderId, `${match[1]}${match[2]}${match[3]}`);
+	return ids.map((campaignId) => ({ campaignId, day: `${match[1]}-${match[2]}-${match[3]}`, backend: channel.backend, businessNumber: channel.senderId }));
+}
+
+async function runOne(context: IExecuteFunctions, channel: Channel, store: () => Promise<StateStore>, itemIndex: number): Promise<IDataObject[]> {
+	const operation = context.getNodeParameter('operation', itemIndex) as 'get' | 'list' | 'pause' | 'resume' | 'cancel';
+	if (operation === 'list') return await listCampaigns(context, channel, await store(), itemIndex);
 	const campaignId = String(context.getNodeParameter('campaignId', itemIndex, '') ?? '').trim();
 	if (!campaignId) throw invalidInput('Campaign ID', campaignId, 'is empty', 'Map the campaignId of the sending node\'s items, e.g. {{ $json.campaignId }}');
 	const policy = retryPolicyFrom({});
 	// Reading and steering a campaign are safe to repeat.
-	const call = async <T>(operation: () => Promise<T>) => (await withRetries(operation, policy, { idempotent: true })).value;
-	if (operation !== 'get') return [(await call(() => sink.control(campaignId, operation))) as unknown as IDataObject];
-	if (context.getNodeParameter('campaignOutput', itemIndex, 'summary') === 'recipients') {
-		const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		return await recipientRows(sink, campaignId, returnAll ? Infinity : Number(context.getNodeParameter('limit', itemIndex, 50)), call);
-	}
-	const { recipients, ...summary } = await call(() => sink.report(campaignId, { offset: 0, limit: 1 }));
-	return [{ ...summary, recipients: recipients.total } as IDataObject];
+	const call: Call = async (operation) => (await withRetries(operation, policy, { idempotent: true })).value;
+	if (operation === 'get') return await getCampaign(context, channel, await store(), campaignId, itemIndex, call);
+	const sink = campaignsOf(channel);
+	return [(await call(() => sink.control(campaignId, operation))) as unknown as IDataObject];
 }
 
-/** Get, Pause, Resume or Cancel for each input item; Get with Recipients gives one item per recipient. */
+/** Get, List, Pause, Resume or Cancel for each input item; Get with Recipients gives one item per recipient. */
 export async function runCampaignOperations(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	const items = context.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			for (const json of await runOne(context, channel, itemIndex)) output.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
-			output.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+	// Opened once, and only for a report or a list: steering a container campaign needs no store of the nodes.
+	let opened: Promise<StateStore> | undefined;
+	const store = () => (opened ??= stateStoreFor(context));
+	try {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				for (const json of await runOne(context, channel, store, itemIndex)) output.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
+				output.push({ json: errorItemJson(error), pairedItem: { item: itemIndex } });
+			}
 		}
+	} finally {
+		await (await opened?.catch(() => undefined))?.close();
 	}
 	return output;
 }

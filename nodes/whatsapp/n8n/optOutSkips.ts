@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
 import type { Envelope } from '../message';
+import type { StateStore } from '../store/types';
 import { optedOutReason } from '../optOutContract';
 import { toNodeError } from './nodeErrors';
-import { stateStoreFor } from './store';
 
 /** The Delivery setting that lets a node send to people on the opt-out list. */
 export const sendToOptedOutProperty: INodeProperties = {
@@ -25,6 +25,7 @@ export type OptedOutSkip = { status: 'skipped'; recipient: string; reason: strin
 export async function skippingOptedOut<S extends Send, O>(
 	context: IExecuteFunctions,
 	channel: Channel,
+	store: StateStore,
 	sends: S[],
 	deliver: (sends: S[]) => Promise<Array<O | undefined>>,
 ): Promise<Array<O | OptedOutSkip | undefined>> {
@@ -32,17 +33,12 @@ export async function skippingOptedOut<S extends Send, O>(
 	const people = sends.map(({ plan: { envelope } }) => (envelope.to.kind === 'person' ? envelope.to.digits : undefined));
 	if (delivery.sendToOptedOut === true || !people.some(Boolean)) return await deliver(sends);
 
-	const store = await stateStoreFor(context).catch((error) => {
-		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
-	});
 	const list = { backend: channel.backend, senderId: channel.senderId };
 	let entries;
 	try {
 		entries = await store.optOuts.lookup(list, people.filter((phone): phone is string => phone !== undefined));
 	} catch (error) {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
-	} finally {
-		await store.close();
 	}
 	const skips = new Map<number, OptedOutSkip>();
 	let looked = 0;

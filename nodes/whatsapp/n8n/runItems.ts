@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
+import { noteCampaignStart, recordSkippedOutcomes } from '../delivery/campaignReport';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
@@ -47,23 +48,31 @@ function refusedRecipient(context: IExecuteFunctions, itemIndex: number): IDataO
 
 type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
 
-/** Sends the segment from n8n, or hands it to the container as a campaign; one outcome per send, in order. */
+/**
+ * Skips people on the sender's opt-out list, sends the rest as a segment from n8n or hands them to the container
+ * as a campaign, and records the skips in the campaign's report; one outcome per send, in order.
+ */
 async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], refuse: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
 	const plan = deliveryPlanFrom(context, channel, sends.length);
-	if (plan.mode === 'campaign') {
-		// Every item is checked before anything is handed over, as for any send.
-		const refusals = campaignRefusals(sends.map(({ plan: { envelope } }) => envelope));
-		refusals.forEach((refusal, index) => refusal && refuse(sends[index], refusal));
-		const fit = sends.filter((_, index) => !refusals[index]);
-		const outcomes = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
-		const byItem = new Map(fit.map((send, index) => [send.itemIndex, outcomes[index]]));
-		return sends.map((send) => byItem.get(send.itemIndex));
-	}
 	const store = await stateStoreFor(context).catch((error) => {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
 	});
+	const campaignId = plan.mode === 'campaign' ? plan.campaign.campaignId : plan.config.campaignId;
 	try {
-		return await deliverSegment(channel, store, sends.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
+		await noteCampaignStart(channel, store, campaignId);
+		const outcomes = await skippingOptedOut(context, channel, store, sends, async (reachable): Promise<Array<Outcome | HandOffOutcome | undefined>> => {
+			if (plan.mode !== 'campaign') return await deliverSegment(channel, store, reachable.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
+			// Every item is checked before anything is handed over, as for any send.
+			const refusals = campaignRefusals(reachable.map(({ plan: { envelope } }) => envelope));
+			refusals.forEach((refusal, index) => refusal && refuse(reachable[index], refusal));
+			const fit = reachable.filter((_, index) => !refusals[index]);
+			const handedOver = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
+			const byItem = new Map(fit.map((send, index) => [send.itemIndex, handedOver[index]]));
+			return reachable.map((send) => byItem.get(send.itemIndex));
+		});
+		// Each skipped item (opted-out people too) says why; a store lost during the run must not turn the items of a finished send into an error.
+		await recordSkippedOutcomes(channel, store, campaignId, outcomes).catch(() => undefined);
+		return outcomes;
 	} finally {
 		await store.close();
 	}
@@ -103,7 +112,7 @@ export async function runItems(
 			if (!continueOnFail) throw toNodeError(context.getNode(), error, itemIndex);
 			planned[itemIndex] = { kind: 'invalid', error };
 		};
-		const outcomes = await skippingOptedOut(context, channel, sends, async (rest) => await deliver(context, channel, rest, refuse));
+		const outcomes = await deliver(context, channel, sends, refuse);
 		outcomes.forEach((outcome, index) => {
 			const { itemIndex, plan } = sends[index];
 			if (!outcome) return;

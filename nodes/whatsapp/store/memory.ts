@@ -1,4 +1,5 @@
 import { MemoryOptOuts } from './optOuts';
+import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /** An inbound delivery's settled claim; a pending one holds its delivery's token. */
@@ -24,9 +25,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * workers each have their own, which is why the nodes say so when no Redis credential is set. Bounded: expired
  * entries are swept, and past `maxEntries` the least recently written entries are dropped first.
  */
-export class MemoryStore implements StateStore {
+export class MemoryStore implements StateStore, ExpiringEntries {
 	readonly shared = false;
 	readonly optOuts = new MemoryOptOuts();
+	readonly reports = new MemoryDeliveryReports(this);
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;
@@ -37,7 +39,7 @@ export class MemoryStore implements StateStore {
 		return this.values.size;
 	}
 
-	private read<T>(key: string): T | undefined {
+	read<T>(key: string): T | undefined {
 		const entry = this.values.get(key);
 		if (!entry) return undefined;
 		if (entry.expiresAt <= Date.now()) {
@@ -47,7 +49,7 @@ export class MemoryStore implements StateStore {
 		return entry.value as T;
 	}
 
-	private write(key: string, value: unknown, ttlSeconds: number, keepExpiry = false) {
+	write(key: string, value: unknown, ttlSeconds: number, keepExpiry = false) {
 		const now = Date.now();
 		const existing = keepExpiry ? this.values.get(key) : undefined;
 		this.values.delete(key);
@@ -57,6 +59,17 @@ export class MemoryStore implements StateStore {
 			if (this.values.size <= this.maxEntries) break;
 			this.values.delete(oldest);
 		}
+	}
+
+	fields<T>(hashKey: string): Map<string, T> {
+		const prefix = fieldKey(hashKey, '');
+		const fields = new Map<string, T>();
+		for (const key of this.values.keys()) {
+			if (!key.startsWith(prefix)) continue;
+			const value = this.read<T>(key);
+			if (value !== undefined) fields.set(key.slice(prefix.length), value);
+		}
+		return fields;
 	}
 
 	private sweep(now: number) {
@@ -95,7 +108,7 @@ export class MemoryStore implements StateStore {
 	}
 
 	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
-		const key = `${ledgerKey}\u0000${recipient}`;
+		const key = fieldKey(ledgerKey, recipient);
 		const existing = this.read<LedgerEntry>(key);
 		if (existing && !claimable(existing, Date.now())) return existing;
 		this.write(key, { status: 'claimed', at: new Date().toISOString(), until: Date.now() + claimSeconds * 1000 } satisfies LedgerEntry, ttlSeconds);
@@ -103,7 +116,8 @@ export class MemoryStore implements StateStore {
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
-		this.write(`${ledgerKey}\u0000${recipient}`, entry, ttlSeconds);
+		this.write(fieldKey(ledgerKey, recipient), entry, ttlSeconds);
+		writeSentIndex(this, ledgerKey, recipient, entry);
 	}
 
 	async reserveSlot(key: string, intervalMs: number) {

@@ -2,6 +2,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
+import { RedisDeliveryReports, withSentIndex } from './reportsRedis';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**
@@ -120,12 +121,14 @@ export class RedisStore implements StateStore {
 	readonly optOuts: OptOutStore;
 	/** Our clock minus Redis's, as `reserveSlot` measures it. */
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
+	readonly reports: RedisDeliveryReports;
 
 	private constructor(
 		private readonly client: Redis,
 		private readonly connection: RedisConnection,
 	) {
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
+		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {
@@ -200,7 +203,7 @@ export class RedisStore implements StateStore {
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
-		await this.run(() => this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds).exec());
+		await this.run(() => withSentIndex(this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds), ledgerKey, recipient, entry).exec());
 	}
 
 	async reserveSlot(key: string, intervalMs: number) {

@@ -1,5 +1,6 @@
 import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from '../quota';
+import type { DeliveryReports } from './reports';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
@@ -56,4 +57,6 @@ export interface StateStore {
 	/** Pushes the sender's next free slot to at least `pauseMs` from now (after a throughput error). */
 	pauseSender(key: string, pauseMs: number): Promise<void>;
 	close(): Promise<void>;
+	/** Delivery states of campaign messages, skipped sends and campaigns by day (store/reports.ts). */
+	readonly reports: DeliveryReports;
 }
