@@ -14,17 +14,18 @@ import { runItems } from '../whatsapp/n8n/runItems';
 import { parseRecipient } from '../whatsapp/phone';
 import { withRandomReference } from '../whatsapp/variation';
 import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
-import { SENDING, sendProperties } from './description';
+import { SEND_SUBTITLE, SENDING, sendProperties } from './description';
 import { readMessage } from './readMessage';
 
 export class WhatsAppSend implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'WhatsApp Send',
+		// With "WhatsApp Automator Trigger", n8n's node creator shows the sends and the trigger's events on one page.
+		displayName: 'WhatsApp Automator',
 		name: 'whatsAppSend',
-		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
+		subtitle: SEND_SUBTITLE,
 		description: 'Send WhatsApp messages through the Cloud API or a Lite container',
 		defaults: { name: 'WhatsApp Send' },
 		usableAsTool: true,

@@ -6,7 +6,7 @@ import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
-import { triggerProperties } from './description';
+import { EVENTS_SUBTITLE, TRIGGER_OPTION_DEFAULTS, triggerProperties } from './description';
 import { assertUsable, eventItems, filterSettings, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, triggerOptions } from './triggerContext';
 
 const webhookPath = 'webhook';
@@ -28,14 +28,14 @@ async function registrationStep(context: IHookFunctions, step: 'exists' | 'creat
 
 export class WhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'WhatsApp Trigger',
+		displayName: 'WhatsApp Automator Trigger',
 		name: 'whatsAppTrigger',
-		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
-		defaults: { name: 'WhatsApp Trigger' },
+		defaults: { name: 'WhatsApp Automator Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
@@ -76,7 +76,7 @@ export class WhatsAppTrigger implements INodeType {
 			filter: buildFilter(filterSettings(this)),
 			openStore: async () => await processStateStoreFor(this),
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
-			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? 1440) * 60),
+			dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60),
 			nowSeconds: Math.floor(Date.now() / 1000),
 		});
 		if (reception.events.length === 0) {

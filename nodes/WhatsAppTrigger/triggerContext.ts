@@ -10,6 +10,7 @@ import type { InboundRequest } from '../whatsapp/inbound/receive';
 import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
+import { TRIGGER_OPTION_DEFAULTS } from './description';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -131,8 +132,8 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
 	const options = triggerOptions(context);
 	const download = options.downloadMedia === true;
-	const maxBytes = Math.floor(Number(options.maxMediaSizeMb ?? 16) * MB);
-	const property = String(options.binaryPropertyName ?? 'data');
+	const maxBytes = Math.floor(Number(options.maxMediaSizeMb ?? TRIGGER_OPTION_DEFAULTS.maxMediaSizeMb) * MB);
+	const property = String(options.binaryPropertyName ?? TRIGGER_OPTION_DEFAULTS.binaryPropertyName);
 	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
 	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
 	const downloadUrl = async (url: string) => {

@@ -11,9 +11,12 @@ import {
 	defaultConcurrency,
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
-import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../store/quota';
+import { quotaDay, quotaKey } from '../store/quota';
 import { retryPolicyFrom } from './options';
 import { STATE_NOTICE } from './store';
+
+/** The nodes' Daily Quota when none is set: no cap of their own (the Lite container keeps its DAILY_QUOTA). */
+const NO_DAILY_CAP = 0;
 
 /** The "Delivery" collection of both sending nodes: campaign ledger, pace and daily quota. */
 const deliveryProperty: INodeProperties = {
@@ -47,7 +50,7 @@ const deliveryProperty: INodeProperties = {
 			name: 'dailyQuota',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_DAILY_QUOTA,
+			default: NO_DAILY_CAP,
 			description:
 				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
 		},
@@ -171,7 +174,7 @@ function defaultCampaignId(context: IExecuteFunctions): string {
 
 /** The nodes' own daily count: the sender's on Cloud (the nodes are its only authority), an extra cap per workflow on Lite. */
 function dailyCapFrom(context: IExecuteFunctions, channel: Channel, delivery: IDataObject): DailyCap | undefined {
-	const limit = number(delivery.dailyQuota, 0);
+	const limit = number(delivery.dailyQuota, NO_DAILY_CAP);
 	if (!(limit > 0)) return undefined;
 	if (channel.capabilities.pacing === 'rate') return { limit, key: (now) => quotaKey(channel.senderId, now) };
 	const workflowId = context.getWorkflow().id ?? 'workflow';

@@ -9,7 +9,7 @@ export const REDIS_CREDENTIAL = 'whatsAppRedis';
 export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
 
 export const STATE_NOTICE =
-	'Without a WhatsApp Redis credential, quota, campaign ledger, pace and de-duplication are kept in this n8n process only: correct for a single n8n instance, not for queue mode with several workers.';
+	'Queue mode with several n8n workers? Pick a credential in "Credential for WhatsApp Shared State (Redis)" above. Without one, quota, campaign ledger and pace are kept in this n8n process, which is right for a single n8n.';
 
 async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
 	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
