@@ -55,6 +55,24 @@ const deliveryProperty: INodeProperties = {
 				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
 		},
 		{
+			displayName: 'Delay From (Minutes)',
+			name: 'minDelayMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 3 },
+			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
+			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
+			displayOptions: { show: { '/backend': ['lite'] } },
+		},
+		{
+			displayName: 'Delay Up To (Minutes)',
+			name: 'maxDelayMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 3 },
+			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
+			description: 'Container Campaign: each gap is random between Delay From and this',
+			displayOptions: { show: { '/backend': ['lite'] } },
+		},
+		{
 			displayName: 'Delivery Mode',
 			name: 'mode',
 			type: 'options',
@@ -63,12 +81,12 @@ const deliveryProperty: INodeProperties = {
 				{
 					name: 'Automatic',
 					value: 'automatic',
-					description: 'Container Campaign for two or more messages with a Minimum Delay of a minute or more; otherwise Send From n8n',
+					description: 'Container Campaign for two or more messages with a Delay From of a minute or more; otherwise Send From n8n',
 				},
 				{
 					name: 'Container Campaign',
 					value: 'campaign',
-					description: 'Hand the whole segment to the container, which sends it at the delays below; the execution ends in seconds and each item says queued',
+					description: 'Hand the whole segment to the container, which sends it at the Delay From / Delay Up To gaps; the execution ends in seconds and each item says queued',
 				},
 				{
 					name: 'Send From N8n',
@@ -81,15 +99,6 @@ const deliveryProperty: INodeProperties = {
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
-			displayName: 'Maximum Delay (Minutes)',
-			name: 'maxDelayMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
-			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
-			description: 'Container Campaign: each gap is random between the minimum and this',
-			displayOptions: { show: { '/backend': ['lite'] } },
-		},
-		{
 			displayName: 'Messages Per Second',
 			name: 'messagesPerSecond',
 			type: 'number',
@@ -97,15 +106,6 @@ const deliveryProperty: INodeProperties = {
 			default: DEFAULT_CLOUD_RATE,
 			description: 'Cloud API throughput per business phone number, shared by every execution sending from it (80 by default, up to 1,000 for upgraded numbers)',
 			displayOptions: { show: { '/backend': ['cloud'] } },
-		},
-		{
-			displayName: 'Minimum Delay (Minutes)',
-			name: 'minDelayMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
-			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
-			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
-			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
 			displayName: 'Once Per Recipient',
@@ -141,9 +141,9 @@ function paceFor(channel: Channel, delivery: IDataObject): Pace {
 /** The gaps of a Container Campaign, in minutes as the Notify body carries them. */
 function campaignDelaysFrom(delivery: IDataObject): CampaignDelays {
 	const minDelayMinutes = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES);
-	if (!(minDelayMinutes >= 0)) throw invalidInput('Minimum Delay (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
+	if (!(minDelayMinutes >= 0)) throw invalidInput('Delay From (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
 	const maxDelayMinutes = number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES);
-	if (!(maxDelayMinutes >= 0)) throw invalidInput('Maximum Delay (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least the minimum');
+	if (!(maxDelayMinutes >= 0)) throw invalidInput('Delay Up To (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least Delay From');
 	return { minDelayMinutes, maxDelayMinutes: Math.max(minDelayMinutes, maxDelayMinutes) };
 }
 
