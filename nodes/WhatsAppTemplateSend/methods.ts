@@ -57,13 +57,16 @@ function loadFailureNotice(error: unknown): string {
 }
 
 const NO_PLACEHOLDERS = 'This template has no placeholders: it is sent as it is';
+const PICK_A_TEMPLATE = 'Pick a template above: its placeholders then show here';
+const TEMPLATE_BY_EXPRESSION = 'The template comes from an expression, so it is known only per item: choose Map Automatically: each placeholder then comes from the item field named like it (body_1, header_1, button_0_url …)';
 
 export const resourceMapping = {
 	/** One field per placeholder of the chosen template, named as the template names it. */
 	async getTemplatePlaceholders(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 		// Read unevaluated: a template given by expression is known only per item, its values then come from the item (auto-map).
 		const value = String((this.getCurrentNodeParameter('template') as { value?: unknown } | undefined)?.value ?? '');
-		if (!value || value.startsWith('=')) return { fields: [] };
+		if (!value) return { fields: [], emptyFieldsNotice: PICK_A_TEMPLATE };
+		if (value.startsWith('=')) return { fields: [], emptyFieldsNotice: TEMPLATE_BY_EXPRESSION };
 		try {
 			const template = await (await catalogFor(this)).find(parseTemplateReference(value));
 			const fields = templateShape(template).placeholders.map((placeholder) => placeholderField(template, placeholder));

@@ -95,5 +95,7 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 			expect(await notice(template('no_such_template:en_US'))).toBe('⚠ Template "no_such_template:en_US" does not exist in this WhatsApp Business Account. Pick a template from the list (names are lowercase with underscores)');
 			expect(await notice(template('order_update:en_US'), { businessAccountId: '' })).toMatch(/^⚠ WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential, so the templates cannot be listed\. Enter the WABA ID/);
 			expect(await notice(template('hello_world:en_US'))).toBe('This template has no placeholders: it is sent as it is');
+			expect(await notice(template(''))).toBe('Pick a template above: its placeholders then show here');
+			expect(await notice(template('={{ $json.template }}'))).toMatch(/^The template comes from an expression/);
 		}));
 });
