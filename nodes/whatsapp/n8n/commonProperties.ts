@@ -2,7 +2,7 @@ import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_RETRY_POLICY } from '../delivery/retry';
 import { redisCredential } from './store';
 
-/** The backend picker every node starts with, a visible field; the credential field below it follows from it. */
+/** The backend picker every node starts with, a visible field; n8n shows the credential field for it above the parameters. */
 export const backendProperty: INodeProperties = {
 	displayName: 'Backend',
 	name: 'backend',
@@ -13,7 +13,7 @@ export const backendProperty: INodeProperties = {
 		{ name: 'Lite Container (WhatsApp Web)', value: 'lite', description: 'Your own WhatsApp number through the self-hosted gateway in lite/: text, media, text templates' },
 	],
 	default: 'cloud',
-	description: 'Which WhatsApp the node talks to; the credential below is for that backend',
+	description: 'Which WhatsApp the node talks to; the credential field above follows this choice',
 };
 
 /**
