@@ -130,6 +130,8 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					assert.equal(labels[0], 'Backend', `the first field: ${JSON.stringify(labels)}`);
 					assert.ok(await editor.panelShows('Cloud API (Meta)'), 'Backend shows Cloud API (Meta) by default');
 					assert.deepEqual(await editor.credentialLabels(), CREDENTIAL_LABELS.cloud);
+					const selected = await page.getByTestId('node-credentials-select').locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
+					assert.notEqual(selected[0], 'Lite sandbox', `a new node does not pick the Lite credential: ${JSON.stringify(selected)}`);
 					const cloudChoices = await editor.credentialChoices(0);
 					assert.ok(cloudChoices.every((choice) => /WhatsApp Cloud API/.test(choice)), `the Cloud field lists Cloud credentials only: ${JSON.stringify(cloudChoices)}`);
 					const redisChoices = await editor.credentialChoices(1);
@@ -140,7 +142,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await page.locator('.el-select-dropdown__item').filter({ visible: true, hasText: 'Lite Container' }).first().click();
 					await eventually('the Lite credential field after switching the backend', async () => JSON.stringify(await editor.credentialLabels()) === JSON.stringify(CREDENTIAL_LABELS.lite));
 					await shot('03b-send-switched-to-lite');
-					return `new node: ${labels.slice(0, 3).join(', ')}…; Redis field: ${redisChoices.join(', ')}`;
+					return `new node: ${labels.slice(0, 3).join(', ')}…, credentials picked by n8n ${JSON.stringify(selected)}; Redis field: ${redisChoices.join(', ')}`;
 				} finally {
 					await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
 					await editor.rest('DELETE', `/credentials/${redis.id}`).catch(() => undefined);
