@@ -19,8 +19,7 @@ import { readMessage } from './readMessage';
 
 export class WhatsAppSend implements INodeType {
 	description: INodeTypeDescription = {
-		// With "WhatsApp Automator Trigger", n8n's node creator shows the sends and the trigger's events on one page.
-		displayName: 'WhatsApp Automator',
+		displayName: 'WhatsApp Automator Send',
 		name: 'whatsAppSend',
 		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['output'],
