@@ -102,7 +102,8 @@ const metaProperties: INodeProperties[] = [
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
-				noFieldsError: 'This template has no placeholders: it is sent as it is',
+				// The method's emptyFieldsNotice says why there are no fields (no template yet, none in it, or a load failure).
+				hideNoDataError: true,
 			},
 		},
 		// Hidden until a template is picked (n8n compares a resource locator by its value).

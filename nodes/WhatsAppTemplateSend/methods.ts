@@ -33,13 +33,14 @@ export const listSearch = {
 	},
 };
 
-/** A placeholder as the panel shows it: its label, then where it sits in the template's text and Meta's example. */
+/** A placeholder as the panel shows it: its label, Meta's example, then where it sits in the template's text. */
 function placeholderField(template: MetaTemplate, placeholder: Placeholder): ResourceMapperField {
 	const { excerpt, example } = placeholderContext(template, placeholder);
-	const hints = [excerpt && `“${excerpt}”`, example && `e.g. ${example}`].filter(Boolean).join(' · ');
+	// The example first: n8n cuts long labels at the panel's width.
+	const hints = [example && `e.g. ${example}`, excerpt && `“${excerpt}”`].filter(Boolean).join(' · ');
 	return {
 		id: placeholder.id,
-		displayName: hints ? `${placeholder.label} — ${hints}` : placeholder.label,
+		displayName: hints ? `${placeholder.label} · ${hints}` : placeholder.label,
 		required: placeholder.required,
 		defaultMatch: false,
 		canBeUsedToMatch: false,

@@ -9,7 +9,7 @@ interface ComponentExample {
 }
 
 /** Words shown around a placeholder, so "{{2}}" reads as "your order {{2}} ships". */
-const WORDS_AROUND = 3;
+const WORDS_AROUND = 2;
 
 const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 

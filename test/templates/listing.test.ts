@@ -48,39 +48,39 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 			const columns = async (value: string) =>
 				((await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields).fields.map((field) => [field.id, field.displayName, field.required]);
 			expect(await columns('order_update:en_US')).toEqual([
-				['header_1', 'Header {{1}} — “Order {{1}}” · e.g. A-1001', true],
-				['body_1', 'Body {{1}} — “Hi {{1}}, your order A-1001…” · e.g. Ada', true],
-				['body_2', 'Body {{2}} — “…Ada, your order {{2}} ships on Monday.” · e.g. A-1001', true],
-				['body_3', 'Body {{3}} — “…A-1001 ships on {{3}}.” · e.g. Monday', true],
-				['button_0_url', 'Button 1 "Track order" URL Suffix — “https://shop.example.com/track/{{1}}” · e.g. https://shop.example.com/track/A-1001', true],
+				['header_1', 'Header {{1}} · e.g. A-1001 · “Order {{1}}”', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
+				['body_2', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', true],
+				['body_3', 'Body {{3}} · e.g. Monday · “…ships on {{3}}.”', true],
+				['button_0_url', 'Button 1 "Track order" URL Suffix · e.g. https://shop.example.com/track/A-1001 · “https://shop.example.com/track/{{1}}”', true],
 				['button_1_payload', 'Button 2 "Stop updates" Payload', false],
 			]);
 			expect(await columns('spring_sale:en_US')).toEqual([
 				['media_header', 'Header Image (Link, Media ID or Binary Field)', true],
-				['body_1', 'Body {{1}} — “Hi {{1}}, take 20% off…” · e.g. Ada', true],
-				['body_2', 'Body {{2}} — “Hi Ada, take {{2}} off everything this…” · e.g. 20%', true],
-				['button_0_code', 'Button 1 Coupon Code — e.g. SPRING20', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, take 20%…”', true],
+				['body_2', 'Body {{2}} · e.g. 20% · “…Ada, take {{2}} off everything…”', true],
+				['button_0_code', 'Button 1 Coupon Code · e.g. SPRING20', true],
 			]);
 			expect((await columns('welcome_named:en_US')).slice(0, 2)).toEqual([
-				['body_first_name', 'Body {{first_name}} — “Hello {{first_name}}, welcome to Lovelace…” · e.g. Ada', true],
-				['body_shop_name', 'Body {{shop_name}} — “…Ada, welcome to {{shop_name}}!” · e.g. Lovelace Books', true],
+				['body_first_name', 'Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”', true],
+				['body_shop_name', 'Body {{shop_name}} · e.g. Lovelace Books · “…welcome to {{shop_name}}!”', true],
 			]);
 			expect(await columns('invoice_ready:en_US')).toEqual([
 				['media_header', 'Header Document (Link, Media ID or Binary Field)', true],
 				['media_header_filename', 'Header Document File Name', false],
-				['body_invoice_number', 'Body {{invoice_number}} — “Invoice {{invoice_number}} for $12.00 is…” · e.g. INV-7', true],
-				['body_amount', 'Body {{amount}} — “Invoice INV-7 for {{amount}} is attached.” · e.g. $12.00', true],
+				['body_invoice_number', 'Body {{invoice_number}} · e.g. INV-7 · “Invoice {{invoice_number}} for $12.00…”', true],
+				['body_amount', 'Body {{amount}} · e.g. $12.00 · “…INV-7 for {{amount}} is attached.”', true],
 			]);
 			expect(await columns('store_pickup:en_US')).toEqual([
 				['location_latitude', 'Header Location Latitude', true],
 				['location_longitude', 'Header Location Longitude', true],
 				['location_name', 'Header Location Name', false],
 				['location_address', 'Header Location Address', false],
-				['body_1', 'Body {{1}} — “Hi {{1}}, your order is…” · e.g. Ada', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
 			]);
 			// The code is mapped once: the copy-code button takes the body's code.
-			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) — “*{{1}}* is your verification…”', true]]);
-			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) — “*{{1}}* ist dein Bestätigungscode.”', true]]);
+			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* is your…”', true]]);
+			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* ist dein…”', true]]);
 			expect(await columns('={{ $json.template }}')).toEqual([]);
 			expect(await columns('')).toEqual([]);
 		}));

@@ -126,7 +126,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await editor.openNode(workflow.id, 'WhatsApp Send');
 					const labels = await editor.visibleParameterLabels();
 					assert.equal(labels[0], 'Backend', `the first field: ${JSON.stringify(labels)}`);
-					assert.ok(await editor.panelShows('Cloud API (Meta)'), 'Backend shows Cloud API (Meta) by default');
+					assert.equal(await page.getByTestId('parameter-input-backend').locator('input').first().inputValue(), 'Cloud API (Meta)', 'Backend is Cloud API by default');
 					assert.deepEqual(await editor.credentialLabels(), CREDENTIAL_LABELS.cloud);
 					const selected = await page.getByTestId('node-credentials-select').locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
 					assert.notEqual(selected[0], 'Lite sandbox', `a new node does not pick the Lite credential: ${JSON.stringify(selected)}`);
@@ -197,7 +197,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			async () => {
 				await editor.openNode(stack.workflows.template, 'WhatsApp Template Send');
 				const imported = await editor.visibleParameterLabels();
-				for (const label of ['Header {{1}} — “Order {{1}}” · e.g. A-1001', 'Body {{1}}', 'Body {{2}} — “…Ada, your order {{2}} ships on Monday.” · e.g. A-1001', 'Body {{3}}']) {
+				for (const label of ['Header {{1}} · e.g. A-1001 · “Order {{1}}”', 'Body {{1}} · e.g. Ada', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', 'Body {{3}} · e.g. Monday']) {
 					assert.ok(imported.some((shown) => shown.startsWith(label)), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
 				}
 				await shot('05-template-order-update');
@@ -217,7 +217,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				await item.click();
 				const labels = await eventually('welcome_named\'s placeholders in the panel', async () => {
 					const shown = await editor.visibleParameterLabels();
-					return shown.some((label) => label.startsWith('Body {{first_name}} — “Hello {{first_name}}, welcome to Lovelace…” · e.g. Ada')) && shown;
+					return shown.some((label) => label.startsWith('Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”')) && shown;
 				});
 				assert.ok(labels.some((label) => label.startsWith('Body {{shop_name}}')), `Body {{shop_name}} among ${JSON.stringify(labels)}`);
 				assert.ok(!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)), `only welcome_named's placeholders: ${JSON.stringify(labels)}`);
