@@ -13,7 +13,6 @@ import {
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
 import { quotaDay, quotaKey } from '../store/quota';
 import { retryPolicyFrom } from './options';
-import { STATE_NOTICE } from './store';
 
 /** The nodes' Daily Quota when none is set: no cap of their own (the Lite container keeps its DAILY_QUOTA). */
 const NO_DAILY_CAP = 0;
@@ -25,7 +24,8 @@ const deliveryProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Delivery Setting',
 	default: {},
-	description: 'How a segment (one input item per recipient) is sent: once per recipient and campaign, paced, within a daily quota',
+	description:
+		'How a segment (one input item per recipient) is sent: once per recipient and campaign, paced, within a daily quota. With several n8n workers (queue mode), pick a credential for WhatsApp Shared State (Redis) above so they share this state; otherwise it is kept in this n8n process.',
 	options: [
 		{
 			displayName: 'Campaign ID',
@@ -117,12 +117,12 @@ const deliveryProperty: INodeProperties = {
 	],
 };
 
-/** The Delivery collection and the note on where its state lives, shown where the node sends. */
+/**
+ * The Delivery collection, shown where the node sends. Where its state lives is said by the Redis credential field
+ * every panel shows, and in the collection's description, not by a notice on every panel.
+ */
 export function deliveryProperties(displayOptions: IDisplayOptions): INodeProperties[] {
-	return [
-		{ ...deliveryProperty, displayOptions },
-		{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '', displayOptions },
-	];
+	return [{ ...deliveryProperty, displayOptions }];
 }
 
 function number(value: unknown, fallback: number): number {

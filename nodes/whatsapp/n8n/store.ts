@@ -8,9 +8,6 @@ export const REDIS_CREDENTIAL = 'whatsAppRedis';
 /** The optional credential every stateful node offers. */
 export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
 
-export const STATE_NOTICE =
-	'Queue mode with several n8n workers? Pick a credential in "Credential for WhatsApp Shared State (Redis)" above. Without one, quota, campaign ledger and pace are kept in this n8n process, which is right for a single n8n.';
-
 async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
 	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
 	return {
