@@ -59,6 +59,7 @@ class Editor {
 		await items.first().waitFor();
 		const names = (await items.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
 		await this.page.keyboard.press('Escape');
+		await items.first().waitFor({ state: 'hidden' }); // n8n 2.x fades a list out: the next read must not see it
 		return names;
 	}
 
@@ -69,6 +70,7 @@ class Editor {
 		await items.first().waitFor();
 		const names = await items.evaluateAll((elements) => elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()));
 		await this.page.keyboard.press('Escape');
+		await items.first().waitFor({ state: 'hidden' });
 		return names;
 	}
 
