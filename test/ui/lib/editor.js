@@ -58,9 +58,17 @@ class Editor {
 		const items = this.page.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])').filter({ visible: true });
 		await items.first().waitFor();
 		const names = (await items.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
-		await this.page.keyboard.press('Escape');
-		await items.first().waitFor({ state: 'hidden' }); // n8n 2.x fades a list out: the next read must not see it
+		await this.closeDropdown(items);
 		return names;
+	}
+
+	/** Closes an open dropdown and waits until its items are gone, so the next read sees only the next list. */
+	async closeDropdown(items) {
+		await this.page.keyboard.press('Escape');
+		const closed = () => items.first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+		if (await closed()) return;
+		await this.page.getByTestId('ndv').getByText('Parameters', { exact: true }).first().click(); // n8n 2.x keeps some lists open on Escape
+		await items.first().waitFor({ state: 'hidden' });
 	}
 
 	/** The choices of an options or multi-options parameter of the open panel, as its dropdown lists them. */
@@ -69,8 +77,7 @@ class Editor {
 		const items = this.page.locator('.el-select-dropdown__item').filter({ visible: true });
 		await items.first().waitFor();
 		const names = await items.evaluateAll((elements) => elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()));
-		await this.page.keyboard.press('Escape');
-		await items.first().waitFor({ state: 'hidden' });
+		await this.closeDropdown(items);
 		return names;
 	}
 
