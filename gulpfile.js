@@ -1,12 +1,12 @@
 const { src, dest, parallel } = require('gulp');
 
-/** tsc emits only JavaScript: icons and codex files are copied beside the built nodes and credentials. */
-function copyNodeAssets() {
-	return src(['nodes/**/*.{png,svg,json}'], { encoding: false }).pipe(dest('dist/nodes'));
+/** tsc emits only JavaScript: the codex files go beside the built nodes, the icons (one folder, as in n8n-nodes-starter) to dist/icons. */
+function copyCodex() {
+	return src(['nodes/**/*.node.json']).pipe(dest('dist/nodes'));
 }
 
-function copyCredentialAssets() {
-	return src(['credentials/**/*.{png,svg}'], { encoding: false, allowEmpty: true }).pipe(dest('dist/credentials'));
+function copyIcons() {
+	return src(['icons/*.svg'], { encoding: false }).pipe(dest('dist/icons'));
 }
 
-exports['build:icons'] = parallel(copyNodeAssets, copyCredentialAssets);
+exports['build:icons'] = parallel(copyCodex, copyIcons);

@@ -8,7 +8,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 
 	displayName = 'WhatsApp Cloud API';
 
-	icon = { light: 'file:../nodes/WhatsAppSend/whatsapp.svg', dark: 'file:../nodes/WhatsAppSend/whatsapp.dark.svg' } as const;
+	icon = { light: 'file:../icons/whatsapp-automator.svg', dark: 'file:../icons/whatsapp-automator.dark.svg' } as const;
 
 	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
 

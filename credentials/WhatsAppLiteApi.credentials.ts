@@ -8,7 +8,7 @@ export class WhatsAppLiteApi implements ICredentialType {
 
 	displayName = 'WhatsApp Lite Container API';
 
-	icon = { light: 'file:../nodes/WhatsAppSend/whatsapp.svg', dark: 'file:../nodes/WhatsAppSend/whatsapp.dark.svg' } as const;
+	icon = { light: 'file:../icons/whatsapp-automator.svg', dark: 'file:../icons/whatsapp-automator.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-automator/n8n-nodes-whatsapp-automator#lite-container';
 
@@ -35,9 +35,9 @@ export class WhatsAppLiteApi implements ICredentialType {
 			displayName: 'Suit ID',
 			name: 'suitId',
 			type: 'string',
-			default: '',
+			default: 'default',
 			required: true,
-			description: 'The tenant (suit) the container serves; its daily quota is counted under this ID',
+			description: 'The container\'s SUIT_ID setting: the name its sends, daily quota and campaigns are kept under. Keep "default" unless you set SUIT_ID on the container.',
 		},
 		{
 			displayName: 'Webhook Signing Secret',
@@ -45,7 +45,7 @@ export class WhatsAppLiteApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The container\'s WEBHOOK_SECRET; the WhatsApp Trigger refuses events not signed with it. Set it on every container reachable from outside its host.',
+			description: 'The container\'s WEBHOOK_SECRET. The WhatsApp Trigger (with Verify Signatures on, as by default) refuses events not signed with it, so set WEBHOOK_SECRET on the container and the same value here.',
 		},
 	];
 

@@ -5,9 +5,9 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class WhatsAppRedis implements ICredentialType {
 	name = 'whatsAppRedis';
 
-	displayName = 'WhatsApp Redis API';
+	displayName = 'WhatsApp Shared State (Redis)';
 
-	icon = { light: 'file:../nodes/WhatsAppSend/whatsapp.svg', dark: 'file:../nodes/WhatsAppSend/whatsapp.dark.svg' } as const;
+	icon = { light: 'file:../icons/whatsapp-automator.svg', dark: 'file:../icons/whatsapp-automator.dark.svg' } as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-automator/n8n-nodes-whatsapp-automator#state-redis';
 

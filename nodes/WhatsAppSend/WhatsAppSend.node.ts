@@ -7,17 +7,17 @@ import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
 import { runOptOutOperations } from '../whatsapp/n8n/optOutOperations';
-import { SENDING, sendProperties } from './description';
+import { SEND_SUBTITLE, SENDING, sendProperties } from './description';
 import { messagePlanner } from './plan';
 
 export class WhatsAppSend implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'WhatsApp Send',
+		displayName: 'WhatsApp Automator Send',
 		name: 'whatsAppSend',
-		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["resource"] + ": " + $parameter["operation"]}}',
+		subtitle: SEND_SUBTITLE,
 		description: 'Send WhatsApp messages through the Cloud API or a Lite container',
 		defaults: { name: 'WhatsApp Send' },
 		usableAsTool: true,

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { MEDIA_TYPES } from '../whatsapp/message';
 import { campaignProperties } from '../whatsapp/n8n/campaignOperations';
-import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
+import { deliveryOptions, optionNamesLiteral, recipientProperty } from '../whatsapp/n8n/commonProperties';
 import { optOutProperties } from '../whatsapp/n8n/optOutOperations';
 
 const show = (operation: string[]) => ({ show: { resource: ['message'], operation } });
@@ -32,13 +32,13 @@ const operationProperty: INodeProperties = {
 	options: [
 		{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Show blue ticks on a received message, optionally with a typing indicator' },
 		{ name: 'React', value: 'sendReaction', action: 'React to a message', description: 'Put an emoji reaction on a message' },
-		{ name: 'Send Contacts', value: 'sendContacts', action: 'Send contact cards' },
-		{ name: 'Send CTA URL Button', value: 'sendCtaUrl', action: 'Send a link button', description: 'Text with a button that opens a URL' },
-		{ name: 'Send List', value: 'sendList', action: 'Send a list of choices', description: 'A menu of up to 10 rows' },
-		{ name: 'Send Location', value: 'sendLocation', action: 'Send a location' },
-		{ name: 'Send Media', value: 'sendMedia', action: 'Send an image video audio document or sticker' },
-		{ name: 'Send Reply Buttons', value: 'sendButtons', action: 'Send reply buttons', description: 'Text with up to 3 buttons' },
-		{ name: 'Send Text', value: 'sendText', action: 'Send a text message' },
+		{ name: 'Send Contacts', value: 'sendContacts', action: 'Send contact cards', description: 'One or more contact cards the recipient can save' },
+		{ name: 'Send CTA URL Button', value: 'sendCtaUrl', action: 'Send a link button', description: 'Text with a button that opens a URL (Cloud API; as text with the link on Lite)' },
+		{ name: 'Send List', value: 'sendList', action: 'Send a list of choices', description: 'A menu of up to 10 rows (Cloud API; as numbered text on Lite)' },
+		{ name: 'Send Location', value: 'sendLocation', action: 'Send a location', description: 'A pin on the map, with an optional place name and address' },
+		{ name: 'Send Media', value: 'sendMedia', action: 'Send a media file', description: 'An image, video, audio, document or sticker: by link, by media ID or from an earlier node' },
+		{ name: 'Send Reply Buttons', value: 'sendButtons', action: 'Send reply buttons', description: 'Text with up to 3 buttons (Cloud API; as numbered text on Lite)' },
+		{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'A text of up to 4096 characters' },
 	],
 	default: 'sendText',
 };
@@ -182,7 +182,7 @@ const contactProperties: INodeProperties[] = [
 						name: 'formattedName',
 						type: 'string',
 						default: '',
-							required:	true,
+						required: true,
 					},
 					{
 						displayName: 'Last Name',
@@ -222,7 +222,7 @@ const contactProperties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 					},
-			],
+				],
 			},
 		],
 	},
@@ -288,17 +288,21 @@ const ctaProperties: INodeProperties[] = [
 	{ displayName: 'Button URL', name: 'url', type: 'string', default: '', required: true, placeholder: 'https://example.com/offer', displayOptions: show(['sendCtaUrl']) },
 ];
 
+/** Message IDs look different per backend: Meta's wamid, WhatsApp Web's serialized ID. */
+const messageIdProperty = (backend: string, placeholder: string): INodeProperties => ({
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder,
+	description: 'The ID of the message (from the WhatsApp Trigger or an earlier send)',
+	displayOptions: { show: { resource: ['message'], operation: ['sendReaction', 'markAsRead'], backend: [backend] } },
+});
+
 const reactionAndReadProperties: INodeProperties[] = [
-	{
-		displayName: 'Message ID',
-		name: 'messageId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'wamid.HBgL…',
-		description: 'The ID of the message (from the WhatsApp Trigger or an earlier send)',
-		displayOptions: show(['sendReaction', 'markAsRead']),
-	},
+	messageIdProperty('cloud', 'wamid.HBgL…'),
+	messageIdProperty('lite', 'false_4915123456789@c.us_3EB0C767D71F3A8E8B24'),
 	{ displayName: 'Emoji', name: 'emoji', type: 'string', default: '👍', description: 'One emoji; empty removes an earlier reaction', displayOptions: show(['sendReaction']) },
 	{
 		displayName: 'Show Typing Indicator',
@@ -313,8 +317,20 @@ const reactionAndReadProperties: INodeProperties[] = [
 		name: 'chatId',
 		type: 'string',
 		default: '',
-		description: 'Lite container only: the number or group ID of the chat the message is in',
+		placeholder: '+49 151 23456789 or 120363025246125486@g.us',
+		description: 'The number or group ID of the chat the message is in (WhatsApp Web marks a chat as read)',
 		displayOptions: { show: { resource: ['message'], operation: ['markAsRead'], backend: ['lite'] } },
+	},
+];
+
+/** WhatsApp Web has no interactive messages: said in the panel, next to the choice of what happens instead. */
+const liteInteractiveProperties: INodeProperties[] = [
+	{
+		displayName: 'WhatsApp Web has no buttons, lists or link buttons. On the Lite container this message fails, unless you add Options › Interactive Messages on Lite › Send as Text With Numbered Choices.',
+		name: 'liteInteractiveNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['message'], operation: interactiveOperations, backend: ['lite'] } },
 	},
 ];
 
@@ -331,6 +347,7 @@ const optionsProperty: INodeProperties = {
 			displayName: 'Interactive Messages on Lite',
 			name: 'unsupportedInteractive',
 			type: 'options',
+			displayOptions: { show: { '/backend': ['lite'], '/operation': interactiveOperations } },
 			options: [
 				{ name: 'Fail With an Error', value: 'fail' },
 				{ name: 'Send as Text With Numbered Choices', value: 'sendAsText' },
@@ -365,6 +382,7 @@ export const sendProperties: INodeProperties[] = [
 	...mediaProperties,
 	...locationProperties,
 	...contactProperties,
+	...liteInteractiveProperties,
 	...interactiveFrameProperties,
 	...buttonProperties,
 	...listProperties,
@@ -372,3 +390,6 @@ export const sendProperties: INodeProperties[] = [
 	...reactionAndReadProperties,
 	optionsProperty,
 ];
+
+/** "Send Text", "Campaign: Get" on the canvas. */
+export const SEND_SUBTITLE = `={{ ({ campaign: "Campaign: " })[$parameter["resource"]] ?? "" }}{{ (${optionNamesLiteral(sendProperties, 'operation')})[$parameter["operation"]] }}`;

@@ -7,18 +7,18 @@ import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { TemplateCatalog } from '../whatsapp/templates/catalog';
-import { templateSendProperties } from './description';
+import { TEMPLATE_SEND_SUBTITLE, templateSendProperties } from './description';
 import { listSearch, resourceMapping } from './methods';
 import { planTemplateItem } from './plan';
 
 export class WhatsAppTemplateSend implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'WhatsApp Template Send',
+		displayName: 'WhatsApp Automator Template Send',
 		name: 'whatsAppTemplateSend',
-		icon: { light: 'file:../WhatsAppSend/whatsapp.svg', dark: 'file:../WhatsAppSend/whatsapp.dark.svg' },
+		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["templateSource"]}}',
+		subtitle: TEMPLATE_SEND_SUBTITLE,
 		description: 'Send Meta-approved templates (Cloud API) or text templates filled from each item (either backend)',
 		defaults: { name: 'WhatsApp Template Send' },
 		usableAsTool: true,

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { TEMPLATE_MEDIA_TYPES } from '../whatsapp/message';
-import { deliveryOptions, recipientProperty } from '../whatsapp/n8n/commonProperties';
+import { deliveryOptions, optionNamesLiteral, recipientProperty } from '../whatsapp/n8n/commonProperties';
 
 const showFor = (templateSource: string) => ({ show: { templateSource: [templateSource] } });
+const META_ON_CLOUD = { show: { backend: ['cloud'], templateSource: ['meta'] } };
 
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -16,18 +17,26 @@ const operationProperty: INodeProperties = {
 	default: 'send',
 };
 
-const sourceOptions = [
-	{ name: 'Meta Approved Template', value: 'meta', description: 'A template approved in WhatsApp Manager (Cloud API only)' },
-	{ name: 'Text Template', value: 'text', description: 'Your own text with {{path.to.value}} placeholders filled from each item (either backend)' },
-];
+const metaSource = { name: 'Meta Approved Template', value: 'meta', description: 'A template approved in WhatsApp Manager (Cloud API only)' };
+const textSource = { name: 'Text Template', value: 'text', description: 'Your own text with {{path.to.value}} placeholders filled from each item (either backend)' };
 
-/** The same choice with a default that fits the backend: Meta templates on the Cloud API, text on Lite. */
+/**
+ * The same choice per backend: Meta templates exist only on the Cloud API, so Lite offers Text Template alone (a
+ * Lite node still set to Meta Approved Template shows the value as unsupported instead of a Cloud template).
+ */
 const templateSourceProperties: INodeProperties[] = [
-	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: sourceOptions, default: 'meta', displayOptions: { show: { backend: ['cloud'] } } },
-	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: sourceOptions, default: 'text', displayOptions: { show: { backend: ['lite'] } } },
+	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: [metaSource, textSource], default: 'meta', displayOptions: { show: { backend: ['cloud'] } } },
+	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: [textSource], default: 'text', displayOptions: { show: { backend: ['lite'] } } },
 ];
 
 const metaProperties: INodeProperties[] = [
+	{
+		displayName: 'Meta Approved Templates are sent only through the Cloud API: on the Lite container, set Template Source to Text Template',
+		name: 'metaOnLiteNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { backend: ['lite'], templateSource: ['meta'] } },
+	},
 	{
 		displayName: 'Show Non-Approved Templates',
 		name: 'listNonApproved',
@@ -68,6 +77,13 @@ const metaProperties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Pick a template: its placeholders then show here, each with the words around it and Meta\'s example value',
+		name: 'pickTemplateNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...META_ON_CLOUD.show, template: [''] } },
+	},
+	{
 		displayName: 'Template Parameters',
 		name: 'templateParameters',
 		type: 'resourceMapper',
@@ -86,10 +102,12 @@ const metaProperties: INodeProperties[] = [
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
-				noFieldsError: 'This template has no placeholders: it is sent as it is',
+				// The method's emptyFieldsNotice says why there are no fields (no template yet, none in it, or a load failure).
+				hideNoDataError: true,
 			},
 		},
-		displayOptions: showFor('meta'),
+		// Hidden until a template is picked (n8n compares a resource locator by its value).
+		displayOptions: { show: META_ON_CLOUD.show, hide: { template: [''] } },
 	},
 ];
 
@@ -160,3 +178,6 @@ export const templateSendProperties: INodeProperties[] = [
 	...textProperties,
 	optionsProperty,
 ];
+
+/** "Send: Meta Approved Template", "Preview: Text Template" on the canvas. */
+export const TEMPLATE_SEND_SUBTITLE = `={{ (${optionNamesLiteral(templateSendProperties, 'operation')})[$parameter["operation"]] + ": " + (${optionNamesLiteral(templateSendProperties, 'templateSource')})[$parameter["templateSource"]] }}`;

@@ -1,10 +1,13 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult, ResourceMapperFields } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { DEFAULT_RETRY_POLICY } from '../whatsapp/delivery/retry';
+import { isWhatsAppError } from '../whatsapp/errors';
 import { channelFromContext } from '../whatsapp/n8n/channels';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { parseTemplateReference, TemplateCatalog, templateChoices } from '../whatsapp/templates/catalog';
-import { templateShape } from '../whatsapp/templates/metaTemplate';
+import type { MetaTemplate } from '../whatsapp/channel/cloudTemplates';
+import { type Placeholder, templateShape } from '../whatsapp/templates/metaTemplate';
+import { placeholderContext } from './placeholderHints';
 
 async function catalogFor(context: ILoadOptionsFunctions): Promise<TemplateCatalog> {
 	const backend = context.getNodeParameter('backend', 'cloud') as Backend;
@@ -31,24 +34,47 @@ export const listSearch = {
 	},
 };
 
+/** A placeholder as the panel shows it: its label, Meta's example, then where it sits in the template's text. */
+function placeholderField(template: MetaTemplate, placeholder: Placeholder): ResourceMapperField {
+	const { excerpt, example } = placeholderContext(template, placeholder);
+	// The example first: n8n cuts long labels at the panel's width.
+	const hints = [example && `e.g. ${example}`, excerpt && `“${excerpt}”`].filter(Boolean).join(' · ');
+	return {
+		id: placeholder.id,
+		displayName: hints ? `${placeholder.label} · ${hints}` : placeholder.label,
+		required: placeholder.required,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: 'string',
+	};
+}
+
+/**
+ * A failed load comes back as the mapper's notice, which n8n shows in place of the fields: thrown, the panel showed
+ * only the "no placeholders" text (and n8n answered the editor with HTTP 500), hiding what was wrong and the fix.
+ */
+function loadFailureNotice(error: unknown): string {
+	return isWhatsAppError(error) ? `⚠ ${error.message}. ${error.fix}` : `⚠ ${error instanceof Error ? error.message : String(error)}`;
+}
+
+const NO_PLACEHOLDERS = 'This template has no placeholders: it is sent as it is';
+const PICK_A_TEMPLATE = 'Pick a template above: its placeholders then show here';
+const TEMPLATE_BY_EXPRESSION = 'The template comes from an expression, so it is known only per item. Choose Map Automatically: each placeholder then comes from the item field named like it (body_1, header_1, button_0_url …)';
+
 export const resourceMapping = {
 	/** One field per placeholder of the chosen template, named as the template names it. */
 	async getTemplatePlaceholders(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 		// Read unevaluated: a template given by expression is known only per item, its values then come from the item (auto-map).
 		const value = String((this.getCurrentNodeParameter('template') as { value?: unknown } | undefined)?.value ?? '');
-		if (!value || value.startsWith('=')) return { fields: [] };
-		return await loading(this, async () => {
+		if (!value) return { fields: [], emptyFieldsNotice: PICK_A_TEMPLATE };
+		if (value.startsWith('=')) return { fields: [], emptyFieldsNotice: TEMPLATE_BY_EXPRESSION };
+		try {
 			const template = await (await catalogFor(this)).find(parseTemplateReference(value));
-			const fields = templateShape(template).placeholders.map((placeholder) => ({
-				id: placeholder.id,
-				displayName: placeholder.label,
-				required: placeholder.required,
-				defaultMatch: false,
-				canBeUsedToMatch: false,
-				display: true,
-				type: 'string' as const,
-			}));
-			return { fields };
-		});
+			const fields = templateShape(template).placeholders.map((placeholder) => placeholderField(template, placeholder));
+			return { fields, emptyFieldsNotice: NO_PLACEHOLDERS };
+		} catch (error) {
+			return { fields: [], emptyFieldsNotice: loadFailureNotice(error) };
+		}
 	},
 };

@@ -8,7 +8,7 @@ import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
-import { triggerProperties } from './description';
+import { EVENTS_SUBTITLE, triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
 import { filterSettings, receptionSettings, updatesCampaignReports } from './plan';
 import { assertUsable, attachReceipt, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, takeReceipt } from './triggerContext';
@@ -32,14 +32,14 @@ async function registrationStep(context: IHookFunctions, step: 'exists' | 'creat
 
 export class WhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'WhatsApp Trigger',
+		displayName: 'WhatsApp Automator Trigger',
 		name: 'whatsAppTrigger',
-		icon: { light: 'file:whatsapp.svg', dark: 'file:whatsapp.dark.svg' },
+		icon: { light: 'file:../../icons/whatsapp-automator.svg', dark: 'file:../../icons/whatsapp-automator.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: EVENTS_SUBTITLE,
 		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
-		defaults: { name: 'WhatsApp Trigger' },
+		defaults: { name: 'WhatsApp Automator Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,

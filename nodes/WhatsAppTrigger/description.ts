@@ -4,6 +4,49 @@ import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../whatsapp/i
 
 const title = (value: string) => value.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
 const cloudOnly = { show: { backend: ['cloud'] } };
+const liteOnly = { show: { backend: ['lite'] } };
+
+/** The defaults of the trigger's Options, read by the node where an option was not added. */
+export const TRIGGER_OPTION_DEFAULTS = { dedupeWindowMinutes: 1440, maxMediaSizeMb: 16, binaryPropertyName: 'data' } as const;
+
+type EventChoice = { name: string; value: string; description: string; backends: Array<'cloud' | 'lite'> };
+
+const EVENT_CHOICES: EventChoice[] = [
+	{
+		name: 'Account Update',
+		value: 'account',
+		description: 'The business account changed, or a number\'s quality rating or messaging limit tier (subscribe to account_update and phone_number_quality_update)',
+		backends: ['cloud'],
+	},
+	{ name: 'Campaign Finished', value: 'campaignFinished', description: 'A campaign ended (also after a cancel), with the count of each outcome', backends: ['lite'] },
+	{ name: 'Campaign Progress', value: 'campaign', description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown', backends: ['lite'] },
+	{ name: 'Error', value: 'error', description: 'Meta reports a problem with the number or the app', backends: ['cloud'] },
+	{ name: 'Message Received', value: 'message', description: 'Someone wrote to the business', backends: ['cloud', 'lite'] },
+	{ name: 'Message Status', value: 'status', description: 'A sent message was sent, delivered, read or failed', backends: ['cloud', 'lite'] },
+	{ name: 'Session Change', value: 'session', description: 'The Lite container needs a QR scan, is ready or disconnected', backends: ['lite'] },
+	{
+		name: 'Template Status',
+		value: 'template',
+		description: 'A message template was approved, rejected, paused or disabled, or its quality or category changed (subscribe the Meta app to the template fields)',
+		backends: ['cloud'],
+	},
+];
+
+/** "Trigger On" lists the events of the chosen backend only. */
+function eventsProperty(backend: 'cloud' | 'lite'): INodeProperties {
+	return {
+		displayName: 'Trigger On',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		options: EVENT_CHOICES.filter((choice) => choice.backends.includes(backend)).map(({ name, value, description }) => ({ name, value, description })),
+		default: ['message'],
+		displayOptions: { show: { backend: [backend] } },
+	};
+}
+
+/** The canvas subtitle: the chosen events by name ("Message Received, Message Status"), not their values. */
+export const EVENTS_SUBTITLE = `={{ $parameter["events"].map((event) => (${JSON.stringify(Object.fromEntries(EVENT_CHOICES.map((choice) => [choice.value, choice.name])))})[event] ?? event).join(", ") }}`;
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -15,30 +58,15 @@ export const triggerProperties: INodeProperties[] = [
 		displayOptions: cloudOnly,
 	},
 	{
-		displayName: 'Trigger On',
-		name: 'events',
-		type: 'multiOptions',
-		required: true,
-		options: [
-			{
-				name: 'Account Update (Cloud API)',
-				value: 'account',
-				description: 'The business account changed, or a number\'s quality rating or messaging limit tier (subscribe to account_update and phone_number_quality_update)',
-			},
-			{ name: 'Campaign Finished (Lite)', value: 'campaignFinished', description: 'A campaign ended (also after a cancel), with the count of each outcome' },
-			{ name: 'Campaign Progress (Lite)', value: 'campaign', description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown' },
-			{ name: 'Error (Cloud API)', value: 'error', description: 'Meta reports a problem with the number or the app' },
-			{ name: 'Message Received', value: 'message', description: 'Someone wrote to the business' },
-			{ name: 'Message Status', value: 'status', description: 'A sent message was sent, delivered, read or failed' },
-			{ name: 'Session Change (Lite)', value: 'session', description: 'The Lite container needs a QR scan, is ready or disconnected' },
-			{
-				name: 'Template Status (Cloud API)',
-				value: 'template',
-				description: 'A message template was approved, rejected, paused or disabled, or its quality or category changed (subscribe the Meta app to the template fields)',
-			},
-		],
-		default: ['message'],
+		displayName:
+			'On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential\'s Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node\'s Production URL with the container.',
+		name: 'liteSetupNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: liteOnly,
 	},
+	eventsProperty('cloud'),
+	eventsProperty('lite'),
 	{
 		displayName: 'Verify Signatures',
 		name: 'verifySignatures',
@@ -164,14 +192,15 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is TRIGGER_OPTION_DEFAULTS, which the node also reads
 			{
 				displayName: 'De-Duplication Window (Minutes)',
 				name: 'dedupeWindowMinutes',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 1440,
+				default: TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes,
 				description:
-					'An event delivered again within this time starts nothing (0: off). With a WhatsApp Redis credential this holds across n8n processes. A replayed Lite request is refused whatever this says.',
+					'An event delivered again within this time starts nothing (0: off). With a WhatsApp Shared State (Redis) credential this holds across n8n processes. A replayed Lite request is refused whatever this says.',
 			},
 			{
 				displayName: 'Download Media',
@@ -180,12 +209,13 @@ export const triggerProperties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to put the file of an incoming image, video, audio, document or sticker into binary data',
 			},
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is TRIGGER_OPTION_DEFAULTS, which the node also reads
 			{
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSizeMb',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 16,
+				default: TRIGGER_OPTION_DEFAULTS.maxMediaSizeMb,
 				description: 'Larger files are not downloaded; the item says why in media.downloadError',
 			},
 			{
@@ -202,11 +232,12 @@ export const triggerProperties: INodeProperties[] = [
 				default: DEFAULT_OPT_OUT_KEYWORDS,
 				description: 'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) puts its sender on the opt-out list',
 			},
+			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is TRIGGER_OPTION_DEFAULTS, which the node also reads
 			{
 				displayName: 'Put Media in Field',
 				name: 'binaryPropertyName',
 				type: 'string',
-				default: 'data',
+				default: TRIGGER_OPTION_DEFAULTS.binaryPropertyName,
 				description: 'The binary property that receives downloaded media',
 			},
 			{
@@ -215,7 +246,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Redis credential\'s Redis (shared with every worker and the Lite gateway), or in this n8n process without one.',
+					'Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Shared State (Redis) credential\'s Redis (shared with every worker and the Lite gateway), or in this n8n process without one.',
 			},
 			{
 				displayName: 'Update Campaign Reports',
@@ -223,7 +254,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether delivery statuses and replies update the delivery state of campaign messages, which Get Campaign reports. Needs the same WhatsApp Redis credential as the sending nodes (or, without Redis, the same n8n process). On Lite the trigger then also receives acks and messages from the container; only the events chosen above start the workflow.',
+					'Whether delivery statuses and replies update the delivery state of campaign messages, which Get Campaign reports. Needs the same WhatsApp Shared State (Redis) credential as the sending nodes (or, without Redis, the same n8n process). On Lite the trigger then also receives acks and messages from the container; only the events chosen above start the workflow.',
 			},
 		],
 	},

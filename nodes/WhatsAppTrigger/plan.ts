@@ -4,6 +4,7 @@ import type { FilterSettings } from '../whatsapp/inbound/filters';
 import { INBOUND_STATUSES, type InboundEventKind } from '../whatsapp/inbound/event';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS, type OptOutKeywords, optOutKeywords } from '../whatsapp/inbound/optOuts';
 import type { ReceiveOptions } from '../whatsapp/inbound/receive';
+import { TRIGGER_OPTION_DEFAULTS } from './description';
 
 // The trigger's parameters, read into the inbound engine's settings; the node file and triggerContext.ts only wire.
 
@@ -52,7 +53,7 @@ export function updatesCampaignReports(context: TriggerContext): boolean {
 export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions, 'verifySignatures' | 'dedupeWindowSeconds'> {
 	return {
 		verifySignatures: verifiesSignatures(context),
-		dedupeWindowSeconds: Math.round(Number(triggerOptions(context).dedupeWindowMinutes ?? 1440) * 60),
+		dedupeWindowSeconds: Math.round(Number(triggerOptions(context).dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60),
 	};
 }
 
@@ -77,8 +78,8 @@ export function mediaSettings(context: TriggerContext): MediaSettings {
 	const options = triggerOptions(context);
 	return {
 		download: options.downloadMedia === true,
-		maxBytes: Math.floor(Number(options.maxMediaSizeMb ?? 16) * MB),
-		property: String(options.binaryPropertyName ?? 'data'),
+		maxBytes: Math.floor(Number(options.maxMediaSizeMb ?? TRIGGER_OPTION_DEFAULTS.maxMediaSizeMb) * MB),
+		property: String(options.binaryPropertyName ?? TRIGGER_OPTION_DEFAULTS.binaryPropertyName),
 	};
 }
 

@@ -152,5 +152,5 @@ test('without Redis: the trigger and the sending node share this process\'s memo
 
 test('a campaign nobody sent is refused with what to check', async () => {
 	const [item] = await runSend({ resource: 'campaign', operation: 'get', campaignId: 'never-sent' }, [{ json: {} }]);
-	expect(item.error).toMatchObject({ message: 'No campaign never-sent for this phone number', fix: expect.stringContaining('the same WhatsApp Redis credential as the sending node') });
+	expect(item.error).toMatchObject({ message: 'No campaign never-sent for this phone number', fix: expect.stringContaining('the same WhatsApp Shared State (Redis) credential as the sending node') });
 });

@@ -1,4 +1,4 @@
-import type { ResourceMapperFields } from 'n8n-workflow';
+import type { INodeParameters, ResourceMapperFields } from 'n8n-workflow';
 import { listSearch, resourceMapping } from '../../nodes/WhatsAppTemplateSend/methods';
 import { loadOptionsContext, templateListings, withBackends } from './fixtures';
 
@@ -43,44 +43,59 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 			expect(backends.graph.requests).toEqual([]);
 		}));
 
-	it('offers one column per placeholder of the chosen template, by its own name', () =>
+	it('offers one column per placeholder of the chosen template, by its own name, with the words around it and Meta\'s example', () =>
 		withBackends(async (backends) => {
 			const columns = async (value: string) =>
 				((await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields).fields.map((field) => [field.id, field.displayName, field.required]);
 			expect(await columns('order_update:en_US')).toEqual([
-				['header_1', 'Header {{1}}', true],
-				['body_1', 'Body {{1}}', true],
-				['body_2', 'Body {{2}}', true],
-				['body_3', 'Body {{3}}', true],
-				['button_0_url', 'Button 1 "Track order" URL Suffix', true],
+				['header_1', 'Header {{1}} · e.g. A-1001 · “Order {{1}}”', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
+				['body_2', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', true],
+				['body_3', 'Body {{3}} · e.g. Monday · “…ships on {{3}}.”', true],
+				['button_0_url', 'Button 1 "Track order" URL Suffix · e.g. https://shop.example.com/track/A-1001 · “https://shop.example.com/track/{{1}}”', true],
 				['button_1_payload', 'Button 2 "Stop updates" Payload', false],
 			]);
 			expect(await columns('spring_sale:en_US')).toEqual([
 				['media_header', 'Header Image (Link, Media ID or Binary Field)', true],
-				['body_1', 'Body {{1}}', true],
-				['body_2', 'Body {{2}}', true],
-				['button_0_code', 'Button 1 Coupon Code', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, take 20%…”', true],
+				['body_2', 'Body {{2}} · e.g. 20% · “…Ada, take {{2}} off everything…”', true],
+				['button_0_code', 'Button 1 Coupon Code · e.g. SPRING20', true],
 			]);
 			expect((await columns('welcome_named:en_US')).slice(0, 2)).toEqual([
-				['body_first_name', 'Body {{first_name}}', true],
-				['body_shop_name', 'Body {{shop_name}}', true],
+				['body_first_name', 'Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”', true],
+				['body_shop_name', 'Body {{shop_name}} · e.g. Lovelace Books · “…welcome to {{shop_name}}!”', true],
 			]);
 			expect(await columns('invoice_ready:en_US')).toEqual([
 				['media_header', 'Header Document (Link, Media ID or Binary Field)', true],
 				['media_header_filename', 'Header Document File Name', false],
-				['body_invoice_number', 'Body {{invoice_number}}', true],
-				['body_amount', 'Body {{amount}}', true],
+				['body_invoice_number', 'Body {{invoice_number}} · e.g. INV-7 · “Invoice {{invoice_number}} for $12.00…”', true],
+				['body_amount', 'Body {{amount}} · e.g. $12.00 · “…INV-7 for {{amount}} is attached.”', true],
 			]);
 			expect(await columns('store_pickup:en_US')).toEqual([
 				['location_latitude', 'Header Location Latitude', true],
 				['location_longitude', 'Header Location Longitude', true],
 				['location_name', 'Header Location Name', false],
 				['location_address', 'Header Location Address', false],
-				['body_1', 'Body {{1}}', true],
+				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
 			]);
 			// The code is mapped once: the copy-code button takes the body's code.
-			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button)', true]]);
-			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button)', true]]);
+			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* is your…”', true]]);
+			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* ist dein…”', true]]);
 			expect(await columns('={{ $json.template }}')).toEqual([]);
+			expect(await columns('')).toEqual([]);
+		}));
+
+	it('says why placeholders cannot load in the mapper\'s notice instead of failing the editor\'s request', () =>
+		withBackends(async (backends) => {
+			const notice = async (parameters: INodeParameters, credentials?: Record<string, unknown>) => {
+				const answer = (await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, parameters, credentials))) as ResourceMapperFields;
+				expect(answer.fields).toEqual([]);
+				return answer.emptyFieldsNotice;
+			};
+			expect(await notice(template('no_such_template:en_US'))).toBe('⚠ Template "no_such_template:en_US" does not exist in this WhatsApp Business Account. Pick a template from the list (names are lowercase with underscores)');
+			expect(await notice(template('order_update:en_US'), { businessAccountId: '' })).toMatch(/^⚠ WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential, so the templates cannot be listed\. Enter the WABA ID/);
+			expect(await notice(template('hello_world:en_US'))).toBe('This template has no placeholders: it is sent as it is');
+			expect(await notice(template(''))).toBe('Pick a template above: its placeholders then show here');
+			expect(await notice(template('={{ $json.template }}'))).toMatch(/^The template comes from an expression/);
 		}));
 });

@@ -5,8 +5,8 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 const { ROOT, PKG } = require('../e2e/lib/n8nHost');
 const { sleep } = require('../e2e/lib/processes');
+const { CREDENTIAL_LABELS, MESSAGE_ID_PLACEHOLDERS } = require('./sendPanel');
 
-const NODE_FOLDERS = ['WhatsAppSend', 'WhatsAppTemplateSend', 'WhatsAppTrigger'];
 
 /** Polls `check` until it returns something truthy; fails with `what` after the deadline (no fixed sleeps). */
 async function eventually(what, check, timeoutMs = 60_000) {
@@ -59,23 +59,29 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			'node creator: typing "WhatsApp" finds the package\'s three nodes, with their icons',
+			'node creator: typing "WhatsApp" finds the package\'s nodes by names and an icon unlike n8n\'s own WhatsApp nodes; the trigger\'s events carry no backend tags',
 			async () => {
 				await page.goto(`${n8nUrl}/workflow/new`);
 				await page.getByTestId('canvas-plus-button').click();
 				await page.getByTestId('node-creator-search-bar').fill('WhatsApp');
 				const ours = page.getByTestId('item-iterator-item').filter({ has: page.locator(`img[src*="/icons/${PKG.name}/"]`) });
-				await eventually('three nodes of the package in the node creator', async () => (await ours.count()) === 3);
+				await eventually('the package\'s nodes in the node creator', async () => (await ours.count()) === 3);
 				const names = (await ours.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim()).sort();
-				// n8n lists a trigger under its display name without "Trigger" in this view.
-				assert.deepEqual(names, ['WhatsApp', 'WhatsApp Send', 'WhatsApp Template Send']);
+				// n8n lists a trigger under its display name without "Trigger".
+				assert.deepEqual(names, ['WhatsApp Automator', 'WhatsApp Automator Send', 'WhatsApp Automator Template Send']);
 				const icons = await ours.locator('img').evaluateAll((images) => images.filter((image) => image.checkVisibility()).map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth })));
-				for (const folder of NODE_FOLDERS.filter((folder) => folder !== 'WhatsAppTemplateSend')) {
-					assert.ok(icons.some((icon) => icon.src.includes(`/dist/nodes/${folder}/`)), `an icon from dist/nodes/${folder}`);
-				}
-				assert.ok(icons.length >= 3 && icons.every((icon) => icon.width > 0), `every icon loaded: ${JSON.stringify(icons)}`);
+				assert.ok(icons.every((icon) => /\/dist\/icons\/whatsapp-automator(\.dark)?\.svg/.test(icon.src) && icon.width > 0), `every icon is the package's own and loaded: ${JSON.stringify(icons)}`);
+				const builtIn = page.getByTestId('item-iterator-item').filter({ hasNot: page.locator(`img[src*="/icons/${PKG.name}/"]`) });
+				const builtInNames = (await builtIn.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim());
+				assert.ok(names.every((name) => !builtInNames.includes(name)), `no name shared with n8n's own nodes (${JSON.stringify(builtInNames)})`);
 				await shot('02-node-creator-whatsapp');
-				return names.join(', ');
+				await ours.getByTestId('node-creator-item-name').filter({ hasText: /^\s*WhatsApp Automator\s*$/ }).first().click();
+				await page.getByText(/^On message received$/i).filter({ visible: true }).first().waitFor();
+				const events = (await page.getByText(/^On /).filter({ visible: true }).allTextContents()).map((text) => text.trim());
+				assert.ok(events.length >= 5 && events.every((event) => !/cloud api|lite$/i.test(event)), `trigger events without backend tags: ${JSON.stringify(events)}`);
+				await shot('02b-node-creator-trigger-events');
+				await page.keyboard.press('Escape');
+				return `${names.join(', ')} beside n8n's ${builtInNames.join(', ')}; trigger events: ${events.join(', ')}`;
 			},
 		],
 		[
@@ -90,8 +96,15 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 							await editor.openNode(workflow.id, 'WhatsApp Send');
 							const labels = await editor.visibleParameterLabels();
 							const expected = row.labels[backend];
-							if (JSON.stringify(labels) !== JSON.stringify(expected)) {
-								problems.push(`${backend} ${row.operation} ${JSON.stringify(row.parameters ?? {})}: shows ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+							const where = `${backend} ${row.operation} ${JSON.stringify(row.parameters ?? {})}`;
+							if (JSON.stringify(labels) !== JSON.stringify(expected)) problems.push(`${where}: shows ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+							const credentialLabels = await editor.credentialLabels();
+							if (JSON.stringify(credentialLabels) !== JSON.stringify(CREDENTIAL_LABELS[backend])) problems.push(`${where}: credential fields ${JSON.stringify(credentialLabels)}`);
+							const liteNotice = await editor.panelShows('WhatsApp Web has no buttons, lists or link buttons', row.liteNotice && backend === 'lite' ? 10_000 : 500);
+							if (liteNotice !== Boolean(row.liteNotice && backend === 'lite')) problems.push(`${where}: the Lite interactive notice is ${liteNotice ? 'shown' : 'missing'}`);
+							if (row.operation === 'markAsRead') {
+								const placeholder = await page.getByTestId('parameter-input-messageId').locator('input, textarea').first().getAttribute('placeholder');
+								if (!MESSAGE_ID_PLACEHOLDERS[backend].test(placeholder ?? '')) problems.push(`${where}: Message ID placeholder "${placeholder}"`);
 							}
 							if (!row.parameters) await shot(`03-send-${backend}-${row.operation}`);
 						} finally {
@@ -101,6 +114,37 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				}
 				assert.ok(problems.length === 0, `\n  - ${problems.join('\n  - ')}`);
 				return `${SEND_PANEL.length * 2} panels`;
+			},
+		],
+		[
+			'Backend is a visible field: a new node shows Cloud API with its Cloud credential; the Redis field lists only Redis credentials; switching to Lite switches the credential field',
+			async () => {
+				const redis = await editor.rest('POST', '/credentials', { name: 'Shared Redis (UI test)', type: 'whatsAppRedis', data: { host: '127.0.0.1', port: 6379, password: '', database: 0, tls: false, keyPrefix: '' } });
+				const fresh = { id: 'fresh-send', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+				const workflow = await editor.createWorkflow('fresh send node', [fresh]);
+				try {
+					await editor.openNode(workflow.id, 'WhatsApp Send');
+					const labels = await editor.visibleParameterLabels();
+					assert.equal(labels[0], 'Backend', `the first field: ${JSON.stringify(labels)}`);
+					assert.equal(await page.getByTestId('parameter-input-backend').locator('input').first().inputValue(), 'Cloud API (Meta)', 'Backend is Cloud API by default');
+					assert.deepEqual(await editor.credentialLabels(), CREDENTIAL_LABELS.cloud);
+					const selected = await page.getByTestId('node-credentials-select').locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
+					assert.notEqual(selected[0], 'Lite sandbox', `a new node does not pick the Lite credential: ${JSON.stringify(selected)}`);
+					const cloudChoices = await editor.credentialChoices(0);
+					assert.ok(cloudChoices.every((choice) => /WhatsApp Cloud API/.test(choice)), `the Cloud field lists Cloud credentials only: ${JSON.stringify(cloudChoices)}`);
+					const redisChoices = await editor.credentialChoices(1);
+					assert.ok(redisChoices.length > 0 && redisChoices.every((choice) => /Redis/.test(choice)), `the Redis field lists Redis credentials only: ${JSON.stringify(redisChoices)}`);
+					await shot('03a-send-new-node-backend');
+					assert.deepEqual(await editor.parameterChoices('backend'), ['Cloud API (Meta)', 'Lite Container (WhatsApp Web)']);
+					await page.getByTestId('parameter-input-backend').locator('input').first().click();
+					await page.locator('.el-select-dropdown__item').filter({ visible: true, hasText: 'Lite Container' }).first().click();
+					await eventually('the Lite credential field after switching the backend', async () => JSON.stringify(await editor.credentialLabels()) === JSON.stringify(CREDENTIAL_LABELS.lite));
+					await shot('03b-send-switched-to-lite');
+					return `new node: ${labels.slice(0, 3).join(', ')}…, credentials picked by n8n ${JSON.stringify(selected)}; Redis field: ${redisChoices.join(', ')}`;
+				} finally {
+					await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+					await editor.rest('DELETE', `/credentials/${redis.id}`).catch(() => undefined);
+				}
 			},
 		],
 		[
@@ -149,29 +193,77 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			'Template Send: the template list loads from the Cloud API sandbox; picking a template shows its placeholders',
+			'Template Send: no notice before a template is picked; the list loads from the Cloud API sandbox; placeholders show the template\'s words and Meta\'s examples; a failure shows its real reason',
 			async () => {
 				await editor.openNode(stack.workflows.template, 'WhatsApp Template Send');
 				const imported = await editor.visibleParameterLabels();
-				for (const label of ['Header {{1}}', 'Body {{1}}', 'Body {{2}}', 'Body {{3}}']) assert.ok(imported.some((shown) => shown.startsWith(label)), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
-				// A Template Send node dropped on a canvas: no template yet; the list comes from the sandbox.
+				for (const label of ['Header {{1}} · e.g. A-1001 · “Order {{1}}”', 'Body {{1}} · e.g. Ada', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', 'Body {{3}} · e.g. Monday']) {
+					assert.ok(imported.some((shown) => shown.startsWith(label)), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
+				}
+				await shot('05-template-order-update');
+				// A Template Send node dropped on a canvas: no template yet, no red notice; the list comes from the sandbox.
 				const fresh = { id: 'template-node', name: 'WhatsApp Template Send', type: `${PKG.name}.whatsAppTemplateSend`, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', templateSource: 'meta' }, credentials: credentialsFor('cloud') };
 				const workflow = await editor.createWorkflow('template picker', [fresh]);
 				await editor.openNode(workflow.id, 'WhatsApp Template Send');
+				assert.ok(await editor.panelShows('Pick a template: its placeholders then show here'), 'the hint to pick a template');
+				assert.equal(await editor.panelShows('This template has no placeholders', 1_000), false, 'no "no placeholders" notice before a template is picked');
+				assert.ok(!(await editor.visibleParameterLabels()).includes('Template Parameters'), 'no placeholder mapper before a template is picked');
+				await shot('05a-template-panel-new');
 				await page.getByTestId('rlc-input').first().click();
 				const item = page.getByTestId('rlc-item').filter({ hasText: 'welcome_named' }).first();
 				await item.waitFor();
 				const listed = (await page.getByTestId('rlc-item').allTextContents()).map((text) => text.trim());
-				await shot('05a-template-list');
+				await shot('05b-template-list');
 				await item.click();
 				const labels = await eventually('welcome_named\'s placeholders in the panel', async () => {
 					const shown = await editor.visibleParameterLabels();
-					return shown.some((label) => label.startsWith('Body {{first_name}}')) && shown;
+					return shown.some((label) => label.startsWith('Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”')) && shown;
 				});
 				assert.ok(labels.some((label) => label.startsWith('Body {{shop_name}}')), `Body {{shop_name}} among ${JSON.stringify(labels)}`);
 				assert.ok(!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)), `only welcome_named's placeholders: ${JSON.stringify(labels)}`);
-				await shot('05b-template-welcome-named');
-				return `${listed.length} templates listed; welcome_named → ${labels.filter((label) => /\{\{/.test(label)).join(', ')}`;
+				await shot('05c-template-welcome-named');
+				await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+
+				// A template that cannot load: the panel says why, not "no placeholders" (and n8n answers no HTTP 500: last case).
+				const missing = { ...fresh, parameters: { ...fresh.parameters, template: { __rl: true, mode: 'name', value: 'no_such_template:en_US' } } };
+				const broken = await editor.createWorkflow('template that does not exist', [missing]);
+				await editor.openNode(broken.id, 'WhatsApp Template Send');
+				assert.ok(await editor.panelShows('Template "no_such_template:en_US" does not exist in this WhatsApp Business Account'), 'the real reason in the panel');
+				assert.equal(await editor.panelShows('This template has no placeholders', 1_000), false, 'not the "no placeholders" text');
+				await shot('05d-template-load-error');
+				await editor.rest('DELETE', `/workflows/${broken.id}`).catch(() => undefined);
+
+				// Lite: Text Template only; a node left on Meta Approved Template says so and loads nothing.
+				const onLite = { ...fresh, parameters: { backend: 'lite', templateSource: 'meta', template: { __rl: true, mode: 'list', value: 'order_update:en_US' } }, credentials: credentialsFor('lite') };
+				const lite = await editor.createWorkflow('template on lite', [onLite]);
+				await editor.openNode(lite.id, 'WhatsApp Template Send');
+				assert.ok(await editor.panelShows('Meta Approved Templates are sent only through the Cloud API'), 'the Lite panel says Meta templates need the Cloud API');
+				assert.ok(!(await editor.visibleParameterLabels()).includes('Template Parameters'), 'no placeholders loaded on Lite');
+				await shot('05e-template-meta-on-lite');
+				await editor.rest('DELETE', `/workflows/${lite.id}`).catch(() => undefined);
+				return `${listed.length} templates listed; welcome_named → ${labels.filter((label) => /\{\{/.test(label)).join(' | ')}`;
+			},
+		],
+		[
+			'WhatsApp Trigger on Lite: a setup notice, and Trigger On lists the Lite events only (Cloud: the Cloud events only)',
+			async () => {
+				const choices = {};
+				for (const backend of ['cloud', 'lite']) {
+					const trigger = { id: 'trigger-panel', name: 'WhatsApp Trigger', type: `${PKG.name}.whatsAppTrigger`, typeVersion: 1, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { backend, events: ['message'] }, credentials: credentialsFor(backend) };
+					const workflow = await editor.createWorkflow(`trigger panel ${backend}`, [trigger]);
+					try {
+						await editor.openNode(workflow.id, 'WhatsApp Trigger');
+						const notice = backend === 'lite' ? 'On the Lite container, set WEBHOOK_SECRET' : 'In the Meta app (WhatsApp → Configuration)';
+						assert.ok(await editor.panelShows(notice), `${backend}: the setup notice`);
+						choices[backend] = await editor.parameterChoices('events');
+						await shot(`09-trigger-${backend}`);
+					} finally {
+						await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+					}
+				}
+				assert.deepEqual(choices.cloud, ['Account Update', 'Error', 'Message Received', 'Message Status', 'Template Status']);
+				assert.deepEqual(choices.lite, ['Campaign Finished', 'Campaign Progress', 'Message Received', 'Message Status', 'Session Change']);
+				return `Cloud: ${choices.cloud.join(', ')} · Lite: ${choices.lite.join(', ')}`;
 			},
 		],
 		[
@@ -261,6 +353,9 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await page.mouse.move(700, 120); // no tooltip in the picture
 					await sleep(800);
 					await shot('08-editor-nodes');
+					const canvasText = (await page.getByTestId('canvas-node').allTextContents()).join(' | ');
+					for (const subtitle of ['Message Received', 'Send Text', 'Send: Meta Approved Template']) assert.ok(canvasText.includes(subtitle), `subtitle "${subtitle}" on the canvas: ${canvasText}`);
+					assert.ok(!/sendText|send: meta|\bmessage\b(?! Received)/.test(canvasText), `no raw values on the canvas: ${canvasText}`);
 				} finally {
 					await page.setViewportSize({ width: 1440, height: 900 });
 					await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);

@@ -1,11 +1,11 @@
 'use strict';
 /**
  * WhatsApp Send's panel: for each operation (and a few parameter values that switch fields) on each backend, exactly
- * the field labels n8n's editor shows, in order (Resource first: Message or Campaign). A field missing here is one
- * that must stay hidden.
+ * the field labels n8n's editor shows, in order (Backend first, then Resource: Message or Campaign). A field missing
+ * here is one that must stay hidden. `liteNotice`: the Lite panel says that WhatsApp Web has no interactive messages.
  */
 const COMMON_TAIL = ['Options', 'Delivery'];
-const both = (labels) => ({ cloud: labels, lite: labels });
+const both = (labels) => ({ cloud: ['Backend', ...labels], lite: ['Backend', ...labels] });
 
 const SEND_PANEL = [
 	{ operation: 'sendText', labels: both(['Resource', 'Operation', 'Recipient', 'Text', 'Show URL Preview', ...COMMON_TAIL]) },
@@ -23,12 +23,21 @@ const SEND_PANEL = [
 	{ operation: 'sendMedia', parameters: { mediaType: 'sticker' }, labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media Link', ...COMMON_TAIL]) },
 	{ operation: 'sendLocation', labels: both(['Resource', 'Operation', 'Recipient', 'Latitude', 'Longitude', 'Place Name', 'Address', ...COMMON_TAIL]) },
 	{ operation: 'sendContacts', labels: both(['Resource', 'Operation', 'Recipient', 'Contacts', ...COMMON_TAIL]) },
-	{ operation: 'sendButtons', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Buttons', ...COMMON_TAIL]) },
-	{ operation: 'sendList', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'List Button Text', 'Rows', ...COMMON_TAIL]) },
-	{ operation: 'sendCtaUrl', labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Button Text', 'Button URL', ...COMMON_TAIL]) },
+	{ operation: 'sendButtons', liteNotice: true, labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Buttons', ...COMMON_TAIL]) },
+	{ operation: 'sendList', liteNotice: true, labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'List Button Text', 'Rows', ...COMMON_TAIL]) },
+	{ operation: 'sendCtaUrl', liteNotice: true, labels: both(['Resource', 'Operation', 'Recipient', 'Body Text', 'Header Text', 'Footer Text', 'Button Text', 'Button URL', ...COMMON_TAIL]) },
 	{ operation: 'sendReaction', labels: both(['Resource', 'Operation', 'Recipient', 'Message ID', 'Emoji', ...COMMON_TAIL]) },
 	// Marking as read sends nothing to anybody: no recipient, no delivery settings. WhatsApp Web marks a chat, not a message.
-	{ operation: 'markAsRead', labels: { cloud: ['Resource', 'Operation', 'Message ID', 'Show Typing Indicator'], lite: ['Resource', 'Operation', 'Message ID', 'Show Typing Indicator', 'Chat'] } },
+	{ operation: 'markAsRead', labels: { cloud: ['Backend', 'Resource', 'Operation', 'Message ID', 'Show Typing Indicator'], lite: ['Backend', 'Resource', 'Operation', 'Message ID', 'Show Typing Indicator', 'Chat'] } },
 ];
 
-module.exports = { SEND_PANEL };
+/** The credential fields above every panel, per backend: the backend's own, then the optional Redis one. */
+const CREDENTIAL_LABELS = {
+	cloud: ['Credential for WhatsApp Cloud API', 'Credential for WhatsApp Shared State (Redis)'],
+	lite: ['Credential for WhatsApp Lite Container API', 'Credential for WhatsApp Shared State (Redis)'],
+};
+
+/** Mark as Read's Message ID placeholder per backend: Meta's wamid on Cloud, WhatsApp Web's serialized ID on Lite. */
+const MESSAGE_ID_PLACEHOLDERS = { cloud: /^wamid\./, lite: /@c\.us_/ };
+
+module.exports = { SEND_PANEL, CREDENTIAL_LABELS, MESSAGE_ID_PLACEHOLDERS };

@@ -57,8 +57,8 @@ function notFound(channel: Channel, campaignId: string): WhatsAppError {
 	return new WhatsAppError(`No campaign ${campaignId} for this ${channel.backend === 'cloud' ? 'phone number' : 'suit'}`, {
 		kind: 'api',
 		code: 'CAMPAIGN_NOT_FOUND',
-		description: 'Neither the campaign ledger nor the Lite container knows this campaign: it was never sent, sent with Once Per Recipient off, sent with another WhatsApp Redis credential, or expired after 30 days',
-		fix: 'Use the campaignId on the sending node\'s items, and give this node the same WhatsApp Redis credential as the sending node',
+		description: 'Neither the campaign ledger nor the Lite container knows this campaign: it was never sent, sent with Once Per Recipient off, sent with another WhatsApp Shared State (Redis) credential, or expired after 30 days',
+		fix: 'Use the campaignId on the sending node\'s items, and give this node the same WhatsApp Shared State (Redis) credential as the sending node',
 	});
 }
 

@@ -1,22 +1,34 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { DEFAULT_RETRY_POLICY } from '../delivery/retry';
 import { redisCredential } from './store';
 
-/** The backend picker every node starts with; the credential shown follows from it. */
+/** The backend picker every node starts with, a visible field; n8n shows the credential field for it above the parameters. */
 export const backendProperty: INodeProperties = {
 	displayName: 'Backend',
 	name: 'backend',
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Cloud API (Meta)', value: 'cloud', description: 'Meta\'s official WhatsApp Business Cloud API' },
-		{ name: 'Lite Container (WhatsApp Web)', value: 'lite', description: 'A self-hosted whatsapp-web.js gateway' },
+		{ name: 'Cloud API (Meta)', value: 'cloud', description: 'Meta\'s official WhatsApp Business Platform: approved templates, buttons and lists' },
+		{ name: 'Lite Container (WhatsApp Web)', value: 'lite', description: 'Your own WhatsApp number through the self-hosted gateway in lite/: text, media, text templates' },
 	],
 	default: 'cloud',
+	description: 'Which WhatsApp the node talks to; the credential field above follows this choice',
 };
 
+/**
+ * The credentials show on the root path '/backend', not on 'backend'. n8n's editor treats a parameter that
+ * credentials' displayOptions name directly as the node's "authentication" field: it hides it from the panel
+ * (the backend then followed silently from whichever credential was picked) and makes every credential
+ * field without displayOptions list the Cloud and Lite accounts, the Redis one included. A root path names
+ * no parameter for the editor (1.x and 2.x match names exactly), while n8n's displayParameter resolves it
+ * the same: Backend stays a field of its own and each credential field lists its own type only.
+ */
+const onBackend = (backend: string) => ({ show: { '/backend': [backend] } });
+
 const backendCredentials: INodeCredentialDescription[] = [
-	{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest', displayOptions: { show: { backend: ['cloud'] } } },
-	{ name: 'whatsAppLiteApi', required: true, testedBy: 'whatsAppLiteApiTest', displayOptions: { show: { backend: ['lite'] } } },
+	{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiTest', displayOptions: onBackend('cloud') },
+	{ name: 'whatsAppLiteApi', required: true, testedBy: 'whatsAppLiteApiTest', displayOptions: onBackend('lite') },
 ];
 
 export const recipientProperty: INodeProperties = {
@@ -31,23 +43,44 @@ export const recipientProperty: INodeProperties = {
 
 /** Options shared by the sending nodes: retries and how unsupported interactive messages are handled. */
 export const deliveryOptions: INodeProperties[] = [
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the engine's DEFAULT_RETRY_POLICY
 	{
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 4,
+		default: DEFAULT_RETRY_POLICY.maxAttempts,
 		description: 'How often a send is tried when WhatsApp answers with a temporary error (rate limit, unavailable). A message whose fate is unknown is never sent again.',
 	},
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the engine's DEFAULT_RETRY_POLICY
 	{
-		displayName: 'Initial Backoff (Ms)',
+		displayName: 'First Retry After (Milliseconds)',
 		name: 'initialBackoffMs',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: 1000,
+		default: DEFAULT_RETRY_POLICY.initialBackoffMs,
 		description: 'Wait before the first retry; it doubles with each further attempt (with jitter), and never undercuts a Retry-After',
 	},
 ];
 
-/** Every node: the backend's credential, and optionally Redis for state shared by every n8n worker. */
-export const nodeCredentials: INodeCredentialDescription[] = [...backendCredentials, redisCredential];
+/**
+ * Every node: the backend's credential, and optionally Redis for state shared by every n8n worker. Redis shows
+ * on either backend; having displayOptions makes n8n label it "Credential for WhatsApp Shared State (Redis)"
+ * instead of a second "Credential to connect with".
+ */
+export const nodeCredentials: INodeCredentialDescription[] = [
+	...backendCredentials,
+	{ ...redisCredential, displayOptions: { show: { '/backend': ['cloud', 'lite'] } } },
+];
+
+/**
+ * The names of an options parameter's choices by value, as an object literal for a canvas subtitle: subtitles
+ * then read "Send Text", not "sendText". Several properties of the same name (per backend or resource) merge.
+ */
+export function optionNamesLiteral(properties: INodeProperties[], parameter: string): string {
+	const names = properties
+		.filter((property) => property.name === parameter)
+		.flatMap((property) => (property.options ?? []) as Array<{ name: string; value?: unknown }>)
+		.map((option) => [String(option.value), option.name]);
+	return JSON.stringify(Object.fromEntries(names));
+}

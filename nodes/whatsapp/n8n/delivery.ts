@@ -11,10 +11,12 @@ import {
 	defaultConcurrency,
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
-import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../quota';
+import { quotaDay, quotaKey } from '../quota';
 import { sendToOptedOutProperty } from './optOutSkips';
 import { retryPolicyFrom } from './options';
-import { STATE_NOTICE } from './store';
+
+/** The nodes' Daily Quota when none is set: no cap of their own (the Lite container keeps its DAILY_QUOTA). */
+const NO_DAILY_CAP = 0;
 
 /** The "Delivery" collection of both sending nodes: campaign ledger, pace and daily quota. */
 const deliveryProperty: INodeProperties = {
@@ -23,7 +25,8 @@ const deliveryProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Delivery Setting',
 	default: {},
-	description: 'How a segment (one input item per recipient) is sent: once per recipient and campaign, paced, within a daily quota',
+	description:
+		'How a segment (one input item per recipient) is sent: once per recipient and campaign, paced, within a daily quota. With several n8n workers (queue mode), pick a credential for WhatsApp Shared State (Redis) above so they share this state; otherwise it is kept in this n8n process.',
 	options: [
 		{
 			displayName: 'Campaign ID',
@@ -48,9 +51,27 @@ const deliveryProperty: INodeProperties = {
 			name: 'dailyQuota',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_DAILY_QUOTA,
+			default: NO_DAILY_CAP,
 			description:
 				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
+		},
+		{
+			displayName: 'Delay From (Minutes)',
+			name: 'minDelayMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 3 },
+			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
+			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
+			displayOptions: { show: { '/backend': ['lite'] } },
+		},
+		{
+			displayName: 'Delay Up To (Minutes)',
+			name: 'maxDelayMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 3 },
+			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
+			description: 'Container Campaign: each gap is random between Delay From and this',
+			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
 			displayName: 'Delivery Mode',
@@ -61,12 +82,12 @@ const deliveryProperty: INodeProperties = {
 				{
 					name: 'Automatic',
 					value: 'automatic',
-					description: 'Container Campaign for two or more messages with a Minimum Delay of a minute or more; otherwise Send From n8n',
+					description: 'Container Campaign for two or more messages with a Delay From of a minute or more; otherwise Send From n8n',
 				},
 				{
 					name: 'Container Campaign',
 					value: 'campaign',
-					description: 'Hand the whole segment to the container, which sends it at the delays below; the execution ends in seconds and each item says queued',
+					description: 'Hand the whole segment to the container, which sends it at the Delay From / Delay Up To gaps; the execution ends in seconds and each item says queued',
 				},
 				{
 					name: 'Send From N8n',
@@ -79,15 +100,6 @@ const deliveryProperty: INodeProperties = {
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
-			displayName: 'Maximum Delay (Minutes)',
-			name: 'maxDelayMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
-			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
-			description: 'Container Campaign: each gap is random between the minimum and this',
-			displayOptions: { show: { '/backend': ['lite'] } },
-		},
-		{
 			displayName: 'Messages Per Second',
 			name: 'messagesPerSecond',
 			type: 'number',
@@ -95,15 +107,6 @@ const deliveryProperty: INodeProperties = {
 			default: DEFAULT_CLOUD_RATE,
 			description: 'Cloud API throughput per business phone number, shared by every execution sending from it (80 by default, up to 1,000 for upgraded numbers)',
 			displayOptions: { show: { '/backend': ['cloud'] } },
-		},
-		{
-			displayName: 'Minimum Delay (Minutes)',
-			name: 'minDelayMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
-			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
-			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
-			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
 			displayName: 'Once Per Recipient',
@@ -116,12 +119,12 @@ const deliveryProperty: INodeProperties = {
 	],
 };
 
-/** The Delivery collection and the note on where its state lives, shown where the node sends. */
+/**
+ * The Delivery collection, shown where the node sends. Where its state lives is said by the Redis credential field
+ * every panel shows, and in the collection's description, not by a notice on every panel.
+ */
 export function deliveryProperties(displayOptions: IDisplayOptions): INodeProperties[] {
-	return [
-		{ ...deliveryProperty, displayOptions },
-		{ displayName: STATE_NOTICE, name: 'stateNotice', type: 'notice', default: '', displayOptions },
-	];
+	return [{ ...deliveryProperty, displayOptions }];
 }
 
 function number(value: unknown, fallback: number): number {
@@ -140,9 +143,9 @@ function paceFor(channel: Channel, delivery: IDataObject): Pace {
 /** The gaps of a Container Campaign, in minutes as the Notify body carries them. */
 function campaignDelaysFrom(delivery: IDataObject): CampaignDelays {
 	const minDelayMinutes = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES);
-	if (!(minDelayMinutes >= 0)) throw invalidInput('Minimum Delay (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
+	if (!(minDelayMinutes >= 0)) throw invalidInput('Delay From (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
 	const maxDelayMinutes = number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES);
-	if (!(maxDelayMinutes >= 0)) throw invalidInput('Maximum Delay (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least the minimum');
+	if (!(maxDelayMinutes >= 0)) throw invalidInput('Delay Up To (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least Delay From');
 	return { minDelayMinutes, maxDelayMinutes: Math.max(minDelayMinutes, maxDelayMinutes) };
 }
 
@@ -173,7 +176,7 @@ function defaultCampaignId(context: IExecuteFunctions): string {
 
 /** The nodes' own daily count: the sender's on Cloud (the nodes are its only authority), an extra cap per workflow on Lite. */
 function dailyCapFrom(context: IExecuteFunctions, channel: Channel, delivery: IDataObject): DailyCap | undefined {
-	const limit = number(delivery.dailyQuota, 0);
+	const limit = number(delivery.dailyQuota, NO_DAILY_CAP);
 	if (!(limit > 0)) return undefined;
 	if (channel.capabilities.pacing === 'rate') return { limit, key: (now) => quotaKey(channel.senderId, now) };
 	const workflowId = context.getWorkflow().id ?? 'workflow';

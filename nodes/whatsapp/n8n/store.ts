@@ -8,9 +8,6 @@ export const REDIS_CREDENTIAL = 'whatsAppRedis';
 /** The optional credential every stateful node offers. */
 export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
 
-export const STATE_NOTICE =
-	'Without a WhatsApp Redis credential, quota, campaign ledger, pace and de-duplication are kept in this n8n process only: correct for a single n8n instance, not for queue mode with several workers.';
-
 async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
 	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
 	return {

@@ -86,7 +86,7 @@ export interface RedisConnection {
 	keyPrefix?: string;
 }
 
-const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Redis credential, and that Redis is running';
+const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Shared State (Redis) credential, and that Redis is running';
 
 /** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
 function causeOf(error: unknown): string {

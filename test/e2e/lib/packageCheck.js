@@ -91,7 +91,7 @@ function checkInstalledPackage(installedDir, repoRoot) {
 	}
 
 	// Icons and codex files next to the sources must have been copied into dist/ (the gulp step).
-	for (const folder of ['nodes', 'credentials']) {
+	for (const folder of ['nodes', 'credentials', 'icons']) {
 		const assets = walk(path.join(repoRoot, folder), (file) => /\.(svg|png|json)$/.test(file));
 		for (const asset of assets) {
 			const relative = path.relative(repoRoot, asset);

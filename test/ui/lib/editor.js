@@ -44,6 +44,54 @@ class Editor {
 		);
 	}
 
+	/** The labels of the credential fields the open panel shows, in order. */
+	async credentialLabels() {
+		await sleep(300);
+		return this.page.$$eval('[data-test-id="ndv"] [data-test-id="credentials-label"]', (labels) =>
+			labels.filter((label) => label.checkVisibility()).map((label) => (label.querySelector('label') ?? label).textContent.replace(/\s+/g, ' ').trim()),
+		);
+	}
+
+	/** The names in the open panel's credential dropdown `index` (0: the first credential field). */
+	async credentialChoices(index) {
+		await this.page.getByTestId('node-credentials-select').nth(index).locator('input').first().click();
+		const items = this.page.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])').filter({ visible: true });
+		await items.first().waitFor();
+		const names = (await items.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+		await this.closeDropdown(items);
+		return names;
+	}
+
+	/** Closes an open dropdown and waits until its items are gone, so the next read sees only the next list. */
+	async closeDropdown(items) {
+		await this.page.keyboard.press('Escape');
+		const closed = () => items.first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+		if (await closed()) return;
+		await this.page.getByTestId('ndv').getByText('Parameters', { exact: true }).first().click(); // n8n 2.x keeps some lists open on Escape
+		await items.first().waitFor({ state: 'hidden' });
+	}
+
+	/** The choices of an options or multi-options parameter of the open panel, as its dropdown lists them. */
+	async parameterChoices(parameterName) {
+		await this.page.getByTestId(`parameter-input-${parameterName}`).locator('input').first().click();
+		const items = this.page.locator('.el-select-dropdown__item').filter({ visible: true });
+		await items.first().waitFor();
+		const names = await items.evaluateAll((elements) => elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()));
+		await this.closeDropdown(items);
+		return names;
+	}
+
+	/** Whether the open panel shows `text` (a notice, a hint, a placeholder's label) within a few seconds. */
+	async panelShows(text, timeoutMs = 10_000) {
+		return this.page
+			.getByTestId('ndv')
+			.getByText(text)
+			.filter({ visible: true })
+			.first()
+			.waitFor({ timeout: timeoutMs })
+			.then(() => true, () => false);
+	}
+
 	/** Activates the open workflow the way its n8n offers: 1.x's Active switch, 2.x's Publish (and its dialog). */
 	async activateOpenWorkflow() {
 		const activeSwitch = this.page.getByTestId('workflow-activate-switch');
