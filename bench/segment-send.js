@@ -83,26 +83,46 @@ async function startFake() {
  */
 async function probeFake(fake, count = 3000, concurrency = 100) {
 	await fake.configure({ messagesPerSecond: null, latencyMs: null });
-	const body = JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '4915100000000', type: 'text', text: { body: 'probe' } });
+	const body = JSON.stringify({
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to: '4915100000000',
+		type: 'text',
+		text: { body: 'probe' },
+	});
 	const url = new URL(`${fake.url}/v23.0/${PHONE_NUMBER_ID}/messages`);
 	const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 	const one = () =>
 		new Promise((resolve, reject) => {
-			const request = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-				response.resume();
-				response.on('end', () => resolve(response.statusCode));
-			});
+			const request = http.request(
+				url,
+				{
+					method: 'POST',
+					agent,
+					headers: {
+						authorization: `Bearer ${ACCESS_TOKEN}`,
+						'content-type': 'application/json',
+						'content-length': Buffer.byteLength(body),
+					},
+				},
+				(response) => {
+					response.resume();
+					response.on('end', () => resolve(response.statusCode));
+				},
+			);
 			request.on('error', reject);
 			request.end(body);
 		});
 	let sent = 0;
 	const started = Date.now();
-	await Promise.all(Array.from({ length: concurrency }, async () => {
-		while (sent < count) {
-			sent++;
-			await one();
-		}
-	}));
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (sent < count) {
+				sent++;
+				await one();
+			}
+		}),
+	);
 	const seconds = (Date.now() - started) / 1000;
 	const stats = await fake.stats();
 	return { perSecond: count / seconds, cpuMsPerRequest: stats.cpuMs / count, accepted: stats.accepted };
@@ -140,7 +160,9 @@ function runEngine(config, onWarmed) {
 				}
 			}
 		});
-		child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`engine run ${JSON.stringify(config)} exited with ${code}`))));
+		child.on('exit', (code) =>
+			code === 0 && result ? resolve(result) : reject(new Error(`engine run ${JSON.stringify(config)} exited with ${code}`)),
+		);
 	});
 }
 
@@ -148,14 +170,26 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** n8n-nodes-base of the n8n host the e2e tests provision (scripts/provision-n8n.sh); the built-in node's rows need it. */
 const BUILT_IN_PACKAGE = path.join(
-	process.env.N8N_HOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(require('node:os').homedir(), '.cache'), 'n8n-nodes-whatsapp-automator'),
-	'n8n-1.123.21', 'node_modules', 'n8n-nodes-base',
+	process.env.N8N_HOST_CACHE ??
+		path.join(process.env.XDG_CACHE_HOME ?? path.join(require('node:os').homedir(), '.cache'), 'n8n-nodes-whatsapp-automator'),
+	'n8n-1.123.21',
+	'node_modules',
+	'n8n-nodes-base',
 );
 const NODES = { send: 'WhatsApp Send', builtin: 'n8n WhatsApp' };
 
 /** mode 'send': this package's WhatsApp Send; 'builtin': n8n's own WhatsApp Business Cloud node, same fake and limit. */
 async function measureSend(fake, scenario, mode, store, redis) {
-	const config = { mode, n: scenario.n, rate: scenario.rate, warmup: WARMUP, graphUrl: fake.url, accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, builtInPackage: BUILT_IN_PACKAGE };
+	const config = {
+		mode,
+		n: scenario.n,
+		rate: scenario.rate,
+		warmup: WARMUP,
+		graphUrl: fake.url,
+		accessToken: ACCESS_TOKEN,
+		phoneNumberId: PHONE_NUMBER_ID,
+		builtInPackage: BUILT_IN_PACKAGE,
+	};
 	if (store === 'redis') Object.assign(config, { redisUrl: redis.url, keyPrefix: `bench:${randomUUID()}:` });
 	// The warm-up runs with the fake's limit lifted; then its counters are cleared and the limit set to the rate.
 	await fake.configure({ messagesPerSecond: null, latencyMs: LATENCY_MS });
@@ -167,7 +201,10 @@ async function measureSend(fake, scenario, mode, store, redis) {
 }
 
 async function measureBaseline(scenario) {
-	return await runEngine({ mode: 'baseline', n: scenario.n, rate: scenario.rate, warmup: WARMUP, graphUrl: 'http://127.0.0.1:9' }, async () => undefined);
+	return await runEngine(
+		{ mode: 'baseline', n: scenario.n, rate: scenario.rate, warmup: WARMUP, graphUrl: 'http://127.0.0.1:9' },
+		async () => undefined,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -207,70 +244,199 @@ async function main() {
 			const baseline = await measureBaseline(scenario);
 			const runs = [...STORES.map((store) => ['send', store]), ...(withBuiltIn ? [['builtin', '-']] : [])];
 			for (const [mode, store] of runs) {
-				log(`${NODES[mode]}: ${scenario.n} recipients at ${scenario.rate}/s, ${store} state (ideal ${fixed(scenario.n / scenario.rate, 1)} s) ...`);
+				log(
+					`${NODES[mode]}: ${scenario.n} recipients at ${scenario.rate}/s, ${store} state (ideal ${fixed(scenario.n / scenario.rate, 1)} s) ...`,
+				);
 				const { run, fake: fakeStats } = await measureSend(fake, scenario, mode, store, redis);
 				results.push({ scenario, node: NODES[mode], store, baseline, run, fakeStats });
 			}
 		}
 
 		const out = [];
-		out.push(`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions)${withBuiltIn ? " and n8n's WhatsApp Business Cloud node" : ''} in n8n-core's WorkflowExecute; fake Graph API in a separate process,`);
-		out.push(`server-side limit = ${LIMIT_FACTOR === 1 ? 'configured rate' : `${LIMIT_FACTOR} x configured rate (--server-limit-factor)`} (sliding 1 s window), ${LATENCY_MS} ms added latency, Concurrent Requests 0 (auto), default retry policy.`);
-		out.push(`Node ${process.version}, ${require('node:os').cpus().length} CPUs (shared: absolute figures are noisy; compare within a run).`);
+		out.push(
+			`bench/segment-send: WhatsApp Send (Cloud API, sendText with expressions)${withBuiltIn ? " and n8n's WhatsApp Business Cloud node" : ''} in n8n-core's WorkflowExecute; fake Graph API in a separate process,`,
+		);
+		out.push(
+			`server-side limit = ${LIMIT_FACTOR === 1 ? 'configured rate' : `${LIMIT_FACTOR} x configured rate (--server-limit-factor)`} (sliding 1 s window), ${LATENCY_MS} ms added latency, Concurrent Requests 0 (auto), default retry policy.`,
+		);
+		out.push(
+			`Node ${process.version}, ${require('node:os').cpus().length} CPUs (shared: absolute figures are noisy; compare within a run).`,
+		);
 		out.push('');
-		out.push(`Throughput (targets: ratio@fake >= ${TARGETS.ratioAtFake} of the configured rate, zero 130429, every recipient accepted exactly once)`);
-		out.push(table(
-			['N', 'rate/s', 'node', 'state', 'ideal s', 'wall s', 'msg/s', 'ratio', 'at fake msg/s', 'ratio@fake', '130429', 'accepted', 'twice', 'retried', 'check'],
-			results.map(({ scenario, node, store, run, fakeStats }) => {
-				const ideal = scenario.n / scenario.rate;
-				const wall = run.wallMs / 1000;
-				const ratio = ideal / wall;
-				const fakeRate = (fakeStats.sends - 1) / ((fakeStats.lastArrival - fakeStats.firstArrival) / 1000);
-				const ok = fakeRate / scenario.rate >= TARGETS.ratioAtFake && fakeStats.throttled === TARGETS.throttled && fakeStats.distinctAccepted === scenario.n && fakeStats.accepted === scenario.n;
-				return [scenario.n, scenario.rate, node, store, fixed(ideal, 2), fixed(wall, 2), fixed(scenario.n / wall, 1), fixed(ratio, 3), fixed(fakeRate, 1), fixed(fakeRate / scenario.rate, 3), fakeStats.throttled, `${fakeStats.distinctAccepted}/${scenario.n}`, fakeStats.accepted - fakeStats.distinctAccepted, run.retried, check(ok)];
-			}),
-		));
-		out.push('');
-		out.push('Timing inside the run: "planning" = from the run\'s start to the first send at the fake (every item read and checked first),');
-		out.push('"busiest 1 s" = most sends within any one second, as they left the engine ("sent") and as they arrived at the fake (its window;');
-		out.push('the limit is the rate, so only the second can provoke 130429; more there than sent = the fake\'s or the machine\'s stalls), "130429 at" = when the');
-		out.push('throughput errors came, in seconds after the first send; "connections" = TCP connections the engine opened to the fake.');
-		out.push(table(
-			['N', 'rate/s', 'node', 'state', 'planning s', 'planning ms/item', 'sending s', 'busiest 1 s sent', 'busiest 1 s at fake', '130429 at s', 'connections'],
-			results.map(({ scenario, node, store, run, fakeStats }) => {
-				const planningMs = fakeStats.firstArrival - run.startedAt;
-				const after = (at) => fixed((at - fakeStats.firstArrival) / 1000, 1);
-				const throttledAt = fakeStats.throttledAt.length ? `${after(fakeStats.throttledAt[0])}..${after(fakeStats.throttledAt.at(-1))}` : '-';
-				return [scenario.n, scenario.rate, node, store, fixed(planningMs / 1000, 2), fixed(planningMs / scenario.n, 3), fixed((fakeStats.lastArrival - fakeStats.firstArrival) / 1000, 2), run.busiestDispatchSecond, fakeStats.busiestSecond, throttledAt, fakeStats.connections];
-			}),
-		));
-		out.push('');
-		out.push(`CPU of the engine process (target: node ms/msg <= ${TARGETS.nodeCpuMsPerMessage}, aiming for 0.2; user+system, the fake's CPU excluded)`);
-		out.push(table(
-			['N', 'rate/s', 'node', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check'],
-			results.map(({ scenario, node, store, run, baseline }) => {
-				const total = cpuMs(run) / scenario.n;
-				const base = cpuMs(baseline) / scenario.n;
-				return [scenario.n, scenario.rate, node, store, `${fixed(cpuMs(run), 0)} (${fixed(run.cpuUserMs, 0)}+${fixed(run.cpuSystemMs, 0)})`, fixed(cpuMs(baseline), 0), fixed(total, 3), fixed(base, 3), fixed(total - base, 3), check(total - base <= TARGETS.nodeCpuMsPerMessage)];
-			}),
-		));
-		out.push('');
-		out.push('Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled every 20 ms and include garbage not yet collected.');
-		out.push('Per recipient, heap growth from "items": "retained" = after the run and a GC, output items still referenced; "outlives" = once the output is dropped too (ledger etc.).');
-		out.push(table(
-			['N', 'node', 'state', 'run', 'peak RSS MB', 'peak heap MB', 'items MB', 'peak growth B/rcpt', 'retained B/rcpt', 'outlives B/rcpt'],
-			results.flatMap(({ scenario, node, store, run, baseline }) =>
-				[[baseline, 'baseline'], [run, 'send']].map(([r, label]) => [
-					scenario.n, label === 'baseline' ? '-' : node, label === 'baseline' ? '-' : store, label, fixed(r.maxRss / MB, 0), fixed(r.peakHeap / MB, 1), fixed((r.heapItems - r.heapStart) / MB, 1),
-					fixed((r.peakHeap - r.heapItems) / scenario.n, 0), fixed((r.heapRetained - r.heapItems) / scenario.n, 0), fixed((r.heapAfter - r.heapStart) / scenario.n, 0),
-				]),
+		out.push(
+			`Throughput (targets: ratio@fake >= ${TARGETS.ratioAtFake} of the configured rate, zero 130429, every recipient accepted exactly once)`,
+		);
+		out.push(
+			table(
+				[
+					'N',
+					'rate/s',
+					'node',
+					'state',
+					'ideal s',
+					'wall s',
+					'msg/s',
+					'ratio',
+					'at fake msg/s',
+					'ratio@fake',
+					'130429',
+					'accepted',
+					'twice',
+					'retried',
+					'check',
+				],
+				results.map(({ scenario, node, store, run, fakeStats }) => {
+					const ideal = scenario.n / scenario.rate;
+					const wall = run.wallMs / 1000;
+					const ratio = ideal / wall;
+					const fakeRate = (fakeStats.sends - 1) / ((fakeStats.lastArrival - fakeStats.firstArrival) / 1000);
+					const ok =
+						fakeRate / scenario.rate >= TARGETS.ratioAtFake &&
+						fakeStats.throttled === TARGETS.throttled &&
+						fakeStats.distinctAccepted === scenario.n &&
+						fakeStats.accepted === scenario.n;
+					return [
+						scenario.n,
+						scenario.rate,
+						node,
+						store,
+						fixed(ideal, 2),
+						fixed(wall, 2),
+						fixed(scenario.n / wall, 1),
+						fixed(ratio, 3),
+						fixed(fakeRate, 1),
+						fixed(fakeRate / scenario.rate, 3),
+						fakeStats.throttled,
+						`${fakeStats.distinctAccepted}/${scenario.n}`,
+						fakeStats.accepted - fakeStats.distinctAccepted,
+						run.retried,
+						check(ok),
+					];
+				}),
 			),
-		));
+		);
+		out.push('');
+		out.push(
+			'Timing inside the run: "planning" = from the run\'s start to the first send at the fake (every item read and checked first),',
+		);
+		out.push(
+			'"busiest 1 s" = most sends within any one second, as they left the engine ("sent") and as they arrived at the fake (its window;',
+		);
+		out.push(
+			'the limit is the rate, so only the second can provoke 130429; more there than sent = the fake\'s or the machine\'s stalls), "130429 at" = when the',
+		);
+		out.push('throughput errors came, in seconds after the first send; "connections" = TCP connections the engine opened to the fake.');
+		out.push(
+			table(
+				[
+					'N',
+					'rate/s',
+					'node',
+					'state',
+					'planning s',
+					'planning ms/item',
+					'sending s',
+					'busiest 1 s sent',
+					'busiest 1 s at fake',
+					'130429 at s',
+					'connections',
+				],
+				results.map(({ scenario, node, store, run, fakeStats }) => {
+					const planningMs = fakeStats.firstArrival - run.startedAt;
+					const after = (at) => fixed((at - fakeStats.firstArrival) / 1000, 1);
+					const throttledAt = fakeStats.throttledAt.length
+						? `${after(fakeStats.throttledAt[0])}..${after(fakeStats.throttledAt.at(-1))}`
+						: '-';
+					return [
+						scenario.n,
+						scenario.rate,
+						node,
+						store,
+						fixed(planningMs / 1000, 2),
+						fixed(planningMs / scenario.n, 3),
+						fixed((fakeStats.lastArrival - fakeStats.firstArrival) / 1000, 2),
+						run.busiestDispatchSecond,
+						fakeStats.busiestSecond,
+						throttledAt,
+						fakeStats.connections,
+					];
+				}),
+			),
+		);
+		out.push('');
+		out.push(
+			`CPU of the engine process (target: node ms/msg <= ${TARGETS.nodeCpuMsPerMessage}, aiming for 0.2; user+system, the fake's CPU excluded)`,
+		);
+		out.push(
+			table(
+				['N', 'rate/s', 'node', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check'],
+				results.map(({ scenario, node, store, run, baseline }) => {
+					const total = cpuMs(run) / scenario.n;
+					const base = cpuMs(baseline) / scenario.n;
+					return [
+						scenario.n,
+						scenario.rate,
+						node,
+						store,
+						`${fixed(cpuMs(run), 0)} (${fixed(run.cpuUserMs, 0)}+${fixed(run.cpuSystemMs, 0)})`,
+						fixed(cpuMs(baseline), 0),
+						fixed(total, 3),
+						fixed(base, 3),
+						fixed(total - base, 3),
+						check(total - base <= TARGETS.nodeCpuMsPerMessage),
+					];
+				}),
+			),
+		);
+		out.push('');
+		out.push(
+			'Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled every 20 ms and include garbage not yet collected.',
+		);
+		out.push(
+			'Per recipient, heap growth from "items": "retained" = after the run and a GC, output items still referenced; "outlives" = once the output is dropped too (ledger etc.).',
+		);
+		out.push(
+			table(
+				[
+					'N',
+					'node',
+					'state',
+					'run',
+					'peak RSS MB',
+					'peak heap MB',
+					'items MB',
+					'peak growth B/rcpt',
+					'retained B/rcpt',
+					'outlives B/rcpt',
+				],
+				results.flatMap(({ scenario, node, store, run, baseline }) =>
+					[
+						[baseline, 'baseline'],
+						[run, 'send'],
+					].map(([r, label]) => [
+						scenario.n,
+						label === 'baseline' ? '-' : node,
+						label === 'baseline' ? '-' : store,
+						label,
+						fixed(r.maxRss / MB, 0),
+						fixed(r.peakHeap / MB, 1),
+						fixed((r.heapItems - r.heapStart) / MB, 1),
+						fixed((r.peakHeap - r.heapItems) / scenario.n, 0),
+						fixed((r.heapRetained - r.heapItems) / scenario.n, 0),
+						fixed((r.heapAfter - r.heapStart) / scenario.n, 0),
+					]),
+				),
+			),
+		);
 		out.push('');
 		out.push('The fake Graph API (must not be the bottleneck)');
-		out.push(`  capacity probe: ${fixed(probe.perSecond, 0)} requests/s with 100 in flight and a new connection each (client in the bench process), ${fixed(probe.cpuMsPerRequest, 3)} ms of fake CPU per request`);
+		out.push(
+			`  capacity probe: ${fixed(probe.perSecond, 0)} requests/s with 100 in flight and a new connection each (client in the bench process), ${fixed(probe.cpuMsPerRequest, 3)} ms of fake CPU per request`,
+		);
 		for (const { scenario, node, store, fakeStats } of results) {
-			out.push(`  ${scenario.n} at ${scenario.rate}/s, ${node}, ${store}: fake busy ${fixed((100 * fakeStats.cpuMs) / fakeStats.wallMs, 0)}% of one core, event-loop delay p99 ${fixed(fakeStats.loopDelayP99Ms, 1)} ms (max ${fixed(fakeStats.loopDelayMaxMs, 1)} ms)`);
+			out.push(
+				`  ${scenario.n} at ${scenario.rate}/s, ${node}, ${store}: fake busy ${fixed((100 * fakeStats.cpuMs) / fakeStats.wallMs, 0)}% of one core, event-loop delay p99 ${fixed(fakeStats.loopDelayP99Ms, 1)} ms (max ${fixed(fakeStats.loopDelayMaxMs, 1)} ms)`,
+			);
 		}
 		if (CPU_PROF_DIR) {
 			const { summarise } = require('./lib/profileSummary');
@@ -278,16 +444,25 @@ async function main() {
 				const file = path.join(CPU_PROF_DIR, `send-${scenario.n}-${scenario.rate}-${store}.cpuprofile`);
 				const summary = summarise(file, scenario.n);
 				out.push('');
-				out.push(`CPU profile of ${node} ${scenario.n} at ${scenario.rate}/s, ${store}: ${fixed(summary.busyMsPerMessage, 3)} ms/msg on the main thread (sampling adds overhead), by self time:`);
+				out.push(
+					`CPU profile of ${node} ${scenario.n} at ${scenario.rate}/s, ${store}: ${fixed(summary.busyMsPerMessage, 3)} ms/msg on the main thread (sampling adds overhead), by self time:`,
+				);
 				out.push(table(['where', 'ms/msg'], summary.rows));
 				const { planning } = summary;
-				out.push(`Planning an item (WhatsApp Send's planItem, synchronous part): ${fixed(planning.msPerItem, 3)} ms, of which n8n's getNodeParameter (expression evaluation) ${fixed(planning.n8nParametersMsPerItem, 3)} ms and the node's own reading and checking ${fixed(planning.ownMsPerItem, 3)} ms.`);
+				out.push(
+					`Planning an item (WhatsApp Send's planItem, synchronous part): ${fixed(planning.msPerItem, 3)} ms, of which n8n's getNodeParameter (expression evaluation) ${fixed(planning.n8nParametersMsPerItem, 3)} ms and the node's own reading and checking ${fixed(planning.ownMsPerItem, 3)} ms.`,
+				);
 			}
 		}
 		out.push('');
 		out.push(`bench time ${fixed((Date.now() - started) / 1000, 0)} s`);
 		process.stdout.write(`${out.join('\n')}\n`);
-		const problems = results.filter(({ run }) => run.firstProblem).map(({ scenario, node, store, run }) => `${node} ${scenario.n}@${scenario.rate}/${store}: ${JSON.stringify(run.firstProblem).slice(0, 500)}`);
+		const problems = results
+			.filter(({ run }) => run.firstProblem)
+			.map(
+				({ scenario, node, store, run }) =>
+					`${node} ${scenario.n}@${scenario.rate}/${store}: ${JSON.stringify(run.firstProblem).slice(0, 500)}`,
+			);
 		if (problems.length) log(`first item that was not accepted, per run:\n  ${problems.join('\n  ')}`);
 	} finally {
 		await fake.close();

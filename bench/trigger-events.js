@@ -24,9 +24,19 @@ const log = (line) => process.stderr.write(`${line}\n`);
 
 function sendLoad(url, count, idPrefix) {
 	const { APP_SECRET, PHONE_NUMBER_ID } = requireFromRoot('test/trigger/fixtures');
-	const input = JSON.stringify({ url, appSecret: APP_SECRET, phoneNumberId: PHONE_NUMBER_ID, count, inFlight: IN_FLIGHT, duplicateEvery: DUPLICATE_EVERY, idPrefix });
+	const input = JSON.stringify({
+		url,
+		appSecret: APP_SECRET,
+		phoneNumberId: PHONE_NUMBER_ID,
+		count,
+		inFlight: IN_FLIGHT,
+		duplicateEvery: DUPLICATE_EVERY,
+		idPrefix,
+	});
 	return new Promise((resolve, reject) => {
-		execFile(process.execPath, [path.join(__dirname, 'lib', 'webhookLoad.js'), input], { maxBuffer: 1 << 20 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+		execFile(process.execPath, [path.join(__dirname, 'lib', 'webhookLoad.js'), input], { maxBuffer: 1 << 20 }, (error, stdout) =>
+			error ? reject(error) : resolve(JSON.parse(stdout)),
+		);
 	});
 }
 
@@ -36,7 +46,14 @@ async function measure(dedupe, redis, reports) {
 	if (dedupe === 'redis') {
 		const { uniquePrefix } = requireFromRoot('test/harness/redis');
 		const url = new URL(redis.url);
-		credentials.whatsAppRedis = { host: url.hostname, port: Number(url.port || 6379), password: decodeURIComponent(url.password), database: 0, tls: false, keyPrefix: uniquePrefix() };
+		credentials.whatsAppRedis = {
+			host: url.hostname,
+			port: Number(url.port || 6379),
+			password: decodeURIComponent(url.password),
+			database: 0,
+			tls: false,
+			keyPrefix: uniquePrefix(),
+		};
 	}
 	const trigger = await startCloudTrigger({ events: ['message'], triggerOptions: { updateCampaignReports: reports } }, credentials);
 	try {
@@ -61,7 +78,9 @@ async function main() {
 		for (const dedupe of ['memory', 'redis']) {
 			// Campaign reports off is the baseline: each incoming message then costs only its de-duplication.
 			for (const reports of [false, true]) {
-				log(`trigger: ${EVENTS} signed events, ${IN_FLIGHT} in flight, ${dedupe} de-duplication, campaign reports ${reports ? 'on' : 'off'} ...`);
+				log(
+					`trigger: ${EVENTS} signed events, ${IN_FLIGHT} in flight, ${dedupe} de-duplication, campaign reports ${reports ? 'on' : 'off'} ...`,
+				);
 				results.push(await measure(dedupe, redis, reports));
 			}
 		}
@@ -71,9 +90,33 @@ async function main() {
 	const rows = results.map(({ dedupe, reports, load, cpuMs, started }) => {
 		const perSecond = (load.posted / load.ms) * 1000;
 		const exactlyOnce = started === load.unique && load.statuses['200'] === load.posted;
-		return [dedupe, reports ? 'on' : 'off', load.posted, load.duplicates, started, (load.ms / 1000).toFixed(2), perSecond.toFixed(0), (cpuMs / load.posted).toFixed(3), (load.posted / cpuMs * 1000).toFixed(0), exactlyOnce ? 'ok' : 'WRONG', dedupe === 'memory' ? (perSecond >= TARGET_PER_SECOND ? 'ok' : 'MISSED') : '-'];
+		return [
+			dedupe,
+			reports ? 'on' : 'off',
+			load.posted,
+			load.duplicates,
+			started,
+			(load.ms / 1000).toFixed(2),
+			perSecond.toFixed(0),
+			(cpuMs / load.posted).toFixed(3),
+			((load.posted / cpuMs) * 1000).toFixed(0),
+			exactlyOnce ? 'ok' : 'WRONG',
+			dedupe === 'memory' ? (perSecond >= TARGET_PER_SECOND ? 'ok' : 'MISSED') : '-',
+		];
 	});
-	const headers = ['de-duplication', 'campaign reports', 'events posted', 'repeats', 'executions started', 'wall s', 'events/s', 'trigger CPU ms/event', 'events/s per core', 'each once', `>= ${TARGET_PER_SECOND}/s`];
+	const headers = [
+		'de-duplication',
+		'campaign reports',
+		'events posted',
+		'repeats',
+		'executions started',
+		'wall s',
+		'events/s',
+		'trigger CPU ms/event',
+		'events/s per core',
+		'each once',
+		`>= ${TARGET_PER_SECOND}/s`,
+	];
 	const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => String(row[column]).length)));
 	const line = (cells) => `| ${cells.map((cell, column) => String(cell).padStart(widths[column])).join(' | ')} |`;
 	process.stdout.write(

@@ -20,7 +20,8 @@ export class WhatsAppCloudApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A System User access token with whatsapp_business_messaging and whatsapp_business_management permissions (Meta Business Settings → System Users)',
+			description:
+				'A System User access token with whatsapp_business_messaging and whatsapp_business_management permissions (Meta Business Settings → System Users)',
 		},
 		{
 			displayName: 'Phone Number ID',
@@ -58,7 +59,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Any secret string; enter the same value in the Meta app\'s webhook settings',
+			description: "Any secret string; enter the same value in the Meta app's webhook settings",
 		},
 		{
 			displayName: 'Base URL',

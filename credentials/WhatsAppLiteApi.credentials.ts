@@ -20,7 +20,8 @@ export class WhatsAppLiteApi implements ICredentialType {
 			default: 'http://localhost:3000',
 			required: true,
 			placeholder: 'http://whatsapp-lite:3000',
-			description: 'Where n8n reaches the Lite container. Keep it off the public internet, or behind TLS: the container\'s README lists the settings that make it safe to expose (a long API_KEY, WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS, MEDIA_ALLOWED_HOSTS).',
+			description:
+				"Where n8n reaches the Lite container. Keep it off the public internet, or behind TLS: the container's README lists the settings that make it safe to expose (a long API_KEY, WEBHOOK_SECRET, WEBHOOK_ALLOWED_HOSTS, MEDIA_ALLOWED_HOSTS).",
 		},
 		{
 			displayName: 'API Key',
@@ -29,7 +30,8 @@ export class WhatsAppLiteApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The container\'s API_KEY: a random string of at least 24 characters (a container with a real WhatsApp session refuses to start with a shorter one)',
+			description:
+				"The container's API_KEY: a random string of at least 24 characters (a container with a real WhatsApp session refuses to start with a shorter one)",
 		},
 		{
 			displayName: 'Suit ID',
@@ -37,7 +39,8 @@ export class WhatsAppLiteApi implements ICredentialType {
 			type: 'string',
 			default: 'default',
 			required: true,
-			description: 'The container\'s SUIT_ID setting: the name its sends, daily quota and campaigns are kept under. Keep "default" unless you set SUIT_ID on the container.',
+			description:
+				'The container\'s SUIT_ID setting: the name its sends, daily quota and campaigns are kept under. Keep "default" unless you set SUIT_ID on the container.',
 		},
 		{
 			displayName: 'Webhook Signing Secret',
@@ -45,7 +48,8 @@ export class WhatsAppLiteApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The container\'s WEBHOOK_SECRET. The WhatsApp Trigger (with Verify Signatures on, as by default) refuses events not signed with it, so set WEBHOOK_SECRET on the container and the same value here.',
+			description:
+				"The container's WEBHOOK_SECRET. The WhatsApp Trigger (with Verify Signatures on, as by default) refuses events not signed with it, so set WEBHOOK_SECRET on the container and the same value here.",
 		},
 	];
 

@@ -23,7 +23,8 @@ export class WhatsAppRedis implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'n8n:',
-			description: 'Put before every key, to share a Redis with other applications. Leave empty to share the daily quota with a Lite container using the same Redis.',
+			description:
+				'Put before every key, to share a Redis with other applications. Leave empty to share the daily quota with a Lite container using the same Redis.',
 		},
 	];
 }

@@ -100,7 +100,8 @@ async function startGateway() {
 	const deadline = Date.now() + 20_000;
 	let status;
 	while (Date.now() < deadline) {
-		if (gateway.child.exitCode !== null) throw new DemoFailure(`the gateway exited at start-up (code ${gateway.child.exitCode})`, gatewayLog);
+		if (gateway.child.exitCode !== null)
+			throw new DemoFailure(`the gateway exited at start-up (code ${gateway.child.exitCode})`, gatewayLog);
 		try {
 			const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1_000) });
 			if (health.ok) {
@@ -113,7 +114,8 @@ async function startGateway() {
 		}
 		await sleep(100);
 	}
-	if (status?.status !== 'ready') throw new DemoFailure(`the gateway did not become ready within 20 s (session: ${status?.status ?? 'no answer'})`, gatewayLog);
+	if (status?.status !== 'ready')
+		throw new DemoFailure(`the gateway did not become ready within 20 s (session: ${status?.status ?? 'no answer'})`, gatewayLog);
 	say(`  Gateway ready at ${base} (sandbox driver: nothing reaches real WhatsApp; suit "${GATEWAY.suitId}", state in memory).`);
 	return base;
 }
@@ -123,7 +125,10 @@ function demoWorkflow() {
 	const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
 	const nodes = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
 	const send = nodes.find((node) => node.name === SEND_NODE);
-	assert.ok(send && send.parameters.backend === 'lite', `${path.basename(WORKFLOW_FILE)} must have a "${SEND_NODE}" node on the Lite backend`);
+	assert.ok(
+		send && send.parameters.backend === 'lite',
+		`${path.basename(WORKFLOW_FILE)} must have a "${SEND_NODE}" node on the Lite backend`,
+	);
 	send.parameters.delivery = { ...send.parameters.delivery, ...DEMO_DELIVERY };
 	return { ...workflow, nodes };
 }
@@ -138,7 +143,10 @@ async function runCampaign(harness, base, label) {
 	const result = await harness.runWorkflow(demoWorkflow(), credentialsFor(base));
 	if (result.error) {
 		const error = result.error;
-		throw new DemoFailure(`the workflow failed in node "${error.node?.name ?? '?'}": ${error.message}${error.description ? ` — ${error.description}` : ''}`, gatewayLog);
+		throw new DemoFailure(
+			`the workflow failed in node "${error.node?.name ?? '?'}": ${error.message}${error.description ? ` — ${error.description}` : ''}`,
+			gatewayLog,
+		);
 	}
 	const segment = result.output(SEGMENT_NODE);
 	const outcomes = result.output(SEND_NODE);
@@ -156,7 +164,8 @@ function printResults(rows) {
 		else say(`    ✓  ${who}  sent, message ID ${row.messageId}`);
 	}
 	// A sent item's status is the backend's answer ("accepted"); the other statuses are "skipped" and "failed".
-	const count = (status) => rows.filter((row) => (row.status === 'skipped' || row.status === 'failed' ? row.status : 'sent') === status).length;
+	const count = (status) =>
+		rows.filter((row) => (row.status === 'skipped' || row.status === 'failed' ? row.status : 'sent') === status).length;
 	say(`    → ${count('sent')} sent, ${count('skipped')} skipped, ${count('failed')} failed`);
 }
 
@@ -204,7 +213,7 @@ async function main() {
 	await prepareGateway();
 	const base = await startGateway();
 
-	step('Loading n8n\'s execution engine with the built nodes from dist/');
+	step("Loading n8n's execution engine with the built nodes from dist/");
 	process.env.N8N_USER_FOLDER = path.join(tmp, 'n8n');
 	process.env.N8N_ENCRYPTION_KEY ??= secret(); // n8n-core wants one; nothing is encrypted in the demo
 	fs.mkdirSync(process.env.N8N_USER_FOLDER);
@@ -215,12 +224,17 @@ async function main() {
 	harness.registerNodeType('n8n-nodes-base.code', new CodeStandIn());
 	const { verifyLiteSignature } = require('../dist/nodes/whatsapp/inbound/signatures');
 	say(`  Workflow: examples/${path.basename(WORKFLOW_FILE)} — Schedule Trigger → Code (the segment) → WhatsApp Send (Lite)`);
-	say(`  Demo delivery settings: campaign "${DEMO_DELIVERY.campaignId}", sent from n8n (the file hands the segment to the container as a campaign at 3–5 minutes, safe for real numbers), workflow cap ${DEMO_DELIVERY.dailyQuota} a day`);
+	say(
+		`  Demo delivery settings: campaign "${DEMO_DELIVERY.campaignId}", sent from n8n (the file hands the segment to the container as a campaign at 3–5 minutes, safe for real numbers), workflow cap ${DEMO_DELIVERY.dailyQuota} a day`,
+	);
 
 	step('Run 1: the schedule fires, the segment gets its message');
 	const first = await runCampaign(harness, base, 'Execution finished');
 	printResults(first);
-	assert.ok(first.every((row) => row.status === 'accepted' && row.messageId), 'every recipient should be sent on the first run');
+	assert.ok(
+		first.every((row) => row.status === 'accepted' && row.messageId),
+		'every recipient should be sent on the first run',
+	);
 
 	step('What the sandbox recorded (GET /sandbox/messages)');
 	const { messages } = await api(base, 'GET', '/sandbox/messages');
@@ -235,12 +249,17 @@ async function main() {
 		assert.ok(recorded.content?.text?.startsWith(`Hello ${row.name}!`), `${row.name}'s message should start with "Hello ${row.name}!"`);
 	}
 	const gaps = messages.slice(1).map((message, index) => (Date.parse(message.timestamp) - Date.parse(messages[index].timestamp)) / 1000);
-	say(`    Gaps between messages: ${gaps.map((gap) => `${gap.toFixed(1)} s`).join(', ')} (the gateway's pace for the suit, MIN_SEND_GAP_MS)`);
+	say(
+		`    Gaps between messages: ${gaps.map((gap) => `${gap.toFixed(1)} s`).join(', ')} (the gateway's pace for the suit, MIN_SEND_GAP_MS)`,
+	);
 
 	step('Run 2: the same campaign again (a re-run after a crash, or a second trigger)');
 	const second = await runCampaign(harness, base, 'Execution finished');
 	printResults(second);
-	assert.ok(second.every((row) => row.status === 'skipped' && row.reason.startsWith('already sent in this campaign')), 'every recipient should be skipped on the second run');
+	assert.ok(
+		second.every((row) => row.status === 'skipped' && row.reason.startsWith('already sent in this campaign')),
+		'every recipient should be skipped on the second run',
+	);
 	const after = await api(base, 'GET', '/sandbox/messages');
 	assert.equal(after.messages.length, messages.length, 'the second run must not send anything');
 	say(`    The sandbox still holds ${after.messages.length} messages: nobody got a message twice.`);

@@ -16,14 +16,17 @@ const { startSandboxStack, StackFailure } = require('./lib/sandboxStack');
 const USAGE = 'npm start -- [--n8n 2] [--fresh]';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const argv = process.argv.slice(2);
-const unknown = argv.filter((arg, index) => !['--n8n', '--fresh'].includes(arg) && !arg.startsWith('--n8n=') && argv[index - 1] !== '--n8n');
+const unknown = argv.filter(
+	(arg, index) => !['--n8n', '--fresh'].includes(arg) && !arg.startsWith('--n8n=') && argv[index - 1] !== '--n8n',
+);
 if (unknown.length) {
 	process.stderr.write(`usage: ${USAGE}  (unknown: ${unknown.join(' ')})\n`);
 	process.exit(2);
 }
 const { major, host } = n8nChoice(argv, USAGE);
 const PORTS = { n8n: 5678, cloud: 5681, lite: 5682 };
-const CACHE_ROOT = process.env.N8N_HOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-whatsapp-automator');
+const CACHE_ROOT =
+	process.env.N8N_HOST_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'n8n-nodes-whatsapp-automator');
 
 async function main() {
 	const dataDir = path.join(CACHE_ROOT, `sandbox-n8n-${major}`);
@@ -46,7 +49,8 @@ async function main() {
 	stack = await startSandboxStack({ host, dataDir, ports: PORTS, say });
 	const { n8n, lite, cloud, workflows } = stack;
 	const link = await lite.loginLink();
-	const curl = (url, apiKeyHeader, body) => `curl -s -X POST ${url} -H 'Content-Type: application/json'${apiKeyHeader ? ` -H 'appApiKey: ${apiKeyHeader}'` : ''} -d '${JSON.stringify(body)}'`;
+	const curl = (url, apiKeyHeader, body) =>
+		`curl -s -X POST ${url} -H 'Content-Type: application/json'${apiKeyHeader ? ` -H 'appApiKey: ${apiKeyHeader}'` : ''} -d '${JSON.stringify(body)}'`;
 	say(`
 ━━ Ready (everything on 127.0.0.1; data in ${dataDir})
 

@@ -41,15 +41,33 @@ function stopN8nTimers() {
 class BenchEcho {
 	constructor() {
 		this.description = {
-			displayName: 'Bench Echo', name: 'benchEcho', group: ['transform'], version: 1, description: 'Trivial node for the bench baseline',
-			defaults: { name: 'Bench Echo' }, inputs: ['main'], outputs: ['main'], properties: [],
+			displayName: 'Bench Echo',
+			name: 'benchEcho',
+			group: ['transform'],
+			version: 1,
+			description: 'Trivial node for the bench baseline',
+			defaults: { name: 'Bench Echo' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
 		};
 	}
 	async execute() {
-		return [this.getInputData().map((item, index) => ({
-			json: { to: String(item.json.phone).replace(/\D/g, ''), type: 'text', recipient: String(item.json.phone).replace(/\D/g, ''), attempts: 1, messageId: `wamid.TEST${String(index + 1).padStart(6, '0')}`, waId: String(item.json.phone).replace(/\D/g, ''), backend: 'cloud', status: 'accepted' },
-			pairedItem: { item: index },
-		}))];
+		return [
+			this.getInputData().map((item, index) => ({
+				json: {
+					to: String(item.json.phone).replace(/\D/g, ''),
+					type: 'text',
+					recipient: String(item.json.phone).replace(/\D/g, ''),
+					attempts: 1,
+					messageId: `wamid.TEST${String(index + 1).padStart(6, '0')}`,
+					waId: String(item.json.phone).replace(/\D/g, ''),
+					backend: 'cloud',
+					status: 'accepted',
+				},
+				pairedItem: { item: index },
+			})),
+		];
 	}
 }
 engine.registerNodeType('bench.echo', new BenchEcho());
@@ -77,7 +95,9 @@ function registerBuiltInWhatsApp() {
 if (config.mode === 'builtin') registerBuiltInWhatsApp();
 
 const recipients = (count, offset) =>
-	Array.from({ length: count }, (_, index) => ({ json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` } }));
+	Array.from({ length: count }, (_, index) => ({
+		json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` },
+	}));
 
 function workflowFor(mode, items, rate) {
 	if (mode === 'baseline') return engine.singleNodeWorkflow({ name: 'Node', type: 'bench.echo', parameters: {} }, items);
@@ -87,7 +107,14 @@ function workflowFor(mode, items, rate) {
 				name: 'Node',
 				type: 'n8n-nodes-base.whatsApp',
 				typeVersion: 1.1,
-				parameters: { resource: 'message', operation: 'send', phoneNumberId: config.phoneNumberId, recipientPhoneNumber: '={{ $json.phone.replace(/\\D/g, "") }}', messageType: 'text', textBody: '=Hi {{ $json.name }}' },
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					phoneNumberId: config.phoneNumberId,
+					recipientPhoneNumber: '={{ $json.phone.replace(/\\D/g, "") }}',
+					messageType: 'text',
+					textBody: '=Hi {{ $json.name }}',
+				},
 				credentials: { whatsAppApi: { id: '4', name: 'WhatsApp' } },
 				// Its recipient is sent as entered (WhatsApp Send normalises), so digits are mapped. Failed items (130429)
 				// become error items instead of failing the run, so they can be counted.
@@ -96,12 +123,21 @@ function workflowFor(mode, items, rate) {
 			items,
 		);
 	}
-	const credentials = { whatsAppCloudApi: { id: '1', name: 'Cloud' }, ...(config.redisUrl && { whatsAppRedis: { id: '3', name: 'Redis' } }) };
+	const credentials = {
+		whatsAppCloudApi: { id: '1', name: 'Cloud' },
+		...(config.redisUrl && { whatsAppRedis: { id: '3', name: 'Redis' } }),
+	};
 	return engine.singleNodeWorkflow(
 		{
 			name: 'Node',
 			type: `${engine.PACKAGE}.whatsAppSend`,
-			parameters: { backend: 'cloud', operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}', delivery: { messagesPerSecond: rate, concurrency: 0 } },
+			parameters: {
+				backend: 'cloud',
+				operation: 'sendText',
+				recipient: '={{ $json.phone }}',
+				text: '=Hi {{ $json.name }}',
+				delivery: { messagesPerSecond: rate, concurrency: 0 },
+			},
 			credentials,
 		},
 		items,
@@ -111,7 +147,15 @@ function workflowFor(mode, items, rate) {
 function credentials() {
 	const result = {
 		whatsAppApi: { accessToken: config.accessToken, businessAccountId: '102290129340398' },
-		whatsAppCloudApi: { accessToken: config.accessToken, phoneNumberId: config.phoneNumberId, businessAccountId: '102290129340398', apiVersion: 'v23.0', appSecret: 'app-secret', verifyToken: 'verify-token', baseUrl: config.graphUrl },
+		whatsAppCloudApi: {
+			accessToken: config.accessToken,
+			phoneNumberId: config.phoneNumberId,
+			businessAccountId: '102290129340398',
+			apiVersion: 'v23.0',
+			appSecret: 'app-secret',
+			verifyToken: 'verify-token',
+			baseUrl: config.graphUrl,
+		},
 	};
 	if (config.redisUrl) {
 		const { hostname, port } = new URL(config.redisUrl);
@@ -163,14 +207,18 @@ async function startProfiler() {
 	const { Session } = require('node:inspector');
 	const session = new Session();
 	session.connect();
-	const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+	const post = (method, params) =>
+		new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 	await post('Profiler.enable');
 	await post('Profiler.setSamplingInterval', { interval: 200 });
 	await post('Profiler.start');
 	return {
 		stop: async () => {
 			const { profile } = await post('Profiler.stop');
-			const file = require('node:path').join(dir, `${config.mode}-${config.n}-${config.rate}-${config.redisUrl ? 'redis' : 'memory'}.cpuprofile`);
+			const file = require('node:path').join(
+				dir,
+				`${config.mode}-${config.n}-${config.rate}-${config.redisUrl ? 'redis' : 'memory'}.cpuprofile`,
+			);
 			require('node:fs').mkdirSync(dir, { recursive: true });
 			require('node:fs').writeFileSync(file, JSON.stringify(profile));
 			session.disconnect();
@@ -222,10 +270,24 @@ async function main() {
 
 	stopN8nTimers();
 	const report = {
-		mode: config.mode, n: config.n, rate: config.rate, store: config.redisUrl ? 'redis' : 'memory',
-		startedAt, busiestDispatchSecond: busiestSecond(dispatchedAt), wallMs, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000,
-		heapStart, heapItems, peakHeap, peakRss, maxRss: process.resourceUsage().maxRSS * 1024, heapRetained, heapAfter,
-		outputCount, ...summary,
+		mode: config.mode,
+		n: config.n,
+		rate: config.rate,
+		store: config.redisUrl ? 'redis' : 'memory',
+		startedAt,
+		busiestDispatchSecond: busiestSecond(dispatchedAt),
+		wallMs,
+		cpuUserMs: cpu.user / 1000,
+		cpuSystemMs: cpu.system / 1000,
+		heapStart,
+		heapItems,
+		peakHeap,
+		peakRss,
+		maxRss: process.resourceUsage().maxRSS * 1024,
+		heapRetained,
+		heapAfter,
+		outputCount,
+		...summary,
 	};
 	process.stdout.write(`RESULT ${JSON.stringify(report)}\n`);
 }

@@ -26,7 +26,6 @@ http.ServerResponse.prototype.end = function end(chunk, ...rest) {
 	return originalEnd.call(this, chunk, ...rest);
 };
 
-
 async function main() {
 	const graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID });
 	const loopDelay = monitorEventLoopDelay({ resolution: 5 });

@@ -5,7 +5,10 @@ const fs = require('node:fs');
 const GROUPS = [
 	['our node code (dist/nodes: planning, delivery engine, channel)', (url) => url.includes('/dist/nodes/')],
 	['n8n expressions and data proxy (n8n-workflow, tournament, luxon)', (url) => /n8n-workflow|tournament|luxon|jmespath|lodash/.test(url)],
-	['n8n request helper (n8n-core request helpers, axios, follow-redirects, proxy)', (url) => /axios|follow-redirects|proxy-from-env|http-proxy|form-data|request-helper/.test(url)],
+	[
+		'n8n request helper (n8n-core request helpers, axios, follow-redirects, proxy)',
+		(url) => /axios|follow-redirects|proxy-from-env|http-proxy|form-data|request-helper/.test(url),
+	],
 	['n8n-core, other (WorkflowExecute, contexts)', (url) => url.includes('n8n-core')],
 	['ioredis', (url) => url.includes('ioredis') || url.includes('redis-parser')],
 	['test harness (credential applied per request, as n8n does)', (url) => url.includes('/test/harness/')],
@@ -29,7 +32,9 @@ function summarise(file, messages) {
 		const micros = profile.timeDeltas[index] ?? 0;
 		if (functionName === '(idle)') return;
 		busy += micros;
-		const group = GROUPS.find(([, test]) => test(url))?.[0] ?? (functionName === '(garbage collector)' ? 'garbage collector' : 'native (sockets, syscalls, microtasks)');
+		const group =
+			GROUPS.find(([, test]) => test(url))?.[0] ??
+			(functionName === '(garbage collector)' ? 'garbage collector' : 'native (sockets, syscalls, microtasks)');
 		groups.set(group, (groups.get(group) ?? 0) + micros);
 		// Planning an item: time under planItem; of it, n8n's getNodeParameter (expression evaluation, copies, checks).
 		let inN8n = false;
@@ -48,7 +53,11 @@ function summarise(file, messages) {
 	return {
 		busyMsPerMessage: perMessage(busy),
 		rows,
-		planning: { msPerItem: perMessage(planning.total), n8nParametersMsPerItem: perMessage(planning.n8nParameters), ownMsPerItem: perMessage(planning.total - planning.n8nParameters) },
+		planning: {
+			msPerItem: perMessage(planning.total),
+			n8nParametersMsPerItem: perMessage(planning.n8nParameters),
+			ownMsPerItem: perMessage(planning.total - planning.n8nParameters),
+		},
 	};
 }
 

@@ -29,7 +29,18 @@ class ScheduleTriggerStandIn {
 	async execute() {
 		const now = new Date();
 		const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-		return [[{ json: { timestamp: now.toISOString(), 'Readable date': now.toLocaleString('en-GB', { timeZone: timezone }), 'Day of week': now.toLocaleDateString('en-GB', { weekday: 'long' }), Timezone: timezone } }]];
+		return [
+			[
+				{
+					json: {
+						timestamp: now.toISOString(),
+						'Readable date': now.toLocaleString('en-GB', { timeZone: timezone }),
+						'Day of week': now.toLocaleDateString('en-GB', { weekday: 'long' }),
+						Timezone: timezone,
+					},
+				},
+			],
+		];
 	}
 }
 
@@ -62,7 +73,12 @@ class CodeStandIn {
 		const $input = { all: () => items, first: () => items[0], last: () => items[items.length - 1] };
 		const returned = await new AsyncFunction('$input', 'items', this.getNodeParameter('jsCode', 0))($input, items);
 		if (!Array.isArray(returned)) throw new Error('Code node: return an array of items, e.g. [{ json: { … } }]');
-		return [returned.map((item, index) => ({ json: item && typeof item.json === 'object' ? item.json : item, pairedItem: { item: Math.min(index, items.length - 1) } }))];
+		return [
+			returned.map((item, index) => ({
+				json: item && typeof item.json === 'object' ? item.json : item,
+				pairedItem: { item: Math.min(index, items.length - 1) },
+			})),
+		];
 	}
 }
 

@@ -70,7 +70,10 @@ function text(env: Env, name: string): string | undefined {
 
 /** A comma-separated list ("a.example, 10.0.0.0/8"). */
 function list(env: Env, name: string): string[] {
-	return (env[name] ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+	return (env[name] ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean);
 }
 
 /** The placeholders in lite/.env.example: a gateway started with one of them has a publicly known secret. */
@@ -82,8 +85,10 @@ function checkSecrets(apiKey: string | undefined, webhookSecret: string | undefi
 	const fix = 'set it to a long random string, e.g. the output of `openssl rand -hex 32`';
 	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=wwebjs: ${fix}`);
 	if (EXAMPLE_SECRETS.has(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
-	if (apiKey.length < MIN_API_KEY_LENGTH) throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
-	if (webhookSecret && EXAMPLE_SECRETS.has(webhookSecret)) throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
+	if (apiKey.length < MIN_API_KEY_LENGTH)
+		throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
+	if (webhookSecret && EXAMPLE_SECRETS.has(webhookSecret))
+		throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
 }
 
 function safetySettings(env: Env): SafetySettings {

@@ -18,7 +18,8 @@ const killThisProcess = (): void => {
 export function parseFault(raw: string | undefined): { step: FaultStep; nth: number } | undefined {
 	if (!raw) return undefined;
 	const [step, nth = '1'] = raw.split(':');
-	if (!FAULT_STEPS.includes(step as FaultStep) || !(Number(nth) >= 1)) throw new Error(`LITE_FAULT="${raw}" must be <step>[:<n>] with step one of ${FAULT_STEPS.join(', ')}`);
+	if (!FAULT_STEPS.includes(step as FaultStep) || !(Number(nth) >= 1))
+		throw new Error(`LITE_FAULT="${raw}" must be <step>[:<n>] with step one of ${FAULT_STEPS.join(', ')}`);
 	return { step: step as FaultStep, nth: Number(nth) };
 }
 

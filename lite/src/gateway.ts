@@ -110,7 +110,14 @@ export class Gateway {
 		this.driver = this.createDriver(sink);
 		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix);
 		const optOuts = new OptOutGate(this.kv, config.suitId, config.keyPrefix);
-		const sender = new Sender({ driver: this.driver, session: this.session, quota: this.quota, pace: this.campaigns, maxSendWaitMs: config.maxSendWaitMs, metrics: this.metrics });
+		const sender = new Sender({
+			driver: this.driver,
+			session: this.session,
+			quota: this.quota,
+			pace: this.campaigns,
+			maxSendWaitMs: config.maxSendWaitMs,
+			metrics: this.metrics,
+		});
 		const report = (event: CampaignEvent, id?: string) => this.dispatcher.emit('campaign', event, id);
 		this.worker = new CampaignWorker({
 			store: this.campaigns,
@@ -164,7 +171,12 @@ export class Gateway {
 		const { config, deps } = this;
 		const fetchMedia = mediaFetcher(config, deps.resolve);
 		if (config.driver === 'sandbox') {
-			return new SandboxDriver(sink, { ackDelayMs: config.sandboxAckDelayMs, loginDelayMs: config.sandboxLoginDelayMs, fetchMedia, logFile: join(config.stateDir, 'sandbox-sent.jsonl') });
+			return new SandboxDriver(sink, {
+				ackDelayMs: config.sandboxAckDelayMs,
+				loginDelayMs: config.sandboxLoginDelayMs,
+				fetchMedia,
+				logFile: join(config.stateDir, 'sandbox-sent.jsonl'),
+			});
 		}
 		// Loaded only for the real driver: the sandbox runs without whatsapp-web.js and its browser.
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -197,10 +209,16 @@ export class Gateway {
 		const { config } = this;
 		if (this.redis) {
 			// Not fatal: routes that need Redis answer 503 and campaigns wait until it answers; events are kept.
-			await this.redis.ping().catch(() => log.warn('Redis does not answer yet (check REDIS_URL): the gateway starts anyway and waits for it'));
-		} else log.warn('No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production');
+			await this.redis
+				.ping()
+				.catch(() => log.warn('Redis does not answer yet (check REDIS_URL): the gateway starts anyway and waits for it'));
+		} else
+			log.warn(
+				'No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production',
+			);
 		if (!config.apiKey) log.warn('No API_KEY: the sandbox API is open to anyone who can reach it');
-		if (!config.webhookSecret) log.warn('No WEBHOOK_SECRET: webhook events are sent unsigned and n8n triggers that check signatures will refuse them');
+		if (!config.webhookSecret)
+			log.warn('No WEBHOOK_SECRET: webhook events are sent unsigned and n8n triggers that check signatures will refuse them');
 		if (config.driver === 'sandbox') log.info('DRIVER=sandbox: no real WhatsApp messages are sent (DRIVER=wwebjs for WhatsApp Web)');
 		await new Promise<void>((resolve, reject) => {
 			this.server.once('error', reject);

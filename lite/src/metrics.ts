@@ -27,7 +27,9 @@ export function renderMetrics(metrics: Metrics, gauges: Gauges, suitId: string):
 		...family('whatsapp_lite_quota_used', 'gauge', "Messages counted against today's quota (UTC day).", [[suit, gauges.quotaUsed]]),
 		...family('whatsapp_lite_quota_limit', 'gauge', 'The daily quota.', [[suit, gauges.quotaLimit]]),
 		...family('whatsapp_lite_campaign_queue_depth', 'gauge', 'Campaign receivers waiting to be sent.', [[suit, gauges.queueDepth]]),
-		...family('whatsapp_lite_webhook_deliveries_failed_total', 'counter', 'Webhook events given up after every retry.', [[suit, metrics.webhookFailures]]),
+		...family('whatsapp_lite_webhook_deliveries_failed_total', 'counter', 'Webhook events given up after every retry.', [
+			[suit, metrics.webhookFailures],
+		]),
 		...family(
 			'whatsapp_lite_session_state',
 			'gauge',

@@ -38,7 +38,12 @@ describe('authentication', () => {
 
 	it.each(protectedRoutes)('%s %s answers 401 without the key and with a wrong one', async (method, path) => {
 		const body = method === 'POST' ? {} : undefined;
-		const headerSets: Array<Record<string, string>> = [{}, { appApiKey: 'wrong' }, { Authorization: 'Bearer wrong' }, { appApiKey: `${API_KEY}x` }];
+		const headerSets: Array<Record<string, string>> = [
+			{},
+			{ appApiKey: 'wrong' },
+			{ Authorization: 'Bearer wrong' },
+			{ appApiKey: `${API_KEY}x` },
+		];
 		for (const headers of headerSets) {
 			const answer = await call(gw.url, method, path, body, headers);
 			expect(answer.status).toBe(401);
@@ -73,7 +78,11 @@ describe('session', () => {
 	it('shows the QR and refuses sends with 409 until the QR is scanned', async () => {
 		const waiting = await startGateway({ redisUrl: redis.url, sandboxLoginDelayMs: -1 });
 		try {
-			expect((await waiting.call('GET', '/whatsapp-status')).body).toEqual({ authenticated: false, status: 'waiting_for_scan', lastAuthenticated: null });
+			expect((await waiting.call('GET', '/whatsapp-status')).body).toEqual({
+				authenticated: false,
+				status: 'waiting_for_scan',
+				lastAuthenticated: null,
+			});
 			const login = await waiting.call('GET', '/whatsapp-login');
 			expect(login.body.status).toBe('waiting_for_scan');
 			expect(login.body.qr).toMatch(/^sandbox-login-/);
@@ -96,7 +105,12 @@ describe('POST /api/send-message', () => {
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ success: true, chatId: '4915123456789@c.us' });
 		expect(gw.sandbox.sent).toEqual([
-			expect.objectContaining({ id: answer.body.messageId, chatId: '4915123456789@c.us', content: { kind: 'text', text: 'Hello' }, quotedMessageId: 'false_491512345678@c.us_ABC' }),
+			expect.objectContaining({
+				id: answer.body.messageId,
+				chatId: '4915123456789@c.us',
+				content: { kind: 'text', text: 'Hello' },
+				quotedMessageId: 'false_491512345678@c.us_ABC',
+			}),
 		]);
 	});
 
@@ -124,16 +138,32 @@ describe('POST /api/send-message', () => {
 	it('refuses a message text over MAX_TEXT_LENGTH with 400 naming the limit', async () => {
 		const tooLong = await send({ number: '4915123456789', message: 'x'.repeat(4097) });
 		expect(tooLong.status).toBe(400);
-		expect(tooLong.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('4097 characters'), fix: expect.stringContaining('MAX_TEXT_LENGTH') });
+		expect(tooLong.body.error).toMatchObject({
+			code: 'INVALID_REQUEST',
+			message: expect.stringContaining('4097 characters'),
+			fix: expect.stringContaining('MAX_TEXT_LENGTH'),
+		});
 		expect((await send({ number: '4915123456789', message: 'x'.repeat(4096) })).status).toBe(200);
 	});
 
 	it('sends inline base64 media and refuses media over the limit with 413', async () => {
 		const data = Buffer.from('a small png').toString('base64');
-		const answer = await send({ number: '4915123456789', mediaType: 'sticker', media: { data, mimetype: 'image/webp', filename: 's.webp' } });
+		const answer = await send({
+			number: '4915123456789',
+			mediaType: 'sticker',
+			media: { data, mimetype: 'image/webp', filename: 's.webp' },
+		});
 		expect(answer.status).toBe(200);
-		expect(gw.sandbox.sent[0].content).toMatchObject({ kind: 'media', mediaType: 'sticker', source: { data, mimetype: 'image/webp', filename: 's.webp' } });
-		const tooLarge = await send({ number: '4915123456789', mediaType: 'image', media: { data: Buffer.alloc(2000).toString('base64'), mimetype: 'image/png' } });
+		expect(gw.sandbox.sent[0].content).toMatchObject({
+			kind: 'media',
+			mediaType: 'sticker',
+			source: { data, mimetype: 'image/webp', filename: 's.webp' },
+		});
+		const tooLarge = await send({
+			number: '4915123456789',
+			mediaType: 'image',
+			media: { data: Buffer.alloc(2000).toString('base64'), mimetype: 'image/png' },
+		});
 		expect(tooLarge.status).toBe(413);
 		expect(tooLarge.body.error).toMatchObject({ code: 'MEDIA_TOO_LARGE' });
 		const hugeBody = await send({ number: '4915123456789', message: 'x', padding: 'x'.repeat(200_000) });
@@ -157,7 +187,9 @@ describe('POST /api/send-message', () => {
 
 	it('takes a reaction back with an empty emoji, and refuses a reaction without one', async () => {
 		await send({ number: '4915123456789', reaction: { messageId: 'false_4915123456789@c.us_XYZ', emoji: '' } });
-		expect(gw.sandbox.sent.map((sent) => sent.content)).toEqual([{ kind: 'reaction', messageId: 'false_4915123456789@c.us_XYZ', emoji: '' }]);
+		expect(gw.sandbox.sent.map((sent) => sent.content)).toEqual([
+			{ kind: 'reaction', messageId: 'false_4915123456789@c.us_XYZ', emoji: '' },
+		]);
 		const missing = await send({ number: '4915123456789', reaction: { messageId: 'false_4915123456789@c.us_XYZ' } });
 		expect(missing.status).toBe(400);
 		expect(missing.body.error.message).toMatch(/reaction\.emoji must be a string/);
@@ -168,7 +200,11 @@ describe('POST /api/send-message', () => {
 		expect(invalid.status).toBe(400);
 		expect(invalid.body.error.code).toBe('INVALID_NUMBER');
 		expect(invalid.body.error.message).toContain('"12ab"');
-		for (const body of [{ number: '4915123456789' }, { number: '4915123456789', imageUrl: 'https://a/b', videoUrl: 'https://a/c' }, { number: '4915123456789', location: { latitude: 100, longitude: 0 } }]) {
+		for (const body of [
+			{ number: '4915123456789' },
+			{ number: '4915123456789', imageUrl: 'https://a/b', videoUrl: 'https://a/c' },
+			{ number: '4915123456789', location: { latitude: 100, longitude: 0 } },
+		]) {
 			expect((await send(body)).body.error.code).toBe('INVALID_REQUEST');
 		}
 		expect((await gw.call('POST', '/api/send-message', '{not json')).body.error.code).toBe('INVALID_REQUEST');
@@ -192,7 +228,9 @@ async function quotaUsed(): Promise<number> {
 
 describe('POST /api/mark-read', () => {
 	it('marks a chat read, taking the chat from the message ID when none is given', async () => {
-		expect((await gw.call('POST', '/api/mark-read', { chatId: '4915123456789@c.us', messageId: 'm1', typing: true })).body).toEqual({ success: true });
+		expect((await gw.call('POST', '/api/mark-read', { chatId: '4915123456789@c.us', messageId: 'm1', typing: true })).body).toEqual({
+			success: true,
+		});
 		expect((await gw.call('POST', '/api/mark-read', { messageId: 'false_4915999999999@c.us_3EB0' })).status).toBe(200);
 		expect(gw.sandbox.reads).toEqual([
 			expect.objectContaining({ chatId: '4915123456789@c.us', typing: true }),

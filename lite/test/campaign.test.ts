@@ -46,7 +46,15 @@ describe('POST /{suit_id}/send', () => {
 				{ mobileNum: `+${numbers(1)[0]}`, userID: 'dup' },
 				{ mobileNum: '4915100000000', userID: 'no-wa' },
 			];
-			const answer = await bulk(gw, { message: 'Hi {{user.name | "there"}}!', receivers, imageUrl: `${media.url}/a.jpg`, random_delay: true, min_delay: 1, max_delay: 4, random_string: true });
+			const answer = await bulk(gw, {
+				message: 'Hi {{user.name | "there"}}!',
+				receivers,
+				imageUrl: `${media.url}/a.jpg`,
+				random_delay: true,
+				min_delay: 1,
+				max_delay: 4,
+				random_string: true,
+			});
 			expect(answer.status).toBe(202);
 			expect(answer.body.campaignId).toBe('cmp-1');
 			expect(answer.body.queued).toBe(5);
@@ -57,12 +65,26 @@ describe('POST /{suit_id}/send', () => {
 			const events = await waitFor(() => receiver.events('campaign').length >= 7 && receiver.events('campaign'), 5_000, 'campaign events');
 			const sent = gw.sandbox.sent;
 			expect(sent.map((message) => message.chatId)).toEqual(numbers(4).map((number) => `${number}@c.us`));
-			expect(sent.map((message) => (message.content as { caption: string }).caption.split('\n\n')[0])).toEqual(['Hi there!', 'Hi User 1!', 'Hi there!', 'Hi User 3!']);
-			for (const message of sent) expect(message.content).toMatchObject({ kind: 'media', source: { url: `${media.url}/a.jpg` }, caption: expect.stringMatching(/\n\nRef\. [0-9A-F]{6}$/) });
+			expect(sent.map((message) => (message.content as { caption: string }).caption.split('\n\n')[0])).toEqual([
+				'Hi there!',
+				'Hi User 1!',
+				'Hi there!',
+				'Hi User 3!',
+			]);
+			for (const message of sent)
+				expect(message.content).toMatchObject({
+					kind: 'media',
+					source: { url: `${media.url}/a.jpg` },
+					caption: expect.stringMatching(/\n\nRef\. [0-9A-F]{6}$/),
+				});
 			// min_delay 1 is below the gateway's MIN_DELAY_MINUTES (3): the gateway's minimum wins.
 			for (const gap of gaps(sent.map((message) => message.timestamp))) expect(gap).toBeGreaterThanOrEqual(3 * 10);
 			expect(events.filter((event) => event.data.status === 'sent').map((event) => event.data.userID)).toEqual(['u0', 'u1', 'u2', 'u3']);
-			expect(events.find((event) => event.data.userID === 'no-wa').data).toMatchObject({ status: 'failed', recipient: '4915100000000', reason: expect.stringContaining('no WhatsApp account') });
+			expect(events.find((event) => event.data.userID === 'no-wa').data).toMatchObject({
+				status: 'failed',
+				recipient: '4915100000000',
+				reason: expect.stringContaining('no WhatsApp account'),
+			});
 			expect(events.filter((event) => event.data.status === 'skipped')).toHaveLength(2);
 			const metrics = await gw.call('GET', '/metrics');
 			expect(metrics.text).toContain(`whatsapp_lite_quota_used{suit="${SUIT}"} 4`);
@@ -79,7 +101,10 @@ describe('POST /{suit_id}/send', () => {
 	it('refuses another suit and a body without receivers', async () => {
 		const gw = await startGateway({ redisUrl: redis.url });
 		try {
-			expect((await gw.call('POST', '/other-suit/send', { UOWHATSAPP: { message: 'x', receivers: [{ mobileNum: numbers(1)[0] }] } })).body.error.message).toContain('suit-1');
+			expect(
+				(await gw.call('POST', '/other-suit/send', { UOWHATSAPP: { message: 'x', receivers: [{ mobileNum: numbers(1)[0] }] } })).body.error
+					.message,
+			).toContain('suit-1');
 			expect((await bulk(gw, { message: 'x', receivers: [] })).body.error.code).toBe('INVALID_REQUEST');
 			expect((await gw.call('POST', `/${SUIT}/send`, { message: 'x' })).body.error.code).toBe('INVALID_REQUEST');
 		} finally {

@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 const numbers = (count: number) => Array.from({ length: count }, (_, i) => `4915123400${String(i + 11)}`);
-const body = (receivers: unknown[], extra: Record<string, unknown> = {}) => ({ UOWHATSAPP: { message: 'Hi {{userID}}', receivers, random_delay: false, ...extra }, campaign_id: 'c1', campaign_name: 'Spring' });
+const body = (receivers: unknown[], extra: Record<string, unknown> = {}) => ({
+	UOWHATSAPP: { message: 'Hi {{userID}}', receivers, random_delay: false, ...extra },
+	campaign_id: 'c1',
+	campaign_name: 'Spring',
+});
 
 describe.each([
 	['Redis', () => ({ redisUrl: redis.url })],
@@ -40,8 +44,23 @@ describe.each([
 			message: expect.stringContaining('limit of 5 per request'),
 			fix: expect.stringContaining('chunks of at most 5'),
 		});
-		expect((await gw.call('POST', `/${SUIT}/send`, body([{ mobileNum: a, userID: 'ua' }, { mobileNum: b, userID: 'ub' }]))).body).toEqual({ campaignId: 'c1', queued: 2, alreadyQueued: [], skipped: [] });
-		const retried = await gw.call('POST', `/${SUIT}/send`, body([{ mobileNum: `+${a}` }, { mobileNum: c }, { mobileNum: c }, { mobileNum: 'x' }]));
+		expect(
+			(
+				await gw.call(
+					'POST',
+					`/${SUIT}/send`,
+					body([
+						{ mobileNum: a, userID: 'ua' },
+						{ mobileNum: b, userID: 'ub' },
+					]),
+				)
+			).body,
+		).toEqual({ campaignId: 'c1', queued: 2, alreadyQueued: [], skipped: [] });
+		const retried = await gw.call(
+			'POST',
+			`/${SUIT}/send`,
+			body([{ mobileNum: `+${a}` }, { mobileNum: c }, { mobileNum: c }, { mobileNum: 'x' }]),
+		);
 		expect(retried.status).toBe(202);
 		expect(retried.body).toEqual({
 			campaignId: 'c1',
@@ -69,7 +88,11 @@ describe.each([
 			quota: { used: 0, limit: 300, resetAt: expect.any(String) },
 			recipients: { offset: 1, limit: 2, total: 4 },
 		});
-		expect(first.recipients.items).toEqual(numbers(4).slice(1, 3).map((recipient, i) => ({ recipient, userID: `u${i + 1}`, state: 'queued', updatedAt: expect.any(String) })));
+		expect(first.recipients.items).toEqual(
+			numbers(4)
+				.slice(1, 3)
+				.map((recipient, i) => ({ recipient, userID: `u${i + 1}`, state: 'queued', updatedAt: expect.any(String) })),
+		);
 		expect((await gw.call('GET', `/${SUIT}/campaigns/c1?limit=501`)).body.error.message).toContain('limit="501"');
 		expect((await gw.call('GET', `/${SUIT}/campaigns/nope`)).body.error.code).toBe('CAMPAIGN_NOT_FOUND');
 		expect((await gw.call('POST', `/${SUIT}/campaigns/nope/pause`)).status).toBe(404);
@@ -77,15 +100,32 @@ describe.each([
 		ready();
 		const done = await waitFor(async () => (await view()).state === 'finished' && view(), 10_000, 'the campaign to finish');
 		expect(done).toMatchObject({ counts: { sent: 4, queued: 0 }, nextSendAt: null, quota: { used: 4 } });
-		expect(done.recipients.items.map((item: { state: string; messageId: string }) => [item.state, item.messageId])).toEqual(gw.sandbox.sent.map((sent) => ['sent', sent.id]));
+		expect(done.recipients.items.map((item: { state: string; messageId: string }) => [item.state, item.messageId])).toEqual(
+			gw.sandbox.sent.map((sent) => ['sent', sent.id]),
+		);
 		const events = await waitFor(() => receiver.events('campaign').length === 5 && receiver.events('campaign'), 5_000, 'the events');
-		expect(events.slice(0, 4).map((event) => event.data)).toEqual(gw.sandbox.sent.map((sent, i) => ({ campaignId: 'c1', recipient: numbers(4)[i], userID: `u${i}`, status: 'sent', messageId: sent.id })));
+		expect(events.slice(0, 4).map((event) => event.data)).toEqual(
+			gw.sandbox.sent.map((sent, i) => ({
+				campaignId: 'c1',
+				recipient: numbers(4)[i],
+				userID: `u${i}`,
+				status: 'sent',
+				messageId: sent.id,
+			})),
+		);
 		expect(events[4].data).toEqual({ campaignId: 'c1', status: 'finished', counts: done.counts });
 	});
 
 	it('pauses, resumes and cancels; cancel skips who is left and ends the campaign', async () => {
 		// A long gap (100,000 "minutes" of 5 ms): the first receiver goes out, the others wait.
-		await gw.call('POST', `/${SUIT}/send`, body(numbers(3).map((mobileNum) => ({ mobileNum })), { min_delay: 100_000, max_delay: 100_000 }));
+		await gw.call(
+			'POST',
+			`/${SUIT}/send`,
+			body(
+				numbers(3).map((mobileNum) => ({ mobileNum })),
+				{ min_delay: 100_000, max_delay: 100_000 },
+			),
+		);
 		expect((await gw.call('POST', `/${SUIT}/campaigns/c1/pause`)).body).toEqual({ campaignId: 'c1', state: 'paused' });
 		ready();
 		// A single send goes out while the campaign is paused; the campaign's receivers stay queued.
@@ -95,14 +135,28 @@ describe.each([
 		await waitFor(() => gw.sandbox.sent.length >= 2, 5_000, 'a campaign send');
 		const cancelled = await gw.call('POST', `/${SUIT}/campaigns/c1/cancel`);
 		expect(cancelled.body).toEqual({ campaignId: 'c1', state: 'cancelled' });
-		const finished = await waitFor(() => receiver.events('campaign').find((event) => event.data.status === 'finished'), 5_000, 'the finished event');
+		const finished = await waitFor(
+			() => receiver.events('campaign').find((event) => event.data.status === 'finished'),
+			5_000,
+			'the finished event',
+		);
 		const end = await view();
 		expect(end.state).toBe('cancelled');
 		expect(finished.data.counts).toEqual(end.counts);
 		expect(end.counts).toMatchObject({ sent: 1, skipped: 2, queued: 0 });
-		const skipped = receiver.events('campaign').filter((event) => event.data.status === 'skipped').map((event) => event.data);
-		expect(skipped).toEqual(numbers(3).slice(1).map((recipient) => ({ campaignId: 'c1', recipient, status: 'skipped', reason: 'campaign cancelled' })));
-		expect((await gw.call('POST', `/${SUIT}/send`, body([{ mobileNum: '4915199999992' }], { min_delay: 100_000, max_delay: 100_000 }))).body.skipped).toEqual([{ mobileNum: '4915199999992', reason: 'campaign cancelled' }]);
+		const skipped = receiver
+			.events('campaign')
+			.filter((event) => event.data.status === 'skipped')
+			.map((event) => event.data);
+		expect(skipped).toEqual(
+			numbers(3)
+				.slice(1)
+				.map((recipient) => ({ campaignId: 'c1', recipient, status: 'skipped', reason: 'campaign cancelled' })),
+		);
+		expect(
+			(await gw.call('POST', `/${SUIT}/send`, body([{ mobileNum: '4915199999992' }], { min_delay: 100_000, max_delay: 100_000 }))).body
+				.skipped,
+		).toEqual([{ mobileNum: '4915199999992', reason: 'campaign cancelled' }]);
 	});
 });
 

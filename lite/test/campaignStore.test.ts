@@ -34,7 +34,8 @@ const settings = (id: string, extra: Partial<CampaignSettings> = {}): CampaignSe
 	randomString: false,
 	...extra,
 });
-const receivers = (...numbers: string[]): QueuedReceiver[] => numbers.map((recipient, i) => ({ recipient, userID: `u${i}`, data: { mobileNum: recipient } }));
+const receivers = (...numbers: string[]): QueuedReceiver[] =>
+	numbers.map((recipient, i) => ({ recipient, userID: `u${i}`, data: { mobileNum: recipient } }));
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 
 describe.each([
@@ -48,10 +49,23 @@ describe.each([
 
 	it('queues each receiver once per campaign, all of a request or none, and refuses other settings', async () => {
 		expect(await store.enqueue(settings('c1'), receivers('491', '492'), at(0))).toEqual({ queued: 2, alreadyQueued: [], cancelled: [] });
-		expect(await store.enqueue(settings('c1', { name: 'renamed' }), receivers('492', '493'), at(1))).toEqual({ queued: 1, alreadyQueued: ['492'], cancelled: [] });
-		await expect(store.enqueue(settings('c1', { template: 'Other' }), receivers('494'), at(2))).rejects.toMatchObject({ status: 409, code: 'CAMPAIGN_SETTINGS_DIFFER' });
-		await expect(store.enqueue(settings('c1', { fields: { videoUrl: 'https://example.com/v.mp4' } }), receivers('494'), at(2))).rejects.toMatchObject({ code: 'CAMPAIGN_SETTINGS_DIFFER' });
-		expect((await store.view('c1', 0, 10))!.items.map((item) => [item.recipient, item.state])).toEqual([['491', 'queued'], ['492', 'queued'], ['493', 'queued']]);
+		expect(await store.enqueue(settings('c1', { name: 'renamed' }), receivers('492', '493'), at(1))).toEqual({
+			queued: 1,
+			alreadyQueued: ['492'],
+			cancelled: [],
+		});
+		await expect(store.enqueue(settings('c1', { template: 'Other' }), receivers('494'), at(2))).rejects.toMatchObject({
+			status: 409,
+			code: 'CAMPAIGN_SETTINGS_DIFFER',
+		});
+		await expect(
+			store.enqueue(settings('c1', { fields: { videoUrl: 'https://example.com/v.mp4' } }), receivers('494'), at(2)),
+		).rejects.toMatchObject({ code: 'CAMPAIGN_SETTINGS_DIFFER' });
+		expect((await store.view('c1', 0, 10))!.items.map((item) => [item.recipient, item.state])).toEqual([
+			['491', 'queued'],
+			['492', 'queued'],
+			['493', 'queued'],
+		]);
 		expect(await store.depth()).toBe(3);
 		await store.enqueue(settings('c2'), receivers('491'), at(3));
 		await expect(store.enqueue(settings('c3'), receivers('491'), at(4))).rejects.toMatchObject({ status: 429, code: 'TOO_MANY_CAMPAIGNS' });
@@ -88,7 +102,11 @@ describe.each([
 		expect(await store.control('c1', 'resume', at(3))).toEqual({ state: 'running', skipped: [] });
 		expect(await store.claimNext(at(4), 0)).toMatchObject({ kind: 'claimed', receiver: { recipient: '491' } });
 		expect(await store.control('c1', 'cancel', at(5))).toEqual({ state: 'cancelled', skipped: receivers('491', '492', '493').slice(1) });
-		expect(await store.enqueue(settings('c1', { randomDelay: false }), receivers('494'), at(6))).toEqual({ queued: 0, alreadyQueued: [], cancelled: ['494'] });
+		expect(await store.enqueue(settings('c1', { randomDelay: false }), receivers('494'), at(6))).toEqual({
+			queued: 0,
+			alreadyQueued: [],
+			cancelled: ['494'],
+		});
 		// '491' is still in flight: the campaign ends only after its outcome.
 		expect(await store.claimNext(at(1_000_000), 0)).toEqual({ kind: 'idle' });
 		expect(await store.release('c1', '491', at(7))).toBe('skipped');
@@ -96,8 +114,15 @@ describe.each([
 		await store.forget('c1');
 		expect(await store.claimNext(at(1_000_001), 0)).toEqual({ kind: 'idle' });
 		const view = await store.view('c1', 1, 1);
-		expect(view).toMatchObject({ state: 'cancelled', total: 3, endedAt: at(1_000_000).toISOString(), counts: { skipped: 3, queued: 0, sending: 0 } });
-		expect(view!.items).toEqual([{ recipient: '492', userID: 'u1', state: 'skipped', reason: 'campaign cancelled', updatedAt: at(5).toISOString() }]);
+		expect(view).toMatchObject({
+			state: 'cancelled',
+			total: 3,
+			endedAt: at(1_000_000).toISOString(),
+			counts: { skipped: 3, queued: 0, sending: 0 },
+		});
+		expect(view!.items).toEqual([
+			{ recipient: '492', userID: 'u1', state: 'skipped', reason: 'campaign cancelled', updatedAt: at(5).toISOString() },
+		]);
 		expect(await store.control('missing', 'pause', at(8))).toBeNull();
 		expect(await store.view('missing', 0, 1)).toBeNull();
 	});
@@ -108,12 +133,14 @@ describe.each([
 		await store.record('c1', '491', { state: 'unknown', reason: 'may have been sent' }, at(1));
 		expect(await store.claimNext(at(2_000), 0)).toEqual({ kind: 'ended', campaignId: 'c1' });
 		expect((await store.view('c1', 0, 0))!.state).toBe('finished');
-		expect((await store.enqueue(settings('c1', { minDelayMinutes: 0, maxDelayMinutes: 0 }), receivers('491', '492'), at(3))).queued).toBe(1);
+		expect((await store.enqueue(settings('c1', { minDelayMinutes: 0, maxDelayMinutes: 0 }), receivers('491', '492'), at(3))).queued).toBe(
+			1,
+		);
 		expect((await store.view('c1', 0, 0))!.state).toBe('running');
 		expect(await store.claimNext(at(2_000), 0)).toMatchObject({ kind: 'claimed', receiver: { recipient: '492' } });
 	});
 
-	it('gives single sends the suit\'s pace slots in turn, bounded by the longest wait', async () => {
+	it("gives single sends the suit's pace slots in turn, bounded by the longest wait", async () => {
 		expect(await store.reserveSendSlot(at(0), 1_500)).toEqual({ granted: true, slotAt: at(0).getTime() });
 		expect(await store.reserveSendSlot(at(0), 1_500)).toEqual({ granted: true, slotAt: at(1_000).getTime() });
 		expect(await store.reserveSendSlot(at(0), 1_500)).toEqual({ granted: false, retryAfterMs: 2_000 });

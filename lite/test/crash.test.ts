@@ -42,7 +42,11 @@ function settings(extra: Record<string, string> = {}) {
 }
 
 const campaign = (receivers: string[], id = 'cmp-crash') => ({
-	UOWHATSAPP: { message: 'Hello {{userID}}', receivers: receivers.map((mobileNum, i) => ({ mobileNum, userID: `u${i}` })), random_delay: false },
+	UOWHATSAPP: {
+		message: 'Hello {{userID}}',
+		receivers: receivers.map((mobileNum, i) => ({ mobileNum, userID: `u${i}` })),
+		random_delay: false,
+	},
 	campaign_id: id,
 	campaign_name: 'Crash test',
 });
@@ -56,10 +60,14 @@ async function received(gateway: GatewayProcess): Promise<Map<string, number>> {
 }
 
 async function finished(gateway: GatewayProcess, id: string, total: number) {
-	return waitFor(async () => {
-		const answer = await gateway.call('GET', `/${SUIT}/campaigns/${id}?limit=500`);
-		return answer.body?.state === 'finished' && answer.body.recipients.total === total && answer.body;
-	}, 600_000, `campaign ${id} to finish`);
+	return waitFor(
+		async () => {
+			const answer = await gateway.call('GET', `/${SUIT}/campaigns/${id}?limit=500`);
+			return answer.body?.state === 'finished' && answer.body.recipients.total === total && answer.body;
+		},
+		600_000,
+		`campaign ${id} to finish`,
+	);
 }
 
 /** The last status each recipient's `campaign` events gave, counting repeats of one event ID once. */
@@ -93,20 +101,37 @@ describe.each([
 		let gateway = await spawnGateway({ ...env, LITE_FAULT: `${step}:3` });
 		try {
 			await gateway.call('POST', '/webhooks', { url: receiver.url, events: ['campaign'] });
-			expect((await gateway.call('POST', `/${SUIT}/send`, campaign(people))).body).toMatchObject({ queued: 6, alreadyQueued: [], skipped: [] });
+			expect((await gateway.call('POST', `/${SUIT}/send`, campaign(people))).body).toMatchObject({
+				queued: 6,
+				alreadyQueued: [],
+				skipped: [],
+			});
 			expect(await gateway.exited).toBe('SIGKILL');
 
 			gateway = await spawnGateway(env);
 			const view = await finished(gateway, 'cmp-crash', 6);
 			const counts = await received(gateway);
-			for (const [i, number] of people.entries()) expect([number, counts.get(number) ?? 0]).toEqual([number, i === 2 && !thirdReceives ? 0 : 1]);
-			const states = Object.fromEntries(view.recipients.items.map((item: { recipient: string; state: string }) => [item.recipient, item.state]));
+			for (const [i, number] of people.entries())
+				expect([number, counts.get(number) ?? 0]).toEqual([number, i === 2 && !thirdReceives ? 0 : 1]);
+			const states = Object.fromEntries(
+				view.recipients.items.map((item: { recipient: string; state: string }) => [item.recipient, item.state]),
+			);
 			expect(states).toEqual(Object.fromEntries(people.map((number, i) => [number, i === 2 ? thirdState : 'sent'])));
 			if (thirdState === 'unknown') expect(view.recipients.items[2].reason).toContain('may have been sent');
-			expect(view.counts).toMatchObject({ queued: 0, sending: 0, skipped: 0, sent: thirdState === 'sent' ? 6 : 5, unknown: thirdState === 'unknown' ? 1 : 0 });
+			expect(view.counts).toMatchObject({
+				queued: 0,
+				sending: 0,
+				skipped: 0,
+				sent: thirdState === 'sent' ? 6 : 5,
+				unknown: thirdState === 'unknown' ? 1 : 0,
+			});
 			const { messages } = (await gateway.call('GET', '/sandbox/messages')).body;
-			if (thirdState === 'sent') expect(view.recipients.items[2].messageId).toBe(messages.find((message: { chatId: string }) => message.chatId === `${people[2]}@c.us`).id);
-			for (const gap of gaps(messages.map((message: { timestamp: string }) => message.timestamp))) expect(gap).toBeGreaterThanOrEqual(GAP_MS);
+			if (thirdState === 'sent')
+				expect(view.recipients.items[2].messageId).toBe(
+					messages.find((message: { chatId: string }) => message.chatId === `${people[2]}@c.us`).id,
+				);
+			for (const gap of gaps(messages.map((message: { timestamp: string }) => message.timestamp)))
+				expect(gap).toBeGreaterThanOrEqual(GAP_MS);
 
 			await waitFor(() => receiver.events('campaign').some((event) => event.data.status === 'finished'), 30_000, 'the finished event');
 			expect(eventStatuses(receiver)).toEqual(new Map(people.map((number, i) => [number, i === 2 ? thirdState : 'sent'])));
@@ -122,7 +147,11 @@ it('kill -9 while 20,000 receivers are enqueued in chunks, restart, the same cam
 	const env = settings({ MIN_DELAY_MINUTES: '0', MAX_DELAY_MINUTES: '0', SANDBOX_ACK_DELAY_MS: '60000' });
 	const people = numbers(20_000);
 	const chunks = Array.from({ length: 20 }, (_, i) => people.slice(i * 1000, (i + 1) * 1000));
-	const post = (gateway: GatewayProcess, chunk: string[]) => gateway.call('POST', `/${SUIT}/send`, { ...campaign(chunk, 'cmp-20k'), UOWHATSAPP: { message: 'Hello', receivers: chunk.map((mobileNum) => ({ mobileNum })), random_delay: false } });
+	const post = (gateway: GatewayProcess, chunk: string[]) =>
+		gateway.call('POST', `/${SUIT}/send`, {
+			...campaign(chunk, 'cmp-20k'),
+			UOWHATSAPP: { message: 'Hello', receivers: chunk.map((mobileNum) => ({ mobileNum })), random_delay: false },
+		});
 	let gateway = await spawnGateway({ ...env, LITE_FAULT: 'enqueue:7' });
 	try {
 		for (const chunk of chunks.slice(0, 6)) expect((await post(gateway, chunk)).body.queued).toBe(1000);

@@ -15,13 +15,26 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 	const get = (path: string, headers: Record<string, string> = {}) => fetch(`${lite.url}${path}`, { headers, redirect: 'manual' });
 	const cookieOf = (response: Response) => /^(lite_session=[^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
 	const formLogin = (apiKey: string, next = '/status') =>
-		fetch(`${lite.url}/ui/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ apiKey, next }), redirect: 'manual' });
+		fetch(`${lite.url}/ui/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ apiKey, next }),
+			redirect: 'manual',
+		});
 
 	it('keeps the JSON answer for API clients, with or without Accept', async () => {
-		for (const headers of [{ appApiKey: API_KEY }, { appApiKey: API_KEY, accept: 'application/json' }, { appApiKey: API_KEY, accept: '*/*' }] as Array<Record<string, string>>) {
+		for (const headers of [
+			{ appApiKey: API_KEY },
+			{ appApiKey: API_KEY, accept: 'application/json' },
+			{ appApiKey: API_KEY, accept: '*/*' },
+		] as Array<Record<string, string>>) {
 			const answer = await lite.call('GET', '/whatsapp-login', undefined, headers);
 			expect(answer.status).toBe(200);
-			expect(answer.body).toEqual({ qrCode: expect.stringMatching(/^data:image\/png;base64,/), qr: lite.gateway.session.qr, status: 'waiting_for_scan' });
+			expect(answer.body).toEqual({
+				qrCode: expect.stringMatching(/^data:image\/png;base64,/),
+				qr: lite.gateway.session.qr,
+				status: 'waiting_for_scan',
+			});
 		}
 		expect((await lite.call('GET', '/whatsapp-login', undefined, {})).status).toBe(401);
 	});
@@ -85,7 +98,13 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 		expect(scan.status).toBe(303);
 		await waitFor(() => lite.gateway.session.ready, 5_000, 'the sandbox session');
 		expect((await lite.call('POST', '/api/send-message', { number: '+49 151 23456789', message: 'Hi' })).status).toBe(200);
-		expect(await state()).toEqual({ status: 'ready', account: SANDBOX_ACCOUNT, qrImage: null, quota: { used: 1, limit: 7 }, queuedCampaignMessages: 0 });
+		expect(await state()).toEqual({
+			status: 'ready',
+			account: SANDBOX_ACCOUNT,
+			qrImage: null,
+			quota: { used: 1, limit: 7 },
+			queuedCampaignMessages: 0,
+		});
 
 		const status = await get('/status', { ...html, cookie });
 		expect(status.status).toBe(200);

@@ -24,10 +24,16 @@ async function nodesStore(gw: TestGateway): Promise<RedisStore> {
 }
 
 const optOut = (store: RedisStore, phone: string, keyword: string) =>
-	store.optOuts.add({ backend: 'lite', senderId: SUIT }, [{ phone, entry: { at: '2026-05-01T09:30:00.000Z', source: 'keyword', keyword } }]);
+	store.optOuts.add({ backend: 'lite', senderId: SUIT }, [
+		{ phone, entry: { at: '2026-05-01T09:30:00.000Z', source: 'keyword', keyword } },
+	]);
 
 const bulk = (gw: TestGateway, receivers: string[]) =>
-	gw.call('POST', `/${SUIT}/send`, { UOWHATSAPP: { message: 'Spring sale', receivers: receivers.map((mobileNum) => ({ mobileNum })) }, campaign_id: 'spring', campaign_name: 'Spring' });
+	gw.call('POST', `/${SUIT}/send`, {
+		UOWHATSAPP: { message: 'Spring sale', receivers: receivers.map((mobileNum) => ({ mobileNum })) },
+		campaign_id: 'spring',
+		campaign_name: 'Spring',
+	});
 
 describe('opt-outs in bulk campaigns', () => {
 	let gw: TestGateway;
@@ -41,7 +47,7 @@ describe('opt-outs in bulk campaigns', () => {
 		await gw.stop();
 	});
 
-	it('refuses a receiver on the suit\'s list in `skipped` with the date and keyword, and sends to the rest', async () => {
+	it("refuses a receiver on the suit's list in `skipped` with the date and keyword, and sends to the rest", async () => {
 		const receiver = await startReceiver();
 		try {
 			await gw.call('POST', '/webhooks', { url: receiver.url, events: ['campaign'] });
@@ -49,7 +55,11 @@ describe('opt-outs in bulk campaigns', () => {
 			const answer = await bulk(gw, [ADA, `+${BEN}`, CAL]);
 			expect(answer.status).toBe(202);
 			expect(answer.body).toMatchObject({ queued: 2, skipped: [{ mobileNum: `+${BEN}`, reason: 'opted out on 2026-05-01 ("إلغاء")' }] });
-			const events = await waitFor(() => receiver.events('campaign').some((event) => event.data.status === 'finished') && receiver.events('campaign'), 5_000, 'the finished campaign');
+			const events = await waitFor(
+				() => receiver.events('campaign').some((event) => event.data.status === 'finished') && receiver.events('campaign'),
+				5_000,
+				'the finished campaign',
+			);
 			expect(gw.sandbox.sent.map((message) => message.chatId)).toEqual([`${ADA}@c.us`, `${CAL}@c.us`]);
 			expect(events.find((event) => event.data.status === 'skipped')?.data).toMatchObject({ reason: 'opted out on 2026-05-01 ("إلغاء")' });
 		} finally {
@@ -57,9 +67,13 @@ describe('opt-outs in bulk campaigns', () => {
 		}
 	});
 
-	it('another suit\'s list and a Cloud number\'s list do not count', async () => {
-		await store.optOuts.add({ backend: 'lite', senderId: 'other-suit' }, [{ phone: ADA, entry: { at: '2026-05-01T09:30:00.000Z', source: 'manual' } }]);
-		await store.optOuts.add({ backend: 'cloud', senderId: SUIT }, [{ phone: ADA, entry: { at: '2026-05-01T09:30:00.000Z', source: 'manual' } }]);
+	it("another suit's list and a Cloud number's list do not count", async () => {
+		await store.optOuts.add({ backend: 'lite', senderId: 'other-suit' }, [
+			{ phone: ADA, entry: { at: '2026-05-01T09:30:00.000Z', source: 'manual' } },
+		]);
+		await store.optOuts.add({ backend: 'cloud', senderId: SUIT }, [
+			{ phone: ADA, entry: { at: '2026-05-01T09:30:00.000Z', source: 'manual' } },
+		]);
 		expect((await bulk(gw, [ADA])).body).toMatchObject({ queued: 1, skipped: [] });
 	});
 
@@ -74,10 +88,14 @@ describe('opt-outs in bulk campaigns', () => {
 			await waitingStore.optOuts.remove({ backend: 'lite', senderId: SUIT }, [CAL]);
 			expect((await bulk(waiting, [CAL])).body).toMatchObject({ queued: 1, skipped: [] });
 			await waiting.call('POST', '/sandbox/scan');
-			const view = await waitFor(async () => {
-				const answer = await waiting.call('GET', `/${SUIT}/campaigns/spring`);
-				return answer.body.state === 'finished' && answer.body;
-			}, 5_000, 'the finished campaign');
+			const view = await waitFor(
+				async () => {
+					const answer = await waiting.call('GET', `/${SUIT}/campaigns/spring`);
+					return answer.body.state === 'finished' && answer.body;
+				},
+				5_000,
+				'the finished campaign',
+			);
 			const states = Object.fromEntries(view.recipients.items.map((item: { recipient: string }) => [item.recipient, item]));
 			expect(states[BEN]).toMatchObject({ state: 'skipped', reason: 'opted out on 2026-05-01 ("Stop")' });
 			expect(states[CAL]).toMatchObject({ state: 'sent' });

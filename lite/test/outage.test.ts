@@ -20,7 +20,10 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 const people = ['491510000001', '491510000002', '491510000003', '491510000004'];
-const campaign = { UOWHATSAPP: { message: 'Hello', receivers: people.map((mobileNum, i) => ({ mobileNum, userID: `u${i}` })) }, campaign_id: 'outage' };
+const campaign = {
+	UOWHATSAPP: { message: 'Hello', receivers: people.map((mobileNum, i) => ({ mobileNum, userID: `u${i}` })) },
+	campaign_id: 'outage',
+};
 
 async function expectUnavailable(gw: TestGateway): Promise<void> {
 	const answers = await Promise.all([
@@ -61,19 +64,36 @@ describe.each(['claim', 'handoff', 'send', 'outcome'] as FaultStep[])('Redis sto
 		const sentDuringOutage = gw.sandbox.sent.length;
 
 		await redis.start();
-		const view = await waitFor(async () => {
-			const answer = await gw.call('GET', `/${SUIT}/campaigns/outage`);
-			return answer.body?.state === 'finished' && answer.body;
-		}, 30_000, 'the campaign to finish');
+		const view = await waitFor(
+			async () => {
+				const answer = await gw.call('GET', `/${SUIT}/campaigns/outage`);
+				return answer.body?.state === 'finished' && answer.body;
+			},
+			30_000,
+			'the campaign to finish',
+		);
 		expect(sentDuringOutage).toBeLessThanOrEqual(2);
 		expect(gw.sandbox.sent.map((sent) => sent.chatId).sort()).toEqual(people.map((number) => `${number}@c.us`));
 		expect(view.counts).toMatchObject({ sent: 4, queued: 0, sending: 0, unknown: 0, skipped: 0, failed: 0 });
-		expect(view.recipients.items.map((item: { messageId: string }) => item.messageId).sort()).toEqual(gw.sandbox.sent.map((sent) => sent.id).sort());
+		expect(view.recipients.items.map((item: { messageId: string }) => item.messageId).sort()).toEqual(
+			gw.sandbox.sent.map((sent) => sent.id).sort(),
+		);
 
 		await waitFor(() => receiver.events('campaign').length >= 5 && receiver.events('message_ack').length >= 12, 30_000, 'every event');
-		const byRecipient = new Map(receiver.events('campaign').filter((event) => event.data.recipient).map((event) => [event.data.recipient, event.data.status]));
+		const byRecipient = new Map(
+			receiver
+				.events('campaign')
+				.filter((event) => event.data.recipient)
+				.map((event) => [event.data.recipient, event.data.status]),
+		);
 		expect(byRecipient).toEqual(new Map(people.map((number) => [number, 'sent'])));
-		expect(receiver.events('message_ack').filter((event) => event.data.status === 'read').map((event) => event.data.id).sort()).toEqual(gw.sandbox.sent.map((sent) => sent.id).sort());
+		expect(
+			receiver
+				.events('message_ack')
+				.filter((event) => event.data.status === 'read')
+				.map((event) => event.data.id)
+				.sort(),
+		).toEqual(gw.sandbox.sent.map((sent) => sent.id).sort());
 	});
 });
 

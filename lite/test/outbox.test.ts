@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { Outbox, type Delivery } from '../src/webhooks/outbox';
 import { stateDir } from './helpers/gateway';
 
-const delivery = (id: string, attempt = 0): Delivery => ({ id, url: 'http://127.0.0.1:1/hook', body: `{"id":"${id}"}`, attempt, dueAt: 1_000 + attempt });
+const delivery = (id: string, attempt = 0): Delivery => ({
+	id,
+	url: 'http://127.0.0.1:1/hook',
+	body: `{"id":"${id}"}`,
+	attempt,
+	dueAt: 1_000 + attempt,
+});
 
 describe('the webhook outbox file', () => {
 	it('gives back what was pending after a restart, last line of an ID winning, a line cut short by a crash ignored', () => {

@@ -20,7 +20,11 @@ describe.each([
 	it('lets exactly the quota through when 20 sends race for 5', async () => {
 		const gw = await startGateway({ ...state(), dailyQuota: 5 });
 		try {
-			const answers = await Promise.all(Array.from({ length: 20 }, (__, i) => gw.call('POST', '/api/send-message', { number: `49151000${String(i).padStart(4, '1')}`, message: `m${i}` })));
+			const answers = await Promise.all(
+				Array.from({ length: 20 }, (__, i) =>
+					gw.call('POST', '/api/send-message', { number: `49151000${String(i).padStart(4, '1')}`, message: `m${i}` }),
+				),
+			);
 			const refused = answers.filter((answer) => answer.status === 429);
 			expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
 			expect(refused).toHaveLength(15);
@@ -35,7 +39,7 @@ describe.each([
 	});
 });
 
-it('keeps the count under the nodes\' key, with a 24-hour TTL', async () => {
+it("keeps the count under the nodes' key, with a 24-hour TTL", async () => {
 	const prefix = uniquePrefix();
 	const gw = await startGateway({ redisUrl: redis.url, keyPrefix: prefix });
 	const client = new Redis(redis.url);
@@ -55,7 +59,7 @@ it('keeps the count under the nodes\' key, with a 24-hour TTL', async () => {
 describe.each([
 	['RedisKv', () => new RedisKv(new Redis(redis.url)) as Kv],
 	['MemoryKv', () => new MemoryKv() as Kv],
-])('%s runs the quota script\'s semantics', (_, create) => {
+])("%s runs the quota script's semantics", (_, create) => {
 	it('reserves up to the limit, refuses past it without counting, and releases never below zero', async () => {
 		const kv = create();
 		const key = `${uniquePrefix()}quota`;
@@ -90,17 +94,29 @@ describe.each([
 		const gw = await startGateway({ ...state(), dailyQuota: 10, minDelayMinutes: 0, maxDelayMinutes: 0 });
 		try {
 			const number = (i: number) => `4915200${String(i).padStart(5, '1')}`;
-			const campaign = gw.call('POST', `/${SUIT}/send`, { UOWHATSAPP: { message: 'Hi', receivers: Array.from({ length: 12 }, (__, i) => ({ mobileNum: number(100 + i) })) }, campaign_id: 'race' });
+			const campaign = gw.call('POST', `/${SUIT}/send`, {
+				UOWHATSAPP: { message: 'Hi', receivers: Array.from({ length: 12 }, (__, i) => ({ mobileNum: number(100 + i) })) },
+				campaign_id: 'race',
+			});
 			const singles = Array.from({ length: 8 }, (__, i) => gw.call('POST', '/api/send-message', { number: number(i), message: 'single' }));
 			const claiming = Array.from({ length: 8 }, (__, i) =>
-				gw.call('POST', '/api/send-message', { number: number(50 + i), message: 'says it reserved' }, { appApiKey: API_KEY, 'x-quota-reserved': '1' }),
+				gw.call(
+					'POST',
+					'/api/send-message',
+					{ number: number(50 + i), message: 'says it reserved' },
+					{ appApiKey: API_KEY, 'x-quota-reserved': '1' },
+				),
 			);
 			const answers = await Promise.all([...singles, ...claiming]);
 			expect((await campaign).body.queued).toBe(12);
-			const view = await waitFor(async () => {
-				const { body } = await gw.call('GET', `/${SUIT}/campaigns/race`);
-				return body.counts.sent + answers.filter((answer) => answer.status === 200).length === 10 && body;
-			}, 10_000, 'the quota to be used up');
+			const view = await waitFor(
+				async () => {
+					const { body } = await gw.call('GET', `/${SUIT}/campaigns/race`);
+					return body.counts.sent + answers.filter((answer) => answer.status === 200).length === 10 && body;
+				},
+				10_000,
+				'the quota to be used up',
+			);
 			expect(gw.sandbox.sent).toHaveLength(10);
 			expect(answers.filter((answer) => answer.status === 429).every((answer) => answer.body.error.code === 'QUOTA_EXCEEDED')).toBe(true);
 			// The campaign (more receivers than the quota) waits for the reset with the rest queued: nobody skipped or failed.

@@ -14,8 +14,13 @@ beforeAll(async () => {
 afterAll(() => redis.stop());
 
 const expectSigned = (delivery: Delivery) => {
-	expect(verifyLiteSignature(SECRET, delivery.raw, delivery.headers['x-lite-signature'] as string, Math.floor(Date.now() / 1000))).toEqual({ valid: true });
-	expect(verifyLiteSignature('another secret', delivery.raw, delivery.headers['x-lite-signature'] as string, Math.floor(Date.now() / 1000)).valid).toBe(false);
+	expect(verifyLiteSignature(SECRET, delivery.raw, delivery.headers['x-lite-signature'] as string, Math.floor(Date.now() / 1000))).toEqual({
+		valid: true,
+	});
+	expect(
+		verifyLiteSignature('another secret', delivery.raw, delivery.headers['x-lite-signature'] as string, Math.floor(Date.now() / 1000))
+			.valid,
+	).toBe(false);
 };
 
 describe('webhook registration', () => {
@@ -28,7 +33,11 @@ describe('webhook registration', () => {
 	it('registers, updates by URL, lists and deletes webhooks', async () => {
 		const created = await gw.call('POST', '/webhooks', { url: 'https://n8n.example.com/webhook/a', events: ['message'] });
 		expect(created.status).toBe(201);
-		expect(created.body).toMatchObject({ id: expect.stringMatching(/^wh_/), url: 'https://n8n.example.com/webhook/a', events: ['message'] });
+		expect(created.body).toMatchObject({
+			id: expect.stringMatching(/^wh_/),
+			url: 'https://n8n.example.com/webhook/a',
+			events: ['message'],
+		});
 		const updated = await gw.call('POST', '/webhooks', { url: 'https://n8n.example.com/webhook/a', events: ['message', 'message_ack'] });
 		expect(updated.body).toMatchObject({ id: created.body.id, events: ['message', 'message_ack'], createdAt: created.body.createdAt });
 		const other = await gw.call('POST', '/webhooks', { url: 'https://n8n.example.com/webhook/b' });
@@ -42,7 +51,9 @@ describe('webhook registration', () => {
 
 	it('refuses a bad URL or unknown events', async () => {
 		expect((await gw.call('POST', '/webhooks', { url: 'ftp://x' })).status).toBe(400);
-		expect((await gw.call('POST', '/webhooks', { url: 'https://x.example', events: ['everything'] })).body.error.message).toContain('events');
+		expect((await gw.call('POST', '/webhooks', { url: 'https://x.example', events: ['everything'] })).body.error.message).toContain(
+			'events',
+		);
 	});
 });
 
@@ -57,7 +68,12 @@ describe('event delivery', () => {
 			await waitFor(() => receiver.deliveries.length === 1, 2_000, 'the message event');
 			const [delivery] = receiver.deliveries;
 			expectSigned(delivery);
-			expect(delivery.body).toMatchObject({ id: expect.stringMatching(/^evt_/), event: 'message', suitId: SUIT, timestamp: expect.any(String) });
+			expect(delivery.body).toMatchObject({
+				id: expect.stringMatching(/^evt_/),
+				event: 'message',
+				suitId: SUIT,
+				timestamp: expect.any(String),
+			});
 			expect(delivery.body.data).toEqual({
 				id: injected.body.message.id,
 				from: '4915123456789',
@@ -83,7 +99,11 @@ describe('event delivery', () => {
 			const sent = await gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'Hello' });
 			await waitFor(() => receiver.events('message_ack').length === 3, 2_000, 'three acks');
 			const acks = receiver.events('message_ack').map((event) => event.data);
-			expect(acks.map((ack) => [ack.ack, ack.status]).sort()).toEqual([[1, 'sent'], [2, 'delivered'], [3, 'read']]);
+			expect(acks.map((ack) => [ack.ack, ack.status]).sort()).toEqual([
+				[1, 'sent'],
+				[2, 'delivered'],
+				[3, 'read'],
+			]);
 			for (const ack of acks) expect(ack).toMatchObject({ id: sent.body.messageId, to: '4915123456789' });
 			receiver.deliveries.forEach(expectSigned);
 		} finally {
@@ -107,7 +127,11 @@ describe('event delivery', () => {
 			const failing = await startReceiver([500, 500, 500]);
 			await gw.call('POST', '/webhooks', { url: failing.url, events: ['message'] });
 			await gw.call('POST', '/sandbox/inbound', { from: '4915123456789', body: 'never delivered' });
-			await waitFor(async () => (await gw.call('GET', '/metrics')).text.includes(`whatsapp_lite_webhook_deliveries_failed_total{suit="${SUIT}"} 1`), 3_000, 'the give-up');
+			await waitFor(
+				async () => (await gw.call('GET', '/metrics')).text.includes(`whatsapp_lite_webhook_deliveries_failed_total{suit="${SUIT}"} 1`),
+				3_000,
+				'the give-up',
+			);
 			expect(failing.deliveries).toHaveLength(3);
 			await failing.stop();
 		} finally {
@@ -137,7 +161,13 @@ describe('event delivery', () => {
 describe('the outbox', () => {
 	it('keeps a delivery retrying across a kill -9 of the gateway: the restarted process delivers the same event', async () => {
 		const receiver = await startReceiver([500]);
-		const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix(), STATE_DIR: stateDir(), WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '1500' };
+		const env = {
+			REDIS_URL: redis.url,
+			REDIS_KEY_PREFIX: uniquePrefix(),
+			STATE_DIR: stateDir(),
+			WEBHOOK_SECRET: SECRET,
+			WEBHOOK_RETRY_BASE_MS: '1500',
+		};
 		let gateway = await spawnGateway(env);
 		try {
 			await gateway.call('POST', '/webhooks', { url: receiver.url, events: ['message'] });

@@ -18,7 +18,10 @@ beforeAll(async () => {
 	media = await startMediaServer();
 	const standIn = standInLibrary();
 	({ clients, auths } = standIn);
-	gw = await startGateway({ redisUrl: redis.url, driver: 'wwebjs', sessionDir: '/data/session', chromiumPath: '/usr/bin/chromium' }, { wwebjs: () => standIn.library, reconnectDelayMs: 10 });
+	gw = await startGateway(
+		{ redisUrl: redis.url, driver: 'wwebjs', sessionDir: '/data/session', chromiumPath: '/usr/bin/chromium' },
+		{ wwebjs: () => standIn.library, reconnectDelayMs: 10 },
+	);
 	await gw.call('POST', '/webhooks', { url: receiver.url });
 });
 afterAll(async () => {
@@ -36,21 +39,33 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 		expect(clients).toHaveLength(1);
 		expect(client().initialized).toBe(1);
 		expect(auths).toEqual([{ clientId: SUIT, dataPath: '/data/session' }]);
-		expect(client().options.puppeteer).toMatchObject({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-setuid-sandbox'] });
+		expect(client().options.puppeteer).toMatchObject({
+			executablePath: '/usr/bin/chromium',
+			args: ['--no-sandbox', '--disable-setuid-sandbox'],
+		});
 	});
 
 	it('shows the QR from a qr event as a data URL, then ready', async () => {
 		expect((await gw.call('GET', '/whatsapp-status')).body.status).toBe('starting');
 		client().emit('qr', '2@abc,def,ghi');
 		const login = await gw.call('GET', '/whatsapp-login');
-		expect(login.body).toMatchObject({ status: 'waiting_for_scan', qr: '2@abc,def,ghi', qrCode: expect.stringMatching(/^data:image\/png;base64,/) });
+		expect(login.body).toMatchObject({
+			status: 'waiting_for_scan',
+			qr: '2@abc,def,ghi',
+			qrCode: expect.stringMatching(/^data:image\/png;base64,/),
+		});
 		expect((await send({ message: 'too early' })).status).toBe(409);
 		client().emit('authenticated');
 		client().emit('ready');
 		expect((await gw.call('GET', '/whatsapp-status')).body).toMatchObject({ authenticated: true, status: 'ready' });
 		expect((await gw.call('GET', '/whatsapp-login')).body).toEqual({ status: 'already_authenticated' });
 		await waitFor(() => receiver.events('session').length === 3, 2_000, 'session events');
-		expect(receiver.events('session').map((event) => event.data.state).sort()).toEqual(['authenticated', 'qr', 'ready']);
+		expect(
+			receiver
+				.events('session')
+				.map((event) => event.data.state)
+				.sort(),
+		).toEqual(['authenticated', 'qr', 'ready']);
 	});
 
 	it('sends text, media, stickers, voice notes, locations and reactions through the client', async () => {
@@ -63,8 +78,14 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 		await send({ location: { latitude: 52.5, longitude: 13.4, name: 'Berlin' } });
 		const [plain, image, voice, sticker, document, location] = client().sent;
 		expect(plain).toEqual({ chatId: '4915123456789@c.us', content: 'Hello', options: { quotedMessageId: 'false_4915123456789@c.us_Q' } });
-		expect(image).toMatchObject({ content: new StandInMedia('image/jpeg', mediaBytes('/a.jpg').toString('base64'), 'a.jpg'), options: { caption: 'Look' } });
-		expect(voice).toMatchObject({ content: new StandInMedia('audio/ogg', mediaBytes('/v.ogg').toString('base64'), 'v.ogg'), options: { sendAudioAsVoice: true } });
+		expect(image).toMatchObject({
+			content: new StandInMedia('image/jpeg', mediaBytes('/a.jpg').toString('base64'), 'a.jpg'),
+			options: { caption: 'Look' },
+		});
+		expect(voice).toMatchObject({
+			content: new StandInMedia('audio/ogg', mediaBytes('/v.ogg').toString('base64'), 'v.ogg'),
+			options: { sendAudioAsVoice: true },
+		});
 		expect(media.hits).toEqual(['/a.jpg', '/v.ogg']);
 		expect(StandInMedia.fromUrlCalls).toEqual([]);
 		expect(sticker).toMatchObject({ content: { mimetype: 'image/webp', data: 'c3RpY2tlcg==' }, options: { sendMediaAsSticker: true } });
@@ -79,7 +100,10 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 	});
 
 	it('names fetched media after the last path segment of the URL, also when it is not valid percent-encoding', async () => {
-		for (const [path, filename] of [['/a%20b.pdf', 'a b.pdf'], ['/%E0%A4%A.pdf', '%E0%A4%A.pdf']]) {
+		for (const [path, filename] of [
+			['/a%20b.pdf', 'a b.pdf'],
+			['/%E0%A4%A.pdf', '%E0%A4%A.pdf'],
+		]) {
 			expect((await send({ documentUrl: `${media.url}${path}` })).status).toBe(200);
 			expect(client().sent.at(-1)?.content).toEqual(new StandInMedia('application/pdf', mediaBytes(path).toString('base64'), filename));
 		}
@@ -107,7 +131,11 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 			getQuotedMessage: async () => ({ id: { _serialized: 'true_120363000000000001@g.us_Q1' } }),
 		});
 		client().emit('message_ack', { id: { _serialized: 'true_4915123456789@c.us_OUT1' }, to: '4915123456789@c.us' }, 3);
-		await waitFor(() => receiver.events('message').length === 1 && receiver.events('message_ack').length === 1, 2_000, 'message and ack events');
+		await waitFor(
+			() => receiver.events('message').length === 1 && receiver.events('message_ack').length === 1,
+			2_000,
+			'message and ack events',
+		);
 		expect(receiver.events('message')[0].data).toEqual({
 			id: 'false_120363000000000001@g.us_IN1',
 			from: '120363000000000001@g.us',
@@ -122,7 +150,12 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 			media: { mimetype: 'image/png', data: 'cG5n' },
 			quotedMessageId: 'true_120363000000000001@g.us_Q1',
 		});
-		expect(receiver.events('message_ack')[0].data).toMatchObject({ id: 'true_4915123456789@c.us_OUT1', to: '4915123456789', ack: 3, status: 'read' });
+		expect(receiver.events('message_ack')[0].data).toMatchObject({
+			id: 'true_4915123456789@c.us_OUT1',
+			to: '4915123456789',
+			ack: 3,
+			status: 'read',
+		});
 	});
 
 	it('reconnects with a fresh client after a disconnect', async () => {
@@ -133,6 +166,10 @@ describe('the whatsapp-web.js driver with a stand-in client', () => {
 		expect(broken.destroyed).toBe(1);
 		client().emit('ready');
 		expect((await gw.call('GET', '/whatsapp-status')).body.status).toBe('ready');
-		await waitFor(() => receiver.events('session').some((event) => event.data.state === 'disconnected' && event.data.reason === 'NAVIGATION'), 2_000, 'the disconnected event');
+		await waitFor(
+			() => receiver.events('session').some((event) => event.data.state === 'disconnected' && event.data.reason === 'NAVIGATION'),
+			2_000,
+			'the disconnected event',
+		);
 	});
 });

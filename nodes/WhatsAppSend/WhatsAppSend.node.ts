@@ -24,11 +24,7 @@ export class WhatsAppSend implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
-		properties: [
-			backendProperty,
-			...sendProperties,
-			...deliveryProperties(SENDING),
-		],
+		properties: [backendProperty, ...sendProperties, ...deliveryProperties(SENDING)],
 	};
 
 	methods = { credentialTest };

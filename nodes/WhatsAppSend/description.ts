@@ -15,7 +15,11 @@ const resourceProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Message', value: 'message' },
-		{ name: 'Campaign', value: 'campaign', description: 'Report on a campaign (both backends), list them by day, or steer one handed to the Lite container' },
+		{
+			name: 'Campaign',
+			value: 'campaign',
+			description: 'Report on a campaign (both backends), list them by day, or steer one handed to the Lite container',
+		},
 		{ name: 'Opt-Out', value: 'optOut', description: 'Add, check, list, remove or import people who asked not to be messaged' },
 	],
 	default: 'message',
@@ -30,14 +34,49 @@ const operationProperty: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['message'] } },
 	options: [
-		{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read', description: 'Show blue ticks on a received message, optionally with a typing indicator' },
+		{
+			name: 'Mark as Read',
+			value: 'markAsRead',
+			action: 'Mark a message as read',
+			description: 'Show blue ticks on a received message, optionally with a typing indicator',
+		},
 		{ name: 'React', value: 'sendReaction', action: 'React to a message', description: 'Put an emoji reaction on a message' },
-		{ name: 'Send Contacts', value: 'sendContacts', action: 'Send contact cards', description: 'One or more contact cards the recipient can save' },
-		{ name: 'Send CTA URL Button', value: 'sendCtaUrl', action: 'Send a link button', description: 'Text with a button that opens a URL (Cloud API; as text with the link on Lite)' },
-		{ name: 'Send List', value: 'sendList', action: 'Send a list of choices', description: 'A menu of up to 10 rows (Cloud API; as numbered text on Lite)' },
-		{ name: 'Send Location', value: 'sendLocation', action: 'Send a location', description: 'A pin on the map, with an optional place name and address' },
-		{ name: 'Send Media', value: 'sendMedia', action: 'Send a media file', description: 'An image, video, audio, document or sticker: by link, by media ID or from an earlier node' },
-		{ name: 'Send Reply Buttons', value: 'sendButtons', action: 'Send reply buttons', description: 'Text with up to 3 buttons (Cloud API; as numbered text on Lite)' },
+		{
+			name: 'Send Contacts',
+			value: 'sendContacts',
+			action: 'Send contact cards',
+			description: 'One or more contact cards the recipient can save',
+		},
+		{
+			name: 'Send CTA URL Button',
+			value: 'sendCtaUrl',
+			action: 'Send a link button',
+			description: 'Text with a button that opens a URL (Cloud API; as text with the link on Lite)',
+		},
+		{
+			name: 'Send List',
+			value: 'sendList',
+			action: 'Send a list of choices',
+			description: 'A menu of up to 10 rows (Cloud API; as numbered text on Lite)',
+		},
+		{
+			name: 'Send Location',
+			value: 'sendLocation',
+			action: 'Send a location',
+			description: 'A pin on the map, with an optional place name and address',
+		},
+		{
+			name: 'Send Media',
+			value: 'sendMedia',
+			action: 'Send a media file',
+			description: 'An image, video, audio, document or sticker: by link, by media ID or from an earlier node',
+		},
+		{
+			name: 'Send Reply Buttons',
+			value: 'sendButtons',
+			action: 'Send reply buttons',
+			description: 'Text with up to 3 buttons (Cloud API; as numbered text on Lite)',
+		},
 		{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'A text of up to 4096 characters' },
 	],
 	default: 'sendText',
@@ -138,8 +177,24 @@ const mediaProperties: INodeProperties[] = [
 ];
 
 const locationProperties: INodeProperties[] = [
-	{ displayName: 'Latitude', name: 'latitude', type: 'number', typeOptions: { numberPrecision: 6 }, default: 0, required: true, displayOptions: show(['sendLocation']) },
-	{ displayName: 'Longitude', name: 'longitude', type: 'number', typeOptions: { numberPrecision: 6 }, default: 0, required: true, displayOptions: show(['sendLocation']) },
+	{
+		displayName: 'Latitude',
+		name: 'latitude',
+		type: 'number',
+		typeOptions: { numberPrecision: 6 },
+		default: 0,
+		required: true,
+		displayOptions: show(['sendLocation']),
+	},
+	{
+		displayName: 'Longitude',
+		name: 'longitude',
+		type: 'number',
+		typeOptions: { numberPrecision: 6 },
+		default: 0,
+		required: true,
+		displayOptions: show(['sendLocation']),
+	},
 	{ displayName: 'Place Name', name: 'locationName', type: 'string', default: '', displayOptions: show(['sendLocation']) },
 	{ displayName: 'Address', name: 'address', type: 'string', default: '', displayOptions: show(['sendLocation']) },
 ];
@@ -229,9 +284,31 @@ const contactProperties: INodeProperties[] = [
 ];
 
 const interactiveFrameProperties: INodeProperties[] = [
-	{ displayName: 'Body Text', name: 'body', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, displayOptions: show(interactiveOperations) },
-	{ displayName: 'Header Text', name: 'header', type: 'string', default: '', description: 'Up to 60 characters, shown in bold above the body', displayOptions: show(interactiveOperations) },
-	{ displayName: 'Footer Text', name: 'footer', type: 'string', default: '', description: 'Up to 60 characters, shown in grey below the body', displayOptions: show(interactiveOperations) },
+	{
+		displayName: 'Body Text',
+		name: 'body',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		displayOptions: show(interactiveOperations),
+	},
+	{
+		displayName: 'Header Text',
+		name: 'header',
+		type: 'string',
+		default: '',
+		description: 'Up to 60 characters, shown in bold above the body',
+		displayOptions: show(interactiveOperations),
+	},
+	{
+		displayName: 'Footer Text',
+		name: 'footer',
+		type: 'string',
+		default: '',
+		description: 'Up to 60 characters, shown in grey below the body',
+		displayOptions: show(interactiveOperations),
+	},
 ];
 
 const buttonProperties: INodeProperties[] = [
@@ -242,7 +319,7 @@ const buttonProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, maxValue: 3 },
 		default: {},
 		placeholder: 'Add Button',
-		description: '1 to 3 buttons; the reply carries the button\'s ID',
+		description: "1 to 3 buttons; the reply carries the button's ID",
 		displayOptions: show(['sendButtons']),
 		options: [
 			{
@@ -250,7 +327,14 @@ const buttonProperties: INodeProperties[] = [
 				name: 'button',
 				values: [
 					{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, description: 'Up to 20 characters, unique' },
-					{ displayName: 'ID', name: 'id', type: 'string', default: '', required: true, description: 'Comes back in the reply; up to 256 characters' },
+					{
+						displayName: 'ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						required: true,
+						description: 'Comes back in the reply; up to 256 characters',
+					},
 				],
 			},
 		],
@@ -258,7 +342,15 @@ const buttonProperties: INodeProperties[] = [
 ];
 
 const listProperties: INodeProperties[] = [
-	{ displayName: 'List Button Text', name: 'buttonText', type: 'string', default: 'Choose', required: true, description: 'The label of the button that opens the list (up to 20 characters)', displayOptions: show(['sendList']) },
+	{
+		displayName: 'List Button Text',
+		name: 'buttonText',
+		type: 'string',
+		default: 'Choose',
+		required: true,
+		description: 'The label of the button that opens the list (up to 20 characters)',
+		displayOptions: show(['sendList']),
+	},
 	{
 		displayName: 'Rows',
 		name: 'rows',
@@ -276,7 +368,13 @@ const listProperties: INodeProperties[] = [
 					{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, description: 'Up to 24 characters' },
 					{ displayName: 'ID', name: 'id', type: 'string', default: '', required: true, description: 'Comes back in the reply' },
 					{ displayName: 'Description', name: 'description', type: 'string', default: '', description: 'Up to 72 characters' },
-					{ displayName: 'Section Title', name: 'section', type: 'string', default: '', description: 'Optional; needed when the list has several sections' },
+					{
+						displayName: 'Section Title',
+						name: 'section',
+						type: 'string',
+						default: '',
+						description: 'Optional; needed when the list has several sections',
+					},
 				],
 			},
 		],
@@ -284,8 +382,24 @@ const listProperties: INodeProperties[] = [
 ];
 
 const ctaProperties: INodeProperties[] = [
-	{ displayName: 'Button Text', name: 'displayText', type: 'string', default: '', required: true, description: 'Up to 20 characters', displayOptions: show(['sendCtaUrl']) },
-	{ displayName: 'Button URL', name: 'url', type: 'string', default: '', required: true, placeholder: 'https://example.com/offer', displayOptions: show(['sendCtaUrl']) },
+	{
+		displayName: 'Button Text',
+		name: 'displayText',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'Up to 20 characters',
+		displayOptions: show(['sendCtaUrl']),
+	},
+	{
+		displayName: 'Button URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/offer',
+		displayOptions: show(['sendCtaUrl']),
+	},
 ];
 
 /** Message IDs look different per backend: Meta's wamid, WhatsApp Web's serialized ID. */
@@ -303,7 +417,14 @@ const messageIdProperty = (backend: string, placeholder: string): INodePropertie
 const reactionAndReadProperties: INodeProperties[] = [
 	messageIdProperty('cloud', 'wamid.HBgL…'),
 	messageIdProperty('lite', 'false_4915123456789@c.us_3EB0C767D71F3A8E8B24'),
-	{ displayName: 'Emoji', name: 'emoji', type: 'string', default: '👍', description: 'One emoji; empty removes an earlier reaction', displayOptions: show(['sendReaction']) },
+	{
+		displayName: 'Emoji',
+		name: 'emoji',
+		type: 'string',
+		default: '👍',
+		description: 'One emoji; empty removes an earlier reaction',
+		displayOptions: show(['sendReaction']),
+	},
 	{
 		displayName: 'Show Typing Indicator',
 		name: 'typingIndicator',
@@ -326,7 +447,8 @@ const reactionAndReadProperties: INodeProperties[] = [
 /** WhatsApp Web has no interactive messages: said in the panel, next to the choice of what happens instead. */
 const liteInteractiveProperties: INodeProperties[] = [
 	{
-		displayName: 'WhatsApp Web has no buttons, lists or link buttons. On the Lite container this message fails, unless you add Options › Interactive Messages on Lite › Send as Text With Numbered Choices.',
+		displayName:
+			'WhatsApp Web has no buttons, lists or link buttons. On the Lite container this message fails, unless you add Options › Interactive Messages on Lite › Send as Text With Numbered Choices.',
 		name: 'liteInteractiveNotice',
 		type: 'notice',
 		default: '',
@@ -360,7 +482,8 @@ const optionsProperty: INodeProperties = {
 			name: 'randomReference',
 			type: 'boolean',
 			default: false,
-			description: 'Whether a short reference code ("Ref. 7F3A2C") is added on its own line to the text or caption. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
+			description:
+				'Whether a short reference code ("Ref. 7F3A2C") is added on its own line to the text or caption. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
 		},
 		{
 			displayName: 'Reply To Message ID',

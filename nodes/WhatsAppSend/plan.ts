@@ -13,7 +13,13 @@ import { readMessage } from './readMessage';
 
 function planMarkAsRead(parameters: ItemParameters, itemIndex: number): PlannedItem {
 	const messageId = parameters.text('messageId', itemIndex).trim();
-	if (!messageId) throw invalidInput('Message ID', messageId, 'is empty', 'Map the ID of the received message, e.g. {{ $json.messageId }} from the WhatsApp Trigger');
+	if (!messageId)
+		throw invalidInput(
+			'Message ID',
+			messageId,
+			'is empty',
+			'Map the ID of the received message, e.g. {{ $json.messageId }} from the WhatsApp Trigger',
+		);
 	const typingIndicator = parameters.get('typingIndicator', itemIndex, false) as boolean;
 	const chatId = parameters.optionalText('chatId', itemIndex);
 	const policy = retryPolicyFrom({});

@@ -55,11 +55,23 @@ function contactCard(contact: IDataObject): ContactCard {
 }
 
 /** The message operations of the Send node (its Operation options). */
-export type SendOperation = 'sendText' | 'sendMedia' | 'sendLocation' | 'sendContacts' | 'sendButtons' | 'sendList' | 'sendCtaUrl' | 'sendReaction';
+export type SendOperation =
+	| 'sendText'
+	| 'sendMedia'
+	| 'sendLocation'
+	| 'sendContacts'
+	| 'sendButtons'
+	| 'sendList'
+	| 'sendCtaUrl'
+	| 'sendReaction';
 
 /** One reader per operation: the node's parameters for one item as a backend-neutral message. */
 const readers: Record<SendOperation, Read> = {
-	sendText: (parameters, itemIndex) => ({ type: 'text', text: parameters.text('text', itemIndex), previewUrl: parameters.get('previewUrl', itemIndex, false) as boolean }),
+	sendText: (parameters, itemIndex) => ({
+		type: 'text',
+		text: parameters.text('text', itemIndex),
+		previewUrl: parameters.get('previewUrl', itemIndex, false) as boolean,
+	}),
 	sendMedia: async (parameters, itemIndex) => {
 		const type = parameters.text('mediaType', itemIndex) as MediaType;
 		const captioned = type === 'image' || type === 'video' || type === 'document';
@@ -78,11 +90,17 @@ const readers: Record<SendOperation, Read> = {
 		name: parameters.optionalText('locationName', itemIndex),
 		address: parameters.optionalText('address', itemIndex),
 	}),
-	sendContacts: (parameters, itemIndex) => ({ type: 'contacts', contacts: collection(parameters, 'contacts', 'contact', itemIndex).map(contactCard) }),
+	sendContacts: (parameters, itemIndex) => ({
+		type: 'contacts',
+		contacts: collection(parameters, 'contacts', 'contact', itemIndex).map(contactCard),
+	}),
 	sendButtons: (parameters, itemIndex) => ({
 		type: 'buttons',
 		...interactiveFrame(parameters, itemIndex),
-		buttons: collection(parameters, 'buttons', 'button', itemIndex).map((button) => ({ id: String(button.id ?? ''), title: String(button.title ?? '') })),
+		buttons: collection(parameters, 'buttons', 'button', itemIndex).map((button) => ({
+			id: String(button.id ?? ''),
+			title: String(button.title ?? ''),
+		})),
 	}),
 	sendList: (parameters, itemIndex) => ({
 		type: 'list',
@@ -96,7 +114,11 @@ const readers: Record<SendOperation, Read> = {
 		displayText: parameters.text('displayText', itemIndex),
 		url: parameters.text('url', itemIndex).trim(),
 	}),
-	sendReaction: (parameters, itemIndex) => ({ type: 'reaction', messageId: parameters.text('messageId', itemIndex).trim(), emoji: parameters.text('emoji', itemIndex) }),
+	sendReaction: (parameters, itemIndex) => ({
+		type: 'reaction',
+		messageId: parameters.text('messageId', itemIndex).trim(),
+		emoji: parameters.text('emoji', itemIndex),
+	}),
 };
 
 function isSendOperation(operation: string): operation is SendOperation {

@@ -25,11 +25,7 @@ export class WhatsAppTemplateSend implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
-		properties: [
-			backendProperty,
-			...templateSendProperties,
-			...deliveryProperties({ show: { operation: ['send'] } }),
-		],
+		properties: [backendProperty, ...templateSendProperties, ...deliveryProperties({ show: { operation: ['send'] } })],
 	};
 
 	methods = { credentialTest, listSearch, resourceMapping };

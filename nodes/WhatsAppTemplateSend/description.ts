@@ -12,21 +12,50 @@ const operationProperty: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Send', value: 'send', action: 'Send a template message', description: 'Fill the template for each item and send it' },
-		{ name: 'Preview', value: 'preview', action: 'Preview template messages', description: 'Render every item\'s message without sending anything, to review a campaign' },
+		{
+			name: 'Preview',
+			value: 'preview',
+			action: 'Preview template messages',
+			description: "Render every item's message without sending anything, to review a campaign",
+		},
 	],
 	default: 'send',
 };
 
-const metaSource = { name: 'Meta Approved Template', value: 'meta', description: 'A template approved in WhatsApp Manager (Cloud API only)' };
-const textSource = { name: 'Text Template', value: 'text', description: 'Your own text with {{path.to.value}} placeholders filled from each item (either backend)' };
+const metaSource = {
+	name: 'Meta Approved Template',
+	value: 'meta',
+	description: 'A template approved in WhatsApp Manager (Cloud API only)',
+};
+const textSource = {
+	name: 'Text Template',
+	value: 'text',
+	description: 'Your own text with {{path.to.value}} placeholders filled from each item (either backend)',
+};
 
 /**
  * The same choice per backend: Meta templates exist only on the Cloud API, so Lite offers Text Template alone (a
  * Lite node still set to Meta Approved Template shows the value as unsupported instead of a Cloud template).
  */
 const templateSourceProperties: INodeProperties[] = [
-	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: [metaSource, textSource], default: 'meta', displayOptions: { show: { backend: ['cloud'] } } },
-	{ displayName: 'Template Source', name: 'templateSource', type: 'options', noDataExpression: true, options: [textSource], default: 'text', displayOptions: { show: { backend: ['lite'] } } },
+	{
+		displayName: 'Template Source',
+		name: 'templateSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [metaSource, textSource],
+		default: 'meta',
+		displayOptions: { show: { backend: ['cloud'] } },
+	},
+	{
+		displayName: 'Template Source',
+		name: 'templateSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [textSource],
+		default: 'text',
+		displayOptions: { show: { backend: ['lite'] } },
+	},
 ];
 
 const metaProperties: INodeProperties[] = [
@@ -77,7 +106,7 @@ const metaProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Pick a template: its placeholders then show here, each with the words around it and Meta\'s example value',
+		displayName: "Pick a template: its placeholders then show here, each with the words around it and Meta's example value",
 		name: 'pickTemplateNotice',
 		type: 'notice',
 		default: '',
@@ -120,7 +149,8 @@ const textProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'Hello {{user.first_name | "there"}}, your order {{order.number}} has shipped!',
-		description: 'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. Keep this field Fixed (not an expression), or build it with an expression that returns the template text.',
+		description:
+			'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. Keep this field Fixed (not an expression), or build it with an expression that returns the template text.',
 		displayOptions: showFor('text'),
 	},
 	{
@@ -146,7 +176,11 @@ const textProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Fail the Item', value: 'fail', description: 'A placeholder without a value and without a fallback is an error' },
-			{ name: 'Skip the Item', value: 'skip', description: 'Nothing is sent to that recipient; the output says which placeholder was missing' },
+			{
+				name: 'Skip the Item',
+				value: 'skip',
+				description: 'Nothing is sent to that recipient; the output says which placeholder was missing',
+			},
 		],
 		default: 'fail',
 		displayOptions: showFor('text'),
@@ -156,7 +190,8 @@ const textProperties: INodeProperties[] = [
 		name: 'randomString',
 		type: 'boolean',
 		default: false,
-		description: 'Whether a short reference code ("Ref. 7F3A2C") is added on its own line. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
+		description:
+			'Whether a short reference code ("Ref. 7F3A2C") is added on its own line. No two messages of a campaign are then identical, which helps against WhatsApp Web spam detection.',
 		displayOptions: showFor('text'),
 	},
 ];

@@ -60,7 +60,8 @@ function loadFailureNotice(error: unknown): string {
 
 const NO_PLACEHOLDERS = 'This template has no placeholders: it is sent as it is';
 const PICK_A_TEMPLATE = 'Pick a template above: its placeholders then show here';
-const TEMPLATE_BY_EXPRESSION = 'The template comes from an expression, so it is known only per item. Choose Map Automatically: each placeholder then comes from the item field named like it (body_1, header_1, button_0_url …)';
+const TEMPLATE_BY_EXPRESSION =
+	'The template comes from an expression, so it is known only per item. Choose Map Automatically: each placeholder then comes from the item field named like it (body_1, header_1, button_0_url …)';
 
 export const resourceMapping = {
 	/** One field per placeholder of the chosen template, named as the template names it. */

@@ -53,7 +53,10 @@ export function placeholderContext(template: MetaTemplate, placeholder: Placehol
 			return { excerpt: excerptAround(component?.text, placeholder.name, exampleOf), example: exampleOf(placeholder.name) };
 		}
 		case 'urlButton':
-			return { excerpt: componentOf(template, 'BUTTONS')?.buttons?.[placeholder.buttonIndex ?? -1]?.url, example: buttonExample(template, placeholder) };
+			return {
+				excerpt: componentOf(template, 'BUTTONS')?.buttons?.[placeholder.buttonIndex ?? -1]?.url,
+				example: buttonExample(template, placeholder),
+			};
 		case 'copyCode':
 			return { example: buttonExample(template, placeholder) };
 		default:

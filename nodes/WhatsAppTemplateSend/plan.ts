@@ -31,7 +31,12 @@ async function headerMedia(context: IExecuteFunctions, itemIndex: number, refere
 	if (/^\d+$/.test(value)) return { id: value };
 	const binary = context.getInputData()[itemIndex]?.binary?.[value];
 	if (!binary) {
-		throw invalidInput('Header Media', value, 'is neither an http(s) link, a media ID (digits) nor a binary field of this item', 'Map a public https link, a media ID, or the name of the binary field holding the file (e.g. data)');
+		throw invalidInput(
+			'Header Media',
+			value,
+			'is neither an http(s) link, a media ID (digits) nor a binary field of this item',
+			'Map a public https link, a media ID, or the name of the binary field holding the file (e.g. data)',
+		);
 	}
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, value);
 	return { binary: { data, mimeType: binary.mimeType, fileName: binary.fileName } };
@@ -47,7 +52,10 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 		rejectUnknown: !autoMap,
 		headerMedia: await headerMedia(context, itemIndex, values[MEDIA_HEADER_ID]),
 	});
-	return { message: prepared.message, details: { template: template.name, language: template.language, renderedText: prepared.renderedText } };
+	return {
+		message: prepared.message,
+		details: { template: template.name, language: template.language, renderedText: prepared.renderedText },
+	};
 }
 
 function readTextTemplate({ context }: TemplateSendRun, item: ItemReader, itemIndex: number): ReadTemplate | { skipped: string } {
@@ -69,7 +77,8 @@ function readTextTemplate({ context }: TemplateSendRun, item: ItemReader, itemIn
 export async function planTemplateItem(run: TemplateSendRun, itemIndex: number): Promise<PlannedItem> {
 	const item = itemReader(run.context, itemIndex);
 	const to = parseRecipient(item.value('recipient'));
-	const read = item.text('templateSource') === 'meta' ? await readMetaTemplate(run, item, itemIndex) : readTextTemplate(run, item, itemIndex);
+	const read =
+		item.text('templateSource') === 'meta' ? await readMetaTemplate(run, item, itemIndex) : readTextTemplate(run, item, itemIndex);
 	if ('skipped' in read) return { kind: 'result', json: { status: 'skipped', reason: read.skipped, to: recipientAddress(to) } };
 	validateMessage(read.message);
 	const envelope = adaptToChannel({ to, message: read.message }, run.channel, 'fail');

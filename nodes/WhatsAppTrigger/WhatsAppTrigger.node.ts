@@ -1,4 +1,12 @@
-import type { IExecuteFunctions, IHookFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
@@ -11,7 +19,17 @@ import { processStateStoreFor } from '../whatsapp/n8n/store';
 import { EVENTS_SUBTITLE, triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
 import { filterSettings, receptionSettings, updatesCampaignReports } from './plan';
-import { assertUsable, attachReceipt, eventItems, inboundRequest, registrationFromContext, respond, settleWhenAnswered, sourceFromContext, takeReceipt } from './triggerContext';
+import {
+	assertUsable,
+	attachReceipt,
+	eventItems,
+	inboundRequest,
+	registrationFromContext,
+	respond,
+	settleWhenAnswered,
+	sourceFromContext,
+	takeReceipt,
+} from './triggerContext';
 
 const webhookPath = 'webhook';
 
@@ -38,7 +56,8 @@ export class WhatsAppTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: EVENTS_SUBTITLE,
-		description: 'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
+		description:
+			'Starts the workflow on incoming WhatsApp messages, delivery statuses, template and account updates, session changes and campaign progress',
 		defaults: { name: 'WhatsApp Automator Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -80,7 +99,9 @@ export class WhatsAppTrigger implements INodeType {
 			openStore: async () => await processStateStoreFor(this),
 			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
 			nowSeconds: Math.floor(Date.now() / 1000),
-			...(updatesCampaignReports(this) && { record: async (events) => await recordDeliveryUpdates(events, (await processStateStoreFor(this)).reports) }),
+			...(updatesCampaignReports(this) && {
+				record: async (events) => await recordDeliveryUpdates(events, (await processStateStoreFor(this)).reports),
+			}),
 		});
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);

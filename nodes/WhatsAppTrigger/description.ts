@@ -2,7 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import { INBOUND_MESSAGE_TYPES, INBOUND_STATUSES } from '../whatsapp/inbound/event';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../whatsapp/inbound/optOuts';
 
-const title = (value: string) => value.split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
+const title = (value: string) =>
+	value
+		.split('_')
+		.map((word) => word[0].toUpperCase() + word.slice(1))
+		.join(' ');
 const cloudOnly = { show: { backend: ['cloud'] } };
 const liteOnly = { show: { backend: ['lite'] } };
 
@@ -15,19 +19,41 @@ const EVENT_CHOICES: EventChoice[] = [
 	{
 		name: 'Account Update',
 		value: 'account',
-		description: 'The business account changed, or a number\'s quality rating or messaging limit tier (subscribe to account_update and phone_number_quality_update)',
+		description:
+			"The business account changed, or a number's quality rating or messaging limit tier (subscribe to account_update and phone_number_quality_update)",
 		backends: ['cloud'],
 	},
-	{ name: 'Campaign Finished', value: 'campaignFinished', description: 'A campaign ended (also after a cancel), with the count of each outcome', backends: ['lite'] },
-	{ name: 'Campaign Progress', value: 'campaign', description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown', backends: ['lite'] },
+	{
+		name: 'Campaign Finished',
+		value: 'campaignFinished',
+		description: 'A campaign ended (also after a cancel), with the count of each outcome',
+		backends: ['lite'],
+	},
+	{
+		name: 'Campaign Progress',
+		value: 'campaign',
+		description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown',
+		backends: ['lite'],
+	},
 	{ name: 'Error', value: 'error', description: 'Meta reports a problem with the number or the app', backends: ['cloud'] },
 	{ name: 'Message Received', value: 'message', description: 'Someone wrote to the business', backends: ['cloud', 'lite'] },
-	{ name: 'Message Status', value: 'status', description: 'A sent message was sent, delivered, read or failed', backends: ['cloud', 'lite'] },
-	{ name: 'Session Change', value: 'session', description: 'The Lite container needs a QR scan, is ready or disconnected', backends: ['lite'] },
+	{
+		name: 'Message Status',
+		value: 'status',
+		description: 'A sent message was sent, delivered, read or failed',
+		backends: ['cloud', 'lite'],
+	},
+	{
+		name: 'Session Change',
+		value: 'session',
+		description: 'The Lite container needs a QR scan, is ready or disconnected',
+		backends: ['lite'],
+	},
 	{
 		name: 'Template Status',
 		value: 'template',
-		description: 'A message template was approved, rejected, paused or disabled, or its quality or category changed (subscribe the Meta app to the template fields)',
+		description:
+			'A message template was approved, rejected, paused or disabled, or its quality or category changed (subscribe the Meta app to the template fields)',
 		backends: ['cloud'],
 	},
 ];
@@ -39,7 +65,11 @@ function eventsProperty(backend: 'cloud' | 'lite'): INodeProperties {
 		name: 'events',
 		type: 'multiOptions',
 		required: true,
-		options: EVENT_CHOICES.filter((choice) => choice.backends.includes(backend)).map(({ name, value, description }) => ({ name, value, description })),
+		options: EVENT_CHOICES.filter((choice) => choice.backends.includes(backend)).map(({ name, value, description }) => ({
+			name,
+			value,
+			description,
+		})),
 		default: ['message'],
 		displayOptions: { show: { backend: [backend] } },
 	};
@@ -59,7 +89,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential\'s Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node\'s Production URL with the container.',
+			"On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential's Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node's Production URL with the container.",
 		name: 'liteSetupNotice',
 		type: 'notice',
 		default: '',
@@ -72,10 +102,11 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'verifySignatures',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to refuse requests not signed with the credential\'s secret (Cloud: App Secret; Lite: Webhook Signing Secret)',
+		description: "Whether to refuse requests not signed with the credential's secret (Cloud: App Secret; Lite: Webhook Signing Secret)",
 	},
 	{
-		displayName: 'Signatures are not checked: anyone who knows this URL can start the workflow with made-up messages. Turn this off only for a local test.',
+		displayName:
+			'Signatures are not checked: anyone who knows this URL can start the workflow with made-up messages. Turn this off only for a local test.',
 		name: 'unverifiedNotice',
 		type: 'notice',
 		default: '',
@@ -86,7 +117,8 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'registerAutomatically',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to set this URL as the Meta app\'s WhatsApp callback on activation (needs the app ID and the credential\'s App Secret)',
+		description:
+			"Whether to set this URL as the Meta app's WhatsApp callback on activation (needs the app ID and the credential's App Secret)",
 		displayOptions: cloudOnly,
 	},
 	{
@@ -103,7 +135,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'replaceExisting',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to take over the app\'s callback when it points elsewhere. Off: activation fails and says where it points.',
+		description: "Whether to take over the app's callback when it points elsewhere. Off: activation fails and says where it points.",
 		displayOptions: { show: { backend: ['cloud'], registerAutomatically: [true] } },
 	},
 	{
@@ -142,7 +174,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'multiOptions',
 				options: INBOUND_MESSAGE_TYPES.map((type) => ({ name: title(type), value: type })),
 				default: [],
-				description: 'Only messages of these types (none chosen: all). Interactive covers reply buttons, list rows and template quick replies.',
+				description:
+					'Only messages of these types (none chosen: all). Interactive covers reply buttons, list rows and template quick replies.',
 			},
 			{
 				displayName: 'Senders',
@@ -223,14 +256,16 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'optInKeywords',
 				type: 'string',
 				default: DEFAULT_OPT_IN_KEYWORDS,
-				description: 'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) takes its sender off the opt-out list',
+				description:
+					'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) takes its sender off the opt-out list',
 			},
 			{
 				displayName: 'Opt-Out Keywords',
 				name: 'optOutKeywords',
 				type: 'string',
 				default: DEFAULT_OPT_OUT_KEYWORDS,
-				description: 'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) puts its sender on the opt-out list',
+				description:
+					'Record Opt-Outs: a message that is exactly one of these (comma-separated; case, accents and surrounding punctuation ignored) puts its sender on the opt-out list',
 			},
 			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is TRIGGER_OPTION_DEFAULTS, which the node also reads
 			{
@@ -246,7 +281,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Shared State (Redis) credential\'s Redis (shared with every worker and the Lite gateway), or in this n8n process without one.',
+					"Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Shared State (Redis) credential's Redis (shared with every worker and the Lite gateway), or in this n8n process without one.",
 			},
 			{
 				displayName: 'Update Campaign Reports',

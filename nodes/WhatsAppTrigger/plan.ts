@@ -53,7 +53,9 @@ export function updatesCampaignReports(context: TriggerContext): boolean {
 export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions, 'verifySignatures' | 'dedupeWindowSeconds'> {
 	return {
 		verifySignatures: verifiesSignatures(context),
-		dedupeWindowSeconds: Math.round(Number(triggerOptions(context).dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60),
+		dedupeWindowSeconds: Math.round(
+			Number(triggerOptions(context).dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60,
+		),
 	};
 }
 
@@ -64,7 +66,10 @@ export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions,
 export function optOutSettings(context: TriggerContext): OptOutKeywords | undefined {
 	const options = triggerOptions(context);
 	if (options.recordOptOuts !== true) return undefined;
-	return optOutKeywords(String(options.optOutKeywords ?? DEFAULT_OPT_OUT_KEYWORDS), String(options.optInKeywords ?? DEFAULT_OPT_IN_KEYWORDS));
+	return optOutKeywords(
+		String(options.optOutKeywords ?? DEFAULT_OPT_OUT_KEYWORDS),
+		String(options.optInKeywords ?? DEFAULT_OPT_IN_KEYWORDS),
+	);
 }
 
 export interface MediaSettings {

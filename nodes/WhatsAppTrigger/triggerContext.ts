@@ -7,11 +7,26 @@ import { incomingMedia } from '../whatsapp/inbound/media';
 import type { DeliveryReceipt } from '../whatsapp/inbound/dedupe';
 import type { InboundEvent } from '../whatsapp/inbound/event';
 import type { InboundRequest } from '../whatsapp/inbound/receive';
-import { cloudAppRegistration, liteEventsFor, liteRegistration, manualRegistration, type WebhookRegistration } from '../whatsapp/inbound/registration';
+import {
+	cloudAppRegistration,
+	liteEventsFor,
+	liteRegistration,
+	manualRegistration,
+	type WebhookRegistration,
+} from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
-import { backendOf, cloudRegistrationSettings, eventsOf, filterSettings, mediaSettings, optOutSettings, updatesCampaignReports, verifiesSignatures } from './plan';
+import {
+	backendOf,
+	cloudRegistrationSettings,
+	eventsOf,
+	filterSettings,
+	mediaSettings,
+	optOutSettings,
+	updatesCampaignReports,
+	verifiesSignatures,
+} from './plan';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
@@ -32,7 +47,9 @@ export async function assertUsable(context: IHookFunctions): Promise<void> {
 /** Graph calls with the app access token `<app-id>|<app-secret>`, which the app subscription API wants. */
 function appChannel(context: IHookFunctions, credentials: ICredentialDataDecryptedObject, appId: string): CloudChannel {
 	const appToken = `${appId}|${String(credentials.appSecret ?? '')}`;
-	const request = helperRequester('the Graph API', async (options) => await context.helpers.httpRequest(options), { Authorization: `Bearer ${appToken}` });
+	const request = helperRequester('the Graph API', async (options) => await context.helpers.httpRequest(options), {
+		Authorization: `Bearer ${appToken}`,
+	});
 	return channelFor('cloud', credentials, request) as CloudChannel;
 }
 
@@ -112,7 +129,12 @@ export async function eventItems(context: IWebhookFunctions, events: InboundEven
 	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
 	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
 	const downloadUrl = async (url: string) => {
-		const body = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, { url, method: 'GET', encoding: 'arraybuffer', json: false });
+		const body = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
+			url,
+			method: 'GET',
+			encoding: 'arraybuffer',
+			json: false,
+		});
 		return Buffer.from(body as ArrayBuffer);
 	};
 

@@ -143,7 +143,12 @@ function checkUrl(field: string, value: string) {
 function checkMediaSource(media: MediaSource) {
 	const given = ['link', 'id', 'binary'].filter((key) => key in media && (media as Record<string, unknown>)[key]);
 	if (given.length !== 1) {
-		throw invalidInput('Media', given.join(' and ') || 'nothing', 'must be exactly one of a link, a media ID or a binary property', 'Choose one media source');
+		throw invalidInput(
+			'Media',
+			given.join(' and ') || 'nothing',
+			'must be exactly one of a link, a media ID or a binary property',
+			'Choose one media source',
+		);
 	}
 	if ('link' in media) checkUrl('Media Link', media.link);
 	if ('id' in media && !/^\d+$/.test(media.id)) {
@@ -154,7 +159,12 @@ function checkMediaSource(media: MediaSource) {
 function checkMedia(message: Extract<OutboundMessage, { media: MediaSource }>) {
 	checkMediaSource(message.media);
 	if (message.caption !== undefined && message.type !== 'image' && message.type !== 'video' && message.type !== 'document') {
-		throw invalidInput('Caption', message.caption, `cannot be sent with ${message.type} messages`, 'Remove the caption or send the text as its own message');
+		throw invalidInput(
+			'Caption',
+			message.caption,
+			`cannot be sent with ${message.type} messages`,
+			'Remove the caption or send the text as its own message',
+		);
 	}
 	checkLength('Caption', message.caption, LIMITS.caption);
 }
@@ -168,7 +178,12 @@ function checkInteractiveFrame(message: InteractiveFrame) {
 
 function checkButtons(buttons: Array<{ id: string; title: string }>) {
 	if (buttons.length < 1 || buttons.length > LIMITS.buttonsMax) {
-		throw invalidInput('Buttons', `${buttons.length} buttons`, `is not allowed: reply buttons take 1 to ${LIMITS.buttonsMax}`, 'Use a list message for more choices');
+		throw invalidInput(
+			'Buttons',
+			`${buttons.length} buttons`,
+			`is not allowed: reply buttons take 1 to ${LIMITS.buttonsMax}`,
+			'Use a list message for more choices',
+		);
 	}
 	const titles = new Set<string>();
 	buttons.forEach((button, index) => {
@@ -189,7 +204,12 @@ function checkList(message: Extract<OutboundMessage, { type: 'list' }>) {
 	checkLength('List Button Text', message.buttonText, LIMITS.listButtonText);
 	const rows = message.sections.flatMap((section) => section.rows);
 	if (rows.length < 1 || rows.length > LIMITS.listRowsMax) {
-		throw invalidInput('List Rows', `${rows.length} rows`, `is not allowed: a list holds 1 to ${LIMITS.listRowsMax} rows in all sections together`, 'Remove rows or split the choices over two messages');
+		throw invalidInput(
+			'List Rows',
+			`${rows.length} rows`,
+			`is not allowed: a list holds 1 to ${LIMITS.listRowsMax} rows in all sections together`,
+			'Remove rows or split the choices over two messages',
+		);
 	}
 	if (message.sections.length > 1) {
 		message.sections.forEach((section, index) =>
@@ -218,13 +238,20 @@ function checkContacts(contacts: ContactCard[]) {
 
 function checkTemplate(message: TemplateMessage) {
 	checkRequired('Template Name', message.name, 'Pick a template from the list');
-	checkRequired('Template Language', message.language, 'Give the template\'s language code, such as en_US');
+	checkRequired('Template Language', message.language, "Give the template's language code, such as en_US");
 	if (message.header && message.header.type !== 'text') checkMediaSource(message.header.media);
 	const texts = [...(message.header?.type === 'text' ? message.header.parameters : []), ...message.body];
-	texts.forEach((parameter) => checkRequired(`Template Parameter ${parameter.name ?? ''}`.trim(), parameter.text, 'Give every placeholder a value'));
+	texts.forEach((parameter) =>
+		checkRequired(`Template Parameter ${parameter.name ?? ''}`.trim(), parameter.text, 'Give every placeholder a value'),
+	);
 	message.buttons.forEach((button) => {
 		if (!Number.isInteger(button.index) || button.index < 0 || button.index > 9) {
-			throw invalidInput('Template Button Index', button.index, 'is not a button position', 'Use the button\'s position in the template, 0 to 9');
+			throw invalidInput(
+				'Template Button Index',
+				button.index,
+				'is not a button position',
+				"Use the button's position in the template, 0 to 9",
+			);
 		}
 	});
 }

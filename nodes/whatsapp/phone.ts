@@ -23,7 +23,12 @@ export function normalisePhone(raw: unknown, field = 'Recipient'): string {
 	if (digits.startsWith('+')) digits = digits.slice(1);
 	else if (digits.startsWith('00')) digits = digits.slice(2);
 	if (!/^\d+$/.test(digits)) {
-		throw invalidInput(field, original, 'is not a phone number (only digits, spaces, dots, dashes, parentheses and a leading + or 00 are allowed)', fix);
+		throw invalidInput(
+			field,
+			original,
+			'is not a phone number (only digits, spaces, dots, dashes, parentheses and a leading + or 00 are allowed)',
+			fix,
+		);
 	}
 	if (digits.length < MIN_DIGITS) {
 		throw invalidInput(field, original, `is too short (${digits.length} digits, at least ${MIN_DIGITS} with the country code)`, fix);

@@ -93,7 +93,8 @@ function exampleWorkflows() {
 }
 
 async function startLiteGateway({ port, secrets, loginDelayMs, stateDir, logFile }) {
-	if (!fs.existsSync(LITE_MAIN)) throw new StackFailure(`the Lite gateway is not built (${path.relative(ROOT, LITE_MAIN)}): run npm run build --prefix lite`);
+	if (!fs.existsSync(LITE_MAIN))
+		throw new StackFailure(`the Lite gateway is not built (${path.relative(ROOT, LITE_MAIN)}): run npm run build --prefix lite`);
 	const env = {
 		...process.env,
 		PORT: String(port),
@@ -116,8 +117,15 @@ async function startLiteGateway({ port, secrets, loginDelayMs, stateDir, logFile
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 30_000;
 	while (Date.now() < deadline) {
-		if (gateway.child.exitCode !== null) throw new StackFailure(`the Lite gateway exited at start-up (code ${gateway.child.exitCode})`, logFile);
-		if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) return { ...gateway, url };
+		if (gateway.child.exitCode !== null)
+			throw new StackFailure(`the Lite gateway exited at start-up (code ${gateway.child.exitCode})`, logFile);
+		if (
+			await fetch(`${url}/healthz`).then(
+				(response) => response.ok,
+				() => false,
+			)
+		)
+			return { ...gateway, url };
 		await sleep(200);
 	}
 	throw new StackFailure('the Lite gateway did not answer /healthz within 30 s', logFile);
@@ -125,10 +133,21 @@ async function startLiteGateway({ port, secrets, loginDelayMs, stateDir, logFile
 
 /** n8n's owner account: set up on the first start (the instance has none yet), reused after. */
 async function ensureOwner(baseUrl, password) {
-	const setup = await fetch(`${baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...OWNER, password }) });
+	const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ ...OWNER, password }),
+	});
 	if (setup.ok) return;
-	const login = await fetch(`${baseUrl}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password }) });
-	if (!login.ok) throw new StackFailure(`n8n's owner account could not be set up (${setup.status}: ${(await setup.text()).slice(0, 200)}) and the sandbox login fails (${login.status})`);
+	const login = await fetch(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password }),
+	});
+	if (!login.ok)
+		throw new StackFailure(
+			`n8n's owner account could not be set up (${setup.status}: ${(await setup.text()).slice(0, 200)}) and the sandbox login fails (${login.status})`,
+		);
 }
 
 /**
@@ -174,7 +193,13 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 		const { startCloudSandbox, CLOUD_SANDBOX_IDS, SANDBOX_LABEL } = requireTypeScriptFake('cloudSandbox.ts');
 		const cloud = await startCloudSandbox({ accessToken: secrets.cloudAccessToken, appSecret: secrets.cloudAppSecret, port: port.cloud });
 		started.push(() => cloud.close());
-		const lite = await startLiteGateway({ port: port.lite, secrets, loginDelayMs: liteLoginDelayMs, stateDir: path.join(dataDir, 'lite-state'), logFile: logFile('lite-gateway') });
+		const lite = await startLiteGateway({
+			port: port.lite,
+			secrets,
+			loginDelayMs: liteLoginDelayMs,
+			stateDir: path.join(dataDir, 'lite-state'),
+			logFile: logFile('lite-gateway'),
+		});
 		started.push(() => stop(lite.child, 5_000));
 
 		const baseUrl = `http://127.0.0.1:${port.n8n}`;
@@ -192,7 +217,8 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 				N8N_LOG_FORMAT: 'text',
 			},
 		});
-		const n8n = (args, name) => run(process.execPath, [provision.n8nBin, ...args], { cwd: dataDir, env, logFile: logFile(name), timeoutMs: 240_000 });
+		const n8n = (args, name) =>
+			run(process.execPath, [provision.n8nBin, ...args], { cwd: dataDir, env, logFile: logFile(name), timeoutMs: 240_000 });
 		const sandboxCredentials = credentials({ cloudUrl: cloud.url, liteUrl: lite.url, secrets, cloudIds: CLOUD_SANDBOX_IDS });
 		const staging = fs.mkdtempSync(path.join(dataDir, 'import-'));
 		try {
@@ -200,8 +226,9 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 			fs.writeFileSync(credentialsFile, JSON.stringify(sandboxCredentials), { mode: 0o600 });
 			const workflowsDir = path.join(staging, 'workflows');
 			fs.mkdirSync(workflowsDir);
-			for (const workflow of exampleWorkflows()) fs.writeFileSync(path.join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
-			say('Importing the sandbox credentials and example workflows (the first time includes n8n\'s database set-up)');
+			for (const workflow of exampleWorkflows())
+				fs.writeFileSync(path.join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+			say("Importing the sandbox credentials and example workflows (the first time includes n8n's database set-up)");
 			for (const [args, name] of [
 				[['import:credentials', `--input=${credentialsFile}`], 'import-credentials'],
 				[['import:workflow', '--separate', `--input=${workflowsDir}`], 'import-workflows'],
@@ -216,11 +243,23 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 		say(`Starting n8n at ${baseUrl} (log: ${logFile('n8n')})`);
 		const server = startBackground(process.execPath, [provision.n8nBin, 'start'], { cwd: dataDir, env, logFile: logFile('n8n') });
 		started.push(() => stop(server.child));
-		await waitForN8n({ server, baseUrl, userFolder, startLog: logFile('n8n'), fail: (message) => new StackFailure(message, logFile('n8n')) });
+		await waitForN8n({
+			server,
+			baseUrl,
+			userFolder,
+			startLog: logFile('n8n'),
+			fail: (message) => new StackFailure(message, logFile('n8n')),
+		});
 		await ensureOwner(baseUrl, secrets.ownerPassword);
 
 		return {
-			n8n: { url: baseUrl, version: provision.version, owner: { email: OWNER.email, password: secrets.ownerPassword }, userFolder, logFile: logFile('n8n') },
+			n8n: {
+				url: baseUrl,
+				version: provision.version,
+				owner: { email: OWNER.email, password: secrets.ownerPassword },
+				userFolder,
+				logFile: logFile('n8n'),
+			},
 			cloud: { url: cloud.url, label: SANDBOX_LABEL, sandbox: cloud, ids: CLOUD_SANDBOX_IDS, credentialData: sandboxCredentials[0].data },
 			lite: {
 				url: lite.url,

@@ -33,7 +33,11 @@ const OUTSIDE_WINDOW = [10, 20, 30];
 const DAILY_QUOTA = 95;
 
 /** WhatsApp Send on the Cloud API, with the WhatsApp Redis credential when one is given (else process memory). */
-async function runSend(parameters: INodeParameters, items: Array<{ json: Record<string, unknown> }>, redisCredential?: ICredentialDataDecryptedObject) {
+async function runSend(
+	parameters: INodeParameters,
+	items: Array<{ json: Record<string, unknown> }>,
+	redisCredential?: ICredentialDataDecryptedObject,
+) {
 	const workflow = singleNodeWorkflow(
 		{
 			name: 'WhatsApp Send',
@@ -44,7 +48,10 @@ async function runSend(parameters: INodeParameters, items: Array<{ json: Record<
 		},
 		items,
 	);
-	const result = await runWorkflow(workflow, { ...credentialsFor(backends.graph, backends.lite), ...(redisCredential && { whatsAppRedis: redisCredential }) });
+	const result = await runWorkflow(workflow, {
+		...credentialsFor(backends.graph, backends.lite),
+		...(redisCredential && { whatsAppRedis: redisCredential }),
+	});
 	return result.output('WhatsApp Send').map((item) => item.json);
 }
 
@@ -55,12 +62,21 @@ function planFor(position: number): { state: 'sent' | 'delivered' | 'read' | 'fa
 }
 
 async function scenario(campaignId: string, redisCredential?: ICredentialDataDecryptedObject) {
-	const trigger: TriggerUnderTest = await startCloudTrigger({ events: ['message', 'status'] }, redisCredential ? { whatsAppRedis: redisCredential } : {});
+	const trigger: TriggerUnderTest = await startCloudTrigger(
+		{ events: ['message', 'status'] },
+		redisCredential ? { whatsAppRedis: redisCredential } : {},
+	);
 	try {
 		backends.graph.options.outsideWindow = OUTSIDE_WINDOW.map(digits);
 		// One request at a time: who falls past the daily quota is then the last two of the segment.
 		const sent = await runSend(
-			{ operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}', delivery: { campaignId, dailyQuota: DAILY_QUOTA, concurrency: 1, messagesPerSecond: 1000 }, options: { initialBackoffMs: 5 } },
+			{
+				operation: 'sendText',
+				recipient: '={{ $json.phone }}',
+				text: '=Hi {{ $json.name }}',
+				delivery: { campaignId, dailyQuota: DAILY_QUOTA, concurrency: 1, messagesPerSecond: 1000 },
+				options: { initialBackoffMs: 5 },
+			},
 			recipients(100),
 			redisCredential,
 		);
@@ -69,9 +85,14 @@ async function scenario(campaignId: string, redisCredential?: ICredentialDataDec
 		expect(accepted).toHaveLength(95);
 
 		const at = (status: 'sent' | 'delivered' | 'read' | 'failed', positions: number[]) =>
-			positions.map((position) => ({ id: accepted[position].id, status, ...(status === 'failed' && { error: { code: 131026, title: 'Message undeliverable' } }) }));
+			positions.map((position) => ({
+				id: accepted[position].id,
+				status,
+				...(status === 'failed' && { error: { code: 131026, title: 'Message undeliverable' } }),
+			}));
 		const positions = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
-		const report = (statuses: Parameters<Backends['graph']['sendStatuses']>[2]) => backends.graph.sendStatuses(trigger.url, APP_SECRET, statuses);
+		const report = (statuses: Parameters<Backends['graph']['sendStatuses']>[2]) =>
+			backends.graph.sendStatuses(trigger.url, APP_SECRET, statuses);
 		expect(await report(at('sent', positions(0, 95)))).toBe(200);
 		expect(await report(at('delivered', positions(0, 80)))).toBe(200);
 		expect(await report([...at('read', positions(0, 50)), ...at('failed', positions(85, 90))])).toBe(200);
@@ -84,19 +105,39 @@ async function scenario(campaignId: string, redisCredential?: ICredentialDataDec
 		};
 		// A reply quoting our message; replies without a quote (the last campaign message to that person counts);
 		// a second message from someone who replied; a stranger; a quote of a message that is not ours.
-		await write(metaMessage('text', { text: { body: 'Yes please' } }, { from: accepted[0].to, context: { from: '15550100000', id: accepted[0].id } }));
+		await write(
+			metaMessage('text', { text: { body: 'Yes please' } }, { from: accepted[0].to, context: { from: '15550100000', id: accepted[0].id } }),
+		);
 		await write(metaMessage('text', { text: { body: 'How much?' } }, { from: accepted[1].to }));
 		await write(metaMessage('text', { text: { body: 'And shipping?' } }, { from: accepted[1].to }));
 		await write(metaMessage('text', { text: { body: 'Thanks' } }, { from: accepted[60].to }));
 		await write(metaMessage('text', { text: { body: 'Who is this?' } }, { from: '4917000000001' }));
-		await write(metaMessage('text', { text: { body: 'old thread' } }, { from: accepted[2].to, context: { from: '15550100000', id: 'wamid.NOT-OURS' } }));
+		await write(
+			metaMessage(
+				'text',
+				{ text: { body: 'old thread' } },
+				{ from: accepted[2].to, context: { from: '15550100000', id: 'wamid.NOT-OURS' } },
+			),
+		);
 
 		const [summary] = await runSend({ resource: 'campaign', operation: 'get', campaignId }, [{ json: {} }], redisCredential);
 		expect(summary).toMatchObject({
 			campaignId,
 			backend: 'cloud',
 			recipients: 100,
-			counts: { total: 100, queued: 0, sending: 0, sent: 95, delivered: 80, read: 50, replied: 3, failed: 8, skipped: 2, optedOut: 0, unknown: 0 },
+			counts: {
+				total: 100,
+				queued: 0,
+				sending: 0,
+				sent: 95,
+				delivered: 80,
+				read: 50,
+				replied: 3,
+				failed: 8,
+				skipped: 2,
+				optedOut: 0,
+				unknown: 0,
+			},
 			failedBy: [
 				{ errorCode: 131026, description: metaErrorDescription(131026), count: 5 },
 				{ errorCode: 131047, description: metaErrorDescription(131047), count: 3 },
@@ -104,17 +145,37 @@ async function scenario(campaignId: string, redisCredential?: ICredentialDataDec
 			skippedBy: [{ reason: 'daily quota reached', count: 2 }],
 		});
 
-		const rows = await runSend({ resource: 'campaign', operation: 'get', campaignId, campaignOutput: 'recipients', returnAll: true }, [{ json: {} }], redisCredential);
+		const rows = await runSend(
+			{ resource: 'campaign', operation: 'get', campaignId, campaignOutput: 'recipients', returnAll: true },
+			[{ json: {} }],
+			redisCredential,
+		);
 		const positionOf = new Map(accepted.map((message, position) => [message.to, position]));
 		const expected = Array.from({ length: 100 }, (_, index) => {
 			const recipient = digits(index);
 			const position = positionOf.get(recipient);
 			if (OUTSIDE_WINDOW.includes(index)) return { recipient, state: 'failed', replied: false, errorCode: 131047 };
 			if (position === undefined) return { recipient, state: 'skipped', replied: false };
-			return { recipient, messageId: accepted[position].id, ...planFor(position), ...(planFor(position).state === 'failed' && { errorCode: 131026 }) };
+			return {
+				recipient,
+				messageId: accepted[position].id,
+				...planFor(position),
+				...(planFor(position).state === 'failed' && { errorCode: 131026 }),
+			};
 		});
-		expect(rows.map(({ recipient, state, replied, messageId, errorCode }) => ({ recipient, state, replied, ...(messageId !== undefined && { messageId }), ...(errorCode !== undefined && { errorCode }) }))).toEqual(expected);
-		expect(rows.filter((row) => row.state === 'skipped').map((row) => row.reason)).toEqual([expect.stringMatching(/^daily quota reached \(95\/95\); resets at /), expect.stringMatching(/^daily quota reached/)]);
+		expect(
+			rows.map(({ recipient, state, replied, messageId, errorCode }) => ({
+				recipient,
+				state,
+				replied,
+				...(messageId !== undefined && { messageId }),
+				...(errorCode !== undefined && { errorCode }),
+			})),
+		).toEqual(expected);
+		expect(rows.filter((row) => row.state === 'skipped').map((row) => row.reason)).toEqual([
+			expect.stringMatching(/^daily quota reached \(95\/95\); resets at /),
+			expect.stringMatching(/^daily quota reached/),
+		]);
 		expect(rows.filter((row) => row.state === 'read').every((row) => row.sentAt && row.deliveredAt && row.readAt)).toBe(true);
 		expect(rows.find((row) => row.recipient === accepted[0].to)).toMatchObject({ replied: true, repliedAt: expect.any(String) });
 		const sentTimes = rows.flatMap((row) => (row.sentAt ? [row.sentAt as string] : [])).sort();
@@ -125,7 +186,11 @@ async function scenario(campaignId: string, redisCredential?: ICredentialDataDec
 		const paged: Array<Record<string, unknown>> = [];
 		let cursor = '';
 		do {
-			const page = await runSend({ resource: 'campaign', operation: 'get', campaignId, campaignOutput: 'recipients', limit: 40, cursor }, [{ json: {} }], redisCredential);
+			const page = await runSend(
+				{ resource: 'campaign', operation: 'get', campaignId, campaignOutput: 'recipients', limit: 40, cursor },
+				[{ json: {} }],
+				redisCredential,
+			);
 			paged.push(...page);
 			cursor = page[page.length - 1].nextCursor as string;
 		} while (cursor);
@@ -146,11 +211,14 @@ test('with Redis: statuses and replies through the trigger give Get Campaign its
 	await scenario('spring-cloud-redis', whatsAppRedis);
 });
 
-test('without Redis: the trigger and the sending node share this process\'s memory', async () => {
+test("without Redis: the trigger and the sending node share this process's memory", async () => {
 	await scenario('spring-cloud-memory');
 });
 
 test('a campaign nobody sent is refused with what to check', async () => {
 	const [item] = await runSend({ resource: 'campaign', operation: 'get', campaignId: 'never-sent' }, [{ json: {} }]);
-	expect(item.error).toMatchObject({ message: 'No campaign never-sent for this phone number', fix: expect.stringContaining('the same WhatsApp Shared State (Redis) credential as the sending node') });
+	expect(item.error).toMatchObject({
+		message: 'No campaign never-sent for this phone number',
+		fix: expect.stringContaining('the same WhatsApp Shared State (Redis) credential as the sending node'),
+	});
 });

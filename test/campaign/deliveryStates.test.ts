@@ -30,18 +30,33 @@ async function story(store: StateStore) {
 	await note('delivered', reports.update('cloud', 'wamid.A', { state: 'delivered', at: at(2) }));
 	await note('read', reports.update('cloud', 'wamid.A', { state: 'read', at: at(3) }));
 	await note('delivered after read', reports.update('cloud', 'wamid.A', { state: 'delivered', at: at(4) }));
-	await note('failed after read', reports.update('cloud', 'wamid.A', { state: 'failed', at: at(5), error: { code: 131026, title: 'Undeliverable' } }));
+	await note(
+		'failed after read',
+		reports.update('cloud', 'wamid.A', { state: 'failed', at: at(5), error: { code: 131026, title: 'Undeliverable' } }),
+	);
 	await note('replied', reports.update('cloud', 'wamid.A', { state: 'replied', at: at(6) }));
 	await note('replied again', reports.update('cloud', 'wamid.A', { state: 'replied', at: at(7) }));
-	await note('failed after sent', reports.update('cloud', 'wamid.B', { state: 'failed', at: at(2), error: { code: 131026, title: 'Undeliverable' } }));
+	await note(
+		'failed after sent',
+		reports.update('cloud', 'wamid.B', { state: 'failed', at: at(2), error: { code: 131026, title: 'Undeliverable' } }),
+	);
 	await note('delivered after failed', reports.update('cloud', 'wamid.B', { state: 'delivered', at: at(3) }));
-	await note('Lite ack of a message sent by the container', reports.update('lite', 'true_493@c.us_C', { state: 'delivered', at: at(2) }, { senderId: 'suit-1', recipient: '493' }));
+	await note(
+		'Lite ack of a message sent by the container',
+		reports.update('lite', 'true_493@c.us_C', { state: 'delivered', at: at(2) }, { senderId: 'suit-1', recipient: '493' }),
+	);
 	await note('latest to 493 on Lite', reports.latestMessage('lite', 'suit-1', '493'));
 	await note('records', reports.messages('cloud', ['wamid.A', 'wamid.B', 'wamid.X']));
 	await note('Lite record', reports.messages('lite', ['true_493@c.us_C']));
 	await reports.recordSkips('cloud', 'phone-1', 'spring', [{ recipient: '494', reason: 'opted out on 2030-01-01 ("STOP")', at: at(1) }]);
-	await note('skips', reports.skips('cloud', 'phone-1', 'spring').then((skips) => [...skips]));
-	await note('ledger', reports.ledger(ledger).then((entries) => [...entries].sort()));
+	await note(
+		'skips',
+		reports.skips('cloud', 'phone-1', 'spring').then((skips) => [...skips]),
+	);
+	await note(
+		'ledger',
+		reports.ledger(ledger).then((entries) => [...entries].sort()),
+	);
 	await reports.noteCampaign('cloud', 'phone-1', 'spring', '20300101');
 	await reports.noteCampaign('cloud', 'phone-1', 'autumn', '20300101');
 	await note('campaigns of the day', reports.campaignsOn('cloud', 'phone-1', '20300101'));
@@ -70,7 +85,14 @@ test('Redis (Lua) and memory keep delivery states alike: forward only, failed on
 			'latest to 493 on Lite': 'true_493@c.us_C',
 			records: [
 				{ state: 'read', campaignId: 'spring', recipient: '491', sentAt: at(0), deliveredAt: at(2), readAt: at(3), repliedAt: at(6) },
-				{ state: 'failed', campaignId: 'spring', recipient: '492', sentAt: at(0), failedAt: at(2), error: { code: 131026, title: 'Undeliverable' } },
+				{
+					state: 'failed',
+					campaignId: 'spring',
+					recipient: '492',
+					sentAt: at(0),
+					failedAt: at(2),
+					error: { code: 131026, title: 'Undeliverable' },
+				},
 				undefined,
 			],
 			'Lite record': [{ state: 'delivered', recipient: '493', deliveredAt: at(2) }],

@@ -7,7 +7,14 @@ const { backends, sendSegment } = useSegmentRun();
 const handOffs = () =>
 	backends()
 		.lite.requests.filter((request) => request.method === 'POST' && request.path === '/suit-1/send')
-		.map((request) => request.body as { UOWHATSAPP: Record<string, unknown> & { receivers: Array<{ mobileNum: string; user?: { text: string } }> }; campaign_id: string; campaign_name: string });
+		.map(
+			(request) =>
+				request.body as {
+					UOWHATSAPP: Record<string, unknown> & { receivers: Array<{ mobileNum: string; user?: { text: string } }> };
+					campaign_id: string;
+					campaign_name: string;
+				},
+		);
 
 const number = (index: number) => `4915${String(110_000_000 + index)}`;
 const campaignOf = (id: string) => backends().lite.campaigns.campaigns.get(id);
@@ -62,7 +69,15 @@ test('a hand-off cut off between chunks and run again with the same campaign ID 
 	const first = await sendSegment(segment, recipients(2100));
 	expect(first.items.slice(0, 1000).every((item) => item.status === 'queued')).toBe(true);
 	expect(first.items[1000]).toMatchObject({ status: 'failed', campaignId: 'cut-off', error: { code: 'STORE_UNAVAILABLE' } });
-	expect(first.items.slice(2000).every((item) => item.status === 'skipped' && /^not sent: sending stopped after "Lite container: The gateway cannot reach its Redis"$/.test(String(item.reason)))).toBe(true);
+	expect(
+		first.items
+			.slice(2000)
+			.every(
+				(item) =>
+					item.status === 'skipped' &&
+					/^not sent: sending stopped after "Lite container: The gateway cannot reach its Redis"$/.test(String(item.reason)),
+			),
+	).toBe(true);
 	expect(campaignOf('cut-off')?.receivers.size).toBe(1000);
 
 	Object.assign(lite.state, { storeAvailable: true, storeDropsAfterHandOffs: undefined });
@@ -77,13 +92,30 @@ test('a hand-off cut off between chunks and run again with the same campaign ID 
 test('one text for everyone goes as the campaign message itself; media goes by URL with its caption', async () => {
 	await sendSegment({ backend: 'lite', text: 'Sale starts today', delivery: { campaignId: 'same-text' } }, recipients(3));
 	await sendSegment(
-		{ backend: 'lite', operation: 'sendMedia', mediaType: 'image', mediaLink: 'https://cdn.example.com/sale.jpg', caption: '=Hi {{ $json.name }}', delivery: { campaignId: 'image' } },
+		{
+			backend: 'lite',
+			operation: 'sendMedia',
+			mediaType: 'image',
+			mediaLink: 'https://cdn.example.com/sale.jpg',
+			caption: '=Hi {{ $json.name }}',
+			delivery: { campaignId: 'image' },
+		},
 		recipients(2),
 	);
 
 	const [text, image] = handOffs();
-	expect(text.UOWHATSAPP).toMatchObject({ message: 'Sale starts today', receivers: [{ mobileNum: number(0) }, { mobileNum: number(1) }, { mobileNum: number(2) }] });
-	expect(image.UOWHATSAPP).toMatchObject({ message: '{{user.text}}', imageUrl: 'https://cdn.example.com/sale.jpg', receivers: [{ mobileNum: number(0), user: { text: 'Hi User 0' } }, { mobileNum: number(1), user: { text: 'Hi User 1' } }] });
+	expect(text.UOWHATSAPP).toMatchObject({
+		message: 'Sale starts today',
+		receivers: [{ mobileNum: number(0) }, { mobileNum: number(1) }, { mobileNum: number(2) }],
+	});
+	expect(image.UOWHATSAPP).toMatchObject({
+		message: '{{user.text}}',
+		imageUrl: 'https://cdn.example.com/sale.jpg',
+		receivers: [
+			{ mobileNum: number(0), user: { text: 'Hi User 0' } },
+			{ mobileNum: number(1), user: { text: 'Hi User 1' } },
+		],
+	});
 	backends().lite.runCampaigns();
 	expect(backends().lite.sent.map(({ number: to, message, imageUrl }) => ({ to, message, imageUrl }))).toEqual([
 		{ to: number(0), message: 'Sale starts today', imageUrl: undefined },
@@ -95,16 +127,24 @@ test('one text for everyone goes as the campaign message itself; media goes by U
 });
 
 test('a segment a campaign cannot carry fails before anything is handed over, naming the item, the field and the way out', async () => {
-	const items = recipients(3).map((item, index) => ({ json: { ...item.json, picture: index === 2 ? 'https://cdn.example.com/b.jpg' : 'https://cdn.example.com/a.jpg' } }));
-	const result = await sendSegment({ backend: 'lite', operation: 'sendMedia', mediaType: 'image', mediaLink: '={{ $json.picture }}', delivery: {} }, items, { continueOnFail: false });
+	const items = recipients(3).map((item, index) => ({
+		json: { ...item.json, picture: index === 2 ? 'https://cdn.example.com/b.jpg' : 'https://cdn.example.com/a.jpg' },
+	}));
+	const result = await sendSegment(
+		{ backend: 'lite', operation: 'sendMedia', mediaType: 'image', mediaLink: '={{ $json.picture }}', delivery: {} },
+		items,
+		{ continueOnFail: false },
+	);
 
-	expect(result.error?.message).toBe('Media "https://cdn.example.com/b.jpg" differs from the first item\'s; a Container Campaign sends the same media to every receiver');
+	expect(result.error?.message).toBe(
+		'Media "https://cdn.example.com/b.jpg" differs from the first item\'s; a Container Campaign sends the same media to every receiver',
+	);
 	expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 	expect(result.error?.description).toContain('set Delivery Mode to "Send From n8n"');
 	expect(backends().lite.requests).toEqual([]);
 });
 
-test('a recipient listed twice is queued once; the container\'s refusals come back per item', async () => {
+test("a recipient listed twice is queued once; the container's refusals come back per item", async () => {
 	const lite = backends().lite;
 	await sendSegment({ backend: 'lite', delivery: { campaignId: 'closed' } }, recipients(2));
 	const cancelled = lite.campaigns.control('closed', 'cancel');
@@ -130,7 +170,14 @@ test('Send From n8n, or a single message, or delays under a minute: sent now fro
 
 test('Template Send hands an Automator text template to the container, each receiver with its rendered text', async () => {
 	const result = await sendSegment(
-		{ backend: 'lite', operation: 'send', templateSource: 'text', recipient: '={{ $json.phone }}', textTemplate: 'Hello {{ name }}, your code is {{ code | "none" }}', delivery: { campaignId: 'tpl', mode: 'campaign' } },
+		{
+			backend: 'lite',
+			operation: 'send',
+			templateSource: 'text',
+			recipient: '={{ $json.phone }}',
+			textTemplate: 'Hello {{ name }}, your code is {{ code | "none" }}',
+			delivery: { campaignId: 'tpl', mode: 'campaign' },
+		},
 		recipients(3).map((item, index) => ({ json: { ...item.json, ...(index === 1 && { code: 'A1' }) } })),
 		{ node: 'WhatsApp Template Send' },
 	);
@@ -141,14 +188,24 @@ test('Template Send hands an Automator text template to the container, each rece
 		['queued', 'tpl', 'Hello User 2, your code is none'],
 	]);
 	backends().lite.runCampaigns();
-	expect(backends().lite.sent.map((message) => message.message)).toEqual(['Hello User 0, your code is none', 'Hello User 1, your code is A1', 'Hello User 2, your code is none']);
+	expect(backends().lite.sent.map((message) => message.message)).toEqual([
+		'Hello User 0, your code is none',
+		'Hello User 1, your code is A1',
+		'Hello User 2, your code is none',
+	]);
 });
 
 test('with Continue On Fail, an item a campaign cannot carry becomes an error item and the others are handed over', async () => {
 	const items = recipients(3).map((item, index) => ({ json: { ...item.json, quote: index === 1 ? 'true_4915110000001@c.us_Q1' : '' } }));
-	const result = await sendSegment({ backend: 'lite', options: { initialBackoffMs: 20, replyTo: '={{ $json.quote }}' }, delivery: { campaignId: 'mixed' } }, items);
+	const result = await sendSegment(
+		{ backend: 'lite', options: { initialBackoffMs: 20, replyTo: '={{ $json.quote }}' }, delivery: { campaignId: 'mixed' } },
+		items,
+	);
 
 	expect(result.items.map((item) => item.status)).toEqual(['queued', 'failed', 'queued']);
-	expect(result.items[1].error).toMatchObject({ field: 'Reply To Message ID', fix: 'Set Delivery Mode to "Send From n8n" for this kind of message, or remove the reply' });
+	expect(result.items[1].error).toMatchObject({
+		field: 'Reply To Message ID',
+		fix: 'Set Delivery Mode to "Send From n8n" for this kind of message, or remove the reply',
+	});
 	expect(handOffs()[0].UOWHATSAPP.receivers.map((receiver) => receiver.mobileNum)).toEqual([number(0), number(2)]);
 });

@@ -34,9 +34,19 @@ test.each<[string, FaultPoint]>([
 	redisStopsAt(point);
 	const first = await sendSegment(segment, recipients(5));
 
-	expect(first.items[2]).toMatchObject({ status: 'accepted', messageId: expect.stringMatching(/^true_4915110000002@c\.us_LITE/), ledgerWarning: expect.stringMatching(/^sent, but the campaign ledger could not record it: Redis at 127\.0\.0\.1:\d+ became unreachable$/) });
+	expect(first.items[2]).toMatchObject({
+		status: 'accepted',
+		messageId: expect.stringMatching(/^true_4915110000002@c\.us_LITE/),
+		ledgerWarning: expect.stringMatching(
+			/^sent, but the campaign ledger could not record it: Redis at 127\.0\.0\.1:\d+ became unreachable$/,
+		),
+	});
 	expect(JSON.stringify(first.items[2])).not.toMatch(/not sent|nothing was sent/);
-	for (const item of first.items.slice(3)) expect(item).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not sent: sending stopped after "Redis at .* became unreachable"$/) });
+	for (const item of first.items.slice(3))
+		expect(item).toMatchObject({
+			status: 'skipped',
+			reason: expect.stringMatching(/^not sent: sending stopped after "Redis at .* became unreachable"$/),
+		});
 	expect(sentTo()).toEqual(recipients(3).map((_, index) => `4915${110_000_000 + index}`));
 
 	installFaultHook();
@@ -51,7 +61,10 @@ test.each<[string, FaultPoint]>([
 test('Redis stops after the claim, before the request: nothing is sent, and a re-run sends that recipient once the claim lapsed', async () => {
 	redisStopsAt('claimed');
 	const first = await sendSegment(segment, recipients(5));
-	expect(first.items[2]).toMatchObject({ status: 'failed', error: { code: 'REDIS_UNAVAILABLE', message: expect.stringMatching(/became unreachable$/) } });
+	expect(first.items[2]).toMatchObject({
+		status: 'failed',
+		error: { code: 'REDIS_UNAVAILABLE', message: expect.stringMatching(/became unreachable$/) },
+	});
 	expect(first.items.slice(3).map((item) => item.status)).toEqual(['skipped', 'skipped']);
 	expect(sentTo()).toHaveLength(2);
 
@@ -59,7 +72,10 @@ test('Redis stops after the claim, before the request: nothing is sent, and a re
 	await redis.start();
 	// Right away the claim still holds the recipient (another sender might be about to send).
 	const early = await sendSegment(segment, recipients(5));
-	expect(early.items[2]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^not sent: another send of this campaign holds this recipient \(until /) });
+	expect(early.items[2]).toMatchObject({
+		status: 'skipped',
+		reason: expect.stringMatching(/^not sent: another send of this campaign holds this recipient \(until /),
+	});
 	expect(sentTo()).toHaveLength(4);
 
 	// Minutes later (the claim's time moved into the past) it is sent, once.

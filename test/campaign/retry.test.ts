@@ -2,13 +2,21 @@ import { recipients, useSegmentRun } from '../segment/run';
 
 const { backends, sendSegment, retrySegment } = useSegmentRun();
 
-test('n8n\'s Retry of a failed execution continues its campaign: who got the message is skipped, the failed one is sent', async () => {
+test("n8n's Retry of a failed execution continues its campaign: who got the message is skipped, the failed one is sent", async () => {
 	// The first request of the segment is refused for good (a number not on WhatsApp, since registered): the node fails.
 	backends().graph.failNext({ kind: 'error', code: 131026 });
 	const failed = await sendSegment({ backend: 'cloud', delivery: {} }, recipients(5), { continueOnFail: false });
 	expect(failed.error?.message).toMatch(/^WhatsApp error 131026/);
 	// Sends run concurrently: the order they reach the fake is not the order of the items.
-	expect(backends().graph.accepted.map((message) => message.to).sort()).toEqual(recipients(5).slice(1).map((_, index) => `4915${110_000_001 + index}`));
+	expect(
+		backends()
+			.graph.accepted.map((message) => message.to)
+			.sort(),
+	).toEqual(
+		recipients(5)
+			.slice(1)
+			.map((_, index) => `4915${110_000_001 + index}`),
+	);
 	const campaignKey = Object.keys(failed.run.data.resultData.metadata ?? {})[0];
 	expect(campaignKey).toMatch(/^wa_campaign_/);
 

@@ -28,7 +28,17 @@ const path = require('node:path');
 const assert = require('node:assert/strict');
 const Module = require('node:module');
 const { run, startBackground, stop, stopAll, killAllSync, freePort, tail } = require('./lib/processes');
-const { ROOT, PKG, n8nChoice, rerunUnderNode, provisionN8n, installPackage, n8nEnvironment: hostEnvironment, waitForN8n, activateArgs } = require('./lib/n8nHost');
+const {
+	ROOT,
+	PKG,
+	n8nChoice,
+	rerunUnderNode,
+	provisionN8n,
+	installPackage,
+	n8nEnvironment: hostEnvironment,
+	waitForN8n,
+	activateArgs,
+} = require('./lib/n8nHost');
 const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
@@ -110,7 +120,12 @@ function skip(name, why) {
 
 /** Environment for every n8n command: this run's scratch user folder, a fixed encryption key, its own broker port. */
 function n8nEnvironment(tmp, extra = {}) {
-	return hostEnvironment({ userFolder: path.join(tmp, 'user'), encryptionKey: 'e2e-fixed-encryption-key-not-a-secret', runnerBrokerPort, extra });
+	return hostEnvironment({
+		userFolder: path.join(tmp, 'user'),
+		encryptionKey: 'e2e-fixed-encryption-key-not-a-secret',
+		runnerBrokerPort,
+		extra,
+	});
 }
 
 let runnerBrokerPort;
@@ -151,7 +166,9 @@ async function main() {
 		const installed = await installPackage({ userFolder, packDir: tmp, logFile: logFile('npm-install') });
 		if (installed.failed) throw new CaseFailure(`${installed.what} failed`, [installed.failed.logFile]);
 		const { installedDir, nodesDir, packed } = installed;
-		say(`packed ${packed.filename} (${packed.entryCount} files) and installed it into .n8n/nodes with the README's npm install (${seconds(since)})`);
+		say(
+			`packed ${packed.filename} (${packed.entryCount} files) and installed it into .n8n/nodes with the README's npm install (${seconds(since)})`,
+		);
 
 		// Nodes require('n8n-workflow') from n8n's own copy, exactly as inside n8n (which sets NODE_PATH the same way).
 		process.env.NODE_PATH = [path.join(host, 'node_modules', 'n8n', 'node_modules'), path.join(host, 'node_modules')].join(path.delimiter);
@@ -164,8 +181,12 @@ async function main() {
 			const messages = [
 				// The README's install must leave n8n-workflow to n8n: a copy in .n8n/nodes (npm picks the newest, whose
 				// isolated-vm needs Node 24) breaks the install on Node 20 and shadows n8n's own.
-				...(fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow')) ? ['npm installed the n8n-workflow peer dependency into .n8n/nodes (it must stay n8n\'s own)'] : []),
-				...inventory.missing.map(({ kind, file }) => `${file} is listed in package.json "n8n.${kind}" but is not in the package (not built yet?)`),
+				...(fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))
+					? ["npm installed the n8n-workflow peer dependency into .n8n/nodes (it must stay n8n's own)"]
+					: []),
+				...inventory.missing.map(
+					({ kind, file }) => `${file} is listed in package.json "n8n.${kind}" but is not in the package (not built yet?)`,
+				),
 				...inventory.problems,
 			];
 			if (inventory.missing.length) {
@@ -173,7 +194,8 @@ async function main() {
 				// works, the installed copy's n8n section is cut down to the files that exist. This case stays failed.
 				const installedJson = path.join(installedDir, 'package.json');
 				const pkg = JSON.parse(fs.readFileSync(installedJson, 'utf8'));
-				for (const kind of ['credentials', 'nodes']) pkg.n8n[kind] = (pkg.n8n[kind] ?? []).filter((file) => fs.existsSync(path.join(installedDir, file)));
+				for (const kind of ['credentials', 'nodes'])
+					pkg.n8n[kind] = (pkg.n8n[kind] ?? []).filter((file) => fs.existsSync(path.join(installedDir, file)));
 				fs.writeFileSync(installedJson, JSON.stringify(pkg, null, 2));
 				messages.push('(the other cases run with the installed n8n section cut down to the files that exist)');
 			}
@@ -206,19 +228,27 @@ async function main() {
 				{
 					...LITE_GATEWAY.credential,
 					type: 'whatsAppLiteApi',
-					data: { url: liteGateway.url ?? 'http://127.0.0.1:9', apiKey: LITE_GATEWAY.apiKey, suitId: LITE_GATEWAY.suitId, webhookSecret: LITE_GATEWAY.webhookSecret },
+					data: {
+						url: liteGateway.url ?? 'http://127.0.0.1:9',
+						apiKey: LITE_GATEWAY.apiKey,
+						suitId: LITE_GATEWAY.suitId,
+						webhookSecret: LITE_GATEWAY.webhookSecret,
+					},
 				},
 			]),
 		);
 
 		since = Date.now();
 		const env = n8nEnvironment(tmp);
-		const n8n = (args, name, timeoutMs = 240_000) => run(process.execPath, [n8nBin, ...args], { cwd: tmp, env, logFile: logFile(name), timeoutMs });
+		const n8n = (args, name, timeoutMs = 240_000) =>
+			run(process.execPath, [n8nBin, ...args], { cwd: tmp, env, logFile: logFile(name), timeoutMs });
 		const importCredentials = await n8n(['import:credentials', `--input=${credentialsFile}`], 'import-credentials');
 		if (importCredentials.code !== 0) throw new CaseFailure('n8n import:credentials failed', [importCredentials.logFile]);
 		const importWorkflows = await n8n(['import:workflow', '--separate', `--input=${WORKFLOWS_DIR}`], 'import-workflows');
 		if (importWorkflows.code !== 0) throw new CaseFailure('n8n import:workflow failed', [importWorkflows.logFile]);
-		say(`imported the credential and ${fs.readdirSync(WORKFLOWS_DIR).length} workflow(s) (${seconds(since)}, includes n8n's first-run migrations)`);
+		say(
+			`imported the credential and ${fs.readdirSync(WORKFLOWS_DIR).length} workflow(s) (${seconds(since)}, includes n8n's first-run migrations)`,
+		);
 
 		// --- case: send -----------------------------------------------------------------------------------------
 		await runCase('send: n8n execute runs WhatsApp Send (text, 2 recipients) against the fake Graph API', async () => {
@@ -228,10 +258,16 @@ async function main() {
 			const workflowError = outcome?.data?.resultData?.error;
 			if (workflowError) {
 				const where = workflowError.node?.name ? ` in node "${workflowError.node.name}"` : '';
-				throw new CaseFailure(`the workflow failed${where}: ${workflowError.message}${workflowError.description ? ` — ${workflowError.description}` : ''}`, logsOnFailure);
+				throw new CaseFailure(
+					`the workflow failed${where}: ${workflowError.message}${workflowError.description ? ` — ${workflowError.description}` : ''}`,
+					logsOnFailure,
+				);
 			}
 			if (execution.code !== 0 || !outcome) {
-				throw new CaseFailure(`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`, logsOnFailure);
+				throw new CaseFailure(
+					`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`,
+					logsOnFailure,
+				);
 			}
 			try {
 				assert.equal(outcome.status ?? 'success', 'success', 'execution status');
@@ -272,7 +308,9 @@ async function main() {
 				if (!(error instanceof assert.AssertionError)) throw error;
 				const items = outcome.data?.resultData?.runData?.['WhatsApp Send']?.[0]?.data?.main?.[0];
 				const shown = JSON.stringify(items ?? outcome.data?.resultData?.error ?? null);
-				throw new CaseFailure(`${error.message}\n  WhatsApp Send output in n8n: ${shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown}`);
+				throw new CaseFailure(
+					`${error.message}\n  WhatsApp Send output in n8n: ${shown.length > 1500 ? `${shown.slice(0, 1500)}…` : shown}`,
+				);
 			}
 		});
 
@@ -305,7 +343,13 @@ async function main() {
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${baseUrl}/` };
 		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
 		const startLogs = [logFile('start')];
-		const ready = waitForN8n({ server, baseUrl, userFolder, startLog: logFile('start'), fail: (message) => new CaseFailure(message, startLogs) });
+		const ready = waitForN8n({
+			server,
+			baseUrl,
+			userFolder,
+			startLog: logFile('start'),
+			fail: (message) => new CaseFailure(message, startLogs),
+		});
 		ready.catch(() => undefined);
 		try {
 			await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
@@ -329,7 +373,8 @@ async function main() {
 				for (const [owner, url] of iconUrls) {
 					const response = await fetch(new URL(url, `${baseUrl}/`));
 					const body = await response.text();
-					if (response.status !== 200 || !/<svg[\s>]/.test(body)) problems.push(`n8n answers ${response.status} for ${owner}'s icon ${url}`);
+					if (response.status !== 200 || !/<svg[\s>]/.test(body))
+						problems.push(`n8n answers ${response.status} for ${owner}'s icon ${url}`);
 				}
 				if (problems.length) throw new CaseFailure(`\n  - ${problems.join('\n  - ')}`, startLogs);
 				return `${inventory.nodes.length} node types, ${inventory.credentials.length} credential types, ${iconUrls.length} icons served`;
@@ -338,37 +383,51 @@ async function main() {
 			if (!hasTrigger) {
 				skip('trigger: signed Meta webhook into an active WhatsApp Trigger workflow', `the package has no ${TRIGGER_NODE} node`);
 			} else {
-				await runCase('trigger: a signed Meta webhook starts the active WhatsApp Trigger workflow, which answers via the fake', async () => {
-					await ready;
-					const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8'));
-					const { webhookId } = workflow.nodes.find((node) => node.type.endsWith(`.${TRIGGER_NODE}`));
-					await waitForWebhook(`${baseUrl}/webhook/${webhookId}/webhook`); // n8n 2.x activates after start-up
-					return await triggerCase({
-						baseUrl,
-						fake,
-						workflow,
-						credential: CREDENTIAL_DATA,
-						databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
-						host,
-						logsOnFailure: startLogs,
-						CaseFailure,
-					});
-				});
+				await runCase(
+					'trigger: a signed Meta webhook starts the active WhatsApp Trigger workflow, which answers via the fake',
+					async () => {
+						await ready;
+						const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8'));
+						const { webhookId } = workflow.nodes.find((node) => node.type.endsWith(`.${TRIGGER_NODE}`));
+						await waitForWebhook(`${baseUrl}/webhook/${webhookId}/webhook`); // n8n 2.x activates after start-up
+						return await triggerCase({
+							baseUrl,
+							fake,
+							workflow,
+							credential: CREDENTIAL_DATA,
+							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+							host,
+							logsOnFailure: startLogs,
+							CaseFailure,
+						});
+					},
+				);
 				if (process.env.E2E_SKIP_LOAD === '1') skip('load: 2,000 signed events at 20 concurrent requests', 'E2E_SKIP_LOAD=1');
 				else {
-					await runCase('load: 2,000 signed events at 20 concurrent requests, each exactly one execution (baseline: n8n Webhook node)', async () => {
-						const [triggerWorkflow, baselineWorkflow] = [readWorkflow(LOAD_WORKFLOWS.trigger), readWorkflow(LOAD_WORKFLOWS.baseline)];
-						await waitForWebhook(`${baseUrl}/webhook/${triggerWorkflow.nodes[0].webhookId}/webhook`);
-						await waitForWebhook(`${baseUrl}/webhook/${baselineWorkflow.nodes[0].parameters.path}`);
-						const databaseFile = path.join(userFolder, '.n8n', 'database.sqlite');
-						return await loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential: CREDENTIAL_DATA, databaseFile, host, say }).catch((error) => {
-							throw error instanceof assert.AssertionError ? new CaseFailure(error.message, startLogs) : error;
-						});
-					});
+					await runCase(
+						'load: 2,000 signed events at 20 concurrent requests, each exactly one execution (baseline: n8n Webhook node)',
+						async () => {
+							const [triggerWorkflow, baselineWorkflow] = [readWorkflow(LOAD_WORKFLOWS.trigger), readWorkflow(LOAD_WORKFLOWS.baseline)];
+							await waitForWebhook(`${baseUrl}/webhook/${triggerWorkflow.nodes[0].webhookId}/webhook`);
+							await waitForWebhook(`${baseUrl}/webhook/${baselineWorkflow.nodes[0].parameters.path}`);
+							const databaseFile = path.join(userFolder, '.n8n', 'database.sqlite');
+							return await loadCase({
+								baseUrl,
+								triggerWorkflow,
+								baselineWorkflow,
+								credential: CREDENTIAL_DATA,
+								databaseFile,
+								host,
+								say,
+							}).catch((error) => {
+								throw error instanceof assert.AssertionError ? new CaseFailure(error.message, startLogs) : error;
+							});
+						},
+					);
 				}
 			}
 
-			await runCase('retry: n8n\'s Retry of a failed segment execution continues its campaign (nobody twice)', async () => {
+			await runCase("retry: n8n's Retry of a failed segment execution continues its campaign (nobody twice)", async () => {
 				await ready;
 				return await retryCase({
 					baseUrl,
@@ -380,23 +439,34 @@ async function main() {
 				});
 			});
 
-			if (!hasTrigger) skip('lite-gateway: a 200-recipient segment handed to the real sandbox gateway, progress back to the trigger', `the package has no ${TRIGGER_NODE} node`);
+			if (!hasTrigger)
+				skip(
+					'lite-gateway: a 200-recipient segment handed to the real sandbox gateway, progress back to the trigger',
+					`the package has no ${TRIGGER_NODE} node`,
+				);
 			else {
-				await runCase('lite-gateway: a 200-recipient segment handed to the real sandbox gateway; every recipient once; the trigger gets each progress event and the end', async () => {
-					await ready;
-					if (liteGateway.failure) throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway'), logFile('lite-redis')]);
-					return await liteGatewayCase({
-						baseUrl,
-						gateway: liteGateway,
-						suitId: LITE_GATEWAY.suitId,
-						sendWorkflowId: LITE_GATEWAY.sendWorkflowId,
-						progressWorkflow,
-						databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
-						host,
-						CaseFailure,
-						logsOnFailure: [...startLogs, logFile('lite-gateway')],
-					});
-				});
+				await runCase(
+					'lite-gateway: a 200-recipient segment handed to the real sandbox gateway; every recipient once; the trigger gets each progress event and the end',
+					async () => {
+						await ready;
+						if (liteGateway.failure)
+							throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [
+								logFile('lite-gateway'),
+								logFile('lite-redis'),
+							]);
+						return await liteGatewayCase({
+							baseUrl,
+							gateway: liteGateway,
+							suitId: LITE_GATEWAY.suitId,
+							sendWorkflowId: LITE_GATEWAY.sendWorkflowId,
+							progressWorkflow,
+							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+							host,
+							CaseFailure,
+							logsOnFailure: [...startLogs, logFile('lite-gateway')],
+						});
+					},
+				);
 			}
 		} finally {
 			await stop(server.child);

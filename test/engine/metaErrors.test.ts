@@ -1,6 +1,8 @@
 import { metaError } from '../../nodes/whatsapp/channel/metaErrors';
 
-const answer = (code: number, message = `(#${code}) message`, details?: string) => ({ error: { message, type: 'OAuthException', code, ...(details && { error_data: { details } }), fbtrace_id: 'TRACE' } });
+const answer = (code: number, message = `(#${code}) message`, details?: string) => ({
+	error: { message, type: 'OAuthException', code, ...(details && { error_data: { details } }), fbtrace_id: 'TRACE' },
+});
 
 /** docs/cloud-api.md's error table: code → whether trying again can help. */
 test.each([
@@ -46,13 +48,17 @@ test.each([
 	expect(error.fix.length).toBeGreaterThan(5);
 });
 
-test('the mapping goes by Meta\'s code, not by the HTTP status', () => {
+test("the mapping goes by Meta's code, not by the HTTP status", () => {
 	expect(metaError(answer(131047), 500)).toMatchObject({ retryable: false, code: 131047 });
 	expect(metaError(answer(130429), 400)).toMatchObject({ retryable: true, code: 130429 });
 });
 
-test('Meta\'s message, details and fbtrace_id are kept for the user; the details also in the description', () => {
-	const error = metaError(answer(131009, '(#131009) Parameter value is not valid', 'Total row count exceed max allowed count: 10'), 400, 2000);
+test("Meta's message, details and fbtrace_id are kept for the user; the details also in the description", () => {
+	const error = metaError(
+		answer(131009, '(#131009) Parameter value is not valid', 'Total row count exceed max allowed count: 10'),
+		400,
+		2000,
+	);
 
 	expect(error).toMatchObject({
 		backendMessage: '(#131009) Parameter value is not valid: Total row count exceed max allowed count: 10',
@@ -71,6 +77,6 @@ test.each([
 	expect(metaError(body, 502)).toMatchObject({ kind: 'ambiguous', retryable: false, httpStatus: 502 });
 });
 
-test('an unknown code at 4xx is not retryable and says to read Meta\'s message', () => {
-	expect(metaError(answer(999999), 400)).toMatchObject({ retryable: false, fix: 'Read Meta\'s message for what to change' });
+test("an unknown code at 4xx is not retryable and says to read Meta's message", () => {
+	expect(metaError(answer(999999), 400)).toMatchObject({ retryable: false, fix: "Read Meta's message for what to change" });
 });

@@ -25,7 +25,9 @@ test.each([
 });
 
 test('a refused number names the field it came from and the fix', () => {
-	expect(() => normalisePhone('12', 'Receiver')).toThrow(expect.objectContaining({ kind: 'validation', field: 'Receiver', fix: expect.stringContaining('country code') }));
+	expect(() => normalisePhone('12', 'Receiver')).toThrow(
+		expect.objectContaining({ kind: 'validation', field: 'Receiver', fix: expect.stringContaining('country code') }),
+	);
 });
 
 test.each([

@@ -67,12 +67,20 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 		}
 		if (!request.path.startsWith('/sandbox/')) return false;
 		try {
-			if (request.method === 'GET' && request.path === '/sandbox/messages') sendJson(res, 200, { sandbox: SANDBOX_LABEL, messages: graph!.accepted });
-			else if (request.method === 'GET' && request.path === '/sandbox/subscriptions') sendJson(res, 200, { subscriptions: graph!.subscriptions });
+			if (request.method === 'GET' && request.path === '/sandbox/messages')
+				sendJson(res, 200, { sandbox: SANDBOX_LABEL, messages: graph!.accepted });
+			else if (request.method === 'GET' && request.path === '/sandbox/subscriptions')
+				sendJson(res, 200, { subscriptions: graph!.subscriptions });
 			else if (request.method === 'POST' && request.path === '/sandbox/inbound') {
 				const body = (request.body ?? {}) as Record<string, unknown>;
-				const delivered = await receive({ from: String(body.from ?? ''), name: typeof body.name === 'string' ? body.name : undefined, text: typeof body.text === 'string' ? body.text : '' });
-				const hint = delivered.length ? undefined : 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
+				const delivered = await receive({
+					from: String(body.from ?? ''),
+					name: typeof body.name === 'string' ? body.name : undefined,
+					text: typeof body.text === 'string' ? body.text : '',
+				});
+				const hint = delivered.length
+					? undefined
+					: 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
 				sendJson(res, delivered.length ? 200 : 409, { delivered, ...(hint && { hint }) });
 			} else sendJson(res, 404, { error: `no sandbox route ${request.method} ${request.path}` });
 		} catch (error) {

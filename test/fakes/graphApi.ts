@@ -73,7 +73,11 @@ export interface FakeGraphApi {
 	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient,
 	 * time, pricing; a failure's error). Resolves with the callback's HTTP status.
 	 */
-	sendStatuses(url: string, appSecret: string, statuses: Array<{ id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; error?: { code: number; title: string } }>): Promise<number>;
+	sendStatuses(
+		url: string,
+		appSecret: string,
+		statuses: Array<{ id: string; status: 'sent' | 'delivered' | 'read' | 'failed'; error?: { code: number; title: string } }>,
+	): Promise<number>;
 	close(): Promise<void>;
 }
 
@@ -115,14 +119,16 @@ function interactiveChecks(interactive: Record<string, any>) {
 	if (!interactive?.body?.text) throw new MetaError(131008, '(#131008) Required parameter is missing', 'interactive.body.text is required');
 	if (interactive.type === 'button') {
 		const buttons = interactive.action?.buttons ?? [];
-		if (buttons.length < 1 || buttons.length > 3) throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Buttons count should be between 1 and 3');
+		if (buttons.length < 1 || buttons.length > 3)
+			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Buttons count should be between 1 and 3');
 		const titles = buttons.map((button: any) => button.reply?.title);
 		if (titles.some((title: string) => !title || title.length > LIMITS.buttonTitle) || new Set(titles).size !== titles.length) {
 			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Button title length invalid or not unique');
 		}
 	} else if (interactive.type === 'list') {
 		const rows = (interactive.action?.sections ?? []).flatMap((section: any) => section.rows ?? []);
-		if (rows.length > LIMITS.listRows) throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Total row count exceed max allowed count: 10');
+		if (rows.length > LIMITS.listRows)
+			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Total row count exceed max allowed count: 10');
 		if (rows.some((row: any) => !row.title || row.title.length > LIMITS.rowTitle)) {
 			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'Row title is too long. Max length is 24');
 		}
@@ -138,14 +144,17 @@ function interactiveChecks(interactive: Record<string, any>) {
 /** Checks a message body the way Meta does, throwing Meta's error for what it refuses. */
 export function checkSendBody(body: Record<string, any>) {
 	if (body?.messaging_product !== 'whatsapp') throw new MetaError(100, '(#100) The parameter messaging_product is required.');
-	if (typeof body.to !== 'string' || !/^\d{7,15}$/.test(body.to)) throw new MetaError(100, '(#100) Invalid parameter', 'Param to must be a valid phone number');
+	if (typeof body.to !== 'string' || !/^\d{7,15}$/.test(body.to))
+		throw new MetaError(100, '(#100) Invalid parameter', 'Param to must be a valid phone number');
 	const type = body.type ?? 'text';
 	const content = body[type];
 	if (!content) throw new MetaError(100, `(#100) The parameter ${type} is required.`);
 	switch (type) {
 		case 'text':
-			if (typeof content.body !== 'string' || content.body.length === 0) throw new MetaError(100, '(#100) The parameter text[\'body\'] is required.');
-			if (content.body.length > LIMITS.text) throw new MetaError(100, '(#100) Invalid parameter', `Param text['body'] is too long. Max length is ${LIMITS.text}.`);
+			if (typeof content.body !== 'string' || content.body.length === 0)
+				throw new MetaError(100, "(#100) The parameter text['body'] is required.");
+			if (content.body.length > LIMITS.text)
+				throw new MetaError(100, '(#100) Invalid parameter', `Param text['body'] is too long. Max length is ${LIMITS.text}.`);
 			break;
 		case 'image':
 		case 'video':
@@ -155,7 +164,8 @@ export function checkSendBody(body: Record<string, any>) {
 			mediaChecks(type, content);
 			break;
 		case 'location':
-			if (typeof content.latitude !== 'number' || typeof content.longitude !== 'number') throw new MetaError(100, '(#100) Invalid parameter', 'latitude and longitude are required');
+			if (typeof content.latitude !== 'number' || typeof content.longitude !== 'number')
+				throw new MetaError(100, '(#100) Invalid parameter', 'latitude and longitude are required');
 			break;
 		case 'contacts':
 			if (!Array.isArray(content) || content.some((contact: any) => !contact?.name?.formatted_name)) {
@@ -236,9 +246,12 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			return;
 		}
 		if (failure?.kind === 'error') {
-			throw Object.assign(new MetaError(failure.code, failure.message ?? `(#${failure.code}) Scripted failure`, failure.details, failure.status ?? 400), {
-				retryAfterSeconds: failure.retryAfterSeconds,
-			});
+			throw Object.assign(
+				new MetaError(failure.code, failure.message ?? `(#${failure.code}) Scripted failure`, failure.details, failure.status ?? 400),
+				{
+					retryAfterSeconds: failure.retryAfterSeconds,
+				},
+			);
 		}
 		checkSendBody(body);
 		const refusal = body.type === 'template' ? refuseTemplateSend(body.template, options.templates ?? []) : undefined;
@@ -251,12 +264,20 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			const times = sendsByRecipient.get(body.to) ?? [];
 			sendsByRecipient.set(body.to, times);
 			if (withinWindow(times, options.pairWindowMs ?? 6000, now) >= options.pairBurst) {
-				throw new MetaError(131056, '(#131056) (Business Account, Consumer Account) pair rate limit hit', 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.');
+				throw new MetaError(
+					131056,
+					'(#131056) (Business Account, Consumer Account) pair rate limit hit',
+					'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+				);
 			}
 			times.push(now);
 		}
 		if (body.type !== 'template' && options.outsideWindow?.includes(body.to)) {
-			throw new MetaError(131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
+			throw new MetaError(
+				131047,
+				'Re-engagement message',
+				'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+			);
 		}
 		recentSends.push(now);
 		const id = `wamid.TEST${String(++counter).padStart(6, '0')}`;
@@ -296,55 +317,79 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			return answer(res, 200, { success: true });
 		}
 		if (!body.callback_url || !body.verify_token) throw new MetaError(100, '(#100) Param callback_url and verify_token are required');
-		const subscription = { object, callback_url: body.callback_url, active: true, fields: String(body.fields).split(',').map((name) => ({ name, version: 'v23.0' })) };
+		const subscription = {
+			object,
+			callback_url: body.callback_url,
+			active: true,
+			fields: String(body.fields)
+				.split(',')
+				.map((name) => ({ name, version: 'v23.0' })),
+		};
 		if (index >= 0) subscriptions[index] = subscription;
 		else subscriptions.push(subscription);
 		return answer(res, 200, { success: true });
 	}
 
 	let tokenErrorAtRequest: number | undefined;
-	const running: RunningServer = await startServer(async (request, res) => {
-		if (options.before && (await options.before(request, res))) return;
-		requests.push(request);
-		try {
-			const [, , appId, appEdge] = request.path.split('/');
-			if (options.app && appId === options.app.id && appEdge === 'subscriptions') return await handleSubscriptions(request, res);
-			if (request.path.startsWith('/media-download/')) {
-				if (request.headers.authorization !== `Bearer ${options.accessToken}`) return await answer(res, 401, { error: 'unauthorized' });
-				const file = options.media?.[request.path.slice('/media-download/'.length)];
-				res.writeHead(file ? 200 : 404, { 'content-type': file?.mimeType ?? 'text/plain' });
-				res.end(file?.data ?? 'not found');
-				return;
+	const running: RunningServer = await startServer(
+		async (request, res) => {
+			if (options.before && (await options.before(request, res))) return;
+			requests.push(request);
+			try {
+				const [, , appId, appEdge] = request.path.split('/');
+				if (options.app && appId === options.app.id && appEdge === 'subscriptions') return await handleSubscriptions(request, res);
+				if (request.path.startsWith('/media-download/')) {
+					if (request.headers.authorization !== `Bearer ${options.accessToken}`) return await answer(res, 401, { error: 'unauthorized' });
+					const file = options.media?.[request.path.slice('/media-download/'.length)];
+					res.writeHead(file ? 200 : 404, { 'content-type': file?.mimeType ?? 'text/plain' });
+					res.end(file?.data ?? 'not found');
+					return;
+				}
+				if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
+					throw new MetaError(190, 'Error validating access token: Session has expired.', undefined, 401);
+				}
+				const [, , objectId, edge] = request.path.split('/');
+				const file = options.media?.[objectId];
+				if (file && request.method === 'GET') {
+					return await answer(res, 200, {
+						url: `${running.url}/media-download/${objectId}`,
+						mime_type: file.mimeType,
+						sha256: 'abc',
+						file_size: file.data.length,
+						id: objectId,
+						messaging_product: 'whatsapp',
+					});
+				}
+				if (request.method === 'GET' && objectId === options.businessAccountId && edge === 'message_templates') {
+					const pageUrl = `${running.url}${request.path}?${request.query}`;
+					return await answer(res, 200, templatePage(options.templates ?? [], request.query, pageUrl, options.maxTemplatePageSize ?? 4));
+				}
+				if (objectId !== options.phoneNumberId) {
+					throw new MetaError(
+						100,
+						`Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+					);
+				}
+				if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
+				if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
+				if (request.method === 'GET' && !edge) {
+					const number = options.phoneNumber ?? { display: '+1 555-010-0000', verifiedName: 'Test Business' };
+					return await answer(res, 200, {
+						id: options.phoneNumberId,
+						display_phone_number: number.display,
+						verified_name: number.verifiedName,
+					});
+				}
+				throw new MetaError(100, `Unknown path components: /${edge}`);
+			} catch (error) {
+				if (!(error instanceof MetaError)) throw error;
+				const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
+				await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
+				if (error.code === 190) tokenErrorAtRequest ??= requests.length;
 			}
-			if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
-				throw new MetaError(190, 'Error validating access token: Session has expired.', undefined, 401);
-			}
-			const [, , objectId, edge] = request.path.split('/');
-			const file = options.media?.[objectId];
-			if (file && request.method === 'GET') {
-				return await answer(res, 200, { url: `${running.url}/media-download/${objectId}`, mime_type: file.mimeType, sha256: 'abc', file_size: file.data.length, id: objectId, messaging_product: 'whatsapp' });
-			}
-			if (request.method === 'GET' && objectId === options.businessAccountId && edge === 'message_templates') {
-				const pageUrl = `${running.url}${request.path}?${request.query}`;
-				return await answer(res, 200, templatePage(options.templates ?? [], request.query, pageUrl, options.maxTemplatePageSize ?? 4));
-			}
-			if (objectId !== options.phoneNumberId) {
-				throw new MetaError(100, `Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`);
-			}
-			if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
-			if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
-			if (request.method === 'GET' && !edge) {
-				const number = options.phoneNumber ?? { display: '+1 555-010-0000', verifiedName: 'Test Business' };
-				return await answer(res, 200, { id: options.phoneNumberId, display_phone_number: number.display, verified_name: number.verifiedName });
-			}
-			throw new MetaError(100, `Unknown path components: /${edge}`);
-		} catch (error) {
-			if (!(error instanceof MetaError)) throw error;
-			const retryAfter = (error as MetaError & { retryAfterSeconds?: number }).retryAfterSeconds;
-			await answer(res, error.status, metaErrorBody(error), retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : undefined);
-			if (error.code === 190) tokenErrorAtRequest ??= requests.length;
-		}
-	}, { tls: options.tls, port: options.port });
+		},
+		{ tls: options.tls, port: options.port },
+	);
 
 	return {
 		url: running.url,
@@ -362,8 +407,19 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 				statuses: statuses.map(({ id, status, error }) => {
 					const message = accepted.find((sent) => sent.id === id);
 					if (!message) throw new Error(`The fake Graph API accepted no message ${id}`);
-					const billed = { conversation: { id: `CONVERSATION_${message.to}`, origin: { type: 'marketing' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'marketing' } };
-					return { id, status, timestamp, recipient_id: message.to, ...(status === 'failed' ? { errors: [failedStatusError(error?.code ?? 131000, error?.title ?? 'Something went wrong')] } : billed) };
+					const billed = {
+						conversation: { id: `CONVERSATION_${message.to}`, origin: { type: 'marketing' } },
+						pricing: { billable: true, pricing_model: 'CBP', category: 'marketing' },
+					};
+					return {
+						id,
+						status,
+						timestamp,
+						recipient_id: message.to,
+						...(status === 'failed'
+							? { errors: [failedStatusError(error?.code ?? 131000, error?.title ?? 'Something went wrong')] }
+							: billed),
+					};
 				}),
 			};
 			return await postSignedMetaWebhook(url, metaWebhookBody(value, options.phoneNumberId), appSecret);

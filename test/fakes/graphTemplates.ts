@@ -29,7 +29,12 @@ export const TEMPLATES: FakeTemplate[] = [
 			{
 				type: 'BUTTONS',
 				buttons: [
-					{ type: 'URL', text: 'Track order', url: 'https://shop.example.com/track/{{1}}', example: ['https://shop.example.com/track/A-1001'] },
+					{
+						type: 'URL',
+						text: 'Track order',
+						url: 'https://shop.example.com/track/{{1}}',
+						example: ['https://shop.example.com/track/A-1001'],
+					},
 					{ type: 'QUICK_REPLY', text: 'Stop updates' },
 				],
 			},
@@ -43,7 +48,11 @@ export const TEMPLATES: FakeTemplate[] = [
 		parameter_format: 'POSITIONAL',
 		components: [
 			{ type: 'HEADER', format: 'TEXT', text: 'Bestellung {{1}}', example: { header_text: ['A-1001'] } },
-			{ type: 'BODY', text: 'Hallo {{1}}, deine Bestellung {{2}} wird am {{3}} verschickt.', example: { body_text: [['Ada', 'A-1001', 'Montag']] } },
+			{
+				type: 'BODY',
+				text: 'Hallo {{1}}, deine Bestellung {{2}} wird am {{3}} verschickt.',
+				example: { body_text: [['Ada', 'A-1001', 'Montag']] },
+			},
 		],
 	}),
 	template(3, {
@@ -56,9 +65,20 @@ export const TEMPLATES: FakeTemplate[] = [
 			{
 				type: 'BODY',
 				text: 'Hello {{first_name}}, welcome to {{shop_name}}!',
-				example: { body_text_named_params: [{ param_name: 'first_name', example: 'Ada' }, { param_name: 'shop_name', example: 'Lovelace Books' }] },
+				example: {
+					body_text_named_params: [
+						{ param_name: 'first_name', example: 'Ada' },
+						{ param_name: 'shop_name', example: 'Lovelace Books' },
+					],
+				},
 			},
-			{ type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Yes please' }, { type: 'QUICK_REPLY', text: 'No thanks' }] },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{ type: 'QUICK_REPLY', text: 'Yes please' },
+					{ type: 'QUICK_REPLY', text: 'No thanks' },
+				],
+			},
 		],
 	}),
 	template(4, {
@@ -101,7 +121,12 @@ export const TEMPLATES: FakeTemplate[] = [
 			{
 				type: 'BODY',
 				text: 'Invoice {{invoice_number}} for {{amount}} is attached.',
-				example: { body_text_named_params: [{ param_name: 'invoice_number', example: 'INV-7' }, { param_name: 'amount', example: '$12.00' }] },
+				example: {
+					body_text_named_params: [
+						{ param_name: 'invoice_number', example: 'INV-7' },
+						{ param_name: 'amount', example: '$12.00' },
+					],
+				},
 			},
 			{ type: 'BUTTONS', buttons: [{ type: 'PHONE_NUMBER', text: 'Call us', phone_number: '+15550100000' }] },
 		],
@@ -114,7 +139,10 @@ export const TEMPLATES: FakeTemplate[] = [
 		parameter_format: 'POSITIONAL',
 		components: [
 			{ type: 'HEADER', format: 'TEXT', text: 'Hello World' },
-			{ type: 'BODY', text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API.' },
+			{
+				type: 'BODY',
+				text: 'Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API.',
+			},
 			{ type: 'FOOTER', text: 'WhatsApp Business Platform sample message' },
 		],
 	}),
@@ -125,8 +153,17 @@ export const TEMPLATES: FakeTemplate[] = [
 		category: 'UTILITY',
 		parameter_format: 'NAMED',
 		components: [
-			{ type: 'HEADER', format: 'TEXT', text: 'Hi {{customer}}', example: { header_text_named_params: [{ param_name: 'customer', example: 'Ada' }] } },
-			{ type: 'BODY', text: 'Your appointment is on {{date}}.', example: { body_text_named_params: [{ param_name: 'date', example: '3 May' }] } },
+			{
+				type: 'HEADER',
+				format: 'TEXT',
+				text: 'Hi {{customer}}',
+				example: { header_text_named_params: [{ param_name: 'customer', example: 'Ada' }] },
+			},
+			{
+				type: 'BODY',
+				text: 'Your appointment is on {{date}}.',
+				example: { body_text_named_params: [{ param_name: 'date', example: '3 May' }] },
+			},
 		],
 	}),
 	template(9, {
@@ -192,7 +229,11 @@ export const TEMPLATES: FakeTemplate[] = [
 		category: 'AUTHENTICATION',
 		parameter_format: 'POSITIONAL',
 		components: [
-			{ type: 'BODY', text: '*{{1}}* is your verification code. For your security, do not share this code.', add_security_recommendation: true },
+			{
+				type: 'BODY',
+				text: '*{{1}}* is your verification code. For your security, do not share this code.',
+				add_security_recommendation: true,
+			},
 			{ type: 'FOOTER', text: 'This code expires in 10 minutes.', code_expiration_minutes: 10 },
 			{
 				type: 'BUTTONS',
@@ -246,11 +287,20 @@ const FORMAT = '(#132012) Parameter format does not match format in the created 
 
 const variables = (text: unknown) => [...new Set([...String(text ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]))];
 
-function checkTextComponent(kind: 'header' | 'body', stored: Record<string, any> | undefined, sent: Record<string, any> | undefined, named: boolean): TemplateRefusal | undefined {
+function checkTextComponent(
+	kind: 'header' | 'body',
+	stored: Record<string, any> | undefined,
+	sent: Record<string, any> | undefined,
+	named: boolean,
+): TemplateRefusal | undefined {
 	const expected = variables(stored?.text);
 	const parameters: Array<Record<string, any>> = sent?.parameters ?? [];
 	if (parameters.length !== expected.length) {
-		return { code: 132000, message: COUNT, details: `${kind}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected.length})` };
+		return {
+			code: 132000,
+			message: COUNT,
+			details: `${kind}: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected.length})`,
+		};
 	}
 	for (const parameter of parameters) {
 		if (kind === 'body' && (parameter.type === 'currency' || parameter.type === 'date_time')) {
@@ -259,9 +309,18 @@ function checkTextComponent(kind: 'header' | 'body', stored: Record<string, any>
 				typeof value?.fallback_value === 'string' &&
 				value.fallback_value !== '' &&
 				(parameter.type === 'date_time' || (/^[A-Z]{3}$/.test(value.code) && Number.isInteger(value.amount_1000)));
-			if (!valid) return { code: 100, message: '(#100) Invalid parameter', details: `body: ${parameter.type} parameter is missing fallback_value, code or amount_1000` };
+			if (!valid)
+				return {
+					code: 100,
+					message: '(#100) Invalid parameter',
+					details: `body: ${parameter.type} parameter is missing fallback_value, code or amount_1000`,
+				};
 		} else if (parameter.type !== 'text' || typeof parameter.text !== 'string' || parameter.text === '') {
-			return { code: 132012, message: FORMAT, details: `${kind}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}` };
+			return {
+				code: 132012,
+				message: FORMAT,
+				details: `${kind}: Format mismatch, expected TEXT, received ${String(parameter.type).toUpperCase()}`,
+			};
 		}
 		if (named && !expected.includes(parameter.parameter_name)) {
 			return { code: 132012, message: FORMAT, details: `${kind}: Parameter name is missing or does not match a parameter of the template` };
@@ -279,10 +338,19 @@ function checkMediaHeader(format: string, sent: Record<string, any> | undefined)
 	const media = parameter?.[type];
 	const fits =
 		type === 'location'
-			? typeof media?.latitude === 'number' && typeof media.longitude === 'number' && Math.abs(media.latitude) <= 90 && Math.abs(media.longitude) <= 180
-			: media && (typeof media.id === 'string') !== (typeof media.link === 'string') && (media.filename === undefined || (type === 'document' && typeof media.filename === 'string'));
+			? typeof media?.latitude === 'number' &&
+				typeof media.longitude === 'number' &&
+				Math.abs(media.latitude) <= 90 &&
+				Math.abs(media.longitude) <= 180
+			: media &&
+				(typeof media.id === 'string') !== (typeof media.link === 'string') &&
+				(media.filename === undefined || (type === 'document' && typeof media.filename === 'string'));
 	if (sent?.parameters?.length !== 1 || parameter.type !== type || !fits) {
-		return { code: 132012, message: FORMAT, details: `header: Format mismatch, expected ${format}, received ${String(parameter?.type ?? 'UNKNOWN').toUpperCase()}` };
+		return {
+			code: 132012,
+			message: FORMAT,
+			details: `header: Format mismatch, expected ${format}, received ${String(parameter?.type ?? 'UNKNOWN').toUpperCase()}`,
+		};
 	}
 	return undefined;
 }
@@ -301,17 +369,27 @@ function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<str
 		const rule = button && BUTTON_PARAMETER[button.type];
 		const takesParameter = rule && (button.type !== 'URL' || variables(button.url).length > 0);
 		if (!takesParameter || component.sub_type !== rule.subType) {
-			return { code: 132000, message: COUNT, details: `buttons: button at index ${component.index} does not take a ${component.sub_type} parameter` };
+			return {
+				code: 132000,
+				message: COUNT,
+				details: `buttons: button at index ${component.index} does not take a ${component.sub_type} parameter`,
+			};
 		}
 		const parameter = component.parameters?.[0];
 		if (component.parameters?.length !== 1 || parameter.type !== rule.type || !parameter[rule.field]) {
 			return { code: 132012, message: FORMAT, details: `buttons: button at index ${component.index} expects one ${rule.type} parameter` };
 		}
 	}
-	const required = stored.flatMap((button, index) => ((button.type === 'URL' && variables(button.url).length) || button.type === 'COPY_CODE' || button.type === 'OTP' ? [index] : []));
+	const required = stored.flatMap((button, index) =>
+		(button.type === 'URL' && variables(button.url).length) || button.type === 'COPY_CODE' || button.type === 'OTP' ? [index] : [],
+	);
 	const missing = required.find((index) => !sent.some((component) => Number(component.index) === index));
 	if (missing !== undefined) {
-		return { code: 132000, message: COUNT, details: `buttons: button at index ${missing} of type ${stored[missing].type} requires a parameter` };
+		return {
+			code: 132000,
+			message: COUNT,
+			details: `buttons: button at index ${missing} of type ${stored[missing].type} requires a parameter`,
+		};
 	}
 	return undefined;
 }
@@ -321,9 +399,14 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 	const code = sent?.language?.code;
 	const stored = templates.find((candidate) => candidate.name === sent?.name && candidate.language === code);
 	if (!stored || stored.status !== 'APPROVED') {
-		return { code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${sent?.name}) does not exist in ${code}` };
+		return {
+			code: 132001,
+			message: '(#132001) Template name does not exist in the translation',
+			details: `template name (${sent?.name}) does not exist in ${code}`,
+		};
 	}
-	const part = (components: Array<Record<string, any>> | undefined, type: string) => components?.find((component) => String(component.type).toUpperCase() === type);
+	const part = (components: Array<Record<string, any>> | undefined, type: string) =>
+		components?.find((component) => String(component.type).toUpperCase() === type);
 	const sentComponents: Array<Record<string, any>> = sent.components ?? [];
 	const named = stored.parameter_format === 'NAMED';
 	const header = part(stored.components, 'HEADER');
@@ -335,6 +418,9 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 	return (
 		headerRefusal ??
 		checkTextComponent('body', part(stored.components, 'BODY'), part(sentComponents, 'BODY'), named) ??
-		checkButtons(part(stored.components, 'BUTTONS')?.buttons ?? [], sentComponents.filter((component) => String(component.type).toUpperCase() === 'BUTTON'))
+		checkButtons(
+			part(stored.components, 'BUTTONS')?.buttons ?? [],
+			sentComponents.filter((component) => String(component.type).toUpperCase() === 'BUTTON'),
+		)
 	);
 }

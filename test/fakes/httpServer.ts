@@ -46,7 +46,15 @@ export async function startServer(handler: Handler, { tls, port = 0 }: { tls?: S
 					body = undefined;
 				}
 			}
-			const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body, at: Date.now() };
+			const request: RecordedRequest = {
+				method: req.method ?? 'GET',
+				path: url.pathname,
+				query: url.searchParams,
+				headers: req.headers,
+				rawBody,
+				body,
+				at: Date.now(),
+			};
 			Promise.resolve(handler(request, res)).catch((error) => {
 				if (!res.headersSent) sendJson(res, 500, { error: { message: String(error) } });
 			});

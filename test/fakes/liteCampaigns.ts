@@ -35,11 +35,21 @@ export interface Answer {
 /** The gateway's limits with nothing configured, and no minimum delay (the fake never waits). */
 const LIMITS = { ...loadConfig({}), minDelayMinutes: 0, maxDelayMinutes: 0 };
 
-const apiError = (status: number, code: string, message: string, fix: string): Answer => ({ status, body: { error: { code, message, fix } } });
+const apiError = (status: number, code: string, message: string, fix: string): Answer => ({
+	status,
+	body: { error: { code, message, fix } },
+});
 
 /** What must be equal for a later chunk to join a campaign: its message and delays. */
 const settingsShape = (settings: CampaignSettings) =>
-	JSON.stringify({ template: settings.template, fields: settings.fields, min: settings.minDelayMinutes, max: settings.maxDelayMinutes, random: settings.randomDelay, randomString: settings.randomString });
+	JSON.stringify({
+		template: settings.template,
+		fields: settings.fields,
+		min: settings.minDelayMinutes,
+		max: settings.maxDelayMinutes,
+		random: settings.randomDelay,
+		randomString: settings.randomString,
+	});
 
 export class FakeCampaigns {
 	readonly campaigns = new Map<string, FakeCampaign>();
@@ -58,7 +68,12 @@ export class FakeCampaigns {
 		const { settings } = parsed;
 		const existing = this.campaigns.get(settings.id);
 		if (existing && settingsShape(existing.settings) !== settingsShape(settings)) {
-			return apiError(409, 'CAMPAIGN_SETTINGS_DIFFER', `Campaign ${settings.id} was queued with another message or other delays`, 'Use a new campaign_id, or the settings of its first request');
+			return apiError(
+				409,
+				'CAMPAIGN_SETTINGS_DIFFER',
+				`Campaign ${settings.id} was queued with another message or other delays`,
+				'Use a new campaign_id, or the settings of its first request',
+			);
 		}
 		const campaign = existing ?? { settings, state: 'running' as const, receivers: new Map<string, FakeReceiver>() };
 		this.campaigns.set(settings.id, campaign);
@@ -86,7 +101,12 @@ export class FakeCampaigns {
 		const offset = Number(query.get('offset') ?? 0);
 		const limit = Number(query.get('limit') ?? 100);
 		if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE) || !(Number.isInteger(offset) && offset >= 0)) {
-			return apiError(400, 'INVALID_REQUEST', `limit ${limit} must be 1 to ${MAX_PAGE} and offset ${offset} at least 0`, 'Page through the recipients');
+			return apiError(
+				400,
+				'INVALID_REQUEST',
+				`limit ${limit} must be 1 to ${MAX_PAGE} and offset ${offset} at least 0`,
+				'Page through the recipients',
+			);
 		}
 		const all = [...campaign.receivers.values()];
 		const counts = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 };
@@ -122,7 +142,8 @@ export class FakeCampaigns {
 		if (action === 'cancel' && campaign.state !== 'finished') {
 			campaign.state = 'cancelled';
 			for (const receiver of campaign.receivers.values()) {
-				if (receiver.state === 'queued') Object.assign(receiver, { state: 'skipped', reason: 'campaign cancelled', updatedAt: new Date().toISOString() });
+				if (receiver.state === 'queued')
+					Object.assign(receiver, { state: 'skipped', reason: 'campaign cancelled', updatedAt: new Date().toISOString() });
 			}
 		}
 		return { status: 200, body: { campaignId: id, state: campaign.state } };
@@ -137,7 +158,12 @@ export class FakeCampaigns {
 			if (campaign.state !== 'running') continue;
 			for (const receiver of campaign.receivers.values()) {
 				if (receiver.state !== 'queued') continue;
-				const messageId = send({ ...campaign.settings.fields, number: receiver.recipient, message: renderAutomator(campaign.settings.template, receiver.data).text, campaignId });
+				const messageId = send({
+					...campaign.settings.fields,
+					number: receiver.recipient,
+					message: renderAutomator(campaign.settings.template, receiver.data).text,
+					campaignId,
+				});
 				if (!messageId) return;
 				Object.assign(receiver, { state: 'sent', messageId, updatedAt: new Date().toISOString() });
 			}

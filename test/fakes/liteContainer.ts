@@ -51,7 +51,15 @@ export interface FakeLiteContainer {
 	 * `storeAvailable`: false answers 503 STORE_UNAVAILABLE where the gateway needs its Redis; `storeDropsAfterHandOffs`
 	 * turns it false after this many accepted hand-off requests.
 	 */
-	state: { authenticated: boolean; quotaLeft: number; quotaUsed: number; notOnWhatsApp: string[]; sessionDropsAfter?: number; storeAvailable: boolean; storeDropsAfterHandOffs?: number };
+	state: {
+		authenticated: boolean;
+		quotaLeft: number;
+		quotaUsed: number;
+		notOnWhatsApp: string[];
+		sessionDropsAfter?: number;
+		storeAvailable: boolean;
+		storeDropsAfterHandOffs?: number;
+	};
 	campaigns: FakeCampaigns;
 	/** Requests that arrived after the first answer that stops a sender (401, 409, 503, 429 quota) had been written. */
 	requestsAfterStop(): RecordedRequest[];
@@ -74,7 +82,9 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 	const scripted: LiteScriptedFailure[] = [];
 	let stoppedAtRequest: number | undefined;
 	let optOutRedis: Redis | undefined;
-	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, fix, ...extra } });
+	const error = (code: string, message: string, fix: string, extra: Record<string, unknown> = {}) => ({
+		error: { code, message, fix, ...extra },
+	});
 	const quota = () => ({ used: state.quotaUsed, limit: state.quotaUsed + state.quotaLeft, resetAt: QUOTA_RESET_AT });
 	const takeQuota = () => {
 		if (state.quotaLeft <= 0) return false;
@@ -101,17 +111,29 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 	});
 	function route(request: RecordedRequest, res: Parameters<typeof sendJson>[0], answer: (status: number, body: unknown) => void) {
 		if (!safeEqual(String(request.headers.appapikey ?? ''), apiKey)) {
-			return answer(401, error('UNAUTHORIZED', 'Invalid API key', 'Send the container\'s API_KEY in the appApiKey header'));
+			return answer(401, error('UNAUTHORIZED', 'Invalid API key', "Send the container's API_KEY in the appApiKey header"));
 		}
 		if (request.method === 'GET' && request.path === '/whatsapp-status') {
-			return sendJson(res, 200, { authenticated: state.authenticated, status: state.authenticated ? 'ready' : 'waiting_for_scan', lastAuthenticated: null });
+			return sendJson(res, 200, {
+				authenticated: state.authenticated,
+				status: state.authenticated ? 'ready' : 'waiting_for_scan',
+				lastAuthenticated: null,
+			});
 		}
 		const body = (request.body ?? {}) as Record<string, unknown>;
 		if (request.path.startsWith('/webhooks')) return webhookRoute(request, body, res);
 		const campaignRoute = /^\/([^/]+)\/(?:send|campaigns\/([^/]+)(?:\/(pause|resume|cancel))?)$/.exec(request.path);
-		if (campaignRoute) return campaignRequest(request, body, res, answer, campaignRoute.slice(1).map((part) => part && decodeURIComponent(part)));
+		if (campaignRoute)
+			return campaignRequest(
+				request,
+				body,
+				res,
+				answer,
+				campaignRoute.slice(1).map((part) => part && decodeURIComponent(part)),
+			);
 		if (!state.storeAvailable) return answer(503, error('STORE_UNAVAILABLE', 'The gateway cannot reach its Redis', 'Check REDIS_URL'));
-		if (!state.authenticated) return answer(409, error('SESSION_NOT_READY', 'WhatsApp session is not ready', 'Scan the QR at /whatsapp-login'));
+		if (!state.authenticated)
+			return answer(409, error('SESSION_NOT_READY', 'WhatsApp session is not ready', 'Scan the QR at /whatsapp-login'));
 		if (request.method === 'POST' && request.path === '/api/send-message') {
 			const number = String(body.number ?? '');
 			const refused = refusal(body);
@@ -119,16 +141,27 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 			const failure = scripted.shift();
 			if (failure?.kind === 'dropConnection') return void res.socket?.destroy();
 			if (failure?.kind === 'bare5xx') return void res.writeHead(failure.status).end();
-			if (failure?.kind === 'internal') return answer(failure.status, error('INTERNAL', 'Scripted internal error', 'Check the gateway logs'));
-			if (state.notOnWhatsApp.includes(number)) return answer(404, error('NOT_ON_WHATSAPP', `${number} is not on WhatsApp`, 'Check the number'));
-			if (!takeQuota()) return answer(429, error('QUOTA_EXCEEDED', 'Daily quota reached', 'Wait for the reset', { resetAt: QUOTA_RESET_AT }));
+			if (failure?.kind === 'internal')
+				return answer(failure.status, error('INTERNAL', 'Scripted internal error', 'Check the gateway logs'));
+			if (state.notOnWhatsApp.includes(number))
+				return answer(404, error('NOT_ON_WHATSAPP', `${number} is not on WhatsApp`, 'Check the number'));
+			if (!takeQuota())
+				return answer(429, error('QUOTA_EXCEEDED', 'Daily quota reached', 'Wait for the reset', { resetAt: QUOTA_RESET_AT }));
 			const { messageId, chatId } = record(body);
 			if (state.sessionDropsAfter !== undefined && --state.sessionDropsAfter <= 0) state.authenticated = false;
 			return answer(200, { success: true, messageId, chatId });
 		}
 		if (request.method === 'POST' && request.path === '/api/mark-read') {
 			if (!body.chatId && !SERIALIZED_ID.test(String(body.messageId ?? ''))) {
-				return sendJson(res, 400, error('INVALID_REQUEST', 'chatId is missing (and messageId does not name a chat)', 'Send the chatId of the message, e.g. 4915123456789@c.us'));
+				return sendJson(
+					res,
+					400,
+					error(
+						'INVALID_REQUEST',
+						'chatId is missing (and messageId does not name a chat)',
+						'Send the chatId of the message, e.g. 4915123456789@c.us',
+					),
+				);
 			}
 			return sendJson(res, 200, { success: true });
 		}
@@ -141,7 +174,11 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		answer: (status: number, body: unknown) => void,
 		[suitId, campaignId, action]: Array<string | undefined>,
 	) {
-		if (suitId !== FAKE_SUIT_ID) return answer(400, error('INVALID_REQUEST', `This gateway serves suit "${FAKE_SUIT_ID}", not "${suitId}"`, 'Use the SUIT_ID of this gateway'));
+		if (suitId !== FAKE_SUIT_ID)
+			return answer(
+				400,
+				error('INVALID_REQUEST', `This gateway serves suit "${FAKE_SUIT_ID}", not "${suitId}"`, 'Use the SUIT_ID of this gateway'),
+			);
 		if (!state.storeAvailable) return answer(503, error('STORE_UNAVAILABLE', 'The gateway cannot reach its Redis', 'Check REDIS_URL'));
 		if (request.method === 'POST' && !campaignId) {
 			return void campaigns.enqueue(body).then(
@@ -160,7 +197,8 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		return answer(404, error('NOT_FOUND', `No route ${request.method} ${request.path}`, 'See docs/lite-api.md'));
 	}
 	function enqueued(result: Answer, res: Parameters<typeof sendJson>[0], answer: (status: number, body: unknown) => void) {
-		if (result.status === 202 && state.storeDropsAfterHandOffs !== undefined && --state.storeDropsAfterHandOffs <= 0) state.storeAvailable = false;
+		if (result.status === 202 && state.storeDropsAfterHandOffs !== undefined && --state.storeDropsAfterHandOffs <= 0)
+			state.storeAvailable = false;
 		// A scripted dropped connection loses the answer after the receivers were queued (a crash between chunks).
 		if (scripted[0]?.kind === 'dropConnection' && result.status === 202) {
 			scripted.shift();
@@ -172,9 +210,15 @@ export async function startFakeLiteContainer(apiKey: string): Promise<FakeLiteCo
 		if (request.method === 'GET' && request.path === '/webhooks') return sendJson(res, 200, { webhooks: [...webhooks.values()] });
 		if (request.method === 'POST' && request.path === '/webhooks') {
 			const url = String(body.url ?? '');
-			if (!/^https?:\/\//.test(url)) return sendJson(res, 400, error('INVALID_REQUEST', `url "${url}" must be an http(s) URL`, 'Send the webhook URL'));
+			if (!/^https?:\/\//.test(url))
+				return sendJson(res, 400, error('INVALID_REQUEST', `url "${url}" must be an http(s) URL`, 'Send the webhook URL'));
 			const existing = [...webhooks.values()].find((webhook) => webhook.url === url);
-			const webhook = { id: existing?.id ?? `wh_${webhooks.size + 1}`, url, events: (body.events as string[]) ?? ['message', 'message_ack', 'session'], createdAt: new Date().toISOString() };
+			const webhook = {
+				id: existing?.id ?? `wh_${webhooks.size + 1}`,
+				url,
+				events: (body.events as string[]) ?? ['message', 'message_ack', 'session'],
+				createdAt: new Date().toISOString(),
+			};
 			webhooks.set(webhook.id, webhook);
 			return sendJson(res, 201, webhook);
 		}

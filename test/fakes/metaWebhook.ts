@@ -29,7 +29,12 @@ export function metaWebhookBody(value: Record<string, unknown>, phoneNumberId: s
 export async function postSignedMetaWebhook(url: string, body: unknown, appSecret: string): Promise<number> {
 	const raw = JSON.stringify(body);
 	const signature = `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: raw, signal: AbortSignal.timeout(10_000) });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+		body: raw,
+		signal: AbortSignal.timeout(10_000),
+	});
 	return response.status;
 }
 

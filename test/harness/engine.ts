@@ -61,11 +61,19 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow: Workflow, node: INode) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	) {
 		const authenticate = credentialTypes[typeName]?.authenticate;
 		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return requestOptions;
 		const resolve = (value: unknown) =>
-			typeof value === 'string' && value.startsWith('=') ? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') : value;
+			typeof value === 'string' && value.startsWith('=')
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+				: value;
 		for (const [target, entries] of Object.entries(authenticate.properties)) {
 			const bag = ((requestOptions as unknown as Record<string, Record<string, unknown>>)[target] ??= {});
 			for (const [key, value] of Object.entries(entries as Record<string, unknown>)) bag[String(resolve(key))] = resolve(value);
@@ -112,7 +120,11 @@ export interface WorkflowResult {
 }
 
 /** The engine's pieces for one execution: the workflow, its additional data and a promise of its end. */
-function prepareExecution(workflowJson: TestWorkflow, credentials: Record<string, ICredentialDataDecryptedObject>, mode: 'manual' | 'retry') {
+function prepareExecution(
+	workflowJson: TestWorkflow,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	mode: 'manual' | 'retry',
+) {
 	const workflowData: IWorkflowBase = {
 		id: workflowJson.id ?? 'test-workflow',
 		name: workflowJson.name ?? 'Test workflow',
@@ -164,7 +176,11 @@ function prepareExecution(workflowJson: TestWorkflow, credentials: Record<string
 	return { workflow, additionalData, finished };
 }
 
-async function finish(execution: ReturnType<WorkflowExecute['run']>, finished: Promise<IRun>, signal?: AbortSignal): Promise<WorkflowResult> {
+async function finish(
+	execution: ReturnType<WorkflowExecute['run']>,
+	finished: Promise<IRun>,
+	signal?: AbortSignal,
+): Promise<WorkflowResult> {
 	signal?.addEventListener('abort', () => execution.cancel(), { once: true });
 	const run = await finished;
 	await execution.catch(() => undefined);
@@ -187,9 +203,12 @@ export async function runWorkflow(
 	options: { signal?: AbortSignal } = {},
 ): Promise<WorkflowResult> {
 	const { workflow, additionalData, finished } = prepareExecution(workflowJson, credentials, 'manual');
-	const startNode = workflowJson.nodes.find((node) => !Object.values(workflowJson.connections).some((outputs) =>
-		outputs.main?.some((targets) => targets?.some((target) => target.node === node.name)),
-	));
+	const startNode = workflowJson.nodes.find(
+		(node) =>
+			!Object.values(workflowJson.connections).some((outputs) =>
+				outputs.main?.some((targets) => targets?.some((target) => target.node === node.name)),
+			),
+	);
 	return await finish(new WorkflowExecute(additionalData, 'manual').run(workflow, startNode), finished.promise, options.signal);
 }
 
@@ -198,7 +217,11 @@ export async function runWorkflow(
  * continues the stored data of the failed one (its JSON, as the database keeps it) without the error and without
  * the failed node's last run, from the node that failed.
  */
-export async function retryExecution(workflowJson: TestWorkflow, credentials: Record<string, ICredentialDataDecryptedObject>, failed: IRun): Promise<WorkflowResult> {
+export async function retryExecution(
+	workflowJson: TestWorkflow,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	failed: IRun,
+): Promise<WorkflowResult> {
 	const data = JSON.parse(JSON.stringify(failed.data)) as IRun['data'];
 	const { lastNodeExecuted } = data.resultData;
 	if (lastNodeExecuted) {

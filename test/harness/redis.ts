@@ -56,7 +56,11 @@ async function untilAnswers(port: number, child: ChildProcess): Promise<void> {
 export async function startRedis(port?: number): Promise<TestRedis> {
 	if (process.env.REDIS_URL && port === undefined) return { url: process.env.REDIS_URL, stop: async () => undefined };
 	port ??= await freePort();
-	const child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+	const child = spawn(
+		process.env.REDIS_SERVER ?? '/usr/bin/redis-server',
+		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+		{ stdio: 'ignore' },
+	);
 	const url = `redis://127.0.0.1:${port}`;
 	await untilAnswers(port, child);
 	return {
@@ -77,7 +81,11 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
 	let child: ChildProcess | undefined;
 	const start = async () => {
 		if (child && child.exitCode === null) return;
-		child = spawn(process.env.REDIS_SERVER ?? '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
+		child = spawn(
+			process.env.REDIS_SERVER ?? '/usr/bin/redis-server',
+			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+			{ stdio: 'ignore' },
+		);
 		await untilAnswers(port, child);
 	};
 	const stop = () =>

@@ -21,6 +21,12 @@ export class TestItems implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const raw = this.getNodeParameter('items', 0) as string | INodeExecutionData[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as INodeExecutionData[];
-		return [items.map((item, index) => ({ json: item.json ?? {}, ...(item.binary && { binary: item.binary }), pairedItem: { item: 0, input: index === 0 ? 0 : undefined } }))];
+		return [
+			items.map((item, index) => ({
+				json: item.json ?? {},
+				...(item.binary && { binary: item.binary }),
+				pairedItem: { item: 0, input: index === 0 ? 0 : undefined },
+			})),
+		];
 	}
 }

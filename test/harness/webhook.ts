@@ -47,7 +47,11 @@ export interface TriggerUnderTest {
 
 type ExpressLike = IncomingMessage & { rawBody: Buffer; body: unknown; query: Record<string, string>; params: Record<string, string> };
 
-type ExpressResponse = ServerResponse & { status(code: number): ExpressResponse; json(body: unknown): ExpressResponse; send(body: string): ExpressResponse };
+type ExpressResponse = ServerResponse & {
+	status(code: number): ExpressResponse;
+	json(body: unknown): ExpressResponse;
+	send(body: string): ExpressResponse;
+};
 
 /** The parts of express's Response that nodes and n8n's own response code use, on a plain ServerResponse. */
 function expressResponse(res: ServerResponse): ExpressResponse {
@@ -136,8 +140,17 @@ export async function startTrigger(options: {
 			...extra,
 		}) as unknown as IWorkflowExecuteAdditionalData;
 	const webhookData = (name: WebhookType, data: IWorkflowExecuteAdditionalData): IWebhookData => {
-		const webhookDescription = options.nodeType.description.webhooks!.find((description) => description.name === name) as IWebhookDescription;
-		return { httpMethod: webhookDescription.httpMethod as IWebhookData['httpMethod'], node: node.name, path: webhookDescription.path, webhookDescription, workflowId: workflow.id, workflowExecuteAdditionalData: data };
+		const webhookDescription = options.nodeType.description.webhooks!.find(
+			(description) => description.name === name,
+		) as IWebhookDescription;
+		return {
+			httpMethod: webhookDescription.httpMethod as IWebhookData['httpMethod'],
+			node: node.name,
+			path: webhookDescription.path,
+			webhookDescription,
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: data,
+		};
 	};
 
 	/**
@@ -148,7 +161,13 @@ export async function startTrigger(options: {
 	const runFromTrigger = (items: INodeExecutionData[][]) => {
 		const answer = createDeferredPromise<IN8nHttpFullResponse | undefined>();
 		const output = createDeferredPromise<INodeExecutionData[] | undefined>();
-		const hooks = new ExecutionLifecycleHooks('webhook', `exec-${Math.random().toString(36).slice(2)}`, { id: workflow.id, name: workflow.name, nodes: [node], connections: {}, active: true } as unknown as IWorkflowBase);
+		const hooks = new ExecutionLifecycleHooks('webhook', `exec-${Math.random().toString(36).slice(2)}`, {
+			id: workflow.id,
+			name: workflow.name,
+			nodes: [node],
+			connections: {},
+			active: true,
+		} as unknown as IWorkflowBase);
 		hooks.addHandler('sendResponse', (response) => answer.resolve(response as IN8nHttpFullResponse));
 		hooks.addHandler('nodeExecuteAfter', (nodeName, taskData) => {
 			if (nodeName === node.name) output.resolve(taskData.data?.main?.[0] ?? undefined);

@@ -26,20 +26,44 @@ it('an opt-out recorded by the trigger is skipped by Send and Template Send in l
 	expect((await writes('Arrêt')).optOut).toMatchObject({ action: 'opted_out', keyword: 'Arrêt' });
 	const reason = 'opted out on 2024-06-03 ("Arrêt")';
 
-	const send = await runSend(backends(), { operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery: { mode: 'direct' } }, segment);
-	expect(send.items.map((item) => item.json)).toEqual([{ to: CUSTOMER, type: 'text', status: 'skipped', reason }, expect.objectContaining({ to: OTHER, status: 'accepted' })]);
-	const templated = await runTemplateSend(backends(), { templateSource: 'text', textTemplate: 'Spring sale', recipient: '={{ $json.phone }}' }, segment);
-	expect(templated.items.map((item) => item.json)).toEqual([expect.objectContaining({ to: CUSTOMER, status: 'skipped', reason }), expect.objectContaining({ to: OTHER, status: 'accepted' })]);
-	expect(backends().graph.requests.filter((request) => request.path.endsWith('/messages')).map((request) => (request.body as { to: string }).to)).toEqual([OTHER, OTHER]);
+	const send = await runSend(
+		backends(),
+		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery: { mode: 'direct' } },
+		segment,
+	);
+	expect(send.items.map((item) => item.json)).toEqual([
+		{ to: CUSTOMER, type: 'text', status: 'skipped', reason },
+		expect.objectContaining({ to: OTHER, status: 'accepted' }),
+	]);
+	const templated = await runTemplateSend(
+		backends(),
+		{ templateSource: 'text', textTemplate: 'Spring sale', recipient: '={{ $json.phone }}' },
+		segment,
+	);
+	expect(templated.items.map((item) => item.json)).toEqual([
+		expect.objectContaining({ to: CUSTOMER, status: 'skipped', reason }),
+		expect.objectContaining({ to: OTHER, status: 'accepted' }),
+	]);
+	expect(
+		backends()
+			.graph.requests.filter((request) => request.path.endsWith('/messages'))
+			.map((request) => (request.body as { to: string }).to),
+	).toEqual([OTHER, OTHER]);
 
 	expect((await writes('Start')).optOut).toMatchObject({ action: 'opted_in' });
-	const after = await runSend(backends(), { operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery: { mode: 'direct' } }, segment);
+	const after = await runSend(
+		backends(),
+		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery: { mode: 'direct' } },
+		segment,
+	);
 	expect(after.items.map((item) => item.json.status)).toEqual(['accepted', 'accepted']);
 });
 
 it('a longer text is no opt-out; activation refuses a keyword in both lists', async () => {
 	expect(await writes('stop it please')).not.toHaveProperty('optOut');
-	const conflicting = await startCloudTrigger({ triggerOptions: { recordOptOuts: true, optOutKeywords: 'STOP, Fin', optInKeywords: 'START, fín' } });
+	const conflicting = await startCloudTrigger({
+		triggerOptions: { recordOptOuts: true, optOutKeywords: 'STOP, Fin', optInKeywords: 'START, fín' },
+	});
 	try {
 		await expect(conflicting.activate()).rejects.toThrow('Opt-In Keywords "START, fín" has "fin", which is an opt-out keyword too');
 	} finally {
@@ -50,7 +74,11 @@ it('a longer text is no opt-out; activation refuses a keyword in both lists', as
 it('a recipient skipped as opted out counts as opted out in the campaign report', async () => {
 	await writes('STOP');
 	const delivery = { mode: 'direct', campaignId: 'spring-sale-opt-out' };
-	const send = await runSend(backends(), { operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery }, segment);
+	const send = await runSend(
+		backends(),
+		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Spring sale', delivery },
+		segment,
+	);
 	expect(send.items.map((item) => item.json.status)).toEqual(['skipped', 'accepted']);
 	const report = await runSend(backends(), { resource: 'campaign', operation: 'get', campaignId: delivery.campaignId });
 	expect(report.items[0].json).toMatchObject({ counts: { total: 2, sent: 1, skipped: 1, optedOut: 1 } });

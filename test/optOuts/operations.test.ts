@@ -34,7 +34,11 @@ describe.each([
 				name: 'Opt-Outs',
 				type: `${PACKAGE}.whatsAppSend`,
 				parameters: { backend: 'lite', resource: 'optOut', operation, phone: '={{ $json.phone }}', ...parameters },
-				credentials: { whatsAppCloudApi: { id: '1', name: 'Cloud' }, whatsAppLiteApi: { id: '2', name: 'Lite' }, ...('whatsAppRedis' in credentials && { whatsAppRedis: { id: '3', name: 'Redis' } }) },
+				credentials: {
+					whatsAppCloudApi: { id: '1', name: 'Cloud' },
+					whatsAppLiteApi: { id: '2', name: 'Lite' },
+					...('whatsAppRedis' in credentials && { whatsAppRedis: { id: '3', name: 'Redis' } }),
+				},
 				...(continueOnFail && { onError: 'continueRegularOutput' as const }),
 			},
 			items,
@@ -49,7 +53,13 @@ describe.each([
 		const added = await optOuts('add', people(`+${ada}`, '+49 151', `00${ben}`), { note: 'Unsubscribed on the website' });
 		expect(added.items).toEqual([
 			{ phone: ada, optedOut: true, action: 'opted_out', at: expect.any(String), source: 'manual', note: 'Unsubscribed on the website' },
-			{ status: 'failed', error: expect.objectContaining({ message: 'Phone Number "+49 151" is too short (5 digits, at least 7 with the country code)', kind: 'validation' }) },
+			{
+				status: 'failed',
+				error: expect.objectContaining({
+					message: 'Phone Number "+49 151" is too short (5 digits, at least 7 with the country code)',
+					kind: 'validation',
+				}),
+			},
 			{ phone: ben, optedOut: true, action: 'opted_out', at: expect.any(String), source: 'manual', note: 'Unsubscribed on the website' },
 		]);
 		const again = await optOuts('add', people(ada));
@@ -70,7 +80,11 @@ describe.each([
 	it('without Continue On Fail a bad number stops the node, naming its item, before the list changes', async () => {
 		const ada = freshNumber();
 		const run = await optOuts('add', people(ada, 'not a number'), {}, false);
-		expect(run.error).toMatchObject({ message: 'Phone Number "not a number" is not a phone number (only digits, spaces, dots, dashes, parentheses and a leading + or 00 are allowed)', context: { itemIndex: 1 } });
+		expect(run.error).toMatchObject({
+			message:
+				'Phone Number "not a number" is not a phone number (only digits, spaces, dots, dashes, parentheses and a leading + or 00 are allowed)',
+			context: { itemIndex: 1 },
+		});
 		expect((await optOuts('check', people(ada))).items).toEqual([{ phone: ada, optedOut: false }]);
 	});
 
@@ -93,7 +107,11 @@ describe.each([
 
 	it('list: oldest opt-out first, page by page', async () => {
 		const oldest = [freshNumber(), freshNumber(), freshNumber()];
-		await optOuts('import', oldest.map((phone, index) => ({ json: { phone, at: `1990-01-0${index + 1}T00:00:00Z` } })), { dateField: 'at' });
+		await optOuts(
+			'import',
+			oldest.map((phone, index) => ({ json: { phone, at: `1990-01-0${index + 1}T00:00:00Z` } })),
+			{ dateField: 'at' },
+		);
 		const firstPage = await optOuts('list', [{ json: {} }], { limit: 2 });
 		expect(firstPage.items).toEqual([
 			{ phone: oldest[0], at: '1990-01-01T00:00:00.000Z', source: 'import' },
@@ -103,6 +121,8 @@ describe.each([
 		const all = await optOuts('list', [{ json: {} }], { returnAll: true });
 		expect(all.items.slice(0, 3).map((item) => item.phone)).toEqual(oldest);
 		// Lists are per business number: the Cloud number's list is another one.
-		expect((await optOuts('list', [{ json: {} }], { backend: 'cloud', returnAll: true })).items.map((item) => item.phone)).not.toContain(oldest[0]);
+		expect((await optOuts('list', [{ json: {} }], { backend: 'cloud', returnAll: true })).items.map((item) => item.phone)).not.toContain(
+			oldest[0],
+		);
 	});
 });

@@ -9,7 +9,16 @@ import { messageBodies } from '../send/fixtures';
 import { recipients, useSegmentRun } from '../segment/run';
 import { closeProcessStateStores } from '../../nodes/whatsapp/n8n/store';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { liteEvent, liteHeaders, liteMessage, metaBody, metaHeaders, metaMessage, startCloudTrigger, startLiteTrigger } from '../trigger/fixtures';
+import {
+	liteEvent,
+	liteHeaders,
+	liteMessage,
+	metaBody,
+	metaHeaders,
+	metaMessage,
+	startCloudTrigger,
+	startLiteTrigger,
+} from '../trigger/fixtures';
 
 const { backends, redis, keyPrefix, sendSegment } = useSegmentRun();
 afterAll(async () => await closeProcessStateStores());
@@ -31,7 +40,10 @@ const startTriggerFor = (backend: Backend) => (backend === 'cloud' ? startCloudT
 
 /** One message from `from` with `text`, delivered to the trigger as the backend does; the item it started. */
 async function writes(trigger: TriggerUnderTest, backend: Backend, from: string, text: string): Promise<INodeExecutionData['json']> {
-	const body = backend === 'cloud' ? metaBody({ messages: [metaMessage('text', { text: { body: text } }, { from })] }) : liteEvent('message', liteMessage({ from, chatId: `${from}@c.us`, body: text }));
+	const body =
+		backend === 'cloud'
+			? metaBody({ messages: [metaMessage('text', { text: { body: text } }, { from })] })
+			: liteEvent('message', liteMessage({ from, chatId: `${from}@c.us`, body: text }));
 	const raw = JSON.stringify(body);
 	const call = await trigger.post(raw, backend === 'cloud' ? metaHeaders(raw) : liteHeaders(raw));
 	expect(call.status).toBe(200);
@@ -39,7 +51,10 @@ async function writes(trigger: TriggerUnderTest, backend: Backend, from: string,
 }
 
 /** Who the fake backend sent to. */
-const sentTo = (backend: Backend) => (backend === 'cloud' ? messageBodies(backends().graph).map((body) => String((body as { to: string }).to)) : backends().lite.sent.map((message) => String(message.number)));
+const sentTo = (backend: Backend) =>
+	backend === 'cloud'
+		? messageBodies(backends().graph).map((body) => String((body as { to: string }).to))
+		: backends().lite.sent.map((message) => String(message.number));
 
 const segment = (backend: Backend, campaignId: string, delivery: Record<string, unknown> = {}) =>
 	sendSegment({ backend, delivery: { campaignId, mode: 'direct', ...delivery } }, SEGMENT);
@@ -53,7 +68,11 @@ describe.each(['cloud', 'lite'] as const)('%s: an opt-out through the trigger', 
 
 	it('makes the next segments skip that person, until an opt-in keyword', async () => {
 		expect(await writes(trigger, backend, SECOND, 'Stop sending me this')).not.toHaveProperty('optOut');
-		expect((await writes(trigger, backend, SECOND, 'Stop!')).optOut).toEqual({ action: 'opted_out', keyword: 'Stop!', at: `${WRITTEN_ON}T16:00:00.000Z` });
+		expect((await writes(trigger, backend, SECOND, 'Stop!')).optOut).toEqual({
+			action: 'opted_out',
+			keyword: 'Stop!',
+			at: `${WRITTEN_ON}T16:00:00.000Z`,
+		});
 
 		const first = await segment(backend, 'spring');
 		expect(first.items.map((item) => item.status)).toEqual(['accepted', 'skipped', 'accepted']);
@@ -63,7 +82,10 @@ describe.each(['cloud', 'lite'] as const)('%s: an opt-out through the trigger', 
 		expect(second.items[1]).toMatchObject({ status: 'skipped', reason: `opted out on ${WRITTEN_ON} ("Stop!")` });
 		expect(sentTo(backend)).toEqual([FIRST, THIRD, FIRST, THIRD]);
 
-		expect((await writes(trigger, backend, SECOND, 'STOP')).optOut).toMatchObject({ action: 'already_opted_out', at: `${WRITTEN_ON}T16:00:00.000Z` });
+		expect((await writes(trigger, backend, SECOND, 'STOP')).optOut).toMatchObject({
+			action: 'already_opted_out',
+			at: `${WRITTEN_ON}T16:00:00.000Z`,
+		});
 		expect((await writes(trigger, backend, SECOND, 'start')).optOut).toMatchObject({ action: 'opted_in', keyword: 'start' });
 		expect((await writes(trigger, backend, THIRD, 'START')).optOut).toMatchObject({ action: 'was_not_opted_out' });
 		const third = await segment(backend, 'autumn');
@@ -93,7 +115,7 @@ describe('lite: Container Campaign', () => {
 		expect([...backends().lite.campaigns.campaigns.get('bulk')!.receivers.keys()]).toEqual([FIRST, THIRD]);
 	});
 
-	it('the container refuses them too, whatever the node\'s switch says: a campaign is not a service message', async () => {
+	it("the container refuses them too, whatever the node's switch says: a campaign is not a service message", async () => {
 		backends().lite.shareOptOutList(redis().url, keyPrefix());
 		await writes(trigger, 'lite', THIRD, 'BAJA');
 		const run = await segment('lite', 'bulk', { mode: 'campaign', sendToOptedOut: true });

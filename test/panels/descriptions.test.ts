@@ -7,10 +7,25 @@ import { WhatsAppSend } from '../../nodes/WhatsAppSend/WhatsAppSend.node';
 import { WhatsAppTemplateSend } from '../../nodes/WhatsAppTemplateSend/WhatsAppTemplateSend.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
 
-const nodeTypes: Record<string, INodeType> = { send: new WhatsAppSend(), template: new WhatsAppTemplateSend(), trigger: new WhatsAppTrigger() };
-const workflowNodeTypes = { getByName: (type: string) => nodeTypes[type], getByNameAndVersion: (type: string) => nodeTypes[type], getKnownTypes: () => ({}) };
+const nodeTypes: Record<string, INodeType> = {
+	send: new WhatsAppSend(),
+	template: new WhatsAppTemplateSend(),
+	trigger: new WhatsAppTrigger(),
+};
+const workflowNodeTypes = {
+	getByName: (type: string) => nodeTypes[type],
+	getByNameAndVersion: (type: string) => nodeTypes[type],
+	getKnownTypes: () => ({}),
+};
 
-const nodeOf = (type: string, parameters: INode['parameters']): INode => ({ id: 'node', name: 'Node', type, typeVersion: 1, position: [0, 0], parameters });
+const nodeOf = (type: string, parameters: INode['parameters']): INode => ({
+	id: 'node',
+	name: 'Node',
+	type,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters,
+});
 
 function subtitle(type: string, parameters: INode['parameters']): unknown {
 	const node = nodeOf(type, parameters);
@@ -22,7 +37,9 @@ function subtitle(type: string, parameters: INode['parameters']): unknown {
 function shownCredentials(type: string, parameters: INode['parameters']): string[] {
 	const node = nodeOf(type, parameters);
 	const description = nodeTypes[type].description;
-	return (description.credentials ?? []).filter((credential) => NodeHelpers.displayParameter(parameters, credential, node, description, parameters)).map((credential) => credential.name);
+	return (description.credentials ?? [])
+		.filter((credential) => NodeHelpers.displayParameter(parameters, credential, node, description, parameters))
+		.map((credential) => credential.name);
 }
 
 describe('node descriptions as n8n shows them', () => {
@@ -32,14 +49,21 @@ describe('node descriptions as n8n shows them', () => {
 		expect(subtitle('send', { resource: 'campaign', operation: 'get' })).toBe('Campaign: Get');
 		expect(subtitle('template', { operation: 'send', templateSource: 'meta' })).toBe('Send: Meta Approved Template');
 		expect(subtitle('template', { operation: 'preview', templateSource: 'text' })).toBe('Preview: Text Template');
-		expect(subtitle('trigger', { events: ['message', 'status', 'campaignFinished'] })).toBe('Message Received, Message Status, Campaign Finished');
+		expect(subtitle('trigger', { events: ['message', 'status', 'campaignFinished'] })).toBe(
+			'Message Received, Message Status, Campaign Finished',
+		);
 	});
 
-	it.each(Object.keys(nodeTypes))('%s: each backend shows its own credential and the optional Redis one, on the root path n8n does not take for an auth field', (type) => {
-		expect(shownCredentials(type, { backend: 'cloud' })).toEqual(['whatsAppCloudApi', 'whatsAppRedis']);
-		expect(shownCredentials(type, { backend: 'lite' })).toEqual(['whatsAppLiteApi', 'whatsAppRedis']);
-		const credentialKeys = (nodeTypes[type].description.credentials ?? []).flatMap((credential) => Object.keys(credential.displayOptions?.show ?? {}));
-		const parameterNames = new Set(nodeTypes[type].description.properties.map((property) => property.name));
-		expect(credentialKeys.filter((key) => parameterNames.has(key))).toEqual([]);
-	});
+	it.each(Object.keys(nodeTypes))(
+		'%s: each backend shows its own credential and the optional Redis one, on the root path n8n does not take for an auth field',
+		(type) => {
+			expect(shownCredentials(type, { backend: 'cloud' })).toEqual(['whatsAppCloudApi', 'whatsAppRedis']);
+			expect(shownCredentials(type, { backend: 'lite' })).toEqual(['whatsAppLiteApi', 'whatsAppRedis']);
+			const credentialKeys = (nodeTypes[type].description.credentials ?? []).flatMap((credential) =>
+				Object.keys(credential.displayOptions?.show ?? {}),
+			);
+			const parameterNames = new Set(nodeTypes[type].description.properties.map((property) => property.name));
+			expect(credentialKeys.filter((key) => parameterNames.has(key))).toEqual([]);
+		},
+	);
 });

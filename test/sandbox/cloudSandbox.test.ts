@@ -20,7 +20,10 @@ describe('Cloud API sandbox', () => {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
-				received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: request.headers['x-hub-signature-256'] as string | undefined });
+				received.push({
+					body: Buffer.concat(chunks).toString('utf8'),
+					signature: request.headers['x-hub-signature-256'] as string | undefined,
+				});
 				response.writeHead(200).end();
 			});
 		});
@@ -33,7 +36,11 @@ describe('Cloud API sandbox', () => {
 	});
 
 	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-		fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+		fetch(`${sandbox.url}${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
 
 	it('says at its root that it is not Meta', async () => {
 		const root = await json(await fetch(`${sandbox.url}/`));
@@ -45,9 +52,15 @@ describe('Cloud API sandbox', () => {
 		const auth = { authorization: `Bearer ${secrets.accessToken}` };
 		const number = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: auth }));
 		expect(number.verified_name).toBe('Cloud API sandbox (not Meta)');
-		const templates = await json(await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.businessAccountId}/message_templates?limit=100`, { headers: auth }));
-		expect(templates.data.map((template: { name: string }) => template.name)).toEqual(expect.arrayContaining(['order_update', 'welcome_named', 'hello_world']));
-		const refused = await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, { headers: { authorization: 'Bearer EAAother' } });
+		const templates = await json(
+			await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.businessAccountId}/message_templates?limit=100`, { headers: auth }),
+		);
+		expect(templates.data.map((template: { name: string }) => template.name)).toEqual(
+			expect.arrayContaining(['order_update', 'welcome_named', 'hello_world']),
+		);
+		const refused = await fetch(`${sandbox.url}/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}`, {
+			headers: { authorization: 'Bearer EAAother' },
+		});
 		expect(refused.status).toBe(401);
 		expect((await json(refused)).error.code).toBe(190);
 	});
@@ -58,7 +71,11 @@ describe('Cloud API sandbox', () => {
 		expect((await json(none)).hint).toMatch(/Register Automatically/);
 
 		// What the WhatsApp Trigger's Register Automatically does: the app token is "<app id>|<app secret>".
-		const subscribe = await post(`/v23.0/${CLOUD_SANDBOX_IDS.appId}/subscriptions`, { object: 'whatsapp_business_account', callback_url: receiverUrl, verify_token: 'v', fields: 'messages' }, { authorization: `Bearer ${CLOUD_SANDBOX_IDS.appId}|${secrets.appSecret}` });
+		const subscribe = await post(
+			`/v23.0/${CLOUD_SANDBOX_IDS.appId}/subscriptions`,
+			{ object: 'whatsapp_business_account', callback_url: receiverUrl, verify_token: 'v', fields: 'messages' },
+			{ authorization: `Bearer ${CLOUD_SANDBOX_IDS.appId}|${secrets.appSecret}` },
+		);
 		expect(subscribe.status).toBe(200);
 
 		const inbound = await post('/sandbox/inbound', { from: '+49 151 23456701', name: 'Ada', text: 'JOIN spring-sale' });
@@ -68,7 +85,15 @@ describe('Cloud API sandbox', () => {
 		const [{ body, signature }] = received;
 		expect(verifyMetaSignature(secrets.appSecret, Buffer.from(body), signature)).toEqual({ valid: true });
 		const [event] = normaliseCloud(JSON.parse(body));
-		expect(event).toMatchObject({ event: 'message', backend: 'cloud', from: '4915123456701', name: 'Ada', type: 'text', text: 'JOIN spring-sale', businessNumber: CLOUD_SANDBOX_IDS.phoneNumberId });
+		expect(event).toMatchObject({
+			event: 'message',
+			backend: 'cloud',
+			from: '4915123456701',
+			name: 'Ada',
+			type: 'text',
+			text: 'JOIN spring-sale',
+			businessNumber: CLOUD_SANDBOX_IDS.phoneNumberId,
+		});
 	});
 
 	it('refuses a sender that is not a phone number, and a message without text, before sending anything', async () => {

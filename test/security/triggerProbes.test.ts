@@ -86,7 +86,9 @@ describe('trigger probes', () => {
 					const raw = JSON.stringify({ ...liteEvent('message', liteMessage()), suitId: 'suit-of-someone-else' });
 					const call = await trigger.post(raw, liteHeaders(raw));
 					expect(call.status).toBe(403);
-					expect(JSON.parse(call.body).error).toBe('suitId "suit-of-someone-else" is not the credential\'s suit "suit-1": this trigger takes only its own suit\'s events');
+					expect(JSON.parse(call.body).error).toBe(
+						'suitId "suit-of-someone-else" is not the credential\'s suit "suit-1": this trigger takes only its own suit\'s events',
+					);
 				}
 				expect(await acceptedConnections()).toBe(connectionsBefore);
 				expect(await admin.dbsize()).toBe(keysBefore);
@@ -119,7 +121,10 @@ describe('trigger probes', () => {
 		await withTrigger(
 			() => startCloudTrigger({}, redisCredentialFor(deadRedis)),
 			async (trigger) => {
-				expect(await trigger.get({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '4242' })).toMatchObject({ status: 200, body: '4242' });
+				expect(await trigger.get({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '4242' })).toMatchObject({
+					status: 200,
+					body: '4242',
+				});
 				const raw = cloudText('needs the store');
 				expect(await trigger.post(raw, signedMeta(raw))).toMatchObject({ status: 503, items: undefined });
 			},
@@ -157,7 +162,9 @@ describe('trigger probes', () => {
 				admin.disconnect();
 				await redis.stop();
 
-				const body = JSON.stringify(metaBody({ messages: [metaMessage('text', { text: { body: 'one' } }), metaMessage('text', { text: { body: 'two' } })] }));
+				const body = JSON.stringify(
+					metaBody({ messages: [metaMessage('text', { text: { body: 'one' } }), metaMessage('text', { text: { body: 'two' } })] }),
+				);
 				expect(await trigger.post(body, signedMeta(body))).toMatchObject({ status: 503, items: undefined });
 
 				redis = await startRedis(port);
@@ -175,7 +182,11 @@ describe('trigger probes', () => {
 			() => startCloudTrigger({}, redisCredentialFor(redis.url)),
 			async (trigger) => {
 				const raw = cloudText('secret?');
-				const answers = [await trigger.post(raw, {}), await trigger.post('{', signedMeta('{')), await trigger.get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' })];
+				const answers = [
+					await trigger.post(raw, {}),
+					await trigger.post('{', signedMeta('{')),
+					await trigger.get({ 'hub.mode': 'subscribe', 'hub.verify_token': 'x', 'hub.challenge': '1' }),
+				];
 				for (const answer of answers) expect(answer.body).not.toMatch(new RegExp(`${APP_SECRET}|${VERIFY_TOKEN}`));
 			},
 		);

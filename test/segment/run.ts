@@ -13,7 +13,9 @@ export interface SegmentRunOptions {
 
 /** `count` recipients with distinct numbers (from `offset`) and a name each: one input item per recipient. */
 export const recipients = (count: number, offset = 0) =>
-	Array.from({ length: count }, (_, index) => ({ json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` } }));
+	Array.from({ length: count }, (_, index) => ({
+		json: { phone: `+49 151 ${String(10_000_000 + offset + index)}`, name: `User ${offset + index}` },
+	}));
 
 interface SegmentExecution {
 	name: string;
@@ -54,16 +56,26 @@ export function useSegmentRun(options: { redis?: () => Promise<TestRedis> } = {}
 		return { host: hostname, port: Number(port), password: '', database: 0, tls: false, keyPrefix };
 	}
 
-	async function sendSegment(parameters: INodeParameters & { delivery?: INodeParameters }, items: Array<{ json: Record<string, unknown> }>, run: SegmentRunOptions = {}) {
+	async function sendSegment(
+		parameters: INodeParameters & { delivery?: INodeParameters },
+		items: Array<{ json: Record<string, unknown> }>,
+		run: SegmentRunOptions = {},
+	) {
 		const name = run.node ?? 'WhatsApp Send';
 		const type = name === 'WhatsApp Template Send' ? `${PACKAGE}.whatsAppTemplateSend` : `${PACKAGE}.whatsAppSend`;
-		const defaults = type.endsWith('whatsAppSend') ? { operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}' } : {};
+		const defaults = type.endsWith('whatsAppSend')
+			? { operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}' }
+			: {};
 		const workflow = singleNodeWorkflow(
 			{
 				name,
 				type,
 				parameters: { ...defaults, options: { initialBackoffMs: 20 }, ...parameters },
-				credentials: { whatsAppCloudApi: { id: '1', name: 'Cloud' }, whatsAppLiteApi: { id: '2', name: 'Lite' }, whatsAppRedis: { id: '3', name: 'Redis' } },
+				credentials: {
+					whatsAppCloudApi: { id: '1', name: 'Cloud' },
+					whatsAppLiteApi: { id: '2', name: 'Lite' },
+					whatsAppRedis: { id: '3', name: 'Redis' },
+				},
 				...(run.continueOnFail !== false && { onError: 'continueRegularOutput' as const }),
 			},
 			items,

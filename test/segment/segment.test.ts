@@ -6,7 +6,7 @@ const { backends, sendSegment } = useSegmentRun();
 
 const sentTo = () => backends().lite.sent.map((message) => String(message.number));
 
-test('Lite: four executions at once, 150 recipients each, against the container\'s quota of 300: exactly 300 sent, the rest skipped with the reset time', async () => {
+test("Lite: four executions at once, 150 recipients each, against the container's quota of 300: exactly 300 sent, the rest skipped with the reset time", async () => {
 	backends().lite.state.quotaLeft = 300;
 	const lite = { backend: 'lite', delivery: { mode: 'direct' } };
 	const runs = await Promise.all([0, 1, 2, 3].map((index) => sendSegment(lite, recipients(150, index * 1000))));
@@ -24,7 +24,7 @@ test('Lite: four executions at once, 150 recipients each, against the container\
 	expect(backends().lite.requests.length).toBeLessThanOrEqual(300 + 4);
 });
 
-test('Lite: the node\'s Daily Quota is an extra cap for its workflow, on top of the container\'s', async () => {
+test("Lite: the node's Daily Quota is an extra cap for its workflow, on top of the container's", async () => {
 	const first = await sendSegment({ backend: 'lite', delivery: { mode: 'direct', dailyQuota: 5 } }, recipients(8));
 	expect(first.items.map((item) => item.status)).toEqual([...Array(5).fill('accepted'), ...Array(3).fill('skipped')]);
 	expect(first.items[5].reason).toMatch(/^daily quota reached \(5\/5\); resets at \d{4}-\d\d-\d\dT00:00:00\.000Z$/);
@@ -72,15 +72,21 @@ test('the same recipient twice in one campaign is sent once, and a new campaign 
 	expect(backends().graph.accepted.map((message) => message.to)).toEqual(['4915110000000', '4915110000001', '4915110000000']);
 });
 
-test('Lite, Send From n8n: minute delays in the Delivery settings do not hold n8n\'s sends (the container paces its suit)', async () => {
-	const result = await sendSegment({ backend: 'lite', delivery: { mode: 'direct', minDelayMinutes: 10, maxDelayMinutes: 20 } }, recipients(8));
+test("Lite, Send From n8n: minute delays in the Delivery settings do not hold n8n's sends (the container paces its suit)", async () => {
+	const result = await sendSegment(
+		{ backend: 'lite', delivery: { mode: 'direct', minDelayMinutes: 10, maxDelayMinutes: 20 } },
+		recipients(8),
+	);
 	expect(result.items.map((item) => item.status)).toEqual(Array(8).fill('accepted'));
 	expect(new Set(sentTo()).size).toBe(8);
 });
 
 test('130429 slows the whole sender down and every message still goes out once', async () => {
 	backends().graph.options.messagesPerSecond = 5;
-	const result = await sendSegment({ backend: 'cloud', delivery: { messagesPerSecond: 50 }, options: { initialBackoffMs: 200, maxAttempts: 8 } }, recipients(15));
+	const result = await sendSegment(
+		{ backend: 'cloud', delivery: { messagesPerSecond: 50 }, options: { initialBackoffMs: 200, maxAttempts: 8 } },
+		recipients(15),
+	);
 	const throttled = backends().graph.requests.length - backends().graph.accepted.length;
 	expect(throttled).toBeGreaterThan(0);
 	expect(result.items.every((item) => item.status === 'accepted')).toBe(true);
@@ -92,7 +98,10 @@ test('131056 retries only that recipient later, without holding the others', asy
 	backends().graph.options.pairBurst = 1;
 	backends().graph.options.pairWindowMs = 300;
 	const items = [...recipients(1), ...recipients(1), ...recipients(4, 1)];
-	const result = await sendSegment({ backend: 'cloud', delivery: { oncePerRecipient: false, concurrency: 2 }, options: { initialBackoffMs: 100 } }, items);
+	const result = await sendSegment(
+		{ backend: 'cloud', delivery: { oncePerRecipient: false, concurrency: 2 }, options: { initialBackoffMs: 100 } },
+		items,
+	);
 	expect(result.items.map((item) => item.status)).toEqual(Array(6).fill('accepted'));
 	const order = backends().graph.accepted.map((message) => message.to);
 	// The repeated recipient was pushed back; the four others went out in the meantime.
@@ -102,7 +111,10 @@ test('131056 retries only that recipient later, without holding the others', asy
 });
 
 test('with Redis unreachable nothing is sent and the error says why', async () => {
-	const result = await sendSegment({ backend: 'cloud', delivery: {} }, recipients(3), { redisUrl: 'redis://127.0.0.1:1', continueOnFail: false });
+	const result = await sendSegment({ backend: 'cloud', delivery: {} }, recipients(3), {
+		redisUrl: 'redis://127.0.0.1:1',
+		continueOnFail: false,
+	});
 	expect(result.error?.message).toBe('Redis at 127.0.0.1:1 is unreachable: nothing was sent');
 	expect(result.error?.description).toMatch(/^Redis answered: ECONNREFUSED\. .*Fix: Check host, port, password and TLS/);
 	expect(backends().graph.requests).toHaveLength(0);
@@ -124,5 +136,8 @@ test('without a campaign ID, two sending nodes of one execution both reach the s
 
 	const result = await runWorkflow(workflow, credentialsFor(backends().graph, backends().lite));
 	expect(result.error).toBeUndefined();
-	expect(backends().graph.accepted.map((message) => (message.body.text as { body: string }).body)).toEqual(['Hi!', 'Here is your voucher.']);
+	expect(backends().graph.accepted.map((message) => (message.body.text as { body: string }).body)).toEqual([
+		'Hi!',
+		'Here is your voucher.',
+	]);
 });

@@ -11,7 +11,8 @@ const node = new WhatsAppSend();
 /** Runs a credential test the way n8n does: n8n-core's CredentialTestContext, whose `request` is n8n's real helper. */
 async function testCredential(type: 'whatsAppCloudApi' | 'whatsAppLiteApi', overrides: { accessToken?: string; apiKey?: string } = {}) {
 	const data = credentialsFor(backends().graph, backends().lite, overrides)[type];
-	const method = type === 'whatsAppCloudApi' ? node.methods.credentialTest.whatsAppCloudApiTest : node.methods.credentialTest.whatsAppLiteApiTest;
+	const method =
+		type === 'whatsAppCloudApi' ? node.methods.credentialTest.whatsAppCloudApiTest : node.methods.credentialTest.whatsAppLiteApiTest;
 	return await method.call(new CredentialTestContext() as unknown as ICredentialTestFunctions, { id: '1', name: 'Test', type, data });
 }
 
@@ -19,7 +20,7 @@ test('Cloud API credential test: OK with the verified business name and number',
 	expect(await testCredential('whatsAppCloudApi')).toEqual({ status: 'OK', message: 'Connected to Test Business (+1 555-010-0000)' });
 });
 
-test('Cloud API credential test: a wrong token is an Error quoting Meta\'s text and saying to create a new token', async () => {
+test("Cloud API credential test: a wrong token is an Error quoting Meta's text and saying to create a new token", async () => {
 	const result = await testCredential('whatsAppCloudApi', { accessToken: 'EAAG-wrong' });
 
 	expect(result.status).toBe('Error');
@@ -36,7 +37,10 @@ test('Lite credential test: a session not authenticated is an Error saying to sc
 
 	const result = await testCredential('whatsAppLiteApi');
 
-	expect(result).toEqual({ status: 'Error', message: `The WhatsApp session is not authenticated (waiting_for_scan): open ${backends().lite.url}/whatsapp-login and scan the QR code with the phone` });
+	expect(result).toEqual({
+		status: 'Error',
+		message: `The WhatsApp session is not authenticated (waiting_for_scan): open ${backends().lite.url}/whatsapp-login and scan the QR code with the phone`,
+	});
 });
 
 test('Lite credential test: a wrong API key is an Error naming the key', async () => {

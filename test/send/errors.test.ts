@@ -12,11 +12,31 @@ const script = (...failures: ScriptedFailure[]) => backends().graph.failNext(...
 
 /** [code, how the fake is made to answer it, Meta's message, the description we show, a piece of the fix]. */
 const mapped: Array<[number, (b: Backends) => { recipient?: string; accessToken?: string }, string, string, string]> = [
-	[190, () => ({ accessToken: 'EAAG-an-expired-token' }), 'Error validating access token: Session has expired.', 'The access token has expired or was revoked', 'Create a new access token'],
-	[100, (b) => (b.graph.failNext({ kind: 'error', code: 100, message: '(#100) Invalid parameter' }), {}), '(#100) Invalid parameter', 'Meta rejected a parameter of the request', 'Check the field Meta names'],
+	[
+		190,
+		() => ({ accessToken: 'EAAG-an-expired-token' }),
+		'Error validating access token: Session has expired.',
+		'The access token has expired or was revoked',
+		'Create a new access token',
+	],
+	[
+		100,
+		(b) => (b.graph.failNext({ kind: 'error', code: 100, message: '(#100) Invalid parameter' }), {}),
+		'(#100) Invalid parameter',
+		'Meta rejected a parameter of the request',
+		'Check the field Meta names',
+	],
 	[
 		131009,
-		(b) => (b.graph.failNext({ kind: 'error', code: 131009, message: '(#131009) Parameter value is not valid', details: 'Total row count exceed max allowed count: 10' }), {}),
+		(b) => (
+			b.graph.failNext({
+				kind: 'error',
+				code: 131009,
+				message: '(#131009) Parameter value is not valid',
+				details: 'Total row count exceed max allowed count: 10',
+			}),
+			{}
+		),
 		'(#131009) Parameter value is not valid: Total row count exceed max allowed count: 10',
 		'A parameter value is not valid (for example more than 10 list rows or a too long title) (Total row count exceed max allowed count: 10)',
 		'Correct the value Meta names',
@@ -28,17 +48,34 @@ const mapped: Array<[number, (b: Backends) => { recipient?: string; accessToken?
 		'More than 24 hours have passed since this person last wrote, so free-form messages are not allowed',
 		'Send an approved template',
 	],
-	[131026, (b) => (b.graph.failNext({ kind: 'error', code: 131026, message: 'Message Undeliverable.' }), {}), 'Message Undeliverable.', 'The message could not be delivered: the number may not be on WhatsApp, or uses an old app version', 'Check the number'],
+	[
+		131026,
+		(b) => (b.graph.failNext({ kind: 'error', code: 131026, message: 'Message Undeliverable.' }), {}),
+		'Message Undeliverable.',
+		'The message could not be delivered: the number may not be on WhatsApp, or uses an old app version',
+		'Check the number',
+	],
 	[
 		131050,
-		(b) => (b.graph.failNext({ kind: 'error', code: 131050, message: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.' }), {}),
+		(b) => (
+			b.graph.failNext({
+				kind: 'error',
+				code: 131050,
+				message:
+					'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+			}),
+			{}
+		),
 		'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
 		'The recipient stopped marketing messages from this business',
 		'Do not send marketing messages to this person',
 	],
 	[
 		132000,
-		(b) => (b.graph.failNext({ kind: 'error', code: 132000, message: 'Number of parameters does not match the expected number of params' }), {}),
+		(b) => (
+			b.graph.failNext({ kind: 'error', code: 132000, message: 'Number of parameters does not match the expected number of params' }),
+			{}
+		),
 		'Number of parameters does not match the expected number of params',
 		'The number of template parameters does not match what the template expects',
 		'one value per placeholder',
@@ -51,11 +88,24 @@ describe.each(mapped)('Meta error %i', (code, arrange, backendMessage, descripti
 		return sendText({ ...extra, ...(accessToken && { credentials: { accessToken } }) }, {}, recipient);
 	};
 
-	test('becomes an error item with Meta\'s code, description and fix (continueOnFail), sent once', async () => {
+	test("becomes an error item with Meta's code, description and fix (continueOnFail), sent once", async () => {
 		const result = await run({ continueOnFail: true });
 
 		expect(result.items).toEqual([
-			{ json: expect.objectContaining({ status: 'failed', error: expect.objectContaining({ kind: 'api', code, retryable: false, backendMessage, description: expect.stringContaining(description), fix: expect.stringContaining(fix) }) }), pairedItem: { item: 0 } },
+			{
+				json: expect.objectContaining({
+					status: 'failed',
+					error: expect.objectContaining({
+						kind: 'api',
+						code,
+						retryable: false,
+						backendMessage,
+						description: expect.stringContaining(description),
+						fix: expect.stringContaining(fix),
+					}),
+				}),
+				pairedItem: { item: 0 },
+			},
 		]);
 		expect(messageBodies(backends().graph)).toHaveLength(1);
 	});
@@ -118,7 +168,10 @@ describe('retries', () => {
 		const run = await sendText({ continueOnFail: true });
 
 		expect(backends().graph.requests).toHaveLength(1);
-		expect(run.items[0].json).toMatchObject({ status: 'failed', error: { kind: 'ambiguous', retryable: false, fix: 'Check whether the recipient got the message before sending again' } });
+		expect(run.items[0].json).toMatchObject({
+			status: 'failed',
+			error: { kind: 'ambiguous', retryable: false, fix: 'Check whether the recipient got the message before sending again' },
+		});
 	});
 
 	test('a bare 5xx without an error body is ambiguous for a send: reported, not resent', async () => {
@@ -127,13 +180,18 @@ describe('retries', () => {
 		const run = await sendText({ continueOnFail: true });
 
 		expect(backends().graph.requests).toHaveLength(1);
-		expect(run.items[0].json).toMatchObject({ status: 'failed', error: { kind: 'ambiguous', retryable: false, fix: expect.stringContaining('before sending again') } });
+		expect(run.items[0].json).toMatchObject({
+			status: 'failed',
+			error: { kind: 'ambiguous', retryable: false, fix: expect.stringContaining('before sending again') },
+		});
 	});
 
 	test('a Lite container 5xx is ambiguous for a send: reported, not resent', async () => {
 		backends().lite.failNext({ kind: 'internal', status: 500 });
 
-		const run = await runSend(backends(), { backend: 'lite', operation: 'sendText', recipient: TO, text: 'Hello' }, undefined, { continueOnFail: true });
+		const run = await runSend(backends(), { backend: 'lite', operation: 'sendText', recipient: TO, text: 'Hello' }, undefined, {
+			continueOnFail: true,
+		});
 
 		expect(backends().lite.requests).toHaveLength(1);
 		expect(run.items[0].json).toMatchObject({ status: 'failed', error: { kind: 'ambiguous', retryable: false } });

@@ -65,7 +65,12 @@ export interface RunExtra {
  * Runs WhatsApp Send with the given parameters over the given input items. Fast retries and, on Lite, no pause
  * between messages, unless the parameters say otherwise.
  */
-export async function runSend(backends: Pick<Backends, 'graph' | 'lite'>, parameters: INodeParameters, items: InputItem[] = [{ json: {} }], extra: RunExtra = {}) {
+export async function runSend(
+	backends: Pick<Backends, 'graph' | 'lite'>,
+	parameters: INodeParameters,
+	items: InputItem[] = [{ json: {} }],
+	extra: RunExtra = {},
+) {
 	const options = { initialBackoffMs: 5, ...((parameters.options as object) ?? {}) };
 	const delivery = { minDelayMinutes: 0, maxDelayMinutes: 0, ...((parameters.delivery as object) ?? {}) };
 	const workflow = singleNodeWorkflow(
@@ -85,7 +90,8 @@ export async function runSend(backends: Pick<Backends, 'graph' | 'lite'>, parame
 export type SendRun = Awaited<ReturnType<typeof runSend>>;
 
 /** The bodies of the sends the fake Graph API received (POST /<phone-number-id>/messages), in order. */
-export const messageBodies = (graph: FakeGraphApi) => graph.requests.filter((request) => request.path.endsWith('/messages')).map((request) => request.body);
+export const messageBodies = (graph: FakeGraphApi) =>
+	graph.requests.filter((request) => request.path.endsWith('/messages')).map((request) => request.body);
 
 /** What Meta's send endpoint expects around one message: `{messaging_product, recipient_type, to, type, <type>: body}`. */
 export function cloudEnvelope(type: string, body: unknown, extra: Record<string, unknown> = {}) {
@@ -93,14 +99,24 @@ export function cloudEnvelope(type: string, body: unknown, extra: Record<string,
 }
 
 /** An input item carrying a file the way n8n keeps binary data in memory: base64 `data`, `mimeType`, `fileName`. */
-export function binaryItem(file: { data: Buffer; mimeType: string; fileName: string }, property = 'data', json: Record<string, unknown> = {}): InputItem {
+export function binaryItem(
+	file: { data: Buffer; mimeType: string; fileName: string },
+	property = 'data',
+	json: Record<string, unknown> = {},
+): InputItem {
 	return { json, binary: { [property]: { data: file.data.toString('base64'), mimeType: file.mimeType, fileName: file.fileName } } };
 }
 
 /** The run's result, its error and every output item as one string, to search for what must not be there. */
 export function everythingVisible(run: SendRun): string {
 	const error = run.error as (Error & Record<string, unknown>) | undefined;
-	const errorParts = error && { ...error, message: error.message, description: error.description, stack: error.stack, context: error.context };
+	const errorParts = error && {
+		...error,
+		message: error.message,
+		description: error.description,
+		stack: error.stack,
+		context: error.context,
+	};
 	return JSON.stringify({ run: run.run, items: run.items, error: errorParts });
 }
 

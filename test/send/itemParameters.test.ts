@@ -26,7 +26,8 @@ test('a parameter without an expression is read from n8n once; one with an expre
 	const parameters = new ItemParameters(context);
 
 	for (const itemIndex of [0, 1, 2]) {
-		for (const name of ['text', 'previewUrl', 'buttons', 'rows', 'templateParameters.mappingMode', 'templateParameters.value', 'notSaved']) parameters.get(name, itemIndex);
+		for (const name of ['text', 'previewUrl', 'buttons', 'rows', 'templateParameters.mappingMode', 'templateParameters.value', 'notSaved'])
+			parameters.get(name, itemIndex);
 	}
 
 	expect(calls.filter((call) => call.startsWith('previewUrl'))).toEqual(['previewUrl#0']);
@@ -35,7 +36,11 @@ test('a parameter without an expression is read from n8n once; one with an expre
 	expect(calls.filter((call) => call.startsWith('templateParameters.mappingMode'))).toEqual(['templateParameters.mappingMode#0']);
 	expect(calls.filter((call) => call.startsWith('text'))).toEqual(['text#0', 'text#1', 'text#2']);
 	expect(calls.filter((call) => call.startsWith('rows'))).toEqual(['rows#0', 'rows#1', 'rows#2']);
-	expect(calls.filter((call) => call.startsWith('templateParameters.value'))).toEqual(['templateParameters.value#0', 'templateParameters.value#1', 'templateParameters.value#2']);
+	expect(calls.filter((call) => call.startsWith('templateParameters.value'))).toEqual([
+		'templateParameters.value#0',
+		'templateParameters.value#1',
+		'templateParameters.value#2',
+	]);
 	expect(parameters.get('previewUrl', 2)).toBe('previewUrl of item 0');
 	expect(parameters.get('text', 2)).toBe('text of item 2');
 });
@@ -45,7 +50,11 @@ const backends = useBackends();
 test('in the engine, expressions still differ per item while the constant parameters apply to every item', async () => {
 	const items = [{ json: { phone: '4915100000001', name: 'Ada' } }, { json: { phone: '4915100000002', name: 'Grace' } }];
 
-	const run = await runSend(backends(), { operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}', previewUrl: true }, items);
+	const run = await runSend(
+		backends(),
+		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: '=Hi {{ $json.name }}', previewUrl: true },
+		items,
+	);
 
 	expect(run.error).toBeUndefined();
 	const bodies = messageBodies(backends().graph);

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 import { runSend } from '../send/fixtures';
 import { type Backends, runTemplateSend, startBackends } from '../templates/fixtures';
-import { liteEvent, liteHeaders, liteMessage, metaBody, metaHeaders, metaMessage, metaStatus, startCloudTrigger, startLiteTrigger } from '../trigger/fixtures';
+import {
+	liteEvent,
+	liteHeaders,
+	liteMessage,
+	metaBody,
+	metaHeaders,
+	metaMessage,
+	metaStatus,
+	startCloudTrigger,
+	startLiteTrigger,
+} from '../trigger/fixtures';
 import type { TriggerUnderTest } from '../harness/webhook';
 
 type Json = Record<string, unknown>;
@@ -43,11 +53,24 @@ describe('WhatsApp Send and WhatsApp Template Send items', () => {
 		return { cloud, lite };
 	}
 	const send = (parameters: INodeParameters) => (backend: string) =>
-		runSend(backends, { backend, recipient: '+49 151 23456789', delivery: { mode: 'direct' }, ...parameters }, undefined, { continueOnFail: true });
-	const templateSend = (parameters: INodeParameters) => (backend: string) =>
-		runTemplateSend(backends, { backend, templateSource: 'text', textTemplate: 'Hello {{name}}, your order {{order}} has shipped.', delivery: { mode: 'direct' }, ...parameters }, [{ json: { name: 'Ada', order: 'A-1001' } }], {
+		runSend(backends, { backend, recipient: '+49 151 23456789', delivery: { mode: 'direct' }, ...parameters }, undefined, {
 			continueOnFail: true,
 		});
+	const templateSend = (parameters: INodeParameters) => (backend: string) =>
+		runTemplateSend(
+			backends,
+			{
+				backend,
+				templateSource: 'text',
+				textTemplate: 'Hello {{name}}, your order {{order}} has shipped.',
+				delivery: { mode: 'direct' },
+				...parameters,
+			},
+			[{ json: { name: 'Ada', order: 'A-1001' } }],
+			{
+				continueOnFail: true,
+			},
+		);
 
 	it('send: an accepted message', async () => {
 		const items = await itemsOf(send({ operation: 'sendText', text: 'Hello' }));
@@ -63,7 +86,11 @@ describe('WhatsApp Send and WhatsApp Template Send items', () => {
 
 	it('template send: an accepted message', async () => {
 		const items = await itemsOf(templateSend({}));
-		expect(items.lite).toMatchObject({ to: '4915123456789', renderedText: 'Hello Ada, your order A-1001 has shipped.', status: 'accepted' });
+		expect(items.lite).toMatchObject({
+			to: '4915123456789',
+			renderedText: 'Hello Ada, your order A-1001 has shipped.',
+			status: 'accepted',
+		});
 		expectOneShape('template-send', items);
 	});
 
@@ -93,14 +120,23 @@ describe('WhatsApp Trigger items', () => {
 	}
 
 	it('trigger: a text message', async () => {
-		const items = await itemsOf(metaBody({ messages: [metaMessage('text', { text: { body: 'Hello' } })] }), liteEvent('message', liteMessage({ body: 'Hello' })));
+		const items = await itemsOf(
+			metaBody({ messages: [metaMessage('text', { text: { body: 'Hello' } })] }),
+			liteEvent('message', liteMessage({ body: 'Hello' })),
+		);
 		expectOneShape('trigger-message', items);
 	});
 
 	it('trigger: a delivery status', async () => {
 		const items = await itemsOf(
 			metaBody({ statuses: [metaStatus('delivered')] }),
-			liteEvent('message_ack', { id: 'true_4915123456789@c.us_OUT1', to: '4915123456789', ack: 2, status: 'delivered', timestamp: 1717430460 }),
+			liteEvent('message_ack', {
+				id: 'true_4915123456789@c.us_OUT1',
+				to: '4915123456789',
+				ack: 2,
+				status: 'delivered',
+				timestamp: 1717430460,
+			}),
 		);
 		expectOneShape('trigger-status', items);
 	});

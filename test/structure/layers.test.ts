@@ -38,11 +38,16 @@ function importsOf(file: string): string[] {
 	});
 }
 
-const isN8n = (target: string) => /^(n8n-workflow|n8n-core|@n8n\/)/.test(target) || target.startsWith('nodes/whatsapp/n8n/') || /^nodes\/WhatsApp/.test(target);
+const isN8n = (target: string) =>
+	/^(n8n-workflow|n8n-core|@n8n\/)/.test(target) || target.startsWith('nodes/whatsapp/n8n/') || /^nodes\/WhatsApp/.test(target);
 
 /** `from → to` for each import of the files that breaks the rule. */
 function violations(files: string[], forbidden: (target: string) => boolean): string[] {
-	return files.flatMap((file) => importsOf(file).filter(forbidden).map((target) => `${file} → ${target}`));
+	return files.flatMap((file) =>
+		importsOf(file)
+			.filter(forbidden)
+			.map((target) => `${file} → ${target}`),
+	);
 }
 
 test('the engine never imports n8n or its n8n glue', () => {

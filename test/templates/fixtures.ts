@@ -19,13 +19,22 @@ export interface Backends {
 }
 
 export async function startBackends(graphOptions: { templateMessageStatus?: string } = {}): Promise<Backends> {
-	const graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, businessAccountId: BUSINESS_ACCOUNT_ID, templates: TEMPLATES, ...graphOptions });
+	const graph = await startFakeGraphApi({
+		accessToken: ACCESS_TOKEN,
+		phoneNumberId: PHONE_NUMBER_ID,
+		businessAccountId: BUSINESS_ACCOUNT_ID,
+		templates: TEMPLATES,
+		...graphOptions,
+	});
 	const lite = await startFakeLiteContainer(LITE_API_KEY);
 	return { graph, lite, close: async () => Promise.all([graph.close(), lite.close()]) };
 }
 
 /** Runs `fn` with fresh fakes and always stops them, so jest exits. */
-export async function withBackends<T>(fn: (backends: Backends) => Promise<T>, graphOptions?: { templateMessageStatus?: string }): Promise<T> {
+export async function withBackends<T>(
+	fn: (backends: Backends) => Promise<T>,
+	graphOptions?: { templateMessageStatus?: string },
+): Promise<T> {
 	const backends = await startBackends(graphOptions);
 	try {
 		return await fn(backends);
@@ -48,7 +57,12 @@ export function metaTemplate(value: string, placeholders: Record<string, string>
 type Item = { json: Record<string, unknown>; binary?: Record<string, unknown> };
 
 /** Runs WhatsApp Template Send through n8n's engine; fast retries, no pacing delays. */
-export async function runTemplateSend(backends: Backends, parameters: INodeParameters, items: Item[] = [{ json: {} }], extra: { continueOnFail?: boolean } = {}) {
+export async function runTemplateSend(
+	backends: Backends,
+	parameters: INodeParameters,
+	items: Item[] = [{ json: {} }],
+	extra: { continueOnFail?: boolean } = {},
+) {
 	const workflow = singleNodeWorkflow(
 		{
 			name: 'Template Send',
@@ -72,7 +86,8 @@ export async function runTemplateSend(backends: Backends, parameters: INodeParam
 }
 
 /** The requests that would have sent something (messages or media), as opposed to reading templates. */
-export const writes = (backends: Backends) => [...backends.graph.requests, ...backends.lite.requests].filter((request) => request.method !== 'GET');
+export const writes = (backends: Backends) =>
+	[...backends.graph.requests, ...backends.lite.requests].filter((request) => request.method !== 'GET');
 
 /** Runs one item that must fail before any send, and returns the error item's error (continueOnFail). */
 export async function refused(backends: Backends, parameters: INodeParameters, item: Item = { json: {} }) {
@@ -85,17 +100,33 @@ export async function refused(backends: Backends, parameters: INodeParameters, i
 /** The `template` objects Meta accepted, in order. */
 export const sentTemplates = (backends: Backends) => backends.graph.accepted.map((sent) => (sent.body as Record<string, any>).template);
 
-export const templateListings = (backends: Backends) => backends.graph.requests.filter((request) => request.path.endsWith('/message_templates'));
+export const templateListings = (backends: Backends) =>
+	backends.graph.requests.filter((request) => request.path.endsWith('/message_templates'));
 
 /**
  * n8n-core's own LoadOptionsContext for the node, as the editor uses it to fill a list or a resource mapper:
  * the node's current parameters, the credentials applied by the test credentials helper.
  */
-export function loadOptionsContext(backends: Backends, parameters: INodeParameters, credentialOverrides: Record<string, unknown> = {}): ILoadOptionsFunctions {
-	const node: INode = { id: 'node', name: 'Template Send', type: NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', ...parameters }, credentials: NODE_CREDENTIALS };
+export function loadOptionsContext(
+	backends: Backends,
+	parameters: INodeParameters,
+	credentialOverrides: Record<string, unknown> = {},
+): ILoadOptionsFunctions {
+	const node: INode = {
+		id: 'node',
+		name: 'Template Send',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { backend: 'cloud', ...parameters },
+		credentials: NODE_CREDENTIALS,
+	};
 	const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, active: false, nodeTypes: testNodeTypes });
 	const credentials = credentialsFor(backends.graph, backends.lite);
 	Object.assign(credentials.whatsAppCloudApi, credentialOverrides);
-	const additionalData = { credentialsHelper: new TestCredentialsHelper(credentials), currentNodeParameters: node.parameters } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		currentNodeParameters: node.parameters,
+	} as unknown as IWorkflowExecuteAdditionalData;
 	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.template');
 }

@@ -31,7 +31,9 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 		withBackends(async (backends) => {
 			const context = loadOptionsContext(backends, { ...template(''), listNonApproved: true });
 			const { results } = await listSearch.searchTemplates.call(context, 'o');
-			expect(results.map((result) => result.name)).toEqual(expect.arrayContaining(['old_promo (en_US) · Marketing · Rejected', 'paused_offer (en_US) · Marketing · Paused']));
+			expect(results.map((result) => result.name)).toEqual(
+				expect.arrayContaining(['old_promo (en_US) · Marketing · Rejected', 'paused_offer (en_US) · Marketing · Paused']),
+			);
 			const { results: filtered } = await listSearch.searchTemplates.call(context, 'ORDER');
 			expect(filtered.map((result) => result.value)).toEqual(['order_update:de', 'order_update:en_US']);
 		}));
@@ -39,20 +41,28 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 	it('says what to do when the credential has no WhatsApp Business Account ID', () =>
 		withBackends(async (backends) => {
 			const context = loadOptionsContext(backends, template(''), { businessAccountId: '' });
-			await expect(listSearch.searchTemplates.call(context)).rejects.toThrow('WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential');
+			await expect(listSearch.searchTemplates.call(context)).rejects.toThrow(
+				'WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential',
+			);
 			expect(backends.graph.requests).toEqual([]);
 		}));
 
-	it('offers one column per placeholder of the chosen template, by its own name, with the words around it and Meta\'s example', () =>
+	it("offers one column per placeholder of the chosen template, by its own name, with the words around it and Meta's example", () =>
 		withBackends(async (backends) => {
 			const columns = async (value: string) =>
-				((await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields).fields.map((field) => [field.id, field.displayName, field.required]);
+				(
+					(await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields
+				).fields.map((field) => [field.id, field.displayName, field.required]);
 			expect(await columns('order_update:en_US')).toEqual([
 				['header_1', 'Header {{1}} · e.g. A-1001 · “Order {{1}}”', true],
 				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
 				['body_2', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', true],
 				['body_3', 'Body {{3}} · e.g. Monday · “…ships on {{3}}.”', true],
-				['button_0_url', 'Button 1 "Track order" URL Suffix · e.g. https://shop.example.com/track/A-1001 · “https://shop.example.com/track/{{1}}”', true],
+				[
+					'button_0_url',
+					'Button 1 "Track order" URL Suffix · e.g. https://shop.example.com/track/A-1001 · “https://shop.example.com/track/{{1}}”',
+					true,
+				],
 				['button_1_payload', 'Button 2 "Stop updates" Payload', false],
 			]);
 			expect(await columns('spring_sale:en_US')).toEqual([
@@ -79,21 +89,31 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
 			]);
 			// The code is mapped once: the copy-code button takes the body's code.
-			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* is your…”', true]]);
-			expect(await columns('verify_code:de')).toEqual([['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* ist dein…”', true]]);
+			expect(await columns('verify_code:en_US')).toEqual([
+				['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* is your…”', true],
+			]);
+			expect(await columns('verify_code:de')).toEqual([
+				['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* ist dein…”', true],
+			]);
 			expect(await columns('={{ $json.template }}')).toEqual([]);
 			expect(await columns('')).toEqual([]);
 		}));
 
-	it('says why placeholders cannot load in the mapper\'s notice instead of failing the editor\'s request', () =>
+	it("says why placeholders cannot load in the mapper's notice instead of failing the editor's request", () =>
 		withBackends(async (backends) => {
 			const notice = async (parameters: INodeParameters, credentials?: Record<string, unknown>) => {
-				const answer = (await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, parameters, credentials))) as ResourceMapperFields;
+				const answer = (await resourceMapping.getTemplatePlaceholders.call(
+					loadOptionsContext(backends, parameters, credentials),
+				)) as ResourceMapperFields;
 				expect(answer.fields).toEqual([]);
 				return answer.emptyFieldsNotice;
 			};
-			expect(await notice(template('no_such_template:en_US'))).toBe('⚠ Template "no_such_template:en_US" does not exist in this WhatsApp Business Account. Pick a template from the list (names are lowercase with underscores)');
-			expect(await notice(template('order_update:en_US'), { businessAccountId: '' })).toMatch(/^⚠ WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential, so the templates cannot be listed\. Enter the WABA ID/);
+			expect(await notice(template('no_such_template:en_US'))).toBe(
+				'⚠ Template "no_such_template:en_US" does not exist in this WhatsApp Business Account. Pick a template from the list (names are lowercase with underscores)',
+			);
+			expect(await notice(template('order_update:en_US'), { businessAccountId: '' })).toMatch(
+				/^⚠ WhatsApp Business Account ID "" is empty in the WhatsApp Cloud API credential, so the templates cannot be listed\. Enter the WABA ID/,
+			);
 			expect(await notice(template('hello_world:en_US'))).toBe('This template has no placeholders: it is sent as it is');
 			expect(await notice(template(''))).toBe('Pick a template above: its placeholders then show here');
 			expect(await notice(template('={{ $json.template }}'))).toMatch(/^The template comes from an expression/);

@@ -27,19 +27,32 @@ describe('template checks before any request', () => {
 
 	it('numbered values for a named template, and named values for a numbered one, are called what they are', () =>
 		withBackends(async (backends) => {
-			const named = await refused(backends, metaTemplate('welcome_named:en_US', { body_first_name: 'Ada', body_shop_name: 'Books', body_1: 'Ada' }));
-			expect(named.message).toBe('Template "welcome_named" (en_US): uses named placeholders, but a value was given for the numbered placeholder {{1}} in the body');
+			const named = await refused(
+				backends,
+				metaTemplate('welcome_named:en_US', { body_first_name: 'Ada', body_shop_name: 'Books', body_1: 'Ada' }),
+			);
+			expect(named.message).toBe(
+				'Template "welcome_named" (en_US): uses named placeholders, but a value was given for the numbered placeholder {{1}} in the body',
+			);
 			expect(named.fix).toContain('Body {{first_name}}, Body {{shop_name}}');
 			const numbered = await refused(backends, metaTemplate('order_update:en_US', { ...complete, body_first_name: 'Ada' }));
-			expect(numbered.message).toBe('Template "order_update" (en_US): uses numbered placeholders, but a value was given for the named placeholder {{first_name}} in the body');
+			expect(numbered.message).toBe(
+				'Template "order_update" (en_US): uses numbered placeholders, but a value was given for the named placeholder {{first_name}} in the body',
+			);
 		}));
 
 	it('a media header without its media, and media for a template without a media header', () =>
 		withBackends(async (backends) => {
-			const noMedia = await refused(backends, metaTemplate('spring_sale:en_US', { body_1: 'Ada', body_2: '20%', button_0_code: 'SPRING20' }));
+			const noMedia = await refused(
+				backends,
+				metaTemplate('spring_sale:en_US', { body_1: 'Ada', body_2: '20%', button_0_code: 'SPRING20' }),
+			);
 			expect(noMedia.message).toBe('Template "spring_sale" (en_US): has an image header, but no image was given');
 			expect(noMedia.fix).toContain('"Header Image (Link, Media ID or Binary Field)"');
-			const extraMedia = await refused(backends, metaTemplate('order_update:en_US', { ...complete, media_header: 'https://cdn.example.com/a.jpg' }));
+			const extraMedia = await refused(
+				backends,
+				metaTemplate('order_update:en_US', { ...complete, media_header: 'https://cdn.example.com/a.jpg' }),
+			);
 			expect(extraMedia.message).toContain('has no placeholder "media_header"');
 		}));
 
@@ -52,8 +65,13 @@ describe('template checks before any request', () => {
 	it('a missing URL suffix or coupon code', () =>
 		withBackends(async (backends) => {
 			const { button_0_url: _, ...noSuffix } = complete;
-			expect((await refused(backends, metaTemplate('order_update:en_US', noSuffix))).message).toContain('Button 1 "Track order" URL Suffix has no value');
-			const noCode = await refused(backends, metaTemplate('spring_sale:en_US', { media_header: 'https://cdn.example.com/a.jpg', body_1: 'Ada', body_2: '20%' }));
+			expect((await refused(backends, metaTemplate('order_update:en_US', noSuffix))).message).toContain(
+				'Button 1 "Track order" URL Suffix has no value',
+			);
+			const noCode = await refused(
+				backends,
+				metaTemplate('spring_sale:en_US', { media_header: 'https://cdn.example.com/a.jpg', body_1: 'Ada', body_2: '20%' }),
+			);
 			expect(noCode.message).toContain('Button 1 Coupon Code has no value');
 		}));
 
@@ -66,12 +84,19 @@ describe('template checks before any request', () => {
 	it('a template that is not approved, that does not exist, or not in that language', () =>
 		withBackends(async (backends) => {
 			const pending = await refused(backends, metaTemplate('black_friday:en_US', { body_1: '50%' }));
-			expect(pending).toMatchObject({ message: 'The template "black_friday" (en_US) is PENDING: WhatsApp sends only approved templates', fix: 'Wait until Meta has reviewed it, or pick an approved template' });
-			expect((await refused(backends, metaTemplate('no_such_template:en_US'))).message).toBe('Template "no_such_template:en_US" does not exist in this WhatsApp Business Account');
+			expect(pending).toMatchObject({
+				message: 'The template "black_friday" (en_US) is PENDING: WhatsApp sends only approved templates',
+				fix: 'Wait until Meta has reviewed it, or pick an approved template',
+			});
+			expect((await refused(backends, metaTemplate('no_such_template:en_US'))).message).toBe(
+				'Template "no_such_template:en_US" does not exist in this WhatsApp Business Account',
+			);
 			const language = await refused(backends, metaTemplate('order_update:fr'));
 			expect(language.message).toBe('Template "order_update:fr" does not exist in fr; order_update exists in en_US, de');
 			expect(language.fix).toBe('Use one of those language codes, e.g. order_update:en_US');
-			expect((await refused(backends, metaTemplate('order update'))).message).toBe('Template "order update" is not a template name and language code');
+			expect((await refused(backends, metaTemplate('order update'))).message).toBe(
+				'Template "order update" is not a template name and language code',
+			);
 		}));
 
 	it('on the Lite container a Meta template is a capability error, with no request to either backend', () =>
@@ -84,15 +109,27 @@ describe('template checks before any request', () => {
 
 	it('without continueOnFail one bad item stops the node before anything is sent, even for the good items', () =>
 		withBackends(async (backends) => {
-			const result = await runTemplateSend(backends, metaTemplate('order_update:en_US', { ...complete, body_1: '={{ $json.name }}' }), [{ json: { name: 'Ada' } }, { json: {} }]);
+			const result = await runTemplateSend(backends, metaTemplate('order_update:en_US', { ...complete, body_1: '={{ $json.name }}' }), [
+				{ json: { name: 'Ada' } },
+				{ json: {} },
+			]);
 			expect(result.error?.message).toContain('Body {{1}} has no value');
 			expect(writes(backends)).toEqual([]);
 		}));
 
 	it('with continueOnFail the good items are sent and the bad one becomes an error item, each paired with its input', () =>
 		withBackends(async (backends) => {
-			const items = [{ json: { name: 'Ada', phone: '+4915123450001' } }, { json: { phone: '+4915123450002' } }, { json: { name: 'Grace', phone: '+4915123450003' } }];
-			const result = await runTemplateSend(backends, { ...metaTemplate('order_update:en_US', { ...complete, body_1: '={{ $json.name }}' }), recipient: '={{ $json.phone }}' }, items, { continueOnFail: true });
+			const items = [
+				{ json: { name: 'Ada', phone: '+4915123450001' } },
+				{ json: { phone: '+4915123450002' } },
+				{ json: { name: 'Grace', phone: '+4915123450003' } },
+			];
+			const result = await runTemplateSend(
+				backends,
+				{ ...metaTemplate('order_update:en_US', { ...complete, body_1: '={{ $json.name }}' }), recipient: '={{ $json.phone }}' },
+				items,
+				{ continueOnFail: true },
+			);
 			expect(result.items.map((item) => [item.json.status, item.pairedItem])).toEqual([
 				['accepted', { item: 0 }],
 				['failed', { item: 1 }],

@@ -16,19 +16,57 @@ const fetchRequester: HttpRequester = async (request) => {
 	return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 };
 
-const template = (fields: Partial<TemplateMessage>): TemplateMessage => ({ type: 'template', name: 'order_update', language: 'en_US', body: [], buttons: [], ...fields });
+const template = (fields: Partial<TemplateMessage>): TemplateMessage => ({
+	type: 'template',
+	name: 'order_update',
+	language: 'en_US',
+	body: [],
+	buttons: [],
+	...fields,
+});
 
 describe('Meta refuses template sends that do not fit the stored template', () => {
 	const cases: Array<[string, TemplateMessage, number, string]> = [
-		['too few body values', template({ header: { type: 'text', parameters: [{ text: 'A-1' }] }, body: [{ text: 'Ada' }], buttons: [{ index: 0, subType: 'url', text: 'A-1' }] }), 132000, 'Give exactly one value per placeholder'],
-		['a language the template does not have', template({ language: 'fr' }), 132001, 'Pick an approved template and its exact language code'],
-		['positional values for a named template', template({ name: 'welcome_named', body: [{ text: 'Ada' }, { text: 'Books' }] }), 132012, 'Map each placeholder by its name'],
-		['an image header without its image', template({ name: 'spring_sale', body: [{ text: 'Ada' }, { text: '20%' }], buttons: [{ index: 0, subType: 'copy_code', couponCode: 'X' }] }), 132012, 'Map each placeholder by its name'],
+		[
+			'too few body values',
+			template({
+				header: { type: 'text', parameters: [{ text: 'A-1' }] },
+				body: [{ text: 'Ada' }],
+				buttons: [{ index: 0, subType: 'url', text: 'A-1' }],
+			}),
+			132000,
+			'Give exactly one value per placeholder',
+		],
+		[
+			'a language the template does not have',
+			template({ language: 'fr' }),
+			132001,
+			'Pick an approved template and its exact language code',
+		],
+		[
+			'positional values for a named template',
+			template({ name: 'welcome_named', body: [{ text: 'Ada' }, { text: 'Books' }] }),
+			132012,
+			'Map each placeholder by its name',
+		],
+		[
+			'an image header without its image',
+			template({
+				name: 'spring_sale',
+				body: [{ text: 'Ada' }, { text: '20%' }],
+				buttons: [{ index: 0, subType: 'copy_code', couponCode: 'X' }],
+			}),
+			132012,
+			'Map each placeholder by its name',
+		],
 	];
 
 	it.each(cases)('%s', (_, message, code, fix) =>
 		withBackends(async (backends) => {
-			const channel = new CloudChannel({ baseUrl: backends.graph.url, apiVersion: 'v23.0', phoneNumberId: PHONE_NUMBER_ID, businessAccountId: BUSINESS_ACCOUNT_ID }, fetchRequester);
+			const channel = new CloudChannel(
+				{ baseUrl: backends.graph.url, apiVersion: 'v23.0', phoneNumberId: PHONE_NUMBER_ID, businessAccountId: BUSINESS_ACCOUNT_ID },
+				fetchRequester,
+			);
 			const error = await channel.send({ to: { kind: 'person', digits: '4915123456789' }, message }).catch((failure: unknown) => failure);
 			expect(error).toMatchObject({ kind: 'api', code, retryable: false });
 			expect((error as { fix: string }).fix).toContain(fix);
@@ -36,7 +74,7 @@ describe('Meta refuses template sends that do not fit the stored template', () =
 		}),
 	);
 
-	it('the node reports Meta\'s template error as a mapped error item, sent once and never retried', () =>
+	it("the node reports Meta's template error as a mapped error item, sent once and never retried", () =>
 		withBackends(async (backends) => {
 			backends.graph.failNext({ kind: 'error', code: 132001, message: '(#132001) Template name does not exist in the translation' });
 			const result = await runTemplateSend(backends, metaTemplate('hello_world:en_US'), [{ json: {} }], { continueOnFail: true });

@@ -1,6 +1,11 @@
 import { metaTemplate, runTemplateSend, withBackends, writes } from './fixtures';
 
-const textTemplate = (textTemplateValue: string, extra: Record<string, unknown> = {}) => ({ backend: 'lite', templateSource: 'text', textTemplate: textTemplateValue, ...extra });
+const textTemplate = (textTemplateValue: string, extra: Record<string, unknown> = {}) => ({
+	backend: 'lite',
+	templateSource: 'text',
+	textTemplate: textTemplateValue,
+	...extra,
+});
 
 describe('text templates (Automator style) on either backend', () => {
 	it('fills nested paths and fallbacks from each item on the Lite container', () =>
@@ -9,7 +14,11 @@ describe('text templates (Automator style) on either backend', () => {
 				{ json: { phone: '+4915123450001', user: { first_name: 'Ada', orders: [{ id: 'A-1' }] } } },
 				{ json: { phone: '+4915123450002', user: { orders: [{ id: 'B-2' }] } } },
 			];
-			const result = await runTemplateSend(backends, { ...textTemplate('Hello {{user.first_name | "there"}}, order {{ user.orders.0.id }} shipped.'), recipient: '={{ $json.phone }}' }, items);
+			const result = await runTemplateSend(
+				backends,
+				{ ...textTemplate('Hello {{user.first_name | "there"}}, order {{ user.orders.0.id }} shipped.'), recipient: '={{ $json.phone }}' },
+				items,
+			);
 			expect(result.error).toBeUndefined();
 			expect(backends.lite.sent.map((sent) => [sent.number, sent.message])).toEqual([
 				['4915123450001', 'Hello Ada, order A-1 shipped.'],
@@ -23,19 +32,29 @@ describe('text templates (Automator style) on either backend', () => {
 
 	it('sends a media URL with placeholders, the text as its caption', () =>
 		withBackends(async (backends) => {
-			const result = await runTemplateSend(backends, textTemplate('New in: {{product.name}}', { mediaUrl: 'https://cdn.example.com/{{product.sku}}.jpg', mediaType: 'image' }), [
-				{ json: { product: { name: 'Lamp', sku: 'L-9' } } },
-			]);
+			const result = await runTemplateSend(
+				backends,
+				textTemplate('New in: {{product.name}}', { mediaUrl: 'https://cdn.example.com/{{product.sku}}.jpg', mediaType: 'image' }),
+				[{ json: { product: { name: 'Lamp', sku: 'L-9' } } }],
+			);
 			expect(result.error).toBeUndefined();
 			expect(backends.lite.sent[0]).toMatchObject({ imageUrl: 'https://cdn.example.com/L-9.jpg', message: 'New in: Lamp' });
 		}));
 
 	it('a placeholder without value and fallback fails the item, naming it and the fix, with nothing sent', () =>
 		withBackends(async (backends) => {
-			const result = await runTemplateSend(backends, textTemplate('Hi {{user.first_name}} from {{user.city}}'), [{ json: { user: { city: 'Berlin' } } }], { continueOnFail: true });
+			const result = await runTemplateSend(
+				backends,
+				textTemplate('Hi {{user.first_name}} from {{user.city}}'),
+				[{ json: { user: { city: 'Berlin' } } }],
+				{ continueOnFail: true },
+			);
 			expect(result.items[0].json).toMatchObject({
 				status: 'failed',
-				error: { message: 'Text Template: {{user.first_name}} has no value in this item and no fallback', fix: expect.stringContaining('{{user.first_name | "there"}}') },
+				error: {
+					message: 'Text Template: {{user.first_name}} has no value in this item and no fallback',
+					fix: expect.stringContaining('{{user.first_name | "there"}}'),
+				},
 			});
 			expect(writes(backends)).toEqual([]);
 		}));
@@ -43,16 +62,27 @@ describe('text templates (Automator style) on either backend', () => {
 	it('or skips the item with that reason, while the others are sent', () =>
 		withBackends(async (backends) => {
 			const items = [{ json: { phone: '+4915123450001', name: 'Ada' } }, { json: { phone: '+4915123450002' } }];
-			const result = await runTemplateSend(backends, { ...textTemplate('Hi {{name}}', { missingValues: 'skip' }), recipient: '={{ $json.phone }}' }, items);
+			const result = await runTemplateSend(
+				backends,
+				{ ...textTemplate('Hi {{name}}', { missingValues: 'skip' }), recipient: '={{ $json.phone }}' },
+				items,
+			);
 			expect(result.error).toBeUndefined();
-			expect(result.items[1]).toEqual({ json: { status: 'skipped', reason: '{{name}} has no value in this item and no fallback', to: '4915123450002' }, pairedItem: { item: 1 } });
+			expect(result.items[1]).toEqual({
+				json: { status: 'skipped', reason: '{{name}} has no value in this item and no fallback', to: '4915123450002' },
+				pairedItem: { item: 1 },
+			});
 			expect(backends.lite.sent.map((sent) => sent.number)).toEqual(['4915123450001']);
 		}));
 
 	it('adds a random reference that makes every message of a campaign different', () =>
 		withBackends(async (backends) => {
 			const items = ['1', '2', '3'].map((digit) => ({ json: { phone: `+491512345000${digit}` } }));
-			const result = await runTemplateSend(backends, { ...textTemplate('Our spring sale starts today!', { randomString: true }), recipient: '={{ $json.phone }}' }, items);
+			const result = await runTemplateSend(
+				backends,
+				{ ...textTemplate('Our spring sale starts today!', { randomString: true }), recipient: '={{ $json.phone }}' },
+				items,
+			);
 			expect(result.error).toBeUndefined();
 			const texts = backends.lite.sent.map((sent) => String(sent.message));
 			texts.forEach((text) => expect(text).toMatch(/^Our spring sale starts today!\n\nRef\. [0-9A-F]{6}$/));
@@ -72,19 +102,41 @@ describe('preview', () => {
 	it('renders every item of a Meta template without sending or uploading anything', () =>
 		withBackends(async (backends) => {
 			const items = [{ json: { name: 'Ada' } }, { json: { name: 'Grace' } }];
-			const result = await runTemplateSend(backends, { operation: 'preview', ...metaTemplate('welcome_named:en_US', { body_first_name: '={{ $json.name }}', body_shop_name: 'Books' }) }, items);
+			const result = await runTemplateSend(
+				backends,
+				{ operation: 'preview', ...metaTemplate('welcome_named:en_US', { body_first_name: '={{ $json.name }}', body_shop_name: 'Books' }) },
+				items,
+			);
 			expect(result.error).toBeUndefined();
 			expect(writes(backends)).toEqual([]);
 			expect(result.items.map((item) => item.json)).toEqual([
-				{ status: 'preview', to: '4915123456789', type: 'template', template: 'welcome_named', language: 'en_US', renderedText: 'Hello Ada, welcome to Books!\n\n[Yes please]\n[No thanks]' },
-				{ status: 'preview', to: '4915123456789', type: 'template', template: 'welcome_named', language: 'en_US', renderedText: 'Hello Grace, welcome to Books!\n\n[Yes please]\n[No thanks]' },
+				{
+					status: 'preview',
+					to: '4915123456789',
+					type: 'template',
+					template: 'welcome_named',
+					language: 'en_US',
+					renderedText: 'Hello Ada, welcome to Books!\n\n[Yes please]\n[No thanks]',
+				},
+				{
+					status: 'preview',
+					to: '4915123456789',
+					type: 'template',
+					template: 'welcome_named',
+					language: 'en_US',
+					renderedText: 'Hello Grace, welcome to Books!\n\n[Yes please]\n[No thanks]',
+				},
 			]);
 		}));
 
 	it('renders text templates on Lite, skips included, still checking each item', () =>
 		withBackends(async (backends) => {
 			const items = [{ json: { name: 'Ada' } }, { json: {} }, { json: { name: 'Grace' } }];
-			const result = await runTemplateSend(backends, { operation: 'preview', ...textTemplate('Hi {{name}}', { missingValues: 'skip' }) }, items);
+			const result = await runTemplateSend(
+				backends,
+				{ operation: 'preview', ...textTemplate('Hi {{name}}', { missingValues: 'skip' }) },
+				items,
+			);
 			expect(writes(backends)).toEqual([]);
 			expect(result.items.map((item) => [item.json.status, item.json.renderedText ?? item.json.reason])).toEqual([
 				['preview', 'Hi Ada'],

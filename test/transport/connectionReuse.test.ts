@@ -3,12 +3,18 @@ import { binaryItem, runSend, TO, useBackends } from '../send/fixtures';
 const backends = useBackends({ latencyMs: 5 });
 
 const CONCURRENCY = 8;
-const recipients = (count: number, from = 0) => Array.from({ length: count }, (_, index) => ({ json: { phone: `49151${String(from + index).padStart(7, '0')}` } }));
+const recipients = (count: number, from = 0) =>
+	Array.from({ length: count }, (_, index) => ({ json: { phone: `49151${String(from + index).padStart(7, '0')}` } }));
 
 const sendTo = (items: ReturnType<typeof recipients>) =>
 	runSend(
 		backends(),
-		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Hello', delivery: { messagesPerSecond: 1000, concurrency: CONCURRENCY, dailyQuota: 0 } },
+		{
+			operation: 'sendText',
+			recipient: '={{ $json.phone }}',
+			text: 'Hello',
+			delivery: { messagesPerSecond: 1000, concurrency: CONCURRENCY, dailyQuota: 0 },
+		},
 		items,
 	);
 
@@ -35,10 +41,14 @@ test('the pool outlives an execution: a second one to the same base URL reuses i
 	expect(backends().graph.connectionsOpened()).toBeLessThanOrEqual(afterFirst + 2);
 });
 
-test('only message sends use the kept-alive client: a media upload still goes through n8n\'s request helper', async () => {
+test("only message sends use the kept-alive client: a media upload still goes through n8n's request helper", async () => {
 	const file = { data: Buffer.from('%PDF-1.4 test'), mimeType: 'application/pdf', fileName: 'invoice.pdf' };
 
-	const run = await runSend(backends(), { operation: 'sendMedia', recipient: TO, mediaType: 'document', mediaSource: 'binary', binaryPropertyName: 'data' }, [binaryItem(file)]);
+	const run = await runSend(
+		backends(),
+		{ operation: 'sendMedia', recipient: TO, mediaType: 'document', mediaSource: 'binary', binaryPropertyName: 'data' },
+		[binaryItem(file)],
+	);
 
 	expect(run.error).toBeUndefined();
 	// n8n's helper names itself in User-Agent (n8n-core sets "n8n" when a node sets none); the kept-alive client does not.

@@ -18,7 +18,16 @@ export function useEnv(): (variables: Record<string, string>) => void {
 
 /** Every proxy variable n8n reads, cleared, so the machine's own settings cannot change a test. */
 export const NO_PROXY_SETTINGS = Object.fromEntries(
-	['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'npm_config_http_proxy', 'npm_config_https_proxy', 'npm_config_proxy', 'npm_config_no_proxy'].flatMap((name) => [
+	[
+		'http_proxy',
+		'https_proxy',
+		'all_proxy',
+		'no_proxy',
+		'npm_config_http_proxy',
+		'npm_config_https_proxy',
+		'npm_config_proxy',
+		'npm_config_no_proxy',
+	].flatMap((name) => [
 		[name, ''],
 		[name.toUpperCase(), ''],
 	]),

@@ -33,10 +33,13 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
 		const target = new URL(req.url ?? '');
 		if (target.hostname !== '127.0.0.1') return void res.writeHead(403).end();
 		const { 'proxy-authorization': _dropped, ...headers } = req.headers;
-		const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
+		const upstream = httpRequest(
+			{ host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
 		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
 	});

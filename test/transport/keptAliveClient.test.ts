@@ -64,8 +64,17 @@ test('applies the given headers and sends JSON with query parameters; answers wi
 
 	const answer = await send(url);
 
-	expect(received).toEqual({ url: '/v23.0/1/messages?fields=id', authorization: `Bearer ${TOKEN}`, contentType: 'application/json', body: '{"to":"1"}' });
-	expect(answer).toMatchObject({ statusCode: 400, headers: expect.objectContaining({ 'retry-after': '2' }), body: '{"error":{"code":130429}}' });
+	expect(received).toEqual({
+		url: '/v23.0/1/messages?fields=id',
+		authorization: `Bearer ${TOKEN}`,
+		contentType: 'application/json',
+		body: '{"to":"1"}',
+	});
+	expect(answer).toMatchObject({
+		statusCode: 400,
+		headers: expect.objectContaining({ 'retry-after': '2' }),
+		body: '{"error":{"code":130429}}',
+	});
 });
 
 test('no answer within the timeout: the request may have been received (ambiguous), not retried as unsent', async () => {
@@ -117,7 +126,7 @@ test('a refused connection was not sent, and the error names no secret', async (
 	expect(await failure(send(url))).toMatchObject({ kind: 'network', code: 'ECONNREFUSED', retryable: true });
 });
 
-test('a proxy that is not http:// (socks, https) is left to n8n\'s helper: the fallback gets the request', async () => {
+test("a proxy that is not http:// (socks, https) is left to n8n's helper: the fallback gets the request", async () => {
 	setEnv({ HTTP_PROXY: 'socks5://127.0.0.1:1080' });
 	fallbackRequests.length = 0;
 
@@ -136,14 +145,19 @@ describe('proxyForUrl follows proxy-from-env 1.1.0, as n8n 1.123 and 2.41 do', (
 		['lower case wins over upper case', { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }, graph, 'http://lower:1'],
 		['ALL_PROXY as the last resort', { ALL_PROXY: 'http://all:3' }, graph, 'http://all:3'],
 		['npm_config_https_proxy first', { npm_config_https_proxy: 'http://npm:4', HTTPS_PROXY: 'http://env:5' }, graph, 'http://npm:4'],
-		['a proxy without scheme takes the URL\'s', { HTTPS_PROXY: 'proxy:3128' }, graph, 'https://proxy:3128'],
+		["a proxy without scheme takes the URL's", { HTTPS_PROXY: 'proxy:3128' }, graph, 'https://proxy:3128'],
 		['NO_PROXY exact host', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'graph.facebook.com' }, graph, undefined],
 		['NO_PROXY exact host does not match a subdomain', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'facebook.com' }, graph, 'http://p:1'],
 		['NO_PROXY .domain suffix', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.facebook.com' }, graph, undefined],
 		['NO_PROXY *.domain suffix', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*.facebook.com' }, graph, undefined],
 		['NO_PROXY with the default port', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'graph.facebook.com:443' }, graph, undefined],
 		['NO_PROXY with another port', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'graph.facebook.com:8443' }, graph, 'http://p:1'],
-		['NO_PROXY list with spaces, case-insensitive', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'localhost GRAPH.facebook.com' }, graph, undefined],
+		[
+			'NO_PROXY list with spaces, case-insensitive',
+			{ HTTPS_PROXY: 'http://p:1', NO_PROXY: 'localhost GRAPH.facebook.com' },
+			graph,
+			undefined,
+		],
 		['NO_PROXY *', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' }, graph, undefined],
 		['lower-case no_proxy wins', { HTTPS_PROXY: 'http://p:1', no_proxy: 'other', NO_PROXY: 'graph.facebook.com' }, graph, 'http://p:1'],
 		['IPv6 host with brackets', { HTTP_PROXY: 'http://p:1', NO_PROXY: '[::1]' }, new URL('http://[::1]:8080/x'), undefined],

@@ -19,7 +19,13 @@ afterEach(() => proxy.close());
 const sendText = (backends: Backends, extra: { continueOnFail?: boolean; items?: number } = {}) =>
 	runSend(
 		backends,
-		{ operation: 'sendText', recipient: '={{ $json.phone }}', text: 'Hello', options: { maxAttempts: 1 }, delivery: { messagesPerSecond: 1000, concurrency: 4 } },
+		{
+			operation: 'sendText',
+			recipient: '={{ $json.phone }}',
+			text: 'Hello',
+			options: { maxAttempts: 1 },
+			delivery: { messagesPerSecond: 1000, concurrency: 4 },
+		},
 		Array.from({ length: extra.items ?? 1 }, (_, index) => ({ json: { phone: index ? `49151000${String(index).padStart(4, '0')}` : TO } })),
 		{ continueOnFail: extra.continueOnFail },
 	);

@@ -10,7 +10,27 @@ export function selfSignedCertificate(): ServerTls {
 	try {
 		const key = join(dir, 'key.pem');
 		const cert = join(dir, 'cert.pem');
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-days',
+				'2',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1',
+				'-keyout',
+				key,
+				'-out',
+				cert,
+			],
+			{ stdio: 'ignore' },
+		);
 		return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
 	} finally {
 		rmSync(dir, { recursive: true, force: true });

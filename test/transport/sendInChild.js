@@ -13,7 +13,9 @@ const ts = require('typescript');
 const NODES_DIR = path.resolve(__dirname, '..', '..', 'nodes') + path.sep;
 require.extensions['.ts'] = (module, filename) => {
 	if (!filename.startsWith(NODES_DIR)) throw new Error(`sendInChild: only nodes/**.ts is transpiled, not ${filename}`);
-	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true } });
+	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
+	});
 	module._compile(outputText, filename);
 };
 const { keptAliveRequester } = require('../../nodes/whatsapp/channel/keptAliveClient.ts');
@@ -31,7 +33,11 @@ async function main() {
 	const worker = async () => {
 		while (next < Number(count)) {
 			const to = `4915100${String(next++).padStart(6, '0')}`;
-			const answer = await request({ method: 'POST', url, body: { messaging_product: 'whatsapp', to, type: 'text', text: { body: 'Hello' } } });
+			const answer = await request({
+				method: 'POST',
+				url,
+				body: { messaging_product: 'whatsapp', to, type: 'text', text: { body: 'Hello' } },
+			});
 			statusCodes.push(answer.statusCode);
 		}
 	};
@@ -41,5 +47,6 @@ async function main() {
 
 main().then(
 	(result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-	(error) => process.stdout.write(`${JSON.stringify({ error: { message: error.message, ...(error.toJSON?.() ?? { code: error.code }) } })}\n`),
+	(error) =>
+		process.stdout.write(`${JSON.stringify({ error: { message: error.message, ...(error.toJSON?.() ?? { code: error.code }) } })}\n`),
 );

@@ -14,7 +14,9 @@ const setEnv = useEnv();
 beforeEach(() => setEnv(NO_PROXY_SETTINGS));
 
 test('a self-signed certificate is refused before anything is sent, with a fix naming NODE_EXTRA_CA_CERTS', async () => {
-	const run = await runSend(backends(), { operation: 'sendText', recipient: TO, text: 'Hello', options: { maxAttempts: 1 } }, undefined, { continueOnFail: true });
+	const run = await runSend(backends(), { operation: 'sendText', recipient: TO, text: 'Hello', options: { maxAttempts: 1 } }, undefined, {
+		continueOnFail: true,
+	});
 
 	expect(run.items[0].json).toMatchObject({
 		status: 'failed',
@@ -25,13 +27,22 @@ test('a self-signed certificate is refused before anything is sent, with a fix n
 });
 
 /** Runs test/transport/sendInChild.js with these variables on top of the test's environment. */
-function sendInChild(env: Record<string, string>, count: number, inFlight: number): Promise<{ statusCodes?: number[]; error?: Record<string, unknown> }> {
+function sendInChild(
+	env: Record<string, string>,
+	count: number,
+	inFlight: number,
+): Promise<{ statusCodes?: number[]; error?: Record<string, unknown> }> {
 	const url = `${backends().graph.url}/v23.0/${PHONE_NUMBER_ID}/messages`;
 	return new Promise((resolve, reject) => {
-		execFile(process.execPath, [join(__dirname, 'sendInChild.js'), url, ACCESS_TOKEN, String(count), String(inFlight)], { env: { ...process.env, ...env } }, (error, stdout) => {
-			if (error) reject(error);
-			else resolve(JSON.parse(stdout));
-		});
+		execFile(
+			process.execPath,
+			[join(__dirname, 'sendInChild.js'), url, ACCESS_TOKEN, String(count), String(inFlight)],
+			{ env: { ...process.env, ...env } },
+			(error, stdout) => {
+				if (error) reject(error);
+				else resolve(JSON.parse(stdout));
+			},
+		);
 	});
 }
 

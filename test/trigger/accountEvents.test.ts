@@ -1,5 +1,16 @@
 import type { TriggerUnderTest } from '../harness/webhook';
-import { CUSTOMER, liteEvent, liteHeaders, metaBody, metaFieldBody, metaHeaders, metaMessage, startCloudTrigger, startLiteTrigger, WABA_ID } from './fixtures';
+import {
+	CUSTOMER,
+	liteEvent,
+	liteHeaders,
+	metaBody,
+	metaFieldBody,
+	metaHeaders,
+	metaMessage,
+	startCloudTrigger,
+	startLiteTrigger,
+	WABA_ID,
+} from './fixtures';
 
 /** Payloads as Meta documents them (docs/cloud-webhooks.md): the `value` of each change field. */
 const TEMPLATE = { message_template_id: 594425479261596, message_template_name: 'order_confirmation', message_template_language: 'en_US' };
@@ -23,8 +34,12 @@ describe('Cloud API: template status, quality and category updates', () => {
 		['approved', { event: 'APPROVED', reason: 'NONE', message_template_category: 'UTILITY' }, { status: 'APPROVED' }],
 		['rejected, with the reason', { event: 'REJECTED', reason: 'INVALID_FORMAT' }, { status: 'REJECTED', reason: 'INVALID_FORMAT' }],
 		[
-			'paused, with the pause\'s title and description',
-			{ event: 'PAUSED', reason: null, other_info: { title: 'FIRST_PAUSE', description: 'Your template has been paused for 3 hours because it had issues.' } },
+			"paused, with the pause's title and description",
+			{
+				event: 'PAUSED',
+				reason: null,
+				other_info: { title: 'FIRST_PAUSE', description: 'Your template has been paused for 3 hours because it had issues.' },
+			},
 			{ status: 'PAUSED', reason: 'FIRST_PAUSE: Your template has been paused for 3 hours because it had issues.' },
 		],
 		['disabled', { event: 'DISABLED', reason: null, disable_info: { disable_date: 1717430400 } }, { status: 'DISABLED' }],
@@ -50,19 +65,46 @@ describe('Cloud API: template status, quality and category updates', () => {
 	it('message_template_quality_update: new and previous quality', async () => {
 		const raw = { ...TEMPLATE, previous_quality_score: 'GREEN', new_quality_score: 'YELLOW' };
 		expect(await deliver('message_template_quality_update', raw)).toEqual([
-			expect.objectContaining({ event: 'template', template: { update: 'quality', id: '594425479261596', name: 'order_confirmation', language: 'en_US', quality: 'YELLOW', previousQuality: 'GREEN' } }),
+			expect.objectContaining({
+				event: 'template',
+				template: {
+					update: 'quality',
+					id: '594425479261596',
+					name: 'order_confirmation',
+					language: 'en_US',
+					quality: 'YELLOW',
+					previousQuality: 'GREEN',
+				},
+			}),
 		]);
 	});
 
 	it('template_category_update: the category changed, or Meta announces the correct one', async () => {
 		const changed = await deliver('template_category_update', { ...TEMPLATE, previous_category: 'UTILITY', new_category: 'MARKETING' });
-		expect(changed[0].template).toEqual({ update: 'category', id: '594425479261596', name: 'order_confirmation', language: 'en_US', category: 'MARKETING', previousCategory: 'UTILITY' });
-		const announced = await deliver('template_category_update', { ...TEMPLATE, message_template_id: 1, previous_category: 'UTILITY', correct_category: 'MARKETING' });
+		expect(changed[0].template).toEqual({
+			update: 'category',
+			id: '594425479261596',
+			name: 'order_confirmation',
+			language: 'en_US',
+			category: 'MARKETING',
+			previousCategory: 'UTILITY',
+		});
+		const announced = await deliver('template_category_update', {
+			...TEMPLATE,
+			message_template_id: 1,
+			previous_category: 'UTILITY',
+			correct_category: 'MARKETING',
+		});
 		expect(announced[0].template).toMatchObject({ update: 'category', previousCategory: 'UTILITY', correctCategory: 'MARKETING' });
 	});
 
 	it('the same update delivered again starts nothing (de-duplicated by content); messages are not chosen here', async () => {
-		const body = metaFieldBody('message_template_status_update', { ...TEMPLATE, message_template_id: 77, event: 'APPROVED', reason: 'NONE' });
+		const body = metaFieldBody('message_template_status_update', {
+			...TEMPLATE,
+			message_template_id: 77,
+			event: 'APPROVED',
+			reason: 'NONE',
+		});
 		expect(await itemsOf(trigger, body, metaHeaders)).toHaveLength(1);
 		expect(await itemsOf(trigger, body, metaHeaders)).toEqual([]);
 		expect(await itemsOf(trigger, metaBody({ messages: [metaMessage('text', { text: { body: 'hi' } })] }), metaHeaders)).toEqual([]);
@@ -79,27 +121,64 @@ describe('Cloud API: account and phone number quality updates', () => {
 
 	it.each([
 		['verified', { phone_number: '15550783881', event: 'VERIFIED_ACCOUNT' }, { event: 'VERIFIED_ACCOUNT', phoneNumber: '15550783881' }],
-		['violation', { phone_number: '15550783881', event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } }, { event: 'ACCOUNT_VIOLATION', phoneNumber: '15550783881', reason: 'SCAM' }],
+		[
+			'violation',
+			{ phone_number: '15550783881', event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'SCAM' } },
+			{ event: 'ACCOUNT_VIOLATION', phoneNumber: '15550783881', reason: 'SCAM' },
+		],
 		[
 			'restriction',
-			{ phone_number: '15550783881', event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1717430400 }] },
+			{
+				phone_number: '15550783881',
+				event: 'ACCOUNT_RESTRICTION',
+				restriction_info: [{ restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1717430400 }],
+			},
 			{ event: 'ACCOUNT_RESTRICTION', phoneNumber: '15550783881', reason: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION' },
 		],
-		['disabled', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['DISABLE'], waba_ban_date: '2024-06-03' } }, { event: 'DISABLED_UPDATE' }],
+		[
+			'disabled',
+			{ event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['DISABLE'], waba_ban_date: '2024-06-03' } },
+			{ event: 'DISABLED_UPDATE' },
+		],
 	])('account_update: %s', async (_name, raw, account) => {
 		const [item] = await deliver('account_update', raw);
-		expect(item).toEqual(expect.objectContaining({ event: 'account', backend: 'cloud', businessNumber: WABA_ID, account: { update: 'account', ...account }, raw }));
+		expect(item).toEqual(
+			expect.objectContaining({
+				event: 'account',
+				backend: 'cloud',
+				businessNumber: WABA_ID,
+				account: { update: 'account', ...account },
+				raw,
+			}),
+		);
 	});
 
 	it.each([
 		['flagged', { event: 'FLAGGED', current_limit: 'TIER_10K' }, { event: 'FLAGGED', messagingLimit: 'TIER_10K' }],
 		['unflagged', { event: 'UNFLAGGED', current_limit: 'TIER_10K' }, { event: 'UNFLAGGED', messagingLimit: 'TIER_10K' }],
-		['upgrade', { event: 'UPGRADE', current_limit: 'TIER_100K', old_limit: 'TIER_10K' }, { event: 'UPGRADE', messagingLimit: 'TIER_100K', previousMessagingLimit: 'TIER_10K' }],
-		['downgrade', { event: 'DOWNGRADE', current_limit: 'TIER_1K', old_limit: 'TIER_10K' }, { event: 'DOWNGRADE', messagingLimit: 'TIER_1K', previousMessagingLimit: 'TIER_10K' }],
+		[
+			'upgrade',
+			{ event: 'UPGRADE', current_limit: 'TIER_100K', old_limit: 'TIER_10K' },
+			{ event: 'UPGRADE', messagingLimit: 'TIER_100K', previousMessagingLimit: 'TIER_10K' },
+		],
+		[
+			'downgrade',
+			{ event: 'DOWNGRADE', current_limit: 'TIER_1K', old_limit: 'TIER_10K' },
+			{ event: 'DOWNGRADE', messagingLimit: 'TIER_1K', previousMessagingLimit: 'TIER_10K' },
+		],
 	])('phone_number_quality_update: %s', async (_name, value, account) => {
 		const raw = { display_phone_number: '15550783881', ...value };
 		expect(await deliver('phone_number_quality_update', raw)).toEqual([
-			{ event: 'account', backend: 'cloud', businessNumber: WABA_ID, businessDisplayNumber: '15550783881', groupId: null, deliveryId: null, account: { update: 'quality', phoneNumber: '15550783881', ...account }, raw },
+			{
+				event: 'account',
+				backend: 'cloud',
+				businessNumber: WABA_ID,
+				businessDisplayNumber: '15550783881',
+				groupId: null,
+				deliveryId: null,
+				account: { update: 'quality', phoneNumber: '15550783881', ...account },
+				raw,
+			},
 		]);
 	});
 
@@ -109,7 +188,10 @@ describe('Cloud API: account and phone number quality updates', () => {
 	});
 
 	it('an update whose value is not an object is a 400 naming where', async () => {
-		const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: WABA_ID, changes: [{ field: 'account_update', value: 'x' }] }] });
+		const raw = JSON.stringify({
+			object: 'whatsapp_business_account',
+			entry: [{ id: WABA_ID, changes: [{ field: 'account_update', value: 'x' }] }],
+		});
 		const call = await trigger.post(raw, metaHeaders(raw));
 		expect(call).toMatchObject({ status: 400, items: undefined });
 		expect(JSON.parse(call.body).error).toBe('Unexpected webhook payload: entry[0].changes[0].value is not an object');

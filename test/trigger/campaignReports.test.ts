@@ -4,7 +4,12 @@ import { CUSTOMER, PHONE_NUMBER_ID, metaBody, metaHeaders, metaStatus, redisCred
 
 /** The trigger and a sending node of this process share its memory store: a message the ledger marked sent is tracked. */
 async function trackedMessage(messageId: string) {
-	await processMemoryStore.recordOutcome(ledgerKeyOf('cloud', PHONE_NUMBER_ID, 'trigger-reports'), CUSTOMER, { status: 'sent', at: new Date().toISOString(), messageId }, 3600);
+	await processMemoryStore.recordOutcome(
+		ledgerKeyOf('cloud', PHONE_NUMBER_ID, 'trigger-reports'),
+		CUSTOMER,
+		{ status: 'sent', at: new Date().toISOString(), messageId },
+		3600,
+	);
 }
 
 const stateOf = async (messageId: string) => (await processMemoryStore.reports.messages('cloud', [messageId]))[0]?.state;

@@ -1,5 +1,15 @@
 import type { TriggerUnderTest } from '../harness/webhook';
-import { CUSTOMER, metaBody, metaHeaders, metaMessage, metaStatus, PHONE_NUMBER_ID, startCloudTrigger, VERIFY_TOKEN, wamid } from './fixtures';
+import {
+	CUSTOMER,
+	metaBody,
+	metaHeaders,
+	metaMessage,
+	metaStatus,
+	PHONE_NUMBER_ID,
+	startCloudTrigger,
+	VERIFY_TOKEN,
+	wamid,
+} from './fixtures';
 
 let trigger: TriggerUnderTest;
 beforeAll(async () => {
@@ -41,11 +51,27 @@ describe('Cloud API: every incoming message type becomes one normalised item', (
 	});
 
 	it.each([
-		['image', { mime_type: 'image/jpeg', sha256: 'aGFzaA==', id: '1001', caption: 'Look' }, { id: '1001', mimeType: 'image/jpeg', sha256: 'aGFzaA==', caption: 'Look' }],
+		[
+			'image',
+			{ mime_type: 'image/jpeg', sha256: 'aGFzaA==', id: '1001', caption: 'Look' },
+			{ id: '1001', mimeType: 'image/jpeg', sha256: 'aGFzaA==', caption: 'Look' },
+		],
 		['video', { mime_type: 'video/mp4', sha256: 'dg==', id: '1002' }, { id: '1002', mimeType: 'video/mp4', sha256: 'dg==' }],
-		['audio', { mime_type: 'audio/ogg; codecs=opus', sha256: 'YQ==', id: '1003', voice: true }, { id: '1003', mimeType: 'audio/ogg; codecs=opus', sha256: 'YQ==', voice: true }],
-		['document', { mime_type: 'application/pdf', sha256: 'ZA==', id: '1004', filename: 'invoice.pdf', caption: 'Invoice' }, { id: '1004', mimeType: 'application/pdf', sha256: 'ZA==', filename: 'invoice.pdf', caption: 'Invoice' }],
-		['sticker', { mime_type: 'image/webp', sha256: 'cw==', id: '1005', animated: false }, { id: '1005', mimeType: 'image/webp', sha256: 'cw==' }],
+		[
+			'audio',
+			{ mime_type: 'audio/ogg; codecs=opus', sha256: 'YQ==', id: '1003', voice: true },
+			{ id: '1003', mimeType: 'audio/ogg; codecs=opus', sha256: 'YQ==', voice: true },
+		],
+		[
+			'document',
+			{ mime_type: 'application/pdf', sha256: 'ZA==', id: '1004', filename: 'invoice.pdf', caption: 'Invoice' },
+			{ id: '1004', mimeType: 'application/pdf', sha256: 'ZA==', filename: 'invoice.pdf', caption: 'Invoice' },
+		],
+		[
+			'sticker',
+			{ mime_type: 'image/webp', sha256: 'cw==', id: '1005', animated: false },
+			{ id: '1005', mimeType: 'image/webp', sha256: 'cw==' },
+		],
 	])('%s', async (type, part, media) => {
 		const json = await onlyItem(metaBody({ messages: [metaMessage(type, { [type]: part })] }));
 		expect(json).toMatchObject({ type, media });
@@ -53,42 +79,110 @@ describe('Cloud API: every incoming message type becomes one normalised item', (
 	});
 
 	it('location', async () => {
-		const json = await onlyItem(metaBody({ messages: [metaMessage('location', { location: { latitude: 52.52, longitude: 13.405, name: 'Brandenburger Tor', address: 'Pariser Platz' } })] }));
-		expect(json).toMatchObject({ type: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Brandenburger Tor', address: 'Pariser Platz' } });
+		const json = await onlyItem(
+			metaBody({
+				messages: [
+					metaMessage('location', {
+						location: { latitude: 52.52, longitude: 13.405, name: 'Brandenburger Tor', address: 'Pariser Platz' },
+					}),
+				],
+			}),
+		);
+		expect(json).toMatchObject({
+			type: 'location',
+			location: { latitude: 52.52, longitude: 13.405, name: 'Brandenburger Tor', address: 'Pariser Platz' },
+		});
 	});
 
 	it('contacts', async () => {
-		const contacts = [{ name: { formatted_name: 'Ana Silva', first_name: 'Ana' }, phones: [{ phone: '+55 11 99999 0000', type: 'CELL', wa_id: '5511999990000' }, { phone: '+55 11 3333 0000', type: 'WORK' }] }];
+		const contacts = [
+			{
+				name: { formatted_name: 'Ana Silva', first_name: 'Ana' },
+				phones: [
+					{ phone: '+55 11 99999 0000', type: 'CELL', wa_id: '5511999990000' },
+					{ phone: '+55 11 3333 0000', type: 'WORK' },
+				],
+			},
+		];
 		const json = await onlyItem(metaBody({ messages: [metaMessage('contacts', { contacts })] }));
 		expect(json).toMatchObject({ type: 'contacts', contacts: [{ name: 'Ana Silva', phones: ['5511999990000', '+55 11 3333 0000'] }] });
 	});
 
 	it('interactive button_reply and list_reply, with the replied-to message', async () => {
 		const context = { from: '15550100000', id: wamid() };
-		const button = await onlyItem(metaBody({ messages: [metaMessage('interactive', { interactive: { type: 'button_reply', button_reply: { id: 'yes-1', title: 'Yes' } }, context })] }));
-		expect(button).toMatchObject({ type: 'interactive', interactive: { kind: 'button_reply', id: 'yes-1', title: 'Yes' }, text: 'Yes', replyTo: context.id });
-		const list = await onlyItem(
-			metaBody({ messages: [metaMessage('interactive', { interactive: { type: 'list_reply', list_reply: { id: 'row-2', title: 'Tuesday', description: '10:00' } }, context })] }),
+		const button = await onlyItem(
+			metaBody({
+				messages: [
+					metaMessage('interactive', { interactive: { type: 'button_reply', button_reply: { id: 'yes-1', title: 'Yes' } }, context }),
+				],
+			}),
 		);
-		expect(list).toMatchObject({ interactive: { kind: 'list_reply', id: 'row-2', title: 'Tuesday', description: '10:00' }, text: 'Tuesday', replyTo: context.id });
+		expect(button).toMatchObject({
+			type: 'interactive',
+			interactive: { kind: 'button_reply', id: 'yes-1', title: 'Yes' },
+			text: 'Yes',
+			replyTo: context.id,
+		});
+		const list = await onlyItem(
+			metaBody({
+				messages: [
+					metaMessage('interactive', {
+						interactive: { type: 'list_reply', list_reply: { id: 'row-2', title: 'Tuesday', description: '10:00' } },
+						context,
+					}),
+				],
+			}),
+		);
+		expect(list).toMatchObject({
+			interactive: { kind: 'list_reply', id: 'row-2', title: 'Tuesday', description: '10:00' },
+			text: 'Tuesday',
+			replyTo: context.id,
+		});
 	});
 
 	it('template quick reply (`button`)', async () => {
-		const json = await onlyItem(metaBody({ messages: [metaMessage('button', { button: { payload: 'STOP_PROMOS', text: 'Stop promotions' }, context: { from: '15550100000', id: 'wamid.TEMPLATE' } })] }));
-		expect(json).toMatchObject({ type: 'interactive', interactive: { kind: 'quick_reply', id: 'STOP_PROMOS', title: 'Stop promotions' }, replyTo: 'wamid.TEMPLATE' });
+		const json = await onlyItem(
+			metaBody({
+				messages: [
+					metaMessage('button', {
+						button: { payload: 'STOP_PROMOS', text: 'Stop promotions' },
+						context: { from: '15550100000', id: 'wamid.TEMPLATE' },
+					}),
+				],
+			}),
+		);
+		expect(json).toMatchObject({
+			type: 'interactive',
+			interactive: { kind: 'quick_reply', id: 'STOP_PROMOS', title: 'Stop promotions' },
+			replyTo: 'wamid.TEMPLATE',
+		});
 	});
 
 	it('reaction, and a text reply with context', async () => {
-		const reaction = await onlyItem(metaBody({ messages: [metaMessage('reaction', { reaction: { message_id: 'wamid.SENT', emoji: '👍' } })] }));
+		const reaction = await onlyItem(
+			metaBody({ messages: [metaMessage('reaction', { reaction: { message_id: 'wamid.SENT', emoji: '👍' } })] }),
+		);
 		expect(reaction).toMatchObject({ type: 'reaction', reaction: { messageId: 'wamid.SENT', emoji: '👍' } });
-		const reply = await onlyItem(metaBody({ messages: [metaMessage('text', { text: { body: 'as I said' }, context: { from: '15550100000', id: 'wamid.EARLIER' } })] }));
+		const reply = await onlyItem(
+			metaBody({ messages: [metaMessage('text', { text: { body: 'as I said' }, context: { from: '15550100000', id: 'wamid.EARLIER' } })] }),
+		);
 		expect(reply).toMatchObject({ text: 'as I said', replyTo: 'wamid.EARLIER' });
 	});
 
 	it('an unsupported message keeps its errors', async () => {
-		const errors = [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }];
+		const errors = [
+			{
+				code: 131051,
+				title: 'Message type unknown',
+				message: 'Message type unknown',
+				error_data: { details: 'Message type is currently not supported.' },
+			},
+		];
 		const json = await onlyItem(metaBody({ messages: [metaMessage('unsupported', { errors })] }));
-		expect(json).toMatchObject({ type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' }] });
+		expect(json).toMatchObject({
+			type: 'unsupported',
+			errors: [{ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' }],
+		});
 	});
 });
 
@@ -111,25 +205,47 @@ describe('Cloud API: statuses and errors', () => {
 	});
 
 	it('failed, with the error details', async () => {
-		const errors = [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'More than 24 hours have passed since the recipient last replied.' } }];
+		const errors = [
+			{
+				code: 131047,
+				title: 'Re-engagement message',
+				message: 'Re-engagement message',
+				error_data: { details: 'More than 24 hours have passed since the recipient last replied.' },
+			},
+		];
 		expect(await onlyItem(metaBody({ statuses: [metaStatus('failed', wamid(), { errors })] }))).toMatchObject({
 			status: 'failed',
-			errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', details: 'More than 24 hours have passed since the recipient last replied.' }],
+			errors: [
+				{
+					code: 131047,
+					title: 'Re-engagement message',
+					message: 'Re-engagement message',
+					details: 'More than 24 hours have passed since the recipient last replied.',
+				},
+			],
 		});
 	});
 
 	it('a change-level error', async () => {
-		const json = await onlyItem(metaBody({ errors: [{ code: 130472, title: "User's number is part of an experiment", message: 'experiment' }] }));
+		const json = await onlyItem(
+			metaBody({ errors: [{ code: 130472, title: "User's number is part of an experiment", message: 'experiment' }] }),
+		);
 		expect(json).toMatchObject({ event: 'error', errors: [{ code: 130472, title: "User's number is part of an experiment" }] });
 	});
 
 	it('one POST with several entries, changes, messages and statuses gives one item each, in order', async () => {
-		const first = metaBody({ messages: [metaMessage('text', { text: { body: 'one' } }), metaMessage('text', { text: { body: 'two' } })], statuses: [metaStatus('delivered')] });
+		const first = metaBody({
+			messages: [metaMessage('text', { text: { body: 'one' } }), metaMessage('text', { text: { body: 'two' } })],
+			statuses: [metaStatus('delivered')],
+		});
 		const second = metaBody({ statuses: [metaStatus('read'), metaStatus('sent')] }, '999000111');
 		const body = {
 			object: 'whatsapp_business_account',
 			entry: [
-				{ ...first.entry[0], changes: [...first.entry[0].changes, { field: 'message_template_status_update', value: { event: 'APPROVED' } }] },
+				{
+					...first.entry[0],
+					changes: [...first.entry[0].changes, { field: 'message_template_status_update', value: { event: 'APPROVED' } }],
+				},
 				second.entry[0],
 			],
 		};
@@ -192,14 +308,20 @@ describe('Cloud API: verification handshake and malformed bodies', () => {
 		['not JSON', '{"object":"whatsapp_business_account",'],
 		['another object', JSON.stringify({ object: 'page', entry: [] })],
 		['entry not a list', JSON.stringify({ object: 'whatsapp_business_account', entry: { id: 1 } })],
-		['messages not a list', JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: 'hi' } }] }] })],
+		[
+			'messages not a list',
+			JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: 'hi' } }] }] }),
+		],
 		['a JSON string', '"hello"'],
 	])('%s: 400, nothing starts', async (_name, raw) => {
 		expect(await trigger.post(raw, metaHeaders(raw))).toMatchObject({ status: 400, items: undefined });
 	});
 
 	it('a valid body with nothing for the trigger is 200 and starts nothing', async () => {
-		const raw = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'account_update', value: {} }] }] });
+		const raw = JSON.stringify({
+			object: 'whatsapp_business_account',
+			entry: [{ id: '1', changes: [{ field: 'account_update', value: {} }] }],
+		});
 		expect(await trigger.post(raw, metaHeaders(raw))).toMatchObject({ status: 200, items: undefined });
 	});
 });

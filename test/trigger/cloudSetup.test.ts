@@ -1,14 +1,29 @@
 import type { INodeParameters } from 'n8n-workflow';
 import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graphApi';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { ACCESS_TOKEN, APP_SECRET, cloudCredentials, metaBody, metaHeaders, metaMessage, PHONE_NUMBER_ID, startCloudTrigger, VERIFY_TOKEN } from './fixtures';
+import {
+	ACCESS_TOKEN,
+	APP_SECRET,
+	cloudCredentials,
+	metaBody,
+	metaHeaders,
+	metaMessage,
+	PHONE_NUMBER_ID,
+	startCloudTrigger,
+	VERIFY_TOKEN,
+} from './fixtures';
 
 const APP_ID = '1234567890';
 const JPEG = Buffer.from('\xff\xd8\xff\xe0 a small jpeg', 'latin1');
 
 let graph: FakeGraphApi;
 beforeAll(async () => {
-	graph = await startFakeGraphApi({ accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, app: { id: APP_ID, secret: APP_SECRET }, media: { '5551': { data: JPEG, mimeType: 'image/jpeg' } } });
+	graph = await startFakeGraphApi({
+		accessToken: ACCESS_TOKEN,
+		phoneNumberId: PHONE_NUMBER_ID,
+		app: { id: APP_ID, secret: APP_SECRET },
+		media: { '5551': { data: JPEG, mimeType: 'image/jpeg' } },
+	});
 });
 afterAll(async () => await graph.close());
 beforeEach(() => graph.subscriptions.splice(0));
@@ -35,7 +50,9 @@ describe('Cloud registration', () => {
 	it('automatic: subscribes the app with the app token and verify token, finds it again, removes it', async () => {
 		await withTrigger({ registerAutomatically: true, appId: APP_ID }, async (trigger) => {
 			expect(await trigger.activate()).toEqual({ existed: false });
-			expect(graph.subscriptions).toEqual([{ object: 'whatsapp_business_account', callback_url: trigger.url, active: true, fields: [{ name: 'messages', version: 'v23.0' }] }]);
+			expect(graph.subscriptions).toEqual([
+				{ object: 'whatsapp_business_account', callback_url: trigger.url, active: true, fields: [{ name: 'messages', version: 'v23.0' }] },
+			]);
 			const create = graph.requests.find((request) => request.method === 'POST' && request.path.endsWith('/subscriptions'))!;
 			expect(create.body).toMatchObject({ verify_token: VERIFY_TOKEN, include_values: true });
 			expect(create.headers.authorization).toBe(`Bearer ${APP_ID}|${APP_SECRET}`);
@@ -46,10 +63,18 @@ describe('Cloud registration', () => {
 	});
 
 	it('an app pointing elsewhere fails activation clearly and is left alone; Replace takes it over', async () => {
-		const elsewhere = { object: 'whatsapp_business_account', callback_url: 'https://other.example.com/webhook/abc-secret-path', active: true, fields: [{ name: 'messages', version: 'v23.0' }] };
+		const elsewhere = {
+			object: 'whatsapp_business_account',
+			callback_url: 'https://other.example.com/webhook/abc-secret-path',
+			active: true,
+			fields: [{ name: 'messages', version: 'v23.0' }],
+		};
 		graph.subscriptions.push({ ...elsewhere });
 		await withTrigger({ registerAutomatically: true, appId: APP_ID }, async (trigger) => {
-			const failure = await trigger.activate().then(() => undefined, (error: Error & { description?: string }) => error);
+			const failure = await trigger.activate().then(
+				() => undefined,
+				(error: Error & { description?: string }) => error,
+			);
 			expect(failure?.message).toBe(`Meta app ${APP_ID} already sends WhatsApp webhooks to https://other.example.com`);
 			expect(failure?.description).toMatch(/Replace Existing Subscription/);
 			expect(graph.subscriptions).toEqual([elsewhere]);
@@ -63,10 +88,16 @@ describe('Cloud registration', () => {
 		});
 	});
 
-	it('a wrong app secret is reported with Meta\'s error and without the secret', async () => {
-		const trigger = await startCloudTrigger({ registerAutomatically: true, appId: APP_ID }, { whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url, appSecret: 'wrong-secret-value' }) });
+	it("a wrong app secret is reported with Meta's error and without the secret", async () => {
+		const trigger = await startCloudTrigger(
+			{ registerAutomatically: true, appId: APP_ID },
+			{ whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url, appSecret: 'wrong-secret-value' }) },
+		);
 		try {
-			const failure = await trigger.activate().then(() => undefined, (error: Error) => error);
+			const failure = await trigger.activate().then(
+				() => undefined,
+				(error: Error) => error,
+			);
 			expect(failure?.message).toMatch(/access token/i);
 			expect(JSON.stringify(failure)).not.toContain('wrong-secret-value');
 		} finally {

@@ -14,7 +14,8 @@ async function passing(parameters: INodeParameters, bodies: object[]) {
 	const trigger = await startCloudTrigger(parameters);
 	try {
 		const passed: unknown[] = [];
-		for (const body of bodies) for (const item of (await deliver(trigger, body)).items ?? []) passed.push(item.json.text ?? item.json.status);
+		for (const body of bodies)
+			for (const item of (await deliver(trigger, body)).items ?? []) passed.push(item.json.text ?? item.json.status);
 		return passed;
 	} finally {
 		await trigger.close();
@@ -22,7 +23,9 @@ async function passing(parameters: INodeParameters, bodies: object[]) {
 }
 
 describe('filters', () => {
-	const words = ['STOP', 'stop please', 'please stop', 'stopping', 'JOIN summer', 'What is the price?'].map((body) => metaBody({ messages: [text(body)] }));
+	const words = ['STOP', 'stop please', 'please stop', 'stopping', 'JOIN summer', 'What is the price?'].map((body) =>
+		metaBody({ messages: [text(body)] }),
+	);
 
 	it.each([
 		['exact', 'stop', ['STOP']],
@@ -34,7 +37,12 @@ describe('filters', () => {
 	});
 
 	it('case-sensitive keywords', async () => {
-		expect(await passing({ filters: { textMatch: 'exact', keywords: 'STOP', caseSensitive: true } }, [metaBody({ messages: [text('stop')] }), metaBody({ messages: [text('STOP')] })])).toEqual(['STOP']);
+		expect(
+			await passing({ filters: { textMatch: 'exact', keywords: 'STOP', caseSensitive: true } }, [
+				metaBody({ messages: [text('stop')] }),
+				metaBody({ messages: [text('STOP')] }),
+			]),
+		).toEqual(['STOP']);
 	});
 
 	it('a button title counts as text', async () => {
@@ -43,7 +51,11 @@ describe('filters', () => {
 	});
 
 	it('sender and business number (one Meta app, many numbers)', async () => {
-		const bodies = [metaBody({ messages: [text('from A', '4915111111111')] }), metaBody({ messages: [text('from B', '4915222222222')] }, '777'), metaBody({ messages: [text('from A on 777', '4915111111111')] }, '777')];
+		const bodies = [
+			metaBody({ messages: [text('from A', '4915111111111')] }),
+			metaBody({ messages: [text('from B', '4915222222222')] }, '777'),
+			metaBody({ messages: [text('from A on 777', '4915111111111')] }, '777'),
+		];
 		expect(await passing({ filters: { senders: '+49 151 1111-1111' } }, bodies)).toEqual(['from A', 'from A on 777']);
 		expect(await passing({ filters: { businessNumbers: '777' } }, bodies)).toEqual(['from B', 'from A on 777']);
 		expect(await passing({ filters: { businessNumbers: '+1 555 010 0000' } }, bodies)).toEqual(['from A', 'from B', 'from A on 777']);
@@ -74,11 +86,14 @@ describe('de-duplication', () => {
 	it('a redelivered message or status starts nothing; a new status of the same message does', async () => {
 		const message = text('once');
 		const id = wamid();
-		expect(await passing({}, [metaBody({ messages: [message] }), metaBody({ messages: [message] }), metaBody({ statuses: [metaStatus('delivered', id)] }), metaBody({ statuses: [metaStatus('delivered', id), metaStatus('read', id)] })])).toEqual([
-			'once',
-			'delivered',
-			'read',
-		]);
+		expect(
+			await passing({}, [
+				metaBody({ messages: [message] }),
+				metaBody({ messages: [message] }),
+				metaBody({ statuses: [metaStatus('delivered', id)] }),
+				metaBody({ statuses: [metaStatus('delivered', id), metaStatus('read', id)] }),
+			]),
+		).toEqual(['once', 'delivered', 'read']);
 	});
 
 	it('within one POST, too', async () => {
@@ -88,7 +103,9 @@ describe('de-duplication', () => {
 
 	it('window 0 turns it off', async () => {
 		const message = text('again');
-		expect(await passing({ triggerOptions: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })])).toEqual(['again', 'again']);
+		expect(
+			await passing({ triggerOptions: { dedupeWindowMinutes: 0 } }, [metaBody({ messages: [message] }), metaBody({ messages: [message] })]),
+		).toEqual(['again', 'again']);
 	});
 
 	it('another workflow listening to the same number gets its own copy', async () => {
@@ -122,7 +139,10 @@ describe('de-duplication', () => {
 		});
 
 		it('an unreachable Redis answers 503 so the backend delivers again, and starts nothing', async () => {
-			const trigger = await startCloudTrigger({}, { whatsAppRedis: { host: '127.0.0.1', port: 1, database: 0, tls: false, keyPrefix: '' } });
+			const trigger = await startCloudTrigger(
+				{},
+				{ whatsAppRedis: { host: '127.0.0.1', port: 1, database: 0, tls: false, keyPrefix: '' } },
+			);
 			try {
 				const call = await deliver(trigger, metaBody({ messages: [text('no state')] }));
 				expect(call).toMatchObject({ status: 503, items: undefined });

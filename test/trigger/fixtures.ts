@@ -18,7 +18,15 @@ export const ACCESS_TOKEN = 'EAAG-trigger-token-do-not-leak';
 export const LITE_API_KEY = 'lite-api-key-do-not-leak';
 
 export function cloudCredentials(overrides: Record<string, string> = {}): ICredentialDataDecryptedObject {
-	return { accessToken: ACCESS_TOKEN, phoneNumberId: PHONE_NUMBER_ID, apiVersion: 'v23.0', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: 'http://127.0.0.1:9', ...overrides };
+	return {
+		accessToken: ACCESS_TOKEN,
+		phoneNumberId: PHONE_NUMBER_ID,
+		apiVersion: 'v23.0',
+		appSecret: APP_SECRET,
+		verifyToken: VERIFY_TOKEN,
+		baseUrl: 'http://127.0.0.1:9',
+		...overrides,
+	};
 }
 
 export function liteCredentials(overrides: Record<string, string> = {}): ICredentialDataDecryptedObject {
@@ -42,7 +50,9 @@ export function startLiteTrigger(parameters: INodeParameters = {}, credentials: 
 }
 
 export const metaHeaders = (raw: string, secret = APP_SECRET) => ({ 'x-hub-signature-256': metaSignatureHeader(secret, raw) });
-export const liteHeaders = (raw: string, at = Math.floor(Date.now() / 1000), secret = LITE_SECRET) => ({ 'x-lite-signature': liteSignatureHeader(secret, raw, at) });
+export const liteHeaders = (raw: string, at = Math.floor(Date.now() / 1000), secret = LITE_SECRET) => ({
+	'x-lite-signature': liteSignatureHeader(secret, raw, at),
+});
 
 const CUSTOMER = '4915123456789';
 let counter = 0;
@@ -50,7 +60,10 @@ export const wamid = () => `wamid.HBgNNDkxNTEyMzQ1Njc4ORUCABIYFjNFQjA${String(++
 
 /** A Cloud API webhook body with the given value parts; messages come with the sender's contact card. */
 export function metaBody(value: { messages?: object[]; statuses?: object[]; errors?: object[] }, phoneNumberId = PHONE_NUMBER_ID) {
-	return metaWebhookBody({ ...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }), ...value }, phoneNumberId);
+	return metaWebhookBody(
+		{ ...(value.messages && { contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: CUSTOMER }] }), ...value },
+		phoneNumberId,
+	);
 }
 
 /** The WhatsApp Business Account ID Meta puts in `entry[].id`. */
@@ -78,9 +91,22 @@ export function useTestRedis(): { url: () => string } {
 }
 
 /** The WhatsApp Redis credential for a test Redis, with a key prefix no other test shares. */
-export function redisCredentialFor(redisUrl: string, overrides: Record<string, unknown> = {}): Record<string, ICredentialDataDecryptedObject> {
+export function redisCredentialFor(
+	redisUrl: string,
+	overrides: Record<string, unknown> = {},
+): Record<string, ICredentialDataDecryptedObject> {
 	const url = new URL(redisUrl);
-	return { whatsAppRedis: { host: url.hostname, port: Number(url.port || 6379), password: decodeURIComponent(url.password), database: 0, tls: false, keyPrefix: uniquePrefix(), ...overrides } };
+	return {
+		whatsAppRedis: {
+			host: url.hostname,
+			port: Number(url.port || 6379),
+			password: decodeURIComponent(url.password),
+			database: 0,
+			tls: false,
+			keyPrefix: uniquePrefix(),
+			...overrides,
+		},
+	};
 }
 
 /** An incoming message of `type` with its type-specific part. */
@@ -108,7 +134,18 @@ export function liteEvent(event: string, data: Record<string, unknown>, id = `ev
 }
 
 export function liteMessage(data: Record<string, unknown> = {}) {
-	return { id: `false_${CUSTOMER}@c.us_3EB0${++counter}`, from: CUSTOMER, chatId: `${CUSTOMER}@c.us`, name: 'Kerry', fromMe: false, type: 'chat', body: 'Hello', timestamp: 1717430400, hasMedia: false, ...data };
+	return {
+		id: `false_${CUSTOMER}@c.us_3EB0${++counter}`,
+		from: CUSTOMER,
+		chatId: `${CUSTOMER}@c.us`,
+		name: 'Kerry',
+		fromMe: false,
+		type: 'chat',
+		body: 'Hello',
+		timestamp: 1717430400,
+		hasMedia: false,
+		...data,
+	};
 }
 
 export { CUSTOMER };

@@ -2,7 +2,16 @@ import Redis from 'ioredis';
 import type { TriggerUnderTest } from '../harness/webhook';
 import { createDeferredPromise } from 'n8n-workflow';
 import { sendJson, startServer } from '../fakes/httpServer';
-import { cloudCredentials, metaBody, metaHeaders, metaMessage, PHONE_NUMBER_ID, redisCredentialFor, startCloudTrigger, useTestRedis } from './fixtures';
+import {
+	cloudCredentials,
+	metaBody,
+	metaHeaders,
+	metaMessage,
+	PHONE_NUMBER_ID,
+	redisCredentialFor,
+	startCloudTrigger,
+	useTestRedis,
+} from './fixtures';
 
 const redis = useTestRedis();
 async function until(condition: () => boolean) {
@@ -22,7 +31,8 @@ async function deliver(trigger: TriggerUnderTest, body: object) {
 /** Delivers `body` until answered 2xx, as Meta does; returns every answer's status. */
 async function deliverUntilAccepted(trigger: TriggerUnderTest, body: object): Promise<number[]> {
 	const statuses: number[] = [];
-	for (let attempt = 0; attempt < 10 && !statuses.some((status) => status < 300); attempt++) statuses.push((await deliver(trigger, body)).status);
+	for (let attempt = 0; attempt < 10 && !statuses.some((status) => status < 300); attempt++)
+		statuses.push((await deliver(trigger, body)).status);
 	return statuses;
 }
 
@@ -105,12 +115,20 @@ describe('the sender gone before the answer', () => {
 			await released.promise;
 			sendJson(response, 400, { error: { message: 'media lookup refused', type: 'OAuthException', code: 100 } });
 		});
-		const trigger = await startCloudTrigger({ triggerOptions: { downloadMedia: true } }, { whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url }) });
+		const trigger = await startCloudTrigger(
+			{ triggerOptions: { downloadMedia: true } },
+			{ whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url }) },
+		);
 		try {
 			const body = metaBody({ messages: [metaMessage('image', { image: { id: '4242', mime_type: 'image/jpeg' } })] });
 			const raw = JSON.stringify(body);
 			const sender = new AbortController();
-			const abandoned = fetch(trigger.url, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', ...metaHeaders(raw) }, signal: sender.signal }).catch((error: Error) => error.name);
+			const abandoned = fetch(trigger.url, {
+				method: 'POST',
+				body: raw,
+				headers: { 'content-type': 'application/json', ...metaHeaders(raw) },
+				signal: sender.signal,
+			}).catch((error: Error) => error.name);
 			await lookupArrived.promise;
 			sender.abort();
 			expect(await abandoned).toBe('AbortError');
@@ -139,7 +157,7 @@ describe('bodies that are not JSON', () => {
 		['cut off', '{"object":"whatsapp_business_account","entry":[', /^The body is not JSON \(.+\); a webhook delivery is a JSON object$/],
 		['form-encoded', 'object=whatsapp_business_account', /^The body is not JSON \(.+\)/],
 		['empty', '', /^The body is not JSON \(the body is empty\)/],
-	])('%s: the trigger\'s own 400 with no stack or path, nothing starts', async (_name, raw, message) => {
+	])("%s: the trigger's own 400 with no stack or path, nothing starts", async (_name, raw, message) => {
 		const call = await trigger.post(raw, metaHeaders(raw));
 		expect(call).toMatchObject({ status: 400, items: undefined });
 		const { error } = JSON.parse(call.body) as { error: string };
@@ -147,4 +165,3 @@ describe('bodies that are not JSON', () => {
 		expect(call.body).not.toMatch(/at |\/node_modules\/|\.js:/);
 	});
 });
-

@@ -40,11 +40,24 @@ describe('Lite container events', () => {
 	});
 
 	it('media, voice notes, location, vCards and group messages', async () => {
-		const image = liteMessage({ type: 'image', body: 'caption', hasMedia: true, media: { mimetype: 'image/jpeg', data: Buffer.from('jpeg').toString('base64') } });
+		const image = liteMessage({
+			type: 'image',
+			body: 'caption',
+			hasMedia: true,
+			media: { mimetype: 'image/jpeg', data: Buffer.from('jpeg').toString('base64') },
+		});
 		const voice = liteMessage({ type: 'ptt', body: '', hasMedia: true, media: { mimetype: 'audio/ogg; codecs=opus' } });
 		const location = liteMessage({ type: 'location', body: '', location: { latitude: 52.52, longitude: 13.4, description: 'Office' } });
-		const vcard = liteMessage({ type: 'vcard', body: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ana Silva\nTEL;type=CELL;waid=5511999990000:+55 11 99999 0000\nEND:VCARD' });
-		const group = liteMessage({ from: '120363012345678901@g.us', chatId: '120363012345678901@g.us', author: '4915199999999', body: 'in the group' });
+		const vcard = liteMessage({
+			type: 'vcard',
+			body: 'BEGIN:VCARD\nVERSION:3.0\nFN:Ana Silva\nTEL;type=CELL;waid=5511999990000:+55 11 99999 0000\nEND:VCARD',
+		});
+		const group = liteMessage({
+			from: '120363012345678901@g.us',
+			chatId: '120363012345678901@g.us',
+			author: '4915199999999',
+			body: 'in the group',
+		});
 		const items = [];
 		for (const data of [image, voice, location, vcard, group]) items.push((await deliver(liteEvent('message', data))).items![0].json);
 		expect(items[0]).toMatchObject({ type: 'image', text: 'caption', media: { mimeType: 'image/jpeg', caption: 'caption' } });
@@ -58,13 +71,25 @@ describe('Lite container events', () => {
 	});
 
 	it('acks become statuses (played counts as read), session changes come through, own messages are ignored', async () => {
-		const ack = (status: string, ackNumber: number) => liteEvent('message_ack', { id: 'true_4915123456789@c.us_OUT1', to: CUSTOMER, ack: ackNumber, status, timestamp: 1717430460 });
-		expect((await deliver(ack('delivered', 2))).items![0].json).toMatchObject({ event: 'status', messageId: 'true_4915123456789@c.us_OUT1', to: CUSTOMER, status: 'delivered' });
-		expect((await deliver(ack('failed', -1))).items![0].json).toMatchObject({ status: 'failed', errors: [{ message: expect.stringContaining('failed') }] });
+		const ack = (status: string, ackNumber: number) =>
+			liteEvent('message_ack', { id: 'true_4915123456789@c.us_OUT1', to: CUSTOMER, ack: ackNumber, status, timestamp: 1717430460 });
+		expect((await deliver(ack('delivered', 2))).items![0].json).toMatchObject({
+			event: 'status',
+			messageId: 'true_4915123456789@c.us_OUT1',
+			to: CUSTOMER,
+			status: 'delivered',
+		});
+		expect((await deliver(ack('failed', -1))).items![0].json).toMatchObject({
+			status: 'failed',
+			errors: [{ message: expect.stringContaining('failed') }],
+		});
 		expect((await deliver(ack('pending', 0))).items).toBeUndefined();
 		expect((await deliver(ack('read', 3))).items![0].json.status).toBe('read');
 		expect((await deliver(ack('played', 4))).items).toBeUndefined();
-		expect((await deliver(liteEvent('session', { state: 'disconnected', reason: 'LOGOUT' }))).items![0].json).toMatchObject({ event: 'session', session: { state: 'disconnected', reason: 'LOGOUT' } });
+		expect((await deliver(liteEvent('session', { state: 'disconnected', reason: 'LOGOUT' }))).items![0].json).toMatchObject({
+			event: 'session',
+			session: { state: 'disconnected', reason: 'LOGOUT' },
+		});
 		expect(await deliver(liteEvent('message', liteMessage({ fromMe: true })))).toMatchObject({ status: 200, items: undefined });
 		expect((await deliver(liteEvent('campaign', { campaignId: 'c1', recipient: CUSTOMER, status: 'sent' }))).items).toBeUndefined();
 	});
@@ -123,7 +148,9 @@ describe('Lite registration (webhookMethods) against the container', () => {
 			lite.node.parameters.events = ['message', 'session'];
 			expect(await lite.activate()).toEqual({ existed: false });
 			// Acks update campaign reports unless that option is off; only the chosen events start the workflow.
-			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ id: registered.id, events: ['message', 'message_ack', 'session'] })]);
+			expect([...container.webhooks.values()]).toEqual([
+				expect.objectContaining({ id: registered.id, events: ['message', 'message_ack', 'session'] }),
+			]);
 			lite.node.parameters.triggerOptions = { updateCampaignReports: false };
 			expect(await lite.activate()).toEqual({ existed: false });
 			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ id: registered.id, events: ['message', 'session'] })]);
@@ -137,8 +164,11 @@ describe('Lite registration (webhookMethods) against the container', () => {
 		}
 	});
 
-	it('Campaign Progress and Campaign Finished register the container\'s `campaign` event once', async () => {
-		const lite = await startLiteTrigger({ events: ['campaign', 'campaignFinished', 'message'], triggerOptions: { updateCampaignReports: false } }, { whatsAppLiteApi: liteCredentials({ url: container.url }) });
+	it("Campaign Progress and Campaign Finished register the container's `campaign` event once", async () => {
+		const lite = await startLiteTrigger(
+			{ events: ['campaign', 'campaignFinished', 'message'], triggerOptions: { updateCampaignReports: false } },
+			{ whatsAppLiteApi: liteCredentials({ url: container.url }) },
+		);
 		try {
 			await lite.activate();
 			expect([...container.webhooks.values()]).toEqual([expect.objectContaining({ url: lite.url, events: ['campaign', 'message'] })]);

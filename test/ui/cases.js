@@ -7,7 +7,6 @@ const { ROOT, PKG } = require('../e2e/lib/n8nHost');
 const { sleep } = require('../e2e/lib/processes');
 const { CREDENTIAL_LABELS, MESSAGE_ID_PLACEHOLDERS } = require('./sendPanel');
 
-
 /** Polls `check` until it returns something truthy; fails with `what` after the deadline (no fixed sleeps). */
 async function eventually(what, check, timeoutMs = 60_000) {
 	const deadline = Date.now() + timeoutMs;
@@ -23,13 +22,19 @@ async function eventually(what, check, timeoutMs = 60_000) {
 module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE, SEND_PANEL, watchForPackageErrors, packageErrors }) {
 	const n8nUrl = stack.n8n.url;
 	const lite = (method, route, body) =>
-		fetch(`${stack.lite.url}${route}`, { method, headers: { appApiKey: stack.lite.apiKey, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then(async (response) => {
+		fetch(`${stack.lite.url}${route}`, {
+			method,
+			headers: { appApiKey: stack.lite.apiKey, 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		}).then(async (response) => {
 			const text = await response.text();
 			assert.ok(response.ok, `Lite ${method} ${route} answered ${response.status}: ${text.slice(0, 200)}`);
 			return text ? JSON.parse(text) : undefined;
 		});
 	const credentialsFor = (backend) =>
-		backend === 'cloud' ? { whatsAppCloudApi: { id: stack.credentialIds.cloud, name: 'Cloud sandbox' } } : { whatsAppLiteApi: { id: stack.credentialIds.lite, name: 'Lite sandbox' } };
+		backend === 'cloud'
+			? { whatsAppCloudApi: { id: stack.credentialIds.cloud, name: 'Cloud sandbox' } }
+			: { whatsAppLiteApi: { id: stack.credentialIds.lite, name: 'Lite sandbox' } };
 
 	return [
 		[
@@ -40,7 +45,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				watchForPackageErrors(qrPage, packageErrors);
 				try {
 					await qrPage.goto(await stack.lite.loginLink());
-					assert.equal(new URL(qrPage.url()).pathname + new URL(qrPage.url()).search, '/whatsapp-login', 'the one-time token is gone from the address bar');
+					assert.equal(
+						new URL(qrPage.url()).pathname + new URL(qrPage.url()).search,
+						'/whatsapp-login',
+						'the one-time token is gone from the address bar',
+					);
 					await qrPage.locator('#qr').waitFor({ state: 'visible' });
 					await qrPage.waitForFunction(() => document.getElementById('qr').naturalWidth > 100);
 					assert.match(await qrPage.locator('#state').textContent(), /Waiting for the QR code to be scanned/);
@@ -59,26 +68,49 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			'node creator: typing "WhatsApp" finds the package\'s nodes by names and an icon unlike n8n\'s own WhatsApp nodes; the trigger\'s events carry no backend tags',
+			"node creator: typing \"WhatsApp\" finds the package's nodes by names and an icon unlike n8n's own WhatsApp nodes; the trigger's events carry no backend tags",
 			async () => {
 				await page.goto(`${n8nUrl}/workflow/new`);
 				await page.getByTestId('canvas-plus-button').click();
 				await page.getByTestId('node-creator-search-bar').fill('WhatsApp');
 				const ours = page.getByTestId('item-iterator-item').filter({ has: page.locator(`img[src*="/icons/${PKG.name}/"]`) });
-				await eventually('the package\'s nodes in the node creator', async () => (await ours.count()) === 3);
+				await eventually("the package's nodes in the node creator", async () => (await ours.count()) === 3);
 				const names = (await ours.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim()).sort();
 				// n8n lists a trigger under its display name without "Trigger".
 				assert.deepEqual(names, ['WhatsApp Automator', 'WhatsApp Automator Send', 'WhatsApp Automator Template Send']);
-				const icons = await ours.locator('img').evaluateAll((images) => images.filter((image) => image.checkVisibility()).map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth })));
-				assert.ok(icons.every((icon) => /\/dist\/icons\/whatsapp-automator(\.dark)?\.svg/.test(icon.src) && icon.width > 0), `every icon is the package's own and loaded: ${JSON.stringify(icons)}`);
+				const icons = await ours
+					.locator('img')
+					.evaluateAll((images) =>
+						images
+							.filter((image) => image.checkVisibility())
+							.map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth })),
+					);
+				assert.ok(
+					icons.every((icon) => /\/dist\/icons\/whatsapp-automator(\.dark)?\.svg/.test(icon.src) && icon.width > 0),
+					`every icon is the package's own and loaded: ${JSON.stringify(icons)}`,
+				);
 				const builtIn = page.getByTestId('item-iterator-item').filter({ hasNot: page.locator(`img[src*="/icons/${PKG.name}/"]`) });
 				const builtInNames = (await builtIn.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim());
-				assert.ok(names.every((name) => !builtInNames.includes(name)), `no name shared with n8n's own nodes (${JSON.stringify(builtInNames)})`);
+				assert.ok(
+					names.every((name) => !builtInNames.includes(name)),
+					`no name shared with n8n's own nodes (${JSON.stringify(builtInNames)})`,
+				);
 				await shot('02-node-creator-whatsapp');
-				await ours.getByTestId('node-creator-item-name').filter({ hasText: /^\s*WhatsApp Automator\s*$/ }).first().click();
-				await page.getByText(/^On message received$/i).filter({ visible: true }).first().waitFor();
+				await ours
+					.getByTestId('node-creator-item-name')
+					.filter({ hasText: /^\s*WhatsApp Automator\s*$/ })
+					.first()
+					.click();
+				await page
+					.getByText(/^On message received$/i)
+					.filter({ visible: true })
+					.first()
+					.waitFor();
 				const events = (await page.getByText(/^On /).filter({ visible: true }).allTextContents()).map((text) => text.trim());
-				assert.ok(events.length >= 5 && events.every((event) => !/cloud api|lite$/i.test(event)), `trigger events without backend tags: ${JSON.stringify(events)}`);
+				assert.ok(
+					events.length >= 5 && events.every((event) => !/cloud api|lite$/i.test(event)),
+					`trigger events without backend tags: ${JSON.stringify(events)}`,
+				);
 				await shot('02b-node-creator-trigger-events');
 				await page.keyboard.press('Escape');
 				return `${names.join(', ')} beside n8n's ${builtInNames.join(', ')}; trigger events: ${events.join(', ')}`;
@@ -90,21 +122,40 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const problems = [];
 				for (const row of SEND_PANEL) {
 					for (const backend of ['cloud', 'lite']) {
-						const node = { id: 'send-node', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [0, 0], parameters: { backend, operation: row.operation, ...row.parameters }, credentials: credentialsFor(backend) };
+						const node = {
+							id: 'send-node',
+							name: 'WhatsApp Send',
+							type: SEND_TYPE,
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: { backend, operation: row.operation, ...row.parameters },
+							credentials: credentialsFor(backend),
+						};
 						const workflow = await editor.createWorkflow(`panel ${backend} ${row.operation}`, [node]);
 						try {
 							await editor.openNode(workflow.id, 'WhatsApp Send');
 							const labels = await editor.visibleParameterLabels();
 							const expected = row.labels[backend];
 							const where = `${backend} ${row.operation} ${JSON.stringify(row.parameters ?? {})}`;
-							if (JSON.stringify(labels) !== JSON.stringify(expected)) problems.push(`${where}: shows ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+							if (JSON.stringify(labels) !== JSON.stringify(expected))
+								problems.push(`${where}: shows ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
 							const credentialLabels = await editor.credentialLabels();
-							if (JSON.stringify(credentialLabels) !== JSON.stringify(CREDENTIAL_LABELS[backend])) problems.push(`${where}: credential fields ${JSON.stringify(credentialLabels)}`);
-							const liteNotice = await editor.panelShows('WhatsApp Web has no buttons, lists or link buttons', row.liteNotice && backend === 'lite' ? 10_000 : 500);
-							if (liteNotice !== Boolean(row.liteNotice && backend === 'lite')) problems.push(`${where}: the Lite interactive notice is ${liteNotice ? 'shown' : 'missing'}`);
+							if (JSON.stringify(credentialLabels) !== JSON.stringify(CREDENTIAL_LABELS[backend]))
+								problems.push(`${where}: credential fields ${JSON.stringify(credentialLabels)}`);
+							const liteNotice = await editor.panelShows(
+								'WhatsApp Web has no buttons, lists or link buttons',
+								row.liteNotice && backend === 'lite' ? 10_000 : 500,
+							);
+							if (liteNotice !== Boolean(row.liteNotice && backend === 'lite'))
+								problems.push(`${where}: the Lite interactive notice is ${liteNotice ? 'shown' : 'missing'}`);
 							if (row.operation === 'markAsRead') {
-								const placeholder = await page.getByTestId('parameter-input-messageId').locator('input, textarea').first().getAttribute('placeholder');
-								if (!MESSAGE_ID_PLACEHOLDERS[backend].test(placeholder ?? '')) problems.push(`${where}: Message ID placeholder "${placeholder}"`);
+								const placeholder = await page
+									.getByTestId('parameter-input-messageId')
+									.locator('input, textarea')
+									.first()
+									.getAttribute('placeholder');
+								if (!MESSAGE_ID_PLACEHOLDERS[backend].test(placeholder ?? ''))
+									problems.push(`${where}: Message ID placeholder "${placeholder}"`);
 							}
 							if (!row.parameters) await shot(`03-send-${backend}-${row.operation}`);
 						} finally {
@@ -119,26 +170,46 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 		[
 			'Backend is a visible field: a new node shows Cloud API with its Cloud credential; the Redis field lists only Redis credentials; switching to Lite switches the credential field',
 			async () => {
-				const redis = await editor.rest('POST', '/credentials', { name: 'Shared Redis (UI test)', type: 'whatsAppRedis', data: { host: '127.0.0.1', port: 6379, password: '', database: 0, tls: false, keyPrefix: '' } });
+				const redis = await editor.rest('POST', '/credentials', {
+					name: 'Shared Redis (UI test)',
+					type: 'whatsAppRedis',
+					data: { host: '127.0.0.1', port: 6379, password: '', database: 0, tls: false, keyPrefix: '' },
+				});
 				const fresh = { id: 'fresh-send', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
 				const workflow = await editor.createWorkflow('fresh send node', [fresh]);
 				try {
 					await editor.openNode(workflow.id, 'WhatsApp Send');
 					const labels = await editor.visibleParameterLabels();
 					assert.equal(labels[0], 'Backend', `the first field: ${JSON.stringify(labels)}`);
-					assert.equal(await page.getByTestId('parameter-input-backend').locator('input').first().inputValue(), 'Cloud API (Meta)', 'Backend is Cloud API by default');
+					assert.equal(
+						await page.getByTestId('parameter-input-backend').locator('input').first().inputValue(),
+						'Cloud API (Meta)',
+						'Backend is Cloud API by default',
+					);
 					assert.deepEqual(await editor.credentialLabels(), CREDENTIAL_LABELS.cloud);
-					const selected = await page.getByTestId('node-credentials-select').locator('input').evaluateAll((inputs) => inputs.map((input) => input.value));
+					const selected = await page
+						.getByTestId('node-credentials-select')
+						.locator('input')
+						.evaluateAll((inputs) => inputs.map((input) => input.value));
 					assert.notEqual(selected[0], 'Lite sandbox', `a new node does not pick the Lite credential: ${JSON.stringify(selected)}`);
 					const cloudChoices = await editor.credentialChoices(0);
-					assert.ok(cloudChoices.every((choice) => /WhatsApp Cloud API/.test(choice)), `the Cloud field lists Cloud credentials only: ${JSON.stringify(cloudChoices)}`);
+					assert.ok(
+						cloudChoices.every((choice) => /WhatsApp Cloud API/.test(choice)),
+						`the Cloud field lists Cloud credentials only: ${JSON.stringify(cloudChoices)}`,
+					);
 					const redisChoices = await editor.credentialChoices(1);
-					assert.ok(redisChoices.length > 0 && redisChoices.every((choice) => /Redis/.test(choice)), `the Redis field lists Redis credentials only: ${JSON.stringify(redisChoices)}`);
+					assert.ok(
+						redisChoices.length > 0 && redisChoices.every((choice) => /Redis/.test(choice)),
+						`the Redis field lists Redis credentials only: ${JSON.stringify(redisChoices)}`,
+					);
 					await shot('03a-send-new-node-backend');
 					assert.deepEqual(await editor.parameterChoices('backend'), ['Cloud API (Meta)', 'Lite Container (WhatsApp Web)']);
 					await page.getByTestId('parameter-input-backend').locator('input').first().click();
 					await page.locator('.el-select-dropdown__item').filter({ visible: true, hasText: 'Lite Container' }).first().click();
-					await eventually('the Lite credential field after switching the backend', async () => JSON.stringify(await editor.credentialLabels()) === JSON.stringify(CREDENTIAL_LABELS.lite));
+					await eventually(
+						'the Lite credential field after switching the backend',
+						async () => JSON.stringify(await editor.credentialLabels()) === JSON.stringify(CREDENTIAL_LABELS.lite),
+					);
 					await shot('03b-send-switched-to-lite');
 					return `new node: ${labels.slice(0, 3).join(', ')}…, credentials picked by n8n ${JSON.stringify(selected)}; Redis field: ${redisChoices.join(', ')}`;
 				} finally {
@@ -153,7 +224,10 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const testBanner = async (credentialId, name) => {
 					await page.goto(`${n8nUrl}/home/credentials/${credentialId}`);
 					// n8n 1.x: a success tag with a test id, or a danger tag "Couldn't connect…" whose "More details" shows our message.
-					const outcome = page.locator('[data-test-id="credentials-config-container-test-success"], .el-tag--danger').filter({ visible: true, hasText: /connect/i }).first();
+					const outcome = page
+						.locator('[data-test-id="credentials-config-container-test-success"], .el-tag--danger')
+						.filter({ visible: true, hasText: /connect/i })
+						.first();
 					await outcome.waitFor();
 					const kind = (await outcome.getAttribute('data-test-id')) ?? 'error';
 					const details = outcome.getByText('More details');
@@ -172,8 +246,16 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await page.keyboard.press('Escape');
 				}
 				const wrong = {
-					cloud: { name: 'Cloud sandbox, expired token', type: 'whatsAppCloudApi', data: { ...stack.cloud.credentialData, accessToken: 'EAAexpiredToken000' } },
-					lite: { name: 'Lite sandbox, wrong key', type: 'whatsAppLiteApi', data: { ...stack.lite.credentialData, apiKey: 'not-the-api-key' } },
+					cloud: {
+						name: 'Cloud sandbox, expired token',
+						type: 'whatsAppCloudApi',
+						data: { ...stack.cloud.credentialData, accessToken: 'EAAexpiredToken000' },
+					},
+					lite: {
+						name: 'Lite sandbox, wrong key',
+						type: 'whatsAppLiteApi',
+						data: { ...stack.lite.credentialData, apiKey: 'not-the-api-key' },
+					},
 				};
 				const messages = {};
 				for (const [backend, credential] of Object.entries(wrong)) {
@@ -188,26 +270,52 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				}
 				assert.match(messages.cloud, /access token/i, `Cloud: ${messages.cloud}`);
 				assert.match(messages.lite, /API key/i, `Lite: ${messages.lite}`);
-				assert.ok(!/status code|\b401\b|ECONN|undefined/i.test(`${messages.cloud} ${messages.lite}`), `plain language: ${JSON.stringify(messages)}`);
+				assert.ok(
+					!/status code|\b401\b|ECONN|undefined/i.test(`${messages.cloud} ${messages.lite}`),
+					`plain language: ${JSON.stringify(messages)}`,
+				);
 				return `Cloud: "${messages.cloud}" · Lite: "${messages.lite}"`;
 			},
 		],
 		[
-			'Template Send: no notice before a template is picked; the list loads from the Cloud API sandbox; placeholders show the template\'s words and Meta\'s examples; a failure shows its real reason',
+			"Template Send: no notice before a template is picked; the list loads from the Cloud API sandbox; placeholders show the template's words and Meta's examples; a failure shows its real reason",
 			async () => {
 				await editor.openNode(stack.workflows.template, 'WhatsApp Template Send');
 				const imported = await editor.visibleParameterLabels();
-				for (const label of ['Header {{1}} · e.g. A-1001 · “Order {{1}}”', 'Body {{1}} · e.g. Ada', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', 'Body {{3}} · e.g. Monday']) {
-					assert.ok(imported.some((shown) => shown.startsWith(label)), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
+				for (const label of [
+					'Header {{1}} · e.g. A-1001 · “Order {{1}}”',
+					'Body {{1}} · e.g. Ada',
+					'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”',
+					'Body {{3}} · e.g. Monday',
+				]) {
+					assert.ok(
+						imported.some((shown) => shown.startsWith(label)),
+						`the example's order_update "${label}" among ${JSON.stringify(imported)}`,
+					);
 				}
 				await shot('05-template-order-update');
 				// A Template Send node dropped on a canvas: no template yet, no red notice; the list comes from the sandbox.
-				const fresh = { id: 'template-node', name: 'WhatsApp Template Send', type: `${PKG.name}.whatsAppTemplateSend`, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', templateSource: 'meta' }, credentials: credentialsFor('cloud') };
+				const fresh = {
+					id: 'template-node',
+					name: 'WhatsApp Template Send',
+					type: `${PKG.name}.whatsAppTemplateSend`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { backend: 'cloud', templateSource: 'meta' },
+					credentials: credentialsFor('cloud'),
+				};
 				const workflow = await editor.createWorkflow('template picker', [fresh]);
 				await editor.openNode(workflow.id, 'WhatsApp Template Send');
 				assert.ok(await editor.panelShows('Pick a template: its placeholders then show here'), 'the hint to pick a template');
-				assert.equal(await editor.panelShows('This template has no placeholders', 1_000), false, 'no "no placeholders" notice before a template is picked');
-				assert.ok(!(await editor.visibleParameterLabels()).includes('Template Parameters'), 'no placeholder mapper before a template is picked');
+				assert.equal(
+					await editor.panelShows('This template has no placeholders', 1_000),
+					false,
+					'no "no placeholders" notice before a template is picked',
+				);
+				assert.ok(
+					!(await editor.visibleParameterLabels()).includes('Template Parameters'),
+					'no placeholder mapper before a template is picked',
+				);
 				await shot('05a-template-panel-new');
 				await page.getByTestId('rlc-input').first().click();
 				const item = page.getByTestId('rlc-item').filter({ hasText: 'welcome_named' }).first();
@@ -215,29 +323,48 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const listed = (await page.getByTestId('rlc-item').allTextContents()).map((text) => text.trim());
 				await shot('05b-template-list');
 				await item.click();
-				const labels = await eventually('welcome_named\'s placeholders in the panel', async () => {
+				const labels = await eventually("welcome_named's placeholders in the panel", async () => {
 					const shown = await editor.visibleParameterLabels();
 					return shown.some((label) => label.startsWith('Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”')) && shown;
 				});
-				assert.ok(labels.some((label) => label.startsWith('Body {{shop_name}}')), `Body {{shop_name}} among ${JSON.stringify(labels)}`);
-				assert.ok(!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)), `only welcome_named's placeholders: ${JSON.stringify(labels)}`);
+				assert.ok(
+					labels.some((label) => label.startsWith('Body {{shop_name}}')),
+					`Body {{shop_name}} among ${JSON.stringify(labels)}`,
+				);
+				assert.ok(
+					!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)),
+					`only welcome_named's placeholders: ${JSON.stringify(labels)}`,
+				);
 				await shot('05c-template-welcome-named');
 				await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
 
 				// A template that cannot load: the panel says why, not "no placeholders" (and n8n answers no HTTP 500: last case).
-				const missing = { ...fresh, parameters: { ...fresh.parameters, template: { __rl: true, mode: 'name', value: 'no_such_template:en_US' } } };
+				const missing = {
+					...fresh,
+					parameters: { ...fresh.parameters, template: { __rl: true, mode: 'name', value: 'no_such_template:en_US' } },
+				};
 				const broken = await editor.createWorkflow('template that does not exist', [missing]);
 				await editor.openNode(broken.id, 'WhatsApp Template Send');
-				assert.ok(await editor.panelShows('Template "no_such_template:en_US" does not exist in this WhatsApp Business Account'), 'the real reason in the panel');
+				assert.ok(
+					await editor.panelShows('Template "no_such_template:en_US" does not exist in this WhatsApp Business Account'),
+					'the real reason in the panel',
+				);
 				assert.equal(await editor.panelShows('This template has no placeholders', 1_000), false, 'not the "no placeholders" text');
 				await shot('05d-template-load-error');
 				await editor.rest('DELETE', `/workflows/${broken.id}`).catch(() => undefined);
 
 				// Lite: Text Template only; a node left on Meta Approved Template says so and loads nothing.
-				const onLite = { ...fresh, parameters: { backend: 'lite', templateSource: 'meta', template: { __rl: true, mode: 'list', value: 'order_update:en_US' } }, credentials: credentialsFor('lite') };
+				const onLite = {
+					...fresh,
+					parameters: { backend: 'lite', templateSource: 'meta', template: { __rl: true, mode: 'list', value: 'order_update:en_US' } },
+					credentials: credentialsFor('lite'),
+				};
 				const lite = await editor.createWorkflow('template on lite', [onLite]);
 				await editor.openNode(lite.id, 'WhatsApp Template Send');
-				assert.ok(await editor.panelShows('Meta Approved Templates are sent only through the Cloud API'), 'the Lite panel says Meta templates need the Cloud API');
+				assert.ok(
+					await editor.panelShows('Meta Approved Templates are sent only through the Cloud API'),
+					'the Lite panel says Meta templates need the Cloud API',
+				);
 				assert.ok(!(await editor.visibleParameterLabels()).includes('Template Parameters'), 'no placeholders loaded on Lite');
 				await shot('05e-template-meta-on-lite');
 				await editor.rest('DELETE', `/workflows/${lite.id}`).catch(() => undefined);
@@ -249,7 +376,16 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			async () => {
 				const choices = {};
 				for (const backend of ['cloud', 'lite']) {
-					const trigger = { id: 'trigger-panel', name: 'WhatsApp Trigger', type: `${PKG.name}.whatsAppTrigger`, typeVersion: 1, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { backend, events: ['message'] }, credentials: credentialsFor(backend) };
+					const trigger = {
+						id: 'trigger-panel',
+						name: 'WhatsApp Trigger',
+						type: `${PKG.name}.whatsAppTrigger`,
+						typeVersion: 1,
+						position: [0, 0],
+						webhookId: crypto.randomUUID(),
+						parameters: { backend, events: ['message'] },
+						credentials: credentialsFor(backend),
+					};
 					const workflow = await editor.createWorkflow(`trigger panel ${backend}`, [trigger]);
 					try {
 						await editor.openNode(workflow.id, 'WhatsApp Trigger');
@@ -272,7 +408,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				await lite('DELETE', '/sandbox/messages');
 				await page.goto(`${n8nUrl}/workflow/${stack.workflows.segment}`);
 				await page.getByTestId('execute-workflow-button').click();
-				const [execution] = await editor.waitForExecutions(stack.workflows.segment, (executions) => executions.some((run) => run.status === 'success' || run.status === 'error'), 180_000);
+				const [execution] = await editor.waitForExecutions(
+					stack.workflows.segment,
+					(executions) => executions.some((run) => run.status === 'success' || run.status === 'error'),
+					180_000,
+				);
 				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
 				await page.getByTestId('canvas-node').filter({ hasText: 'WhatsApp Send' }).first().dblclick();
 				await page.getByTestId('ndv').waitFor();
@@ -282,10 +422,14 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				assert.equal(await output.getByText('queued', { exact: true }).count(), 5, 'status "queued" on each of the 5 items');
 				await shot('06-segment-output');
 				// The gateway sends the campaign at the sandbox pace (seconds apart), one message per recipient.
-				const messages = await eventually('the campaign sent to all 5 recipients', async () => {
-					const { messages: sent } = await lite('GET', '/sandbox/messages');
-					return sent.length >= 5 && sent;
-				}, 120_000);
+				const messages = await eventually(
+					'the campaign sent to all 5 recipients',
+					async () => {
+						const { messages: sent } = await lite('GET', '/sandbox/messages');
+						return sent.length >= 5 && sent;
+					},
+					120_000,
+				);
 				assert.equal(new Set(messages.map((message) => message.chatId)).size, 5, 'one message per recipient');
 				return `5 items queued; the gateway sent ${messages.length}: ${messages.map((message) => message.chatId).join(', ')}`;
 			},
@@ -295,15 +439,26 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			async () => {
 				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}`);
 				await editor.activateOpenWorkflow();
-				await eventually('the trigger registered its URL with the Lite gateway', async () => (await lite('GET', '/webhooks')).webhooks.some((hook) => hook.url.startsWith(n8nUrl)));
+				await eventually('the trigger registered its URL with the Lite gateway', async () =>
+					(await lite('GET', '/webhooks')).webhooks.some((hook) => hook.url.startsWith(n8nUrl)),
+				);
 				await lite('DELETE', '/sandbox/messages');
 				await lite('POST', '/sandbox/inbound', { from: '+49 151 23456709', name: 'Grace', body: 'JOIN spring-sale' });
-				const [execution] = await editor.waitForExecutions(stack.workflows.keyword, (executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new');
+				const [execution] = await editor.waitForExecutions(
+					stack.workflows.keyword,
+					(executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new',
+				);
 				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
-				const reply = await eventually('the auto-reply in the sandbox', async () => (await lite('GET', '/sandbox/messages')).messages.find((message) => message.chatId === '4915123456709@c.us'));
+				const reply = await eventually('the auto-reply in the sandbox', async () =>
+					(await lite('GET', '/sandbox/messages')).messages.find((message) => message.chatId === '4915123456709@c.us'),
+				);
 				assert.match(reply.content.text, /^Welcome, Grace!/);
 				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}/executions`);
-				await page.getByText(/^Succeeded/).filter({ visible: true }).first().waitFor();
+				await page
+					.getByText(/^Succeeded/)
+					.filter({ visible: true })
+					.first()
+					.waitFor();
 				await page.keyboard.press('Escape'); // n8n's "Production Checklist" popover, after the first activation
 				await shot('07-keyword-executions');
 				return `execution ${execution.id}: "${reply.content.text.slice(0, 40)}…"`;
@@ -325,12 +480,24 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const workflow = await editor.createWorkflow('Cloud sandbox trigger', [trigger]);
 				await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
 				await editor.activateOpenWorkflow();
-				const subscribed = () => stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
-				await eventually('the trigger subscribed the sandbox\'s Meta app to its URL', async () => subscribed());
-				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', text: 'JOIN' }) });
+				const subscribed = () =>
+					stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
+				await eventually("the trigger subscribed the sandbox's Meta app to its URL", async () => subscribed());
+				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', text: 'JOIN' }),
+				});
 				assert.equal(answer.status, 200, `POST /sandbox/inbound answered ${answer.status}: ${await answer.clone().text()}`);
-				assert.deepEqual((await answer.json()).delivered.map((delivery) => delivery.status), [200], 'n8n accepted the signed webhook');
-				const [execution] = await editor.waitForExecutions(workflow.id, (executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new');
+				assert.deepEqual(
+					(await answer.json()).delivered.map((delivery) => delivery.status),
+					[200],
+					'n8n accepted the signed webhook',
+				);
+				const [execution] = await editor.waitForExecutions(
+					workflow.id,
+					(executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new',
+				);
 				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
 				return `callback ${new URL(subscribed().callback_url).pathname}, execution ${execution.id}`;
 			},
@@ -339,11 +506,44 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			'the README screenshot: the three nodes on a canvas',
 			async () => {
 				const nodes = [
-					{ id: 'n1', name: 'WhatsApp Trigger', type: `${PKG.name}.whatsAppTrigger`, typeVersion: 1, position: [0, 0], webhookId: '7d0c1f6e-0000-4000-8000-00000000d0c5', parameters: { backend: 'lite', events: ['message'] }, credentials: credentialsFor('lite') },
-					{ id: 'n2', name: 'WhatsApp Send', type: SEND_TYPE, typeVersion: 1, position: [260, 0], parameters: { backend: 'lite', operation: 'sendText', recipient: '={{ $json.from }}', text: 'Thanks!' }, credentials: credentialsFor('lite') },
-					{ id: 'n3', name: 'WhatsApp Template Send', type: `${PKG.name}.whatsAppTemplateSend`, typeVersion: 1, position: [520, 0], parameters: { backend: 'cloud', templateSource: 'meta', template: { __rl: true, mode: 'list', value: 'welcome_named:en_US' }, recipient: '={{ $json.from }}' }, credentials: credentialsFor('cloud') },
+					{
+						id: 'n1',
+						name: 'WhatsApp Trigger',
+						type: `${PKG.name}.whatsAppTrigger`,
+						typeVersion: 1,
+						position: [0, 0],
+						webhookId: '7d0c1f6e-0000-4000-8000-00000000d0c5',
+						parameters: { backend: 'lite', events: ['message'] },
+						credentials: credentialsFor('lite'),
+					},
+					{
+						id: 'n2',
+						name: 'WhatsApp Send',
+						type: SEND_TYPE,
+						typeVersion: 1,
+						position: [260, 0],
+						parameters: { backend: 'lite', operation: 'sendText', recipient: '={{ $json.from }}', text: 'Thanks!' },
+						credentials: credentialsFor('lite'),
+					},
+					{
+						id: 'n3',
+						name: 'WhatsApp Template Send',
+						type: `${PKG.name}.whatsAppTemplateSend`,
+						typeVersion: 1,
+						position: [520, 0],
+						parameters: {
+							backend: 'cloud',
+							templateSource: 'meta',
+							template: { __rl: true, mode: 'list', value: 'welcome_named:en_US' },
+							recipient: '={{ $json.from }}',
+						},
+						credentials: credentialsFor('cloud'),
+					},
 				];
-				const connections = { 'WhatsApp Trigger': { main: [[{ node: 'WhatsApp Send', type: 'main', index: 0 }]] }, 'WhatsApp Send': { main: [[{ node: 'WhatsApp Template Send', type: 'main', index: 0 }]] } };
+				const connections = {
+					'WhatsApp Trigger': { main: [[{ node: 'WhatsApp Send', type: 'main', index: 0 }]] },
+					'WhatsApp Send': { main: [[{ node: 'WhatsApp Template Send', type: 'main', index: 0 }]] },
+				};
 				const workflow = await editor.createWorkflow('WhatsApp Automator nodes', nodes, connections);
 				await page.setViewportSize({ width: 1100, height: 520 });
 				try {
@@ -354,7 +554,8 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					await sleep(800);
 					await shot('08-editor-nodes');
 					const canvasText = (await page.getByTestId('canvas-node').allTextContents()).join(' | ');
-					for (const subtitle of ['Message Received', 'Send Text', 'Send: Meta Approved Template']) assert.ok(canvasText.includes(subtitle), `subtitle "${subtitle}" on the canvas: ${canvasText}`);
+					for (const subtitle of ['Message Received', 'Send Text', 'Send: Meta Approved Template'])
+						assert.ok(canvasText.includes(subtitle), `subtitle "${subtitle}" on the canvas: ${canvasText}`);
 					assert.ok(!/sendText|send: meta|\bmessage\b(?! Received)/.test(canvasText), `no raw values on the canvas: ${canvasText}`);
 				} finally {
 					await page.setViewportSize({ width: 1440, height: 900 });

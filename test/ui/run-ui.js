@@ -27,19 +27,24 @@ const results = [];
 function watchForPackageErrors(page, found) {
 	const ours = (text) => /whats-?app|n8n-nodes-whatsapp-automator/i.test(text);
 	page.on('pageerror', (error) => ours(`${error.message}\n${error.stack}`) && found.push(`uncaught: ${error.message}`));
-	page.on('console', (message) => message.type() === 'error' && ours(message.text()) && found.push(`console: ${message.text().slice(0, 300)}`));
+	page.on(
+		'console',
+		(message) => message.type() === 'error' && ours(message.text()) && found.push(`console: ${message.text().slice(0, 300)}`),
+	);
 	page.on('response', (response) => {
 		if (response.status() < 500) return;
 		const request = response.request();
 		const body = request.postData() ?? '';
-		if (ours(request.url()) || ours(body)) found.push(`HTTP ${response.status()} from ${request.method()} ${new URL(request.url()).pathname}`);
+		if (ours(request.url()) || ours(body))
+			found.push(`HTTP ${response.status()} from ${request.method()} ${new URL(request.url()).pathname}`);
 	});
 }
 
 async function main() {
 	const { chromium, selectors } = require('playwright-core');
 	selectors.setTestIdAttribute('data-test-id');
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (Debian's package), or set CHROMIUM_PATH`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (Debian's package), or set CHROMIUM_PATH`);
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-ui-'));
 	let stack;
 	let browser;
@@ -58,7 +63,9 @@ async function main() {
 		const shots = path.join(ROOT, 'ui-screenshots', `n8n-${stack.n8n.version}`);
 		fs.rmSync(shots, { recursive: true, force: true });
 		fs.mkdirSync(shots, { recursive: true });
-		say(`stack ready in ${((Date.now() - since) / 1000).toFixed(0)} s: n8n ${stack.n8n.version} at ${stack.n8n.url}; screenshots in ${path.relative(ROOT, shots)}/`);
+		say(
+			`stack ready in ${((Date.now() - since) / 1000).toFixed(0)} s: n8n ${stack.n8n.version} at ${stack.n8n.url}; screenshots in ${path.relative(ROOT, shots)}/`,
+		);
 
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
 		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -69,7 +76,18 @@ async function main() {
 		const editor = new Editor({ context, page, baseUrl: stack.n8n.url });
 		await editor.login(stack.n8n.owner);
 		const shot = (name, target = page) => target.screenshot({ path: path.join(shots, `${name}.png`) });
-		const cases = require('./cases')({ stack, editor, page, context, browser, shot, SEND_TYPE, SEND_PANEL, watchForPackageErrors, packageErrors });
+		const cases = require('./cases')({
+			stack,
+			editor,
+			page,
+			context,
+			browser,
+			shot,
+			SEND_TYPE,
+			SEND_PANEL,
+			watchForPackageErrors,
+			packageErrors,
+		});
 
 		for (const [name, body] of cases) {
 			const started = Date.now();

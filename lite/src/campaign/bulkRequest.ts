@@ -46,11 +46,16 @@ function delay(value: unknown, field: string, fallback: number): number {
  * Reads a Notify bulk body (`{"UOWHATSAPP": {...}, "campaign_id", "campaign_name"}`). The request's delays can
  * lengthen the gateway's, never shorten them below MIN_DELAY_MINUTES.
  */
-export function parseBulkRequest(body: Record<string, unknown>, limits: BulkLimits): { settings: CampaignSettings; receivers: QueuedReceiver[]; skipped: Skipped[] } {
+export function parseBulkRequest(
+	body: Record<string, unknown>,
+	limits: BulkLimits,
+): { settings: CampaignSettings; receivers: QueuedReceiver[]; skipped: Skipped[] } {
 	const uo = body.UOWHATSAPP;
-	if (!uo || typeof uo !== 'object' || Array.isArray(uo)) throw invalidRequest('UOWHATSAPP is missing: send {"UOWHATSAPP": {"message", "receivers": [...]}, "campaign_id", "campaign_name"}');
+	if (!uo || typeof uo !== 'object' || Array.isArray(uo))
+		throw invalidRequest('UOWHATSAPP is missing: send {"UOWHATSAPP": {"message", "receivers": [...]}, "campaign_id", "campaign_name"}');
 	const { receivers, message, random_delay, min_delay, max_delay, random_string, ...fields } = uo as Record<string, unknown>;
-	if (!Array.isArray(receivers) || receivers.length === 0) throw invalidRequest('UOWHATSAPP.receivers must be a non-empty list of {"mobileNum", "userID"}');
+	if (!Array.isArray(receivers) || receivers.length === 0)
+		throw invalidRequest('UOWHATSAPP.receivers must be a non-empty list of {"mobileNum", "userID"}');
 	if (receivers.length > limits.maxReceiversPerRequest) {
 		throw invalidRequest(
 			`UOWHATSAPP.receivers has ${receivers.length} entries, more than this gateway's limit of ${limits.maxReceiversPerRequest} per request (MAX_RECEIVERS_PER_REQUEST)`,

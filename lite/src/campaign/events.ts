@@ -4,7 +4,14 @@ import type { Counts, Outcome } from './store';
 
 /** `campaign` event data (docs/lite-api.md): one per recipient, and `finished` at the end. */
 export type CampaignEvent =
-	| { campaignId: string; recipient: string; userID?: string; status: 'sent' | 'failed' | 'skipped' | 'unknown'; messageId?: string; reason?: string }
+	| {
+			campaignId: string;
+			recipient: string;
+			userID?: string;
+			status: 'sent' | 'failed' | 'skipped' | 'unknown';
+			messageId?: string;
+			reason?: string;
+	  }
 	| { campaignId: string; status: 'finished'; counts: Counts };
 
 /** Raises a `campaign` event; `id` makes a repeated report of the same fact the same event. */
@@ -22,6 +29,12 @@ export function reportReceiver(
 	outcome: Outcome | { state: 'skipped'; reason: string },
 ): void {
 	const { state, ...detail } = outcome;
-	const event = { campaignId, recipient: receiver.recipient, ...(receiver.userID !== undefined && { userID: receiver.userID }), status: state, ...detail };
+	const event = {
+		campaignId,
+		recipient: receiver.recipient,
+		...(receiver.userID !== undefined && { userID: receiver.userID }),
+		status: state,
+		...detail,
+	};
 	report(event, campaignEventId(campaignId, receiver.recipient, state));
 }

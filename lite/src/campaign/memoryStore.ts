@@ -62,7 +62,13 @@ export class MemoryCampaignStore implements CampaignStore {
 		campaign.expiresAt = Date.now() + this.options.retentionSeconds * 1000;
 	}
 
-	private move(campaign: MemoryCampaign, recipient: string, from: ReceiverState, status: Omit<ReceiverStatus, 'updatedAt'>, now: Date): void {
+	private move(
+		campaign: MemoryCampaign,
+		recipient: string,
+		from: ReceiverState,
+		status: Omit<ReceiverStatus, 'updatedAt'>,
+		now: Date,
+	): void {
 		campaign.states.set(recipient, { ...status, updatedAt: now.toISOString() });
 		campaign.counts[from]--;
 		campaign.counts[status.state]++;
@@ -75,7 +81,19 @@ export class MemoryCampaignStore implements CampaignStore {
 		if (campaign && campaign.canonical !== canonical) throw campaignSettingsDiffer(settings.id);
 		if (!campaign) {
 			if (this.active.length >= this.options.maxActiveCampaigns) throw tooManyCampaigns(this.options.maxActiveCampaigns);
-			campaign = { settings, canonical, state: 'running', createdAt: now.toISOString(), ...campaignGaps(settings, this.options.delayUnitMs), pending: [], receivers: new Map(), states: new Map(), counts: emptyCounts(), sending: new Map(), expiresAt: 0 };
+			campaign = {
+				settings,
+				canonical,
+				state: 'running',
+				createdAt: now.toISOString(),
+				...campaignGaps(settings, this.options.delayUnitMs),
+				pending: [],
+				receivers: new Map(),
+				states: new Map(),
+				counts: emptyCounts(),
+				sending: new Map(),
+				expiresAt: 0,
+			};
 			this.campaigns.set(settings.id, campaign);
 		}
 		const result: EnqueueResult = { queued: 0, alreadyQueued: [], cancelled: [] };
@@ -107,7 +125,10 @@ export class MemoryCampaignStore implements CampaignStore {
 			const campaign = this.campaign(id);
 			if (!campaign) {
 				this.active = this.active.filter((other) => other !== id);
-			} else if (campaign.sending.size === 0 && (campaign.state === 'cancelled' || campaign.state === 'finished' || (campaign.state === 'running' && campaign.pending.length === 0))) {
+			} else if (
+				campaign.sending.size === 0 &&
+				(campaign.state === 'cancelled' || campaign.state === 'finished' || (campaign.state === 'running' && campaign.pending.length === 0))
+			) {
 				if (campaign.state === 'running') campaign.state = 'finished';
 				campaign.endedAt ??= now.toISOString();
 				this.touch(campaign);
@@ -165,7 +186,11 @@ export class MemoryCampaignStore implements CampaignStore {
 		return this.active.flatMap((campaignId) => {
 			const campaign = this.campaign(campaignId);
 			if (!campaign) return [];
-			return [...campaign.sending].map(([recipient, phase]) => ({ campaignId, receiver: campaign.receivers.get(recipient)!, handedOff: phase === 'handed' }));
+			return [...campaign.sending].map(([recipient, phase]) => ({
+				campaignId,
+				receiver: campaign.receivers.get(recipient)!,
+				handedOff: phase === 'handed',
+			}));
 		});
 	}
 

@@ -237,7 +237,18 @@ export class RedisCampaignStore implements CampaignStore {
 	async enqueue(settings: CampaignSettings, receivers: QueuedReceiver[], now: Date): Promise<EnqueueResult> {
 		const { minGapMs, maxGapMs } = campaignGaps(settings, this.options.delayUnitMs);
 		const pairs = receivers.flatMap((receiver) => [receiver.recipient, JSON.stringify(receiver)]);
-		const [answer, queued, alreadyQueued, cancelled] = await this.run('ENQUEUE', settings.id, canonicalSettings(settings), settings.name ?? '', now.toISOString(), this.ttl, this.options.maxActiveCampaigns, minGapMs, maxGapMs, ...pairs);
+		const [answer, queued, alreadyQueued, cancelled] = await this.run(
+			'ENQUEUE',
+			settings.id,
+			canonicalSettings(settings),
+			settings.name ?? '',
+			now.toISOString(),
+			this.ttl,
+			this.options.maxActiveCampaigns,
+			minGapMs,
+			maxGapMs,
+			...pairs,
+		);
 		if (answer === 'differ') throw campaignSettingsDiffer(settings.id);
 		if (answer === 'full') throw tooManyCampaigns(this.options.maxActiveCampaigns);
 		return { queued: Number(queued), alreadyQueued, cancelled };
@@ -259,7 +270,18 @@ export class RedisCampaignStore implements CampaignStore {
 		const messageId = outcome.state === 'sent' ? outcome.messageId : '';
 		const reason = outcome.state === 'sent' ? '' : outcome.reason;
 		const pace = paceFrom ? [paceFrom.sentAt, paceFrom.gapMs] : ['', ''];
-		const args = [campaignId, recipient, outcome.state, messageId, reason, now.toISOString(), this.ttl, now.getTime(), this.options.minSendGapMs, ...pace];
+		const args = [
+			campaignId,
+			recipient,
+			outcome.state,
+			messageId,
+			reason,
+			now.toISOString(),
+			this.ttl,
+			now.getTime(),
+			this.options.minSendGapMs,
+			...pace,
+		];
 		return (await this.run('RECORD', ...args)) === 1;
 	}
 
@@ -273,7 +295,11 @@ export class RedisCampaignStore implements CampaignStore {
 			const sending = await guarded(() => this.redis.hgetall(this.key(campaignId, ':sending')));
 			for (const [recipient, phase] of Object.entries(sending)) {
 				const raw = await guarded(() => this.redis.hget(this.key(campaignId, ':receivers'), recipient));
-				found.push({ campaignId, receiver: raw ? (JSON.parse(raw) as QueuedReceiver) : { recipient, data: {} }, handedOff: phase === 'handed' });
+				found.push({
+					campaignId,
+					receiver: raw ? (JSON.parse(raw) as QueuedReceiver) : { recipient, data: {} },
+					handedOff: phase === 'handed',
+				});
 			}
 		}
 		return found;
@@ -289,7 +315,10 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async control(campaignId: string, action: 'pause' | 'resume' | 'cancel', now: Date) {
-		const [state, skipped] = (await this.run('CONTROL', campaignId, action, now.toISOString(), this.ttl)) as [CampaignState | 'missing', string[]];
+		const [state, skipped] = (await this.run('CONTROL', campaignId, action, now.toISOString(), this.ttl)) as [
+			CampaignState | 'missing',
+			string[],
+		];
 		if (state === 'missing') return null;
 		return { state, skipped: skipped.map((raw) => JSON.parse(raw) as QueuedReceiver) };
 	}
@@ -310,7 +339,14 @@ export class RedisCampaignStore implements CampaignStore {
 		});
 		const [state, name, createdAt, endedAt] = meta;
 		if (!state) return null;
-		const [states, receivers] = page.length ? await guarded(() => Promise.all([this.redis.hmget(this.key(campaignId, ':states'), ...page), this.redis.hmget(this.key(campaignId, ':receivers'), ...page)])) : [[], []];
+		const [states, receivers] = page.length
+			? await guarded(() =>
+					Promise.all([
+						this.redis.hmget(this.key(campaignId, ':states'), ...page),
+						this.redis.hmget(this.key(campaignId, ':receivers'), ...page),
+					]),
+				)
+			: [[], []];
 		return {
 			campaignId,
 			...(name && { name }),
@@ -321,7 +357,11 @@ export class RedisCampaignStore implements CampaignStore {
 			total,
 			items: page.map((recipient, index) => {
 				const receiver = JSON.parse(receivers[index] ?? '{}') as Partial<QueuedReceiver>;
-				return { recipient, ...(receiver.userID !== undefined && { userID: receiver.userID }), ...(JSON.parse(states[index] ?? '{}') as ReceiverStatus) };
+				return {
+					recipient,
+					...(receiver.userID !== undefined && { userID: receiver.userID }),
+					...(JSON.parse(states[index] ?? '{}') as ReceiverStatus),
+				};
 			}),
 		};
 	}

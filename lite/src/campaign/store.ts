@@ -97,7 +97,11 @@ export interface CampaignStore {
 	forget(campaignId: string): Promise<void>;
 	settings(campaignId: string): Promise<CampaignSettings | null>;
 	/** pause | resume | cancel; null for an unknown campaign. Cancel returns the receivers it skipped. */
-	control(campaignId: string, action: 'pause' | 'resume' | 'cancel', now: Date): Promise<{ state: CampaignState; skipped: QueuedReceiver[] } | null>;
+	control(
+		campaignId: string,
+		action: 'pause' | 'resume' | 'cancel',
+		now: Date,
+	): Promise<{ state: CampaignState; skipped: QueuedReceiver[] } | null>;
 	view(campaignId: string, offset: number, limit: number): Promise<CampaignView | null>;
 	/** A single send's pace slot: the earliest time it may go out, unless that is more than maxWaitMs away. */
 	reserveSendSlot(now: Date, maxWaitMs: number): Promise<SlotAnswer>;
@@ -119,7 +123,12 @@ export function campaignGaps(settings: CampaignSettings, delayUnitMs: number): {
 export function canonicalSettings({ name: _name, ...settings }: CampaignSettings): string {
 	const sorted = (value: unknown): unknown => {
 		if (Array.isArray(value)) return value.map(sorted);
-		if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
+		if (value && typeof value === 'object')
+			return Object.fromEntries(
+				Object.keys(value)
+					.sort()
+					.map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+			);
 		return value;
 	};
 	return JSON.stringify(sorted(settings));

@@ -33,7 +33,8 @@ const STORE_RETRY_MS = 1_000;
 /** Settings of running campaigns, read once each (they may carry inline media). */
 const MAX_CACHED_SETTINGS = 256;
 
-const UNKNOWN_AFTER_STOP = 'unknown — may have been sent: the gateway stopped (crash or Redis outage) after handing the message to WhatsApp';
+const UNKNOWN_AFTER_STOP =
+	'unknown — may have been sent: the gateway stopped (crash or Redis outage) after handing the message to WhatsApp';
 
 /**
  * Sends queued campaigns one receiver at a time, through recorded states: claim (pace slot taken) → hand-off →
@@ -75,7 +76,8 @@ export class CampaignWorker {
 				this.needsRecovery = true;
 				wait = isApiError(error, 503) ? STORE_RETRY_MS : IDLE_MS;
 				if (!isApiError(error, 503)) this.options.log.error(`Campaign worker: ${errorText(error)}`);
-				else if (!this.storeDown) this.options.log.warn('Campaigns paused: Redis is unavailable (nothing is lost; they resume when it answers)');
+				else if (!this.storeDown)
+					this.options.log.warn('Campaigns paused: Redis is unavailable (nothing is lost; they resume when it answers)');
 				this.storeDown ||= isApiError(error, 503);
 			}
 			if (wait > 0) await this.waker.sleep(wait);
@@ -126,7 +128,9 @@ export class CampaignWorker {
 			}
 			// A refusal before the hand-off (or a driver's 4xx) sent nothing; anything else after it may have gone out.
 			const certain = !handedOff || (isApiError(error) && error.status < 500);
-			outcome = certain ? { state: 'failed', reason: errorText(error) } : { state: 'unknown', reason: `unknown — may have been sent: ${errorText(error)}` };
+			outcome = certain
+				? { state: 'failed', reason: errorText(error) }
+				: { state: 'unknown', reason: `unknown — may have been sent: ${errorText(error)}` };
 		}
 		return await this.settle({ campaignId, receiver, outcome, paceFrom: handedOff ? { sentAt: Date.now(), gapMs } : undefined });
 	}
@@ -168,7 +172,9 @@ export class CampaignWorker {
 			if (handedOff) {
 				const outcome: Outcome = { state: 'unknown', reason: UNKNOWN_AFTER_STOP };
 				if (await store.record(campaignId, receiver.recipient, outcome, new Date())) this.reportReceiver(campaignId, receiver, outcome);
-				log.warn(`Campaign ${campaignId}: ${receiver.recipient} may have been sent before the gateway stopped: reported unknown, not sent again`);
+				log.warn(
+					`Campaign ${campaignId}: ${receiver.recipient} may have been sent before the gateway stopped: reported unknown, not sent again`,
+				);
 			} else {
 				await this.putBack(campaignId, receiver);
 			}
@@ -183,7 +189,11 @@ export class CampaignWorker {
 
 	private async reportEnd(campaignId: string): Promise<void> {
 		const view = await this.options.store.view(campaignId, 0, 0);
-		if (view) this.options.report({ campaignId, status: 'finished', counts: view.counts }, campaignEventId(campaignId, 'finished', view.endedAt ?? ''));
+		if (view)
+			this.options.report(
+				{ campaignId, status: 'finished', counts: view.counts },
+				campaignEventId(campaignId, 'finished', view.endedAt ?? ''),
+			);
 		await this.options.store.forget(campaignId);
 		this.settingsCache.delete(campaignId);
 		this.options.log.info(`Campaign ${campaignId} ${view?.state ?? 'ended'}`);

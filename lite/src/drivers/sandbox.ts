@@ -97,7 +97,9 @@ export class SandboxDriver implements Driver {
 		if (content.kind === 'media' && 'url' in content.source) await this.options.fetchMedia(content.source.url);
 		const id = `true_${chatId}_SANDBOX${randomBytes(8).toString('hex').toUpperCase()}`;
 		this.record({ ...message, id, chatId, timestamp: new Date().toISOString() });
-		sandboxAcks(chatAddress(chatId)).forEach((ack, index) => this.later(this.options.ackDelayMs * (index + 1), () => this.sink.ack(messageAck(id, chatId, ack))));
+		sandboxAcks(chatAddress(chatId)).forEach((ack, index) =>
+			this.later(this.options.ackDelayMs * (index + 1), () => this.sink.ack(messageAck(id, chatId, ack))),
+		);
 		return id;
 	}
 

@@ -106,9 +106,12 @@ export class WwebjsDriver implements Driver {
 		this.reconnectDelayMs = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS);
 		this.options.log.info(`Reconnecting to WhatsApp Web in ${delay} ms`);
 		this.reconnectTimer = setTimeout(() => {
-			broken.destroy().catch(() => undefined).finally(() => {
-				if (!this.stopped) this.connect();
-			});
+			broken
+				.destroy()
+				.catch(() => undefined)
+				.finally(() => {
+					if (!this.stopped) this.connect();
+				});
 		}, delay);
 	}
 
@@ -133,7 +136,12 @@ export class WwebjsDriver implements Driver {
 	private async react(messageId: string, emoji: string): Promise<string> {
 		const target = await this.connected.getMessageById(messageId);
 		if (!target?.react) {
-			throw new ApiError(400, 'INVALID_REQUEST', `reaction.messageId "${messageId}" is not a message this session knows`, 'React to the ID of a message in one of this WhatsApp account\'s chats');
+			throw new ApiError(
+				400,
+				'INVALID_REQUEST',
+				`reaction.messageId "${messageId}" is not a message this session knows`,
+				"React to the ID of a message in one of this WhatsApp account's chats",
+			);
 		}
 		await target.react(emoji);
 		return messageId;

@@ -91,14 +91,20 @@ function decodedSegment(segment: string): string {
 	try {
 		return decodeURIComponent(segment);
 	} catch {
-		throw invalidRequest(`The path segment "${segment.slice(0, 100)}" is not valid percent-encoding`, 'Percent-encode the ID (encodeURIComponent)');
+		throw invalidRequest(
+			`The path segment "${segment.slice(0, 100)}" is not valid percent-encoding`,
+			'Percent-encode the ID (encodeURIComponent)',
+		);
 	}
 }
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 const bodyTooLarge = (maxBytes: number) =>
-	mediaTooLarge(`The request body is larger than this gateway's limit of ${maxBytes} bytes`, 'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES');
+	mediaTooLarge(
+		`The request body is larger than this gateway's limit of ${maxBytes} bytes`,
+		'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES',
+	);
 
 /**
  * The JSON body, read only up to `maxBytes`: a larger Content-Length is refused before reading, a longer stream
@@ -109,7 +115,12 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 	const hasBody = declared !== undefined ? Number(declared) > 0 : incoming.headers['transfer-encoding'] !== undefined;
 	if (!hasBody) return {};
 	if (!JSON_TYPE.test(incoming.headers['content-type'] ?? '')) {
-		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body is ${incoming.headers['content-type'] ?? 'without a Content-Type'}, not JSON`, 'Send a JSON object with Content-Type: application/json');
+		throw new ApiError(
+			415,
+			'UNSUPPORTED_MEDIA_TYPE',
+			`The request body is ${incoming.headers['content-type'] ?? 'without a Content-Type'}, not JSON`,
+			'Send a JSON object with Content-Type: application/json',
+		);
 	}
 	if (Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
 	const raw = await new Promise<Buffer>((resolve, reject) => {
@@ -121,7 +132,10 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 			incoming.off('data', onData).pause();
 			reject(bodyTooLarge(maxBytes));
 		};
-		incoming.on('data', onData).once('end', () => resolve(Buffer.concat(chunks))).once('error', reject);
+		incoming
+			.on('data', onData)
+			.once('end', () => resolve(Buffer.concat(chunks)))
+			.once('error', reject);
 	});
 	if (raw.length === 0) return {};
 	let parsed: unknown;

@@ -61,7 +61,8 @@ export async function outboundFetch(policy: OutboundPolicy, rawUrl: string, requ
 		const answer = await fetchOnce(policy, url, { ...request, method, body, signal }, deadline);
 		const location = answer.headers.location;
 		if (!REDIRECTS.has(answer.status) || !location || request.maxRedirects === 0) return answer;
-		if (redirects >= request.maxRedirects) throw new OutboundError('redirects', `${origin(url)} redirected more than ${request.maxRedirects} times`);
+		if (redirects >= request.maxRedirects)
+			throw new OutboundError('redirects', `${origin(url)} redirected more than ${request.maxRedirects} times`);
 		url = policy.checkUrl(redirectTarget(location, url));
 		if (answer.status === 303 || (method === 'POST' && answer.status !== 307 && answer.status !== 308)) {
 			method = 'GET';
@@ -78,7 +79,12 @@ function redirectTarget(location: string, from: URL): string {
 	}
 }
 
-function fetchOnce(policy: OutboundPolicy, url: URL, request: OutboundRequest & { signal: AbortSignal }, deadline: AbortSignal): Promise<OutboundAnswer> {
+function fetchOnce(
+	policy: OutboundPolicy,
+	url: URL,
+	request: OutboundRequest & { signal: AbortSignal },
+	deadline: AbortSignal,
+): Promise<OutboundAnswer> {
 	const where = origin(url);
 	return new Promise((resolve, reject) => {
 		const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -89,8 +95,13 @@ function fetchOnce(policy: OutboundPolicy, url: URL, request: OutboundRequest & 
 			lookup: checkedLookup(policy, where, request.resolve ?? systemResolve),
 			signal: request.signal,
 		});
-		const connectTimer = setTimeout(() => outgoing.destroy(new OutboundError('timeout', `${where} did not accept a connection within ${request.connectTimeoutMs} ms`)), request.connectTimeoutMs);
-		outgoing.once('socket', (socket) => socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer)));
+		const connectTimer = setTimeout(
+			() => outgoing.destroy(new OutboundError('timeout', `${where} did not accept a connection within ${request.connectTimeoutMs} ms`)),
+			request.connectTimeoutMs,
+		);
+		outgoing.once('socket', (socket) =>
+			socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer)),
+		);
 		outgoing.once('close', () => clearTimeout(connectTimer));
 		outgoing.on('error', (error) => reject(outboundError(error, where, request, deadline)));
 		outgoing.once('response', (incoming) => {

@@ -32,10 +32,15 @@ const mediaUnavailable = (message: string) =>
 export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): MediaFetcher {
 	const policy = OutboundPolicy.media(settings.mediaAllowedHosts);
 	const slots = new Slots(settings.mediaFetchConcurrency, settings.mediaFetchQueue);
-	return (url) => slots.run(() => fetchOne(url)).catch((error) => {
-		if (!(error instanceof SlotsFull)) throw error;
-		throw mediaUnavailable(`The gateway is busy fetching media (${error.message}): try again shortly, or raise MEDIA_FETCH_CONCURRENCY`);
-	});
+	return (url) =>
+		slots
+			.run(() => fetchOne(url))
+			.catch((error) => {
+				if (!(error instanceof SlotsFull)) throw error;
+				throw mediaUnavailable(
+					`The gateway is busy fetching media (${error.message}): try again shortly, or raise MEDIA_FETCH_CONCURRENCY`,
+				);
+			});
 
 	async function fetchOne(url: string): Promise<FetchedMedia> {
 		try {
@@ -46,8 +51,11 @@ export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): M
 				timeoutMs: settings.mediaFetchTimeoutMs,
 				resolve,
 			});
-			if (answer.status < 200 || answer.status >= 300) throw mediaUnavailable(`The media URL at ${origin(answer.url)} answered HTTP ${answer.status}`);
-			const mimetype = String(answer.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim();
+			if (answer.status < 200 || answer.status >= 300)
+				throw mediaUnavailable(`The media URL at ${origin(answer.url)} answered HTTP ${answer.status}`);
+			const mimetype = String(answer.headers['content-type'] ?? 'application/octet-stream')
+				.split(';')[0]
+				.trim();
 			return { mimetype, data: answer.body.toString('base64'), filename: lastSegment(answer.url) };
 		} catch (error) {
 			throw mediaError(error, settings.maxMediaUrlBytes);
@@ -67,6 +75,10 @@ function lastSegment(url: URL): string | undefined {
 function mediaError(error: unknown, maxBytes: number): unknown {
 	if (error instanceof OutboundRefused) return urlNotAllowed('The media URL', error, 'MEDIA_ALLOWED_HOSTS');
 	if (!(error instanceof OutboundError)) return error;
-	if (error.failure === 'too_large') return mediaTooLarge(`${error.message} (the limit is MAX_MEDIA_URL_BYTES=${maxBytes})`, 'Send a smaller file, or raise MAX_MEDIA_URL_BYTES');
+	if (error.failure === 'too_large')
+		return mediaTooLarge(
+			`${error.message} (the limit is MAX_MEDIA_URL_BYTES=${maxBytes})`,
+			'Send a smaller file, or raise MAX_MEDIA_URL_BYTES',
+		);
 	return mediaUnavailable(`The media URL failed: ${error.message}`);
 }

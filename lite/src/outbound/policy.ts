@@ -4,7 +4,10 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** Why an outbound request was not made; `url` has no path or query (webhook paths work like secrets). */
 export class OutboundRefused extends Error {
-	constructor(readonly url: string, reason: string) {
+	constructor(
+		readonly url: string,
+		reason: string,
+	) {
 		super(`${url} is not allowed: ${reason}`);
 	}
 }
@@ -13,7 +16,10 @@ export class OutboundRefused extends Error {
 type HostRule = { name: string } | { range: [Address, number] };
 
 function hostRule(entry: string): HostRule {
-	const text = entry.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+	const text = entry
+		.trim()
+		.toLowerCase()
+		.replace(/^\[(.*)\]$/, '$1');
 	if (ipaddr.isValidCIDR(text)) return { range: ipaddr.parseCIDR(text) };
 	if (ipaddr.isValid(text)) {
 		const address = ipaddr.parse(text);
@@ -92,7 +98,13 @@ export class OutboundPolicy {
 	}
 
 	static webhook(allowedHosts: string[]): OutboundPolicy {
-		return new OutboundPolicy('webhook', webhookRefusal, allowedHosts, allowedHosts.some((entry) => entry.trim()), 'WEBHOOK_ALLOWED_HOSTS');
+		return new OutboundPolicy(
+			'webhook',
+			webhookRefusal,
+			allowedHosts,
+			allowedHosts.some((entry) => entry.trim()),
+			'WEBHOOK_ALLOWED_HOSTS',
+		);
 	}
 
 	/** The parsed URL, or OutboundRefused: only http(s), and a literal or loopback-named host is judged now. */

@@ -30,7 +30,8 @@ const LINK_TTL_MS = 10 * 60_000;
 const MAX_SESSIONS = 50;
 const MAX_LINKS = 20;
 const MAX_FORM_BYTES = 4096;
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+	"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Pages a browser may land on after logging in (never a URL from outside). */
 const PAGES = new Set(['/whatsapp-login', '/status']);
@@ -54,7 +55,8 @@ export class OperatorPages {
 		const route = `${request.method} ${url.pathname.replace(/\/$/, '') || '/'}`;
 		const wantsHtml = /\btext\/html\b/.test(request.headers.accept ?? '');
 		let action: (() => Promise<void>) | undefined;
-		if ((route === 'GET /whatsapp-login' || route === 'GET /status') && wantsHtml) action = () => this.page(request, response, url.pathname.replace(/\/$/, ''));
+		if ((route === 'GET /whatsapp-login' || route === 'GET /status') && wantsHtml)
+			action = () => this.page(request, response, url.pathname.replace(/\/$/, ''));
 		else if (route === 'POST /ui/login') action = () => this.formLogin(request, response);
 		else if (route === 'POST /ui/sandbox-scan' && this.options.sandboxScan) action = async () => this.sandboxScan(request, response);
 		else if (route === 'GET /ui/login') action = async () => this.linkLogin(url, response);
@@ -79,7 +81,7 @@ export class OperatorPages {
 		const next = PAGES.has(form.get('next') ?? '') ? (form.get('next') as string) : '/whatsapp-login';
 		const apiKey = form.get('apiKey') ?? '';
 		if (!this.options.open && !this.options.authorized({ appapikey: apiKey })) {
-			return reply(response, 401, 'text/html; charset=utf-8', loginForm(next, 'That is not the gateway\'s API key (API_KEY).'));
+			return reply(response, 401, 'text/html; charset=utf-8', loginForm(next, "That is not the gateway's API key (API_KEY)."));
 		}
 		this.startSession(response, next);
 	}
@@ -96,22 +98,43 @@ export class OperatorPages {
 		const expires = this.links.get(token);
 		this.links.delete(token); // once, valid or not
 		if (expires === undefined || expires < Date.now()) {
-			return reply(response, 401, 'text/html; charset=utf-8', loginForm('/whatsapp-login', 'This login link was already used or has expired: log in with the API key.'));
+			return reply(
+				response,
+				401,
+				'text/html; charset=utf-8',
+				loginForm('/whatsapp-login', 'This login link was already used or has expired: log in with the API key.'),
+			);
 		}
 		this.startSession(response, '/whatsapp-login');
 	}
 
 	private createLink(request: IncomingMessage, response: ServerResponse): void {
 		request.resume();
-		if (!this.options.authorized(request.headers)) return reply(response, 401, 'application/json; charset=utf-8', JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Missing or wrong API key' } }));
+		if (!this.options.authorized(request.headers))
+			return reply(
+				response,
+				401,
+				'application/json; charset=utf-8',
+				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Missing or wrong API key' } }),
+			);
 		const token = randomBytes(24).toString('base64url');
 		remember(this.links, token, Date.now() + LINK_TTL_MS, MAX_LINKS);
-		reply(response, 201, 'application/json; charset=utf-8', JSON.stringify({ path: `/ui/login?token=${token}`, expiresAt: new Date(Date.now() + LINK_TTL_MS).toISOString() }));
+		reply(
+			response,
+			201,
+			'application/json; charset=utf-8',
+			JSON.stringify({ path: `/ui/login?token=${token}`, expiresAt: new Date(Date.now() + LINK_TTL_MS).toISOString() }),
+		);
 	}
 
 	private async stateJson(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		if (!this.loggedIn(request) && !this.options.authorized(request.headers)) {
-			return reply(response, 401, 'application/json; charset=utf-8', JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Log in again' } }));
+			return reply(
+				response,
+				401,
+				'application/json; charset=utf-8',
+				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Log in again' } }),
+			);
 		}
 		const { session, quota, queuedCampaignMessages } = this.options.state;
 		const body = {
@@ -170,6 +193,11 @@ async function readForm(request: IncomingMessage): Promise<string> {
 }
 
 function reply(response: ServerResponse, status: number, type: string, body: string): void {
-	response.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+	response.writeHead(status, {
+		'Content-Type': type,
+		'Content-Security-Policy': CSP,
+		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+	});
 	response.end(body);
 }

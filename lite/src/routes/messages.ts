@@ -20,7 +20,11 @@ export function messageRoutes(router: Router, deps: { sender: Sender; driver: Dr
 	router.add('POST', '/api/mark-read', async ({ body }) => {
 		const given = typeof body.chatId === 'string' && body.chatId ? body.chatId : undefined;
 		const chatId = given ?? SERIALIZED_ID.exec(String(body.messageId ?? ''))?.[1];
-		if (!chatId) throw invalidRequest('chatId is missing (and messageId does not name a chat)', 'Send the chatId of the message, e.g. 4915123456789@c.us');
+		if (!chatId)
+			throw invalidRequest(
+				'chatId is missing (and messageId does not name a chat)',
+				'Send the chatId of the message, e.g. 4915123456789@c.us',
+			);
 		if (!deps.session.ready) throw sessionNotReady(deps.session.status);
 		await deps.driver.markRead(chatId.includes('@') ? chatId : `${chatId}@c.us`, body.typing === true);
 		return { status: 200, body: { success: true } };

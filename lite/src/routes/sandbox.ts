@@ -19,7 +19,13 @@ export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
 		const sender = recipientAddress(recipientOf(from, 'from'));
 		if (typeof text !== 'string') throw invalidRequest('body must be the message text');
 		const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
-		const message = sandbox.inbound({ from: sender, body: text, type: optional(type), name: optional(name), quotedMessageId: optional(quotedMessageId) });
+		const message = sandbox.inbound({
+			from: sender,
+			body: text,
+			type: optional(type),
+			name: optional(name),
+			quotedMessageId: optional(quotedMessageId),
+		});
 		return { status: 201, body: { success: true, message } };
 	});
 }

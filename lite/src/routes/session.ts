@@ -10,6 +10,10 @@ export function sessionRoutes(router: Router, session: Session): void {
 	});
 	router.add('GET', '/whatsapp-status', async () => ({
 		status: 200,
-		body: { authenticated: session.authenticated, status: session.status, lastAuthenticated: session.lastAuthenticated?.toISOString() ?? null },
+		body: {
+			authenticated: session.authenticated,
+			status: session.status,
+			lastAuthenticated: session.lastAuthenticated?.toISOString() ?? null,
+		},
 	}));
 }

@@ -17,7 +17,12 @@ function events(raw: unknown): EventName[] {
 }
 
 const tooManyWebhooks = (limit: number) =>
-	new ApiError(422, 'TOO_MANY_WEBHOOKS', `This gateway already has ${limit} webhooks, its limit`, 'Delete webhooks that are no longer used (DELETE /webhooks/{id}), or raise WEBHOOK_MAX_REGISTRATIONS');
+	new ApiError(
+		422,
+		'TOO_MANY_WEBHOOKS',
+		`This gateway already has ${limit} webhooks, its limit`,
+		'Delete webhooks that are no longer used (DELETE /webhooks/{id}), or raise WEBHOOK_MAX_REGISTRATIONS',
+	);
 
 export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
 	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);

@@ -66,7 +66,10 @@ function mediaUrl(value: string, field: string, limits: MessageLimits): string {
 function messageText(body: Body, limits: MessageLimits): string | undefined {
 	const text = optionalString(body, 'message');
 	if (text !== undefined && text.length > limits.maxTextLength) {
-		throw invalidRequest(`message has ${text.length} characters, more than this gateway's limit of ${limits.maxTextLength}`, 'Shorten the message or split it into several, or raise MAX_TEXT_LENGTH');
+		throw invalidRequest(
+			`message has ${text.length} characters, more than this gateway's limit of ${limits.maxTextLength}`,
+			'Shorten the message or split it into several, or raise MAX_TEXT_LENGTH',
+		);
 	}
 	return text;
 }
@@ -76,7 +79,8 @@ function mediaContent(body: Body, limits: MessageLimits): Content | undefined {
 	const common = { caption, filename: optionalString(body, 'filename'), asVoice: body.sendAudioAsVoice === true };
 	const urls = MEDIA_TYPES.filter((type) => optionalString(body, `${type}Url`) !== undefined);
 	const inline = object(body, 'media');
-	if (urls.length + (inline ? 1 : 0) > 1) throw invalidRequest('Give one media source: one of imageUrl, videoUrl, audioUrl, documentUrl, stickerUrl or media');
+	if (urls.length + (inline ? 1 : 0) > 1)
+		throw invalidRequest('Give one media source: one of imageUrl, videoUrl, audioUrl, documentUrl, stickerUrl or media');
 	if (urls.length === 1) {
 		const field = `${urls[0]}Url`;
 		return { kind: 'media', mediaType: urls[0], source: { url: mediaUrl(requiredString(body, field), field, limits) }, ...common };
@@ -88,7 +92,10 @@ function mediaContent(body: Body, limits: MessageLimits): Content | undefined {
 	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalidRequest('media.data must be base64');
 	const bytes = Buffer.byteLength(data, 'base64');
 	if (bytes > limits.maxInlineMediaBytes) {
-		throw mediaTooLarge(`The inline media has ${bytes} bytes, more than this gateway's limit of ${limits.maxInlineMediaBytes}`, 'Send the media by URL, or raise MAX_INLINE_MEDIA_BYTES');
+		throw mediaTooLarge(
+			`The inline media has ${bytes} bytes, more than this gateway's limit of ${limits.maxInlineMediaBytes}`,
+			'Send the media by URL, or raise MAX_INLINE_MEDIA_BYTES',
+		);
 	}
 	const source = { data, mimetype: requiredString(inline, 'mimetype', 'media.mimetype'), filename: optionalString(inline, 'filename') };
 	return { kind: 'media', mediaType, source, ...common };

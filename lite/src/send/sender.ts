@@ -63,7 +63,8 @@ export class Sender {
 		} catch (error) {
 			metrics.failed++;
 			// Before the hand-off, or a driver's 4xx (e.g. an unknown message to react to): nothing was sent.
-			if (!(error instanceof HandedOffError) || (isApiError(error.cause) && error.cause.status < 500)) await quota.release(reservation).catch(() => undefined);
+			if (!(error instanceof HandedOffError) || (isApiError(error.cause) && error.cause.status < 500))
+				await quota.release(reservation).catch(() => undefined);
 			throw error instanceof HandedOffError ? error.cause : error;
 		}
 	}

@@ -123,7 +123,10 @@ export class Outbox {
 
 	/** Writes the live entries to a new file and puts it in place atomically (rename); returns its descriptor for appending. */
 	private compact(): number {
-		const lines = [...[...this.untargeted.values()].map((event) => ({ event })), ...[...this.deliveries.values()].map((delivery) => ({ delivery }))];
+		const lines = [
+			...[...this.untargeted.values()].map((event) => ({ event })),
+			...[...this.deliveries.values()].map((delivery) => ({ delivery })),
+		];
 		const fresh = `${this.file}.tmp`;
 		const fd = openSync(fresh, 'w');
 		for (const line of lines) writeSync(fd, `${JSON.stringify(line)}\n`);

@@ -75,7 +75,8 @@ export async function startGateway(overrides: Partial<Config> = {}, deps: Partia
 	const config = testConfig(overrides);
 	const gateway = new Gateway(config, { log: silentLogger, ...deps });
 	const port = await gateway.start(0);
-	if (config.driver === 'sandbox' && config.sandboxLoginDelayMs >= 0) await waitFor(() => gateway.session.ready, 2_000, 'the sandbox session');
+	if (config.driver === 'sandbox' && config.sandboxLoginDelayMs >= 0)
+		await waitFor(() => gateway.session.ready, 2_000, 'the sandbox session');
 	const url = `http://127.0.0.1:${port}`;
 	return {
 		url,
@@ -87,7 +88,13 @@ export async function startGateway(overrides: Partial<Config> = {}, deps: Partia
 	};
 }
 
-export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function call(
+	url: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = {},
+): Promise<Answer> {
 	const response = await fetch(`${url}${path}`, {
 		method,
 		headers: { ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers },

@@ -34,7 +34,12 @@ export async function startLoopbackServer(handle: (request: IncomingMessage, res
 }
 
 /** Serves `<name>.<ext>` paths as small files whose bytes are "<path> bytes" and whose type follows the extension. */
-export const MEDIA_TYPES_BY_EXTENSION: Record<string, string> = { jpg: 'image/jpeg', ogg: 'audio/ogg', pdf: 'application/pdf', png: 'image/png' };
+export const MEDIA_TYPES_BY_EXTENSION: Record<string, string> = {
+	jpg: 'image/jpeg',
+	ogg: 'audio/ogg',
+	pdf: 'application/pdf',
+	png: 'image/png',
+};
 
 export function startMediaServer(): Promise<LoopbackServer> {
 	return startLoopbackServer((request, response) => {

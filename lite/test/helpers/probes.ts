@@ -57,7 +57,10 @@ export function recordConnections(): { targets(): string[]; stop(): void } {
 }
 
 /** A server that streams `totalBytes` in 64 KiB chunks, counting what it managed to write before the client left. */
-export async function startStreamingServer(totalBytes: number, declareLength: boolean): Promise<LoopbackServer & { written(): number; closed(): number }> {
+export async function startStreamingServer(
+	totalBytes: number,
+	declareLength: boolean,
+): Promise<LoopbackServer & { written(): number; closed(): number }> {
 	let written = 0;
 	let closedResponses = 0;
 	const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -84,7 +87,8 @@ export async function startStreamingServer(totalBytes: number, declareLength: bo
 export const startSilentServer = () => startLoopbackServer(() => undefined);
 
 /** Stands in for a service inside the network: it would hand out a secret to anyone who asks. */
-export const startInternalService = () => startLoopbackServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('INTERNAL-SECRET'));
+export const startInternalService = () =>
+	startLoopbackServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/plain' }).end('INTERNAL-SECRET'));
 
 /** A private Redis and an internal service for the probes of one test file (started in beforeAll). */
 export function probeEnvironment(): { redis: TestRedis; internal: LoopbackServer } {

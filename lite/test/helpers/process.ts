@@ -25,7 +25,17 @@ const LOOPBACK_ALLOWED = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', MEDIA_ALLOWED_HOS
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
 	const port = await freePort();
 	const child = spawn(process.execPath, ['-r', REGISTER, MAIN], {
-		env: { PATH: process.env.PATH, DRIVER: 'sandbox', API_KEY, SUIT_ID: SUIT, SANDBOX_LOGIN_DELAY_MS: '0', SANDBOX_ACK_DELAY_MS: '5', PORT: String(port), ...LOOPBACK_ALLOWED, ...env },
+		env: {
+			PATH: process.env.PATH,
+			DRIVER: 'sandbox',
+			API_KEY,
+			SUIT_ID: SUIT,
+			SANDBOX_LOGIN_DELAY_MS: '0',
+			SANDBOX_ACK_DELAY_MS: '5',
+			PORT: String(port),
+			...LOOPBACK_ALLOWED,
+			...env,
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let output = '';
@@ -49,10 +59,14 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
 	};
 	let ended = false;
 	void exited.then(() => (ended = true));
-	await waitFor(async () => {
-		if (ended) throw new Error(`The gateway exited at start:\n${output}`);
-		const health = await call(url, 'GET', '/healthz').catch(() => undefined);
-		return health?.body?.session === 'ready';
-	}, 60_000, 'the gateway process');
+	await waitFor(
+		async () => {
+			if (ended) throw new Error(`The gateway exited at start:\n${output}`);
+			const health = await call(url, 'GET', '/healthz').catch(() => undefined);
+			return health?.body?.session === 'ready';
+		},
+		60_000,
+		'the gateway process',
+	);
 	return gateway;
 }

@@ -1,5 +1,9 @@
 /** Polls until `check` returns something truthy, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5_000, what = 'the condition'): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
+export async function waitFor<T>(
+	check: () => T | Promise<T>,
+	timeoutMs = 5_000,
+	what = 'the condition',
+): Promise<Exclude<T, false | null | undefined | 0 | ''>> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();

@@ -2,7 +2,18 @@ import type { ServerResponse } from 'node:http';
 import type { Config } from '../../src/config';
 import type { Resolve } from '../../src/outbound/fetch';
 import { startLoopbackServer } from '../helpers/loopbackServer';
-import { DRIVERS, quotaUsed, recordConnections, standInDns, probeEnvironment, portOf, startProbeGateway, startSilentServer, startStreamingServer, type ProbeGateway } from '../helpers/probes';
+import {
+	DRIVERS,
+	quotaUsed,
+	recordConnections,
+	standInDns,
+	probeEnvironment,
+	portOf,
+	startProbeGateway,
+	startSilentServer,
+	startStreamingServer,
+	type ProbeGateway,
+} from '../helpers/probes';
 import { StandInMedia } from '../helpers/standInWwebjs';
 import { waitFor } from '../helpers/wait';
 
@@ -55,7 +66,17 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	it('refuses private, link-local, CGNAT, unique-local and multicast addresses and the metadata service with no traffic', async () => {
 		const connections = recordConnections();
 		try {
-			const hosts = ['169.254.169.254', '10.0.0.1', '172.16.5.4', '192.168.1.1', '100.64.0.1', '[fd00::1]', '[fe80::1]', '224.0.0.1', '[fd00:ec2::254]'];
+			const hosts = [
+				'169.254.169.254',
+				'10.0.0.1',
+				'172.16.5.4',
+				'192.168.1.1',
+				'100.64.0.1',
+				'[fd00::1]',
+				'[fe80::1]',
+				'224.0.0.1',
+				'[fd00:ec2::254]',
+			];
 			for (const host of hosts) expect((await refusedSend(`http://${host}/latest/meta-data/`, 400)).code).toBe('URL_NOT_ALLOWED');
 			const targets = connections.targets();
 			for (const host of hosts) expect(targets.filter((target) => target.startsWith(host.replace(/[[\]]/g, '')))).toEqual([]);
@@ -76,8 +97,14 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	});
 
 	it('checks every redirect again: an allowed host cannot send the fetch to an internal one', async () => {
-		const targets = [`http://127.0.0.1:${portOf(env.internal)}/secret`, `http://internal.test:${portOf(env.internal)}/secret`, 'http://169.254.169.254/latest/meta-data/'];
-		const redirector = await startLoopbackServer((request, response) => response.writeHead(302, { Location: targets[Number(request.url?.slice(1))] }).end());
+		const targets = [
+			`http://127.0.0.1:${portOf(env.internal)}/secret`,
+			`http://internal.test:${portOf(env.internal)}/secret`,
+			'http://169.254.169.254/latest/meta-data/',
+		];
+		const redirector = await startLoopbackServer((request, response) =>
+			response.writeHead(302, { Location: targets[Number(request.url?.slice(1))] }).end(),
+		);
 		try {
 			for (const index of targets.keys()) {
 				const error = await refusedSend(`http://media.test:${portOf(redirector)}/${index}`, 400);
@@ -91,12 +118,16 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	});
 
 	it('stops following redirects after MEDIA_MAX_REDIRECTS, and at a Location that is not a URL', async () => {
-		const looping = await startLoopbackServer((request, response) => response.writeHead(301, { Location: request.url === '/bad' ? 'http://[' : `${request.url}x` }).end());
+		const looping = await startLoopbackServer((request, response) =>
+			response.writeHead(301, { Location: request.url === '/bad' ? 'http://[' : `${request.url}x` }).end(),
+		);
 		try {
 			const error = await refusedSend(`http://media.test:${portOf(looping)}/a`, 422);
 			expect(error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('redirected more than 3 times') });
 			expect(looping.hits).toEqual(['/a', '/ax', '/axx', '/axxx']);
-			expect((await refusedSend(`http://media.test:${portOf(looping)}/bad`, 422)).message).toContain('redirected to something that is not a URL');
+			expect((await refusedSend(`http://media.test:${portOf(looping)}/bad`, 422)).message).toContain(
+				'redirected to something that is not a URL',
+			);
 		} finally {
 			await looping.stop();
 		}
@@ -128,7 +159,13 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 	});
 
 	it('refuses the same URLs in a campaign before queueing anyone', async () => {
-		const answer = await gw.call('POST', '/suit-1/send', { UOWHATSAPP: { message: 'x', receivers: [{ mobileNum: '4915123456789' }], imageUrl: `http://127.0.0.1:${portOf(env.internal)}/secret` } });
+		const answer = await gw.call('POST', '/suit-1/send', {
+			UOWHATSAPP: {
+				message: 'x',
+				receivers: [{ mobileNum: '4915123456789' }],
+				imageUrl: `http://127.0.0.1:${portOf(env.internal)}/secret`,
+			},
+		});
 		expect(answer.status).toBe(400);
 		expect(answer.body.error.code).toBe('URL_NOT_ALLOWED');
 		expect((await gw.call('GET', '/metrics')).text).toContain('whatsapp_lite_campaign_queue_depth{suit="suit-1"} 0');
@@ -138,7 +175,11 @@ describe.each(DRIVERS)('media URL probes with the %s driver', (driver) => {
 
 describe.each(DRIVERS)('media hosts that never answer, with the %s driver', (driver) => {
 	async function hangingSend(overrides: Partial<Config>, imageUrl: string, resolve: Resolve): Promise<string> {
-		const gw = await startProbeGateway(driver, { redisUrl: env.redis.url, mediaAllowedHosts: ['media.test', 'stuck.test'], ...overrides }, resolve);
+		const gw = await startProbeGateway(
+			driver,
+			{ redisUrl: env.redis.url, mediaAllowedHosts: ['media.test', 'stuck.test'], ...overrides },
+			resolve,
+		);
 		try {
 			const quotaBefore = await quotaUsed(gw);
 			const answer = await gw.call('POST', '/api/send-message', { number: '4915123456789', imageUrl });
@@ -176,16 +217,24 @@ describe.each(DRIVERS)('many media fetches at once, with the %s driver', (driver
 		const answer = (response: ServerResponse) => response.writeHead(200, { 'Content-Type': 'image/jpeg' }).end('jpeg');
 		let holding = true;
 		const slow = await startLoopbackServer((_request, response) => (holding ? held.push(response) : answer(response)));
-		const gw = await startProbeGateway(driver, { redisUrl: env.redis.url, mediaAllowedHosts: ['media.test'], mediaFetchConcurrency: 1, mediaFetchQueue: 1 }, dns.resolve);
+		const gw = await startProbeGateway(
+			driver,
+			{ redisUrl: env.redis.url, mediaAllowedHosts: ['media.test'], mediaFetchConcurrency: 1, mediaFetchQueue: 1 },
+			dns.resolve,
+		);
 		try {
-			const send = (name: string) => gw.call('POST', '/api/send-message', { number: '4915123456789', imageUrl: `http://media.test:${portOf(slow)}/${name}.jpg` });
+			const send = (name: string) =>
+				gw.call('POST', '/api/send-message', { number: '4915123456789', imageUrl: `http://media.test:${portOf(slow)}/${name}.jpg` });
 			const first = send('first');
 			await waitFor(() => held.length === 1, 5_000, 'the first fetch');
 			const others = [send('second'), send('third')];
 			// One of them waits for the held fetch; the other finds the line full and is answered at once.
 			const refused = await Promise.race(others);
 			expect(refused.status).toBe(422);
-			expect(refused.body.error).toMatchObject({ code: 'MEDIA_UNAVAILABLE', message: expect.stringContaining('busy fetching media (1 running and 1 waiting)') });
+			expect(refused.body.error).toMatchObject({
+				code: 'MEDIA_UNAVAILABLE',
+				message: expect.stringContaining('busy fetching media (1 running and 1 waiting)'),
+			});
 			expect(slow.hits).toHaveLength(1);
 			holding = false;
 			held.forEach(answer);

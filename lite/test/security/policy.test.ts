@@ -4,7 +4,28 @@ import { OutboundPolicy, OutboundRefused } from '../../src/outbound/policy';
 const media = OutboundPolicy.media([]);
 const webhook = OutboundPolicy.webhook([]);
 
-const internalAddresses = ['127.0.0.1', '127.255.0.9', '::1', '10.1.2.3', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.0.1', '100.100.100.200', 'fc00::1', 'fd00:ec2::254', 'fe80::1', '224.0.0.251', 'ff02::1', '0.0.0.0', '::', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '255.255.255.255'];
+const internalAddresses = [
+	'127.0.0.1',
+	'127.255.0.9',
+	'::1',
+	'10.1.2.3',
+	'172.31.255.255',
+	'192.168.0.1',
+	'169.254.169.254',
+	'100.64.0.1',
+	'100.100.100.200',
+	'fc00::1',
+	'fd00:ec2::254',
+	'fe80::1',
+	'224.0.0.251',
+	'ff02::1',
+	'0.0.0.0',
+	'::',
+	'::ffff:127.0.0.1',
+	'::ffff:10.0.0.1',
+	'64:ff9b::a00:1',
+	'255.255.255.255',
+];
 
 it.each(internalAddresses)('media refuses %s', (address) => {
 	expect(media.refusal('some.host', address)).toContain(address);
@@ -14,20 +35,33 @@ it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'])('media acce
 	expect(media.refusal('some.host', address)).toBeUndefined();
 });
 
-it.each(['127.0.0.1', '::1', '::ffff:127.0.0.1', '169.254.169.254', 'fe80::1', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '::'])('webhooks refuse %s', (address) => {
-	expect(webhook.refusal('some.host', address)).toBeDefined();
-});
+it.each(['127.0.0.1', '::1', '::ffff:127.0.0.1', '169.254.169.254', 'fe80::1', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '::'])(
+	'webhooks refuse %s',
+	(address) => {
+		expect(webhook.refusal('some.host', address)).toBeDefined();
+	},
+);
 
-it.each(['10.0.0.5', '172.18.0.3', '192.168.1.20', 'fd12::5', '93.184.215.14'])('webhooks accept %s (n8n may sit on a private network)', (address) => {
-	expect(webhook.refusal('n8n', address)).toBeUndefined();
-});
+it.each(['10.0.0.5', '172.18.0.3', '192.168.1.20', 'fd12::5', '93.184.215.14'])(
+	'webhooks accept %s (n8n may sit on a private network)',
+	(address) => {
+		expect(webhook.refusal('n8n', address)).toBeUndefined();
+	},
+);
 
 it('judges literal hosts in the URL without resolving anything, and names only the origin in its error', () => {
-	for (const url of ['http://169.254.169.254/latest/meta-data/iam/security-credentials/', 'http://[::ffff:a9fe:a9fe]/latest', 'http://2852039166/latest', 'http://0xa9.0xfe.0xa9.0xfe/latest']) {
+	for (const url of [
+		'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+		'http://[::ffff:a9fe:a9fe]/latest',
+		'http://2852039166/latest',
+		'http://0xa9.0xfe.0xa9.0xfe/latest',
+	]) {
 		expect(() => media.checkUrl(url)).toThrow(OutboundRefused);
 		expect(() => webhook.checkUrl(url)).toThrow(OutboundRefused);
 	}
-	expect(() => media.checkUrl('http://169.254.169.254/latest/meta-data/iam')).toThrow('http://169.254.169.254 is not allowed: 169.254.169.254 is in the link-local range; list the host in MEDIA_ALLOWED_HOSTS if this is intended');
+	expect(() => media.checkUrl('http://169.254.169.254/latest/meta-data/iam')).toThrow(
+		'http://169.254.169.254 is not allowed: 169.254.169.254 is in the link-local range; list the host in MEDIA_ALLOWED_HOSTS if this is intended',
+	);
 	expect(() => media.checkUrl('file:///etc/passwd')).toThrow('only http and https');
 	expect(() => media.checkUrl('gopher://127.0.0.1:6379/_FLUSHALL')).toThrow('only http and https');
 	expect(media.checkUrl('https://cdn.example/a.jpg').hostname).toBe('cdn.example');

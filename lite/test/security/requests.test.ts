@@ -45,7 +45,11 @@ function postUnfinished(path: string, declaredLength: number | undefined, sendBy
 			port,
 			path,
 			method: 'POST',
-			headers: { appApiKey: API_KEY, 'Content-Type': 'application/json', ...(declaredLength !== undefined && { 'Content-Length': declaredLength }) },
+			headers: {
+				appApiKey: API_KEY,
+				'Content-Type': 'application/json',
+				...(declaredLength !== undefined && { 'Content-Length': declaredLength }),
+			},
 		});
 		let bytesWritten = 0;
 		outgoing.on('response', (response) => {
@@ -83,7 +87,9 @@ it('answers 415 to a body that is not declared as JSON, without parsing it', asy
 		expect(answer.status).toBe(415);
 		expect(answer.body.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', fix: expect.stringContaining('application/json') });
 	}
-	expect((await gw.call('POST', '/api/send-message', body, { appApiKey: API_KEY, 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200);
+	expect(
+		(await gw.call('POST', '/api/send-message', body, { appApiKey: API_KEY, 'Content-Type': 'application/json; charset=utf-8' })).status,
+	).toBe(200);
 	gw.sandbox.clear();
 });
 
@@ -98,8 +104,16 @@ it('answers 400 to a malformed percent-encoded path and logs no error', async ()
 it('refuses a 10 MB text with 400 naming MAX_TEXT_LENGTH', async () => {
 	const answer = await gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'x'.repeat(10 * 1024 * 1024) });
 	expect(answer.status).toBe(400);
-	expect(answer.body.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('10485760 characters'), fix: expect.stringContaining('MAX_TEXT_LENGTH') });
-	const caption = await gw.call('POST', '/api/send-message', { number: '4915123456789', message: 'x'.repeat(5000), imageUrl: 'https://media.example/a.jpg' });
+	expect(answer.body.error).toMatchObject({
+		code: 'INVALID_REQUEST',
+		message: expect.stringContaining('10485760 characters'),
+		fix: expect.stringContaining('MAX_TEXT_LENGTH'),
+	});
+	const caption = await gw.call('POST', '/api/send-message', {
+		number: '4915123456789',
+		message: 'x'.repeat(5000),
+		imageUrl: 'https://media.example/a.jpg',
+	});
 	expect(caption.status).toBe(400);
 	expect(caption.body.error.message).toContain('5000 characters');
 });

@@ -38,6 +38,11 @@ it('starts with both allow-lists empty: media only from public addresses, webhoo
 
 it('publishes every docker compose port on 127.0.0.1 only', () => {
 	const compose = readFileSync(join(__dirname, '../../../docker-compose.yml'), 'utf8');
-	const published = [...compose.matchAll(/^\s+ports:\n((?:\s+- .*\n)+)/gm)].flatMap((match) => match[1].trim().split('\n').map((line) => line.replace(/^\s*- /, '').replace(/"/g, '')));
+	const published = [...compose.matchAll(/^\s+ports:\n((?:\s+- .*\n)+)/gm)].flatMap((match) =>
+		match[1]
+			.trim()
+			.split('\n')
+			.map((line) => line.replace(/^\s*- /, '').replace(/["']/g, '')),
+	);
 	expect(published).toEqual(['127.0.0.1:3000:3000', '127.0.0.1:5678:5678']);
 });

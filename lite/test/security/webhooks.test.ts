@@ -1,5 +1,13 @@
 import { startGateway } from '../helpers/gateway';
-import { recordConnections, standInDns, probeEnvironment, portOf, startProbeGateway, startStreamingServer, type ProbeGateway } from '../helpers/probes';
+import {
+	recordConnections,
+	standInDns,
+	probeEnvironment,
+	portOf,
+	startProbeGateway,
+	startStreamingServer,
+	type ProbeGateway,
+} from '../helpers/probes';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -87,9 +95,15 @@ describe('webhook delivery', () => {
 		const dns = standInDns({ 'hooks.test': ['127.0.0.1'] });
 		const gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url, webhookMaxAttempts: 2, webhookRetryBaseMs: 10 }, dns.resolve);
 		try {
-			expect((await gw.call('POST', '/webhooks', { url: `http://hooks.test:${portOf(env.internal)}/hook`, events: ['message'] })).status).toBe(201);
+			expect(
+				(await gw.call('POST', '/webhooks', { url: `http://hooks.test:${portOf(env.internal)}/hook`, events: ['message'] })).status,
+			).toBe(201);
 			await gw.call('POST', '/sandbox/inbound', { from: '4915123456789', body: 'to a rebound name' });
-			await waitFor(async () => (await gw.call('GET', '/metrics')).text.includes('whatsapp_lite_webhook_deliveries_failed_total{suit="suit-1"} 1'), 5_000, 'the give-up');
+			await waitFor(
+				async () => (await gw.call('GET', '/metrics')).text.includes('whatsapp_lite_webhook_deliveries_failed_total{suit="suit-1"} 1'),
+				5_000,
+				'the give-up',
+			);
 			expect(dns.asked.filter((host) => host === 'hooks.test')).toHaveLength(2);
 			expect(env.internal.connections()).toBe(0);
 		} finally {
@@ -97,7 +111,7 @@ describe('webhook delivery', () => {
 		}
 	});
 
-	it('reads at most WEBHOOK_MAX_ANSWER_BYTES of a receiver\'s 100 MB answer, and its 200 still counts as delivered', async () => {
+	it("reads at most WEBHOOK_MAX_ANSWER_BYTES of a receiver's 100 MB answer, and its 200 still counts as delivered", async () => {
 		const huge = await startStreamingServer(100 * 1024 * 1024, false);
 		// One attempt: a delivery not counted as delivered would be given up at once (the failure counter shows it).
 		const gw = await startGateway({ redisUrl: env.redis.url, webhookMaxAttempts: 1 });
@@ -122,7 +136,9 @@ describe('WEBHOOK_MAX_REGISTRATIONS', () => {
 	it('refuses registrations past the limit, also when they arrive together, and still updates a registered URL', async () => {
 		const gw = await startProbeGateway('sandbox', { redisUrl: env.redis.url, webhookMaxRegistrations: 3 });
 		try {
-			const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => gw.call('POST', '/webhooks', { url: `https://n8n.example/webhook/${i}`, events: ['session'] })));
+			const answers = await Promise.all(
+				Array.from({ length: 8 }, (_, i) => gw.call('POST', '/webhooks', { url: `https://n8n.example/webhook/${i}`, events: ['session'] })),
+			);
 			expect(answers.filter((answer) => answer.status === 201)).toHaveLength(3);
 			for (const refused of answers.filter((answer) => answer.status !== 201)) {
 				expect(refused.status).toBe(422);

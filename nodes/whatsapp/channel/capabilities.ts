@@ -13,14 +13,23 @@ const capitalised = (text: string) => text[0].toUpperCase() + text.slice(1);
 function interactiveAsText(message: OutboundMessage): OutboundMessage | undefined {
 	const framed = (lines: string[], body: string, header?: string, footer?: string) => ({
 		type: 'text' as const,
-		text: [header && `*${header}*`, body, '', ...lines, ...(footer ? ['', `_${footer}_`] : [])].filter((line) => line !== undefined).join('\n'),
+		text: [header && `*${header}*`, body, '', ...lines, ...(footer ? ['', `_${footer}_`] : [])]
+			.filter((line) => line !== undefined)
+			.join('\n'),
 	});
 	switch (message.type) {
 		case 'buttons':
-			return framed(message.buttons.map((button, index) => `${index + 1}. ${button.title}`), message.body, message.header, message.footer);
+			return framed(
+				message.buttons.map((button, index) => `${index + 1}. ${button.title}`),
+				message.body,
+				message.header,
+				message.footer,
+			);
 		case 'list':
 			return framed(
-				message.sections.flatMap((section) => section.rows).map((row, index) => `${index + 1}. ${row.title}${row.description ? ` – ${row.description}` : ''}`),
+				message.sections
+					.flatMap((section) => section.rows)
+					.map((row, index) => `${index + 1}. ${row.title}${row.description ? ` – ${row.description}` : ''}`),
 				message.body,
 				message.header,
 				message.footer,
@@ -57,7 +66,9 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 	throw unsupportedType(
 		channel,
 		envelope.message.type,
-		interactive ? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential' : undefined,
+		interactive
+			? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential'
+			: undefined,
 	);
 }
 
@@ -65,7 +76,7 @@ export function mediaIdUnsupported(backend: Backend): WhatsAppError {
 	return new WhatsAppError(`${capitalised(BACKEND_NAMES[backend])} cannot send media by WhatsApp media ID`, {
 		kind: 'capability',
 		field: 'Media Source',
-		description: 'Media IDs exist only on Meta\'s Cloud API',
+		description: "Media IDs exist only on Meta's Cloud API",
 		fix: 'Send the media by link or from a binary property',
 	});
 }
@@ -88,7 +99,8 @@ const TYPE_NAMES: Record<MessageType, string> = {
 };
 
 const TYPE_FIXES: Partial<Record<MessageType, string>> = {
-	template: 'Meta-approved templates exist only on the Cloud API: use a WhatsApp Cloud API credential, or set Template Source to "Text Template" to send text with {{path}} placeholders',
+	template:
+		'Meta-approved templates exist only on the Cloud API: use a WhatsApp Cloud API credential, or set Template Source to "Text Template" to send text with {{path}} placeholders',
 };
 
 function unsupportedType(channel: Channel, type: MessageType, fix?: string): WhatsAppError {

@@ -16,7 +16,21 @@ export interface CloudConfig {
 	businessAccountId?: string;
 }
 
-const ALL_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'buttons', 'list', 'cta_url', 'reaction', 'template'];
+const ALL_TYPES: MessageType[] = [
+	'text',
+	'image',
+	'video',
+	'audio',
+	'document',
+	'sticker',
+	'location',
+	'contacts',
+	'buttons',
+	'list',
+	'cta_url',
+	'reaction',
+	'template',
+];
 
 interface MetaSendAnswer {
 	contacts?: Array<{ input?: string; wa_id?: string }>;
@@ -26,7 +40,13 @@ interface MetaSendAnswer {
 /** Meta's WhatsApp Business Cloud API (Graph API). */
 export class CloudChannel implements Channel {
 	readonly backend = 'cloud' as const;
-	readonly capabilities: Capabilities = { messageTypes: new Set(ALL_TYPES), groupChats: false, mediaIds: true, typingIndicator: true, pacing: 'rate' };
+	readonly capabilities: Capabilities = {
+		messageTypes: new Set(ALL_TYPES),
+		groupChats: false,
+		mediaIds: true,
+		typingIndicator: true,
+		pacing: 'rate',
+	};
 	readonly senderId: string;
 
 	/**
@@ -73,13 +93,16 @@ export class CloudChannel implements Channel {
 	}
 
 	async send(envelope: Envelope): Promise<SendResult> {
-		const answer = await this.call<MetaSendAnswer>({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) }, this.sendRequest);
+		const answer = await this.call<MetaSendAnswer>(
+			{ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) },
+			this.sendRequest,
+		);
 		const sent = answer.messages?.[0];
 		if (!sent?.id) {
 			throw new WhatsAppError('Meta accepted the request but returned no message ID', {
 				kind: 'ambiguous',
 				description: 'The answer had no messages[0].id, so it is unknown whether the message was sent',
-				fix: 'Check the recipient\'s chat before sending again',
+				fix: "Check the recipient's chat before sending again",
 			});
 		}
 		return {
@@ -92,7 +115,11 @@ export class CloudChannel implements Channel {
 	}
 
 	async markAsRead(messageId: string, options: { typingIndicator: boolean }): Promise<void> {
-		await this.call({ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: markAsReadPayload(messageId, options.typingIndicator) });
+		await this.call({
+			method: 'POST',
+			path: `${this.config.phoneNumberId}/messages`,
+			body: markAsReadPayload(messageId, options.typingIndicator),
+		});
 	}
 
 	async uploadMedia(media: BinaryMedia): Promise<string> {
@@ -100,9 +127,19 @@ export class CloudChannel implements Channel {
 			{ messaging_product: 'whatsapp', type: media.mimeType },
 			{ field: 'file', data: media.data, fileName: media.fileName ?? 'file', mimeType: media.mimeType },
 		);
-		const answer = await this.call<{ id?: string }>({ method: 'POST', path: `${this.config.phoneNumberId}/media`, body, headers: { 'content-type': contentType } });
+		const answer = await this.call<{ id?: string }>({
+			method: 'POST',
+			path: `${this.config.phoneNumberId}/media`,
+			body,
+			headers: { 'content-type': contentType },
+		});
 		if (!answer.id) {
-			throw new WhatsAppError('Meta accepted the media upload but returned no media ID', { kind: 'api', retryable: true, description: 'The upload answer had no id', fix: 'Try again' });
+			throw new WhatsAppError('Meta accepted the media upload but returned no media ID', {
+				kind: 'api',
+				retryable: true,
+				description: 'The upload answer had no id',
+				fix: 'Try again',
+			});
 		}
 		return answer.id;
 	}
@@ -117,6 +154,9 @@ export class CloudChannel implements Channel {
 			path: this.config.phoneNumberId,
 			qs: { fields: 'display_phone_number,verified_name' },
 		});
-		return { ready: true, detail: `Connected to ${phone.verified_name ?? 'WhatsApp'} (${phone.display_phone_number ?? this.config.phoneNumberId})` };
+		return {
+			ready: true,
+			detail: `Connected to ${phone.verified_name ?? 'WhatsApp'} (${phone.display_phone_number ?? this.config.phoneNumberId})`,
+		};
 	}
 }

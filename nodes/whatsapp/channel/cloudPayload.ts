@@ -1,4 +1,12 @@
-import type { Envelope, InteractiveFrame, MediaSource, OutboundMessage, TemplateButtonParameter, TemplateMessage, TemplateParameter } from '../message';
+import type {
+	Envelope,
+	InteractiveFrame,
+	MediaSource,
+	OutboundMessage,
+	TemplateButtonParameter,
+	TemplateMessage,
+	TemplateParameter,
+} from '../message';
 import { recipientAddress } from '../phone';
 
 type Json = Record<string, unknown>;
@@ -18,7 +26,8 @@ function interactiveFrame(message: InteractiveFrame): Json {
 }
 
 function typedValue({ text, localized }: TemplateParameter): Json {
-	if (localized?.type === 'currency') return { type: 'currency', currency: { fallback_value: text, code: localized.code, amount_1000: localized.amount1000 } };
+	if (localized?.type === 'currency')
+		return { type: 'currency', currency: { fallback_value: text, code: localized.code, amount_1000: localized.amount1000 } };
 	if (localized?.type === 'date_time') return { type: 'date_time', date_time: { fallback_value: text } };
 	return { type: 'text', text };
 }
@@ -46,7 +55,15 @@ function templateBody(message: TemplateMessage): Json {
 		? [{ type: 'location', location: headerLocation }]
 		: header?.type === 'text'
 			? header.parameters.map(textParameter)
-			: header && [{ type: header.type, [header.type]: { ...mediaReference(header.media), ...(header.type === 'document' && header.filename && { filename: header.filename }) } }];
+			: header && [
+					{
+						type: header.type,
+						[header.type]: {
+							...mediaReference(header.media),
+							...(header.type === 'document' && header.filename && { filename: header.filename }),
+						},
+					},
+				];
 	const components: Json[] = [
 		...(headerParameters?.length ? [{ type: 'header', parameters: headerParameters }] : []),
 		...(message.body.length ? [{ type: 'body', parameters: message.body.map(textParameter) }] : []),

@@ -35,7 +35,16 @@ const TLS_CERTIFICATE_CODES = new Set([
 export const PROXY_TUNNEL_REFUSED = 'ERR_PROXY_TUNNEL_REFUSED';
 
 /** Failures in which the request cannot have reached the server. Anything else may have been received. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', PROXY_TUNNEL_REFUSED, ...TLS_CERTIFICATE_CODES]);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_INVALID_URL',
+	PROXY_TUNNEL_REFUSED,
+	...TLS_CERTIFICATE_CODES,
+]);
 
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -111,7 +120,9 @@ export function multipartBody(
 	}
 	const safeName = file.fileName.replace(/["\r\n]/g, '_');
 	parts.push(
-		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`),
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`,
+		),
 		file.data,
 		Buffer.from(`\r\n--${boundary}--\r\n`),
 	);

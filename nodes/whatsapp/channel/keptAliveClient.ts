@@ -35,7 +35,13 @@ interface Pool {
 	forwardProxy?: URL;
 }
 
-const POOL_OPTIONS: http.AgentOptions = { keepAlive: true, maxSockets: MAX_CONNECTIONS_PER_POOL, maxFreeSockets: MAX_CONNECTIONS_PER_POOL, timeout: IDLE_CONNECTION_MS, scheduling: 'lifo' };
+const POOL_OPTIONS: http.AgentOptions = {
+	keepAlive: true,
+	maxSockets: MAX_CONNECTIONS_PER_POOL,
+	maxFreeSockets: MAX_CONNECTIONS_PER_POOL,
+	timeout: IDLE_CONNECTION_MS,
+	scheduling: 'lifo',
+};
 
 /** `[::1]` → `::1`: URL keeps the brackets of an IPv6 host, sockets want the bare address. */
 const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -56,7 +62,10 @@ class TunnellingAgent extends https.Agent {
 	}
 
 	/** Called by the pool for each new connection; answers through `done` once the tunnel and TLS are up. */
-	createConnection(options: tls.ConnectionOptions & { host: string; port: number }, done: (error: Error | null, socket?: Duplex) => void): undefined {
+	createConnection(
+		options: tls.ConnectionOptions & { host: string; port: number },
+		done: (error: Error | null, socket?: Duplex) => void,
+	): undefined {
 		const authority = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
 		const tunnel = http.request({
 			host: bareHost(this.proxy),
@@ -75,7 +84,9 @@ class TunnellingAgent extends https.Agent {
 			}
 			done(null, tls.connect({ ...options, socket }));
 		});
-		tunnel.once('timeout', () => tunnel.destroy(Object.assign(new Error('The proxy did not open a tunnel in time'), { code: 'ETIMEDOUT' })));
+		tunnel.once('timeout', () =>
+			tunnel.destroy(Object.assign(new Error('The proxy did not open a tunnel in time'), { code: 'ETIMEDOUT' })),
+		);
 		tunnel.on('error', (error) => done(error));
 		tunnel.end();
 		return undefined;
@@ -99,7 +110,10 @@ function poolFor(target: URL, proxy: string | undefined, timeoutMs: number): Poo
 	else {
 		const proxyUrl = new URL(proxy);
 		if (proxyUrl.protocol !== 'http:') return undefined;
-		pool = target.protocol === 'https:' ? { agent: new TunnellingAgent(proxyUrl, timeoutMs) } : { agent: new http.Agent(POOL_OPTIONS), forwardProxy: proxyUrl };
+		pool =
+			target.protocol === 'https:'
+				? { agent: new TunnellingAgent(proxyUrl, timeoutMs) }
+				: { agent: new http.Agent(POOL_OPTIONS), forwardProxy: proxyUrl };
 	}
 	pools.set(key, pool);
 	if (pools.size > MAX_POOLS) {
@@ -113,7 +127,12 @@ function poolFor(target: URL, proxy: string | undefined, timeoutMs: number): Poo
 function requestOptions(url: URL, pool: Pool, headers: http.OutgoingHttpHeaders): http.RequestOptions {
 	const { forwardProxy } = pool;
 	if (forwardProxy) {
-		return { host: bareHost(forwardProxy), port: forwardProxy.port || 80, path: url.href, headers: { ...headers, host: url.host, ...proxyAuthorization(forwardProxy) } };
+		return {
+			host: bareHost(forwardProxy),
+			port: forwardProxy.port || 80,
+			path: url.href,
+			headers: { ...headers, host: url.host, ...proxyAuthorization(forwardProxy) },
+		};
 	}
 	return { host: bareHost(url), port: url.port || undefined, path: `${url.pathname}${url.search}`, headers };
 }
@@ -127,7 +146,15 @@ function tooLarge(target: string): WhatsAppError {
 	});
 }
 
-function exchange(url: URL, pool: Pool, method: string, headers: http.OutgoingHttpHeaders, payload: Buffer | undefined, timeoutMs: number, target: string): Promise<HttpResponse> {
+function exchange(
+	url: URL,
+	pool: Pool,
+	method: string,
+	headers: http.OutgoingHttpHeaders,
+	payload: Buffer | undefined,
+	timeoutMs: number,
+	target: string,
+): Promise<HttpResponse> {
 	return new Promise((resolve, reject) => {
 		const client = url.protocol === 'https:' && !pool.forwardProxy ? https : http;
 		const request = client.request({ ...requestOptions(url, pool, headers), method, agent: pool.agent });
@@ -155,9 +182,14 @@ function exchange(url: URL, pool: Pool, method: string, headers: http.OutgoingHt
 			});
 			response.on('error', fail);
 			response.once('close', () => {
-				if (!response.complete) fail(Object.assign(new Error('The connection closed before the answer was complete'), { code: 'ECONNRESET' }));
+				if (!response.complete)
+					fail(Object.assign(new Error('The connection closed before the answer was complete'), { code: 'ECONNRESET' }));
 			});
-			response.once('end', () => settle(() => resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') })));
+			response.once('end', () =>
+				settle(() =>
+					resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+				),
+			);
 		});
 		request.end(payload);
 	});

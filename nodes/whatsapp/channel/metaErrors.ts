@@ -11,28 +11,132 @@ interface MetaErrorRule {
 
 /** Meta's error codes (docs/cloud-api.md): what they mean to the user, and whether trying again can help. */
 const RULES: MetaErrorRule[] = [
-	{ codes: [130429], retryable: true, description: 'The phone number sent more messages per second than Meta allows', fix: 'Lower the messages per second in the delivery options; the send is retried with backoff' },
-	{ codes: [131056], retryable: true, description: 'Too many messages to this same recipient in a short time (pair rate limit)', fix: 'Wait before writing to this person again; it is retried later for this recipient only' },
-	{ codes: [4, 80007], retryable: true, description: 'The app or WhatsApp Business Account made too many API calls', fix: 'Wait a few minutes and try again; spread sends over a longer time' },
-	{ codes: [131000, 131016, 2, 131057, 1], retryable: true, description: 'WhatsApp is temporarily unavailable or in maintenance', fix: 'Try again later' },
-	{ codes: [190], retryable: false, stopsSender: true, description: 'The access token has expired or was revoked', fix: 'Create a new access token (a System User token does not expire) and update the WhatsApp Cloud API credential' },
-	{ codes: [0], retryable: false, stopsSender: true, description: 'Meta refused the access token', fix: 'Check the access token in the WhatsApp Cloud API credential' },
-	{ codes: [3, 10, 131005], retryable: false, stopsSender: true, description: 'The access token lacks a permission this call needs', fix: 'Give the token the whatsapp_business_messaging and whatsapp_business_management permissions' },
-	{ codes: [100], retryable: false, description: 'Meta rejected a parameter of the request', fix: 'Check the field Meta names in its message (phone number ID, media, template name or language)' },
+	{
+		codes: [130429],
+		retryable: true,
+		description: 'The phone number sent more messages per second than Meta allows',
+		fix: 'Lower the messages per second in the delivery options; the send is retried with backoff',
+	},
+	{
+		codes: [131056],
+		retryable: true,
+		description: 'Too many messages to this same recipient in a short time (pair rate limit)',
+		fix: 'Wait before writing to this person again; it is retried later for this recipient only',
+	},
+	{
+		codes: [4, 80007],
+		retryable: true,
+		description: 'The app or WhatsApp Business Account made too many API calls',
+		fix: 'Wait a few minutes and try again; spread sends over a longer time',
+	},
+	{
+		codes: [131000, 131016, 2, 131057, 1],
+		retryable: true,
+		description: 'WhatsApp is temporarily unavailable or in maintenance',
+		fix: 'Try again later',
+	},
+	{
+		codes: [190],
+		retryable: false,
+		stopsSender: true,
+		description: 'The access token has expired or was revoked',
+		fix: 'Create a new access token (a System User token does not expire) and update the WhatsApp Cloud API credential',
+	},
+	{
+		codes: [0],
+		retryable: false,
+		stopsSender: true,
+		description: 'Meta refused the access token',
+		fix: 'Check the access token in the WhatsApp Cloud API credential',
+	},
+	{
+		codes: [3, 10, 131005],
+		retryable: false,
+		stopsSender: true,
+		description: 'The access token lacks a permission this call needs',
+		fix: 'Give the token the whatsapp_business_messaging and whatsapp_business_management permissions',
+	},
+	{
+		codes: [100],
+		retryable: false,
+		description: 'Meta rejected a parameter of the request',
+		fix: 'Check the field Meta names in its message (phone number ID, media, template name or language)',
+	},
 	{ codes: [131008], retryable: false, description: 'A required parameter is missing', fix: 'Fill in the field Meta names in its message' },
-	{ codes: [131009], retryable: false, description: 'A parameter value is not valid (for example more than 10 list rows or a too long title)', fix: 'Correct the value Meta names in its message' },
-	{ codes: [131021], retryable: false, description: 'The recipient is the business phone number itself', fix: 'Send to a different number than the sending business number' },
+	{
+		codes: [131009],
+		retryable: false,
+		description: 'A parameter value is not valid (for example more than 10 list rows or a too long title)',
+		fix: 'Correct the value Meta names in its message',
+	},
+	{
+		codes: [131021],
+		retryable: false,
+		description: 'The recipient is the business phone number itself',
+		fix: 'Send to a different number than the sending business number',
+	},
 	{ codes: [131051], retryable: false, description: 'WhatsApp does not support this message type', fix: 'Use a supported message type' },
-	{ codes: [131026], retryable: false, description: 'The message could not be delivered: the number may not be on WhatsApp, or uses an old app version', fix: 'Check the number, or reach this person on another channel' },
-	{ codes: [131047], retryable: false, description: 'More than 24 hours have passed since this person last wrote, so free-form messages are not allowed', fix: 'Send an approved template with WhatsApp Template Send instead' },
-	{ codes: [131048, 131049, 368, 131031], retryable: false, stopsSender: true, description: 'Meta is limiting this number for spam, quality or policy reasons', fix: 'Stop the campaign and check the number\'s quality rating and account status in WhatsApp Manager' },
-	{ codes: [131050], retryable: false, description: 'The recipient stopped marketing messages from this business', fix: 'Do not send marketing messages to this person; remove them from the segment' },
-	{ codes: [132000], retryable: false, description: 'The number of template parameters does not match what the template expects', fix: 'Give exactly one value per placeholder of the template' },
-	{ codes: [132001], retryable: false, description: 'The template does not exist in this language, or is not approved', fix: 'Pick an approved template and its exact language code from the list' },
-	{ codes: [132005], retryable: false, description: 'A template parameter makes the message too long', fix: 'Shorten the values mapped into the template' },
-	{ codes: [132007], retryable: false, description: 'The template content breaks WhatsApp\'s policy', fix: 'Edit the template or the values put into it' },
-	{ codes: [132012], retryable: false, description: 'A template parameter has the wrong format (named templates need parameter_name on each value)', fix: 'Map each placeholder by its name as the template defines it' },
-	{ codes: [132015], retryable: false, description: 'The template is paused for low quality', fix: 'Improve or replace the template in WhatsApp Manager' },
+	{
+		codes: [131026],
+		retryable: false,
+		description: 'The message could not be delivered: the number may not be on WhatsApp, or uses an old app version',
+		fix: 'Check the number, or reach this person on another channel',
+	},
+	{
+		codes: [131047],
+		retryable: false,
+		description: 'More than 24 hours have passed since this person last wrote, so free-form messages are not allowed',
+		fix: 'Send an approved template with WhatsApp Template Send instead',
+	},
+	{
+		codes: [131048, 131049, 368, 131031],
+		retryable: false,
+		stopsSender: true,
+		description: 'Meta is limiting this number for spam, quality or policy reasons',
+		fix: "Stop the campaign and check the number's quality rating and account status in WhatsApp Manager",
+	},
+	{
+		codes: [131050],
+		retryable: false,
+		description: 'The recipient stopped marketing messages from this business',
+		fix: 'Do not send marketing messages to this person; remove them from the segment',
+	},
+	{
+		codes: [132000],
+		retryable: false,
+		description: 'The number of template parameters does not match what the template expects',
+		fix: 'Give exactly one value per placeholder of the template',
+	},
+	{
+		codes: [132001],
+		retryable: false,
+		description: 'The template does not exist in this language, or is not approved',
+		fix: 'Pick an approved template and its exact language code from the list',
+	},
+	{
+		codes: [132005],
+		retryable: false,
+		description: 'A template parameter makes the message too long',
+		fix: 'Shorten the values mapped into the template',
+	},
+	{
+		codes: [132007],
+		retryable: false,
+		description: "The template content breaks WhatsApp's policy",
+		fix: 'Edit the template or the values put into it',
+	},
+	{
+		codes: [132012],
+		retryable: false,
+		description: 'A template parameter has the wrong format (named templates need parameter_name on each value)',
+		fix: 'Map each placeholder by its name as the template defines it',
+	},
+	{
+		codes: [132015],
+		retryable: false,
+		description: 'The template is paused for low quality',
+		fix: 'Improve or replace the template in WhatsApp Manager',
+	},
 	{ codes: [132016], retryable: false, description: 'The template is disabled', fix: 'Use another template' },
 ];
 
@@ -62,7 +166,7 @@ function ruleFor(code: number | undefined, httpStatus: number): MetaErrorRule {
 	if (httpStatus >= 500) {
 		return { codes: [], retryable: true, description: 'Meta answered with a server error', fix: 'Try again later' };
 	}
-	return { codes: [], retryable: false, description: 'Meta refused the request', fix: 'Read Meta\'s message for what to change' };
+	return { codes: [], retryable: false, description: 'Meta refused the request', fix: "Read Meta's message for what to change" };
 }
 
 /** Turns Meta's error answer into a WhatsAppError. Branches on Meta's code, not on the HTTP status. */

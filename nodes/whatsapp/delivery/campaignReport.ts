@@ -26,7 +26,11 @@ export type Call = <T>(operation: () => Promise<T>) => Promise<T>;
 const isUnknownCampaign = (error: unknown) => error instanceof WhatsAppError && error.code === 'CAMPAIGN_NOT_FOUND';
 
 /** Every receiver the container lists for a campaign, or undefined when it knows no such campaign. */
-async function containerCampaign(channel: Channel, campaignId: string, call: Call): Promise<{ container: CampaignReportResult['container']; rows: SendRow[] } | undefined> {
+async function containerCampaign(
+	channel: Channel,
+	campaignId: string,
+	call: Call,
+): Promise<{ container: CampaignReportResult['container']; rows: SendRow[] } | undefined> {
 	const sink = channel.campaigns;
 	if (!sink) return undefined;
 	const page = async (offset: number) => await call(() => sink.report(campaignId, { offset, limit: GATEWAY_PAGE }));
@@ -51,14 +55,20 @@ async function containerCampaign(channel: Channel, campaignId: string, call: Cal
 }
 
 const tooLarge = (campaignId: string) =>
-	invalidInput('Campaign ID', campaignId, `has more than ${MAX_REPORT_RECIPIENTS.toLocaleString('en')} recipients, more than one report reads`, 'Split such segments into several campaigns');
+	invalidInput(
+		'Campaign ID',
+		campaignId,
+		`has more than ${MAX_REPORT_RECIPIENTS.toLocaleString('en')} recipients, more than one report reads`,
+		'Split such segments into several campaigns',
+	);
 
 function notFound(channel: Channel, campaignId: string): WhatsAppError {
 	return new WhatsAppError(`No campaign ${campaignId} for this ${channel.backend === 'cloud' ? 'phone number' : 'suit'}`, {
 		kind: 'api',
 		code: 'CAMPAIGN_NOT_FOUND',
-		description: 'Neither the campaign ledger nor the Lite container knows this campaign: it was never sent, sent with Once Per Recipient off, sent with another WhatsApp Shared State (Redis) credential, or expired after 30 days',
-		fix: 'Use the campaignId on the sending node\'s items, and give this node the same WhatsApp Shared State (Redis) credential as the sending node',
+		description:
+			'Neither the campaign ledger nor the Lite container knows this campaign: it was never sent, sent with Once Per Recipient off, sent with another WhatsApp Shared State (Redis) credential, or expired after 30 days',
+		fix: "Use the campaignId on the sending node's items, and give this node the same WhatsApp Shared State (Redis) credential as the sending node",
 	});
 }
 
@@ -86,9 +96,17 @@ export async function noteCampaignStart(channel: Channel, store: StateStore, cam
 }
 
 /** Records the recipients this run skipped and sent nothing to (a recipient also sent or queued in it is not skipped). */
-export async function recordSkippedOutcomes(channel: Channel, store: StateStore, campaignId: string, outcomes: Array<Outcome | HandOffOutcome | undefined>, now = new Date()): Promise<void> {
+export async function recordSkippedOutcomes(
+	channel: Channel,
+	store: StateStore,
+	campaignId: string,
+	outcomes: Array<Outcome | HandOffOutcome | undefined>,
+	now = new Date(),
+): Promise<void> {
 	const reached = new Set(outcomes.flatMap((outcome) => (outcome && outcome.status !== 'skipped' ? [outcome.recipient] : [])));
 	const at = now.toISOString();
-	const skips = outcomes.flatMap((outcome) => (outcome?.status === 'skipped' && !reached.has(outcome.recipient) ? [{ recipient: outcome.recipient, reason: outcome.reason, at }] : []));
+	const skips = outcomes.flatMap((outcome) =>
+		outcome?.status === 'skipped' && !reached.has(outcome.recipient) ? [{ recipient: outcome.recipient, reason: outcome.reason, at }] : [],
+	);
 	await store.reports.recordSkips(channel.backend, channel.senderId, campaignId, skips);
 }

@@ -30,7 +30,8 @@ export type HandOffOutcome = { recipient: string; campaignId: string } & (
 	| { status: 'failed'; error: WhatsAppError }
 );
 
-const textOf = (message: OutboundMessage): string => (message.type === 'text' ? message.text : isMediaMessage(message) ? (message.caption ?? '') : '');
+const textOf = (message: OutboundMessage): string =>
+	message.type === 'text' ? message.text : isMediaMessage(message) ? (message.caption ?? '') : '';
 
 /** The message without its text: what every receiver of one campaign must share. */
 function sharedPart(message: OutboundMessage): string {
@@ -43,12 +44,28 @@ const SEND_FROM_N8N = 'Set Delivery Mode to "Send From n8n" for this kind of mes
 /** Why this envelope cannot be part of any campaign, or nothing. */
 function ownRefusal(envelope: Envelope): WhatsAppError | undefined {
 	const { message } = envelope;
-	if (envelope.replyTo) return invalidInput('Reply To Message ID', envelope.replyTo, 'cannot be part of a Container Campaign', `${SEND_FROM_N8N}, or remove the reply`);
+	if (envelope.replyTo)
+		return invalidInput(
+			'Reply To Message ID',
+			envelope.replyTo,
+			'cannot be part of a Container Campaign',
+			`${SEND_FROM_N8N}, or remove the reply`,
+		);
 	if (message.type !== 'text' && !isMediaMessage(message)) {
-		return invalidInput('Operation', message.type, 'cannot be sent as a Container Campaign (it carries text and media by URL)', SEND_FROM_N8N);
+		return invalidInput(
+			'Operation',
+			message.type,
+			'cannot be sent as a Container Campaign (it carries text and media by URL)',
+			SEND_FROM_N8N,
+		);
 	}
 	if (isMediaMessage(message) && !('link' in message.media)) {
-		return invalidInput('Media Source', 'binary' in message.media ? 'binary' : 'id', 'cannot be used in a Container Campaign, which sends media by URL', `Give a public media URL, or set Delivery Mode to "Send From n8n"`);
+		return invalidInput(
+			'Media Source',
+			'binary' in message.media ? 'binary' : 'id',
+			'cannot be used in a Container Campaign, which sends media by URL',
+			`Give a public media URL, or set Delivery Mode to "Send From n8n"`,
+		);
 	}
 	return undefined;
 }
@@ -65,7 +82,12 @@ export function campaignRefusals(envelopes: Envelope[]): Array<WhatsAppError | u
 		const { message } = envelope;
 		if (own[index] || !reference || sharedPart(message) === sharedPart(reference.message)) return own[index];
 		const media = isMediaMessage(message) && 'link' in message.media ? message.media.link : message.type;
-		return invalidInput('Media', media, 'differs from the first item\'s; a Container Campaign sends the same media to every receiver', 'Send one campaign per media, or set Delivery Mode to "Send From n8n"');
+		return invalidInput(
+			'Media',
+			media,
+			"differs from the first item's; a Container Campaign sends the same media to every receiver",
+			'Send one campaign per media, or set Delivery Mode to "Send From n8n"',
+		);
 	});
 }
 
@@ -79,7 +101,10 @@ function campaignContent(envelopes: Envelope[]): { message: OutboundMessage; tex
 	const [only] = texts;
 	const shared = texts.size === 1 && !only.includes('{{');
 	const text = shared ? only : `{{user.${PER_RECIPIENT_TEXT}}}`;
-	const message: OutboundMessage = first.type === 'text' ? { type: 'text', text } : { ...(first as Extract<OutboundMessage, { media: unknown }>), ...(text && { caption: text }) };
+	const message: OutboundMessage =
+		first.type === 'text'
+			? { type: 'text', text }
+			: { ...(first as Extract<OutboundMessage, { media: unknown }>), ...(text && { caption: text }) };
 	return { message, textFor: (envelope) => (shared ? undefined : { [PER_RECIPIENT_TEXT]: textOf(envelope.message) }) };
 }
 
@@ -95,7 +120,8 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 	const firstIndex = new Map<string, number>();
 	envelopes.forEach((envelope, index) => {
 		const recipient = recipientAddress(envelope.to);
-		if (firstIndex.has(recipient)) outcomes[index] = { status: 'skipped', recipient, campaignId, reason: 'listed more than once in this segment: queued once' };
+		if (firstIndex.has(recipient))
+			outcomes[index] = { status: 'skipped', recipient, campaignId, reason: 'listed more than once in this segment: queued once' };
 		else firstIndex.set(recipient, index);
 	});
 	const unique = [...firstIndex.values()];
@@ -129,12 +155,22 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 		} catch (error) {
 			const failure = isWhatsAppError(error)
 				? error
-				: new WhatsAppError(String((error as Error)?.message ?? error), { kind: 'ambiguous', description: 'An unexpected error interrupted the hand-off', fix: 'Run again with the same Campaign ID: receivers already queued are not queued twice' });
+				: new WhatsAppError(String((error as Error)?.message ?? error), {
+						kind: 'ambiguous',
+						description: 'An unexpected error interrupted the hand-off',
+						fix: 'Run again with the same Campaign ID: receivers already queued are not queued twice',
+					});
 			if (failure.stopsSender) stoppedBy = failure;
 			receivers.forEach(({ recipient }, position) => {
 				outcomes[chunk[position]] =
 					failure.kind === 'quota'
-						? { status: 'skipped', recipient, campaignId, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) }
+						? {
+								status: 'skipped',
+								recipient,
+								campaignId,
+								reason: reasonForStop(failure),
+								...(failure.resetAt && { resetAt: failure.resetAt }),
+							}
 						: { status: 'failed', recipient, campaignId, error: failure };
 			});
 		}

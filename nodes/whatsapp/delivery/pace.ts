@@ -47,7 +47,12 @@ export const SLOT_LEAD_MS = 20;
  * together with every other send that waited through the stall and overfill one second of Meta's window, so it
  * books a new slot, once (bench/README.md, "Reading these results").
  */
-export async function waitForSlot(reserve: () => Promise<number>, sleep: (ms: number) => Promise<void>, beforeLeaving: () => Promise<void>, now = Date.now): Promise<void> {
+export async function waitForSlot(
+	reserve: () => Promise<number>,
+	sleep: (ms: number) => Promise<void>,
+	beforeLeaving: () => Promise<void>,
+	now = Date.now,
+): Promise<void> {
 	const lateToleranceMs = 1000 * (1 - RATE_HEADROOM);
 	const sleepUntil = async (at: number) => {
 		for (let wait = at - now(); wait > 0; wait = at - now()) await sleep(wait);

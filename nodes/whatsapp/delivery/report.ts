@@ -64,13 +64,22 @@ export interface CampaignSummary {
 	lastSentAt: string | null;
 }
 
-const byRecipient = (a: { recipient: string }, b: { recipient: string }) => (a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0);
+const byRecipient = (a: { recipient: string }, b: { recipient: string }) =>
+	a.recipient < b.recipient ? -1 : a.recipient > b.recipient ? 1 : 0;
 
 /** The ledger's entries as rows, by recipient. A claim is still queued; `sending` means a request may have left. */
 export function ledgerRows(ledger: Map<string, LedgerEntry>): SendRow[] {
 	const state = { claimed: 'queued', sending: 'sending', sent: 'sent', failed: 'failed' } as const;
 	return [...ledger]
-		.map(([recipient, entry]): SendRow => ({ recipient, state: state[entry.status], messageId: entry.messageId, at: entry.at, reason: entry.reason }))
+		.map(
+			([recipient, entry]): SendRow => ({
+				recipient,
+				state: state[entry.status],
+				messageId: entry.messageId,
+				at: entry.at,
+				reason: entry.reason,
+			}),
+		)
 		.sort(byRecipient);
 }
 
@@ -124,10 +133,13 @@ export function reportRows(sendRows: SendRow[], skips: Map<string, SkipRecord>, 
 	const known = new Set(sendRows.map((row) => row.recipient));
 	const rows = sendRows.map((row): RecipientRow => {
 		const skip = skips.get(row.recipient);
-		if (skip && row.state === 'failed' && skip.at >= (row.at ?? '')) return { recipient: row.recipient, state: 'skipped', replied: false, reason: skip.reason };
+		if (skip && row.state === 'failed' && skip.at >= (row.at ?? ''))
+			return { recipient: row.recipient, state: 'skipped', replied: false, reason: skip.reason };
 		return withDelivery(row, row.messageId ? records.get(row.messageId) : undefined);
 	});
-	const skippedOnly = [...skips].filter(([recipient]) => !known.has(recipient)).map(([recipient, skip]): RecipientRow => ({ recipient, state: 'skipped', replied: false, reason: skip.reason }));
+	const skippedOnly = [...skips]
+		.filter(([recipient]) => !known.has(recipient))
+		.map(([recipient, skip]): RecipientRow => ({ recipient, state: 'skipped', replied: false, reason: skip.reason }));
 	return [...rows, ...skippedOnly.sort(byRecipient)].map(compactRow);
 }
 
@@ -152,7 +164,19 @@ function tally<T>(rows: RecipientRow[], keyOf: (row: RecipientRow) => string, ma
 }
 
 export function summarize(rows: RecipientRow[]): CampaignSummary {
-	const counts: CampaignCounts = { total: rows.length, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, replied: 0, failed: 0, skipped: 0, optedOut: 0, unknown: 0 };
+	const counts: CampaignCounts = {
+		total: rows.length,
+		queued: 0,
+		sending: 0,
+		sent: 0,
+		delivered: 0,
+		read: 0,
+		replied: 0,
+		failed: 0,
+		skipped: 0,
+		optedOut: 0,
+		unknown: 0,
+	};
 	const sentTimes: string[] = [];
 	for (const row of rows) {
 		if (row.sentAt) {
@@ -162,7 +186,8 @@ export function summarize(rows: RecipientRow[]): CampaignSummary {
 		if (row.state === 'delivered' || row.state === 'read') counts.delivered++;
 		if (row.state === 'read') counts.read++;
 		if (row.replied) counts.replied++;
-		if (row.state === 'queued' || row.state === 'sending' || row.state === 'failed' || row.state === 'skipped' || row.state === 'unknown') counts[row.state]++;
+		if (row.state === 'queued' || row.state === 'sending' || row.state === 'failed' || row.state === 'skipped' || row.state === 'unknown')
+			counts[row.state]++;
 		if (row.state === 'skipped' && row.reason?.startsWith('opted out')) counts.optedOut++;
 	}
 	sentTimes.sort();
@@ -170,8 +195,16 @@ export function summarize(rows: RecipientRow[]): CampaignSummary {
 	const skipped = rows.filter((row) => row.state === 'skipped');
 	return {
 		counts,
-		failedBy: tally(failed, (row) => String(row.errorCode ?? row.error ?? ''), (row, count) => ({ errorCode: row.errorCode ?? null, description: row.error ?? 'failed', count })),
-		skippedBy: tally(skipped, (row) => reasonKind(row.reason ?? ''), (row, count) => ({ reason: reasonKind(row.reason ?? ''), count })),
+		failedBy: tally(
+			failed,
+			(row) => String(row.errorCode ?? row.error ?? ''),
+			(row, count) => ({ errorCode: row.errorCode ?? null, description: row.error ?? 'failed', count }),
+		),
+		skippedBy: tally(
+			skipped,
+			(row) => reasonKind(row.reason ?? ''),
+			(row, count) => ({ reason: reasonKind(row.reason ?? ''), count }),
+		),
 		firstSentAt: sentTimes[0] ?? null,
 		lastSentAt: sentTimes[sentTimes.length - 1] ?? null,
 	};

@@ -61,18 +61,24 @@ class StoppedBeforeSending extends Error {
 }
 
 /** Waiting is interrupted by a stop; whatever waited was certainly not sent. */
-const sleepUnlessStopped: Sleep = (ms, signal) => sleep(ms, signal).catch(() => Promise.reject(new StoppedBeforeSending(EXECUTION_STOPPED)));
+const sleepUnlessStopped: Sleep = (ms, signal) =>
+	sleep(ms, signal).catch(() => Promise.reject(new StoppedBeforeSending(EXECUTION_STOPPED)));
 
 function skipReasonFor(entry: LedgerEntry): string {
 	if (entry.status === 'sent') return `already sent in this campaign${entry.messageId ? ` (message ${entry.messageId})` : ''}`;
-	if (entry.status === 'claimed') return `not sent: another send of this campaign holds this recipient (until ${new Date(entry.until ?? 0).toISOString()})`;
+	if (entry.status === 'claimed')
+		return `not sent: another send of this campaign holds this recipient (until ${new Date(entry.until ?? 0).toISOString()})`;
 	return 'unknown — may have been sent: a send to this recipient in this campaign did not report back, so it is not sent again';
 }
 
 function asWhatsAppError(error: unknown): WhatsAppError {
 	return isWhatsAppError(error)
 		? error
-		: new WhatsAppError(String((error as Error)?.message ?? error), { kind: 'ambiguous', description: 'An unexpected error interrupted the send', fix: 'Check the recipient\'s chat before sending again' });
+		: new WhatsAppError(String((error as Error)?.message ?? error), {
+				kind: 'ambiguous',
+				description: 'An unexpected error interrupted the send',
+				fix: "Check the recipient's chat before sending again",
+			});
 }
 
 /** A recipient cleared to send: its ledger claim and quota reservation, and how to give both back. */
@@ -153,7 +159,8 @@ class SegmentSender {
 		}
 		await injectFault('claimed', recipient);
 		const release = async (reason: string) => {
-			if (config.oncePerRecipient) await store.recordOutcome(ledgerKey, recipient, { status: 'failed', at: new Date().toISOString(), reason }, LEDGER_TTL_SECONDS);
+			if (config.oncePerRecipient)
+				await store.recordOutcome(ledgerKey, recipient, { status: 'failed', at: new Date().toISOString(), reason }, LEDGER_TTL_SECONDS);
 		};
 
 		const now = new Date();
@@ -163,7 +170,12 @@ class SegmentSender {
 			if (!reservation.granted) {
 				const resetAt = quotaResetAt(now).toISOString();
 				await release('daily quota reached');
-				return { status: 'skipped', recipient, reason: `daily quota reached (${reservation.used}/${config.dailyCap.limit}); resets at ${resetAt}`, resetAt };
+				return {
+					status: 'skipped',
+					recipient,
+					reason: `daily quota reached (${reservation.used}/${config.dailyCap.limit}); resets at ${resetAt}`,
+					resetAt,
+				};
 			}
 		}
 		return {
@@ -184,7 +196,8 @@ class SegmentSender {
 			wait: sleepUnlessStopped,
 			// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
 			beforeRetry: async (error, delayMs) => {
-				if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate') await this.store.pauseSender(this.senderPace, delayMs);
+				if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate')
+					await this.store.pauseSender(this.senderPace, delayMs);
 			},
 		});
 	}
@@ -221,7 +234,11 @@ class SegmentSender {
 		const { pace } = this.config;
 		if (pace.kind !== 'rate') return await beforeLeaving();
 		const gap = gapMs(pace);
-		await waitForSlot(() => this.store.reserveSlot(this.senderPace, gap), (ms) => sleepUnlessStopped(ms, this.signal), beforeLeaving);
+		await waitForSlot(
+			() => this.store.reserveSlot(this.senderPace, gap),
+			(ms) => sleepUnlessStopped(ms, this.signal),
+			beforeLeaving,
+		);
 	}
 
 	/** 0 when the send may leave now (and is counted as left), else how long to wait: at a rate, the segment's last second of sends has room. */
@@ -232,7 +249,8 @@ class SegmentSender {
 
 	/** From here a request may have left: the ledger says so, and that entry never lapses. */
 	private async markRequested(recipient: string) {
-		if (this.config.oncePerRecipient) await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sending', at: new Date().toISOString() }, LEDGER_TTL_SECONDS);
+		if (this.config.oncePerRecipient)
+			await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sending', at: new Date().toISOString() }, LEDGER_TTL_SECONDS);
 		await injectFault('requesting', recipient);
 	}
 
@@ -245,7 +263,8 @@ class SegmentSender {
 		const failure = asWhatsAppError(error);
 		// An ambiguous failure keeps its 'sending' claim (maybe delivered: never again); a certain one frees it.
 		if (failure.kind !== 'ambiguous') await giveBack(failure.message);
-		if (failure.kind === 'quota') return { status: 'skipped', recipient, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) };
+		if (failure.kind === 'quota')
+			return { status: 'skipped', recipient, reason: reasonForStop(failure), ...(failure.resetAt && { resetAt: failure.resetAt }) };
 		return { status: 'failed', recipient, error: failure };
 	}
 
@@ -254,7 +273,12 @@ class SegmentSender {
 		if (!this.config.oncePerRecipient) return outcome;
 		try {
 			await injectFault('accepted', recipient);
-			await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId }, LEDGER_TTL_SECONDS);
+			await this.store.recordOutcome(
+				this.ledgerKey,
+				recipient,
+				{ status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId },
+				LEDGER_TTL_SECONDS,
+			);
 			return outcome;
 		} catch (error) {
 			// The message went out; only the record of it is missing (its claim still blocks a second send).
@@ -273,6 +297,12 @@ class SegmentSender {
  * quota, pace) lives in the store, so concurrent executions and n8n workers sending from the same sender
  * respect the same limits.
  */
-export async function deliverSegment(channel: Channel, store: StateStore, envelopes: Envelope[], config: DeliveryConfig, signal?: AbortSignal): Promise<Outcome[]> {
+export async function deliverSegment(
+	channel: Channel,
+	store: StateStore,
+	envelopes: Envelope[],
+	config: DeliveryConfig,
+	signal?: AbortSignal,
+): Promise<Outcome[]> {
 	return await new SegmentSender(channel, store, config, signal).run(envelopes);
 }

@@ -65,7 +65,8 @@ function claimsOf(events: InboundEvent[], request: ClaimRequest): { claims: Clai
 	const claims: Claim[] = [];
 	const unclaimed: InboundEvent[] = [];
 	const keys = new Set<string>();
-	if (request.replay) claims.push({ key: `wa:inbound:${request.scope}:replay:${request.replay.signature}`, ttlSeconds: request.replay.ttlSeconds });
+	if (request.replay)
+		claims.push({ key: `wa:inbound:${request.scope}:replay:${request.replay.signature}`, ttlSeconds: request.replay.ttlSeconds });
 	for (const event of events) {
 		if (request.windowSeconds <= 0) {
 			unclaimed.push(event);
@@ -98,7 +99,11 @@ export async function claimDelivery(events: InboundEvent[], store: ClaimStore, r
 	if (states === 'busy') return 'busy';
 	const taken = claims.filter((_claim, index) => states[index] === 'new');
 	const release = async () => {
-		if (taken.length) await store.releaseDelivery(taken.map((claim) => claim.key), token);
+		if (taken.length)
+			await store.releaseDelivery(
+				taken.map((claim) => claim.key),
+				token,
+			);
 	};
 	const replayed = request.replay !== undefined && states[0] === 'seen';
 	const fresh = replayed ? [] : events.filter((event) => unclaimed.includes(event) || taken.some((claim) => claim.event === event));

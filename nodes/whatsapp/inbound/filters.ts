@@ -26,7 +26,11 @@ export type EventFilter = (event: InboundEvent) => boolean;
 /** Events about the whole WhatsApp Business Account, which the business-number filter lets through. */
 const ACCOUNT_WIDE = new Set<InboundEventKind>(['template', 'account']);
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+	(value ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
 const digitsOnly = (value: string) => value.replace(/\D/g, '');
 
 function textMatcher(settings: FilterSettings): ((text: string) => boolean) | undefined {
@@ -38,13 +42,23 @@ function textMatcher(settings: FilterSettings): ((text: string) => boolean) | un
 			const pattern = new RegExp(settings.keywords ?? '', flags);
 			return (text) => pattern.test(text);
 		} catch (error) {
-			throw invalidInput('Regular Expression', settings.keywords, `is not a valid regular expression (${(error as Error).message})`, 'Write a JavaScript regular expression without slashes, e.g. ^(stop|unsubscribe)\\b');
+			throw invalidInput(
+				'Regular Expression',
+				settings.keywords,
+				`is not a valid regular expression (${(error as Error).message})`,
+				'Write a JavaScript regular expression without slashes, e.g. ^(stop|unsubscribe)\\b',
+			);
 		}
 	}
 	const keywords = list(settings.keywords);
-	if (keywords.length === 0) throw invalidInput('Keywords', settings.keywords, 'is empty', 'Enter one or more keywords separated by commas, e.g. STOP, JOIN');
+	if (keywords.length === 0)
+		throw invalidInput('Keywords', settings.keywords, 'is empty', 'Enter one or more keywords separated by commas, e.g. STOP, JOIN');
 	const escaped = keywords.map((keyword) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-	const source = { exact: `^\\s*(?:${escaped})\\s*$`, firstWord: `^\\s*(?:${escaped})(?![\\p{L}\\p{N}])`, word: `(?<![\\p{L}\\p{N}])(?:${escaped})(?![\\p{L}\\p{N}])` }[mode];
+	const source = {
+		exact: `^\\s*(?:${escaped})\\s*$`,
+		firstWord: `^\\s*(?:${escaped})(?![\\p{L}\\p{N}])`,
+		word: `(?<![\\p{L}\\p{N}])(?:${escaped})(?![\\p{L}\\p{N}])`,
+	}[mode];
 	const pattern = new RegExp(source, flags);
 	return (text) => pattern.test(text);
 }
@@ -64,7 +78,14 @@ export function buildFilter(settings: FilterSettings): EventFilter {
 
 	return (event) => {
 		if (!events.has(event.event)) return false;
-		if (businesses.size && !ACCOUNT_WIDE.has(event.event) && ![event.businessNumber, event.businessDisplayNumber && digitsOnly(event.businessDisplayNumber)].some((value) => value && businesses.has(value))) return false;
+		if (
+			businesses.size &&
+			!ACCOUNT_WIDE.has(event.event) &&
+			![event.businessNumber, event.businessDisplayNumber && digitsOnly(event.businessDisplayNumber)].some(
+				(value) => value && businesses.has(value),
+			)
+		)
+			return false;
 		if (event.event === 'status' && statuses.size && !statuses.has(event.status ?? '')) return false;
 		const contact = event.event === 'message' ? event.from : event.event === 'status' ? event.to : undefined;
 		if (senders.size && (event.event === 'message' || event.event === 'status') && !senders.has(contact ?? '')) return false;

@@ -17,7 +17,7 @@ function tooLarge(bytes: number, maxBytes: number): WhatsAppError {
 		kind: 'validation',
 		field: 'Max Media Size (MB)',
 		description: 'Incoming media above the limit is not downloaded',
-		fix: 'Raise Max Media Size (MB) in the trigger\'s options, or fetch the file later by its media ID',
+		fix: "Raise Max Media Size (MB) in the trigger's options, or fetch the file later by its media ID",
 	});
 }
 
@@ -25,7 +25,12 @@ function tooLarge(bytes: number, maxBytes: number): WhatsAppError {
 async function cloudMedia(channel: CloudChannel, download: BinaryDownloader, mediaId: string, maxBytes: number): Promise<Buffer> {
 	const info = await channel.call<{ url?: string; file_size?: number }>({ method: 'GET', path: mediaId });
 	if (Number(info.file_size) > maxBytes) throw tooLarge(Number(info.file_size), maxBytes);
-	if (!info.url) throw new WhatsAppError(`Meta returned no URL for media ${mediaId}`, { kind: 'api', description: 'The media lookup had no url', fix: 'Try again; media stays available for 30 days' });
+	if (!info.url)
+		throw new WhatsAppError(`Meta returned no URL for media ${mediaId}`, {
+			kind: 'api',
+			description: 'The media lookup had no url',
+			fix: 'Try again; media stays available for 30 days',
+		});
 	return await download(info.url);
 }
 
@@ -33,7 +38,12 @@ async function cloudMedia(channel: CloudChannel, download: BinaryDownloader, med
  * The file of an incoming media message, at most `maxBytes`: inline data (Lite) or downloaded by media ID
  * (Cloud). Undefined when the event carries no media.
  */
-export async function incomingMedia(event: InboundEvent, channel: Channel, download: BinaryDownloader, maxBytes: number): Promise<DownloadedMedia | undefined> {
+export async function incomingMedia(
+	event: InboundEvent,
+	channel: Channel,
+	download: BinaryDownloader,
+	maxBytes: number,
+): Promise<DownloadedMedia | undefined> {
 	const media = event.media;
 	if (!media || (!media.data && !media.id)) return undefined;
 	let data: Buffer;

@@ -54,14 +54,23 @@ function content(message: Json, type: string): Partial<InboundEvent> {
 		return { interactive, text: interactive?.title };
 	}
 	if (type === 'location') {
-		return { location: compact({ latitude: Number(body.latitude), longitude: Number(body.longitude), name: text(body.name), address: text(body.address) }) };
+		return {
+			location: compact({
+				latitude: Number(body.latitude),
+				longitude: Number(body.longitude),
+				name: text(body.name),
+				address: text(body.address),
+			}),
+		};
 	}
 	if (type === 'contacts' && Array.isArray(message.contacts)) {
 		return {
 			contacts: message.contacts.filter(isObject).map((card) =>
 				compact({
 					name: isObject(card.name) ? text(card.name.formatted_name) : undefined,
-					phones: (Array.isArray(card.phones) ? card.phones.filter(isObject) : []).map((phone) => text(phone.wa_id) ?? text(phone.phone) ?? '').filter(Boolean),
+					phones: (Array.isArray(card.phones) ? card.phones.filter(isObject) : [])
+						.map((phone) => text(phone.wa_id) ?? text(phone.phone) ?? '')
+						.filter(Boolean),
 				}),
 			),
 		};
@@ -72,7 +81,12 @@ function content(message: Json, type: string): Partial<InboundEvent> {
 
 function messageEvent(message: Json, business: Business): InboundEvent {
 	const rawType = text(message.type) ?? 'unsupported';
-	const type: InboundMessageType = rawType === 'button' ? 'interactive' : PASSED_THROUGH.has(rawType) || rawType === 'interactive' ? (rawType as InboundMessageType) : 'unsupported';
+	const type: InboundMessageType =
+		rawType === 'button'
+			? 'interactive'
+			: PASSED_THROUGH.has(rawType) || rawType === 'interactive'
+				? (rawType as InboundMessageType)
+				: 'unsupported';
 	const from = text(message.from);
 	return compact({
 		event: 'message',
@@ -107,7 +121,14 @@ function statusEvent(status: Json, business: Business): InboundEvent {
 }
 
 function errorEvent(error: Json, business: Business): InboundEvent {
-	return compact({ event: 'error', backend: 'cloud', businessNumber: business.businessNumber, businessDisplayNumber: business.businessDisplayNumber, errors: errorsOf([error]), raw: error });
+	return compact({
+		event: 'error',
+		backend: 'cloud',
+		businessNumber: business.businessNumber,
+		businessDisplayNumber: business.businessDisplayNumber,
+		errors: errorsOf([error]),
+		raw: error,
+	});
 }
 
 /** One `changes[].value` of field `messages`: its messages, statuses and errors, in that order. */
@@ -119,7 +140,11 @@ function changeEvents(value: Json, where: string): InboundEvent[] {
 		const waId = text(contact.wa_id);
 		if (waId && name) names.set(waId, name);
 	}
-	const business: Business = { businessNumber: text(metadata.phone_number_id) ?? '', businessDisplayNumber: text(metadata.display_phone_number), names };
+	const business: Business = {
+		businessNumber: text(metadata.phone_number_id) ?? '',
+		businessDisplayNumber: text(metadata.display_phone_number),
+		names,
+	};
 	return [
 		...listAt(value, 'messages', where).map((message) => messageEvent(message, business)),
 		...listAt(value, 'statuses', where).map((status) => statusEvent(status, business)),
@@ -162,7 +187,9 @@ function templateEvent(value: Json, update: InboundTemplateUpdate['update'], bus
 
 function accountEvent(value: Json, update: InboundAccountUpdate['update'], businessAccountId: string): InboundEvent {
 	const violation = isObject(value.violation_info) ? text(value.violation_info.violation_type) : undefined;
-	const restrictions = Array.isArray(value.restriction_info) ? value.restriction_info.filter(isObject).map((restriction) => text(restriction.restriction_type)) : [];
+	const restrictions = Array.isArray(value.restriction_info)
+		? value.restriction_info.filter(isObject).map((restriction) => text(restriction.restriction_type))
+		: [];
 	const phoneNumber = text(value.display_phone_number) ?? text(value.phone_number);
 	return compact({
 		event: 'account',
@@ -181,14 +208,18 @@ function accountEvent(value: Json, update: InboundAccountUpdate['update'], busin
 	});
 }
 
-const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = { account_update: 'account', phone_number_quality_update: 'quality' };
+const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = {
+	account_update: 'account',
+	phone_number_quality_update: 'quality',
+};
 
 /**
  * A Cloud API webhook body (`object: whatsapp_business_account`) as events: one per message, status and error,
  * template update and account update, across all entries and changes. Other fields carry none.
  */
 export function normaliseCloud(body: unknown): InboundEvent[] {
-	if (!isObject(body) || body.object !== 'whatsapp_business_account') throw new UnexpectedPayload('object is not "whatsapp_business_account"');
+	if (!isObject(body) || body.object !== 'whatsapp_business_account')
+		throw new UnexpectedPayload('object is not "whatsapp_business_account"');
 	const events = listAt(body, 'entry', 'body').flatMap((entry, entryIndex) =>
 		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
 			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;

@@ -59,12 +59,24 @@ function messageEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'd
 		type,
 		text: type === 'contacts' || type === 'location' ? undefined : body,
 		media: isMedia
-			? compact({ mimeType: text(media?.mimetype), filename: text(media?.filename), caption: body, voice: liteType === 'ptt' ? true : undefined, data: text(media?.data) })
+			? compact({
+					mimeType: text(media?.mimetype),
+					filename: text(media?.filename),
+					caption: body,
+					voice: liteType === 'ptt' ? true : undefined,
+					data: text(media?.data),
+				})
 			: undefined,
 		location: location
 			? compact({ latitude: Number(location.latitude), longitude: Number(location.longitude), name: text(location.description) })
 			: undefined,
-		contacts: type === 'contacts' && body ? body.split(/(?=BEGIN:VCARD)/i).filter((card) => card.trim()).map(vcardContact) : undefined,
+		contacts:
+			type === 'contacts' && body
+				? body
+						.split(/(?=BEGIN:VCARD)/i)
+						.filter((card) => card.trim())
+						.map(vcardContact)
+				: undefined,
 		replyTo: text(data.quotedMessageId),
 		timestamp: isoFromUnix(data.timestamp),
 		raw: media?.data ? { ...data, media: { ...media, data: undefined } } : data,
@@ -90,7 +102,9 @@ function ackEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliv
 function campaignEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliveryId'>, timestamp: unknown): InboundEvent {
 	const status = text(data.status);
 	const finished = status === 'finished';
-	const counts = isObject(data.counts) ? Object.fromEntries(Object.entries(data.counts).map(([state, count]) => [state, Number(count)])) : undefined;
+	const counts = isObject(data.counts)
+		? Object.fromEntries(Object.entries(data.counts).map(([state, count]) => [state, Number(count)]))
+		: undefined;
 	return compact({
 		event: finished ? 'campaignFinished' : 'campaign',
 		backend: 'lite',
@@ -113,7 +127,8 @@ export function normaliseLite(body: unknown): InboundEvent[] {
 }
 
 function liteEvents(body: unknown): InboundEvent[] {
-	if (!isObject(body) || typeof body.event !== 'string' || !isObject(body.data)) throw new UnexpectedPayload('expected {event, data} from a Lite container');
+	if (!isObject(body) || typeof body.event !== 'string' || !isObject(body.data))
+		throw new UnexpectedPayload('expected {event, data} from a Lite container');
 	const { data } = body;
 	const base = { businessNumber: text(body.suitId) ?? '', deliveryId: text(body.id) };
 	switch (body.event) {

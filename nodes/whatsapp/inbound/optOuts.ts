@@ -27,7 +27,13 @@ export interface OptOutKeywords {
 
 function keywordSet(list: string, field: string): Set<string> {
 	const keywords = list.split(',').map(keywordForm).filter(Boolean);
-	if (!keywords.length) throw invalidInput(field, list, 'has no keyword', `Enter comma-separated keywords, e.g. ${field === 'Opt-Out Keywords' ? DEFAULT_OPT_OUT_KEYWORDS : DEFAULT_OPT_IN_KEYWORDS}`);
+	if (!keywords.length)
+		throw invalidInput(
+			field,
+			list,
+			'has no keyword',
+			`Enter comma-separated keywords, e.g. ${field === 'Opt-Out Keywords' ? DEFAULT_OPT_OUT_KEYWORDS : DEFAULT_OPT_IN_KEYWORDS}`,
+		);
 	return new Set(keywords);
 }
 
@@ -36,7 +42,13 @@ export function optOutKeywords(optOutList: string, optInList: string): OptOutKey
 	const optOut = keywordSet(optOutList, 'Opt-Out Keywords');
 	const optIn = keywordSet(optInList, 'Opt-In Keywords');
 	const both = [...optOut].find((keyword) => optIn.has(keyword));
-	if (both) throw invalidInput('Opt-In Keywords', optInList, `has "${both}", which is an opt-out keyword too`, 'Keep each keyword in one of the two lists');
+	if (both)
+		throw invalidInput(
+			'Opt-In Keywords',
+			optInList,
+			`has "${both}", which is an opt-out keyword too`,
+			'Keep each keyword in one of the two lists',
+		);
 	return { optOut, optIn };
 }
 
@@ -63,7 +75,12 @@ function requestOf(event: InboundEvent, keywords: OptOutKeywords): Request | und
  * Puts the senders of opt-out messages on their business number's list and takes the senders of opt-in messages
  * off it (a batch per number and direction), and returns the events with `optOut` on those messages.
  */
-export async function recordOptOuts(events: InboundEvent[], store: OptOutStore, keywords: OptOutKeywords, now: Date): Promise<Array<InboundEvent & { optOut?: OptOutChange }>> {
+export async function recordOptOuts(
+	events: InboundEvent[],
+	store: OptOutStore,
+	keywords: OptOutKeywords,
+	now: Date,
+): Promise<Array<InboundEvent & { optOut?: OptOutChange }>> {
 	const changes = new Map<InboundEvent, OptOutChange>();
 	const requests = events.flatMap((event) => requestOf(event, keywords) ?? []);
 	const batches = new Map<string, Request[]>();
@@ -75,16 +92,32 @@ export async function recordOptOuts(events: InboundEvent[], store: OptOutStore, 
 		const [{ event, direction }] = batch;
 		const list = { backend: event.backend, senderId: event.businessNumber };
 		if (direction === 'out') {
-			const entries = batch.map((request): OptOutEntry => ({ at: request.event.timestamp ?? now.toISOString(), source: 'keyword', keyword: request.keyword }));
-			const existing = await store.add(list, batch.map((request, index) => ({ phone: request.phone, entry: entries[index] })));
+			const entries = batch.map(
+				(request): OptOutEntry => ({ at: request.event.timestamp ?? now.toISOString(), source: 'keyword', keyword: request.keyword }),
+			);
+			const existing = await store.add(
+				list,
+				batch.map((request, index) => ({ phone: request.phone, entry: entries[index] })),
+			);
 			batch.forEach((request, index) => {
 				const earlier = existing[index];
-				changes.set(request.event, { action: earlier ? 'already_opted_out' : 'opted_out', keyword: request.keyword, at: (earlier ?? entries[index]).at });
+				changes.set(request.event, {
+					action: earlier ? 'already_opted_out' : 'opted_out',
+					keyword: request.keyword,
+					at: (earlier ?? entries[index]).at,
+				});
 			});
 		} else {
-			const removed = await store.remove(list, batch.map((request) => request.phone));
+			const removed = await store.remove(
+				list,
+				batch.map((request) => request.phone),
+			);
 			batch.forEach((request, index) => {
-				changes.set(request.event, { action: removed[index] ? 'opted_in' : 'was_not_opted_out', keyword: request.keyword, at: request.event.timestamp ?? now.toISOString() });
+				changes.set(request.event, {
+					action: removed[index] ? 'opted_in' : 'was_not_opted_out',
+					keyword: request.keyword,
+					at: request.event.timestamp ?? now.toISOString(),
+				});
 			});
 		}
 	}

@@ -102,6 +102,7 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 	} catch {
 		return answer(unavailable());
 	}
-	if (claims === 'busy') return answer(plain(503, 'An earlier delivery of these events is still being handed to the workflow; deliver again later'));
+	if (claims === 'busy')
+		return answer(plain(503, 'An earlier delivery of these events is still being handed to the workflow; deliver again later'));
 	return { reply: json(200, { received: claims.fresh.length }), events: claims.fresh, receipt: claims.receipt, settle: claims.settle };
 }

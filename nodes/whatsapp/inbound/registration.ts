@@ -32,7 +32,12 @@ const LITE_EVENTS: Partial<Record<InboundEventKind, string>> = {
 export function liteEventsFor(events: InboundEventKind[]): string[] {
 	const names = [...new Set(events.flatMap((event) => LITE_EVENTS[event] ?? []))].sort();
 	if (names.length === 0) {
-		throw invalidInput('Trigger On', events, 'has nothing a Lite container sends', 'Choose Message Received, Message Status, Session Change, Campaign Progress or Campaign Finished');
+		throw invalidInput(
+			'Trigger On',
+			events,
+			'has nothing a Lite container sends',
+			'Choose Message Received, Message Status, Session Change, Campaign Progress or Campaign Finished',
+		);
 	}
 	return names;
 }
@@ -45,7 +50,10 @@ interface LiteWebhook {
 
 /** Lite: `GET/POST /webhooks`, `DELETE /webhooks/{id}`; the ID is kept in the node's static data. */
 export function liteRegistration(channel: LiteChannel, events: string[]): WebhookRegistration {
-	const find = async (url: string) => (await channel.call<{ webhooks?: LiteWebhook[] }>({ method: 'GET', path: '/webhooks' })).webhooks?.find((webhook) => webhook.url === url);
+	const find = async (url: string) =>
+		(await channel.call<{ webhooks?: LiteWebhook[] }>({ method: 'GET', path: '/webhooks' })).webhooks?.find(
+			(webhook) => webhook.url === url,
+		);
 	return {
 		async exists(url, state) {
 			const found = await find(url);
@@ -60,7 +68,10 @@ export function liteRegistration(channel: LiteChannel, events: string[]): Webhoo
 		async remove(url, state) {
 			const id = (state.liteWebhookId as string | undefined) ?? (await find(url))?.id;
 			if (id) {
-				const failure = await channel.call({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(id)}` }).then(() => undefined, (error: unknown) => error);
+				const failure = await channel.call({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(id)}` }).then(
+					() => undefined,
+					(error: unknown) => error,
+				);
 				// Already gone (removed by hand, or the container lost it) is what deactivation wants.
 				if (failure && !(failure instanceof WhatsAppError && failure.httpStatus === 404)) throw failure;
 			}
@@ -100,7 +111,8 @@ function origin(url: string | undefined): string {
  */
 export function cloudAppRegistration(appChannel: CloudChannel, settings: CloudAppSettings): WebhookRegistration {
 	const path = `${settings.appId}/subscriptions`;
-	const current = async () => (await appChannel.call<{ data?: AppSubscription[] }>({ method: 'GET', path })).data?.find((entry) => entry.object === OBJECT);
+	const current = async () =>
+		(await appChannel.call<{ data?: AppSubscription[] }>({ method: 'GET', path })).data?.find((entry) => entry.object === OBJECT);
 	return {
 		async exists(url) {
 			const subscription = await current();
@@ -110,7 +122,8 @@ export function cloudAppRegistration(appChannel: CloudChannel, settings: CloudAp
 				throw new WhatsAppError(`Meta app ${settings.appId} already sends WhatsApp webhooks to ${origin(subscription.callback_url)}`, {
 					kind: 'validation',
 					field: 'Replace Existing Subscription',
-					description: 'A Meta app has one WhatsApp callback URL; another workflow or system receives its events now, and activating here would take them away',
+					description:
+						'A Meta app has one WhatsApp callback URL; another workflow or system receives its events now, and activating here would take them away',
 					fix: 'Use another Meta app, remove the other subscription in the Meta app dashboard, or turn on Replace Existing Subscription if this trigger should receive them instead',
 				});
 			}
@@ -118,9 +131,18 @@ export function cloudAppRegistration(appChannel: CloudChannel, settings: CloudAp
 		},
 		async create(url) {
 			if (!settings.verifyToken) {
-				throw invalidInput('Webhook Verify Token', '', 'is empty in the WhatsApp Cloud API credential', 'Set any secret string there; Meta sends it back when it verifies the callback URL');
+				throw invalidInput(
+					'Webhook Verify Token',
+					'',
+					'is empty in the WhatsApp Cloud API credential',
+					'Set any secret string there; Meta sends it back when it verifies the callback URL',
+				);
 			}
-			await appChannel.call({ method: 'POST', path, body: { object: OBJECT, callback_url: url, verify_token: settings.verifyToken, fields: 'messages', include_values: true } });
+			await appChannel.call({
+				method: 'POST',
+				path,
+				body: { object: OBJECT, callback_url: url, verify_token: settings.verifyToken, fields: 'messages', include_values: true },
+			});
 		},
 		async remove(url) {
 			const subscription = await current();

@@ -21,7 +21,9 @@ export function verifyMetaSignature(appSecret: string, rawBody: Buffer, header: 
 	if (!header) return { valid: false, reason: 'missing X-Hub-Signature-256 header' };
 	const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
 	if (!match) return { valid: false, reason: 'malformed X-Hub-Signature-256 header' };
-	return sameText(hmacHex(appSecret, rawBody), match[1].toLowerCase()) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };
+	return sameText(hmacHex(appSecret, rawBody), match[1].toLowerCase())
+		? { valid: true }
+		: { valid: false, reason: 'signature does not match the body' };
 }
 
 export function metaSignatureHeader(appSecret: string, rawBody: Buffer | string): string {
@@ -56,7 +58,10 @@ export function verifyLiteSignature(
 	const { timestamp, signature } = liteSignatureParts(header);
 	if (!Number.isInteger(timestamp) || !signature) return { valid: false, reason: 'malformed X-Lite-Signature header' };
 	if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) {
-		return { valid: false, reason: `timestamp is ${Math.abs(nowSeconds - timestamp)} s away from now (more than ${toleranceSeconds} s: replayed or clock skew)` };
+		return {
+			valid: false,
+			reason: `timestamp is ${Math.abs(nowSeconds - timestamp)} s away from now (more than ${toleranceSeconds} s: replayed or clock skew)`,
+		};
 	}
 	const expected = liteSignatureHeader(secret, rawBody, timestamp).split('v1=')[1];
 	return sameText(expected, signature) ? { valid: true } : { valid: false, reason: 'signature does not match the body' };

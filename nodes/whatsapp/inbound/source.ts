@@ -48,14 +48,17 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 		backend: 'cloud',
 		missingSecret: () => (appSecret ? undefined : secretMissing('App Secret', 'WhatsApp Cloud API')),
 		verify: (rawBody, headers) =>
-			appSecret ? verifyMetaSignature(appSecret, rawBody, headerValue(headers, 'x-hub-signature-256')) : { valid: false, reason: 'the credential has no App Secret' },
+			appSecret
+				? verifyMetaSignature(appSecret, rawBody, headerValue(headers, 'x-hub-signature-256'))
+				: { valid: false, reason: 'the credential has no App Secret' },
 		answerGet(query) {
 			const challenge = query['hub.challenge'];
 			const token = query['hub.verify_token'];
 			if (query['hub.mode'] !== 'subscribe' || typeof challenge !== 'string' || typeof token !== 'string') {
-				return plain(400, 'Expected Meta\'s verification request (hub.mode=subscribe, hub.verify_token, hub.challenge)');
+				return plain(400, "Expected Meta's verification request (hub.mode=subscribe, hub.verify_token, hub.challenge)");
 			}
-			if (!verifyToken || !sameText(token, verifyToken)) return plain(403, 'hub.verify_token does not match the credential\'s Webhook Verify Token');
+			if (!verifyToken || !sameText(token, verifyToken))
+				return plain(403, "hub.verify_token does not match the credential's Webhook Verify Token");
 			return plain(200, challenge);
 		},
 		foreignSource: () => undefined,

@@ -18,9 +18,24 @@ export const campaignProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: forCampaigns(),
 		options: [
-			{ name: 'Cancel', value: 'cancel', action: 'Cancel a campaign', description: 'Stop it for good: every receiver still queued becomes skipped' },
-			{ name: 'Get', value: 'get', action: 'Get a campaign', description: 'Its report: sent, delivered, read, replied, failed and skipped, or a row per recipient' },
-			{ name: 'List by Day', value: 'list', action: 'List the campaigns of a day', description: 'The campaign IDs that sent or were handed over on a UTC day' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a campaign',
+				description: 'Stop it for good: every receiver still queued becomes skipped',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a campaign',
+				description: 'Its report: sent, delivered, read, replied, failed and skipped, or a row per recipient',
+			},
+			{
+				name: 'List by Day',
+				value: 'list',
+				action: 'List the campaigns of a day',
+				description: 'The campaign IDs that sent or were handed over on a UTC day',
+			},
 			{ name: 'Pause', value: 'pause', action: 'Pause a campaign', description: 'Hold its remaining sends until it is resumed' },
 			{ name: 'Resume', value: 'resume', action: 'Resume a campaign' },
 		],
@@ -50,8 +65,17 @@ export const campaignProperties: INodeProperties[] = [
 		name: 'campaignOutput',
 		type: 'options',
 		options: [
-			{ name: 'Summary', value: 'summary', description: 'One item: counts (queued, sent, delivered, read, replied, failed by error, skipped by reason, opted out), first and last send' },
-			{ name: 'Recipients', value: 'recipients', description: 'One item per recipient: its state, message ID, delivery times, reply, error or reason' },
+			{
+				name: 'Summary',
+				value: 'summary',
+				description:
+					'One item: counts (queued, sent, delivered, read, replied, failed by error, skipped by reason, opted out), first and last send',
+			},
+			{
+				name: 'Recipients',
+				value: 'recipients',
+				description: 'One item per recipient: its state, message ID, delivery times, reply, error or reason',
+			},
 		],
 		default: 'summary',
 		displayOptions: forCampaigns(['get']),
@@ -78,7 +102,7 @@ export const campaignProperties: INodeProperties[] = [
 		name: 'cursor',
 		type: 'string',
 		default: '',
-		description: 'Where the page starts: empty for the first, else the nextCursor on the previous page\'s items (null there: no more pages)',
+		description: "Where the page starts: empty for the first, else the nextCursor on the previous page's items (null there: no more pages)",
 		displayOptions: { show: { resource: ['campaign'], operation: ['get'], campaignOutput: ['recipients'], returnAll: [false] } },
 	},
 ];
@@ -89,7 +113,7 @@ function campaignsOf(channel: Channel): CampaignSink {
 		kind: 'capability',
 		field: 'Operation',
 		description: 'On the Cloud API the nodes send a segment within one execution; no backend keeps a campaign to steer',
-		fix: 'Use Get for the campaign\'s report, or stop the sending workflow\'s execution',
+		fix: "Use Get for the campaign's report, or stop the sending workflow's execution",
 	});
 }
 
@@ -98,38 +122,80 @@ function cursorOf(value: unknown): number {
 	const text = String(value ?? '').trim();
 	if (text === '') return 0;
 	const offset = Number(text);
-	if (!Number.isInteger(offset) || offset < 0) throw invalidInput('Cursor', text, 'is not a cursor of this report', 'Leave it empty for the first page, or map nextCursor from the previous page\'s items');
+	if (!Number.isInteger(offset) || offset < 0)
+		throw invalidInput(
+			'Cursor',
+			text,
+			'is not a cursor of this report',
+			"Leave it empty for the first page, or map nextCursor from the previous page's items",
+		);
 	return offset;
 }
 
-async function getCampaign(context: IExecuteFunctions, channel: Channel, store: StateStore, campaignId: string, itemIndex: number, call: Call): Promise<IDataObject[]> {
+async function getCampaign(
+	context: IExecuteFunctions,
+	channel: Channel,
+	store: StateStore,
+	campaignId: string,
+	itemIndex: number,
+	call: Call,
+): Promise<IDataObject[]> {
 	const report = await campaignReport(channel, store, campaignId, call);
 	const { container } = report;
 	const head = { campaignId, backend: channel.backend, businessNumber: channel.senderId };
 	if (context.getNodeParameter('campaignOutput', itemIndex, 'summary') !== 'recipients') {
-		const fromContainer = container && { name: container.name, state: container.state, nextSendAt: container.nextSendAt, quota: container.quota };
+		const fromContainer = container && {
+			name: container.name,
+			state: container.state,
+			nextSendAt: container.nextSendAt,
+			quota: container.quota,
+		};
 		return [{ ...head, ...fromContainer, recipients: report.summary.counts.total, ...report.summary } as IDataObject];
 	}
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const from = returnAll ? 0 : cursorOf(context.getNodeParameter('cursor', itemIndex, ''));
 	const to = returnAll ? report.rows.length : from + Number(context.getNodeParameter('limit', itemIndex, 50));
 	const nextCursor = to < report.rows.length ? String(to) : null;
-	return report.rows.slice(from, to).map((row) => ({ ...head, ...(container && { campaignState: container.state }), ...row, nextCursor }) as unknown as IDataObject);
+	return report.rows
+		.slice(from, to)
+		.map((row) => ({ ...head, ...(container && { campaignState: container.state }), ...row, nextCursor }) as unknown as IDataObject);
 }
 
 async function listCampaigns(context: IExecuteFunctions, channel: Channel, store: StateStore, itemIndex: number): Promise<IDataObject[]> {
 	const day = String(context.getNodeParameter('day', itemIndex, '') ?? '').trim();
 	const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
-	if (!match) throw invalidInput('Day', day, 'is not a date', 'Enter a UTC day as YYYY-MM-DD, e.g. {{ $today.minus({ days: 1 }).toFormat("yyyy-MM-dd") }}');
+	if (!match)
+		throw invalidInput(
+			'Day',
+			day,
+			'is not a date',
+			'Enter a UTC day as YYYY-MM-DD, e.g. {{ $today.minus({ days: 1 }).toFormat("yyyy-MM-dd") }}',
+		);
 	const ids = await store.reports.campaignsOn(channel.backend, channel.senderId, `${match[1]}${match[2]}${match[3]}`);
-	return ids.map((campaignId) => ({ campaignId, day: `${match[1]}-${match[2]}-${match[3]}`, backend: channel.backend, businessNumber: channel.senderId }));
+	return ids.map((campaignId) => ({
+		campaignId,
+		day: `${match[1]}-${match[2]}-${match[3]}`,
+		backend: channel.backend,
+		businessNumber: channel.senderId,
+	}));
 }
 
-async function runOne(context: IExecuteFunctions, channel: Channel, store: () => Promise<StateStore>, itemIndex: number): Promise<IDataObject[]> {
+async function runOne(
+	context: IExecuteFunctions,
+	channel: Channel,
+	store: () => Promise<StateStore>,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const operation = context.getNodeParameter('operation', itemIndex) as 'get' | 'list' | 'pause' | 'resume' | 'cancel';
 	if (operation === 'list') return await listCampaigns(context, channel, await store(), itemIndex);
 	const campaignId = String(context.getNodeParameter('campaignId', itemIndex, '') ?? '').trim();
-	if (!campaignId) throw invalidInput('Campaign ID', campaignId, 'is empty', 'Map the campaignId of the sending node\'s items, e.g. {{ $json.campaignId }}');
+	if (!campaignId)
+		throw invalidInput(
+			'Campaign ID',
+			campaignId,
+			'is empty',
+			"Map the campaignId of the sending node's items, e.g. {{ $json.campaignId }}",
+		);
 	const policy = retryPolicyFrom({});
 	// Reading and steering a campaign are safe to repeat.
 	const call: Call = async (operation) => (await withRetries(operation, policy, { idempotent: true })).value;

@@ -36,14 +36,27 @@ function n8nRequester(context: RequestContext, backend: Backend): HttpRequester 
 		getNode: context.getNode.bind(context),
 		helpers: context.helpers,
 	};
-	return helperRequester(BACKEND_NAMES[backend], async (options) => await context.helpers.httpRequestWithAuthentication.call(detachedFromStop as unknown as RequestContext, CREDENTIAL_TYPES[backend], options));
+	return helperRequester(
+		BACKEND_NAMES[backend],
+		async (options) =>
+			await context.helpers.httpRequestWithAuthentication.call(
+				detachedFromStop as unknown as RequestContext,
+				CREDENTIAL_TYPES[backend],
+				options,
+			),
+	);
 }
 
 /**
  * @param request how the channel calls its backend
  * @param sendRequest Cloud only: how it sends messages, when that differs (the kept-alive client)
  */
-export function channelFor(backend: Backend, credentials: ICredentialDataDecryptedObject, request: HttpRequester, sendRequest?: HttpRequester): Channel {
+export function channelFor(
+	backend: Backend,
+	credentials: ICredentialDataDecryptedObject,
+	request: HttpRequester,
+	sendRequest?: HttpRequester,
+): Channel {
 	if (backend === 'cloud') {
 		return new CloudChannel(
 			{
@@ -81,11 +94,26 @@ export async function channelFromContext(context: RequestContext, backend: Backe
 }
 
 /** A requester for credential tests, where n8n offers only the older `request` helper and no injection. */
-function credentialTestRequester(context: ICredentialTestFunctions, backend: Backend, credentials: ICredentialDataDecryptedObject): HttpRequester {
+function credentialTestRequester(
+	context: ICredentialTestFunctions,
+	backend: Backend,
+	credentials: ICredentialDataDecryptedObject,
+): HttpRequester {
 	const authHeaders: Record<string, string> =
-		backend === 'cloud' ? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` } : { appApiKey: String(credentials.apiKey ?? '') };
+		backend === 'cloud'
+			? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` }
+			: { appApiKey: String(credentials.apiKey ?? '') };
 	const request = async ({ url, ...options }: IHttpRequestOptions) =>
-		await context.helpers.request({ method: options.method, uri: url, qs: options.qs, headers: options.headers, json: true, simple: false, resolveWithFullResponse: true, timeout: options.timeout });
+		await context.helpers.request({
+			method: options.method,
+			uri: url,
+			qs: options.qs,
+			headers: options.headers,
+			json: true,
+			simple: false,
+			resolveWithFullResponse: true,
+			timeout: options.timeout,
+		});
 	return helperRequester(BACKEND_NAMES[backend], request, authHeaders);
 }
 

@@ -9,8 +9,16 @@ export const backendProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Cloud API (Meta)', value: 'cloud', description: 'Meta\'s official WhatsApp Business Platform: approved templates, buttons and lists' },
-		{ name: 'Lite Container (WhatsApp Web)', value: 'lite', description: 'Your own WhatsApp number through the self-hosted gateway in lite/: text, media, text templates' },
+		{
+			name: 'Cloud API (Meta)',
+			value: 'cloud',
+			description: "Meta's official WhatsApp Business Platform: approved templates, buttons and lists",
+		},
+		{
+			name: 'Lite Container (WhatsApp Web)',
+			value: 'lite',
+			description: 'Your own WhatsApp number through the self-hosted gateway in lite/: text, media, text templates',
+		},
 	],
 	default: 'cloud',
 	description: 'Which WhatsApp the node talks to; the credential field above follows this choice',
@@ -38,7 +46,8 @@ export const recipientProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: '+49 151 23456789',
-	description: 'Phone number with country code (spaces, dashes, + and 00 are fine); on the Lite container also a group chat ID ending in @g.us',
+	description:
+		'Phone number with country code (spaces, dashes, + and 00 are fine); on the Lite container also a group chat ID ending in @g.us',
 };
 
 /** Options shared by the sending nodes: retries and how unsupported interactive messages are handled. */
@@ -50,7 +59,8 @@ export const deliveryOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 10 },
 		default: DEFAULT_RETRY_POLICY.maxAttempts,
-		description: 'How often a send is tried when WhatsApp answers with a temporary error (rate limit, unavailable). A message whose fate is unknown is never sent again.',
+		description:
+			'How often a send is tried when WhatsApp answers with a temporary error (rate limit, unavailable). A message whose fate is unknown is never sent again.',
 	},
 	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the engine's DEFAULT_RETRY_POLICY
 	{

@@ -35,7 +35,7 @@ const deliveryProperty: INodeProperties = {
 			default: '',
 			placeholder: 'newsletter-{{ $now.toFormat("yyyy-MM-dd") }}',
 			description:
-				'Recipients already sent (or queued) in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this node in this execution is the campaign, and n8n\'s Retry of the execution continues it.',
+				"Recipients already sent (or queued) in this campaign are skipped, so re-running after a crash or a stop sends only to the rest. Empty: this node in this execution is the campaign, and n8n's Retry of the execution continues it.",
 		},
 		{
 			displayName: 'Concurrent Requests',
@@ -53,7 +53,7 @@ const deliveryProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: NO_DAILY_CAP,
 			description:
-				'Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow\'s messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.',
+				"Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow's messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.",
 		},
 		{
 			displayName: 'Delay From (Minutes)',
@@ -61,7 +61,8 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 3 },
 			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
-			description: 'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
+			description:
+				'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
 		{
@@ -87,12 +88,13 @@ const deliveryProperty: INodeProperties = {
 				{
 					name: 'Container Campaign',
 					value: 'campaign',
-					description: 'Hand the whole segment to the container, which sends it at the Delay From / Delay Up To gaps; the execution ends in seconds and each item says queued',
+					description:
+						'Hand the whole segment to the container, which sends it at the Delay From / Delay Up To gaps; the execution ends in seconds and each item says queued',
 				},
 				{
 					name: 'Send From N8n',
 					value: 'direct',
-					description: 'Send each message now and wait for its answer (replies, small lists); the container still spaces the suit\'s sends',
+					description: "Send each message now and wait for its answer (replies, small lists); the container still spaces the suit's sends",
 				},
 			],
 			description:
@@ -105,7 +107,8 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CLOUD_RATE },
 			default: DEFAULT_CLOUD_RATE,
-			description: 'Cloud API throughput per business phone number, shared by every execution sending from it (80 by default, up to 1,000 for upgraded numbers)',
+			description:
+				'Cloud API throughput per business phone number, shared by every execution sending from it (80 by default, up to 1,000 for upgraded numbers)',
 			displayOptions: { show: { '/backend': ['cloud'] } },
 		},
 		{
@@ -113,7 +116,8 @@ const deliveryProperty: INodeProperties = {
 			name: 'oncePerRecipient',
 			type: 'boolean',
 			default: true,
-			description: 'Whether a recipient gets at most one message per campaign. Turn off to send several messages to one person in the same campaign (Send From n8n only).',
+			description:
+				'Whether a recipient gets at most one message per campaign. Turn off to send several messages to one person in the same campaign (Send From n8n only).',
 		},
 		sendToOptedOutProperty,
 	],
@@ -135,7 +139,12 @@ function paceFor(channel: Channel, delivery: IDataObject): Pace {
 	if (channel.capabilities.pacing === 'container') return { kind: 'container' };
 	const messagesPerSecond = number(delivery.messagesPerSecond, DEFAULT_CLOUD_RATE);
 	if (!(messagesPerSecond >= 1 && messagesPerSecond <= MAX_CLOUD_RATE)) {
-		throw invalidInput('Messages Per Second', messagesPerSecond, `is outside 1 to ${MAX_CLOUD_RATE}`, 'Use the throughput of your phone number: 80, or up to 1,000 when Meta upgraded it');
+		throw invalidInput(
+			'Messages Per Second',
+			messagesPerSecond,
+			`is outside 1 to ${MAX_CLOUD_RATE}`,
+			'Use the throughput of your phone number: 80, or up to 1,000 when Meta upgraded it',
+		);
 	}
 	return { kind: 'rate', messagesPerSecond };
 }
@@ -143,9 +152,16 @@ function paceFor(channel: Channel, delivery: IDataObject): Pace {
 /** The gaps of a Container Campaign, in minutes as the Notify body carries them. */
 function campaignDelaysFrom(delivery: IDataObject): CampaignDelays {
 	const minDelayMinutes = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES);
-	if (!(minDelayMinutes >= 0)) throw invalidInput('Delay From (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
+	if (!(minDelayMinutes >= 0))
+		throw invalidInput('Delay From (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
 	const maxDelayMinutes = number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES);
-	if (!(maxDelayMinutes >= 0)) throw invalidInput('Delay Up To (Minutes)', delivery.maxDelayMinutes, 'is not a number of minutes', 'Enter a number of minutes at least Delay From');
+	if (!(maxDelayMinutes >= 0))
+		throw invalidInput(
+			'Delay Up To (Minutes)',
+			delivery.maxDelayMinutes,
+			'is not a number of minutes',
+			'Enter a number of minutes at least Delay From',
+		);
 	return { minDelayMinutes, maxDelayMinutes: Math.max(minDelayMinutes, maxDelayMinutes) };
 }
 
@@ -194,7 +210,11 @@ export function deliveryPlanFrom(context: IExecuteFunctions, channel: Channel, s
 	if (channel.campaigns) {
 		const delays = campaignDelaysFrom(delivery);
 		if (handsOff(delivery, delays, sends)) {
-			return { mode: 'campaign', sink: channel.campaigns, campaign: { campaignId, campaignName: context.getWorkflow().name ?? campaignId, delays, retry } };
+			return {
+				mode: 'campaign',
+				sink: channel.campaigns,
+				campaign: { campaignId, campaignName: context.getWorkflow().name ?? campaignId, delays, retry },
+			};
 		}
 	}
 	const pace = paceFor(channel, delivery);

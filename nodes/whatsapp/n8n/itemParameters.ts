@@ -10,7 +10,12 @@ function holdsExpression(value: unknown): boolean {
 
 /** The raw value at a parameter path such as `templateParameters.value`. */
 function rawParameter(context: IExecuteFunctions, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), context.getNode().parameters);
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+			context.getNode().parameters,
+		);
 }
 
 /**

@@ -22,9 +22,19 @@ export const optOutProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: forOptOuts(),
 		options: [
-			{ name: 'Add', value: 'add', action: 'Add a person to the opt out list', description: 'Sends and Template Sends skip them from now on' },
+			{
+				name: 'Add',
+				value: 'add',
+				action: 'Add a person to the opt out list',
+				description: 'Sends and Template Sends skip them from now on',
+			},
 			{ name: 'Check', value: 'check', action: 'Check whether a person opted out' },
-			{ name: 'Import', value: 'import', action: 'Import opt outs from input items', description: 'Each input item is one person (e.g. rows of a sheet or a CRM export)' },
+			{
+				name: 'Import',
+				value: 'import',
+				action: 'Import opt outs from input items',
+				description: 'Each input item is one person (e.g. rows of a sheet or a CRM export)',
+			},
 			{ name: 'List', value: 'list', action: 'List the opt outs', description: 'One item per person, oldest opt-out first' },
 			{ name: 'Remove', value: 'remove', action: 'Remove a person from the opt out list', description: 'They opted in again' },
 		],
@@ -37,7 +47,7 @@ export const optOutProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: '+49 151 23456789',
-		description: 'The person\'s number with country code, usually mapped from the input item',
+		description: "The person's number with country code, usually mapped from the input item",
 		displayOptions: forOptOuts(['add', 'check', 'remove']),
 	},
 	{
@@ -105,7 +115,13 @@ interface PersonRequest {
 function dateOf(value: unknown, field: string): string {
 	if (value === undefined || value === null || value === '') return new Date().toISOString();
 	const at = new Date(value as string);
-	if (Number.isNaN(at.getTime())) throw invalidInput(field, value, 'is not a date', 'Map an ISO 8601 date such as 2026-05-01T09:30:00Z, or leave the field empty for now');
+	if (Number.isNaN(at.getTime()))
+		throw invalidInput(
+			field,
+			value,
+			'is not a date',
+			'Map an ISO 8601 date such as 2026-05-01T09:30:00Z, or leave the field empty for now',
+		);
 	return at.toISOString();
 }
 
@@ -119,11 +135,20 @@ function personRequest(context: IExecuteFunctions, operation: Operation, itemInd
 	const phoneField = String(context.getNodeParameter('phoneField', itemIndex, 'phone'));
 	const dateField = String(context.getNodeParameter('dateField', itemIndex, '') ?? '').trim();
 	const phone = normalisePhone(json[phoneField], `Phone Field "${phoneField}"`);
-	return { itemIndex, phone, entry: { at: dateField ? dateOf(json[dateField], `Opted Out At Field "${dateField}"`) : new Date().toISOString(), source: 'import' } };
+	return {
+		itemIndex,
+		phone,
+		entry: { at: dateField ? dateOf(json[dateField], `Opted Out At Field "${dateField}"`) : new Date().toISOString(), source: 'import' },
+	};
 }
 
 /** One batched store call for every valid request; one result per request, in order. */
-async function runPeople(store: OptOutStore, list: OptOutList, operation: Exclude<Operation, 'list'>, requests: PersonRequest[]): Promise<IDataObject[]> {
+async function runPeople(
+	store: OptOutStore,
+	list: OptOutList,
+	operation: Exclude<Operation, 'list'>,
+	requests: PersonRequest[],
+): Promise<IDataObject[]> {
 	const phones = requests.map((request) => request.phone);
 	if (operation === 'check') {
 		const entries = await store.lookup(list, phones);
@@ -146,7 +171,13 @@ async function listItems(context: IExecuteFunctions, store: OptOutStore, list: O
 	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const wanted = returnAll ? Infinity : Number(context.getNodeParameter('limit', itemIndex, 50));
 	const offset = Number(context.getNodeParameter('offset', itemIndex, 0));
-	if (!(Number.isInteger(offset) && offset >= 0)) throw invalidInput('Offset', offset, 'is not a whole number of 0 or more', 'Enter 0 for the first page, then the previous offset plus the limit');
+	if (!(Number.isInteger(offset) && offset >= 0))
+		throw invalidInput(
+			'Offset',
+			offset,
+			'is not a whole number of 0 or more',
+			'Enter 0 for the first page, then the previous offset plus the limit',
+		);
 	const rows: IDataObject[] = [];
 	while (rows.length < wanted) {
 		const page = await store.page(list, offset + rows.length, Math.min(PAGE_SIZE, wanted - rows.length));
@@ -189,7 +220,9 @@ export async function runOptOutOperations(context: IExecuteFunctions, channel: C
 				results[itemIndex] = await listItems(context, store.optOuts, list, itemIndex).catch((error) => [fail(itemIndex, error)]);
 			}
 		} else if (requests.length) {
-			const done = await runPeople(store.optOuts, list, operation, requests).catch((error) => requests.map(({ itemIndex }) => fail(itemIndex, error)));
+			const done = await runPeople(store.optOuts, list, operation, requests).catch((error) =>
+				requests.map(({ itemIndex }) => fail(itemIndex, error)),
+			);
 			requests.forEach(({ itemIndex }, index) => (results[itemIndex] = [done[index]]));
 		}
 	} finally {

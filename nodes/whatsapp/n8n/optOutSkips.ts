@@ -12,7 +12,7 @@ export const sendToOptedOutProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether people on the opt-out list get this message anyway. Only for a service message the person asked for (an order update, a reply to their question), never for marketing: WhatsApp\'s Business Policy requires honouring an opt-out. Off: they are skipped with the date and the keyword.',
+		"Whether people on the opt-out list get this message anyway. Only for a service message the person asked for (an order update, a reply to their question), never for marketing: WhatsApp's Business Policy requires honouring an opt-out. Off: they are skipped with the date and the keyword.",
 };
 
 type Send = { itemIndex: number; plan: { envelope: Envelope } };
@@ -36,7 +36,10 @@ export async function skippingOptedOut<S extends Send, O>(
 	const list = { backend: channel.backend, senderId: channel.senderId };
 	let entries;
 	try {
-		entries = await store.optOuts.lookup(list, people.filter((phone): phone is string => phone !== undefined));
+		entries = await store.optOuts.lookup(
+			list,
+			people.filter((phone): phone is string => phone !== undefined),
+		);
 	} catch (error) {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
 	}

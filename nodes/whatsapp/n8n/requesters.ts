@@ -6,7 +6,9 @@ import { transportFailure } from '../channel/http';
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** One n8n request helper, asked for the full response whatever its status. */
-export type HelperCall = (options: IHttpRequestOptions) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: unknown }>;
+export type HelperCall = (
+	options: IHttpRequestOptions,
+) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: unknown }>;
 
 /**
  * A requester over an n8n helper: the request with its timeout and any extra headers, the full response back, and a

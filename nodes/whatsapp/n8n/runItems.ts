@@ -22,7 +22,8 @@ export type PlannedItem =
 /** A send's result item; the recipient is `to` only (the outcome's own `recipient` is the same address). */
 function outcomeJson(outcome: Outcome | HandOffOutcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
 	const base = { to: recipientAddress(envelope.to), type: envelope.message.type, ...details };
-	if (outcome.status === 'failed') return { ...base, ...('campaignId' in outcome && { campaignId: outcome.campaignId }), ...errorItemJson(outcome.error) };
+	if (outcome.status === 'failed')
+		return { ...base, ...('campaignId' in outcome && { campaignId: outcome.campaignId }), ...errorItemJson(outcome.error) };
 	const result: IDataObject = { ...base, ...outcome };
 	delete result.recipient;
 	return result;
@@ -52,7 +53,12 @@ type Send = { itemIndex: number; plan: Extract<PlannedItem, { kind: 'send' }> };
  * Skips people on the sender's opt-out list, sends the rest as a segment from n8n or hands them to the container
  * as a campaign, and records the skips in the campaign's report; one outcome per send, in order.
  */
-async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send[], refuse: (send: Send, error: unknown) => void): Promise<Array<Outcome | HandOffOutcome | undefined>> {
+async function deliver(
+	context: IExecuteFunctions,
+	channel: Channel,
+	sends: Send[],
+	refuse: (send: Send, error: unknown) => void,
+): Promise<Array<Outcome | HandOffOutcome | undefined>> {
 	const plan = deliveryPlanFrom(context, channel, sends.length);
 	const store = await stateStoreFor(context).catch((error) => {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
@@ -60,16 +66,35 @@ async function deliver(context: IExecuteFunctions, channel: Channel, sends: Send
 	const campaignId = plan.mode === 'campaign' ? plan.campaign.campaignId : plan.config.campaignId;
 	try {
 		await noteCampaignStart(channel, store, campaignId);
-		const outcomes = await skippingOptedOut(context, channel, store, sends, async (reachable): Promise<Array<Outcome | HandOffOutcome | undefined>> => {
-			if (plan.mode !== 'campaign') return await deliverSegment(channel, store, reachable.map(({ plan: { envelope } }) => envelope), plan.config, context.getExecutionCancelSignal?.());
-			// Every item is checked before anything is handed over, as for any send.
-			const refusals = campaignRefusals(reachable.map(({ plan: { envelope } }) => envelope));
-			refusals.forEach((refusal, index) => refusal && refuse(reachable[index], refusal));
-			const fit = reachable.filter((_, index) => !refusals[index]);
-			const handedOver = fit.length ? await handOffSegment(plan.sink, fit.map(({ plan: { envelope } }) => envelope), plan.campaign) : [];
-			const byItem = new Map(fit.map((send, index) => [send.itemIndex, handedOver[index]]));
-			return reachable.map((send) => byItem.get(send.itemIndex));
-		});
+		const outcomes = await skippingOptedOut(
+			context,
+			channel,
+			store,
+			sends,
+			async (reachable): Promise<Array<Outcome | HandOffOutcome | undefined>> => {
+				if (plan.mode !== 'campaign')
+					return await deliverSegment(
+						channel,
+						store,
+						reachable.map(({ plan: { envelope } }) => envelope),
+						plan.config,
+						context.getExecutionCancelSignal?.(),
+					);
+				// Every item is checked before anything is handed over, as for any send.
+				const refusals = campaignRefusals(reachable.map(({ plan: { envelope } }) => envelope));
+				refusals.forEach((refusal, index) => refusal && refuse(reachable[index], refusal));
+				const fit = reachable.filter((_, index) => !refusals[index]);
+				const handedOver = fit.length
+					? await handOffSegment(
+							plan.sink,
+							fit.map(({ plan: { envelope } }) => envelope),
+							plan.campaign,
+						)
+					: [];
+				const byItem = new Map(fit.map((send, index) => [send.itemIndex, handedOver[index]]));
+				return reachable.map((send) => byItem.get(send.itemIndex));
+			},
+		);
 		// Each skipped item (opted-out people too) says why; a store lost during the run must not turn the items of a finished send into an error.
 		await recordSkippedOutcomes(channel, store, campaignId, outcomes).catch(() => undefined);
 		return outcomes;

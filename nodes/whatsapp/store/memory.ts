@@ -111,7 +111,11 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 		const key = fieldKey(ledgerKey, recipient);
 		const existing = this.read<LedgerEntry>(key);
 		if (existing && !claimable(existing, Date.now())) return existing;
-		this.write(key, { status: 'claimed', at: new Date().toISOString(), until: Date.now() + claimSeconds * 1000 } satisfies LedgerEntry, ttlSeconds);
+		this.write(
+			key,
+			{ status: 'claimed', at: new Date().toISOString(), until: Date.now() + claimSeconds * 1000 } satisfies LedgerEntry,
+			ttlSeconds,
+		);
 		return undefined;
 	}
 

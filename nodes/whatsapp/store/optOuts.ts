@@ -98,7 +98,11 @@ export class RedisOptOuts implements OptOutStore {
 	async page(list: OptOutList, offset: number, limit: number) {
 		const [, order] = this.keys(list);
 		const [total, phones] = await this.guard(async () => {
-			const replies = await this.client.multi().zcard(order).zrange(order, offset, offset + limit - 1).exec();
+			const replies = await this.client
+				.multi()
+				.zcard(order)
+				.zrange(order, offset, offset + limit - 1)
+				.exec();
 			return [Number(replies?.[0]?.[1] ?? 0), (replies?.[1]?.[1] ?? []) as string[]] as const;
 		});
 		const entries = phones.length ? await this.lookup(list, phones) : [];

@@ -189,7 +189,10 @@ export class RedisStore implements StateStore {
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
-		const [granted, used] = (await this.run(() => this.client.eval(RESERVE_QUOTA_LUA, 1, key, limit, ttlSeconds, count))) as [number, number];
+		const [granted, used] = (await this.run(() => this.client.eval(RESERVE_QUOTA_LUA, 1, key, limit, ttlSeconds, count))) as [
+			number,
+			number,
+		];
 		return { granted: granted === 1, used: Number(used) };
 	}
 
@@ -198,12 +201,21 @@ export class RedisStore implements StateStore {
 	}
 
 	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
-		const current = await this.run(() => this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, new Date().toISOString(), ttlSeconds, claimSeconds * 1000));
+		const current = await this.run(() =>
+			this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, new Date().toISOString(), ttlSeconds, claimSeconds * 1000),
+		);
 		return typeof current === 'string' ? (JSON.parse(current) as LedgerEntry) : undefined;
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
-		await this.run(() => withSentIndex(this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds), ledgerKey, recipient, entry).exec());
+		await this.run(() =>
+			withSentIndex(
+				this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds),
+				ledgerKey,
+				recipient,
+				entry,
+			).exec(),
+		);
 	}
 
 	async reserveSlot(key: string, intervalMs: number) {

@@ -35,7 +35,9 @@ export interface SkipRecord {
 }
 
 /** A status event or a reply, as the trigger records it. */
-export type DeliveryUpdate = { state: 'sent' | 'delivered' | 'read' | 'replied'; at: string } | { state: 'failed'; at: string; error?: MessageRecord['error'] };
+export type DeliveryUpdate =
+	| { state: 'sent' | 'delivered' | 'read' | 'replied'; at: string }
+	| { state: 'failed'; at: string; error?: MessageRecord['error'] };
 
 /** How long reports live: as long as the campaign ledger (LEDGER_TTL_SECONDS). */
 export const REPORT_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -46,10 +48,13 @@ export const REPLY_WINDOW_SECONDS = 3 * 24 * 60 * 60;
 const PREFIX = 'wa_automator';
 
 /** The campaign ledger of one sender (a hash: recipient → LedgerEntry). */
-export const ledgerKeyOf = (backend: Backend, senderId: string, campaignId: string) => `${PREFIX}:campaign:${backend}:${senderId}:${campaignId}`;
+export const ledgerKeyOf = (backend: Backend, senderId: string, campaignId: string) =>
+	`${PREFIX}:campaign:${backend}:${senderId}:${campaignId}`;
 export const messageKeyOf = (backend: Backend, messageId: string) => `${PREFIX}:message:${backend}:${messageId}`;
-export const latestKeyOf = (backend: Backend, senderId: string, recipient: string) => `${PREFIX}:latest:${backend}:${senderId}:${recipient}`;
-export const skippedKeyOf = (backend: Backend, senderId: string, campaignId: string) => `${PREFIX}:skipped:${backend}:${senderId}:${campaignId}`;
+export const latestKeyOf = (backend: Backend, senderId: string, recipient: string) =>
+	`${PREFIX}:latest:${backend}:${senderId}:${recipient}`;
+export const skippedKeyOf = (backend: Backend, senderId: string, campaignId: string) =>
+	`${PREFIX}:skipped:${backend}:${senderId}:${campaignId}`;
 export const campaignDayKeyOf = (backend: Backend, senderId: string, day: string) => `${PREFIX}:campaigns:${backend}:${senderId}:${day}`;
 
 /** The parts of a ledger key (the sender never holds a colon; a campaign ID may). */
@@ -62,7 +67,11 @@ export function ledgerKeyParts(ledgerKey: string): { backend: Backend; senderId:
  * The index entries a ledger write brings along: a recipient marked sent with a message ID starts that message's
  * record and becomes the person's latest message. Nothing for any other write.
  */
-export function indexOnSent(ledgerKey: string, recipient: string, entry: LedgerEntry): { messageKey: string; record: MessageRecord; latestKey: string; messageId: string } | undefined {
+export function indexOnSent(
+	ledgerKey: string,
+	recipient: string,
+	entry: LedgerEntry,
+): { messageKey: string; record: MessageRecord; latestKey: string; messageId: string } | undefined {
 	const parts = ledgerKeyParts(ledgerKey);
 	if (entry.status !== 'sent' || !entry.messageId || !parts) return undefined;
 	return {
@@ -81,7 +90,10 @@ const RANK: Record<DeliveryState, number> = { sent: 1, delivered: 2, read: 3, fa
  */
 export function advance(record: MessageRecord, update: DeliveryUpdate): MessageRecord | undefined {
 	if (update.state === 'replied') return record.repliedAt ? undefined : { ...record, repliedAt: update.at };
-	if (update.state === 'failed') return record.state === 'sent' ? { ...record, state: 'failed', failedAt: update.at, ...(update.error && { error: update.error }) } : undefined;
+	if (update.state === 'failed')
+		return record.state === 'sent'
+			? { ...record, state: 'failed', failedAt: update.at, ...(update.error && { error: update.error }) }
+			: undefined;
 	if (record.state === 'failed' || RANK[update.state] <= RANK[record.state]) return undefined;
 	return { ...record, state: update.state, [`${update.state}At`]: update.at };
 }
@@ -124,7 +136,12 @@ export interface DeliveryReports {
 	 * recipient (Lite: every message of the suit may be a container campaign's); it then becomes that person's
 	 * latest message. Returns whether the record changed.
 	 */
-	update(backend: Backend, messageId: string, update: DeliveryUpdate, createFor?: { senderId: string; recipient: string }): Promise<boolean>;
+	update(
+		backend: Backend,
+		messageId: string,
+		update: DeliveryUpdate,
+		createFor?: { senderId: string; recipient: string },
+	): Promise<boolean>;
 	/** The last tracked message to this person within the reply window. */
 	latestMessage(backend: Backend, senderId: string, recipient: string): Promise<string | undefined>;
 	messages(backend: Backend, messageIds: string[]): Promise<Array<MessageRecord | undefined>>;

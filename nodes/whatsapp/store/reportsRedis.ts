@@ -21,10 +21,17 @@ import type { LedgerEntry } from './types';
 const MGET_CHUNK = 1000;
 
 /** Adds a ledger write's index entries (see indexOnSent) to the transaction that writes it. */
-export function withSentIndex(transaction: ChainableCommander, ledgerKey: string, recipient: string, entry: LedgerEntry): ChainableCommander {
+export function withSentIndex(
+	transaction: ChainableCommander,
+	ledgerKey: string,
+	recipient: string,
+	entry: LedgerEntry,
+): ChainableCommander {
 	const index = indexOnSent(ledgerKey, recipient, entry);
 	if (!index) return transaction;
-	return transaction.set(index.messageKey, JSON.stringify(index.record), 'EX', REPORT_TTL_SECONDS).set(index.latestKey, index.messageId, 'EX', REPLY_WINDOW_SECONDS);
+	return transaction
+		.set(index.messageKey, JSON.stringify(index.record), 'EX', REPORT_TTL_SECONDS)
+		.set(index.latestKey, index.messageId, 'EX', REPLY_WINDOW_SECONDS);
 }
 
 /** Delivery reports in Redis; `run` maps a lost connection to the store's error. */
@@ -40,7 +47,19 @@ export class RedisDeliveryReports implements DeliveryReports {
 		// The script touches the latest-message key only when it creates the record (createFor); else any key does.
 		const latestKey = createFor ? latestKeyOf(backend, createFor.senderId, createFor.recipient) : messageKey;
 		const changed = await this.run(() =>
-			this.client.eval(REDIS_ADVANCE_LUA, 2, messageKey, latestKey, update.state, update.at, error, createFor?.recipient ?? '', REPORT_TTL_SECONDS, messageId, REPLY_WINDOW_SECONDS),
+			this.client.eval(
+				REDIS_ADVANCE_LUA,
+				2,
+				messageKey,
+				latestKey,
+				update.state,
+				update.at,
+				error,
+				createFor?.recipient ?? '',
+				REPORT_TTL_SECONDS,
+				messageId,
+				REPLY_WINDOW_SECONDS,
+			),
 		);
 		return changed === 1;
 	}
@@ -68,7 +87,13 @@ export class RedisDeliveryReports implements DeliveryReports {
 		if (!skips.length) return;
 		const key = skippedKeyOf(backend, senderId, campaignId);
 		const fields = skips.flatMap(({ recipient, reason, at }) => [recipient, JSON.stringify({ reason, at })]);
-		await this.run(() => this.client.multi().hset(key, ...fields).expire(key, REPORT_TTL_SECONDS).exec());
+		await this.run(() =>
+			this.client
+				.multi()
+				.hset(key, ...fields)
+				.expire(key, REPORT_TTL_SECONDS)
+				.exec(),
+		);
 	}
 
 	async skips(backend: Backend, senderId: string, campaignId: string) {

@@ -7,7 +7,10 @@ const PLACEHOLDER = /\{\{\s*([\w$.-]+)\s*(?:\|\s*(?:"([^"]*)"|'([^']*)')\s*)?\}\
 function lookup(data: unknown, path: string): unknown {
 	return path
 		.split('.')
-		.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
+		.reduce<unknown>(
+			(value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+			data,
+		);
 }
 
 export interface AutomatorRendering {

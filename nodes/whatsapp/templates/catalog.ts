@@ -18,7 +18,12 @@ function templateValue(template: TemplateReference): string {
 export function parseTemplateReference(value: unknown): TemplateReference {
 	const match = /^\s*([^:\s]+):([A-Za-z_]+)\s*$/.exec(String(value ?? ''));
 	if (!match) {
-		throw invalidInput('Template', value, 'is not a template name and language code', 'Pick a template from the list, or write it as name:language, e.g. order_update:en_US');
+		throw invalidInput(
+			'Template',
+			value,
+			'is not a template name and language code',
+			'Pick a template from the list, or write it as name:language, e.g. order_update:en_US',
+		);
 	}
 	return { name: match[1], language: match[2] };
 }
@@ -45,7 +50,9 @@ export class TemplateCatalog {
 	async all(): Promise<MetaTemplate[]> {
 		assertCarries(this.channel, 'template');
 		const channel = this.channel;
-		this.templates ??= withRetries(async () => (await channel.listTemplates?.()) ?? [], this.policy, { idempotent: true }).then((listed) => listed.value);
+		this.templates ??= withRetries(async () => (await channel.listTemplates?.()) ?? [], this.policy, { idempotent: true }).then(
+			(listed) => listed.value,
+		);
 		return await this.templates;
 	}
 
@@ -57,8 +64,18 @@ export class TemplateCatalog {
 		if (!template) {
 			const languages = templates.filter((candidate) => candidate.name === reference.name).map((candidate) => candidate.language);
 			throw languages.length
-				? invalidInput('Template', templateValue(reference), `does not exist in ${reference.language}; ${reference.name} exists in ${languages.join(', ')}`, `Use one of those language codes, e.g. ${reference.name}:${languages[0]}`)
-				: invalidInput('Template', templateValue(reference), 'does not exist in this WhatsApp Business Account', 'Pick a template from the list (names are lowercase with underscores)');
+				? invalidInput(
+						'Template',
+						templateValue(reference),
+						`does not exist in ${reference.language}; ${reference.name} exists in ${languages.join(', ')}`,
+						`Use one of those language codes, e.g. ${reference.name}:${languages[0]}`,
+					)
+				: invalidInput(
+						'Template',
+						templateValue(reference),
+						'does not exist in this WhatsApp Business Account',
+						'Pick a template from the list (names are lowercase with underscores)',
+					);
 		}
 		if (template.status !== 'APPROVED') {
 			throw new WhatsAppError(`The ${title} is ${template.status}: WhatsApp sends only approved templates`, {

@@ -20,12 +20,18 @@ const LOCALIZED_JSON = /^\s*\{\s*"(currency|date_time)"\s*:/;
 const KEYS = { currency: ['fallback_value', 'code', 'amount_1000'], date_time: ['fallback_value'] } as const;
 
 function asObject(template: MetaTemplate, placeholder: Placeholder, value: unknown): Record<string, unknown> | undefined {
-	if (typeof value !== 'string') return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	if (typeof value !== 'string')
+		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 	if (!LOCALIZED_JSON.test(value)) return undefined;
 	try {
 		return JSON.parse(value) as Record<string, unknown>;
 	} catch {
-		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} value ${showValue(value)} is not valid JSON`, `Write a currency or date-time value as ${LOCALIZED_FORMS}`);
+		throw templateError(
+			template,
+			placeholder.id,
+			`placeholder ${placeholder.label} value ${showValue(value)} is not valid JSON`,
+			`Write a currency or date-time value as ${LOCALIZED_FORMS}`,
+		);
 	}
 }
 
@@ -38,23 +44,36 @@ export function localizedValue(template: MetaTemplate, placeholder: Placeholder,
 	const object = asObject(template, placeholder, value);
 	if (!object) return undefined;
 	const fail = (problem: string): never => {
-		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} ${problem}`, `Map a text or a number, or a currency or date-time value: ${LOCALIZED_FORMS}`);
+		throw templateError(
+			template,
+			placeholder.id,
+			`placeholder ${placeholder.label} ${problem}`,
+			`Map a text or a number, or a currency or date-time value: ${LOCALIZED_FORMS}`,
+		);
 	};
 	const [kind, ...others] = Object.keys(object);
-	if ((kind !== 'currency' && kind !== 'date_time') || others.length) fail(`was given an object (${showValue(object)}) that is neither a currency nor a date-time value`);
+	if ((kind !== 'currency' && kind !== 'date_time') || others.length)
+		fail(`was given an object (${showValue(object)}) that is neither a currency nor a date-time value`);
 	const type = kind as keyof typeof KEYS;
 	const fields = object[type] as Record<string, unknown> | null;
 	if (!fields || typeof fields !== 'object') return fail(`${type} value must be an object with ${KEYS[type].join(', ')}`);
 	const extra = Object.keys(fields).filter((key) => !(KEYS[type] as readonly string[]).includes(key));
 	if (extra.length) fail(`${type} value has ${extra.join(', ')}, which WhatsApp does not take (only ${KEYS[type].join(', ')})`);
 	const fallback = fields.fallback_value;
-	if (typeof fallback !== 'string' || !fallback.trim()) fail(`${type} value needs a fallback_value: the text shown where the value cannot be localized`);
+	if (typeof fallback !== 'string' || !fallback.trim())
+		fail(`${type} value needs a fallback_value: the text shown where the value cannot be localized`);
 	if (type === 'date_time') return { text: String(fallback), localized: { type } };
 	const code = fields.code;
 	if (typeof code !== 'string' || !/^[A-Z]{3}$/.test(code)) {
-		fail(`currency value ${code === undefined ? 'needs a code,' : `has code ${showValue(code)}, which is not`} an ISO 4217 currency code such as USD or EUR`);
+		fail(
+			`currency value ${code === undefined ? 'needs a code,' : `has code ${showValue(code)}, which is not`} an ISO 4217 currency code such as USD or EUR`,
+		);
 	}
-	const amount = typeof fields.amount_1000 === 'string' && /^-?\d+$/.test(fields.amount_1000.trim()) ? Number(fields.amount_1000) : fields.amount_1000;
-	if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) fail(`currency value has amount_1000 ${showValue(fields.amount_1000)}, which is not a whole number (the amount times 1000, e.g. 12500 for 12.50)`);
+	const amount =
+		typeof fields.amount_1000 === 'string' && /^-?\d+$/.test(fields.amount_1000.trim()) ? Number(fields.amount_1000) : fields.amount_1000;
+	if (typeof amount !== 'number' || !Number.isSafeInteger(amount))
+		fail(
+			`currency value has amount_1000 ${showValue(fields.amount_1000)}, which is not a whole number (the amount times 1000, e.g. 12500 for 12.50)`,
+		);
 	return { text: String(fallback), localized: { type, code: String(code), amount1000: Number(amount) } };
 }

@@ -9,7 +9,12 @@ export const MEDIA_HEADER_ID = 'media_header';
 /** The file name shown for a document header given by link or media ID (a binary field brings its own). */
 export const HEADER_FILENAME_ID = 'media_header_filename';
 /** The IDs of a LOCATION header's values. */
-export const LOCATION_IDS = { latitude: 'location_latitude', longitude: 'location_longitude', name: 'location_name', address: 'location_address' } as const;
+export const LOCATION_IDS = {
+	latitude: 'location_latitude',
+	longitude: 'location_longitude',
+	name: 'location_name',
+	address: 'location_address',
+} as const;
 
 /** One value a template asks for when it is sent. */
 export interface Placeholder {
@@ -68,14 +73,23 @@ function isNamed(template: MetaTemplate, names: string[]): boolean {
 
 function textPlaceholders(source: 'header' | 'body', text: string | undefined, suffix = ''): Placeholder[] {
 	const title = source === 'header' ? 'Header' : 'Body';
-	return placeholderNames(text).map((name) => ({ id: `${source}_${name}`, label: `${title} {{${name}}}${suffix}`, source, name, required: true }));
+	return placeholderNames(text).map((name) => ({
+		id: `${source}_${name}`,
+		label: `${title} {{${name}}}${suffix}`,
+		source,
+		name,
+		required: true,
+	}));
 }
 
 function mediaPlaceholders(type: TemplateMediaType): Placeholder[] {
 	const label = `Header ${type[0].toUpperCase()}${type.slice(1)} (Link, Media ID or Binary Field)`;
 	const media: Placeholder = { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
 	if (type !== 'document') return [media];
-	return [media, { id: HEADER_FILENAME_ID, label: 'Header Document File Name', source: 'headerFilename', name: 'filename', required: false }];
+	return [
+		media,
+		{ id: HEADER_FILENAME_ID, label: 'Header Document File Name', source: 'headerFilename', name: 'filename', required: false },
+	];
 }
 
 const locationPlaceholders = (): Placeholder[] =>
@@ -90,7 +104,9 @@ const locationPlaceholders = (): Placeholder[] =>
 /** The button of an authentication template that carries the one-time code (Meta lists it as URL or OTP, of any otp_type). */
 function otpButtonIndex(template: MetaTemplate): number | undefined {
 	if (template.category?.toUpperCase() !== 'AUTHENTICATION') return undefined;
-	const index = (componentOf(template, 'BUTTONS')?.buttons ?? []).findIndex((button) => ['URL', 'OTP', 'COPY_CODE'].includes(button.type.toUpperCase()));
+	const index = (componentOf(template, 'BUTTONS')?.buttons ?? []).findIndex((button) =>
+		['URL', 'OTP', 'COPY_CODE'].includes(button.type.toUpperCase()),
+	);
 	return index === -1 ? undefined : index;
 }
 
@@ -99,7 +115,9 @@ function buttonPlaceholder(button: MetaTemplateButton, index: number): Placehold
 	const common = { name: String(index), buttonIndex: index, required: true };
 	switch (button.type.toUpperCase()) {
 		case 'URL':
-			return placeholderNames(button.url).length ? { ...common, id: `button_${index}_url`, label: `${label} URL Suffix`, source: 'urlButton' } : undefined;
+			return placeholderNames(button.url).length
+				? { ...common, id: `button_${index}_url`, label: `${label} URL Suffix`, source: 'urlButton' }
+				: undefined;
 		case 'QUICK_REPLY':
 			return { ...common, id: `button_${index}_payload`, label: `${label} Payload`, source: 'quickReply', required: false };
 		case 'COPY_CODE':
@@ -122,7 +140,9 @@ export function templateShape(template: MetaTemplate): TemplateShape {
 		...(headerLocation ? locationPlaceholders() : []),
 		...(format === 'text' ? textPlaceholders('header', header?.text) : []),
 		...textPlaceholders('body', body?.text, otpButton === undefined ? '' : ' One-Time Code (Also Sent in the Copy Code Button)'),
-		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) => (index === otpButton ? [] : (buttonPlaceholder(button, index) ?? []))),
+		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) =>
+			index === otpButton ? [] : (buttonPlaceholder(button, index) ?? []),
+		),
 	];
 	const named = isNamed(template, [...placeholderNames(header?.text), ...placeholderNames(body?.text)]);
 	return { named, headerMedia, headerLocation, otpButton, placeholders };

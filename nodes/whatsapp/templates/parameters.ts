@@ -52,9 +52,19 @@ function checkUnknown(template: MetaTemplate, shape: TemplateShape, values: Reco
 		const numbered = text && /^\d+$/.test(text[2]);
 		if (text && numbered === shape.named) {
 			const [mine, theirs] = shape.named ? ['named', 'numbered'] : ['numbered', 'named'];
-			throw templateError(template, id, `uses ${mine} placeholders, but a value was given for the ${theirs} placeholder {{${text[2]}}} in the ${text[1]}`, fix);
+			throw templateError(
+				template,
+				id,
+				`uses ${mine} placeholders, but a value was given for the ${theirs} placeholder {{${text[2]}}} in the ${text[1]}`,
+				fix,
+			);
 		}
-		throw templateError(template, id, `has no placeholder "${id}", but it was given the value ${showValue(value)}`, `${fix}; remove the others (they may be left from another template)`);
+		throw templateError(
+			template,
+			id,
+			`has no placeholder "${id}", but it was given the value ${showValue(value)}`,
+			`${fix}; remove the others (they may be left from another template)`,
+		);
 	}
 }
 
@@ -69,18 +79,31 @@ function checkHeaderMedia(template: MetaTemplate, shape: TemplateShape, media: M
 		);
 	}
 	if (!shape.headerMedia && media) {
-		throw templateError(template, 'Header Media', 'has no media header, but header media was given', 'Remove the header media value for this template');
+		throw templateError(
+			template,
+			'Header Media',
+			'has no media header, but header media was given',
+			'Remove the header media value for this template',
+		);
 	}
 }
 
 function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unknown): PlaceholderValue | undefined {
 	if (!given(value)) {
 		if (!placeholder.required) return undefined;
-		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} has no value`, `Map a value to "${placeholder.label}" under Template Parameters, e.g. {{ $json.someField }}`);
+		throw templateError(
+			template,
+			placeholder.id,
+			`placeholder ${placeholder.label} has no value`,
+			`Map a value to "${placeholder.label}" under Template Parameters, e.g. {{ $json.someField }}`,
+		);
 	}
 	const localized = placeholder.source === 'body' ? localizedValue(template, placeholder, value) : undefined;
 	if (typeof value === 'object' && !localized) {
-		const fix = placeholder.source === 'body' ? `Map a text or a number, or a currency or date-time value: ${LOCALIZED_FORMS}` : 'Map a text or a number, e.g. {{ $json.customer.name }}';
+		const fix =
+			placeholder.source === 'body'
+				? `Map a text or a number, or a currency or date-time value: ${LOCALIZED_FORMS}`
+				: 'Map a text or a number, e.g. {{ $json.customer.name }}';
 		throw templateError(template, placeholder.id, `placeholder ${placeholder.label} was given an object (${showValue(value)})`, fix);
 	}
 	const text = localized?.text ?? String(value);
@@ -100,13 +123,23 @@ function toParameter(shape: TemplateShape, placeholder: Placeholder, value: Plac
 	return shape.named ? { name: placeholder.name, ...parameter } : parameter;
 }
 
-function coordinate(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>, name: 'latitude' | 'longitude'): number {
+function coordinate(
+	template: MetaTemplate,
+	shape: TemplateShape,
+	filled: ReadonlyMap<string, PlaceholderValue>,
+	name: 'latitude' | 'longitude',
+): number {
 	const placeholder = shape.placeholders.find((candidate) => candidate.id === LOCATION_IDS[name]);
 	const text = filled.get(LOCATION_IDS[name])?.text.trim() ?? '';
 	const number = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : NaN;
 	const limit = name === 'latitude' ? 90 : 180;
 	if (!(Math.abs(number) <= limit)) {
-		throw templateError(template, LOCATION_IDS[name], `placeholder ${placeholder?.label} value ${showValue(text)} is not a ${name}`, `Map a number from -${limit} to ${limit} in decimal degrees, e.g. {{ $json.store.${name} }}`);
+		throw templateError(
+			template,
+			LOCATION_IDS[name],
+			`placeholder ${placeholder?.label} value ${showValue(text)} is not a ${name}`,
+			`Map a number from -${limit} to ${limit} in decimal degrees, e.g. {{ $json.store.${name} }}`,
+		);
 	}
 	return number;
 }
@@ -115,11 +148,20 @@ function coordinate(template: MetaTemplate, shape: TemplateShape, filled: Readon
 function locationOf(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>): TemplateLocation {
 	const name = filled.get(LOCATION_IDS.name)?.text;
 	const address = filled.get(LOCATION_IDS.address)?.text;
-	return { latitude: coordinate(template, shape, filled, 'latitude'), longitude: coordinate(template, shape, filled, 'longitude'), ...(name && { name }), ...(address && { address }) };
+	return {
+		latitude: coordinate(template, shape, filled, 'latitude'),
+		longitude: coordinate(template, shape, filled, 'longitude'),
+		...(name && { name }),
+		...(address && { address }),
+	};
 }
 
 /** An authentication template's code goes into its body and, as the URL parameter, into its code button. */
-function otpButton(template: MetaTemplate, shape: TemplateShape, filled: ReadonlyMap<string, PlaceholderValue>): (TemplateButtonParameter & { subType: 'url' }) | undefined {
+function otpButton(
+	template: MetaTemplate,
+	shape: TemplateShape,
+	filled: ReadonlyMap<string, PlaceholderValue>,
+): (TemplateButtonParameter & { subType: 'url' }) | undefined {
 	if (shape.otpButton === undefined) return undefined;
 	const placeholder = shape.placeholders.find((candidate) => candidate.source === 'body');
 	const code = placeholder ? (filled.get(placeholder.id)?.text ?? '') : '';
@@ -127,8 +169,12 @@ function otpButton(template: MetaTemplate, shape: TemplateShape, filled: Readonl
 		throw templateError(
 			template,
 			placeholder?.id ?? 'body',
-			placeholder ? `one-time code ${showValue(code)} is longer than the ${OTP_CODE_MAX} characters WhatsApp allows` : 'is an authentication template without a {{1}} code in its body',
-			placeholder ? `Map a code of at most ${OTP_CODE_MAX} characters to "${placeholder.label}"` : 'Pick an authentication template created in WhatsApp Manager with a code button',
+			placeholder
+				? `one-time code ${showValue(code)} is longer than the ${OTP_CODE_MAX} characters WhatsApp allows`
+				: 'is an authentication template without a {{1}} code in its body',
+			placeholder
+				? `Map a code of at most ${OTP_CODE_MAX} characters to "${placeholder.label}"`
+				: 'Pick an authentication template created in WhatsApp Manager with a code button',
 		);
 	}
 	return { index: shape.otpButton, subType: 'url', text: code };
@@ -163,7 +209,9 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 		if (value !== undefined) filled.set(placeholder.id, value);
 	}
 	const parametersOf = (source: 'header' | 'body') =>
-		shape.placeholders.filter((placeholder) => placeholder.source === source).map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id)));
+		shape.placeholders
+			.filter((placeholder) => placeholder.source === source)
+			.map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id)));
 	const headerParameters = parametersOf('header');
 	const filename = filled.get(HEADER_FILENAME_ID)?.text;
 	const header: TemplateHeader | undefined =
@@ -182,9 +230,17 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 		...(otp ? [otp] : []),
 	].sort((a, b) => a.index - b.index);
 	const texts = new Map([...filled].map(([id, value]) => [id, value.text]));
-	const rendered = renderTemplateText(template, texts, { header: headerLabel(shape, headerLocation), otp: otp && { index: otp.index, code: otp.text } });
+	const rendered = renderTemplateText(template, texts, {
+		header: headerLabel(shape, headerLocation),
+		otp: otp && { index: otp.index, code: otp.text },
+	});
 	if (!shape.headerMedia && !headerLocation && [...rendered.header].length > LIMITS.headerText) {
-		throw templateError(template, 'header', `header "${rendered.header}" is longer than the ${LIMITS.headerText} characters WhatsApp allows`, 'Map a shorter value to the header placeholder');
+		throw templateError(
+			template,
+			'header',
+			`header "${rendered.header}" is longer than the ${LIMITS.headerText} characters WhatsApp allows`,
+			'Map a shorter value to the header placeholder',
+		);
 	}
 	return {
 		message: {

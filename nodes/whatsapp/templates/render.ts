@@ -39,6 +39,8 @@ export function renderTemplateText(
 	const header = options.header ?? fill(componentOf(template, 'HEADER')?.text, 'header', values);
 	const body = fill(componentOf(template, 'BODY')?.text, 'body', values);
 	const footer = componentOf(template, 'FOOTER')?.text ?? '';
-	const buttons = (componentOf(template, 'BUTTONS')?.buttons ?? []).map((button, index) => buttonLine(button, index, values, options.otp)).join('\n');
+	const buttons = (componentOf(template, 'BUTTONS')?.buttons ?? [])
+		.map((button, index) => buttonLine(button, index, values, options.otp))
+		.join('\n');
 	return { header, text: [header, body, footer, buttons].filter(Boolean).join('\n\n') };
 }

@@ -17,8 +17,15 @@ async function campaignCase({ n8n, lite, executionResult, CaseFailure }) {
 	const elapsed = ((Date.now() - since) / 1000).toFixed(1);
 	const outcome = executionResult(execution.stdout);
 	const workflowError = outcome?.data?.resultData?.error;
-	if (workflowError) throw new CaseFailure(`the workflow failed in "${workflowError.node?.name ?? '?'}": ${workflowError.message}${workflowError.description ? ` — ${workflowError.description}` : ''}`, [execution.logFile]);
-	if (execution.code !== 0 || !outcome) throw new CaseFailure(`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`, [execution.logFile]);
+	if (workflowError)
+		throw new CaseFailure(
+			`the workflow failed in "${workflowError.node?.name ?? '?'}": ${workflowError.message}${workflowError.description ? ` — ${workflowError.description}` : ''}`,
+			[execution.logFile],
+		);
+	if (execution.code !== 0 || !outcome)
+		throw new CaseFailure(`n8n execute ${execution.timedOut ? 'timed out' : `exited with ${execution.code}`} without a successful run`, [
+			execution.logFile,
+		]);
 	try {
 		const runData = outcome.data.resultData.runData;
 		const items = runData['WhatsApp Send'][0].data.main[0].map((item) => item.json);
@@ -26,7 +33,10 @@ async function campaignCase({ n8n, lite, executionResult, CaseFailure }) {
 		const campaignIds = new Set(items.map((item) => item.campaignId));
 		assert.equal(campaignIds.size, 1, `one campaign ID for the segment, got ${[...campaignIds].join(', ')}`);
 		const [campaignId] = campaignIds;
-		assert.ok(items.every((item) => item.status === 'queued'), `an item not queued: ${JSON.stringify(items.find((item) => item.status !== 'queued'))}`);
+		assert.ok(
+			items.every((item) => item.status === 'queued'),
+			`an item not queued: ${JSON.stringify(items.find((item) => item.status !== 'queued'))}`,
+		);
 
 		const handOffs = lite.requests.filter((request) => request.method === 'POST' && /^\/[^/]+\/send$/.test(request.path));
 		assert.equal(handOffs.length, 1, `hand-off requests at the container: ${handOffs.length}`);
@@ -34,7 +44,10 @@ async function campaignCase({ n8n, lite, executionResult, CaseFailure }) {
 		assert.equal(postedId, campaignId, 'campaign_id of the Notify body');
 		assert.equal(notify.receivers.length, RECIPIENTS, 'receivers in the Notify body');
 		assert.equal(notify.message, '{{user.text}}', 'each receiver carries its rendered text');
-		assert.deepEqual(notify.receivers[7], { mobileNum: '4915120000007', user: { text: 'Hello Customer 7, the spring sale starts today.' } });
+		assert.deepEqual(notify.receivers[7], {
+			mobileNum: '4915120000007',
+			user: { text: 'Hello Customer 7, the spring sale starts today.' },
+		});
 		assert.deepEqual([notify.min_delay, notify.max_delay, notify.random_delay], [3, 5, true], 'delays of the Notify body');
 		assert.equal(lite.requests.filter((request) => request.path === '/api/send-message').length, 0, 'no message was sent from n8n');
 

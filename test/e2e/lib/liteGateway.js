@@ -45,10 +45,15 @@ async function startLiteGateway({ settings, stateDir, logFile, timeoutMs = 60_00
 	};
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.child.exitCode !== null || child.child.signalCode !== null) throw new Error(`the Lite gateway exited at start-up (log: ${logFile})`);
-		const health = await fetch(`${url}/healthz`).then((response) => response.json(), () => undefined);
+		if (child.child.exitCode !== null || child.child.signalCode !== null)
+			throw new Error(`the Lite gateway exited at start-up (log: ${logFile})`);
+		const health = await fetch(`${url}/healthz`).then(
+			(response) => response.json(),
+			() => undefined,
+		);
 		if (health?.session === 'ready') return { url, process: child, call };
-		if (Date.now() > deadline) throw new Error(`the Lite gateway's sandbox session was not ready within ${timeoutMs / 1000} s (log: ${logFile})`);
+		if (Date.now() > deadline)
+			throw new Error(`the Lite gateway's sandbox session was not ready within ${timeoutMs / 1000} s (log: ${logFile})`);
 		await sleep(200);
 	}
 }

@@ -31,21 +31,42 @@ function notExactlyOnce(expected, got) {
 	return [...wrong, ...strangers];
 }
 
-async function liteGatewayCase({ baseUrl, gateway, suitId, sendWorkflowId, progressWorkflow, databaseFile, host, CaseFailure, logsOnFailure }) {
+async function liteGatewayCase({
+	baseUrl,
+	gateway,
+	suitId,
+	sendWorkflowId,
+	progressWorkflow,
+	databaseFile,
+	host,
+	CaseFailure,
+	logsOnFailure,
+}) {
 	try {
 		// n8n 2.x activates workflows in the background after start-up: wait until the trigger registered itself.
 		const triggerNode = progressWorkflow.nodes.find((node) => node.type.endsWith('.whatsAppTrigger'));
 		const triggerUrl = `${baseUrl}/webhook/${triggerNode.webhookId}/webhook`;
-		await until('the WhatsApp Trigger to register its webhook with the gateway', async () => (await gateway.call('GET', '/webhooks')).webhooks?.find((hook) => hook.url === triggerUrl), 60_000);
+		await until(
+			'the WhatsApp Trigger to register its webhook with the gateway',
+			async () => (await gateway.call('GET', '/webhooks')).webhooks?.find((hook) => hook.url === triggerUrl),
+			60_000,
+		);
 
 		const since = Date.now();
-		const answer = await fetch(`${baseUrl}/webhook/${SEGMENT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const answer = await fetch(`${baseUrl}/webhook/${SEGMENT_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		const handOffSeconds = ((Date.now() - since) / 1000).toFixed(1);
 		const answerText = await answer.text();
 		assert.equal(answer.status, 200, `the segment workflow answered ${answer.status}: ${answerText.slice(0, 500)}`);
 		const items = JSON.parse(answerText);
 		assert.equal(items.length, RECIPIENTS, 'items the segment workflow answered with (WhatsApp Send output)');
-		assert.ok(items.every((item) => item.status === 'queued'), `an item not queued: ${JSON.stringify(items.find((item) => item.status !== 'queued'))}`);
+		assert.ok(
+			items.every((item) => item.status === 'queued'),
+			`an item not queued: ${JSON.stringify(items.find((item) => item.status !== 'queued'))}`,
+		);
 		const campaignIds = new Set(items.map((item) => item.campaignId));
 		assert.equal(campaignIds.size, 1, `one campaign ID for the segment, got ${[...campaignIds].join(', ')}`);
 		const [campaignId] = campaignIds;
@@ -65,7 +86,10 @@ async function liteGatewayCase({ baseUrl, gateway, suitId, sendWorkflowId, progr
 		const { messages } = await gateway.call('GET', '/sandbox/messages');
 		const sentTo = messages.map((message) => message.chatId.replace(/@.*$/, ''));
 		assert.deepEqual(notExactlyOnce(expected, sentTo), [], 'recipients in the sandbox sent log that are not there exactly once');
-		assert.ok(messages.every((message, index) => message.content?.text === `Hello Guest ${expected.indexOf(sentTo[index])}, doors open at eight.`), 'each message carries its own rendered text');
+		assert.ok(
+			messages.every((message, index) => message.content?.text === `Hello Guest ${expected.indexOf(sentTo[index])}, doors open at eight.`),
+			'each message carries its own rendered text',
+		);
 
 		const executions = await until(
 			`${RECIPIENTS + 1} finished executions of the trigger workflow`,
@@ -80,12 +104,30 @@ async function liteGatewayCase({ baseUrl, gateway, suitId, sendWorkflowId, progr
 		const events = executions.flatMap((row) => row.data.resultData.runData[triggerNode.name][0].data.main[0].map((item) => item.json));
 		const progress = events.filter((event) => event.event === 'campaign');
 		const finished = events.filter((event) => event.event === 'campaignFinished');
-		assert.equal(executions.length, RECIPIENTS + 1, `trigger executions: ${executions.length}, expected one per recipient and one for the end`);
-		assert.ok(progress.every((event) => event.status === 'sent' && event.campaign.id === campaignId), `a progress event not "sent" in ${campaignId}: ${JSON.stringify(progress.find((event) => event.status !== 'sent' || event.campaign.id !== campaignId))}`);
-		assert.deepEqual(notExactlyOnce(expected, progress.map((event) => event.to.replace(/\D/g, ''))), [], 'recipients without exactly one progress event');
+		assert.equal(
+			executions.length,
+			RECIPIENTS + 1,
+			`trigger executions: ${executions.length}, expected one per recipient and one for the end`,
+		);
+		assert.ok(
+			progress.every((event) => event.status === 'sent' && event.campaign.id === campaignId),
+			`a progress event not "sent" in ${campaignId}: ${JSON.stringify(progress.find((event) => event.status !== 'sent' || event.campaign.id !== campaignId))}`,
+		);
+		assert.deepEqual(
+			notExactlyOnce(
+				expected,
+				progress.map((event) => event.to.replace(/\D/g, '')),
+			),
+			[],
+			'recipients without exactly one progress event',
+		);
 		assert.equal(finished.length, 1, `finished events: ${finished.length}`);
 		assert.equal(finished[0].campaign.id, campaignId, 'the finished event names the campaign');
-		assert.equal(finished[0].campaign.counts.sent, RECIPIENTS, `the finished event's counts: ${JSON.stringify(finished[0].campaign.counts)}`);
+		assert.equal(
+			finished[0].campaign.counts.sent,
+			RECIPIENTS,
+			`the finished event's counts: ${JSON.stringify(finished[0].campaign.counts)}`,
+		);
 		assert.equal(campaign.counts.sent, RECIPIENTS, 'the gateway counts every recipient sent');
 		return `segment execution ended after ${handOffSeconds} s (webhook call, 200 queued in campaign ${campaignId}); the gateway sent each of the 200 once; trigger: 200 progress executions + 1 finished (sent=${RECIPIENTS})`;
 	} catch (error) {

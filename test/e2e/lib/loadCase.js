@@ -95,7 +95,8 @@ async function settledExecutions(host, databaseFile, workflowId, expected) {
 		const busy = rows.filter((row) => ['new', 'running'].includes(row.status)).length;
 		stableFor = rows.length === previous ? stableFor + 1 : 0;
 		previous = rows.length;
-		if ((rows.length >= expected && busy === 0) || stableFor >= 10 || Date.now() > deadline) return await readExecutions(host, databaseFile, workflowId);
+		if ((rows.length >= expected && busy === 0) || stableFor >= 10 || Date.now() > deadline)
+			return await readExecutions(host, databaseFile, workflowId);
 		await sleep(1000);
 	}
 }
@@ -119,18 +120,30 @@ async function loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential
 			metaWebhookBody(
 				{
 					contacts: [{ profile: { name: 'Load' }, wa_id: '4915123456789' }],
-					messages: [{ from: '4915123456789', id: messageIdOf(index), timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `load ${index}` } }],
+					messages: [
+						{
+							from: '4915123456789',
+							id: messageIdOf(index),
+							timestamp: String(Math.floor(Date.now() / 1000)),
+							type: 'text',
+							text: { body: `load ${index}` },
+						},
+					],
 				},
 				credential.phoneNumberId,
 			),
 		);
 		return { raw, signature: `sha256=${createHmac('sha256', credential.appSecret).update(raw).digest('hex')}` };
 	});
-	const post = (url, body, headers = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+	const post = (url, body, headers = {}) =>
+		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 	await refuseSomeExecutionStores(host, databaseFile, triggerWorkflow.id, REFUSE_ONE_IN);
 	const triggerStart = Date.now();
-	const sent = await sendAll(deliveries, (delivery) => post(triggerUrl, delivery.raw, { 'x-hub-signature-256': delivery.signature }), { concurrency: CONCURRENCY, resend: true });
+	const sent = await sendAll(deliveries, (delivery) => post(triggerUrl, delivery.raw, { 'x-hub-signature-256': delivery.signature }), {
+		concurrency: CONCURRENCY,
+		resend: true,
+	});
 	const triggerRate = perSecond(EVENTS, triggerStart);
 	const rows = await settledExecutions(host, databaseFile, triggerWorkflow.id, EVENTS);
 
@@ -160,8 +173,16 @@ async function loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential
 
 	assert.ok(sent.notAccepted.size > 0, 'no delivery was answered otherwise than 2xx although n8n refused to store some executions');
 	assert.equal(sent.gaveUp.length, 0, `${sent.gaveUp.length} deliveries were still not answered 2xx after ${MAX_ATTEMPTS} attempts`);
-	assert.equal(duplicateAnswers.length, 0, `${duplicateAnswers.length} deliveries were answered 2xx without starting their event (e.g. ${duplicateAnswers[0]?.answer.body}): a failed hand-over was taken for a duplicate`);
-	assert.equal(rows.length, sent.accepted.length, `executions of the trigger workflow: ${rows.length}, deliveries answered 2xx: ${sent.accepted.length}`);
+	assert.equal(
+		duplicateAnswers.length,
+		0,
+		`${duplicateAnswers.length} deliveries were answered 2xx without starting their event (e.g. ${duplicateAnswers[0]?.answer.body}): a failed hand-over was taken for a duplicate`,
+	);
+	assert.equal(
+		rows.length,
+		sent.accepted.length,
+		`executions of the trigger workflow: ${rows.length}, deliveries answered 2xx: ${sent.accepted.length}`,
+	);
 	assert.deepEqual(missing, [], `${missing.length} events answered 2xx have no execution`);
 	assert.deepEqual(twice, [], `${twice.length} events have more than one execution`);
 	return `${EVENTS} events, each exactly one execution; trigger ${triggerRate} events/s, baseline ${baselineRate} requests/s; ${((Date.now() - since) / 1000).toFixed(1)} s`;

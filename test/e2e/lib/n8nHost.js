@@ -42,7 +42,12 @@ function n8nChoice(argv, usage) {
 function rerunUnderNode(version, say) {
 	if (!version || process.versions.node === version) return false;
 	const since = Date.now();
-	const provision = spawnSync('bash', [path.join(ROOT, 'scripts', 'provision-node.sh')], { cwd: ROOT, env: { ...process.env, NODE_VERSION: version }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	const provision = spawnSync('bash', [path.join(ROOT, 'scripts', 'provision-node.sh')], {
+		cwd: ROOT,
+		env: { ...process.env, NODE_VERSION: version },
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	if (provision.status !== 0) {
 		say(`FAIL setup: scripts/provision-node.sh (Node ${version}) failed`);
 		process.exit(1);
@@ -65,7 +70,13 @@ function rerunUnderNode(version, say) {
  */
 async function provisionN8n({ version, logFile, progress }) {
 	const env = version ? { ...process.env, N8N_VERSION: version } : process.env;
-	const result = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], { cwd: ROOT, env, logFile, timeoutMs: 20 * 60_000, onOutput: progress });
+	const result = await run('bash', [path.join(ROOT, 'scripts', 'provision-n8n.sh')], {
+		cwd: ROOT,
+		env,
+		logFile,
+		timeoutMs: 20 * 60_000,
+		onOutput: progress,
+	});
 	if (result.code !== 0) return { failed: result };
 	const host = result.stdout.trim().split('\n').pop();
 	const n8nBin = path.join(host, 'node_modules', 'n8n', 'bin', 'n8n');
@@ -84,8 +95,13 @@ async function installPackage({ userFolder, packDir, logFile }) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const manifest = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(manifest)) fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
-	const install = await run('npm', [...README_INSTALL_ARGS, path.join(packDir, packed.filename)], { cwd: nodesDir, logFile, timeoutMs: 300_000 });
+	if (!fs.existsSync(manifest))
+		fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	const install = await run('npm', [...README_INSTALL_ARGS, path.join(packDir, packed.filename)], {
+		cwd: nodesDir,
+		logFile,
+		timeoutMs: 300_000,
+	});
 	if (install.code !== 0) return { failed: install, what: `npm install ${packed.filename} in .n8n/nodes` };
 	return { installedDir: path.join(nodesDir, 'node_modules', PKG.name), nodesDir, packed };
 }
@@ -131,7 +147,12 @@ async function waitForN8n({ server, baseUrl, userFolder, startLog, fail, timeout
 	while (Date.now() < deadline) {
 		if (exited) throw fail(`n8n start exited early (${exited.code ?? exited.signal})`);
 		const started = fs.existsSync(startLog) && fs.readFileSync(startLog, 'utf8').includes('Editor is now accessible via');
-		const healthy = started && (await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false));
+		const healthy =
+			started &&
+			(await fetch(`${baseUrl}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			));
 		if (healthy) {
 			try {
 				const nodes = JSON.parse(fs.readFileSync(path.join(typesDir, 'nodes.json'), 'utf8'));
@@ -151,4 +172,15 @@ function activateArgs(major, workflowId) {
 	return major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
 }
 
-module.exports = { ROOT, PKG, n8nChoice, rerunUnderNode, provisionN8n, installPackage, n8nEnvironment, waitForN8n, activateArgs, README_INSTALL_ARGS };
+module.exports = {
+	ROOT,
+	PKG,
+	n8nChoice,
+	rerunUnderNode,
+	provisionN8n,
+	installPackage,
+	n8nEnvironment,
+	waitForN8n,
+	activateArgs,
+	README_INSTALL_ARGS,
+};

@@ -48,7 +48,8 @@ function checkInstalledPackage(installedDir, repoRoot) {
 		result.problems.push('the installed package.json has no "n8n" section');
 		return result;
 	}
-	if (!(pkg.keywords ?? []).includes('n8n-community-node-package')) result.problems.push('package.json lacks the keyword n8n-community-node-package');
+	if (!(pkg.keywords ?? []).includes('n8n-community-node-package'))
+		result.problems.push('package.json lacks the keyword n8n-community-node-package');
 
 	for (const kind of ['credentials', 'nodes']) {
 		for (const file of pkg.n8n[kind] ?? []) {
@@ -69,7 +70,8 @@ function checkInstalledPackage(installedDir, repoRoot) {
 			if (icons.length === 0 && !description.iconUrl) result.problems.push(`${file}: ${description.name} has no icon`);
 			for (const icon of icons) {
 				const iconPath = path.resolve(path.dirname(full), icon);
-				if (!fs.existsSync(iconPath)) result.problems.push(`${file}: icon ${icon} is not in the installed package (${path.relative(installedDir, iconPath)})`);
+				if (!fs.existsSync(iconPath))
+					result.problems.push(`${file}: icon ${icon} is not in the installed package (${path.relative(installedDir, iconPath)})`);
 				else if (!iconPath.startsWith(installedDir + path.sep)) result.problems.push(`${file}: icon ${icon} points outside the package`);
 			}
 			const entry = { file, name: description.name, displayName: description.displayName, icons };
@@ -86,7 +88,8 @@ function checkInstalledPackage(installedDir, repoRoot) {
 	const missingCredentialFiles = result.missing.some((entry) => entry.kind === 'credentials');
 	for (const node of result.nodes) {
 		for (const name of node.credentials) {
-			if (!shipped.has(name) && !missingCredentialFiles) result.problems.push(`${node.file}: asks for credential type "${name}", which the package does not ship`);
+			if (!shipped.has(name) && !missingCredentialFiles)
+				result.problems.push(`${node.file}: asks for credential type "${name}", which the package does not ship`);
 		}
 	}
 
@@ -95,7 +98,8 @@ function checkInstalledPackage(installedDir, repoRoot) {
 		const assets = walk(path.join(repoRoot, folder), (file) => /\.(svg|png|json)$/.test(file));
 		for (const asset of assets) {
 			const relative = path.relative(repoRoot, asset);
-			if (!fs.existsSync(path.join(installedDir, 'dist', relative))) result.problems.push(`${relative} was not copied to dist/${relative} in the packed package`);
+			if (!fs.existsSync(path.join(installedDir, 'dist', relative)))
+				result.problems.push(`${relative} was not copied to dist/${relative} in the packed package`);
 		}
 	}
 	return result;

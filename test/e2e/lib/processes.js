@@ -53,7 +53,7 @@ function run(command, args, { cwd, env, logFile, timeoutMs = 300_000, onOutput }
 				stderr: Buffer.concat(stderr).toString('utf8'),
 				logFile,
 			};
-			if (log) log.end(`\n[exit ${timedOut ? `timeout after ${timeoutMs} ms` : code ?? signal}]\n`, () => resolve(result));
+			if (log) log.end(`\n[exit ${timedOut ? `timeout after ${timeoutMs} ms` : (code ?? signal)}]\n`, () => resolve(result));
 			else resolve(result);
 		});
 	});
@@ -65,10 +65,12 @@ function startBackground(command, args, { cwd, env, logFile }) {
 	const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', out, out] });
 	fs.closeSync(out);
 	running.add(child);
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-		running.delete(child);
-		resolve({ code, signal });
-	}));
+	const exited = new Promise((resolve) =>
+		child.on('exit', (code, signal) => {
+			running.delete(child);
+			resolve({ code, signal });
+		}),
+	);
 	return { child, exited };
 }
 
@@ -128,7 +130,9 @@ function freePortOr(port, what = 'a service') {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();
-		server.once('error', () => reject(new Error(`port ${port} for ${what} is already in use on 127.0.0.1: stop what uses it (an earlier npm start?) and try again`)));
+		server.once('error', () =>
+			reject(new Error(`port ${port} for ${what} is already in use on 127.0.0.1: stop what uses it (an earlier npm start?) and try again`)),
+		);
 		server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
 	});
 }
@@ -142,7 +146,8 @@ function tail(file, lines = 40, width = 400) {
 			.map((line) => {
 				try {
 					const record = JSON.parse(line);
-					if (record && typeof record.level === 'string' && 'message' in record) line = `${record.level}: ${typeof record.message === 'string' ? record.message : JSON.stringify(record.message)}`;
+					if (record && typeof record.level === 'string' && 'message' in record)
+						line = `${record.level}: ${typeof record.message === 'string' ? record.message : JSON.stringify(record.message)}`;
 				} catch {
 					/* plain text */
 				}

@@ -46,7 +46,10 @@ const pgArgs = () => ['-h', postgres.host, '-p', postgres.port, '-U', postgres.u
 
 function sh(command, args) {
 	const result = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, PGCONNECT_TIMEOUT: '5' } });
-	return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? result.error.message : ''}`.trim() };
+	return {
+		ok: result.status === 0,
+		output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? result.error.message : ''}`.trim(),
+	};
 }
 
 /** Throws a clear failure unless Postgres (server and client tools) and redis-server are there. */
@@ -121,8 +124,18 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 		fs.writeFileSync(
 			credentialsFile,
 			JSON.stringify([
-				{ id: 'e2eLiteCred00001', name: 'WhatsApp Lite (e2e fake container)', type: 'whatsAppLiteApi', data: { url: fake.url, apiKey: LITE_API_KEY, suitId: SUIT_ID, webhookSecret: 'e2e-lite-webhook-secret' } },
-				{ id: 'e2eRedisCred0001', name: 'WhatsApp Redis (e2e private redis-server)', type: 'whatsAppRedis', data: { host: '127.0.0.1', port: redisPort, password: '', database: 0, tls: false, keyPrefix } },
+				{
+					id: 'e2eLiteCred00001',
+					name: 'WhatsApp Lite (e2e fake container)',
+					type: 'whatsAppLiteApi',
+					data: { url: fake.url, apiKey: LITE_API_KEY, suitId: SUIT_ID, webhookSecret: 'e2e-lite-webhook-secret' },
+				},
+				{
+					id: 'e2eRedisCred0001',
+					name: 'WhatsApp Redis (e2e private redis-server)',
+					type: 'whatsAppRedis',
+					data: { host: '127.0.0.1', port: redisPort, password: '', database: 0, tls: false, keyPrefix },
+				},
 			]),
 		);
 
@@ -139,26 +152,39 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 		});
 		const n8n = async (args, name) => {
 			const result = await run(process.execPath, [n8nBin, ...args], { cwd: tmp, env, logFile: logFile(name), timeoutMs: 180_000 });
-			if (result.code !== 0) throw new CaseFailure(`n8n ${args[0]} (queue mode, Postgres) ${result.timedOut ? 'timed out' : `exited with ${result.code}`}`, [result.logFile]);
+			if (result.code !== 0)
+				throw new CaseFailure(`n8n ${args[0]} (queue mode, Postgres) ${result.timedOut ? 'timed out' : `exited with ${result.code}`}`, [
+					result.logFile,
+				]);
 		};
 		let since = Date.now();
 		await n8n(['import:credentials', `--input=${credentialsFile}`], 'queue-import-credentials');
 		await n8n(['import:workflow', `--input=${WORKFLOW_FILE}`], 'queue-import-workflow');
 		const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
 		await n8n(['update:workflow', `--id=${workflow.id}`, '--active=true'], 'queue-activate');
-		say(`queue: database ${database} migrated, credentials and workflow imported and activated (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+		say(
+			`queue: database ${database} migrated, credentials and workflow imported and activated (${((Date.now() - since) / 1000).toFixed(1)} s)`,
+		);
 
 		since = Date.now();
 		const port = await freePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		// Each process its own task broker port (n8n 2.x always starts one, on 5679 unless told).
 		const brokerPort = async () => ({ N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
-		const main = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...(await brokerPort()) }, logFile: logFile('n8n-queue-main') });
+		const main = startBackground(process.execPath, [n8nBin, 'start'], {
+			cwd: tmp,
+			env: { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...(await brokerPort()) },
+			logFile: logFile('n8n-queue-main'),
+		});
 		processes.push(main);
 		const workers = [];
 		for (let index = 1; index <= WORKERS; index++) {
 			const name = `n8n-queue-worker-${index}`;
-			const worker = startBackground(process.execPath, [n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`], { cwd: tmp, env: { ...env, ...(await brokerPort()) }, logFile: logFile(name) });
+			const worker = startBackground(process.execPath, [n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`], {
+				cwd: tmp,
+				env: { ...env, ...(await brokerPort()) },
+				logFile: logFile(name),
+			});
 			processes.push(worker);
 			workers.push({ name, log: logFile(name), process: worker });
 		}
@@ -174,7 +200,10 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 				anyExited();
 				if (!logText(logFile('n8n-queue-main')).includes('Editor is now accessible via')) return false;
 				if (!workers.every((worker) => logText(worker.log).includes('n8n worker is now ready'))) return false;
-				return await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+				return await fetch(`${baseUrl}/healthz/readiness`).then(
+					(response) => response.ok,
+					() => false,
+				);
 			},
 			120_000,
 			allLogs(),
@@ -192,7 +221,12 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 				'SELECT e.id, e.status, e.mode, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = $1 ORDER BY e.id',
 				[workflow.id],
 			);
-			return rows.map((row) => ({ id: String(row.id), status: row.status, mode: row.mode, data: row.data && FINISHED.has(row.status) ? parse(row.data) : undefined }));
+			return rows.map((row) => ({
+				id: String(row.id),
+				status: row.status,
+				mode: row.mode,
+				data: row.data && FINISHED.has(row.status) ? parse(row.data) : undefined,
+			}));
 		};
 
 		const campaign = `e2e-queue-${randomBytes(4).toString('hex')}`;
@@ -202,13 +236,16 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 		const wave = async (number, expected) => {
 			const answers = await Promise.all(
 				OFFSETS.map((offset) =>
-					fetch(`${baseUrl}/webhook/e2e-queue-segment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wave: number, offset, campaign }) }).then(
-						async (response) => ({ status: response.status, body: await response.text() }),
-					),
+					fetch(`${baseUrl}/webhook/e2e-queue-segment`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ wave: number, offset, campaign }),
+					}).then(async (response) => ({ status: response.status, body: await response.text() })),
 				),
 			);
 			const refused = answers.find((answer) => answer.status !== 200);
-			if (refused) throw new CaseFailure(`wave ${number}: the webhook answered ${refused.status}: ${refused.body.slice(0, 300)}`, allLogs());
+			if (refused)
+				throw new CaseFailure(`wave ${number}: the webhook answered ${refused.status}: ${refused.body.slice(0, 300)}`, allLogs());
 			const rows = await until(
 				`${expected} finished executions (wave ${number}) in n8n's Postgres database`,
 				async () => {
@@ -225,25 +262,45 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			if (failed) {
 				const error = failed.data.resultData?.error;
 				const where = error?.node?.name ? ` in node "${error.node.name}"` : '';
-				throw new CaseFailure(`wave ${number}: execution ${failed.id} ended with status ${failed.status}${where}: ${error?.message ?? '(no error recorded)'}${error?.description ? ` — ${error.description}` : ''}`, allLogs());
+				throw new CaseFailure(
+					`wave ${number}: execution ${failed.id} ended with status ${failed.status}${where}: ${error?.message ?? '(no error recorded)'}${error?.description ? ` — ${error.description}` : ''}`,
+					allLogs(),
+				);
 			}
-			if (mine.length !== OFFSETS.length) throw new CaseFailure(`wave ${number}: ${mine.length} executions, expected ${OFFSETS.length}`, allLogs());
-			return mine.map((row) => ({ id: row.id, mode: row.mode, items: row.data.resultData.runData['WhatsApp Send'][0].data.main[0].map((item) => item.json) }));
+			if (mine.length !== OFFSETS.length)
+				throw new CaseFailure(`wave ${number}: ${mine.length} executions, expected ${OFFSETS.length}`, allLogs());
+			return mine.map((row) => ({
+				id: row.id,
+				mode: row.mode,
+				items: row.data.resultData.runData['WhatsApp Send'][0].data.main[0].map((item) => item.json),
+			}));
 		};
 
 		// Which worker ran which execution, from the workers' own logs.
 		const ranOn = (executions) => {
-			const byWorker = workers.map((worker) => ({ worker: worker.name, ids: startedBy(worker.log).filter((id) => executions.some((execution) => execution.id === id)) }));
+			const byWorker = workers.map((worker) => ({
+				worker: worker.name,
+				ids: startedBy(worker.log).filter((id) => executions.some((execution) => execution.id === id)),
+			}));
 			for (const execution of executions) {
 				const on = byWorker.filter((entry) => entry.ids.includes(execution.id));
-				assert.equal(on.length, 1, `execution ${execution.id} was started by ${on.length} workers (${on.map((entry) => entry.worker).join(', ') || 'none'}), expected exactly 1`);
+				assert.equal(
+					on.length,
+					1,
+					`execution ${execution.id} was started by ${on.length} workers (${on.map((entry) => entry.worker).join(', ') || 'none'}), expected exactly 1`,
+				);
 			}
 			return byWorker.map((entry) => ({
 				...entry,
-				sent: executions.filter((execution) => entry.ids.includes(execution.id)).reduce((sum, execution) => sum + execution.items.filter((item) => item.status === 'accepted').length, 0),
+				sent: executions
+					.filter((execution) => entry.ids.includes(execution.id))
+					.reduce((sum, execution) => sum + execution.items.filter((item) => item.status === 'accepted').length, 0),
 			}));
 		};
-		const describe = (byWorker) => byWorker.map((entry) => `${entry.worker.replace('n8n-queue-', '')}: executions ${entry.ids.join('+') || 'none'} sent ${entry.sent}`).join('; ');
+		const describe = (byWorker) =>
+			byWorker
+				.map((entry) => `${entry.worker.replace('n8n-queue-', '')}: executions ${entry.ids.join('+') || 'none'} sent ${entry.sent}`)
+				.join('; ');
 
 		try {
 			// --- wave 1: 4 × 150 against a quota of 300 ------------------------------------------------------
@@ -256,7 +313,10 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			assert.equal(sends.length, QUOTA, `send requests that reached the fake Lite container: ${sends.length}, expected exactly ${QUOTA}`);
 			assert.equal(fake.sent.length, QUOTA, 'messages the fake accepted');
 			assert.equal(new Set(fake.sent.map((message) => message.number)).size, QUOTA, 'distinct recipients at the fake');
-			assert.ok(sends.every((request) => !('x-quota-reserved' in request.headers)), 'no send asked the container to skip its own quota count (x-quota-reserved)');
+			assert.ok(
+				sends.every((request) => !('x-quota-reserved' in request.headers)),
+				'no send asked the container to skip its own quota count (x-quota-reserved)',
+			);
 			const accepted = items.filter((item) => item.status === 'accepted');
 			const skipped = items.filter((item) => item.status === 'skipped');
 			assert.equal(accepted.length, QUOTA, `items with status accepted: ${accepted.length}`);
@@ -266,7 +326,11 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			assert.ok(!offReason, `a skipped item without "daily quota reached (300/300)": ${JSON.stringify(offReason)}`);
 			const sentRecipients = new Set(accepted.map((item) => item.to));
 			assert.equal(sentRecipients.size, QUOTA, 'distinct accepted recipients');
-			assert.deepEqual([...sentRecipients].sort(), fake.sent.map((message) => String(message.number)).sort(), 'the accepted items are exactly the recipients the fake got');
+			assert.deepEqual(
+				[...sentRecipients].sort(),
+				fake.sent.map((message) => String(message.number)).sort(),
+				'the accepted items are exactly the recipients the fake got',
+			);
 
 			// The counter in Redis: the day before the reset time.
 			const reset = new Date(String(skipped[0].reason).match(/resets at (\S+)$/)[1]);
@@ -281,8 +345,14 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 				byWorker1.every((entry) => entry.ids.length > 0),
 				`the 4 executions did not spread over both workers: ${describe(byWorker1)}`,
 			);
-			assert.ok(byWorker1.every((entry) => entry.sent > 0), `not every worker sent: ${describe(byWorker1)}`);
-			assert.ok(first.every((execution) => execution.mode === 'webhook'), 'execution mode webhook');
+			assert.ok(
+				byWorker1.every((entry) => entry.sent > 0),
+				`not every worker sent: ${describe(byWorker1)}`,
+			);
+			assert.ok(
+				first.every((execution) => execution.mode === 'webhook'),
+				'execution mode webhook',
+			);
 
 			// --- wave 2: the same campaign and recipients again --------------------------------------------------
 			since = Date.now();
@@ -292,10 +362,18 @@ async function queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailu
 			assert.equal(sendsAtFake().length, QUOTA, `wave 2 reached the fake with ${sendsAtFake().length - QUOTA} new sends, expected none`);
 			const again = second.flatMap((execution) => execution.items);
 			assert.equal(again.length, OFFSETS.length * PER_EXECUTION, 'result items of wave 2');
-			assert.equal(again.filter((item) => item.status !== 'skipped').length, 0, `wave 2 items not skipped: ${JSON.stringify(again.find((item) => item.status !== 'skipped'))}`);
+			assert.equal(
+				again.filter((item) => item.status !== 'skipped').length,
+				0,
+				`wave 2 items not skipped: ${JSON.stringify(again.find((item) => item.status !== 'skipped'))}`,
+			);
 			const ledgerSkipped = again.filter((item) => /^already sent in this campaign \(message true_/.test(String(item.reason)));
 			assert.equal(ledgerSkipped.length, QUOTA, `wave 2 items skipped as "already sent in this campaign": ${ledgerSkipped.length}`);
-			assert.deepEqual(ledgerSkipped.map((item) => item.to).sort(), [...sentRecipients].sort(), 'the ledger skipped exactly the recipients sent in wave 1');
+			assert.deepEqual(
+				ledgerSkipped.map((item) => item.to).sort(),
+				[...sentRecipients].sort(),
+				'the ledger skipped exactly the recipients sent in wave 1',
+			);
 			const quotaSkipped = again.filter((item) => quotaReason.test(String(item.reason)));
 			assert.equal(quotaSkipped.length, OFFSETS.length * PER_EXECUTION - QUOTA, 'wave 2 items skipped by the quota (not sent in wave 1)');
 			const byWorker2 = ranOn(second);

@@ -18,7 +18,9 @@ function missingRedisServer() {
 /** One RESP command on a raw socket; resolves with the reply's first line. */
 function redisCommand(port, ...words) {
 	return new Promise((resolve) => {
-		const socket = net.connect(port, '127.0.0.1', () => socket.write(`*${words.length}\r\n${words.map((word) => `$${Buffer.byteLength(word)}\r\n${word}\r\n`).join('')}`));
+		const socket = net.connect(port, '127.0.0.1', () =>
+			socket.write(`*${words.length}\r\n${words.map((word) => `$${Buffer.byteLength(word)}\r\n${word}\r\n`).join('')}`),
+		);
 		let reply = '';
 		socket.setTimeout(2000, () => socket.destroy());
 		socket.on('data', (data) => {
@@ -39,10 +41,14 @@ function redisCommand(port, ...words) {
  */
 async function startRedisServer({ cwd, logFile, timeoutMs = 10_000 }) {
 	const port = await freePort();
-	const server = startBackground(redisServerBinary(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { cwd, logFile });
+	const server = startBackground(redisServerBinary(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+		cwd,
+		logFile,
+	});
 	const deadline = Date.now() + timeoutMs;
 	while ((await redisCommand(port, 'PING')) !== '+PONG') {
-		if (Date.now() > deadline) throw new Error(`the private redis-server did not answer PING within ${timeoutMs / 1000} s (log: ${logFile})`);
+		if (Date.now() > deadline)
+			throw new Error(`the private redis-server did not answer PING within ${timeoutMs / 1000} s (log: ${logFile})`);
 		await sleep(200);
 	}
 	return { port, process: server };

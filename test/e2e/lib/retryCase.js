@@ -23,9 +23,17 @@ async function retryCase({ baseUrl, lite, databaseFile, host, CaseFailure, logsO
 	try {
 		await waitForWebhook(`${baseUrl}/webhook/${WEBHOOK_PATH}`);
 		lite.state.notOnWhatsApp = [FIRST];
-		const started = await fetch(`${baseUrl}/webhook/${WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const started = await fetch(`${baseUrl}/webhook/${WEBHOOK_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}',
+		});
 		assert.equal(started.status, 200, `the webhook answered ${started.status}`);
-		const failed = await until('the original execution to fail', async () => (await readExecutions(host, databaseFile, WORKFLOW_ID)).find((row) => row.status === 'error' && row.data), 60_000);
+		const failed = await until(
+			'the original execution to fail',
+			async () => (await readExecutions(host, databaseFile, WORKFLOW_ID)).find((row) => row.status === 'error' && row.data),
+			60_000,
+		);
 		lite.state.notOnWhatsApp = [];
 		const sentFirst = lite.sent.filter((message) => ALL.includes(String(message.number))).map((message) => String(message.number));
 		assert.deepEqual(sentFirst.sort(), ALL.slice(1), `the original execution sent to ${sentFirst.join(', ')}`);
@@ -46,18 +54,28 @@ async function retryCase({ baseUrl, lite, databaseFile, host, CaseFailure, logsO
 
 		const retried = await until(
 			'the retried execution to finish',
-			async () => (await readExecutions(host, databaseFile, WORKFLOW_ID)).find((row) => row.id !== failed.id && row.mode === 'retry' && row.status !== 'running' && row.status !== 'new' && row.data),
+			async () =>
+				(await readExecutions(host, databaseFile, WORKFLOW_ID)).find(
+					(row) => row.id !== failed.id && row.mode === 'retry' && row.status !== 'running' && row.status !== 'new' && row.data,
+				),
 			60_000,
 		);
 		assert.equal(retried.status, 'success', `the retried execution ended ${retried.status}`);
-		assert.deepEqual(retried.data.resultData.metadata, failed.data.resultData.metadata, 'the retried execution carries the original\'s custom data (the campaign ID)');
+		assert.deepEqual(
+			retried.data.resultData.metadata,
+			failed.data.resultData.metadata,
+			"the retried execution carries the original's custom data (the campaign ID)",
+		);
 		const items = retried.data.resultData.runData['WhatsApp Send'].at(-1).data.main[0].map((item) => item.json);
 		assert.deepEqual(
 			items.map((item) => [item.to, item.status]),
 			[[FIRST, 'accepted'], ...ALL.slice(1).map((to) => [to, 'skipped'])],
 			`the retry sends the failed recipient and skips the others: ${JSON.stringify(items)}`,
 		);
-		assert.ok(items.slice(1).every((item) => /^already sent in this campaign/.test(item.reason)), `skip reasons: ${items.map((item) => item.reason).join(' | ')}`);
+		assert.ok(
+			items.slice(1).every((item) => /^already sent in this campaign/.test(item.reason)),
+			`skip reasons: ${items.map((item) => item.reason).join(' | ')}`,
+		);
 		const received = lite.sent.filter((message) => ALL.includes(String(message.number))).map((message) => String(message.number));
 		assert.deepEqual(received.sort(), ALL, 'each of the 4 recipients got exactly one message over both executions');
 		const [campaignId] = Object.values(failed.data.resultData.metadata ?? {});

@@ -20,7 +20,9 @@ function customerWrites(phoneNumberId, messageId, text) {
 	return metaWebhookBody(
 		{
 			contacts: [{ profile: { name: CUSTOMER.name }, wa_id: CUSTOMER.waId }],
-			messages: [{ from: CUSTOMER.waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+			messages: [
+				{ from: CUSTOMER.waId, id: messageId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } },
+			],
 		},
 		phoneNumberId,
 	);
@@ -71,7 +73,9 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 	const post = (headers) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
 
 	try {
-		const handshake = await fetch(`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(credential.verifyToken)}&hub.challenge=1158201444`);
+		const handshake = await fetch(
+			`${url}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(credential.verifyToken)}&hub.challenge=1158201444`,
+		);
 		assert.equal(handshake.status, 200, `GET verification handshake answered ${handshake.status}: ${await handshake.clone().text()}`);
 		assert.equal(await handshake.text(), '1158201444', 'the handshake echoes hub.challenge');
 
@@ -80,7 +84,10 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		const cutOff = '{"object":"whatsapp_business_account","entry":[';
 		const notJson = await fetch(url, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', credential.appSecret).update(cutOff).digest('hex')}` },
+			headers: {
+				'content-type': 'application/json',
+				'x-hub-signature-256': `sha256=${createHmac('sha256', credential.appSecret).update(cutOff).digest('hex')}`,
+			},
 			body: cutOff,
 		});
 		const notJsonBody = await notJson.text();
@@ -94,7 +101,7 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		assert.equal(delivered.status, 200, `the signed webhook answered ${delivered.status}: ${await delivered.clone().text()}`);
 
 		const executions = await until(
-			'a finished execution of the trigger workflow in n8n\'s database',
+			"a finished execution of the trigger workflow in n8n's database",
 			async () => {
 				const rows = await readExecutions(host, databaseFile, workflow.id);
 				return rows.length && rows.every((row) => !['new', 'running', 'waiting'].includes(row.status) && row.data) ? rows : undefined;
@@ -105,7 +112,10 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		if (failed) {
 			const error = failed.data.resultData?.error;
 			const where = error?.node?.name ? ` in node "${error.node.name}"` : '';
-			throw new CaseFailure(`execution ${failed.id} ended with status ${failed.status}${where}: ${error?.message ?? '(no error recorded)'}${error?.description ? ` — ${error.description}` : ''}`, logsOnFailure);
+			throw new CaseFailure(
+				`execution ${failed.id} ended with status ${failed.status}${where}: ${error?.message ?? '(no error recorded)'}${error?.description ? ` — ${error.description}` : ''}`,
+				logsOnFailure,
+			);
 		}
 
 		const redelivered = await post({ 'x-hub-signature-256': signature });
@@ -125,7 +135,11 @@ async function triggerCase({ baseUrl, fake, workflow, credential, databaseFile, 
 		});
 
 		const finalRows = await readExecutions(host, databaseFile, workflow.id);
-		assert.equal(finalRows.length, 1, `executions of the trigger workflow: ${finalRows.length}, expected 1 (none for the forged or the duplicate delivery)`);
+		assert.equal(
+			finalRows.length,
+			1,
+			`executions of the trigger workflow: ${finalRows.length}, expected 1 (none for the forged or the duplicate delivery)`,
+		);
 		const [execution] = executions;
 		assert.equal(execution.status, 'success', 'execution status');
 		assert.equal(execution.mode, 'webhook', 'execution mode');

@@ -13,7 +13,10 @@ async function waitForWebhook(url, { method = 'POST', timeoutMs = 60_000 } = {})
 	let last = 'no answer';
 	while (Date.now() < deadline) {
 		try {
-			const response = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method } });
+			const response = await fetch(url, {
+				method: 'OPTIONS',
+				headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
+			});
 			if (response.status === 204) return;
 			last = `${response.status} ${(await response.text()).slice(0, 200)}`;
 		} catch (error) {
@@ -21,7 +24,9 @@ async function waitForWebhook(url, { method = 'POST', timeoutMs = 60_000 } = {})
 		}
 		await sleep(250);
 	}
-	throw new assert.AssertionError({ message: `the webhook ${method} ${url} was not registered within ${timeoutMs / 1000} s (last answer: ${last})` });
+	throw new assert.AssertionError({
+		message: `the webhook ${method} ${url} was not registered within ${timeoutMs / 1000} s (last answer: ${last})`,
+	});
 }
 
 module.exports = { waitForWebhook };

@@ -40,7 +40,14 @@ class Editor {
 	async visibleParameterLabels() {
 		await sleep(300); // let n8n finish re-rendering the parameter list after a change
 		return this.page.$$eval('[data-test-id="node-parameters"] [data-test-id="input-label"]', (labels) =>
-			labels.filter((label) => label.checkVisibility()).map((label) => (label.querySelector('label') ?? label).textContent.replace(/FixedExpression\s*$/, '').replace(/\s+/g, ' ').trim()),
+			labels
+				.filter((label) => label.checkVisibility())
+				.map((label) =>
+					(label.querySelector('label') ?? label).textContent
+						.replace(/FixedExpression\s*$/, '')
+						.replace(/\s+/g, ' ')
+						.trim(),
+				),
 		);
 	}
 
@@ -48,14 +55,18 @@ class Editor {
 	async credentialLabels() {
 		await sleep(300);
 		return this.page.$$eval('[data-test-id="ndv"] [data-test-id="credentials-label"]', (labels) =>
-			labels.filter((label) => label.checkVisibility()).map((label) => (label.querySelector('label') ?? label).textContent.replace(/\s+/g, ' ').trim()),
+			labels
+				.filter((label) => label.checkVisibility())
+				.map((label) => (label.querySelector('label') ?? label).textContent.replace(/\s+/g, ' ').trim()),
 		);
 	}
 
 	/** The names in the open panel's credential dropdown `index` (0: the first credential field). */
 	async credentialChoices(index) {
 		await this.page.getByTestId('node-credentials-select').nth(index).locator('input').first().click();
-		const items = this.page.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])').filter({ visible: true });
+		const items = this.page
+			.locator('[data-test-id^="node-credentials-select-item-"]:not([data-test-id$="-new"])')
+			.filter({ visible: true });
 		await items.first().waitFor();
 		const names = (await items.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
 		await this.closeDropdown(items);
@@ -65,7 +76,14 @@ class Editor {
 	/** Closes an open dropdown and waits until its items are gone, so the next read sees only the next list. */
 	async closeDropdown(items) {
 		await this.page.keyboard.press('Escape');
-		const closed = () => items.first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+		const closed = () =>
+			items
+				.first()
+				.waitFor({ state: 'hidden', timeout: 5_000 })
+				.then(
+					() => true,
+					() => false,
+				);
 		if (await closed()) return;
 		await this.page.getByTestId('ndv').getByText('Parameters', { exact: true }).first().click(); // n8n 2.x keeps some lists open on Escape
 		await items.first().waitFor({ state: 'hidden' });
@@ -76,7 +94,9 @@ class Editor {
 		await this.page.getByTestId(`parameter-input-${parameterName}`).locator('input').first().click();
 		const items = this.page.locator('.el-select-dropdown__item').filter({ visible: true });
 		await items.first().waitFor();
-		const names = await items.evaluateAll((elements) => elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()));
+		const names = await items.evaluateAll((elements) =>
+			elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()),
+		);
 		await this.closeDropdown(items);
 		return names;
 	}
@@ -89,7 +109,10 @@ class Editor {
 			.filter({ visible: true })
 			.first()
 			.waitFor({ timeout: timeoutMs })
-			.then(() => true, () => false);
+			.then(
+				() => true,
+				() => false,
+			);
 	}
 
 	/** Activates the open workflow the way its n8n offers: 1.x's Active switch, 2.x's Publish (and its dialog). */
@@ -99,7 +122,10 @@ class Editor {
 		await activeSwitch.or(publish).first().waitFor();
 		if (await activeSwitch.count()) {
 			await activeSwitch.click();
-			await this.page.getByRole('button', { name: /got it/i }).click({ timeout: 5_000 }).catch(() => undefined); // 1.x's "activated" notice
+			await this.page
+				.getByRole('button', { name: /got it/i })
+				.click({ timeout: 5_000 })
+				.catch(() => undefined); // 1.x's "activated" notice
 			return;
 		}
 		await publish.first().click();
@@ -117,7 +143,9 @@ class Editor {
 			if (accept(last)) return last;
 			await sleep(500);
 		}
-		throw new Error(`workflow ${workflowId}: executions did not reach the expected state within ${timeoutMs / 1000} s (last: ${JSON.stringify(last.map(({ id, status, mode }) => ({ id, status, mode })))})`);
+		throw new Error(
+			`workflow ${workflowId}: executions did not reach the expected state within ${timeoutMs / 1000} s (last: ${JSON.stringify(last.map(({ id, status, mode }) => ({ id, status, mode })))})`,
+		);
 	}
 }
 
