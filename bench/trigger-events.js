@@ -41,20 +41,8 @@ function sendLoad(url, count, idPrefix) {
 }
 
 async function measure(dedupe, redis, reports) {
-	const { startCloudTrigger } = requireFromRoot('test/trigger/fixtures');
-	const credentials = {};
-	if (dedupe === 'redis') {
-		const { uniquePrefix } = requireFromRoot('test/harness/redis');
-		const url = new URL(redis.url);
-		credentials.whatsAppRedis = {
-			host: url.hostname,
-			port: Number(url.port || 6379),
-			password: decodeURIComponent(url.password),
-			database: 0,
-			tls: false,
-			keyPrefix: uniquePrefix(),
-		};
-	}
+	const { redisCredentialFor, startCloudTrigger } = requireFromRoot('test/trigger/fixtures');
+	const credentials = dedupe === 'redis' ? redisCredentialFor(redis.url) : {};
 	const trigger = await startCloudTrigger({ events: ['message'], triggerOptions: { updateCampaignReports: reports } }, credentials);
 	try {
 		await sendLoad(trigger.url, 500, `warm${dedupe}${reports}`); // JIT, connections, Redis scripts

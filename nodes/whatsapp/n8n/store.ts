@@ -21,7 +21,7 @@ async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions)
 }
 
 /**
- * Redis when the node has a WhatsApp Redis credential (shared by every n8n process), else this process's
+ * Redis when the node has a WhatsApp Shared State (Redis) credential (shared by every n8n process), else this process's
  * memory. Close it when done; closing the memory store does nothing.
  */
 export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {

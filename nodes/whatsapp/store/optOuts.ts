@@ -64,7 +64,7 @@ async function chunked<T, R>(values: T[], call: (chunk: T[]) => Promise<R[]>): P
 	return results;
 }
 
-/** The lists in the WhatsApp Redis credential's Redis, under the keys the Lite gateway reads (optOutContract.ts). */
+/** The lists in the WhatsApp Shared State (Redis) credential's Redis, under the keys the Lite gateway reads (optOutContract.ts). */
 export class RedisOptOuts implements OptOutStore {
 	constructor(
 		private readonly client: Redis,
