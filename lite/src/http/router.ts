@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errorText, type Logger } from '../log';
-import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized } from './errors';
+import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized, unsupportedMediaType } from './errors';
 
 export interface Request {
 	params: Record<string, string>;
@@ -115,12 +115,7 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 	const hasBody = declared !== undefined ? Number(declared) > 0 : incoming.headers['transfer-encoding'] !== undefined;
 	if (!hasBody) return {};
 	if (!JSON_TYPE.test(incoming.headers['content-type'] ?? '')) {
-		throw new ApiError(
-			415,
-			'UNSUPPORTED_MEDIA_TYPE',
-			`The request body is ${incoming.headers['content-type'] ?? 'without a Content-Type'}, not JSON`,
-			'Send a JSON object with Content-Type: application/json',
-		);
+		throw unsupportedMediaType(incoming.headers['content-type']);
 	}
 	if (Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
 	const raw = await new Promise<Buffer>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import type { Session } from '../drivers/session';
+import { type ApiError, unauthorized } from '../http/errors';
 import { loginForm, pageScript, qrPage, statusPage } from './html';
 
 /** What the pages show, read fresh on every poll. */
@@ -110,13 +111,7 @@ export class OperatorPages {
 
 	private createLink(request: IncomingMessage, response: ServerResponse): void {
 		request.resume();
-		if (!this.options.authorized(request.headers))
-			return reply(
-				response,
-				401,
-				'application/json; charset=utf-8',
-				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Missing or wrong API key' } }),
-			);
+		if (!this.options.authorized(request.headers)) return replyError(response, unauthorized());
 		const token = randomBytes(24).toString('base64url');
 		remember(this.links, token, Date.now() + LINK_TTL_MS, MAX_LINKS);
 		reply(
@@ -129,12 +124,7 @@ export class OperatorPages {
 
 	private async stateJson(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		if (!this.loggedIn(request) && !this.options.authorized(request.headers)) {
-			return reply(
-				response,
-				401,
-				'application/json; charset=utf-8',
-				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Log in again' } }),
-			);
+			return replyError(response, unauthorized('Log in again, or send the API key'));
 		}
 		const { session, quota, queuedCampaignMessages } = this.options.state;
 		const body = {
@@ -190,6 +180,10 @@ async function readForm(request: IncomingMessage): Promise<string> {
 		if (size <= MAX_FORM_BYTES) chunks.push(chunk as Buffer);
 	}
 	return size > MAX_FORM_BYTES ? '' : Buffer.concat(chunks).toString('utf8');
+}
+
+function replyError(response: ServerResponse, error: ApiError): void {
+	reply(response, error.status, 'application/json; charset=utf-8', JSON.stringify(error.body()));
 }
 
 function reply(response: ServerResponse, status: number, type: string, body: string): void {
