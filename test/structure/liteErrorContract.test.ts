@@ -56,6 +56,9 @@ test("docs/lite-api.md's error table lists exactly the contract's codes, each wi
 	const contract = new Map(CODES.map((code) => [code, String(LITE_ERROR_CODES[code].status)]));
 	contract.set('INTERNAL', '5xx');
 	expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(contract));
+
+	const wholeSuit = /^((?:`[A-Z_]+`(?:, | and )?)+) concern the whole suit/m.exec(table)?.[1];
+	expect(new Set(wholeSuit?.match(/[A-Z_]+/g))).toEqual(new Set(CODES.filter((code) => 'concernsSuit' in LITE_ERROR_CODES[code])));
 });
 
 test('the gateway writes no error code of its own outside the contract', () => {
