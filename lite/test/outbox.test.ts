@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import fs, { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Outbox, type Delivery } from '../src/webhooks/outbox';
 import { stateDir } from './helpers/gateway';
@@ -52,5 +52,17 @@ describe('the webhook outbox file', () => {
 		const reopened = new Outbox(file, 100, () => undefined);
 		expect(reopened.pendingDeliveries()).toEqual([delivery('kept')]);
 		reopened.close();
+	});
+
+	it('flushes a rewrite to disk before it replaces the file, and then the rename (a machine crash loses no more than the last lines)', () => {
+		const file = join(stateDir(), 'outbox.jsonl');
+		const fsync = jest.spyOn(fs, 'fsyncSync');
+		const rename = jest.spyOn(fs, 'renameSync');
+		new Outbox(file, 100, () => undefined).close(); // a fresh outbox is written by a rewrite
+		const calls = (name: string, spy: jest.SpyInstance) => spy.mock.invocationCallOrder.map((order) => ({ order, name }));
+		const seen = [...calls('fsync', fsync), ...calls('rename', rename)].sort((a, b) => a.order - b.order).map(({ name }) => name);
+		fsync.mockRestore();
+		rename.mockRestore();
+		expect(seen).toEqual(['fsync', 'rename', 'fsync']);
 	});
 });

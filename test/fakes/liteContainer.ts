@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { OptOutGate } from '../../lite/src/optOuts';
 import { RedisKv } from '../../lite/src/store/redisKv';
 import { type Answer, FakeCampaigns } from './liteCampaigns';
+import { LITE_ERROR_CODES } from '../../nodes/whatsapp/liteErrorContract';
 
 /** A scripted answer for the next send: a 5xx (the contract's INTERNAL, or with no body at all), or a connection dropped after receipt. */
 export type LiteScriptedFailure = { kind: 'internal'; status: number } | { kind: 'bare5xx'; status: number } | { kind: 'dropConnection' };
@@ -29,8 +30,8 @@ function refusal(body: Record<string, unknown>): { status: number; body: unknown
 /** The gateway reads the chat from a serialized message ID ("true_4915…@c.us_3EB0…") when chatId is not given. */
 const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
-/** Answers after which every further send of the suit fails the same way (docs/lite-api.md, "Errors that stop a whole sender"). */
-const STOPPING_CODES = new Set(['UNAUTHORIZED', 'SESSION_NOT_READY', 'STORE_UNAVAILABLE', 'QUOTA_EXCEEDED']);
+/** Answers after which every further send of the suit fails the same way (docs/lite-api.md, Errors). */
+const STOPPING_CODES = new Set(Object.entries(LITE_ERROR_CODES).flatMap(([code, spec]) => ('concernsSuit' in spec ? [code] : [])));
 
 export const FAKE_SUIT_ID = 'suit-1';
 export const QUOTA_RESET_AT = '2030-01-02T00:00:00.000Z';

@@ -14,6 +14,7 @@ const ROOT = resolve(__dirname, '../..');
 const SHARED_WITH_GATEWAY = [
 	'nodes/whatsapp/quota.ts', // the daily quota's key, TTL and Lua scripts
 	'nodes/whatsapp/optOutContract.ts', // the opt-out lists' keys and entries
+	'nodes/whatsapp/liteErrorContract.ts', // the gateway's error codes, statuses and fixes
 	'nodes/whatsapp/inbound/signatures.ts', // the webhook signature
 	'nodes/whatsapp/phone.ts', // phone numbers and group IDs
 	'nodes/whatsapp/templates/automator.ts', // campaign text placeholders

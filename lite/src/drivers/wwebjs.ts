@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import { errorText } from '../log';
-import { ApiError } from '../http/errors';
+import { invalidRequest } from '../http/errors';
 import type { MediaFetcher } from '../outbound/media';
 import { messageAck, type Content, type Driver, type DriverSink, type OutgoingMessage } from './types';
 import { inboundMessage, type WwebjsMessage } from './wwebjsInbound';
@@ -136,9 +136,7 @@ export class WwebjsDriver implements Driver {
 	private async react(messageId: string, emoji: string): Promise<string> {
 		const target = await this.connected.getMessageById(messageId);
 		if (!target?.react) {
-			throw new ApiError(
-				400,
-				'INVALID_REQUEST',
+			throw invalidRequest(
 				`reaction.messageId "${messageId}" is not a message this session knows`,
 				"React to the ID of a message in one of this WhatsApp account's chats",
 			);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errorText, type Logger } from '../log';
-import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized } from './errors';
+import { closeIfBodyUnread, readBody } from './body';
+import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized, unsupportedMediaType } from './errors';
 
 export interface Request {
 	params: Record<string, string>;
@@ -58,7 +59,10 @@ export class Router {
 				const internal = internalError();
 				return { status: internal.status, body: internal.body() };
 			})
-			.then((reply) => send(response, reply, !incoming.complete));
+			.then((reply) => {
+				closeIfBodyUnread(incoming, response);
+				send(response, reply);
+			});
 	};
 
 	private async dispatch(incoming: IncomingMessage): Promise<Reply> {
@@ -106,37 +110,15 @@ const bodyTooLarge = (maxBytes: number) =>
 		'Send large media by URL, or raise MAX_INLINE_MEDIA_BYTES',
 	);
 
-/**
- * The JSON body, read only up to `maxBytes`: a larger Content-Length is refused before reading, a longer stream
- * is cut off as soon as it passes the limit (the answer then closes the connection instead of reading the rest).
- */
+/** The JSON body, read only up to `maxBytes` (readBody). */
 async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
 	const declared = incoming.headers['content-length'];
 	const hasBody = declared !== undefined ? Number(declared) > 0 : incoming.headers['transfer-encoding'] !== undefined;
 	if (!hasBody) return {};
 	if (!JSON_TYPE.test(incoming.headers['content-type'] ?? '')) {
-		throw new ApiError(
-			415,
-			'UNSUPPORTED_MEDIA_TYPE',
-			`The request body is ${incoming.headers['content-type'] ?? 'without a Content-Type'}, not JSON`,
-			'Send a JSON object with Content-Type: application/json',
-		);
+		throw unsupportedMediaType(incoming.headers['content-type']);
 	}
-	if (Number(declared) > maxBytes) throw bodyTooLarge(maxBytes);
-	const raw = await new Promise<Buffer>((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		const onData = (chunk: Buffer) => {
-			size += chunk.length;
-			if (size <= maxBytes) return void chunks.push(chunk);
-			incoming.off('data', onData).pause();
-			reject(bodyTooLarge(maxBytes));
-		};
-		incoming
-			.on('data', onData)
-			.once('end', () => resolve(Buffer.concat(chunks)))
-			.once('error', reject);
-	});
+	const raw = await readBody(incoming, maxBytes, () => bodyTooLarge(maxBytes));
 	if (raw.length === 0) return {};
 	let parsed: unknown;
 	try {
@@ -148,9 +130,7 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 	return parsed as Record<string, unknown>;
 }
 
-/** `unread`: the request body was refused before its end, so the connection closes rather than reading the rest. */
-function send(response: ServerResponse, reply: Reply, unread: boolean): void {
-	if (unread) response.setHeader('Connection', 'close');
+function send(response: ServerResponse, reply: Reply): void {
 	if (reply.text !== undefined) {
 		response.writeHead(reply.status, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(reply.text);
 	} else if (reply.body === undefined) {

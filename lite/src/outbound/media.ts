@@ -1,4 +1,4 @@
-import { ApiError, mediaTooLarge, urlNotAllowed } from '../http/errors';
+import { mediaTooLarge, mediaUnavailable, urlNotAllowed } from '../http/errors';
 import { Slots, SlotsFull } from '../util/slots';
 import { outboundFetch, OutboundError, origin, type Resolve } from './fetch';
 import { OutboundPolicy, OutboundRefused } from './policy';
@@ -25,9 +25,6 @@ export interface FetchedMedia {
 
 /** Fetches a media URL for sending; every failure is a 4xx ApiError (nothing was sent, the quota is given back). */
 export type MediaFetcher = (url: string) => Promise<FetchedMedia>;
-
-const mediaUnavailable = (message: string) =>
-	new ApiError(422, 'MEDIA_UNAVAILABLE', message, 'Check that the media URL answers the file to anyone, quickly, without a login');
 
 export function mediaFetcher(settings: MediaFetchSettings, resolve?: Resolve): MediaFetcher {
 	const policy = OutboundPolicy.media(settings.mediaAllowedHosts);

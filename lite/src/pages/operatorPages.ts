@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
 import type { Session } from '../drivers/session';
+import { closeIfBodyUnread, readBody } from '../http/body';
+import { type ApiError, isApiError, mediaTooLarge, unauthorized } from '../http/errors';
 import { loginForm, pageScript, qrPage, statusPage } from './html';
 
 /** What the pages show, read fresh on every poll. */
@@ -58,14 +60,17 @@ export class OperatorPages {
 		if ((route === 'GET /whatsapp-login' || route === 'GET /status') && wantsHtml)
 			action = () => this.page(request, response, url.pathname.replace(/\/$/, ''));
 		else if (route === 'POST /ui/login') action = () => this.formLogin(request, response);
-		else if (route === 'POST /ui/sandbox-scan' && this.options.sandboxScan) action = async () => this.sandboxScan(request, response);
+		else if (route === 'POST /ui/sandbox-scan' && this.options.sandboxScan) action = () => this.sandboxScan(request, response);
 		else if (route === 'GET /ui/login') action = async () => this.linkLogin(url, response);
-		else if (route === 'POST /ui/links') action = async () => this.createLink(request, response);
+		else if (route === 'POST /ui/links') action = () => this.createLink(request, response);
 		else if (route === 'GET /ui/state') action = () => this.stateJson(request, response);
 		else if (route === 'GET /ui/page.js') action = async () => reply(response, 200, 'text/javascript; charset=utf-8', pageScript);
 		if (!action) return false;
-		action().catch(() => {
-			if (!response.headersSent) reply(response, 500, 'text/plain; charset=utf-8', 'The page could not be shown');
+		action().catch((error: unknown) => {
+			if (response.headersSent) return;
+			closeIfBodyUnread(request, response);
+			if (isApiError(error)) replyError(response, error);
+			else reply(response, 500, 'text/plain; charset=utf-8', 'The page could not be shown');
 		});
 		return true;
 	}
@@ -86,8 +91,8 @@ export class OperatorPages {
 		this.startSession(response, next);
 	}
 
-	private sandboxScan(request: IncomingMessage, response: ServerResponse): void {
-		request.resume();
+	private async sandboxScan(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		await readForm(request);
 		if (!this.loggedIn(request)) return reply(response, 401, 'text/html; charset=utf-8', loginForm('/whatsapp-login'));
 		this.options.sandboxScan?.();
 		response.writeHead(303, { Location: '/whatsapp-login', 'Cache-Control': 'no-store' }).end();
@@ -108,15 +113,9 @@ export class OperatorPages {
 		this.startSession(response, '/whatsapp-login');
 	}
 
-	private createLink(request: IncomingMessage, response: ServerResponse): void {
-		request.resume();
-		if (!this.options.authorized(request.headers))
-			return reply(
-				response,
-				401,
-				'application/json; charset=utf-8',
-				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Missing or wrong API key' } }),
-			);
+	private async createLink(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		await readForm(request);
+		if (!this.options.authorized(request.headers)) return replyError(response, unauthorized());
 		const token = randomBytes(24).toString('base64url');
 		remember(this.links, token, Date.now() + LINK_TTL_MS, MAX_LINKS);
 		reply(
@@ -129,12 +128,7 @@ export class OperatorPages {
 
 	private async stateJson(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		if (!this.loggedIn(request) && !this.options.authorized(request.headers)) {
-			return reply(
-				response,
-				401,
-				'application/json; charset=utf-8',
-				JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'Log in again' } }),
-			);
+			return replyError(response, unauthorized('Log in again, or send the API key'));
 		}
 		const { session, quota, queuedCampaignMessages } = this.options.state;
 		const body = {
@@ -182,14 +176,19 @@ function cookie(header: string | undefined, name: string): string | undefined {
 	return undefined;
 }
 
+const formTooLarge = () =>
+	mediaTooLarge(
+		`The form is larger than the pages' limit of ${MAX_FORM_BYTES} bytes`,
+		'Send only the form fields (apiKey, next); this page takes no files',
+	);
+
+/** The pages' POST bodies (a login form, or nothing): bounded, and refused with 413 past the bound. */
 async function readForm(request: IncomingMessage): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of request) {
-		size += (chunk as Buffer).length;
-		if (size <= MAX_FORM_BYTES) chunks.push(chunk as Buffer);
-	}
-	return size > MAX_FORM_BYTES ? '' : Buffer.concat(chunks).toString('utf8');
+	return (await readBody(request, MAX_FORM_BYTES, formTooLarge)).toString('utf8');
+}
+
+function replyError(response: ServerResponse, error: ApiError): void {
+	reply(response, error.status, 'application/json; charset=utf-8', JSON.stringify(error.body()));
 }
 
 function reply(response: ServerResponse, status: number, type: string, body: string): void {

@@ -1,5 +1,5 @@
 import type { Router } from '../http/router';
-import { ApiError, invalidRequest, notFound, urlNotAllowed } from '../http/errors';
+import { invalidRequest, notFound, tooManyWebhooks, urlNotAllowed } from '../http/errors';
 import { OutboundPolicy, OutboundRefused } from '../outbound/policy';
 import { EVENT_NAMES, WebhookRegistry, type EventName } from '../webhooks/registry';
 
@@ -15,14 +15,6 @@ function events(raw: unknown): EventName[] {
 	}
 	return [...new Set(raw as EventName[])];
 }
-
-const tooManyWebhooks = (limit: number) =>
-	new ApiError(
-		422,
-		'TOO_MANY_WEBHOOKS',
-		`This gateway already has ${limit} webhooks, its limit`,
-		'Delete webhooks that are no longer used (DELETE /webhooks/{id}), or raise WEBHOOK_MAX_REGISTRATIONS',
-	);
 
 export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
 	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);

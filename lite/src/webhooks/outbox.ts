@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { EventName } from './registry';
 
 /** One event on its way to one webhook. */
@@ -25,9 +26,11 @@ type Line = { delivery: Delivery } | { event: UntargetedEvent } | { done: string
  * ID wins). Why a file and not a Redis list: events must be kept while Redis is unreachable (a `message` or an
  * ack arriving during an outage), so Redis cannot hold them, and a Redis list with an in-memory spill would lose
  * the spill on a crash during the outage. The file survives the outage and a restart (kill -9 too: each line is
- * one write(2) before `emit` returns; only a crash of the machine can lose the last lines). It belongs to this
- * process (one gateway per suit and STATE_DIR), is rewritten compactly on start and whenever it grows past
- * twice its live entries, and holds at most `max` entries: past it the oldest is dropped, with `onDrop`.
+ * one write(2) before `emit` returns). A crash of the machine can lose the last lines, not more: an fsync per
+ * event would cost a disk flush per message and ack, while the rare rewrite is flushed before it replaces the
+ * file. It belongs to this process (one gateway per suit and STATE_DIR), is rewritten compactly on start and
+ * whenever it grows past twice its live entries, and holds at most `max` entries: past it the oldest is dropped,
+ * with `onDrop`.
  */
 export class Outbox {
 	private readonly deliveries = new Map<string, Delivery>();
@@ -130,9 +133,22 @@ export class Outbox {
 		const fresh = `${this.file}.tmp`;
 		const fd = openSync(fresh, 'w');
 		for (const line of lines) writeSync(fd, `${JSON.stringify(line)}\n`);
+		// On disk before the rename, and the rename itself: else a machine crash could leave the outbox's name on an
+		// empty file (every pending event lost), or on the old one while the appends went to the new.
+		fsyncSync(fd);
 		closeSync(fd);
 		renameSync(fresh, this.file);
+		syncDirectory(dirname(this.file));
 		this.lines = lines.length;
 		return openSync(this.file, 'a');
+	}
+}
+
+function syncDirectory(directory: string): void {
+	const fd = openSync(directory, 'r');
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
 	}
 }

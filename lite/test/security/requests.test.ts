@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { startRedis, type TestRedis } from '../../../test/harness/redis';
 import type { Logger } from '../../src/log';
 import { API_KEY, startGateway, type TestGateway } from '../helpers/gateway';
@@ -116,4 +117,79 @@ it('refuses a 10 MB text with 400 naming MAX_TEXT_LENGTH', async () => {
 	});
 	expect(caption.status).toBe(400);
 	expect(caption.body.error.message).toContain('5000 characters');
+});
+
+interface SlowPost {
+	status: number;
+	body: string;
+	/** Body bytes written before the gateway answered and closed the connection. */
+	bytesWritten: number;
+	closedByGateway: boolean;
+}
+
+/**
+ * POSTs a chunked body of `totalBytes` slowly (1 KiB every 5 ms) and never ends it: a gateway that reads it all
+ * gets every byte and still no end. Resolves once the gateway closed the connection, or 2 s after the last chunk.
+ */
+function postSlowly(path: string, totalBytes: number, headers: Record<string, string>): Promise<SlowPost> {
+	const { hostname, port } = new URL(gw.url);
+	return new Promise((resolve) => {
+		const socket = connect(Number(port), hostname);
+		const answer: Buffer[] = [];
+		let bytesWritten = 0;
+		let closedByGateway = false;
+		let timer: NodeJS.Timeout;
+		const finish = () => {
+			clearTimeout(timer);
+			socket.destroy();
+			const text = Buffer.concat(answer).toString('utf8');
+			resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text, bytesWritten, closedByGateway });
+		};
+		const chunk = Buffer.alloc(1024, 'a');
+		const writeNext = () => {
+			if (socket.destroyed || socket.writableEnded) return;
+			if (bytesWritten >= totalBytes) return void (timer = setTimeout(finish, 2_000));
+			socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+			bytesWritten += chunk.length;
+			timer = setTimeout(writeNext, 5);
+		};
+		socket.on('data', (data) => answer.push(data));
+		socket.once('end', () => {
+			closedByGateway = true;
+			finish();
+		});
+		socket.once('error', () => {
+			closedByGateway = true;
+			finish();
+		});
+		const head = Object.entries({ Host: `${hostname}:${port}`, 'Transfer-Encoding': 'chunked', ...headers })
+			.map(([name, value]) => `${name}: ${value}\r\n`)
+			.join('');
+		socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n`, writeNext);
+	});
+}
+
+describe("the operator pages' POST bodies (the QR login form)", () => {
+	const FORM = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' };
+
+	it('answer 413 to a slow oversized login form as soon as it passes 4 KiB, and close without reading the rest', async () => {
+		const answer = await postSlowly('/ui/login', 512 * 1024, FORM);
+		expect(answer.status).toBe(413);
+		expect(answer.body).toContain('"code":"MEDIA_TOO_LARGE"');
+		expect(answer.body).toMatch(/connection: close/i);
+		expect(answer.closedByGateway).toBe(true);
+		expect(answer.bytesWritten).toBeLessThan(64 * 1024);
+	});
+
+	it('answer 413 to a declared Content-Length past 4 KiB before reading any of it', async () => {
+		const answer = await gw.call('POST', '/ui/login', 'x'.repeat(5000), FORM);
+		expect(answer.status).toBe(413);
+		expect(answer.body.error).toMatchObject({ code: 'MEDIA_TOO_LARGE', message: expect.stringContaining('4096 bytes') });
+	});
+
+	it('bound the bodies of the other page POSTs the same way', async () => {
+		const answer = await postSlowly('/ui/links', 512 * 1024, { appApiKey: API_KEY });
+		expect(answer).toMatchObject({ status: 413, closedByGateway: true });
+		expect(answer.bytesWritten).toBeLessThan(64 * 1024);
+	});
 });

@@ -1,4 +1,5 @@
 import { WhatsAppError } from '../errors';
+import { LITE_ERROR_CODES, type LiteErrorCode, isLiteErrorCode } from '../liteErrorContract';
 import type { Envelope, MessageType, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { recipientAddress } from '../phone';
@@ -97,103 +98,82 @@ interface LiteErrorBody {
 }
 
 interface LiteErrorRule {
-	kind: 'api' | 'quota';
+	kind: 'api' | 'quota' | 'ambiguous';
 	description: string;
-	fix: string;
 	retryable?: boolean;
-	/** Every further send of this suit would fail the same way: the segment stops (docs/lite-api.md). */
-	stopsSender?: boolean;
 	/** Ours instead of the container's fix: the container speaks of its headers, the user fixes it in n8n. */
-	keepOurFix?: boolean;
+	n8nFix?: string;
 }
 
-/** The gateway's error codes (docs/lite-api.md); the HTTP status only where an older container sends no code. */
-const LITE_ERRORS: Record<string, LiteErrorRule> = {
+/** What each of the gateway's error codes (liteErrorContract.ts) means for a send from n8n. */
+const LITE_ERRORS: Record<LiteErrorCode, LiteErrorRule> = {
+	INVALID_REQUEST: { kind: 'api', description: 'The Lite container refused the request' },
+	INVALID_NUMBER: { kind: 'api', description: 'The Lite container refused the phone number' },
+	URL_NOT_ALLOWED: { kind: 'api', description: "The Lite container's outbound policy refused the URL" },
 	UNAUTHORIZED: {
 		kind: 'api',
-		stopsSender: true,
-		keepOurFix: true,
 		description: 'The Lite container refused the API key',
-		fix: 'Check the API key in the WhatsApp Lite Container credential',
+		n8nFix: 'Check the API key in the WhatsApp Lite Container credential',
 	},
-	SESSION_NOT_READY: {
+	NOT_ON_WHATSAPP: { kind: 'api', description: 'The number is not on WhatsApp' },
+	NOT_FOUND: { kind: 'api', description: 'The Lite container has no such route or item' },
+	CAMPAIGN_NOT_FOUND: {
 		kind: 'api',
-		stopsSender: true,
-		description: "The Lite container's WhatsApp session is not ready",
-		fix: 'Open /whatsapp-login on the container and scan the QR code with the phone',
+		description: 'The Lite container knows no campaign with this ID',
+		n8nFix: "Use the campaign ID the sending node returned (each item's campaignId)",
 	},
-	STORE_UNAVAILABLE: {
+	SESSION_NOT_READY: { kind: 'api', description: "The Lite container's WhatsApp session is not ready" },
+	CAMPAIGN_SETTINGS_DIFFER: {
 		kind: 'api',
-		stopsSender: true,
-		description: 'The Lite container cannot reach its Redis, so it sent nothing',
-		fix: "Check the container's Redis, then run the workflow again",
+		description: 'This campaign ID was handed over before with another message or other delays',
+		n8nFix: 'Use a new Campaign ID for a different message, or the same settings to add recipients',
 	},
-	QUOTA_EXCEEDED: {
-		kind: 'quota',
-		stopsSender: true,
-		description: "The suit's daily quota is used up",
-		fix: 'Wait for the quota to reset, or raise DAILY_QUOTA on the container',
-	},
+	MEDIA_TOO_LARGE: { kind: 'api', description: 'The media or the request is larger than the Lite container takes' },
+	UNSUPPORTED_MEDIA_TYPE: { kind: 'api', description: 'The Lite container takes JSON request bodies only' },
+	MEDIA_UNAVAILABLE: { kind: 'api', description: 'The Lite container could not fetch the media URL, so it sent nothing' },
+	TOO_MANY_WEBHOOKS: { kind: 'api', description: 'The Lite container has as many webhooks as it allows' },
+	QUOTA_EXCEEDED: { kind: 'quota', description: "The suit's daily quota is used up" },
 	PACED: {
 		kind: 'api',
 		retryable: true,
 		description: "The container is pacing this suit's sends and the next free slot was too far away",
-		fix: 'Send less at once; the send is tried again after the time the container named',
 	},
-	NOT_ON_WHATSAPP: {
-		kind: 'api',
-		description: 'The number is not on WhatsApp',
-		fix: 'Check the number, or reach this person on another channel',
+	TOO_MANY_CAMPAIGNS: { kind: 'api', description: 'The Lite container has as many campaigns queued or paused as it allows' },
+	// It may come after WhatsApp Web sent the message (docs/lite-api.md).
+	INTERNAL: {
+		kind: 'ambiguous',
+		description: 'The Lite container had an internal error; the message may have been sent',
+		n8nFix: "Check whether the recipient got the message before sending again, and the container's logs",
 	},
-	CAMPAIGN_NOT_FOUND: {
-		kind: 'api',
-		description: 'The Lite container knows no campaign with this ID',
-		fix: "Use the campaign ID the sending node returned (each item's campaignId)",
-		keepOurFix: true,
-	},
-	CAMPAIGN_SETTINGS_DIFFER: {
-		kind: 'api',
-		description: 'This campaign ID was handed over before with another message or other delays',
-		fix: 'Use a new Campaign ID for a different message, or the same settings to add recipients',
-		keepOurFix: true,
-	},
+	STORE_UNAVAILABLE: { kind: 'api', description: 'The Lite container cannot reach its Redis, so it sent nothing' },
 };
-const BY_STATUS: Record<number, string> = {
+/** The code an older container meant when it answered only a status. */
+const BY_STATUS: Record<number, LiteErrorCode> = {
 	401: 'UNAUTHORIZED',
 	409: 'SESSION_NOT_READY',
 	429: 'QUOTA_EXCEEDED',
 	503: 'STORE_UNAVAILABLE',
 };
-const REFUSED: LiteErrorRule = { kind: 'api', description: 'The Lite container refused the request', fix: 'Correct the value it names' };
 
 function liteError(body: unknown, httpStatus: number): WhatsAppError {
 	const parsed = (body ?? {}) as LiteErrorBody;
 	const error =
 		typeof parsed.error === 'object' ? parsed.error : { message: typeof parsed.error === 'string' ? parsed.error : parsed.message };
 	const code = error.code ?? BY_STATUS[httpStatus];
-	const rule = code !== undefined ? LITE_ERRORS[code] : undefined;
-	// A 5xx other than STORE_UNAVAILABLE may come after WhatsApp Web sent the message (docs/lite-api.md): ambiguous.
-	if (!rule && httpStatus >= 500) {
-		return new WhatsAppError(`Lite container: ${error.message ?? 'internal error'}`, {
-			kind: 'ambiguous',
-			code: code ?? httpStatus,
-			httpStatus,
-			description: 'The Lite container had an internal error; the message may have been sent',
-			fix: "Check whether the recipient got the message before sending again, and the container's logs",
-			backendMessage: error.message,
-		});
-	}
-	const known = rule ?? REFUSED;
+	// A code of another compatible container: a refusal, or for a 5xx an internal error (the message may be out).
+	const known = isLiteErrorCode(code) ? code : httpStatus >= 500 ? 'INTERNAL' : 'INVALID_REQUEST';
+	const rule = LITE_ERRORS[known];
+	const contract = LITE_ERROR_CODES[known];
 	const resetAt = error.resetAt ?? parsed.resetAt;
-	return new WhatsAppError(`Lite container: ${error.message ?? known.description}`, {
-		kind: known.kind,
+	return new WhatsAppError(`Lite container: ${error.message ?? rule.description}`, {
+		kind: rule.kind,
 		code: code ?? httpStatus,
-		retryable: known.retryable,
-		stopsSender: known.stopsSender,
+		retryable: rule.retryable,
+		stopsSender: 'concernsSuit' in contract,
 		httpStatus,
 		retryAfterMs: typeof error.retryAfterMs === 'number' ? error.retryAfterMs : undefined,
-		description: resetAt ? `${known.description} (resets at ${resetAt})` : known.description,
-		fix: known.keepOurFix ? known.fix : (error.fix ?? known.fix),
+		description: resetAt ? `${rule.description} (resets at ${resetAt})` : rule.description,
+		fix: rule.n8nFix ?? error.fix ?? contract.fix,
 		backendMessage: error.message,
 		resetAt,
 	});
