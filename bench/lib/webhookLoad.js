@@ -6,7 +6,7 @@
  * A post answered 503 ("deliver again later") is delivered again once the run's posts are answered, as Meta
  * retries a delivery that did not get a 2xx, until it gets another answer (at most `MAX_ATTEMPTS`).
  * Input: one JSON argument {url, appSecret, phoneNumberId, count, inFlight, duplicateEvery, idPrefix}.
- * Output: one JSON line {posted, unique, duplicates, statuses, redelivered, finalStatuses, received, ms, totalMs}:
+ * Output: one JSON line {posted, unique, duplicates, statuses, redelivered, finalStatuses, received, connections, ms, totalMs}:
  * `statuses` counts the first answers, `finalStatuses` the last answer of each post, `received` sums the
  * `received` counts of the 2xx answers (events the trigger took over); `ms` the first round, `totalMs` with the
  * redeliveries.
@@ -18,6 +18,8 @@ const { performance } = require('node:perf_hooks');
 const { url, appSecret, phoneNumberId, count, inFlight, duplicateEvery, idPrefix } = JSON.parse(process.argv[2]);
 const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 const MAX_ATTEMPTS = 5;
+/** Every connection the posts went over (kept alive, so about `inFlight` unless the server closed some). */
+const sockets = new Set();
 /** Between rounds of redeliveries (Meta waits longer; the pending claims settle within milliseconds here). */
 const REDELIVERY_PAUSE_MS = 50;
 
@@ -62,6 +64,7 @@ function post(raw) {
 				});
 			},
 		);
+		request.on('socket', (socket) => sockets.add(socket));
 		request.on('error', reject);
 		request.end(raw);
 	});
@@ -117,7 +120,7 @@ async function main() {
 		});
 	}
 	process.stdout.write(
-		`${JSON.stringify({ posted: count, unique, duplicates, statuses, redelivered, finalStatuses, received, ms, totalMs: performance.now() - started })}\n`,
+		`${JSON.stringify({ posted: count, unique, duplicates, statuses, redelivered, finalStatuses, received, connections: sockets.size, ms, totalMs: performance.now() - started })}\n`,
 	);
 	agent.destroy();
 }
