@@ -204,24 +204,16 @@ function summarise(items) {
 async function startProfiler() {
 	const dir = process.env.BENCH_CPU_PROF;
 	if (!dir) return undefined;
-	const { Session } = require('node:inspector');
-	const session = new Session();
-	session.connect();
-	const post = (method, params) =>
-		new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
-	await post('Profiler.enable');
-	await post('Profiler.setSamplingInterval', { interval: 200 });
-	await post('Profiler.start');
+	const profiler = await require('./cpuProfile').startCpuProfile();
 	return {
 		stop: async () => {
-			const { profile } = await post('Profiler.stop');
+			const profile = await profiler.stop();
 			const file = require('node:path').join(
 				dir,
 				`${config.mode}-${config.n}-${config.rate}-${config.redisUrl ? 'redis' : 'memory'}.cpuprofile`,
 			);
 			require('node:fs').mkdirSync(dir, { recursive: true });
 			require('node:fs').writeFileSync(file, JSON.stringify(profile));
-			session.disconnect();
 			process.stderr.write(`  CPU profile of the measured run: ${file}\n`);
 		},
 	};

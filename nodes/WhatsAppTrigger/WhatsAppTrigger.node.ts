@@ -16,9 +16,10 @@ import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
+import type { StateStore } from '../whatsapp/store/types';
 import { EVENTS_SUBTITLE, triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
-import { filterSettings, receptionSettings, updatesCampaignReports } from './plan';
+import { filterSettings, receptionSettings, triggerParameters, updatesCampaignReports } from './plan';
 import {
 	assertUsable,
 	attachReceipt,
@@ -93,14 +94,19 @@ export class WhatsAppTrigger implements INodeType {
 	 * redelivery starts the events; when the sender gave up before any answer, execute() makes them final.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const reception = await receive(await inboundRequest(this), await sourceFromContext(this), {
-			...receptionSettings(this),
-			filter: buildFilter(filterSettings(this)),
-			openStore: async () => await processStateStoreFor(this),
-			scope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+		const parameters = triggerParameters(this);
+		const node = this.getNode();
+		// Opened once per request, and only for a verified delivery that needs it.
+		let store: Promise<StateStore> | undefined;
+		const openStore = async () => await (store ??= processStateStoreFor(this, node));
+		const reception = await receive(await inboundRequest(this), await sourceFromContext(this, parameters), {
+			...receptionSettings(parameters),
+			filter: buildFilter(filterSettings(parameters)),
+			openStore,
+			scope: `${this.getWorkflow().id ?? ''}:${node.id}`,
 			nowSeconds: Math.floor(Date.now() / 1000),
-			...(updatesCampaignReports(this) && {
-				record: async (events) => await recordDeliveryUpdates(events, (await processStateStoreFor(this)).reports),
+			...(updatesCampaignReports(parameters) && {
+				record: async (events) => await recordDeliveryUpdates(events, (await openStore()).reports),
 			}),
 		});
 		if (reception.events.length === 0) {
@@ -108,7 +114,8 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		return { workflowData: [attachReceipt(await eventItems(this, await withOptOutsRecorded(this, reception.events)), reception.receipt)] };
+		const events = await withOptOutsRecorded(parameters, openStore, reception.events);
+		return { workflowData: [attachReceipt(await eventItems(this, parameters, events), reception.receipt)] };
 	}
 
 	/**

@@ -12,24 +12,33 @@ type TriggerContext = IHookFunctions | IWebhookFunctions;
 
 const MB = 1024 * 1024;
 
-export function backendOf(context: TriggerContext): Backend {
-	return context.getNodeParameter('backend', 'cloud') as Backend;
+/**
+ * The trigger's parameters, each read once per request or hook call: n8n resolves, copies and checks a parameter
+ * on every read, which costs as much as the rest of a webhook request's own work.
+ */
+export interface TriggerParameters {
+	backend: Backend;
+	events: InboundEventKind[];
+	verifySignatures: boolean;
+	filters: IDataObject;
+	/** The user's Options collection (the parameter `options` is the hidden raw-body switch, see description.ts). */
+	options: IDataObject;
 }
 
-export function eventsOf(context: TriggerContext): InboundEventKind[] {
-	return context.getNodeParameter('events', ['message']) as InboundEventKind[];
+export function triggerParameters(context: TriggerContext): TriggerParameters {
+	return {
+		backend: context.getNodeParameter('backend', 'cloud') as Backend,
+		events: context.getNodeParameter('events', ['message']) as InboundEventKind[],
+		verifySignatures: context.getNodeParameter('verifySignatures', true) as boolean,
+		filters: context.getNodeParameter('filters', {}) as IDataObject,
+		options: context.getNodeParameter('triggerOptions', {}) as IDataObject,
+	};
 }
 
-/** The user's Options collection (the parameter `options` is the hidden raw-body switch, see description.ts). */
-function triggerOptions(context: TriggerContext): IDataObject {
-	return context.getNodeParameter('triggerOptions', {}) as IDataObject;
-}
-
-export function filterSettings(context: TriggerContext): FilterSettings {
-	const filters = context.getNodeParameter('filters', {}) as IDataObject;
+export function filterSettings({ events, filters }: TriggerParameters): FilterSettings {
 	const statuses = (filters.statuses as string[] | undefined) ?? [];
 	return {
-		events: eventsOf(context),
+		events,
 		messageTypes: filters.messageTypes as string[] | undefined,
 		statuses: statuses.length ? statuses : [...INBOUND_STATUSES],
 		businessNumbers: filters.businessNumbers as string | undefined,
@@ -40,22 +49,19 @@ export function filterSettings(context: TriggerContext): FilterSettings {
 	};
 }
 
-export function verifiesSignatures(context: TriggerContext): boolean {
-	return context.getNodeParameter('verifySignatures', true) as boolean;
-}
-
 /** Whether statuses and replies update campaign reports (the option is on unless turned off). */
-export function updatesCampaignReports(context: TriggerContext): boolean {
-	return triggerOptions(context).updateCampaignReports !== false;
+export function updatesCampaignReports({ options }: TriggerParameters): boolean {
+	return options.updateCampaignReports !== false;
 }
 
 /** How a delivery is checked and de-duplicated. */
-export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions, 'verifySignatures' | 'dedupeWindowSeconds'> {
+export function receptionSettings({
+	verifySignatures,
+	options,
+}: TriggerParameters): Pick<ReceiveOptions, 'verifySignatures' | 'dedupeWindowSeconds'> {
 	return {
-		verifySignatures: verifiesSignatures(context),
-		dedupeWindowSeconds: Math.round(
-			Number(triggerOptions(context).dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60,
-		),
+		verifySignatures,
+		dedupeWindowSeconds: Math.round(Number(options.dedupeWindowMinutes ?? TRIGGER_OPTION_DEFAULTS.dedupeWindowMinutes) * 60),
 	};
 }
 
@@ -63,8 +69,7 @@ export function receptionSettings(context: TriggerContext): Pick<ReceiveOptions,
  * The keywords when the Options say Record Opt-Outs (checked: activation refuses empty or overlapping lists),
  * else undefined.
  */
-export function optOutSettings(context: TriggerContext): OptOutKeywords | undefined {
-	const options = triggerOptions(context);
+export function optOutSettings({ options }: TriggerParameters): OptOutKeywords | undefined {
 	if (options.recordOptOuts !== true) return undefined;
 	return optOutKeywords(
 		String(options.optOutKeywords ?? DEFAULT_OPT_OUT_KEYWORDS),
@@ -79,8 +84,7 @@ export interface MediaSettings {
 	property: string;
 }
 
-export function mediaSettings(context: TriggerContext): MediaSettings {
-	const options = triggerOptions(context);
+export function mediaSettings({ options }: TriggerParameters): MediaSettings {
 	return {
 		download: options.downloadMedia === true,
 		maxBytes: Math.floor(Number(options.maxMediaSizeMb ?? TRIGGER_OPTION_DEFAULTS.maxMediaSizeMb) * MB),

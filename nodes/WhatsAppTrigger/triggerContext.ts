@@ -3,6 +3,7 @@ import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
 import { buildFilter } from '../whatsapp/inbound/filters';
+import { jsonCopy } from '../whatsapp/inbound/normalise';
 import { incomingMedia } from '../whatsapp/inbound/media';
 import type { DeliveryReceipt } from '../whatsapp/inbound/dedupe';
 import type { InboundEvent } from '../whatsapp/inbound/event';
@@ -18,29 +19,28 @@ import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbou
 import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
-	backendOf,
 	cloudRegistrationSettings,
-	eventsOf,
 	filterSettings,
 	mediaSettings,
 	optOutSettings,
+	type TriggerParameters,
+	triggerParameters,
 	updatesCampaignReports,
-	verifiesSignatures,
 } from './plan';
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
-export async function sourceFromContext(context: TriggerContext): Promise<InboundSource> {
-	const backend = backendOf(context);
+export async function sourceFromContext(context: TriggerContext, { backend }: TriggerParameters): Promise<InboundSource> {
 	return inboundSource(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
 }
 
 /** What activation checks before registering, so a trigger that could never start a workflow fails loudly. */
 export async function assertUsable(context: IHookFunctions): Promise<void> {
-	buildFilter(filterSettings(context));
-	optOutSettings(context);
-	if (!verifiesSignatures(context)) return;
-	const missing = (await sourceFromContext(context)).missingSecret();
+	const parameters = triggerParameters(context);
+	buildFilter(filterSettings(parameters));
+	optOutSettings(parameters);
+	if (!parameters.verifySignatures) return;
+	const missing = (await sourceFromContext(context, parameters)).missingSecret();
 	if (missing) throw missing;
 }
 
@@ -54,8 +54,9 @@ function appChannel(context: IHookFunctions, credentials: ICredentialDataDecrypt
 }
 
 export async function registrationFromContext(context: IHookFunctions): Promise<WebhookRegistration> {
-	const backend = backendOf(context);
-	if (backend === 'lite') return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteSubscription(context));
+	const parameters = triggerParameters(context);
+	if (parameters.backend === 'lite')
+		return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteSubscription(parameters));
 	const settings = cloudRegistrationSettings(context);
 	if (!settings.automatic) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);
@@ -82,9 +83,9 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
  * The container's events to send: the chosen ones (refused when none is a Lite event), and acks and messages when
  * they update campaign reports.
  */
-function liteSubscription(context: TriggerContext): string[] {
-	const chosen = liteEventsFor(eventsOf(context));
-	return updatesCampaignReports(context) ? liteEventsFor([...eventsOf(context), 'status', 'message']) : chosen;
+function liteSubscription(parameters: TriggerParameters): string[] {
+	const chosen = liteEventsFor(parameters.events);
+	return updatesCampaignReports(parameters) ? liteEventsFor([...parameters.events, 'status', 'message']) : chosen;
 }
 
 /**
@@ -111,8 +112,8 @@ export function attachReceipt(items: INodeExecutionData[], receipt: DeliveryRece
 export function takeReceipt(items: INodeExecutionData[]): { events: INodeExecutionData[]; receipt?: DeliveryReceipt } {
 	const receipt = items[0]?.json[RECEIPT_FIELD] as DeliveryReceipt | undefined;
 	if (!receipt) return { events: items };
-	const json = { ...items[0].json };
-	delete json[RECEIPT_FIELD];
+	// A rest copy, not `delete`: an object that lost a key is slow for everything n8n does with it afterwards.
+	const { [RECEIPT_FIELD]: _receipt, ...json } = items[0].json;
 	return { events: [{ ...items[0], json }, ...items.slice(1)], receipt };
 }
 
@@ -124,10 +125,14 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 }
 
 /** Items for the workflow: the event as json, incoming media in binary when asked for (failures noted, not fatal). */
-export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
-	const { download, maxBytes, property } = mediaSettings(context);
-	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
-	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
+export async function eventItems(
+	context: IWebhookFunctions,
+	parameters: TriggerParameters,
+	events: InboundEvent[],
+): Promise<INodeExecutionData[]> {
+	const { download, maxBytes, property } = mediaSettings(parameters);
+	const channel: Channel | undefined = download ? await channelFromContext(context, parameters.backend) : undefined;
+	const credentialType = CREDENTIAL_TYPES[parameters.backend];
 	const downloadUrl = async (url: string) => {
 		const body = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
 			url,
@@ -141,8 +146,8 @@ export async function eventItems(context: IWebhookFunctions, events: InboundEven
 	return await Promise.all(
 		events.map(async (event) => {
 			const { media, ...rest } = event;
-			// Inline Lite media goes to binary data, never into json; the round trip drops undefined fields.
-			const json = JSON.parse(JSON.stringify({ ...rest, ...(media && { media: { ...media, data: undefined } }) })) as IDataObject;
+			// Inline Lite media goes to binary data, never into json.
+			const json = jsonCopy({ ...rest, ...(media && { media: { ...media, data: undefined } }) }) as IDataObject;
 			if (!channel || !media) return { json };
 			try {
 				const file = await incomingMedia(event, channel, downloadUrl, maxBytes);

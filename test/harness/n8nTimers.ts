@@ -1,6 +1,6 @@
 /**
  * n8n-core starts a one-minute SSH clean-up timer with each execution; stopping it after each test file lets jest
- * exit on its own. Registered for every test file by jest.config.js (setupFilesAfterEnv).
+ * exit on its own. Registered for every test file by jest.config.js (setupFilesAfterEnv); the benches call it.
  */
 export function stopN8nTimers() {
 	// n8n-core's own DI container (its @n8n/di copy), not whichever one the tests would resolve.
@@ -12,4 +12,5 @@ export function stopN8nTimers() {
 	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
 }
 
-afterAll(stopN8nTimers);
+// Outside jest (a bench) there is no afterAll.
+if (typeof afterAll === 'function') afterAll(stopN8nTimers);

@@ -180,7 +180,8 @@ export async function startTrigger(options: {
 		void new WorkflowExecute(additionalData({ hooks }), 'webhook', runData).processRunExecutionData(workflow);
 		return { answer: answer.promise, output: output.promise };
 	};
-	const runs: Array<Promise<INodeExecutionData[] | undefined>> = [];
+	/** The calls (post, get) waiting for the run of their request, in the order they were sent. */
+	const waitingCalls: Array<(run: Promise<INodeExecutionData[] | undefined>) => void> = [];
 	let failingStores = 0;
 	const started: INodeExecutionData[][] = [];
 	const server = createServer((incoming, outgoing) => {
@@ -221,16 +222,18 @@ export async function startTrigger(options: {
 				return undefined;
 			}
 		})();
-		runs.push(run);
+		// Kept only for a call waiting for it: a sender's own requests (a gateway, a bench) leave nothing behind.
+		waitingCalls.shift()?.(run);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 	const call = async (init: RequestInit, query = ''): Promise<WebhookCall> => {
-		const index = runs.length;
+		// Resolved with the run of this request (a promise: this one settles with it).
+		const run = new Promise<INodeExecutionData[] | undefined>((resolve) => waitingCalls.push(resolve));
 		const response = await fetch(`${url}${query}`, init);
 		const body = await response.text();
-		return { status: response.status, body, items: await runs[index] };
+		return { status: response.status, body, items: await run };
 	};
 	const hook = () => {
 		const data = additionalData();

@@ -38,6 +38,18 @@ async function deliverUntilAccepted(trigger: TriggerUnderTest, body: object): Pr
 
 const startedTexts = (trigger: TriggerUnderTest) => trigger.started.flat().map((item) => item.json.text);
 
+/** A Graph API whose media lookup answers (a refusal) only once `released` resolves: it holds a hand-over. */
+async function heldMediaLookup() {
+	const lookupArrived = createDeferredPromise<void>();
+	const released = createDeferredPromise<void>();
+	const graph = await startServer(async (_request, response) => {
+		lookupArrived.resolve();
+		await released.promise;
+		sendJson(response, 400, { error: { message: 'media lookup refused', type: 'OAuthException', code: 100 } });
+	});
+	return { graph, lookupArrived: lookupArrived.promise, released };
+}
+
 describe.each([
 	['process memory', () => ({})],
 	['Redis', () => redisCredentialFor(redis.url())],
@@ -68,6 +80,36 @@ describe.each([
 		expect((await deliver(trigger, metaBody({ errors: [error] }))).items).toHaveLength(1);
 		expect((await deliver(trigger, metaBody({ errors: [error] }))).items).toBeUndefined();
 		expect((await deliver(trigger, metaBody({ errors: [{ ...error, code: 131026 }] }))).items).toHaveLength(1);
+	});
+});
+
+describe.each([
+	['process memory', () => ({})],
+	['Redis', () => redisCredentialFor(redis.url())],
+])('a redelivery racing the first delivery, de-duplication in %s', (_store, credentials) => {
+	it('arriving while the first is still handed over: 503 (deliver again); the first starts the event; delivered again: 200, nothing more', async () => {
+		// Meta's media lookup (Download Media) holds the first delivery between its claim and n8n's answer.
+		const { graph, lookupArrived, released } = await heldMediaLookup();
+		const trigger = await startCloudTrigger(
+			{ triggerOptions: { downloadMedia: true } },
+			{ whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url }), ...credentials() },
+		);
+		try {
+			const body = metaBody({ messages: [metaMessage('image', { image: { id: '4242', mime_type: 'image/jpeg' } })] });
+			const first = deliver(trigger, body);
+			await lookupArrived;
+			const racing = await deliver(trigger, body);
+			expect(racing).toMatchObject({ status: 503, items: undefined });
+			expect(racing.body).toMatch(/still being handed to the workflow; deliver again later/);
+
+			released.resolve();
+			expect(await first).toMatchObject({ status: 200, body: '{"received":1}' });
+			expect(await deliver(trigger, body)).toMatchObject({ status: 200, body: '{"received":0}', items: undefined });
+			expect(trigger.started).toHaveLength(1);
+		} finally {
+			await trigger.close();
+			await graph.close();
+		}
 	});
 });
 
@@ -108,13 +150,7 @@ describe('claims of one delivery are all or nothing (Redis)', () => {
 describe('the sender gone before the answer', () => {
 	it('the execution makes the claims final: a redelivery meanwhile is told to come back, after it starts nothing; the event runs once', async () => {
 		// Meta's media lookup holds the hand-over (Download Media) until the sender has given up.
-		const lookupArrived = createDeferredPromise<void>();
-		const released = createDeferredPromise<void>();
-		const graph = await startServer(async (_request, response) => {
-			lookupArrived.resolve();
-			await released.promise;
-			sendJson(response, 400, { error: { message: 'media lookup refused', type: 'OAuthException', code: 100 } });
-		});
+		const { graph, lookupArrived, released } = await heldMediaLookup();
 		const trigger = await startCloudTrigger(
 			{ triggerOptions: { downloadMedia: true } },
 			{ whatsAppCloudApi: cloudCredentials({ baseUrl: graph.url }) },
@@ -129,7 +165,7 @@ describe('the sender gone before the answer', () => {
 				headers: { 'content-type': 'application/json', ...metaHeaders(raw) },
 				signal: sender.signal,
 			}).catch((error: Error) => error.name);
-			await lookupArrived.promise;
+			await lookupArrived;
 			sender.abort();
 			expect(await abandoned).toBe('AbortError');
 			expect(await deliver(trigger, body)).toMatchObject({ status: 503 });

@@ -35,16 +35,45 @@ export function isoFromUnix(value: unknown): string | undefined {
 
 /** Drops the keys whose value is undefined, so items carry only what is known. */
 export function compact<T extends object>(value: T): T {
-	return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+	const known: Record<string, unknown> = {};
+	// for...in over these plain literals: several times faster than Object.entries, once per event and part.
+	for (const key in value) if (value[key] !== undefined) known[key] = value[key];
+	return known as T;
 }
 
 /** The keys only one backend fills; every item carries them (null when unknown), so items read the same on both. */
 const SHARED_KEYS = ['businessDisplayNumber', 'groupId', 'deliveryId'] as const;
 
-/** The event with the shared keys set, placed after `businessNumber` as on every item. */
+const isSharedKey = (key: string) => (SHARED_KEYS as readonly string[]).includes(key);
+
+/** The event with the shared keys set, placed after `businessNumber` (first without one) as on every item. */
 export function withSharedKeys(event: InboundEvent): InboundEvent {
-	const entries: Array<[string, unknown]> = Object.entries(event).filter(([key]) => !(SHARED_KEYS as readonly string[]).includes(key));
-	const after = entries.findIndex(([key]) => key === 'businessNumber') + 1;
-	entries.splice(after, 0, ...SHARED_KEYS.map((key): [string, unknown] => [key, event[key] ?? null]));
-	return Object.fromEntries(entries) as unknown as InboundEvent;
+	const placed: Record<string, unknown> = {};
+	const placeShared = () => SHARED_KEYS.forEach((key) => (placed[key] = event[key] ?? null));
+	if (!('businessNumber' in event)) placeShared();
+	for (const key in event) {
+		if (isSharedKey(key)) continue;
+		placed[key] = event[key as keyof InboundEvent];
+		if (key === 'businessNumber') placeShared();
+	}
+	return placed as unknown as InboundEvent;
+}
+
+/**
+ * Plain data as `JSON.parse(JSON.stringify(value))` returns it (undefined and functions left out of objects and
+ * null in lists, non-finite numbers null, `toJSON` applied), without the round trip through text, which cost more
+ * than the rest of an event's item.
+ */
+export function jsonCopy(value: unknown): unknown {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (value === null || typeof value !== 'object') return value;
+	if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return jsonCopy((value as { toJSON(): unknown }).toJSON());
+	const kept = (entry: unknown) => entry !== undefined && typeof entry !== 'function' && typeof entry !== 'symbol';
+	if (Array.isArray(value)) return Array.from(value, (entry) => (kept(entry) ? jsonCopy(entry) : null));
+	const copy: Record<string, unknown> = {};
+	for (const key of Object.keys(value)) {
+		const entry = (value as Record<string, unknown>)[key];
+		if (kept(entry)) copy[key] = jsonCopy(entry);
+	}
+	return copy;
 }

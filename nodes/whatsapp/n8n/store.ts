@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
 import { processMemoryStore } from '../store/memory';
 import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';
@@ -36,8 +36,12 @@ const processRedisStores = new Map<string, Promise<RedisStore>>();
  * Like stateStoreFor, for work that comes often and briefly (webhook requests and the executions they start): the Redis connection is opened
  * once per process and reused; never close the store. A lost connection is replaced on the next call.
  */
-export async function processStateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
-	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
+export async function processStateStoreFor(
+	context: IExecuteFunctions | IWebhookFunctions,
+	// n8n hands out a deep copy of the node on each getNode(): a caller that has one passes it.
+	node: INode = context.getNode(),
+): Promise<StateStore> {
+	if (!node.credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
 	const connection = await redisConnectionOf(context);
 	const key = JSON.stringify(connection);
 	const cached = processRedisStores.get(key);
