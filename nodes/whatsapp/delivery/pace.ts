@@ -33,11 +33,12 @@ export function paceKey(backend: Backend, senderId: string): string {
 }
 
 /**
- * How long before its slot a send records that its request leaves (the ledger's "sending", a store round trip), so
- * that the round trip does not delay the request past its slot. A crash within it leaves a recipient marked
- * "may have been sent" that was not: never sent twice, at the cost of at most this long's sends.
+ * How long before its slot a send records that its request leaves (the ledger's "sending", a store round trip
+ * that, with Redis, waits up to 10 ms for the marks of the next sends to go along), so that the round trip does
+ * not delay the request past its slot. A crash within it leaves a recipient marked "may have been sent" that was
+ * not: never sent twice, at the cost of at most this long's sends.
  */
-export const SLOT_LEAD_MS = 20;
+export const SLOT_LEAD_MS = 30;
 
 /**
  * Waits for a send's slot at a rate (`reserve` books it), runs `beforeLeaving` up to SLOT_LEAD_MS ahead of it, and
