@@ -403,7 +403,7 @@ async function main() {
 		);
 		out.push('');
 		out.push(
-			'Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled every 20 ms and include garbage not yet collected.',
+			'Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled (heap every 20 ms, RSS every 200 ms) and include garbage not yet collected.',
 		);
 		out.push(
 			'Per recipient, heap growth from "items": "retained" = after the run and a GC, output items still referenced; "outlives" = once the output is dropped too (ledger etc.).',

@@ -8,18 +8,17 @@ interface Waiting<I, O> {
 }
 
 /**
- * Gathers the calls made within `windowMs` (0: within the current turn of the event loop) into one call of `run`:
- * at 1,000 sends per second, a store round trip per send and step costs the n8n process more CPU than the send's
- * request. `run` answers every input, in order; when it fails, every call of the batch fails with its error.
+ * Gathers the calls made within one turn of the event loop into one call of `run`: at 1,000 sends per second, a
+ * store round trip per send and step costs the n8n process more CPU than the send's request. No timer: the busier
+ * the process, the longer its turns and the larger the batches, and an idle one waits for nothing (a timer would
+ * wake it once more per send). `run` answers every input, in order; when it fails, every call of the batch fails
+ * with its error.
  */
 export class Batcher<I, O> {
 	private waiting: Array<Waiting<I, O>> = [];
 	private scheduled = false;
 
-	constructor(
-		private readonly run: (inputs: I[]) => Promise<O[]>,
-		private readonly windowMs: number,
-	) {}
+	constructor(private readonly run: (inputs: I[]) => Promise<O[]>) {}
 
 	add(input: I): Promise<O> {
 		return new Promise((resolve, reject) => {
@@ -27,12 +26,10 @@ export class Batcher<I, O> {
 			if (this.waiting.length >= MAX_BATCH) this.flush();
 			else if (!this.scheduled) {
 				this.scheduled = true;
-				const flush = () => {
+				setImmediate(() => {
 					this.scheduled = false;
 					this.flush();
-				};
-				if (this.windowMs > 0) setTimeout(flush, this.windowMs);
-				else setImmediate(flush);
+				});
 			}
 		});
 	}

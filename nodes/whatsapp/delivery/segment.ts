@@ -7,7 +7,7 @@ import { ledgerKeyOf } from '../store/reports';
 import type { LedgerEntry, StateStore } from '../store/types';
 import { Batcher } from './batch';
 import { injectFault } from './faults';
-import { DepartureWindow, type Pace, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
+import { DepartureWindow, type Pace, SLOT_LEAD_MS, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DailyCap {
@@ -41,14 +41,6 @@ export const LEDGER_TTL_SECONDS = 30 * 24 * 60 * 60;
  * time a re-run may send to that recipient.
  */
 export const CLAIM_SECONDS = 5 * 60;
-
-/**
- * How long a shared store's (Redis's) ledger and slot calls wait for others to go with them in one round trip:
- * claims (the next recipients, well ahead of their slots), "sending" marks (within SLOT_LEAD_MS of their slots),
- * "sent" records (the answer is in; only the item waits). A process-local store batches within one turn of the
- * event loop.
- */
-const BATCH_WINDOW_MS = { claims: 10, marks: 10, records: 20 } as const;
 
 const THROUGHPUT_LIMIT = 130429;
 const EXECUTION_STOPPED = 'not sent: the execution was stopped';
@@ -122,25 +114,21 @@ class SegmentSender {
 		const senderPace = paceKey(channel.backend, channel.senderId);
 		this.ledgerKey = ledgerKey;
 		this.senderPace = senderPace;
-		const windowMs = (kind: keyof typeof BATCH_WINDOW_MS) => (store.shared ? BATCH_WINDOW_MS[kind] : 0);
 		const record = async (outcomes: Array<{ recipient: string; entry: LedgerEntry }>): Promise<void[]> => {
 			await store.recordOutcomes(ledgerKey, outcomes, LEDGER_TTL_SECONDS);
 			return [];
 		};
-		this.claims = new Batcher(
-			(recipients) => store.claimRecipients(ledgerKey, recipients, LEDGER_TTL_SECONDS, CLAIM_SECONDS),
-			windowMs('claims'),
-		);
+		this.claims = new Batcher((recipients) => store.claimRecipients(ledgerKey, recipients, LEDGER_TTL_SECONDS, CLAIM_SECONDS));
 		this.marks = new Batcher((recipients) => {
 			const entry: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
 			return record(recipients.map((recipient) => ({ recipient, entry })));
-		}, windowMs('marks'));
-		this.records = new Batcher(record, windowMs('records'));
-		// Slots asked for in the same turn are booked together: consecutive, a gap apart.
+		});
+		this.records = new Batcher(record);
+		// Slots asked for together are booked together: consecutive, a gap apart.
 		this.slots = new Batcher(async (gaps) => {
 			const first = await store.reserveSlot(senderPace, gaps[0], gaps.length);
 			return gaps.map((gap, index) => first + index * gap);
-		}, 0);
+		});
 	}
 
 	async run(envelopes: Envelope[]): Promise<Outcome[]> {
@@ -272,6 +260,7 @@ class SegmentSender {
 			() => this.slots.add(gap),
 			(ms) => sleepUnlessStopped(ms, this.signal),
 			beforeLeaving,
+			this.store.shared ? SLOT_LEAD_MS : 0,
 		);
 	}
 
