@@ -369,7 +369,19 @@ async function main() {
 		);
 		out.push(
 			table(
-				['N', 'rate/s', 'node', 'state', 'send ms (user+sys)', 'baseline ms', 'send ms/msg', 'baseline ms/msg', 'node ms/msg', 'check'],
+				[
+					'N',
+					'rate/s',
+					'node',
+					'state',
+					'send ms (user+sys)',
+					'of which main thread',
+					'baseline ms',
+					'send ms/msg',
+					'baseline ms/msg',
+					'node ms/msg',
+					'check',
+				],
 				results.map(({ scenario, node, store, run, baseline }) => {
 					const total = cpuMs(run) / scenario.n;
 					const base = cpuMs(baseline) / scenario.n;
@@ -379,6 +391,7 @@ async function main() {
 						node,
 						store,
 						`${fixed(cpuMs(run), 0)} (${fixed(run.cpuUserMs, 0)}+${fixed(run.cpuSystemMs, 0)})`,
+						run.mainThreadMs === undefined ? '-' : fixed(run.mainThreadMs, 0),
 						fixed(cpuMs(baseline), 0),
 						fixed(total, 3),
 						fixed(base, 3),
@@ -390,7 +403,7 @@ async function main() {
 		);
 		out.push('');
 		out.push(
-			'Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled every 20 ms and include garbage not yet collected.',
+			'Memory of the engine process. "items": heap (after GC) taken by the N input items. Peaks are sampled (heap every 20 ms, RSS every 200 ms) and include garbage not yet collected.',
 		);
 		out.push(
 			'Per recipient, heap growth from "items": "retained" = after the run and a GC, output items still referenced; "outlives" = once the output is dropped too (ledger etc.).',

@@ -42,7 +42,7 @@ const TOLERANCE_MS = 1000 * (1 - RATE_HEADROOM);
 test('a timer that fires before the slot is followed by another sleep: the send never leaves early', async () => {
 	const clock = clockScenario((asked) => Math.max(1, Math.floor(asked / 3)), [50]);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.now()).toBeGreaterThanOrEqual(clock.booked[0]);
 	expect(clock.asked.length).toBeGreaterThan(1);
@@ -52,7 +52,7 @@ test('a timer that fires before the slot is followed by another sleep: the send 
 test('a send woken within the headroom after its slot leaves on that slot', async () => {
 	const clock = clockScenario((asked) => asked + TOLERANCE_MS, [20]);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.booked).toHaveLength(1);
 });
@@ -61,7 +61,7 @@ test('a send woken later than the headroom (a stall) books a new slot instead of
 	// Every wake-up is 200 ms late: the second slot is late too, and the send then leaves rather than waiting forever.
 	const clock = clockScenario((asked) => asked + 200, [20, 40, 60]);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.booked).toHaveLength(2);
 	expect(clock.now()).toBeGreaterThanOrEqual(clock.booked[1]);
@@ -70,7 +70,7 @@ test('a send woken later than the headroom (a stall) books a new slot instead of
 test('a slot already passed when booked (the pace is idle) is taken at once, without sleeping', async () => {
 	const clock = clockScenario(() => 0, [0]);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.asked).toEqual([]);
 	expect(clock.booked).toHaveLength(1);
@@ -79,9 +79,19 @@ test('a slot already passed when booked (the pace is idle) is taken at once, wit
 test('the send is recorded as leaving shortly before its slot, once, and leaves on the slot', async () => {
 	const clock = clockScenario((asked) => asked, [100]);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.markedAt).toEqual([clock.booked[0] - SLOT_LEAD_MS]);
+	expect(clock.now()).toBe(clock.booked[0]);
+});
+
+test('with no lead (a process-local store) the send is recorded at its slot, after one sleep, and leaves on it', async () => {
+	const clock = clockScenario((asked) => asked, [100]);
+
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, 0, clock.now);
+
+	expect(clock.asked).toEqual([100]);
+	expect(clock.markedAt).toEqual([clock.booked[0]]);
 	expect(clock.now()).toBe(clock.booked[0]);
 });
 
@@ -89,7 +99,7 @@ test('a store round trip before leaving that makes the send late books a new slo
 	const clock = clockScenario((asked) => asked, [100, 40]);
 	clock.slowStore(SLOT_LEAD_MS + TOLERANCE_MS + 10);
 
-	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, clock.now);
+	await waitForSlot(clock.reserve, clock.sleep, clock.beforeLeaving, SLOT_LEAD_MS, clock.now);
 
 	expect(clock.booked).toHaveLength(2);
 	expect(clock.markedAt).toHaveLength(1);

@@ -33,14 +33,15 @@ export function paceKey(backend: Backend, senderId: string): string {
 }
 
 /**
- * How long before its slot a send records that its request leaves (the ledger's "sending", a store round trip), so
- * that the round trip does not delay the request past its slot. A crash within it leaves a recipient marked
- * "may have been sent" that was not: never sent twice, at the cost of at most this long's sends.
+ * How long before its slot a send records that its request leaves (the ledger's "sending"), where that is a round
+ * trip to a shared store (Redis), so that the round trip does not delay the request past its slot. A crash within
+ * it leaves a recipient marked "may have been sent" that was not: never sent twice, at the cost of at most this
+ * long's sends. A process-local store records at the slot itself: one wake-up per send fewer.
  */
 export const SLOT_LEAD_MS = 20;
 
 /**
- * Waits for a send's slot at a rate (`reserve` books it), runs `beforeLeaving` up to SLOT_LEAD_MS ahead of it, and
+ * Waits for a send's slot at a rate (`reserve` books it), runs `beforeLeaving` up to `leadMs` ahead of it, and
  * returns when the send may leave. Node starts a timer from the event loop's cached time, which lags the clock
  * while the loop is busy, so a timer can fire before the slot: it sleeps again for the rest. A send ready more than
  * the headroom's worth after its slot (the loop was blocked: GC, a loaded machine, a slow store) would leave
@@ -51,6 +52,7 @@ export async function waitForSlot(
 	reserve: () => Promise<number>,
 	sleep: (ms: number) => Promise<void>,
 	beforeLeaving: () => Promise<void>,
+	leadMs = SLOT_LEAD_MS,
 	now = Date.now,
 ): Promise<void> {
 	const lateToleranceMs = 1000 * (1 - RATE_HEADROOM);
@@ -58,7 +60,7 @@ export async function waitForSlot(
 		for (let wait = at - now(); wait > 0; wait = at - now()) await sleep(wait);
 	};
 	const slot = await reserve();
-	await sleepUntil(slot - SLOT_LEAD_MS);
+	await sleepUntil(slot - leadMs);
 	await beforeLeaving();
 	await sleepUntil(slot);
 	if (now() - slot > lateToleranceMs) await sleepUntil(await reserve());

@@ -5,8 +5,9 @@ import { recipientAddress } from '../phone';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import { ledgerKeyOf } from '../store/reports';
 import type { LedgerEntry, StateStore } from '../store/types';
+import { Batcher } from './batch';
 import { injectFault } from './faults';
-import { DepartureWindow, type Pace, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
+import { DepartureWindow, type Pace, SLOT_LEAD_MS, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
 
 export interface DailyCap {
@@ -98,6 +99,10 @@ class SegmentSender {
 	 */
 	private firstAnswer: Promise<void> | undefined;
 	private readonly departures = new DepartureWindow();
+	private readonly claims: Batcher<string, LedgerEntry | undefined>;
+	private readonly marks: Batcher<string, void>;
+	private readonly records: Batcher<{ recipient: string; entry: LedgerEntry }, void>;
+	private readonly slots: Batcher<number, number>;
 
 	constructor(
 		private readonly channel: Channel,
@@ -105,8 +110,25 @@ class SegmentSender {
 		private readonly config: DeliveryConfig,
 		private readonly signal?: AbortSignal,
 	) {
-		this.ledgerKey = ledgerKeyOf(channel.backend, channel.senderId, config.campaignId);
-		this.senderPace = paceKey(channel.backend, channel.senderId);
+		const ledgerKey = ledgerKeyOf(channel.backend, channel.senderId, config.campaignId);
+		const senderPace = paceKey(channel.backend, channel.senderId);
+		this.ledgerKey = ledgerKey;
+		this.senderPace = senderPace;
+		const record = async (outcomes: Array<{ recipient: string; entry: LedgerEntry }>): Promise<void[]> => {
+			await store.recordOutcomes(ledgerKey, outcomes, LEDGER_TTL_SECONDS);
+			return [];
+		};
+		this.claims = new Batcher((recipients) => store.claimRecipients(ledgerKey, recipients, LEDGER_TTL_SECONDS, CLAIM_SECONDS));
+		this.marks = new Batcher((recipients) => {
+			const entry: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
+			return record(recipients.map((recipient) => ({ recipient, entry })));
+		});
+		this.records = new Batcher(record);
+		// Slots asked for together are booked together: consecutive, a gap apart.
+		this.slots = new Batcher(async (gaps) => {
+			const first = await store.reserveSlot(senderPace, gaps[0], gaps.length);
+			return gaps.map((gap, index) => first + index * gap);
+		});
 	}
 
 	async run(envelopes: Envelope[]): Promise<Outcome[]> {
@@ -154,7 +176,7 @@ class SegmentSender {
 		if (this.signal?.aborted) return { status: 'skipped', recipient, reason: EXECUTION_STOPPED };
 
 		if (config.oncePerRecipient) {
-			const existing = await store.claimRecipient(ledgerKey, recipient, LEDGER_TTL_SECONDS, CLAIM_SECONDS);
+			const existing = await this.claims.add(recipient);
 			if (existing) return { status: 'skipped', recipient, reason: skipReasonFor(existing) };
 		}
 		await injectFault('claimed', recipient);
@@ -235,9 +257,10 @@ class SegmentSender {
 		if (pace.kind !== 'rate') return await beforeLeaving();
 		const gap = gapMs(pace);
 		await waitForSlot(
-			() => this.store.reserveSlot(this.senderPace, gap),
+			() => this.slots.add(gap),
 			(ms) => sleepUnlessStopped(ms, this.signal),
 			beforeLeaving,
+			this.store.shared ? SLOT_LEAD_MS : 0,
 		);
 	}
 
@@ -249,8 +272,7 @@ class SegmentSender {
 
 	/** From here a request may have left: the ledger says so, and that entry never lapses. */
 	private async markRequested(recipient: string) {
-		if (this.config.oncePerRecipient)
-			await this.store.recordOutcome(this.ledgerKey, recipient, { status: 'sending', at: new Date().toISOString() }, LEDGER_TTL_SECONDS);
+		if (this.config.oncePerRecipient) await this.marks.add(recipient);
 		await injectFault('requesting', recipient);
 	}
 
@@ -273,12 +295,7 @@ class SegmentSender {
 		if (!this.config.oncePerRecipient) return outcome;
 		try {
 			await injectFault('accepted', recipient);
-			await this.store.recordOutcome(
-				this.ledgerKey,
-				recipient,
-				{ status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId },
-				LEDGER_TTL_SECONDS,
-			);
+			await this.records.add({ recipient, entry: { status: 'sent', at: new Date().toISOString(), messageId: sent.value.messageId } });
 			return outcome;
 		} catch (error) {
 			// The message went out; only the record of it is missing (its claim still blocks a second send).

@@ -107,16 +107,16 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 		if (used) this.write(key, Math.max(0, used - count), 0, true);
 	}
 
-	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
-		const key = fieldKey(ledgerKey, recipient);
-		const existing = this.read<LedgerEntry>(key);
-		if (existing && !claimable(existing, Date.now())) return existing;
-		this.write(
-			key,
-			{ status: 'claimed', at: new Date().toISOString(), until: Date.now() + claimSeconds * 1000 } satisfies LedgerEntry,
-			ttlSeconds,
-		);
-		return undefined;
+	async claimRecipients(ledgerKey: string, recipients: string[], ttlSeconds: number, claimSeconds: number) {
+		const now = Date.now();
+		const claim: LedgerEntry = { status: 'claimed', at: new Date(now).toISOString(), until: now + claimSeconds * 1000 };
+		return recipients.map((recipient) => {
+			const key = fieldKey(ledgerKey, recipient);
+			const existing = this.read<LedgerEntry>(key);
+			if (existing && !claimable(existing, now)) return existing;
+			this.write(key, { ...claim }, ttlSeconds);
+			return undefined;
+		});
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
@@ -124,10 +124,14 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 		writeSentIndex(this, ledgerKey, recipient, entry);
 	}
 
-	async reserveSlot(key: string, intervalMs: number) {
+	async recordOutcomes(ledgerKey: string, outcomes: Array<{ recipient: string; entry: LedgerEntry }>, ttlSeconds: number) {
+		for (const { recipient, entry } of outcomes) await this.recordOutcome(ledgerKey, recipient, entry, ttlSeconds);
+	}
+
+	async reserveSlot(key: string, intervalMs: number, count = 1) {
 		const now = Date.now();
 		const slot = Math.max(now, this.read<number>(key) ?? 0);
-		this.write(key, slot + intervalMs, 3600);
+		this.write(key, slot + intervalMs * count, 3600);
 		return slot;
 	}
 

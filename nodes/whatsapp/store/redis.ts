@@ -2,34 +2,64 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
-import { RedisDeliveryReports, withSentIndex } from './reportsRedis';
+import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
+import { RedisDeliveryReports } from './reportsRedis';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**
- * KEYS[1] ledger hash; ARGV[1] recipient, ARGV[2] ISO time, ARGV[3] ledger TTL s, ARGV[4] claim ms. Returns the
- * blocking entry or nil. A failed entry, or a claim that lapsed before any request left, may be claimed again.
+ * KEYS[1] ledger hash; ARGV[1] ISO time, ARGV[2] ledger TTL s, ARGV[3] claim ms, ARGV[4..] recipients. Per recipient,
+ * in order: the blocking entry, or false when claimed now. A failed entry, or a claim that lapsed before any
+ * request left, may be claimed again.
  */
-const CLAIM_RECIPIENT_LUA = `
+const CLAIM_RECIPIENTS_LUA = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current then
-  local entry = cjson.decode(current)
-  local lapsed = entry.status == 'claimed' and (tonumber(entry['until']) or 0) <= now
-  if entry.status ~= 'failed' and not lapsed then return current end
+local claim = cjson.encode({status = 'claimed', at = ARGV[1], ['until'] = now + tonumber(ARGV[3])})
+local blocking = {}
+for i = 4, #ARGV do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  local blocks = false
+  if current then
+    local entry = cjson.decode(current)
+    local lapsed = entry.status == 'claimed' and (tonumber(entry['until']) or 0) <= now
+    if entry.status ~= 'failed' and not lapsed then blocks = current end
+  end
+  if not blocks then redis.call('HSET', KEYS[1], ARGV[i], claim) end
+  blocking[i - 3] = blocks
 end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({status = 'claimed', at = ARGV[2], ['until'] = now + tonumber(ARGV[4])}))
-if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3])) end
-return false
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
+return blocking
 `;
 
-/** KEYS[1] sender pace key; ARGV[1] interval ms. Uses the Redis clock, so every worker agrees on "now". */
-const RESERVE_SLOT_LUA = `
+/**
+ * KEYS[1] ledger hash, then for each entry that starts a message record (indexOnSent) its message key and the
+ * recipient's latest-message key; ARGV[1] ledger TTL s, ARGV[2] record TTL s, ARGV[3] latest TTL s, then per
+ * entry: recipient, entry JSON, record JSON ('' for none), message ID.
+ */
+const RECORD_OUTCOMES_LUA = `
+local key = 2
+for i = 4, #ARGV, 4 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  if ARGV[i + 2] ~= '' then
+    redis.call('SET', KEYS[key], ARGV[i + 2], 'EX', tonumber(ARGV[2]))
+    redis.call('SET', KEYS[key + 1], ARGV[i + 3], 'EX', tonumber(ARGV[3]))
+    key = key + 2
+  end
+end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 1
+`;
+
+/**
+ * KEYS[1] sender pace key; ARGV[1] interval ms, ARGV[2] slots taken. Returns the first slot and Redis's "now": the
+ * Redis clock, so every worker agrees on it.
+ */
+const RESERVE_SLOTS_LUA = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, nextFree)
-redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 3600000)
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1]) * tonumber(ARGV[2])), 'PX', 3600000)
 return {tostring(slot), tostring(now)}
 `;
 
@@ -115,6 +145,22 @@ function lost(connection: RedisConnection, error: unknown): WhatsAppError {
 	});
 }
 
+type ScriptCall = (numberOfKeys: number, ...keysThenArgs: Array<string | number>) => Promise<unknown>;
+
+/**
+ * The store's scripts, each called by its SHA (EVALSHA): ioredis sends a script's text once per connection (and
+ * again after NOSCRIPT, e.g. once Redis restarted), not on every call.
+ */
+function defineScripts<Name extends string>(client: Redis, scripts: Record<Name, string>): Record<Name, ScriptCall> {
+	const calls = {} as Record<Name, ScriptCall>;
+	for (const [name, lua] of Object.entries(scripts) as Array<[Name, string]>) {
+		const command = `waAutomator_${name}`;
+		client.defineCommand(command, { lua });
+		calls[name] = (...args) => (client as unknown as Record<string, ScriptCall>)[command](...args);
+	}
+	return calls;
+}
+
 /** Shared state in Redis: every n8n process and worker sees the same quota, ledger and pace. Fails closed. */
 export class RedisStore implements StateStore {
 	readonly shared = true;
@@ -122,11 +168,23 @@ export class RedisStore implements StateStore {
 	/** Our clock minus Redis's, as `reserveSlot` measures it. */
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
 	readonly reports: RedisDeliveryReports;
+	private readonly scripts;
 
 	private constructor(
 		private readonly client: Redis,
 		private readonly connection: RedisConnection,
 	) {
+		this.scripts = defineScripts(client, {
+			claimDelivery: CLAIM_DELIVERY_LUA,
+			confirmDelivery: CONFIRM_DELIVERY_LUA,
+			releaseDelivery: RELEASE_DELIVERY_LUA,
+			reserveQuota: RESERVE_QUOTA_LUA,
+			releaseQuota: RELEASE_QUOTA_LUA,
+			claimRecipients: CLAIM_RECIPIENTS_LUA,
+			recordOutcomes: RECORD_OUTCOMES_LUA,
+			reserveSlots: RESERVE_SLOTS_LUA,
+			pauseSender: PAUSE_SENDER_LUA,
+		});
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
 	}
@@ -175,51 +233,62 @@ export class RedisStore implements StateStore {
 	}
 
 	async claimDelivery(keys: string[], token: string, pendingTtlSeconds: number) {
-		const states = await this.run(() => this.client.eval(CLAIM_DELIVERY_LUA, keys.length, ...keys, token, pendingTtlSeconds));
+		const states = await this.run(() => this.scripts.claimDelivery(keys.length, ...keys, token, pendingTtlSeconds));
 		return Array.isArray(states) ? (states as DeliveryClaim[]) : 'busy';
 	}
 
 	async confirmDelivery(claims: Array<{ key: string; ttlSeconds: number }>, token: string) {
 		const keys = claims.map((claim) => claim.key);
-		await this.run(() => this.client.eval(CONFIRM_DELIVERY_LUA, keys.length, ...keys, token, ...claims.map((claim) => claim.ttlSeconds)));
+		await this.run(() => this.scripts.confirmDelivery(keys.length, ...keys, token, ...claims.map((claim) => claim.ttlSeconds)));
 	}
 
 	async releaseDelivery(keys: string[], token: string) {
-		await this.run(() => this.client.eval(RELEASE_DELIVERY_LUA, keys.length, ...keys, token));
+		await this.run(() => this.scripts.releaseDelivery(keys.length, ...keys, token));
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
-		const [granted, used] = (await this.run(() => this.client.eval(RESERVE_QUOTA_LUA, 1, key, limit, ttlSeconds, count))) as [
-			number,
-			number,
-		];
+		const [granted, used] = (await this.run(() => this.scripts.reserveQuota(1, key, limit, ttlSeconds, count))) as [number, number];
 		return { granted: granted === 1, used: Number(used) };
 	}
 
 	async releaseQuota(key: string, count = 1) {
-		await this.run(() => this.client.eval(RELEASE_QUOTA_LUA, 1, key, count));
+		await this.run(() => this.scripts.releaseQuota(1, key, count));
 	}
 
-	async claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number) {
-		const current = await this.run(() =>
-			this.client.eval(CLAIM_RECIPIENT_LUA, 1, ledgerKey, recipient, new Date().toISOString(), ttlSeconds, claimSeconds * 1000),
-		);
-		return typeof current === 'string' ? (JSON.parse(current) as LedgerEntry) : undefined;
+	async claimRecipients(ledgerKey: string, recipients: string[], ttlSeconds: number, claimSeconds: number) {
+		const blocking = (await this.run(() =>
+			this.scripts.claimRecipients(1, ledgerKey, new Date().toISOString(), ttlSeconds, claimSeconds * 1000, ...recipients),
+		)) as Array<string | null>;
+		return blocking.map((entry) => (typeof entry === 'string' ? (JSON.parse(entry) as LedgerEntry) : undefined));
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
+		await this.recordOutcomes(ledgerKey, [{ recipient, entry }], ttlSeconds);
+	}
+
+	async recordOutcomes(ledgerKey: string, outcomes: Array<{ recipient: string; entry: LedgerEntry }>, ttlSeconds: number) {
+		const indexKeys: string[] = [];
+		const args: string[] = [];
+		for (const { recipient, entry } of outcomes) {
+			const index = indexOnSent(ledgerKey, recipient, entry);
+			if (index) indexKeys.push(index.messageKey, index.latestKey);
+			args.push(recipient, JSON.stringify(entry), index ? JSON.stringify(index.record) : '', index?.messageId ?? '');
+		}
 		await this.run(() =>
-			withSentIndex(
-				this.client.multi().hset(ledgerKey, recipient, JSON.stringify(entry)).expire(ledgerKey, ttlSeconds),
+			this.scripts.recordOutcomes(
+				1 + indexKeys.length,
 				ledgerKey,
-				recipient,
-				entry,
-			).exec(),
+				...indexKeys,
+				ttlSeconds,
+				REPORT_TTL_SECONDS,
+				REPLY_WINDOW_SECONDS,
+				...args,
+			),
 		);
 	}
 
-	async reserveSlot(key: string, intervalMs: number) {
-		const [slot, redisNow] = (await this.run(() => this.client.eval(RESERVE_SLOT_LUA, 1, key, intervalMs))) as [string, string];
+	async reserveSlot(key: string, intervalMs: number, count = 1) {
+		const [slot, redisNow] = (await this.run(() => this.scripts.reserveSlots(1, key, intervalMs, count))) as [string, string];
 		// Translate the Redis clock to ours, so a worker whose clock is off still waits the right time. Each answer
 		// gives our clock minus Redis's plus how long the answer took to be read, which varies with the event loop's
 		// load; the smallest one seen is the truest (never early), and one offset for every slot keeps them as far
@@ -229,7 +298,7 @@ export class RedisStore implements StateStore {
 	}
 
 	async pauseSender(key: string, pauseMs: number) {
-		await this.run(() => this.client.eval(PAUSE_SENDER_LUA, 1, key, pauseMs));
+		await this.run(() => this.scripts.pauseSender(1, key, pauseMs));
 	}
 
 	async close() {

@@ -1,5 +1,4 @@
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
 import type { Backend } from '../channel/types';
 import {
 	type DeliveryReports,
@@ -10,7 +9,6 @@ import {
 	REPLY_WINDOW_SECONDS,
 	REPORT_TTL_SECONDS,
 	campaignDayKeyOf,
-	indexOnSent,
 	latestKeyOf,
 	messageKeyOf,
 	skippedKeyOf,
@@ -19,20 +17,6 @@ import type { LedgerEntry } from './types';
 
 /** MGET takes this many message IDs at a time. */
 const MGET_CHUNK = 1000;
-
-/** Adds a ledger write's index entries (see indexOnSent) to the transaction that writes it. */
-export function withSentIndex(
-	transaction: ChainableCommander,
-	ledgerKey: string,
-	recipient: string,
-	entry: LedgerEntry,
-): ChainableCommander {
-	const index = indexOnSent(ledgerKey, recipient, entry);
-	if (!index) return transaction;
-	return transaction
-		.set(index.messageKey, JSON.stringify(index.record), 'EX', REPORT_TTL_SECONDS)
-		.set(index.latestKey, index.messageId, 'EX', REPLY_WINDOW_SECONDS);
-}
 
 /** Delivery reports in Redis; `run` maps a lost connection to the store's error. */
 export class RedisDeliveryReports implements DeliveryReports {

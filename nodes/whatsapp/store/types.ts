@@ -43,17 +43,25 @@ export interface StateStore {
 	/** Gives back reservations whose messages were certainly not sent. */
 	releaseQuota(key: string, count?: number): Promise<void>;
 	/**
-	 * Claims a recipient of a campaign before sending, for `claimSeconds`. Returns the existing entry when the
-	 * recipient was already sent, is being sent or is claimed (so: skip), or undefined when the claim was taken (a
-	 * failed entry or a lapsed claim may be claimed again). The ledger lives `ttlSeconds`.
+	 * Claims recipients of a campaign before sending, for `claimSeconds`, in one round trip. Per recipient, in order:
+	 * the existing entry when it was already sent, is being sent or is claimed (so: skip), or undefined when the
+	 * claim was taken (a failed entry or a lapsed claim may be claimed again). The ledger lives `ttlSeconds`.
 	 */
-	claimRecipient(ledgerKey: string, recipient: string, ttlSeconds: number, claimSeconds: number): Promise<LedgerEntry | undefined>;
+	claimRecipients(
+		ledgerKey: string,
+		recipients: string[],
+		ttlSeconds: number,
+		claimSeconds: number,
+	): Promise<Array<LedgerEntry | undefined>>;
 	recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number): Promise<void>;
+	/** Several recipients' entries in one round trip. */
+	recordOutcomes(ledgerKey: string, outcomes: Array<{ recipient: string; entry: LedgerEntry }>, ttlSeconds: number): Promise<void>;
 	/**
-	 * Takes the next send slot of a sender: returns the epoch milliseconds at which this send may start, and
-	 * moves the sender's next free slot `intervalMs` after it. Shared by every execution sending from that sender.
+	 * Takes the next `count` send slots of a sender (default one): returns the epoch milliseconds at which the first
+	 * of them may start (the others follow `intervalMs` apart), and moves the sender's next free slot after them.
+	 * Shared by every execution sending from that sender.
 	 */
-	reserveSlot(key: string, intervalMs: number): Promise<number>;
+	reserveSlot(key: string, intervalMs: number, count?: number): Promise<number>;
 	/** Pushes the sender's next free slot to at least `pauseMs` from now (after a throughput error). */
 	pauseSender(key: string, pauseMs: number): Promise<void>;
 	close(): Promise<void>;
