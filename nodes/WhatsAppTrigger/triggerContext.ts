@@ -15,7 +15,7 @@ import {
 	type WebhookRegistration,
 } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
-import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
+import { CREDENTIAL_TYPES, channelFor, channelFromContext, credentialDownloader } from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
 	backendOf,
@@ -127,23 +127,14 @@ export function respond(context: IWebhookFunctions, reply: Reply): void {
 export async function eventItems(context: IWebhookFunctions, events: InboundEvent[]): Promise<INodeExecutionData[]> {
 	const { download, maxBytes, property } = mediaSettings(context);
 	const channel: Channel | undefined = download ? await channelFromContext(context, backendOf(context)) : undefined;
-	const credentialType = CREDENTIAL_TYPES[backendOf(context)];
-	const downloadUrl = async (url: string) => {
-		const body = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
-			url,
-			method: 'GET',
-			encoding: 'arraybuffer',
-			json: false,
-		});
-		return Buffer.from(body as ArrayBuffer);
-	};
+	const downloadUrl = download ? await credentialDownloader(context, backendOf(context)) : undefined;
 
 	return await Promise.all(
 		events.map(async (event) => {
 			const { media, ...rest } = event;
 			// Inline Lite media goes to binary data, never into json; the round trip drops undefined fields.
 			const json = JSON.parse(JSON.stringify({ ...rest, ...(media && { media: { ...media, data: undefined } }) })) as IDataObject;
-			if (!channel || !media) return { json };
+			if (!channel || !downloadUrl || !media) return { json };
 			try {
 				const file = await incomingMedia(event, channel, downloadUrl, maxBytes);
 				if (!file) return { json };
