@@ -89,7 +89,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential's Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node's Production URL (under Webhook URLs above) with the container.",
+			"On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential's Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node's Production URL under Webhook URLs above with the container.",
 		name: 'liteSetupNotice',
 		type: 'notice',
 		default: '',
