@@ -493,9 +493,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					"n8n's preview of the expression, without the placeholder",
 				);
 				await shot('05f-text-template-switched-to-expression');
-				const backToCanvas = page.getByTestId('ndv').getByText('Back to canvas');
-				if (await backToCanvas.count()) await backToCanvas.first().click();
-				else await page.keyboard.press('Escape');
+				// Back to the canvas (the first Escape may only leave the expression editor).
+				for (let attempt = 0; attempt < 5 && (await page.getByTestId('ndv').isVisible()); attempt++) {
+					await page.keyboard.press('Escape');
+					await sleep(500);
+				}
 				await page.getByTestId('execute-workflow-button').click();
 				const [refused] = await editor.waitForExecutions(plain.id, (executions) =>
 					executions.some((run) => run.status === 'success' || run.status === 'error'),
