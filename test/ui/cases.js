@@ -493,17 +493,12 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					"n8n's preview of the expression, without the placeholder",
 				);
 				await shot('05f-text-template-switched-to-expression');
-				// Back to the canvas (the first Escape may only leave the expression editor).
-				for (let attempt = 0; attempt < 5 && (await page.getByTestId('ndv').isVisible()); attempt++) {
-					await page.keyboard.press('Escape');
-					await sleep(500);
-				}
-				await page.getByTestId('execute-workflow-button').click();
+				// Execute step, from the panel: n8n runs Start, then this node with the value switched to Expression.
+				await page.getByTestId('node-execute-button').filter({ visible: true }).first().click();
 				const [refused] = await editor.waitForExecutions(plain.id, (executions) =>
 					executions.some((run) => run.status === 'success' || run.status === 'error'),
 				);
 				assert.equal(refused.status, 'error', `execution ${refused.id}: the unescaped placeholder is refused`);
-				await page.getByTestId('canvas-node').filter({ hasText: 'WhatsApp Template Send' }).first().dblclick();
 				assert.ok(
 					await editor.panelShows('is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it'),
 					'the error says what happened to the placeholder',
