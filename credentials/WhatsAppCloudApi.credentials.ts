@@ -1,7 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 // Tested by every node that uses it (testedBy in nodes/whatsapp/n8n/commonProperties.ts), so the test can
-// report Meta's own error text or the Lite session state instead of a bare HTTP status.
+// report Meta's own error text or the Lite session state instead of a bare HTTP status. No `authenticate` block:
+// n8n would add a "Custom API Call" operation to the nodes; they apply the secret themselves (credentialHeaders in
+// nodes/whatsapp/n8n/channels.ts).
 // eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class WhatsAppCloudApi implements ICredentialType {
 	name = 'whatsAppCloudApi';
@@ -69,11 +71,4 @@ export class WhatsAppCloudApi implements ICredentialType {
 			description: 'Change only to go through a private proxy or a test server',
 		},
 	];
-
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.accessToken}}' },
-		},
-	};
 }

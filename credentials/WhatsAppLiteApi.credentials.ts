@@ -1,7 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
 // Tested by every node that uses it (testedBy in nodes/whatsapp/n8n/commonProperties.ts), so the test can
-// report Meta's own error text or the Lite session state instead of a bare HTTP status.
+// report Meta's own error text or the Lite session state instead of a bare HTTP status. No `authenticate` block:
+// n8n would add a "Custom API Call" operation to the nodes; they apply the secret themselves (credentialHeaders in
+// nodes/whatsapp/n8n/channels.ts).
 // eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class WhatsAppLiteApi implements ICredentialType {
 	name = 'whatsAppLiteApi';
@@ -52,11 +54,4 @@ export class WhatsAppLiteApi implements ICredentialType {
 				"The container's WEBHOOK_SECRET. The WhatsApp Trigger (with Verify Signatures on, as by default) refuses events not signed with it, so set WEBHOOK_SECRET on the container and the same value here.",
 		},
 	];
-
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { appApiKey: '={{$credentials.apiKey}}' },
-		},
-	};
 }

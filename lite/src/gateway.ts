@@ -94,6 +94,7 @@ export class Gateway {
 		});
 		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
+			account: () => this.session.account,
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,

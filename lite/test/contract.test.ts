@@ -10,6 +10,7 @@ import { startRedis, type TestRedis } from '../../test/harness/redis';
 import { waitFor } from './helpers/wait';
 import { startLiteTrigger, liteCredentials } from '../../test/trigger/fixtures';
 import { startMediaServer, type LoopbackServer } from './helpers/loopbackServer';
+import { SANDBOX_ACCOUNT } from '../src/drivers/sandbox';
 
 /** What the nodes' Lite credential does: the key in appApiKey, JSON in and out. */
 const requester =
@@ -161,6 +162,7 @@ describe("the nodes' Lite channel against the real gateway", () => {
 					type: 'text',
 					text: 'JOIN',
 					businessNumber: SUIT,
+					businessDisplayNumber: SANDBOX_ACCOUNT,
 				}),
 			]);
 			expect(await trigger.deactivate()).toBe(true);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { SANDBOX_ACCOUNT } from '../src/drivers/sandbox';
 import { startGateway, SECRET, stateDir, SUIT, type TestGateway } from './helpers/gateway';
 import { spawnGateway } from './helpers/process';
 import { startReceiver, type Delivery } from './helpers/receiver';
@@ -72,6 +73,7 @@ describe('event delivery', () => {
 				id: expect.stringMatching(/^evt_/),
 				event: 'message',
 				suitId: SUIT,
+				account: SANDBOX_ACCOUNT,
 				timestamp: expect.any(String),
 			});
 			expect(delivery.body.data).toEqual({
@@ -85,6 +87,24 @@ describe('event delivery', () => {
 				timestamp: expect.any(Number),
 				hasMedia: false,
 			});
+		} finally {
+			await gw.stop();
+			await receiver.stop();
+		}
+	});
+
+	it("carries the linked account's number once the session knows it", async () => {
+		const receiver = await startReceiver();
+		const gw = await startGateway({ redisUrl: redis.url, sandboxLoginDelayMs: -1 });
+		try {
+			await gw.call('POST', '/webhooks', { url: receiver.url, events: ['session'] });
+			await gw.call('POST', '/sandbox/scan');
+			await waitFor(() => receiver.events('session').length === 2, 2_000, 'the authenticated and ready events');
+			const accounts = receiver.events('session').map((event) => [event.data.state, event.account]);
+			expect(accounts.sort()).toEqual([
+				['authenticated', undefined],
+				['ready', SANDBOX_ACCOUNT],
+			]);
 		} finally {
 			await gw.stop();
 			await receiver.stop();

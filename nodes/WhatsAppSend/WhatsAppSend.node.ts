@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
-import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { backendProperty, nodeCredentials, TRIGGER_POINTER } from '../whatsapp/n8n/commonProperties';
 import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
@@ -18,7 +18,7 @@ export class WhatsAppSend implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: SEND_SUBTITLE,
-		description: 'Send WhatsApp messages through the Cloud API or a Lite container',
+		description: `Send WhatsApp messages through the Cloud API or a Lite container. ${TRIGGER_POINTER}`,
 		defaults: { name: 'WhatsApp Send' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
-import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { backendProperty, nodeCredentials, TRIGGER_POINTER } from '../whatsapp/n8n/commonProperties';
 import { deliveryProperties } from '../whatsapp/n8n/delivery';
 import { nodeOptions, retryPolicyFrom } from '../whatsapp/n8n/options';
 import { runItems } from '../whatsapp/n8n/runItems';
@@ -19,7 +19,7 @@ export class WhatsAppTemplateSend implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: TEMPLATE_SEND_SUBTITLE,
-		description: 'Send Meta-approved templates (Cloud API) or text templates filled from each item (either backend)',
+		description: `Send Meta-approved templates (Cloud API) or text templates filled from each item (either backend). ${TRIGGER_POINTER}`,
 		defaults: { name: 'WhatsApp Template Send' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -150,7 +150,7 @@ const textProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'Hello {{user.first_name | "there"}}, your order {{order.number}} has shipped!',
 		description:
-			'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. Keep this field Fixed (not an expression), or build it with an expression that returns the template text.',
+			'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. In an expression, write them as \\{{path}}: n8n fills {{ … }} itself there.',
 		displayOptions: showFor('text'),
 	},
 	{
@@ -159,7 +159,8 @@ const textProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/{{product.image}}',
-		description: 'Optional: a public link to an image, video or document sent with the text as its caption; placeholders work here too',
+		description:
+			'Optional: a public link to an image, video or document sent with the text as its caption; placeholders work here too (in an expression: \\{{path}})',
 		displayOptions: showFor('text'),
 	},
 	{

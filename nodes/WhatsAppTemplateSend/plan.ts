@@ -6,6 +6,7 @@ import { type MediaSource, type OutboundMessage, type TemplateMediaType, validat
 import { type ItemReader, itemReader } from '../whatsapp/n8n/itemReader';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { parseRecipient, recipientAddress } from '../whatsapp/phone';
+import { placeholderEvaluatedByN8n } from '../whatsapp/templates/automator';
 import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
 import { type MissingValues, renderLocalTemplate } from '../whatsapp/templates/local';
 import { MEDIA_HEADER_ID } from '../whatsapp/templates/metaTemplate';
@@ -58,7 +59,29 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 	};
 }
 
+/** The fields of a text template that hold placeholders, by parameter name. */
+const PLACEHOLDER_FIELDS = { textTemplate: 'Text Template', mediaUrl: 'Media URL' };
+
+/**
+ * Refuses a placeholder written in an n8n expression without its escape: n8n has already filled it with nothing, so
+ * the message would silently lack it.
+ */
+function refuseEvaluatedPlaceholders(context: IExecuteFunctions): void {
+	for (const [name, field] of Object.entries(PLACEHOLDER_FIELDS)) {
+		const raw = context.getNode().parameters[name];
+		const lost = typeof raw === 'string' && raw.startsWith('=') ? placeholderEvaluatedByN8n(raw) : undefined;
+		if (lost)
+			throw invalidInput(
+				field,
+				lost,
+				'is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it',
+				`Write it as \\${lost} (n8n leaves \\{{ to the node), or switch ${field} back to Fixed`,
+			);
+	}
+}
+
 function readTextTemplate({ context }: TemplateSendRun, item: ItemReader, itemIndex: number): ReadTemplate | { skipped: string } {
+	refuseEvaluatedPlaceholders(context);
 	const rendering = renderLocalTemplate(
 		{
 			text: item.text('textTemplate'),

@@ -81,7 +81,7 @@ export const EVENTS_SUBTITLE = `={{ $parameter["events"].map((event) => (${JSON.
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'In the Meta app (WhatsApp → Configuration), set Callback URL to this node\'s Production URL above (Webhook URLs), Verify Token to the credential\'s Webhook Verify Token, and subscribe to the "messages" field (and to the template and account fields for those events). A Meta app has one callback URL: one active trigger per app.',
+			'In the Meta app (WhatsApp → Configuration), set Callback URL to this node\'s Production URL under Webhook URLs above (it ends in /webhook), Verify Token to the credential\'s Webhook Verify Token, and subscribe to the "messages" field (and to the template and account fields for those events). A Meta app has one callback URL: one active trigger per app.',
 		name: 'cloudSetupNotice',
 		type: 'notice',
 		default: '',
@@ -89,7 +89,7 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential's Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node's Production URL with the container.",
+			"On the Lite container, set WEBHOOK_SECRET and enter the same value as the credential's Webhook Signing Secret: with Verify Signatures on, events not signed with it are refused. Activating the workflow registers this node's Production URL under Webhook URLs above with the container.",
 		name: 'liteSetupNotice',
 		type: 'notice',
 		default: '',
@@ -150,8 +150,9 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'businessNumbers',
 				type: 'string',
 				default: '',
-				placeholder: '106540352242922, +1 555 010 0000',
-				description: 'Only events for these business numbers (comma-separated phone number IDs or display numbers; Lite: suit IDs)',
+				placeholder: '+1 555 010 0000, 106540352242922',
+				description:
+					"Only events for these business numbers, comma-separated: the number as people dial it (Cloud, or the WhatsApp account linked to the Lite container), or the credential's Phone Number ID (Cloud) or Suit ID (Lite)",
 			},
 			{
 				displayName: 'Case Sensitive',

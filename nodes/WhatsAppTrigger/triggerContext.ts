@@ -16,7 +16,7 @@ import {
 	type WebhookRegistration,
 } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
-import { CREDENTIAL_TYPES, channelFor, channelFromContext } from '../whatsapp/n8n/channels';
+import { CREDENTIAL_TYPES, channelFor, channelFromContext, credentialDownloader } from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
 	cloudRegistrationSettings,
@@ -132,23 +132,14 @@ export async function eventItems(
 ): Promise<INodeExecutionData[]> {
 	const { download, maxBytes, property } = mediaSettings(parameters);
 	const channel: Channel | undefined = download ? await channelFromContext(context, parameters.backend) : undefined;
-	const credentialType = CREDENTIAL_TYPES[parameters.backend];
-	const downloadUrl = async (url: string) => {
-		const body = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
-			url,
-			method: 'GET',
-			encoding: 'arraybuffer',
-			json: false,
-		});
-		return Buffer.from(body as ArrayBuffer);
-	};
+	const downloadUrl = download ? await credentialDownloader(context, parameters.backend) : undefined;
 
 	return await Promise.all(
 		events.map(async (event) => {
 			const { media, ...rest } = event;
 			// Inline Lite media goes to binary data, never into json.
 			const json = jsonCopy({ ...rest, ...(media && { media: { ...media, data: undefined } }) }) as IDataObject;
-			if (!channel || !media) return { json };
+			if (!channel || !downloadUrl || !media) return { json };
 			try {
 				const file = await incomingMedia(event, channel, downloadUrl, maxBytes);
 				if (!file) return { json };

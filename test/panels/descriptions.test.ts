@@ -2,7 +2,10 @@
  * What the node descriptions make n8n show, evaluated with n8n-workflow's own code (the editor renders the same):
  * canvas subtitles by option names, and which credentials each backend shows.
  */
-import { type INode, type INodeType, NodeHelpers, Workflow } from 'n8n-workflow';
+import { type ICredentialType, type INode, type INodeType, NodeHelpers, Workflow } from 'n8n-workflow';
+import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
+import { WhatsAppLiteApi } from '../../credentials/WhatsAppLiteApi.credentials';
+import { WhatsAppRedis } from '../../credentials/WhatsAppRedis.credentials';
 import { WhatsAppSend } from '../../nodes/WhatsAppSend/WhatsAppSend.node';
 import { WhatsAppTemplateSend } from '../../nodes/WhatsAppTemplateSend/WhatsAppTemplateSend.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
@@ -66,4 +69,14 @@ describe('node descriptions as n8n shows them', () => {
 			expect(credentialKeys.filter((key) => parameterNames.has(key))).toEqual([]);
 		},
 	);
+
+	it('no credential type makes n8n add "Custom API Call" to the operations (an `authenticate` block or an OAuth parent)', () => {
+		const credentialTypes: ICredentialType[] = [new WhatsAppCloudApi(), new WhatsAppLiteApi(), new WhatsAppRedis()];
+		const used = new Set(Object.values(nodeTypes).flatMap((nodeType) => (nodeType.description.credentials ?? []).map(({ name }) => name)));
+		expect(credentialTypes.map(({ name }) => name).sort()).toEqual([...used].sort());
+		for (const credentialType of credentialTypes) {
+			expect(credentialType.authenticate).toBeUndefined();
+			expect(credentialType.extends ?? []).toEqual([]);
+		}
+	});
 });

@@ -41,6 +41,42 @@ describe('text templates (Automator style) on either backend', () => {
 			expect(backends.lite.sent[0]).toMatchObject({ imageUrl: 'https://cdn.example.com/L-9.jpg', message: 'New in: Lamp' });
 		}));
 
+	it('in an expression, escaped placeholders \\{{…}} reach the node and n8n fills its own {{ $json… }} beside them', () =>
+		withBackends(async (backends) => {
+			const result = await runTemplateSend(
+				backends,
+				textTemplate('=Hello \\{{user.first_name | "there"}}, greetings from {{ $json.shop }}.', {
+					mediaUrl: '=https://cdn.example.com/\\{{product}}.jpg',
+				}),
+				[{ json: { shop: 'Lamp Shop', product: 'L-9', user: { first_name: 'Ada' } } }],
+			);
+			expect(result.error).toBeUndefined();
+			expect(backends.lite.sent[0]).toMatchObject({
+				imageUrl: 'https://cdn.example.com/L-9.jpg',
+				message: 'Hello Ada, greetings from Lamp Shop.',
+			});
+		}));
+
+	it('in an expression, a placeholder n8n would evaluate to nothing fails the item, naming the field and the escape, with nothing sent', () =>
+		withBackends(async (backends) => {
+			const result = await runTemplateSend(
+				backends,
+				textTemplate('=Hello {{user.first_name | "there"}}, greetings from {{ $json.shop }}.'),
+				[{ json: { shop: 'Lamp Shop', user: { first_name: 'Ada' } } }],
+				{ continueOnFail: true },
+			);
+			expect(result.items[0].json).toMatchObject({
+				status: 'failed',
+				error: {
+					message:
+						'Text Template "{{user.first_name | "there"}}" is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it',
+					field: 'Text Template',
+					fix: 'Write it as \\{{user.first_name | "there"}} (n8n leaves \\{{ to the node), or switch Text Template back to Fixed',
+				},
+			});
+			expect(writes(backends)).toEqual([]);
+		}));
+
 	it('a placeholder without value and fallback fails the item, naming it and the fix, with nothing sent', () =>
 		withBackends(async (backends) => {
 			const result = await runTemplateSend(

@@ -1,6 +1,7 @@
 import type { TriggerUnderTest } from '../harness/webhook';
 import {
 	CUSTOMER,
+	LITE_ACCOUNT,
 	liteEvent,
 	liteHeaders,
 	metaBody,
@@ -219,7 +220,7 @@ describe('Lite: campaign progress (gateway `campaign` events)', () => {
 			backend: 'lite',
 			to: CUSTOMER,
 			businessNumber: 'suit-1',
-			businessDisplayNumber: null,
+			businessDisplayNumber: LITE_ACCOUNT,
 			groupId: null,
 			deliveryId: expect.stringMatching(/^evt_/),
 			status,

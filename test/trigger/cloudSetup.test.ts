@@ -129,4 +129,31 @@ describe('media download', () => {
 			expect(item.json.media).toMatchObject({ downloadError: expect.stringContaining('more than the 1 bytes allowed') });
 		});
 	});
+
+	it('notes a refused download on the item without the access token, even when the refusal echoes it', async () => {
+		const refusing = await startFakeGraphApi({
+			accessToken: ACCESS_TOKEN,
+			phoneNumberId: PHONE_NUMBER_ID,
+			media: { '5551': { data: JPEG, mimeType: 'image/jpeg' } },
+			before: (request, response) => {
+				if (!request.path.startsWith('/media-download/')) return false;
+				response.writeHead(403, { 'content-type': 'application/json' });
+				response.end(JSON.stringify({ refused: request.headers }));
+				return true;
+			},
+		});
+		const trigger = await startCloudTrigger(
+			{ triggerOptions: { downloadMedia: true } },
+			{ whatsAppCloudApi: cloudCredentials({ baseUrl: refusing.url }) },
+		);
+		try {
+			const [item] = (await deliver(trigger)).items!;
+			expect(item.binary).toBeUndefined();
+			expect(item.json.media).toMatchObject({ id: '5551', downloadError: expect.stringContaining('403') });
+			expect(JSON.stringify(item)).not.toContain(ACCESS_TOKEN);
+		} finally {
+			await trigger.close();
+			await refusing.close();
+		}
+	});
 });

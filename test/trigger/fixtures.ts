@@ -128,9 +128,12 @@ export function metaStatus(status: string, id = wamid(), extra: Record<string, u
 	};
 }
 
-/** A Lite container event envelope. */
+/** The number of the WhatsApp account linked to the test container. */
+export const LITE_ACCOUNT = '15550100001';
+
+/** A Lite container event envelope, from a container whose session knows its linked account. */
 export function liteEvent(event: string, data: Record<string, unknown>, id = `evt_${++counter}`) {
-	return { id, event, suitId: 'suit-1', timestamp: new Date().toISOString(), data };
+	return { id, event, suitId: 'suit-1', account: LITE_ACCOUNT, timestamp: new Date().toISOString(), data };
 }
 
 export function liteMessage(data: Record<string, unknown> = {}) {

@@ -1,6 +1,6 @@
 import { type FakeLiteContainer, startFakeLiteContainer } from '../fakes/liteContainer';
 import type { TriggerUnderTest } from '../harness/webhook';
-import { CUSTOMER, LITE_API_KEY, liteCredentials, liteEvent, liteHeaders, liteMessage, startLiteTrigger } from './fixtures';
+import { CUSTOMER, LITE_ACCOUNT, LITE_API_KEY, liteCredentials, liteEvent, liteHeaders, liteMessage, startLiteTrigger } from './fixtures';
 
 let trigger: TriggerUnderTest;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('Lite container events', () => {
 				from: CUSTOMER,
 				name: 'Kerry',
 				businessNumber: 'suit-1',
-				businessDisplayNumber: null,
+				businessDisplayNumber: LITE_ACCOUNT,
 				groupId: null,
 				deliveryId: event.id,
 				type: 'text',
@@ -86,12 +86,33 @@ describe('Lite container events', () => {
 		expect((await deliver(ack('pending', 0))).items).toBeUndefined();
 		expect((await deliver(ack('read', 3))).items![0].json.status).toBe('read');
 		expect((await deliver(ack('played', 4))).items).toBeUndefined();
-		expect((await deliver(liteEvent('session', { state: 'disconnected', reason: 'LOGOUT' }))).items![0].json).toMatchObject({
+		// A session that is not ready knows no linked account: the container leaves `account` out.
+		const { account, ...loggedOut } = liteEvent('session', { state: 'disconnected', reason: 'LOGOUT' });
+		expect(account).toBe(LITE_ACCOUNT);
+		expect((await deliver(loggedOut)).items![0].json).toMatchObject({
 			event: 'session',
+			businessNumber: 'suit-1',
+			businessDisplayNumber: null,
 			session: { state: 'disconnected', reason: 'LOGOUT' },
 		});
 		expect(await deliver(liteEvent('message', liteMessage({ fromMe: true })))).toMatchObject({ status: 200, items: undefined });
 		expect((await deliver(liteEvent('campaign', { campaignId: 'c1', recipient: CUSTOMER, status: 'sent' }))).items).toBeUndefined();
+	});
+
+	it('Business Numbers matches the linked account as people dial it, or the suit ID', async () => {
+		for (const [businessNumbers, passes] of [
+			['+1 555 010 0001', true],
+			['suit-1', true],
+			['+1 555 010 0009, other-suit', false],
+		] as const) {
+			const filtered = await startLiteTrigger({ filters: { businessNumbers } });
+			try {
+				const call = await deliver(liteEvent('message', liteMessage()), undefined, filtered);
+				expect([businessNumbers, call.items?.length ?? 0]).toEqual([businessNumbers, passes ? 1 : 0]);
+			} finally {
+				await filtered.close();
+			}
+		}
 	});
 
 	it('a redelivered event (same event ID, fresh signature) starts nothing', async () => {

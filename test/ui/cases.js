@@ -112,8 +112,27 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					`trigger events without backend tags: ${JSON.stringify(events)}`,
 				);
 				await shot('02b-node-creator-trigger-events');
+
+				// WhatsApp Automator Send's page: n8n lists a trigger there only for a node type named like the trigger
+				// (`<name>Trigger`), which renaming would break saved workflows for; the description names the trigger.
+				await page.goto(`${n8nUrl}/workflow/new`);
+				await page.getByTestId('canvas-plus-button').click();
+				await page.getByTestId('node-creator-search-bar').fill('WhatsApp');
+				await page
+					.getByTestId('node-creator-item-name')
+					.filter({ hasText: /^\s*WhatsApp Automator Send\s*$/ })
+					.first()
+					.click();
+				const creator = page.getByTestId('node-creator');
+				await creator.getByText('add the WhatsApp Automator trigger').first().waitFor();
+				const callout = (await creator.getByTestId('actions-panel-no-triggers-callout').innerText()).replace(/\s+/g, ' ');
+				assert.match(callout, /No WhatsApp Automator Send Triggers available/, "n8n's own callout, as the user sees it");
+				const actions = (await creator.getByTestId('node-creator-item-name').allTextContents()).map((name) => name.trim());
+				assert.ok(actions.includes('Send a text message'), `the Send actions: ${JSON.stringify(actions)}`);
+				assert.ok(!/custom api call/i.test(await creator.innerText()), `no Custom API Call among ${JSON.stringify(actions)}`);
+				await shot('02c-node-creator-send-page');
 				await page.keyboard.press('Escape');
-				return `${names.join(', ')} beside n8n's ${builtInNames.join(', ')}; trigger events: ${events.join(', ')}`;
+				return `${names.join(', ')} beside n8n's ${builtInNames.join(', ')}; trigger events: ${events.join(', ')}; Send's page: "${callout.trim()}" under a description naming the trigger`;
 			},
 		],
 		[
@@ -165,6 +184,50 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				}
 				assert.ok(problems.length === 0, `\n  - ${problems.join('\n  - ')}`);
 				return `${SEND_PANEL.length * 2} panels`;
+			},
+		],
+		[
+			'Resource and Operation lists: no "Custom API Call" (n8n adds it for credentials with an authenticate block); every message operation says what it does',
+			async () => {
+				const lists = {};
+				const nodes = [
+					['WhatsApp Send', SEND_TYPE, { resource: 'message' }],
+					['WhatsApp Send', SEND_TYPE, { resource: 'campaign' }],
+					['WhatsApp Send', SEND_TYPE, { resource: 'optOut' }],
+					['WhatsApp Template Send', `${PKG.name}.whatsAppTemplateSend`, { templateSource: 'text' }],
+				];
+				for (const [name, type, parameters] of nodes) {
+					const node = { id: 'list-node', name, type, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', ...parameters } };
+					const workflow = await editor.createWorkflow(`lists ${name} ${JSON.stringify(parameters)}`, [
+						{ ...node, credentials: credentialsFor('cloud') },
+					]);
+					try {
+						await editor.openNode(workflow.id, name);
+						if (parameters.resource === 'message') lists.resource = await editor.parameterChoices('resource');
+						lists[parameters.resource ?? 'template'] = await editor.parameterOptions('operation');
+					} finally {
+						await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+					}
+				}
+				assert.deepEqual(lists.resource, ['Message', 'Campaign', 'Opt-Out']);
+				const names = (key) => lists[key].map((option) => option.name);
+				assert.deepEqual(names('message'), [
+					'Mark as Read',
+					'React',
+					'Send Contacts',
+					'Send CTA URL Button',
+					'Send List',
+					'Send Location',
+					'Send Media',
+					'Send Reply Buttons',
+					'Send Text',
+				]);
+				assert.deepEqual(names('campaign'), ['Cancel', 'Get', 'List by Day', 'Pause', 'Resume']);
+				assert.deepEqual(names('optOut'), ['Add', 'Check', 'Import', 'List', 'Remove']);
+				assert.deepEqual(names('template'), ['Send', 'Preview']);
+				const undescribed = lists.message.filter((option) => !option.description).map((option) => option.name);
+				assert.deepEqual(undescribed, [], 'every message operation has a description');
+				return `Message: ${lists.message.map((option) => `${option.name} (${option.description})`).join('; ')}`;
 			},
 		],
 		[
@@ -269,6 +332,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					}
 				}
 				assert.match(messages.cloud, /access token/i, `Cloud: ${messages.cloud}`);
+				assert.equal(
+					messages.cloud.split('Error validating access token').length - 1,
+					1,
+					`Meta's text once in the Cloud failure: ${messages.cloud}`,
+				);
 				assert.match(messages.lite, /API key/i, `Lite: ${messages.lite}`);
 				assert.ok(
 					!/status code|\b401\b|ECONN|undefined/i.test(`${messages.cloud} ${messages.lite}`),
@@ -372,9 +440,94 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			'WhatsApp Trigger on Lite: a setup notice, and Trigger On lists the Lite events only (Cloud: the Cloud events only)',
+			'Text Template switched to Expression: n8n evaluates {{…}} itself (its preview shows the placeholder gone), so the run fails naming the field and the escape; \\{{…}} reaches the node and is filled',
+			async () => {
+				const start = {
+					id: 'start',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				};
+				const templateSend = (textTemplate) => ({
+					id: 'text-template',
+					name: 'WhatsApp Template Send',
+					type: `${PKG.name}.whatsAppTemplateSend`,
+					typeVersion: 1,
+					position: [260, 0],
+					parameters: {
+						backend: 'lite',
+						templateSource: 'text',
+						recipient: '+49 151 23456789',
+						textTemplate,
+						delivery: { mode: 'direct' },
+					},
+					credentials: credentialsFor('lite'),
+				});
+				const connections = { Start: { main: [[{ node: 'WhatsApp Template Send', type: 'main', index: 0 }]] } };
+				const runInEditor = async (workflowId) => {
+					await page.goto(`${n8nUrl}/workflow/${workflowId}`);
+					await page.getByTestId('execute-workflow-button').click();
+					const [execution] = await editor.waitForExecutions(workflowId, (executions) =>
+						executions.some((run) => run.status === 'success' || run.status === 'error'),
+					);
+					return execution;
+				};
+
+				const plain = await editor.createWorkflow(
+					'text template as an expression',
+					[start, templateSend('Hello {{user.first_name | "there"}}!')],
+					connections,
+				);
+				await editor.openNode(plain.id, 'WhatsApp Template Send');
+				const field = page
+					.getByTestId('parameter-item')
+					.filter({ has: page.getByTestId('parameter-input-textTemplate') })
+					.last();
+				await field.hover();
+				await field.getByTestId('radio-button-expression').click();
+				// n8n's Result preview under the field: the placeholder evaluated away ("Hello [undefined]!" or "Hello !").
+				assert.ok(
+					await editor.panelShows(/^\s*Hello\s*(\[undefined\])?\s*!\s*$/),
+					"n8n's preview of the expression, without the placeholder",
+				);
+				await shot('05f-text-template-switched-to-expression');
+				// Execute step, from the panel: n8n runs Start, then this node with the value switched to Expression.
+				await page.getByTestId('node-execute-button').filter({ visible: true }).first().click();
+				const [refused] = await editor.waitForExecutions(plain.id, (executions) =>
+					executions.some((run) => run.status === 'success' || run.status === 'error'),
+				);
+				assert.equal(refused.status, 'error', `execution ${refused.id}: the unescaped placeholder is refused`);
+				assert.ok(
+					await editor.panelShows('is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it'),
+					'the error says what happened to the placeholder',
+				);
+				const shown = await page.getByTestId('ndv').innerText();
+				assert.ok(shown.includes('Write it as \\{{user.first_name | "there"}}'), `the fix names the escape: ${shown.slice(0, 400)}`);
+				await shot('05g-text-template-expression-refused');
+
+				await lite('DELETE', '/sandbox/messages');
+				const escaped = await editor.createWorkflow(
+					'text template escaped in an expression',
+					[start, templateSend('=Hello \\{{user.first_name | "there"}}, from {{ $workflow.name }}')],
+					connections,
+				);
+				const sent = await runInEditor(escaped.id);
+				assert.equal(sent.status, 'success', `execution ${sent.id} ended ${sent.status}`);
+				const message = await eventually('the message in the Lite sandbox', async () =>
+					(await lite('GET', '/sandbox/messages')).messages.find((entry) => entry.chatId === '4915123456789@c.us'),
+				);
+				assert.equal(message.content.text, 'Hello there, from text template escaped in an expression');
+				for (const workflow of [plain, escaped]) await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+				return `n8n's preview without the placeholder; escaped: "${message.content.text}"`;
+			},
+		],
+		[
+			"WhatsApp Trigger on each backend: a setup notice pointing at the Production URL n8n shows (…/webhook/<id>/webhook), and Trigger On lists that backend's events only",
 			async () => {
 				const choices = {};
+				const urls = {};
 				for (const backend of ['cloud', 'lite']) {
 					const trigger = {
 						id: 'trigger-panel',
@@ -391,6 +544,10 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 						await editor.openNode(workflow.id, 'WhatsApp Trigger');
 						const notice = backend === 'lite' ? 'On the Lite container, set WEBHOOK_SECRET' : 'In the Meta app (WhatsApp → Configuration)';
 						assert.ok(await editor.panelShows(notice), `${backend}: the setup notice`);
+						assert.ok(await editor.panelShows('Production URL under Webhook URLs above'), `${backend}: the notice points at the URL`);
+						// The URL the notice points at, exactly as n8n serves it (the Cloud and Lite cases below deliver to it).
+						urls[backend] = await editor.productionWebhookUrls();
+						assert.deepEqual(urls[backend], [`${n8nUrl}/webhook/${trigger.webhookId}/webhook`], `${backend}: the Production URL`);
 						choices[backend] = await editor.parameterChoices('events');
 						await shot(`09-trigger-${backend}`);
 					} finally {
@@ -399,7 +556,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				}
 				assert.deepEqual(choices.cloud, ['Account Update', 'Error', 'Message Received', 'Message Status', 'Template Status']);
 				assert.deepEqual(choices.lite, ['Campaign Finished', 'Campaign Progress', 'Message Received', 'Message Status', 'Session Change']);
-				return `Cloud: ${choices.cloud.join(', ')} · Lite: ${choices.lite.join(', ')}`;
+				return `Cloud: ${choices.cloud.join(', ')} · Lite: ${choices.lite.join(', ')}; Production URL ${urls.lite[0]}`;
 			},
 		],
 		[
@@ -420,6 +577,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				await output.getByTestId('radio-button-table').click();
 				await output.getByText('5 items').first().waitFor();
 				assert.equal(await output.getByText('queued', { exact: true }).count(), 5, 'status "queued" on each of the 5 items');
+				assert.equal(await output.getByText('recipient', { exact: true }).count(), 0, 'the recipient is in `to` only');
 				await shot('06-segment-output');
 				// The gateway sends the campaign at the sandbox pace (seconds apart), one message per recipient.
 				const messages = await eventually(
@@ -439,8 +597,10 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			async () => {
 				await page.goto(`${n8nUrl}/workflow/${stack.workflows.keyword}`);
 				await editor.activateOpenWorkflow();
-				await eventually('the trigger registered its URL with the Lite gateway', async () =>
-					(await lite('GET', '/webhooks')).webhooks.some((hook) => hook.url.startsWith(n8nUrl)),
+				const keywordTrigger = (await editor.rest('GET', `/workflows/${stack.workflows.keyword}`)).nodes.find((node) => node.webhookId);
+				const productionUrl = `${n8nUrl}/webhook/${keywordTrigger.webhookId}/webhook`;
+				await eventually('the trigger registered its Production URL with the Lite gateway', async () =>
+					(await lite('GET', '/webhooks')).webhooks.some((hook) => hook.url === productionUrl),
 				);
 				await lite('DELETE', '/sandbox/messages');
 				await lite('POST', '/sandbox/inbound', { from: '+49 151 23456709', name: 'Grace', body: 'JOIN spring-sale' });
@@ -480,9 +640,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const workflow = await editor.createWorkflow('Cloud sandbox trigger', [trigger]);
 				await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
 				await editor.activateOpenWorkflow();
+				const productionUrl = `${n8nUrl}/webhook/${trigger.webhookId}/webhook`;
 				const subscribed = () =>
 					stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
 				await eventually("the trigger subscribed the sandbox's Meta app to its URL", async () => subscribed());
+				assert.equal(subscribed().callback_url, productionUrl, 'the callback URL is the Production URL the panel shows');
 				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },

@@ -8,6 +8,8 @@ import type { EventName, Webhook, WebhookRegistry } from './registry';
 
 export interface DispatcherOptions {
 	suitId: string;
+	/** The linked WhatsApp account's number (digits) while the session knows it; events carry it as `account`. */
+	account: () => string | undefined;
 	/** Without it events go out unsigned (the start-up log says so). */
 	secret?: string;
 	maxAttempts: number;
@@ -54,7 +56,15 @@ export class WebhookDispatcher {
 			this.options.log.warn(`A ${event} event raised while the gateway stops is not kept`);
 			return;
 		}
-		const body = JSON.stringify({ id, event, suitId: this.options.suitId, timestamp: new Date().toISOString(), data });
+		const account = this.options.account();
+		const body = JSON.stringify({
+			id,
+			event,
+			suitId: this.options.suitId,
+			...(account && { account }),
+			timestamp: new Date().toISOString(),
+			data,
+		});
 		const targets = this.registry.cached();
 		if (targets) this.fanOut(id, event, body, targets);
 		else this.outbox.putEvent({ id, event, body });

@@ -100,7 +100,7 @@ export interface InboundEvent {
 	name?: string;
 	/** The business side: the Cloud phone number ID (template and account updates: the WhatsApp Business Account ID), or the Lite suit ID. */
 	businessNumber: string;
-	/** Cloud: the business number as people dial it; null on Lite. */
+	/** The business number as people dial it (digits): Cloud's display number, the Lite container's linked account; null when unknown. */
 	businessDisplayNumber?: string | null;
 	/** Lite: the group chat a message was written in; null otherwise. */
 	groupId?: string | null;

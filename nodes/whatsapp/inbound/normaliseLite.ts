@@ -39,7 +39,10 @@ function vcardContact(vcard: string): { name?: string; phones: string[] } {
 	return compact({ name: name ? value(name) : undefined, phones });
 }
 
-function messageEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliveryId'>): InboundEvent {
+/** What every event of one delivery shares: the suit, the linked account's number when the container knows it, the event ID. */
+type LiteBase = Pick<InboundEvent, 'businessNumber' | 'businessDisplayNumber' | 'deliveryId'>;
+
+function messageEvent(data: Json, base: LiteBase): InboundEvent {
 	const liteType = text(data.type) ?? '';
 	const type = LITE_TYPES[liteType] ?? 'unsupported';
 	const body = text(data.body);
@@ -83,7 +86,7 @@ function messageEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'd
 	});
 }
 
-function ackEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliveryId'>): InboundEvent {
+function ackEvent(data: Json, base: LiteBase): InboundEvent {
 	const status = text(data.status);
 	return compact({
 		event: 'status',
@@ -99,7 +102,7 @@ function ackEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliv
 }
 
 /** `campaign`: one recipient settled (`sent|failed|skipped|unknown`), or the campaign ended (`finished`, with counts). */
-function campaignEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | 'deliveryId'>, timestamp: unknown): InboundEvent {
+function campaignEvent(data: Json, base: LiteBase, timestamp: unknown): InboundEvent {
 	const status = text(data.status);
 	const finished = status === 'finished';
 	const counts = isObject(data.counts)
@@ -119,7 +122,7 @@ function campaignEvent(data: Json, base: Pick<InboundEvent, 'businessNumber' | '
 }
 
 /**
- * A Lite container event (`{id, event, suitId, timestamp, data}`, docs/lite-api.md) as events. Messages the
+ * A Lite container event (`{id, event, suitId, account?, timestamp, data}`, docs/lite-api.md) as events. Messages the
  * business sent itself (`fromMe`) and event kinds a trigger does not handle give none.
  */
 export function normaliseLite(body: unknown): InboundEvent[] {
@@ -130,7 +133,7 @@ function liteEvents(body: unknown): InboundEvent[] {
 	if (!isObject(body) || typeof body.event !== 'string' || !isObject(body.data))
 		throw new UnexpectedPayload('expected {event, data} from a Lite container');
 	const { data } = body;
-	const base = { businessNumber: text(body.suitId) ?? '', deliveryId: text(body.id) };
+	const base = { businessNumber: text(body.suitId) ?? '', businessDisplayNumber: text(body.account), deliveryId: text(body.id) };
 	switch (body.event) {
 		case 'message':
 			return data.fromMe === true ? [] : [messageEvent(data, base)];

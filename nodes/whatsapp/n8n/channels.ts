@@ -23,27 +23,29 @@ export const CREDENTIAL_TYPES = { cloud: 'whatsAppCloudApi', lite: 'whatsAppLite
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 /**
- * Requests go through n8n's helpers, so the credential is injected by n8n and proxies apply.
- *
- * n8n aborts the requests of a stopped execution. A send cut off in flight may still have reached WhatsApp, and its
- * recipient could then be neither sent again nor known as sent. So requests run detached from the stop signal
- * (the helper adds it only when the calling context offers one), bounded by their timeout, and the delivery engine
- * stops *starting* sends instead.
+ * The credential's secret as the header its backend expects. The credential types declare no `authenticate` block
+ * for n8n to apply: with one, n8n adds a "Custom API Call" operation to every node using them, which leads nowhere
+ * (docs/n8n-facts.md). So every request of the package applies it here, and nothing else sees it.
  */
-function n8nRequester(context: RequestContext, backend: Backend): HttpRequester {
-	const detachedFromStop = {
-		getCredentials: context.getCredentials.bind(context),
-		getNode: context.getNode.bind(context),
-		helpers: context.helpers,
-	};
+export function credentialHeaders(backend: Backend, credentials: ICredentialDataDecryptedObject): Record<string, string> {
+	return backend === 'cloud'
+		? { authorization: `Bearer ${String(credentials.accessToken ?? '')}` }
+		: { appApiKey: String(credentials.apiKey ?? '') };
+}
+
+/**
+ * Requests go through n8n's helper, so n8n's proxy settings and TLS options apply.
+ *
+ * n8n aborts the requests of a stopped execution that it makes with the credential helper. A send cut off in flight
+ * may still have reached WhatsApp, and its recipient could then be neither sent again nor known as sent. The plain
+ * `httpRequest` helper takes no stop signal: requests are bounded by their timeout, and the delivery engine stops
+ * *starting* sends instead.
+ */
+function n8nRequester(context: RequestContext, backend: Backend, credentials: ICredentialDataDecryptedObject): HttpRequester {
 	return helperRequester(
 		BACKEND_NAMES[backend],
-		async (options) =>
-			await context.helpers.httpRequestWithAuthentication.call(
-				detachedFromStop as unknown as RequestContext,
-				CREDENTIAL_TYPES[backend],
-				options,
-			),
+		async (options) => await context.helpers.httpRequest(options),
+		credentialHeaders(backend, credentials),
 	);
 }
 
@@ -74,12 +76,12 @@ export function channelFor(
 
 /**
  * Cloud message sends go over kept-alive connections (docs/transport.md): at up to 1,000 sends a second, a new
- * connection per request, as n8n's helper opens, costs more than the rest of a send. The access token is applied
- * here as the credential's `authenticate` would; everything else stays on n8n's helper.
+ * connection per request, as n8n's helper opens, costs more than the rest of a send. Everything else stays on
+ * n8n's helper.
  */
 function cloudSendRequester(credentials: ICredentialDataDecryptedObject, n8nRequest: HttpRequester): HttpRequester {
 	return keptAliveRequester({
-		headers: { authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+		headers: credentialHeaders('cloud', credentials),
 		timeoutMs: REQUEST_TIMEOUT_MS,
 		target: BACKEND_NAMES.cloud,
 		fallback: n8nRequest,
@@ -89,20 +91,35 @@ function cloudSendRequester(credentials: ICredentialDataDecryptedObject, n8nRequ
 /** The channel for the backend the node's credential points at. */
 export async function channelFromContext(context: RequestContext, backend: Backend): Promise<Channel> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES[backend]);
-	const request = n8nRequester(context, backend);
+	const request = n8nRequester(context, backend, credentials);
 	return channelFor(backend, credentials, request, backend === 'cloud' ? cloudSendRequester(credentials, request) : undefined);
 }
 
-/** A requester for credential tests, where n8n offers only the older `request` helper and no injection. */
+/**
+ * Downloads a URL with the backend's credential applied (Meta's media URLs need the access token). Errors keep
+ * only the helper's message, which names no header.
+ */
+export async function credentialDownloader(context: IWebhookFunctions, backend: Backend): Promise<(url: string) => Promise<Buffer>> {
+	const headers = credentialHeaders(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
+	return async (url) => {
+		const body = await context.helpers.httpRequest({
+			url,
+			method: 'GET',
+			headers,
+			encoding: 'arraybuffer',
+			json: false,
+			timeout: REQUEST_TIMEOUT_MS,
+		});
+		return Buffer.from(body as ArrayBuffer);
+	};
+}
+
+/** A requester for credential tests, where n8n offers only the older `request` helper. */
 function credentialTestRequester(
 	context: ICredentialTestFunctions,
 	backend: Backend,
 	credentials: ICredentialDataDecryptedObject,
 ): HttpRequester {
-	const authHeaders: Record<string, string> =
-		backend === 'cloud'
-			? { Authorization: `Bearer ${String(credentials.accessToken ?? '')}` }
-			: { appApiKey: String(credentials.apiKey ?? '') };
 	const request = async ({ url, ...options }: IHttpRequestOptions) =>
 		await context.helpers.request({
 			method: options.method,
@@ -114,7 +131,7 @@ function credentialTestRequester(
 			resolveWithFullResponse: true,
 			timeout: options.timeout,
 		});
-	return helperRequester(BACKEND_NAMES[backend], request, authHeaders);
+	return helperRequester(BACKEND_NAMES[backend], request, credentialHeaders(backend, credentials));
 }
 
 async function testCredential(

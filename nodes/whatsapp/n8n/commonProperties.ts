@@ -78,6 +78,13 @@ export const deliveryOptions: INodeProperties[] = [
  * on either backend; having displayOptions makes n8n label it "Credential for WhatsApp Shared State (Redis)"
  * instead of a second "Credential to connect with".
  */
+/**
+ * Ends the sending nodes' descriptions. n8n's node creator lists a trigger on a node's page only when their type
+ * names match (`<name>Trigger`), which these nodes' names, kept for saved workflows, do not: the description, shown
+ * there, names the trigger instead (test/ui/README.md).
+ */
+export const TRIGGER_POINTER = 'To start a workflow when a message comes in, add the WhatsApp Automator trigger.';
+
 export const nodeCredentials: INodeCredentialDescription[] = [
 	...backendCredentials,
 	{ ...redisCredential, displayOptions: { show: { '/backend': ['cloud', 'lite'] } } },

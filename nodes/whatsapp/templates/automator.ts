@@ -1,8 +1,18 @@
 /**
  * Automator-style text templates: `{{ user.name }}`, `{{ path | "fallback" }}` (single quotes work too), filled
  * from one item or receiver object. Shared by the Template Send node and the Lite gateway's bulk route.
+ * `\{{ user.name }}` is the same placeholder escaped for an n8n expression: n8n evaluates `{{ … }}` in an expression
+ * itself but leaves `\{{` as it is (docs/n8n-facts.md).
  */
-const PLACEHOLDER = /\{\{\s*([\w$.-]+)\s*(?:\|\s*(?:"([^"]*)"|'([^']*)')\s*)?\}\}/g;
+const PLACEHOLDER = /\\?\{\{\s*([\w$.-]+)\s*(?:\|\s*(?:"([^"]*)"|'([^']*)')\s*)?\}\}/g;
+
+/**
+ * The first placeholder in an n8n expression that n8n evaluates itself (to nothing: its paths are no n8n
+ * variables) before the node reads the text: one not escaped as `\{{`, whose path is not an n8n variable (`$json…`).
+ */
+export function placeholderEvaluatedByN8n(expression: string): string | undefined {
+	return [...expression.matchAll(PLACEHOLDER)].find(([placeholder, path]) => !placeholder.startsWith('\\') && !path.startsWith('$'))?.[0];
+}
 
 function lookup(data: unknown, path: string): unknown {
 	return path

@@ -91,14 +91,33 @@ class Editor {
 
 	/** The choices of an options or multi-options parameter of the open panel, as its dropdown lists them. */
 	async parameterChoices(parameterName) {
+		return (await this.parameterOptions(parameterName)).map((option) => option.name);
+	}
+
+	/** The choices of an options parameter with the description each shows under its name ('' when none). */
+	async parameterOptions(parameterName) {
 		await this.page.getByTestId(`parameter-input-${parameterName}`).locator('input').first().click();
 		const items = this.page.locator('.el-select-dropdown__item').filter({ visible: true });
 		await items.first().waitFor();
-		const names = await items.evaluateAll((elements) =>
-			elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent.replace(/\s+/g, ' ').trim()),
+		const options = await items.evaluateAll((elements) =>
+			elements.map((element) => {
+				const clean = (text) => text.replace(/\s+/g, ' ').trim();
+				const name = clean((element.querySelector('.option-headline') ?? element).textContent);
+				return { name, description: clean(clean(element.textContent).slice(name.length)) };
+			}),
 		);
 		await this.closeDropdown(items);
-		return names;
+		return options;
+	}
+
+	/** The Production URLs the open trigger panel shows under "Webhook URLs", each once. */
+	async productionWebhookUrls() {
+		const parameters = this.page.getByTestId('node-parameters');
+		await parameters.getByText('Webhook URLs', { exact: true }).first().click();
+		await parameters.getByText('Production URL', { exact: true }).first().click();
+		await sleep(300);
+		const shown = (await parameters.innerText()).match(/https?:\/\/\S+/g) ?? [];
+		return [...new Set(shown)];
 	}
 
 	/** Whether the open panel shows `text` (a notice, a hint, a placeholder's label) within a few seconds. */
