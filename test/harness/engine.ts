@@ -51,7 +51,11 @@ export const testNodeTypes: INodeTypes = {
 	getKnownTypes: () => ({}),
 };
 
-/** Credentials as n8n would decrypt them. */
+/**
+ * Credentials as n8n would decrypt them, and applied to requests the way n8n's CredentialsHelper does: the package's
+ * credential types have no `authenticate` block (the nodes apply their secret), n8n's own have (bench/segment-send
+ * runs n8n's WhatsApp node with its `whatsAppApi` type).
+ */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
@@ -61,8 +65,23 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return [];
 	}
 
-	/** n8n applies a credential type's `authenticate` block here; the package's types have none (the nodes apply their secret). */
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	) {
+		const authenticate = credentialTypes[typeName]?.authenticate;
+		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return requestOptions;
+		const resolve = (value: unknown) =>
+			typeof value === 'string' && value.startsWith('=')
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+				: value;
+		for (const [target, entries] of Object.entries(authenticate.properties)) {
+			const bag = ((requestOptions as unknown as Record<string, Record<string, unknown>>)[target] ??= {});
+			for (const [key, value] of Object.entries(entries as Record<string, unknown>)) bag[String(resolve(key))] = resolve(value);
+		}
 		return requestOptions;
 	}
 
