@@ -9,7 +9,7 @@ import { runItems } from '../whatsapp/n8n/runItems';
 import { TemplateCatalog } from '../whatsapp/templates/catalog';
 import { TEMPLATE_SEND_SUBTITLE, templateSendProperties } from './description';
 import { listSearch, resourceMapping } from './methods';
-import { planTemplateItem } from './plan';
+import { placeholderTakenByN8n, planTemplateItem } from './plan';
 
 export class WhatsAppTemplateSend implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +33,12 @@ export class WhatsAppTemplateSend implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const backend = this.getNodeParameter('backend', 0) as Backend;
 		const channel = await channelFromContext(this, backend);
-		const run = { context: this, channel, catalog: new TemplateCatalog(channel, retryPolicyFrom(nodeOptions(this, 0))) };
+		const run = {
+			context: this,
+			channel,
+			catalog: new TemplateCatalog(channel, retryPolicyFrom(nodeOptions(this, 0))),
+			placeholderTakenByN8n: placeholderTakenByN8n(this),
+		};
 		return [await runItems(this, channel, async (itemIndex) => await planTemplateItem(run, itemIndex))];
 	}
 }

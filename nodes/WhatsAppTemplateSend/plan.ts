@@ -17,6 +17,8 @@ export interface TemplateSendRun {
 	channel: Channel;
 	/** Shared by all items of the execution, so the templates are listed once. */
 	catalog: TemplateCatalog;
+	/** Found once per execution (the raw parameters are the same for every item): see placeholderTakenByN8n. */
+	placeholderTakenByN8n?: PlaceholderTakenByN8n;
 }
 
 interface ReadTemplate {
@@ -62,26 +64,36 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 /** The fields of a text template that hold placeholders, by parameter name. */
 const PLACEHOLDER_FIELDS = { textTemplate: 'Text Template', mediaUrl: 'Media URL' };
 
-/**
- * Refuses a placeholder written in an n8n expression without its escape: n8n has already filled it with nothing, so
- * the message would silently lack it.
- */
-function refuseEvaluatedPlaceholders(context: IExecuteFunctions): void {
-	for (const [name, field] of Object.entries(PLACEHOLDER_FIELDS)) {
-		const raw = context.getNode().parameters[name];
-		const lost = typeof raw === 'string' && raw.startsWith('=') ? placeholderEvaluatedByN8n(raw) : undefined;
-		if (lost)
-			throw invalidInput(
-				field,
-				lost,
-				'is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it',
-				`Write it as \\${lost} (n8n leaves \\{{ to the node), or switch ${field} back to Fixed`,
-			);
-	}
+interface PlaceholderTakenByN8n {
+	field: string;
+	placeholder: string;
 }
 
-function readTextTemplate({ context }: TemplateSendRun, item: ItemReader, itemIndex: number): ReadTemplate | { skipped: string } {
-	refuseEvaluatedPlaceholders(context);
+/**
+ * A placeholder written in an n8n expression without its escape: n8n has already filled it with nothing, so the
+ * message would silently lack it.
+ */
+export function placeholderTakenByN8n(context: IExecuteFunctions): PlaceholderTakenByN8n | undefined {
+	for (const [name, field] of Object.entries(PLACEHOLDER_FIELDS)) {
+		const raw = context.getNode().parameters[name];
+		const placeholder = typeof raw === 'string' && raw.startsWith('=') ? placeholderEvaluatedByN8n(raw) : undefined;
+		if (placeholder) return { field, placeholder };
+	}
+	return undefined;
+}
+
+function readTextTemplate(
+	{ context, placeholderTakenByN8n: taken }: TemplateSendRun,
+	item: ItemReader,
+	itemIndex: number,
+): ReadTemplate | { skipped: string } {
+	if (taken)
+		throw invalidInput(
+			taken.field,
+			taken.placeholder,
+			'is in an expression, so n8n evaluated it itself (to nothing) before the node could fill it',
+			`Write it as \\${taken.placeholder} (n8n leaves \\{{ to the node), or switch ${taken.field} back to Fixed`,
+		);
 	const rendering = renderLocalTemplate(
 		{
 			text: item.text('textTemplate'),
