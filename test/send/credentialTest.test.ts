@@ -93,7 +93,7 @@ describe('Redis credential test (a real redis-server)', () => {
 		const port = await freePort();
 		expect(await testRedis({ host: '127.0.0.1', port })).toEqual({
 			status: 'Error',
-			message: `Redis at 127.0.0.1:${port} did not answer (ECONNREFUSED). Check host, port, password and TLS in the WhatsApp Shared State (Redis) credential, and that Redis is running.`,
+			message: `Redis at 127.0.0.1:${port} did not answer: nothing listens on that port (ECONNREFUSED). Check host, port, password and TLS in the WhatsApp Shared State (Redis) credential, and that Redis is running.`,
 		});
 	});
 });

@@ -74,6 +74,15 @@ export async function closeProcessStateStores(): Promise<void> {
 	await Promise.all(stores.map(async (store) => await (await store.catch(() => undefined))?.close()));
 }
 
+/** What the network's error codes mean, for people who do not read them. */
+const PLAIN_CAUSES: Record<string, string> = {
+	ECONNREFUSED: 'nothing listens on that port',
+	ENOTFOUND: 'no such host',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ETIMEDOUT: 'no answer in time',
+	ECONNRESET: 'the connection was cut (TLS on one side only?)',
+};
+
 /** The Redis credential's test: connects as the nodes do (password, database, TLS), then lets go. */
 export const redisCredentialTest = {
 	async whatsAppRedisTest(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
@@ -86,7 +95,9 @@ export const redisCredentialTest = {
 			// Anything but a WhatsAppError is a bug, and n8n shows it as such.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			if (!isWhatsAppError(error)) throw error;
-			return { status: 'Error', message: `${where} did not answer (${error.backendMessage ?? error.message}). ${error.fix}.` };
+			const cause = error.backendMessage ?? error.message;
+			const plain = PLAIN_CAUSES[cause] ? `${PLAIN_CAUSES[cause]} (${cause})` : cause;
+			return { status: 'Error', message: `${where} did not answer: ${plain}. ${error.fix}.` };
 		}
 	},
 };
