@@ -6,7 +6,7 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 export class WhatsAppRedis implements ICredentialType {
 	name = 'whatsAppRedis';
 
-	displayName = 'WhatsApp Shared State (Redis)';
+	displayName = 'WhatsApp Shared State (Redis, Optional)';
 
 	icon = { light: 'file:../icons/whatsapp-automator.svg', dark: 'file:../icons/whatsapp-automator.dark.svg' } as const;
 
