@@ -115,7 +115,7 @@ const metaProperties: INodeProperties[] = [
 	{
 		// Said once here: a placeholder's own label has room for its name only (n8n 2.x cuts it at about 25 characters).
 		displayName:
-			'Give each placeholder a value, usually an expression. A media header takes a public link, a media ID or the name of a binary field; a one-time code also fills the copy-code button. The Preview operation shows each message in full.',
+			"Give each placeholder a value, usually an expression; or set Mapping Column Mode (n8n's words) to Map Automatically, which takes each from the input field named like its ID (body_1, header_1, button_0_url …). A media header takes a public link, a media ID or the name of a binary field; a one-time code also fills the copy-code button. The Preview operation shows each message in full.",
 		name: 'placeholdersNotice',
 		type: 'notice',
 		default: '',
