@@ -28,10 +28,24 @@ const SEND_PANEL = [
 			...COMMON_TAIL,
 		]),
 	},
+	// Media IDs exist only at Meta: a Lite node left on Media ID shows no Media ID field (and its Media Source as unsupported).
 	{
 		operation: 'sendMedia',
 		parameters: { mediaType: 'audio', mediaSource: 'id' },
-		labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media ID', 'Send as Voice Note', ...COMMON_TAIL]),
+		labels: {
+			cloud: [
+				'Backend',
+				'Resource',
+				'Operation',
+				'Recipient',
+				'Media Type',
+				'Media Source',
+				'Media ID',
+				'Send as Voice Note',
+				...COMMON_TAIL,
+			],
+			lite: ['Backend', 'Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Send as Voice Note', ...COMMON_TAIL],
+		},
 	},
 	{
 		operation: 'sendMedia',
@@ -91,8 +105,8 @@ const SEND_PANEL = [
 
 /** The credential fields above every panel, per backend: the backend's own, then the optional Redis one. */
 const CREDENTIAL_LABELS = {
-	cloud: ['Credential for WhatsApp Cloud API', 'Credential for WhatsApp Shared State (Redis)'],
-	lite: ['Credential for WhatsApp Lite Container API', 'Credential for WhatsApp Shared State (Redis)'],
+	cloud: ['Credential for WhatsApp Cloud API', 'Credential for WhatsApp Shared State (Redis, Optional)'],
+	lite: ['Credential for WhatsApp Lite Container API', 'Credential for WhatsApp Shared State (Redis, Optional)'],
 };
 
 /** Mark as Read's Message ID placeholder per backend: Meta's wamid on Cloud, WhatsApp Web's serialized ID on Lite. */
