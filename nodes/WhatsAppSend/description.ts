@@ -162,7 +162,8 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['id'], backend: ['cloud'] } },
+		// Shown on Lite too for a node left on Media ID: the run then says plainly that Lite cannot send by media ID.
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['id'] } },
 	},
 	{
 		displayName: 'Input Binary Field',

@@ -129,6 +129,11 @@ describe('node descriptions as n8n shows them', () => {
 			campaignId: 'c1',
 		});
 		expect(loaded('send', { backend: 'lite', operation: 'sendMedia', mediaSource: 'binary' })).toMatchObject({ mediaSource: 'binary' });
+		// A Lite node left on Media ID keeps its ID, so the run says that Lite cannot send by media ID (not "no media").
+		expect(loaded('send', { backend: 'lite', operation: 'sendMedia', mediaSource: 'id', mediaId: '42' })).toMatchObject({
+			mediaSource: 'id',
+			mediaId: '42',
+		});
 		expect(loaded('send', { backend: 'cloud', operation: 'sendMedia', mediaSource: 'id', mediaId: '42' })).toMatchObject({
 			mediaSource: 'id',
 			mediaId: '42',

@@ -28,24 +28,12 @@ const SEND_PANEL = [
 			...COMMON_TAIL,
 		]),
 	},
-	// Media IDs exist only at Meta: a Lite node left on Media ID shows no Media ID field (and its Media Source as unsupported).
+	// Media IDs exist only at Meta: Lite does not offer the source, but a Lite node left on it keeps its Media ID (the
+	// run then says that Lite cannot send by media ID).
 	{
 		operation: 'sendMedia',
 		parameters: { mediaType: 'audio', mediaSource: 'id' },
-		labels: {
-			cloud: [
-				'Backend',
-				'Resource',
-				'Operation',
-				'Recipient',
-				'Media Type',
-				'Media Source',
-				'Media ID',
-				'Send as Voice Note',
-				...COMMON_TAIL,
-			],
-			lite: ['Backend', 'Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Send as Voice Note', ...COMMON_TAIL],
-		},
+		labels: both(['Resource', 'Operation', 'Recipient', 'Media Type', 'Media Source', 'Media ID', 'Send as Voice Note', ...COMMON_TAIL]),
 	},
 	{
 		operation: 'sendMedia',
