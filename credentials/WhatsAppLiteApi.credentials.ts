@@ -36,13 +36,13 @@ export class WhatsAppLiteApi implements ICredentialType {
 				"The container's API_KEY: a random string of at least 24 characters (a container with a real WhatsApp session refuses to start with a shorter one)",
 		},
 		{
-			displayName: 'Suit ID',
+			displayName: 'Account Name on the Container',
 			name: 'suitId',
 			type: 'string',
 			default: 'default',
 			required: true,
-			description:
-				'The container\'s SUIT_ID setting: the name its sends, daily quota and campaigns are kept under. Keep "default" unless you set SUIT_ID on the container.',
+			hint: 'Keep "default" unless SUIT_ID is set on the container',
+			description: "The container's SUIT_ID setting: the name under which it keeps this WhatsApp number's sends, daily count and campaigns",
 		},
 		{
 			displayName: 'Webhook Signing Secret',

@@ -1,11 +1,12 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-// Not an HTTP API: the nodes test the connection when they use it and fail closed with the reason.
+// Not an HTTP API: tested by every node that uses it (testedBy: whatsAppRedisTest, nodes/whatsapp/n8n/store.ts), which
+// connects as the nodes do and reports Redis's own answer.
 // eslint-disable-next-line @n8n/community-nodes/credential-test-required
 export class WhatsAppRedis implements ICredentialType {
 	name = 'whatsAppRedis';
 
-	displayName = 'WhatsApp Shared State (Redis)';
+	displayName = 'WhatsApp Shared State (Redis, Optional)';
 
 	icon = { light: 'file:../icons/whatsapp-automator.svg', dark: 'file:../icons/whatsapp-automator.dark.svg' } as const;
 

@@ -75,8 +75,10 @@ In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not 
     receive a message:
       ${curl(`${lite.url}/sandbox/inbound`, lite.apiKey, { from: '+49 151 23456701', name: 'Ada', body: 'JOIN' })}
     The trigger starts the workflow (see Executions); the reply is in ${lite.url}/sandbox/messages (same API key).
-  - A WhatsApp Trigger on the Cloud sandbox credential with Register Automatically (Meta App ID ${cloud.ids.appId})
-    receives: ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456701', name: 'Ada', text: 'JOIN' })}
+  - "WhatsApp keyword auto-reply (Cloud API) [sandbox]"   activate it (n8n 2.x: Publish): its trigger subscribes the
+    sandbox's Meta app (ID ${cloud.ids.appId}); then make the Cloud sandbox receive a message:
+      ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456702', name: 'Grace', body: 'JOIN' })}
+    The reply is in ${cloud.url}/sandbox/messages.
   (workflow IDs: ${Object.values(workflows).join(', ')})
 
 Press Ctrl-C to stop everything.`);

@@ -51,13 +51,13 @@ const operationProperty: INodeProperties = {
 			name: 'Send CTA URL Button',
 			value: 'sendCtaUrl',
 			action: 'Send a link button',
-			description: 'Text with a button that opens a URL (Cloud API; as text with the link on Lite)',
+			description: 'Text with a button that opens a URL (Cloud API; on Lite only as text with the link, if chosen in Options)',
 		},
 		{
 			name: 'Send List',
 			value: 'sendList',
 			action: 'Send a list of choices',
-			description: 'A menu of up to 10 rows (Cloud API; as numbered text on Lite)',
+			description: 'A menu of up to 10 rows (Cloud API; on Lite only as numbered text, if chosen in Options)',
 		},
 		{
 			name: 'Send Location',
@@ -69,13 +69,13 @@ const operationProperty: INodeProperties = {
 			name: 'Send Media',
 			value: 'sendMedia',
 			action: 'Send a media file',
-			description: 'An image, video, audio, document or sticker: by link, by media ID or from an earlier node',
+			description: 'An image, video, audio, document or sticker: by link, from an earlier node, or by media ID (Cloud API)',
 		},
 		{
 			name: 'Send Reply Buttons',
 			value: 'sendButtons',
 			action: 'Send reply buttons',
-			description: 'Text with up to 3 buttons (Cloud API; as numbered text on Lite)',
+			description: 'Text with up to 3 buttons (Cloud API; on Lite only as numbered text, if chosen in Options)',
 		},
 		{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'A text of up to 4096 characters' },
 	],
@@ -103,6 +103,40 @@ const textProperties: INodeProperties[] = [
 	},
 ];
 
+/**
+ * The media sources per backend, one property each (like Template Source): media IDs exist only at Meta, and only
+ * the Cloud API uploads a file before sending it (the Lite container gets the file with the message).
+ */
+const mediaSourceProperties: INodeProperties[] = [
+	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		options: [
+			{ name: 'Link', value: 'link', description: 'A public https URL WhatsApp downloads from' },
+			{ name: 'Media ID', value: 'id', description: 'The ID of a file uploaded to Meta before' },
+			{
+				name: 'File From an Earlier Node',
+				value: 'binary',
+				description: 'A file an earlier node read or downloaded; uploaded to Meta first',
+			},
+		],
+		default: 'link',
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], backend: ['cloud'] } },
+	},
+	{
+		displayName: 'Media Source',
+		name: 'mediaSource',
+		type: 'options',
+		options: [
+			{ name: 'Link', value: 'link', description: 'A public https URL WhatsApp downloads from' },
+			{ name: 'File From an Earlier Node', value: 'binary', description: 'A file an earlier node read or downloaded' },
+		],
+		default: 'link',
+		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], backend: ['lite'] } },
+	},
+];
+
 const mediaProperties: INodeProperties[] = [
 	{
 		displayName: 'Media Type',
@@ -112,18 +146,7 @@ const mediaProperties: INodeProperties[] = [
 		default: 'image',
 		displayOptions: show(['sendMedia']),
 	},
-	{
-		displayName: 'Media Source',
-		name: 'mediaSource',
-		type: 'options',
-		options: [
-			{ name: 'Link', value: 'link', description: 'A public https URL WhatsApp downloads from' },
-			{ name: 'Media ID', value: 'id', description: 'The ID of media uploaded before (Cloud API)' },
-			{ name: 'Binary Property', value: 'binary', description: 'A file from an earlier node; uploaded first' },
-		],
-		default: 'link',
-		displayOptions: show(['sendMedia']),
-	},
+	...mediaSourceProperties,
 	{
 		displayName: 'Media Link',
 		name: 'mediaLink',
@@ -139,6 +162,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
+		// Shown on Lite too for a node left on Media ID: the run then says plainly that Lite cannot send by media ID.
 		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['id'] } },
 	},
 	{
@@ -147,7 +171,7 @@ const mediaProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'data',
 		required: true,
-		hint: 'The name of the input binary field holding the file',
+		hint: "Where the earlier node put the file: the name shown on its output's Binary tab, usually data",
 		displayOptions: { show: { resource: ['message'], operation: ['sendMedia'], mediaSource: ['binary'] } },
 	},
 	{
@@ -411,6 +435,7 @@ const messageIdProperty = (backend: string, placeholder: string): INodePropertie
 	required: true,
 	placeholder,
 	description: 'The ID of the message (from the WhatsApp Trigger or an earlier send)',
+	hint: "Map it from the WhatsApp Trigger's output: {{ $json.messageId }}",
 	displayOptions: { show: { resource: ['message'], operation: ['sendReaction', 'markAsRead'], backend: [backend] } },
 });
 
@@ -448,7 +473,7 @@ const reactionAndReadProperties: INodeProperties[] = [
 const liteInteractiveProperties: INodeProperties[] = [
 	{
 		displayName:
-			'WhatsApp Web has no buttons, lists or link buttons. On the Lite container this message fails, unless you add Options › Interactive Messages on Lite › Send as Text With Numbered Choices.',
+			'WhatsApp Web has no buttons, lists or link buttons. On the Lite container this message fails unless you choose Options › Interactive Messages on Lite › Send as Text With Numbered Choices: it then goes out as plain text with numbered choices (a link button as its link).',
 		name: 'liteInteractiveNotice',
 		type: 'notice',
 		default: '',
@@ -490,7 +515,7 @@ const optionsProperty: INodeProperties = {
 			name: 'replyTo',
 			type: 'string',
 			default: '',
-			description: 'Quote an earlier message (its wamid) in this one',
+			description: "Quote an earlier message in this one: its message ID, e.g. the WhatsApp Trigger's messageId",
 		},
 	],
 };

@@ -106,11 +106,20 @@ const metaProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: "Pick a template: its placeholders then show here, each with the words around it and Meta's example value",
+		displayName: "Pick a template: its placeholders then show here, with Meta's example value where it fits",
 		name: 'pickTemplateNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show: { ...META_ON_CLOUD.show, template: [''] } },
+	},
+	{
+		// Said once here: a placeholder's own label has room for its name only (n8n 2.x cuts it at about 25 characters).
+		displayName:
+			"Give each placeholder a value, usually an expression; or set Mapping Column Mode (n8n's words) to Map Automatically, which takes each from the input field named like its ID (body_1, header_1, button_0_url …). A media header takes a public link, a media ID or the name of a binary field; a one-time code also fills the copy-code button. The Preview operation shows each message in full.",
+		name: 'placeholdersNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: META_ON_CLOUD.show, hide: { template: [''] } },
 	},
 	{
 		displayName: 'Template Parameters',
@@ -149,8 +158,9 @@ const textProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'Hello {{user.first_name | "there"}}, your order {{order.number}} has shipped!',
+		hint: 'Write {{first_name}} where the item\'s first_name goes, {{first_name | "there"}} for a fallback',
 		description:
-			'Placeholders {{path.to.value}} are filled from the item\'s JSON, with an optional fallback: {{path | "text"}}. In an expression, write them as \\{{path}}: n8n fills {{ … }} itself there.',
+			"This node fills each {{field}} with the field of that name in the item (nested: {{order.number}}), or the fallback after |. Switched to Expression, the field is n8n's: it fills {{ … }} itself, so write this node's placeholders as \\{{first_name}} there.",
 		displayOptions: showFor('text'),
 	},
 	{

@@ -7,7 +7,7 @@ import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { parseTemplateReference, TemplateCatalog, templateChoices } from '../whatsapp/templates/catalog';
 import type { MetaTemplate } from '../whatsapp/channel/cloudTemplates';
 import { type Placeholder, templateShape } from '../whatsapp/templates/metaTemplate';
-import { placeholderContext } from './placeholderHints';
+import { placeholderLabel } from './placeholderHints';
 
 async function catalogFor(context: ILoadOptionsFunctions): Promise<TemplateCatalog> {
 	const backend = context.getNodeParameter('backend', 'cloud') as Backend;
@@ -34,14 +34,11 @@ export const listSearch = {
 	},
 };
 
-/** A placeholder as the panel shows it: its label, Meta's example, then where it sits in the template's text. */
+/** A placeholder as the panel shows it: its short label, with Meta's example where it fits. */
 function placeholderField(template: MetaTemplate, placeholder: Placeholder): ResourceMapperField {
-	const { excerpt, example } = placeholderContext(template, placeholder);
-	// The example first: n8n cuts long labels at the panel's width.
-	const hints = [example && `e.g. ${example}`, excerpt && `“${excerpt}”`].filter(Boolean).join(' · ');
 	return {
 		id: placeholder.id,
-		displayName: hints ? `${placeholder.label} · ${hints}` : placeholder.label,
+		displayName: placeholderLabel(template, placeholder),
 		required: placeholder.required,
 		defaultMatch: false,
 		canBeUsedToMatch: false,

@@ -9,23 +9,6 @@ interface ComponentExample {
 	body_text_named_params?: Array<{ param_name: string; example: string }>;
 }
 
-/** Words shown around a placeholder, so "{{2}}" reads as "your order {{2}} ships". */
-const WORDS_AROUND = 2;
-
-const BRACES = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
-
-/** The words around placeholder `name`, the other placeholders filled with their examples: "Hi Ada, your order {{2}} ships…". */
-function excerptAround(text: string | undefined, name: string, exampleOf: (name: string) => string | undefined): string | undefined {
-	if (!text) return undefined;
-	const filled = text.replace(BRACES, (match, other: string) => (other === name ? `{{${name}}}` : (exampleOf(other) ?? match)));
-	const words = filled.split(/\s+/);
-	const at = words.findIndex((word) => word.includes(`{{${name}}}`));
-	if (at === -1) return undefined;
-	const from = Math.max(0, at - WORDS_AROUND);
-	const to = Math.min(words.length, at + WORDS_AROUND + 1);
-	return `${from > 0 ? '…' : ''}${words.slice(from, to).join(' ')}${to < words.length ? '…' : ''}`;
-}
-
 function textExample(component: MetaTemplateComponent | undefined, source: 'header' | 'body', name: string): string | undefined {
 	const example = (component as { example?: ComponentExample } | undefined)?.example;
 	if (!example) return undefined;
@@ -42,24 +25,30 @@ function buttonExample(template: MetaTemplate, placeholder: Placeholder): string
 	return typeof example === 'string' ? example : undefined;
 }
 
-/** Where a placeholder sits in the template's text, and the example value Meta approved the template with. */
-export function placeholderContext(template: MetaTemplate, placeholder: Placeholder): { excerpt?: string; example?: string } {
+/** The example value Meta approved the template with, for a placeholder. */
+function placeholderExample(template: MetaTemplate, placeholder: Placeholder): string | undefined {
 	switch (placeholder.source) {
 		case 'header':
-		case 'body': {
-			const source = placeholder.source;
-			const component = componentOf(template, source.toUpperCase());
-			const exampleOf = (name: string) => textExample(component, source, name);
-			return { excerpt: excerptAround(component?.text, placeholder.name, exampleOf), example: exampleOf(placeholder.name) };
-		}
+		case 'body':
+			return textExample(componentOf(template, placeholder.source.toUpperCase()), placeholder.source, placeholder.name);
 		case 'urlButton':
-			return {
-				excerpt: componentOf(template, 'BUTTONS')?.buttons?.[placeholder.buttonIndex ?? -1]?.url,
-				example: buttonExample(template, placeholder),
-			};
 		case 'copyCode':
-			return { example: buttonExample(template, placeholder) };
+			return buttonExample(template, placeholder);
 		default:
-			return {};
+			return undefined;
 	}
+}
+
+/**
+ * n8n 2.x shows about this many characters of a placeholder's label, then cuts it without a tooltip (1.x too in a
+ * narrow panel); a placeholder field can have no hint or description. Meta's example joins the label only when the
+ * whole stays readable.
+ */
+const READABLE_LABEL = 22;
+
+/** A placeholder's label in the panel: `Body {{1}} · e.g. Ada` when that fits, else `Body {{1}}`. */
+export function placeholderLabel(template: MetaTemplate, placeholder: Placeholder): string {
+	const example = placeholderExample(template, placeholder);
+	const withExample = `${placeholder.label} · e.g. ${example}`;
+	return example && withExample.length <= READABLE_LABEL ? withExample : placeholder.label;
 }

@@ -58,6 +58,8 @@ const EVENT_CHOICES: EventChoice[] = [
 	},
 ];
 
+const choicesOf = (choices: EventChoice[]) => choices.map(({ name, value, description }) => ({ name, value, description }));
+
 /** "Trigger On" lists the events of the chosen backend only. */
 function eventsProperty(backend: 'cloud' | 'lite'): INodeProperties {
 	return {
@@ -65,13 +67,36 @@ function eventsProperty(backend: 'cloud' | 'lite'): INodeProperties {
 		name: 'events',
 		type: 'multiOptions',
 		required: true,
-		options: EVENT_CHOICES.filter((choice) => choice.backends.includes(backend)).map(({ name, value, description }) => ({
-			name,
-			value,
-			description,
-		})),
+		options: choicesOf(EVENT_CHOICES.filter((choice) => choice.backends.includes(backend))),
 		default: ['message'],
 		displayOptions: { show: { backend: [backend] } },
+	};
+}
+
+/**
+ * Every event, for n8n's node creator only: it lists the choices of the first "Trigger On" property (and would set
+ * the parameters its `show` names), so this one comes first, names no backend and never shows in the panel. A
+ * node added there with another backend's event says so (backendEventNotice).
+ */
+const creatorEventsProperty: INodeProperties = {
+	...eventsProperty('cloud'),
+	options: choicesOf(EVENT_CHOICES),
+	displayOptions: { hide: { backend: ['cloud', 'lite'] } },
+};
+
+const onlyOn = (backend: 'cloud' | 'lite') =>
+	EVENT_CHOICES.filter((choice) => choice.backends.length === 1 && choice.backends[0] === backend);
+
+/** An event of one backend chosen while the other is set (from the node creator, or a backend switched after). */
+function backendEventNotice(backend: 'cloud' | 'lite'): INodeProperties {
+	const other = backend === 'cloud' ? 'lite' : 'cloud';
+	const events = onlyOn(other);
+	return {
+		displayName: `${events.map((choice) => choice.name).join(', ')}: ${other === 'lite' ? 'events of the Lite container. Set Backend to Lite Container (WhatsApp Web)' : 'events of the Cloud API. Set Backend to Cloud API (Meta)'}, or pick this backend's events under Trigger On.`,
+		name: `${other}EventsNotice`,
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { backend: [backend], events: events.map((choice) => choice.value) } },
 	};
 }
 
@@ -95,8 +120,11 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: liteOnly,
 	},
+	creatorEventsProperty,
 	eventsProperty('cloud'),
 	eventsProperty('lite'),
+	backendEventNotice('cloud'),
+	backendEventNotice('lite'),
 	{
 		displayName: 'Verify Signatures',
 		name: 'verifySignatures',
@@ -152,7 +180,7 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: '+1 555 010 0000, 106540352242922',
 				description:
-					"Only events for these business numbers, comma-separated: the number as people dial it (Cloud, or the WhatsApp account linked to the Lite container), or the credential's Phone Number ID (Cloud) or Suit ID (Lite)",
+					"Only events for these business numbers, comma-separated: the number as people dial it (Cloud, or the WhatsApp account linked to the Lite container), or the credential's Phone Number ID (Cloud) or Account Name on the Container (Lite)",
 			},
 			{
 				displayName: 'Case Sensitive',
@@ -282,7 +310,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number (Cloud) or suit (Lite), and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Shared State (Redis) credential's Redis (shared with every worker and the Lite gateway), or in this n8n process without one.",
+					"Whether a message that is an opt-out keyword puts its sender on the opt-out list of the business number, and an opt-in keyword takes them off. WhatsApp Send and Template Send then skip them. The item says what happened in optOut, so the workflow can confirm to the person. The list lives in the WhatsApp Shared State (Redis) credential's Redis (shared with every worker and the Lite gateway), or in this n8n process without one.",
 			},
 			{
 				displayName: 'Update Campaign Reports',

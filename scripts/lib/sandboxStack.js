@@ -24,6 +24,7 @@ const CREDENTIAL_IDS = { cloud: 'whatsAppCloudCred', lite: 'whatsAppLiteCred' };
 const WORKFLOWS = {
 	segment: { id: 'sbxSegmentSend01', file: 'segment-send.lite.json' },
 	keyword: { id: 'sbxKeywordReply1', file: 'keyword-auto-reply.lite.json' },
+	cloudKeyword: { id: 'sbxCloudKeyword1', file: 'keyword-auto-reply.cloud.json' },
 	template: { id: 'sbxTemplateSend1', file: 'template-send.cloud.json' },
 	progress: { id: 'sbxCampaignProg1', file: 'campaign-progress.lite.json' },
 };
@@ -81,12 +82,37 @@ function credentials({ cloudUrl, liteUrl, secrets, cloudIds }) {
 	];
 }
 
-/** The examples as the sandbox imports them: fixed IDs, inactive, the sandbox pace for the segment. */
-function exampleWorkflows() {
+/** How often a first install of n8n (minutes, and npm says nothing meanwhile) says how far it got. */
+const HEARTBEAT_MS = 20_000;
+
+/** While npm installs n8n into `dir`: a line every HEARTBEAT_MS with the packages in place so far and the time taken. */
+function installHeartbeat(say) {
+	let timer;
+	return {
+		watch(dir) {
+			const since = Date.now();
+			timer ??= setInterval(() => {
+				let packages = 0;
+				try {
+					for (const entry of fs.readdirSync(path.join(dir, 'node_modules')))
+						packages += entry.startsWith('@') ? fs.readdirSync(path.join(dir, 'node_modules', entry)).length : 1;
+				} catch {
+					// npm has not made node_modules yet: 0 so far.
+				}
+				say(`  … ${packages} packages in place after ${Math.round((Date.now() - since) / 1000)} s`);
+			}, HEARTBEAT_MS);
+		},
+		stop: () => clearInterval(timer),
+	};
+}
+
+/** The examples as the sandbox imports them: fixed IDs, inactive, the sandbox pace for the segment, its Meta app. */
+function exampleWorkflows(cloudIds) {
 	return Object.values(WORKFLOWS).map(({ id, file }) => {
 		const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 		for (const node of workflow.nodes) {
 			if (node.parameters?.delivery) node.parameters.delivery = { ...node.parameters.delivery, ...SANDBOX_PACE };
+			if (node.parameters?.registerAutomatically) node.parameters.appId = cloudIds.appId;
 		}
 		return { ...workflow, id, active: false, name: `${workflow.name} [sandbox]` };
 	});
@@ -167,15 +193,20 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 	try {
 		say(`Provisioning n8n ${host.n8n ?? '1.x (pinned)'} into the cache (minutes the first time; log: ${logFile('provision')})`);
 		let pending = '';
+		const heartbeat = installHeartbeat(say);
 		const provision = await provisionN8n({
 			version: host.n8n,
 			logFile: logFile('provision'),
 			progress: (chunk) => {
 				const lines = (pending + chunk).split('\n');
 				pending = lines.pop();
-				for (const line of lines) if (/^provision-(n8n|node):/.test(line)) say(`  ${line}`);
+				for (const line of lines) {
+					if (/^provision-(n8n|node):/.test(line)) say(`  ${line}`);
+					const installing = /^provision-n8n: installing \S+ into (\S+)/.exec(line);
+					if (installing) heartbeat.watch(installing[1]);
+				}
 			},
-		});
+		}).finally(() => heartbeat.stop());
 		if (provision.failed) throw new StackFailure('scripts/provision-n8n.sh failed', logFile('provision'));
 		say(`n8n ${provision.version} ready at ${provision.host}`);
 
@@ -226,7 +257,7 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 			fs.writeFileSync(credentialsFile, JSON.stringify(sandboxCredentials), { mode: 0o600 });
 			const workflowsDir = path.join(staging, 'workflows');
 			fs.mkdirSync(workflowsDir);
-			for (const workflow of exampleWorkflows())
+			for (const workflow of exampleWorkflows(CLOUD_SANDBOX_IDS))
 				fs.writeFileSync(path.join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
 			say("Importing the sandbox credentials and example workflows (the first time includes n8n's database set-up)");
 			for (const [args, name] of [

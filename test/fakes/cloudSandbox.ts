@@ -46,7 +46,7 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 	const receive: CloudSandbox['receive'] = async ({ from, name, text }) => {
 		const digits = from.replace(/\D/g, '');
 		if (!/^\d{7,15}$/.test(digits)) throw new SandboxInputError(`from "${from}" is not a phone number with country code (7 to 15 digits)`);
-		if (!text) throw new SandboxInputError('text must be the message text');
+		if (!text) throw new SandboxInputError('body must be the message text');
 		const id = `wamid.SANDBOXIN${String(++inboundCounter).padStart(6, '0')}${Date.now().toString(36).toUpperCase()}`;
 		const body = metaWebhookBody(
 			{
@@ -73,10 +73,12 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 				sendJson(res, 200, { subscriptions: graph!.subscriptions });
 			else if (request.method === 'POST' && request.path === '/sandbox/inbound') {
 				const body = (request.body ?? {}) as Record<string, unknown>;
+				// `body`, as the Lite sandbox's POST /sandbox/inbound names the text (`text` too, as this route first did).
+				const text = [body.body, body.text].find((value) => typeof value === 'string');
 				const delivered = await receive({
 					from: String(body.from ?? ''),
 					name: typeof body.name === 'string' ? body.name : undefined,
-					text: typeof body.text === 'string' ? body.text : '',
+					text: (text as string | undefined) ?? '',
 				});
 				const hint = delivered.length
 					? undefined

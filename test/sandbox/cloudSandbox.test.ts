@@ -78,7 +78,7 @@ describe('Cloud API sandbox', () => {
 		);
 		expect(subscribe.status).toBe(200);
 
-		const inbound = await post('/sandbox/inbound', { from: '+49 151 23456701', name: 'Ada', text: 'JOIN spring-sale' });
+		const inbound = await post('/sandbox/inbound', { from: '+49 151 23456701', name: 'Ada', body: 'JOIN spring-sale' });
 		expect(inbound.status).toBe(200);
 		expect((await json(inbound)).delivered).toEqual([{ url: receiverUrl, status: 200 }]);
 		expect(received).toHaveLength(1);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 import { WhatsAppSend } from '../../nodes/WhatsAppSend/WhatsAppSend.node';
+import { freePort, startRedis, type TestRedis } from '../harness/redis';
 import { credentialsFor, useBackends } from './fixtures';
 
 const backends = useBackends();
@@ -66,4 +67,33 @@ test('the codex file names this node and each credential names a test the node p
 	const testedBy = (node.description.credentials ?? []).map((credential) => credential.testedBy).filter(Boolean);
 	expect(testedBy.length).toBeGreaterThan(0);
 	for (const name of testedBy) expect(Object.keys(node.methods.credentialTest)).toContain(name);
+});
+
+describe('Redis credential test (a real redis-server)', () => {
+	let redis: TestRedis;
+	beforeAll(async () => (redis = await startRedis()));
+	afterAll(async () => await redis.stop());
+	const testRedis = async (data: Record<string, unknown>) =>
+		await node.methods.credentialTest.whatsAppRedisTest.call(new CredentialTestContext() as unknown as ICredentialTestFunctions, {
+			id: '1',
+			name: 'Test',
+			type: 'whatsAppRedis',
+			data: { database: 0, tls: false, keyPrefix: '', password: '', ...data },
+		});
+
+	test('OK naming the Redis it reached', async () => {
+		const { hostname, port } = new URL(redis.url);
+		expect(await testRedis({ host: hostname, port: Number(port), database: 2 })).toEqual({
+			status: 'OK',
+			message: `Connected to Redis at ${hostname}:${port}, database 2`,
+		});
+	});
+
+	test('nothing listening: an Error with the cause and what to check', async () => {
+		const port = await freePort();
+		expect(await testRedis({ host: '127.0.0.1', port })).toEqual({
+			status: 'Error',
+			message: `Redis at 127.0.0.1:${port} did not answer: nothing listens on that port (ECONNREFUSED). Check host, port, password and TLS in the WhatsApp Shared State (Redis) credential, and that Redis is running.`,
+		});
+	});
 });

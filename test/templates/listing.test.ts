@@ -47,54 +47,48 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 			expect(backends.graph.requests).toEqual([]);
 		}));
 
-	it("offers one column per placeholder of the chosen template, by its own name, with the words around it and Meta's example", () =>
+	it("offers one column per placeholder of the chosen template, by a short name n8n 2.x shows whole, with Meta's example where it fits", () =>
 		withBackends(async (backends) => {
 			const columns = async (value: string) =>
 				(
 					(await resourceMapping.getTemplatePlaceholders.call(loadOptionsContext(backends, template(value)))) as ResourceMapperFields
 				).fields.map((field) => [field.id, field.displayName, field.required]);
 			expect(await columns('order_update:en_US')).toEqual([
-				['header_1', 'Header {{1}} · e.g. A-1001 · “Order {{1}}”', true],
-				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
-				['body_2', 'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”', true],
-				['body_3', 'Body {{3}} · e.g. Monday · “…ships on {{3}}.”', true],
-				[
-					'button_0_url',
-					'Button 1 "Track order" URL Suffix · e.g. https://shop.example.com/track/A-1001 · “https://shop.example.com/track/{{1}}”',
-					true,
-				],
-				['button_1_payload', 'Button 2 "Stop updates" Payload', false],
+				['header_1', 'Header {{1}}', true],
+				['body_1', 'Body {{1}} · e.g. Ada', true],
+				['body_2', 'Body {{2}}', true],
+				['body_3', 'Body {{3}}', true],
+				['button_0_url', 'Button 1 URL Suffix', true],
+				['button_1_payload', 'Button 2 Payload', false],
 			]);
 			expect(await columns('spring_sale:en_US')).toEqual([
-				['media_header', 'Header Image (Link, Media ID or Binary Field)', true],
-				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, take 20%…”', true],
-				['body_2', 'Body {{2}} · e.g. 20% · “…Ada, take {{2}} off everything…”', true],
-				['button_0_code', 'Button 1 Coupon Code · e.g. SPRING20', true],
+				['media_header', 'Header Image', true],
+				['body_1', 'Body {{1}} · e.g. Ada', true],
+				['body_2', 'Body {{2}} · e.g. 20%', true],
+				['button_0_code', 'Button 1 Coupon Code', true],
 			]);
 			expect((await columns('welcome_named:en_US')).slice(0, 2)).toEqual([
-				['body_first_name', 'Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”', true],
-				['body_shop_name', 'Body {{shop_name}} · e.g. Lovelace Books · “…welcome to {{shop_name}}!”', true],
+				['body_first_name', 'Body {{first_name}}', true],
+				['body_shop_name', 'Body {{shop_name}}', true],
 			]);
 			expect(await columns('invoice_ready:en_US')).toEqual([
-				['media_header', 'Header Document (Link, Media ID or Binary Field)', true],
-				['media_header_filename', 'Header Document File Name', false],
-				['body_invoice_number', 'Body {{invoice_number}} · e.g. INV-7 · “Invoice {{invoice_number}} for $12.00…”', true],
-				['body_amount', 'Body {{amount}} · e.g. $12.00 · “…INV-7 for {{amount}} is attached.”', true],
+				['media_header', 'Header Document', true],
+				['media_header_filename', 'Header File Name', false],
+				['body_invoice_number', 'Body {{invoice_number}}', true],
+				['body_amount', 'Body {{amount}}', true],
 			]);
 			expect(await columns('store_pickup:en_US')).toEqual([
-				['location_latitude', 'Header Location Latitude', true],
-				['location_longitude', 'Header Location Longitude', true],
-				['location_name', 'Header Location Name', false],
-				['location_address', 'Header Location Address', false],
-				['body_1', 'Body {{1}} · e.g. Ada · “Hi {{1}}, your order…”', true],
+				['location_latitude', 'Location Latitude', true],
+				['location_longitude', 'Location Longitude', true],
+				['location_name', 'Location Name', false],
+				['location_address', 'Location Address', false],
+				['body_1', 'Body {{1}} · e.g. Ada', true],
 			]);
 			// The code is mapped once: the copy-code button takes the body's code.
-			expect(await columns('verify_code:en_US')).toEqual([
-				['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* is your…”', true],
-			]);
-			expect(await columns('verify_code:de')).toEqual([
-				['body_1', 'Body {{1}} One-Time Code (Also Sent in the Copy Code Button) · “*{{1}}* ist dein…”', true],
-			]);
+			expect(await columns('verify_code:en_US')).toEqual([['body_1', 'One-Time Code {{1}}', true]]);
+			expect(await columns('verify_code:de')).toEqual([['body_1', 'One-Time Code {{1}}', true]]);
+			for (const value of ['order_update:en_US', 'spring_sale:en_US', 'welcome_named:en_US', 'invoice_ready:en_US', 'store_pickup:en_US'])
+				for (const [, label] of await columns(value)) expect((label as string).length).toBeLessThanOrEqual(23);
 			expect(await columns('={{ $json.template }}')).toEqual([]);
 			expect(await columns('')).toEqual([]);
 		}));

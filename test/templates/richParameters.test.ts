@@ -209,7 +209,7 @@ describe('checks of these values before any request', () => {
 			);
 			expect(error).toMatchObject({
 				field: 'media_header_filename',
-				message: 'Template "invoice_ready" (en_US): placeholder Header Document File Name was given an object ({"name":"x"})',
+				message: 'Template "invoice_ready" (en_US): placeholder Header File Name was given an object ({"name":"x"})',
 			});
 		}));
 
@@ -219,25 +219,15 @@ describe('checks of these values before any request', () => {
 			const error = await refused(backends, metaTemplate('store_pickup:en_US', noLatitude));
 			expect(error).toMatchObject({
 				field: 'location_latitude',
-				message: 'Template "store_pickup" (en_US): placeholder Header Location Latitude has no value',
+				message: 'Template "store_pickup" (en_US): placeholder Location Latitude has no value',
 			});
 		}));
 
 	it.each([
-		['location_latitude', 'north', 'placeholder Header Location Latitude value "north" is not a latitude', 'Map a number from -90 to 90'],
-		['location_latitude', '91', 'placeholder Header Location Latitude value "91" is not a latitude', 'Map a number from -90 to 90'],
-		[
-			'location_longitude',
-			'-180.5',
-			'placeholder Header Location Longitude value "-180.5" is not a longitude',
-			'Map a number from -180 to 180',
-		],
-		[
-			'location_longitude',
-			'12,5',
-			'placeholder Header Location Longitude value "12,5" is not a longitude',
-			'Map a number from -180 to 180',
-		],
+		['location_latitude', 'north', 'placeholder Location Latitude value "north" is not a latitude', 'Map a number from -90 to 90'],
+		['location_latitude', '91', 'placeholder Location Latitude value "91" is not a latitude', 'Map a number from -90 to 90'],
+		['location_longitude', '-180.5', 'placeholder Location Longitude value "-180.5" is not a longitude', 'Map a number from -180 to 180'],
+		['location_longitude', '12,5', 'placeholder Location Longitude value "12,5" is not a longitude', 'Map a number from -180 to 180'],
 	])('%s %s is refused', (id, value, problem, fix) =>
 		withBackends(async (backends) => {
 			const error = await refused(backends, metaTemplate('store_pickup:en_US', { ...pickup, [id]: value }));
@@ -320,13 +310,13 @@ describe('checks of these values before any request', () => {
 			expect(error.message).toBe(
 				'Template "verify_code" (en_US): one-time code "1234567890123456" is longer than the 15 characters WhatsApp allows',
 			);
-			expect(error.fix).toBe('Map a code of at most 15 characters to "Body {{1}} One-Time Code (Also Sent in the Copy Code Button)"');
+			expect(error.fix).toBe('Map a code of at most 15 characters to "One-Time Code {{1}}"');
 		}));
 
 	it('the code button of an authentication template takes no value of its own', () =>
 		withBackends(async (backends) => {
 			const error = await refused(backends, metaTemplate('verify_code:en_US', { body_1: '123456', button_0_url: '123456' }));
 			expect(error.message).toBe('Template "verify_code" (en_US): has no placeholder "button_0_url", but it was given the value "123456"');
-			expect(error.fix).toContain('Body {{1}} One-Time Code (Also Sent in the Copy Code Button)');
+			expect(error.fix).toContain('One-Time Code {{1}}');
 		}));
 });

@@ -2,6 +2,7 @@
 /** The browser cases, in order (the QR case first: it makes the Lite sandbox's session ready for the sends after it). */
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const net = require('node:net');
 const path = require('node:path');
 const { ROOT, PKG } = require('../e2e/lib/n8nHost');
 const { sleep } = require('../e2e/lib/processes');
@@ -35,6 +36,16 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 		backend === 'cloud'
 			? { whatsAppCloudApi: { id: stack.credentialIds.cloud, name: 'Cloud sandbox' } }
 			: { whatsAppLiteApi: { id: stack.credentialIds.lite, name: 'Lite sandbox' } };
+	/** A WhatsApp Send node on `backend` with its sandbox credential. */
+	const sendNode = (id, backend, parameters) => ({
+		id,
+		name: 'WhatsApp Send',
+		type: SEND_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { backend, ...parameters },
+		credentials: credentialsFor(backend),
+	});
 
 	return [
 		[
@@ -108,9 +119,21 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					.waitFor();
 				const events = (await page.getByText(/^On /).filter({ visible: true }).allTextContents()).map((text) => text.trim());
 				assert.ok(
-					events.length >= 5 && events.every((event) => !/cloud api|lite$/i.test(event)),
+					events.every((event) => !/cloud api|lite$/i.test(event)),
 					`trigger events without backend tags: ${JSON.stringify(events)}`,
 				);
+				// Every backend's events, the Lite container's too (n8n lists the first "Trigger On" property's choices).
+				for (const event of [
+					'On message received',
+					'On template status',
+					'On session change',
+					'On campaign progress',
+					'On campaign finished',
+				])
+					assert.ok(
+						events.some((shown) => shown.toLowerCase() === event.toLowerCase()),
+						`"${event}" among ${JSON.stringify(events)}`,
+					);
 				await shot('02b-node-creator-trigger-events');
 
 				// WhatsApp Automator Send's page: n8n lists a trigger there only for a node type named like the trigger
@@ -136,20 +159,13 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			`WhatsApp Send panel: ${SEND_PANEL.length} operation/parameter rows × 2 backends show exactly their fields`,
+			`WhatsApp Send panel: ${SEND_PANEL.length} operation/parameter rows × 2 backends show exactly their fields, the Lite daily limit on Lite, Media ID on Cloud only`,
 			async () => {
 				const problems = [];
+				const mediaSources = {};
 				for (const row of SEND_PANEL) {
 					for (const backend of ['cloud', 'lite']) {
-						const node = {
-							id: 'send-node',
-							name: 'WhatsApp Send',
-							type: SEND_TYPE,
-							typeVersion: 1,
-							position: [0, 0],
-							parameters: { backend, operation: row.operation, ...row.parameters },
-							credentials: credentialsFor(backend),
-						};
+						const node = sendNode('send-node', backend, { operation: row.operation, ...row.parameters });
 						const workflow = await editor.createWorkflow(`panel ${backend} ${row.operation}`, [node]);
 						try {
 							await editor.openNode(workflow.id, 'WhatsApp Send');
@@ -167,6 +183,15 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 							);
 							if (liteNotice !== Boolean(row.liteNotice && backend === 'lite'))
 								problems.push(`${where}: the Lite interactive notice is ${liteNotice ? 'shown' : 'missing'}`);
+							// The container's own daily limit, where a Lite send is set up (not on Mark as Read, which sends nothing).
+							const limitExpected = backend === 'lite' && row.operation !== 'markAsRead';
+							const limitShown = await editor.panelShows(
+								'The Lite container sends at most 300 messages a day',
+								limitExpected ? 10_000 : 500,
+							);
+							if (limitShown !== limitExpected)
+								problems.push(`${where}: the Lite daily limit notice is ${limitShown ? 'shown' : 'missing'}`);
+							if (row.operation === 'sendMedia' && !row.parameters) mediaSources[backend] = await editor.parameterOptions('mediaSource');
 							if (row.operation === 'markAsRead') {
 								const placeholder = await page
 									.getByTestId('parameter-input-messageId')
@@ -182,29 +207,72 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 						}
 					}
 				}
+				// Media IDs exist only at Meta; only the Cloud API uploads a file first.
+				const names = (options) => options.map((option) => option.name);
+				if (JSON.stringify(names(mediaSources.cloud)) !== JSON.stringify(['Link', 'Media ID', 'File From an Earlier Node']))
+					problems.push(`cloud Media Source: ${JSON.stringify(mediaSources.cloud)}`);
+				if (JSON.stringify(names(mediaSources.lite)) !== JSON.stringify(['Link', 'File From an Earlier Node']))
+					problems.push(`lite Media Source: ${JSON.stringify(mediaSources.lite)}`);
+				if (mediaSources.lite.some((option) => /upload|cloud api/i.test(option.description)))
+					problems.push(`lite Media Source says "uploaded": ${JSON.stringify(mediaSources.lite)}`);
 				assert.ok(problems.length === 0, `\n  - ${problems.join('\n  - ')}`);
 				return `${SEND_PANEL.length * 2} panels`;
 			},
 		],
 		[
-			'Resource and Operation lists: no "Custom API Call" (n8n adds it for credentials with an authenticate block); every message operation says what it does',
+			"Lite delivery settings: delays read 3 and 5 (not 3.000), Daily Quota's 0 says it sets no limit, beside the container's own daily limit",
+			async () => {
+				const node = sendNode('delivery-node', 'lite', {
+					operation: 'sendText',
+					delivery: { dailyQuota: 0, minDelayMinutes: 3, maxDelayMinutes: 5 },
+				});
+				const workflow = await editor.createWorkflow('delivery lite', [node]);
+				try {
+					await editor.openNode(workflow.id, 'WhatsApp Send');
+					const value = (name) => page.getByTestId(`parameter-input-${name}`).locator('input').first().inputValue();
+					const shown = {
+						delays: [await value('minDelayMinutes'), await value('maxDelayMinutes')],
+						quotaHint: await editor.panelShows('0 means no limit set here'),
+						liteLimit: await editor.panelShows('The Lite container sends at most 300 messages a day'),
+					};
+					await page.getByTestId('parameter-input-dailyQuota').scrollIntoViewIfNeeded();
+					await shot('03c-send-lite-delivery');
+					assert.deepEqual(shown, { delays: ['3', '5'], quotaHint: true, liteLimit: true });
+					return `Lite delays ${shown.delays.join(' and ')} minutes`;
+				} finally {
+					await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
+				}
+			},
+		],
+		[
+			'Resource and Operation lists: no "Custom API Call" (n8n adds it for credentials with an authenticate block); every operation says what it does, and the same about Lite as the panel; Pause, Resume and Cancel only on Lite',
 			async () => {
 				const lists = {};
 				const nodes = [
-					['WhatsApp Send', SEND_TYPE, { resource: 'message' }],
-					['WhatsApp Send', SEND_TYPE, { resource: 'campaign' }],
-					['WhatsApp Send', SEND_TYPE, { resource: 'optOut' }],
-					['WhatsApp Template Send', `${PKG.name}.whatsAppTemplateSend`, { templateSource: 'text' }],
+					['message', 'WhatsApp Send', SEND_TYPE, { resource: 'message' }],
+					['campaign', 'WhatsApp Send', SEND_TYPE, { resource: 'campaign' }],
+					['campaignLite', 'WhatsApp Send', SEND_TYPE, { backend: 'lite', resource: 'campaign' }],
+					['optOut', 'WhatsApp Send', SEND_TYPE, { resource: 'optOut' }],
+					['template', 'WhatsApp Template Send', `${PKG.name}.whatsAppTemplateSend`, { templateSource: 'text' }],
 				];
-				for (const [name, type, parameters] of nodes) {
-					const node = { id: 'list-node', name, type, typeVersion: 1, position: [0, 0], parameters: { backend: 'cloud', ...parameters } };
+				let campaignId;
+				for (const [key, name, type, parameters] of nodes) {
+					const backend = parameters.backend ?? 'cloud';
+					const node = { id: 'list-node', name, type, typeVersion: 1, position: [0, 0], parameters: { backend, ...parameters } };
 					const workflow = await editor.createWorkflow(`lists ${name} ${JSON.stringify(parameters)}`, [
-						{ ...node, credentials: credentialsFor('cloud') },
+						{ ...node, credentials: credentialsFor(backend) },
 					]);
 					try {
 						await editor.openNode(workflow.id, name);
-						if (parameters.resource === 'message') lists.resource = await editor.parameterChoices('resource');
-						lists[parameters.resource ?? 'template'] = await editor.parameterOptions('operation');
+						if (key === 'message') lists.resource = await editor.parameterChoices('resource');
+						lists[key] = await editor.parameterOptions('operation');
+						if (key === 'campaign') {
+							const input = page.getByTestId('parameter-input-campaignId').locator('input, textarea').first();
+							campaignId = {
+								placeholder: await input.getAttribute('placeholder'),
+								hint: await editor.panelShows("Usually mapped from the sending node's output"),
+							};
+						}
 					} finally {
 						await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
 					}
@@ -222,11 +290,21 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					'Send Reply Buttons',
 					'Send Text',
 				]);
-				assert.deepEqual(names('campaign'), ['Cancel', 'Get', 'List by Day', 'Pause', 'Resume']);
+				assert.deepEqual(names('campaign'), ['Get', 'List by Day'], 'Cloud: no Pause, Resume or Cancel (they need the Lite container)');
+				assert.deepEqual(names('campaignLite'), ['Cancel', 'Get', 'List by Day', 'Pause', 'Resume']);
 				assert.deepEqual(names('optOut'), ['Add', 'Check', 'Import', 'List', 'Remove']);
 				assert.deepEqual(names('template'), ['Send', 'Preview']);
-				const undescribed = lists.message.filter((option) => !option.description).map((option) => option.name);
-				assert.deepEqual(undescribed, [], 'every message operation has a description');
+				const undescribed = ['message', 'campaignLite', 'optOut', 'template'].flatMap((key) =>
+					lists[key].filter((option) => !option.description).map((option) => `${key}: ${option.name}`),
+				);
+				assert.deepEqual(undescribed, [], 'every operation has a description');
+				// The Lite notice says: fails unless Options › Interactive Messages on Lite says otherwise. The list says the same.
+				for (const operation of ['Send CTA URL Button', 'Send List', 'Send Reply Buttons']) {
+					const { description } = lists.message.find((option) => option.name === operation);
+					assert.match(description, /on Lite only as .*, if chosen in Options/, `${operation}: "${description}"`);
+				}
+				assert.ok(!campaignId.placeholder.startsWith('='), `Campaign ID placeholder "${campaignId.placeholder}" is no raw expression`);
+				assert.ok(campaignId.hint, 'Campaign ID hints how to map it');
 				return `Message: ${lists.message.map((option) => `${option.name} (${option.description})`).join('; ')}`;
 			},
 		],
@@ -306,6 +384,13 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				]) {
 					const result = await testBanner(id, name);
 					assert.equal(result.kind, 'credentials-config-container-test-success', `${name}: ${result.text}`);
+					if (name === 'lite-sandbox') {
+						const dialog = await page.getByRole('dialog').filter({ visible: true }).first().innerText();
+						assert.ok(
+							dialog.includes('Account Name on the Container') && !dialog.includes('Suit ID'),
+							'the Lite dialog names no "Suit ID"',
+						);
+					}
 					await page.keyboard.press('Escape');
 				}
 				const wrong = {
@@ -338,29 +423,49 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					`Meta's text once in the Cloud failure: ${messages.cloud}`,
 				);
 				assert.match(messages.lite, /API key/i, `Lite: ${messages.lite}`);
+				// The Redis credential has a test too: here with nothing listening on its port.
+				const closedPort = await new Promise((resolve) => {
+					const server = net.createServer().listen(0, '127.0.0.1', () => {
+						const { port } = server.address();
+						server.close(() => resolve(port));
+					});
+				});
+				const redis = await editor.rest('POST', '/credentials', {
+					name: 'Redis, nothing listening',
+					type: 'whatsAppRedis',
+					data: { host: '127.0.0.1', port: closedPort, password: '', database: 0, tls: false, keyPrefix: '' },
+				});
+				try {
+					const result = await testBanner(redis.id, 'redis-nothing-listening');
+					assert.notEqual(result.kind, 'credentials-config-container-test-success', 'Redis: nothing listening tested successfully');
+					messages.redis = result.text;
+				} finally {
+					await editor.rest('DELETE', `/credentials/${redis.id}`).catch(() => undefined);
+				}
+				assert.ok(
+					messages.redis.includes(`Redis at 127.0.0.1:${closedPort} did not answer: nothing listens on that port`) &&
+						/Check host, port/.test(messages.redis),
+					`Redis: ${messages.redis}`,
+				);
 				assert.ok(
 					!/status code|\b401\b|ECONN|undefined/i.test(`${messages.cloud} ${messages.lite}`),
 					`plain language: ${JSON.stringify(messages)}`,
 				);
-				return `Cloud: "${messages.cloud}" · Lite: "${messages.lite}"`;
+				return `Cloud: "${messages.cloud}" · Lite: "${messages.lite}" · Redis: "${messages.redis}"`;
 			},
 		],
 		[
-			"Template Send: no notice before a template is picked; the list loads from the Cloud API sandbox; placeholders show the template's words and Meta's examples; a failure shows its real reason",
+			"Template Send: no notice before a template is picked; the list loads from the Cloud API sandbox; placeholders show short labels the panel shows whole, with Meta's example where it fits; a failure shows its real reason",
 			async () => {
+				const placeholderLabel = /^(Header|Body|Button|Location|One-Time Code)\b/;
+				const cutPlaceholders = async () => (await editor.cutParameterLabels()).filter((label) => placeholderLabel.test(label));
 				await editor.openNode(stack.workflows.template, 'WhatsApp Template Send');
 				const imported = await editor.visibleParameterLabels();
-				for (const label of [
-					'Header {{1}} · e.g. A-1001 · “Order {{1}}”',
-					'Body {{1}} · e.g. Ada',
-					'Body {{2}} · e.g. A-1001 · “…your order {{2}} ships on…”',
-					'Body {{3}} · e.g. Monday',
-				]) {
-					assert.ok(
-						imported.some((shown) => shown.startsWith(label)),
-						`the example's order_update "${label}" among ${JSON.stringify(imported)}`,
-					);
+				for (const label of ['Header {{1}}', 'Body {{1}} · e.g. Ada', 'Body {{2}}', 'Body {{3}}', 'Button 1 URL Suffix']) {
+					assert.ok(imported.includes(label), `the example's order_update "${label}" among ${JSON.stringify(imported)}`);
 				}
+				assert.deepEqual(await cutPlaceholders(), [], 'every placeholder label is shown whole');
+				assert.ok(await editor.panelShows('A media header takes a public link, a media ID or the name of a binary field'));
 				await shot('05-template-order-update');
 				// A Template Send node dropped on a canvas: no template yet, no red notice; the list comes from the sandbox.
 				const fresh = {
@@ -393,17 +498,27 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				await item.click();
 				const labels = await eventually("welcome_named's placeholders in the panel", async () => {
 					const shown = await editor.visibleParameterLabels();
-					return shown.some((label) => label.startsWith('Body {{first_name}} · e.g. Ada · “Hello {{first_name}}, welcome to…”')) && shown;
+					return shown.includes('Body {{first_name}}') && shown;
 				});
-				assert.ok(
-					labels.some((label) => label.startsWith('Body {{shop_name}}')),
-					`Body {{shop_name}} among ${JSON.stringify(labels)}`,
-				);
+				assert.ok(labels.includes('Body {{shop_name}}'), `Body {{shop_name}} among ${JSON.stringify(labels)}`);
+				assert.deepEqual(await cutPlaceholders(), [], 'every placeholder label is shown whole');
 				assert.ok(
 					!labels.some((label) => /^(Header|Body) \{\{\d\}\}/.test(label)),
 					`only welcome_named's placeholders: ${JSON.stringify(labels)}`,
 				);
 				await shot('05c-template-welcome-named');
+				// The template of the issue's screenshot: a media header, examples and a coupon code.
+				await page.getByTestId('rlc-input').first().click();
+				await page.getByTestId('rlc-item').filter({ hasText: 'spring_sale' }).first().click();
+				const spring = await eventually("spring_sale's placeholders in the panel", async () => {
+					const shown = await editor.visibleParameterLabels();
+					return shown.includes('Header Image') && shown;
+				});
+				for (const label of ['Body {{1}} · e.g. Ada', 'Body {{2}} · e.g. 20%', 'Button 1 Coupon Code'])
+					assert.ok(spring.includes(label), `spring_sale's "${label}" among ${JSON.stringify(spring)}`);
+				assert.deepEqual(await cutPlaceholders(), [], 'every placeholder label is shown whole');
+				await page.getByTestId('ndv').getByText('Button 1 Coupon Code').first().scrollIntoViewIfNeeded();
+				await shot('05c2-template-spring-sale');
 				await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
 
 				// A template that cannot load: the panel says why, not "no placeholders" (and n8n answers no HTTP 500: last case).
@@ -529,6 +644,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				const choices = {};
 				const urls = {};
 				for (const backend of ['cloud', 'lite']) {
+					// The Cloud one also has a Lite event (as the node creator, which lists every event, may give it).
 					const trigger = {
 						id: 'trigger-panel',
 						name: 'WhatsApp Trigger',
@@ -536,7 +652,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 						typeVersion: 1,
 						position: [0, 0],
 						webhookId: crypto.randomUUID(),
-						parameters: { backend, events: ['message'] },
+						parameters: { backend, events: backend === 'cloud' ? ['message', 'session'] : ['message'] },
 						credentials: credentialsFor(backend),
 					};
 					const workflow = await editor.createWorkflow(`trigger panel ${backend}`, [trigger]);
@@ -548,6 +664,11 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 						// The URL the notice points at, exactly as n8n serves it (the Cloud and Lite cases below deliver to it).
 						urls[backend] = await editor.productionWebhookUrls();
 						assert.deepEqual(urls[backend], [`${n8nUrl}/webhook/${trigger.webhookId}/webhook`], `${backend}: the Production URL`);
+						assert.equal(
+							await editor.panelShows('Set Backend to Lite Container (WhatsApp Web)', backend === 'cloud' ? 10_000 : 500),
+							backend === 'cloud',
+							`${backend}: the notice on a Lite event`,
+						);
 						choices[backend] = await editor.parameterChoices('events');
 						await shot(`09-trigger-${backend}`);
 					} finally {
@@ -625,30 +746,22 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 			},
 		],
 		[
-			'a Cloud trigger with Register Automatically subscribes to the Cloud API sandbox and runs when it "receives" a text',
+			'the Cloud keyword example, activated in the editor, subscribes to the Cloud API sandbox (Register Automatically) and replies when it "receives" JOIN',
 			async () => {
-				const trigger = {
-					id: 'cloud-trigger',
-					name: 'WhatsApp Trigger',
-					type: `${PKG.name}.whatsAppTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: crypto.randomUUID(),
-					parameters: { backend: 'cloud', events: ['message'], registerAutomatically: true, appId: stack.cloud.ids.appId },
-					credentials: credentialsFor('cloud'),
-				};
-				const workflow = await editor.createWorkflow('Cloud sandbox trigger', [trigger]);
-				await page.goto(`${n8nUrl}/workflow/${workflow.id}`);
+				const workflowId = stack.workflows.cloudKeyword;
+				await page.goto(`${n8nUrl}/workflow/${workflowId}`);
 				await editor.activateOpenWorkflow();
+				const trigger = (await editor.rest('GET', `/workflows/${workflowId}`)).nodes.find((node) => node.webhookId);
 				const productionUrl = `${n8nUrl}/webhook/${trigger.webhookId}/webhook`;
 				const subscribed = () =>
 					stack.cloud.sandbox.graph.subscriptions.find((subscription) => subscription.callback_url.startsWith(n8nUrl));
 				await eventually("the trigger subscribed the sandbox's Meta app to its URL", async () => subscribed());
 				assert.equal(subscribed().callback_url, productionUrl, 'the callback URL is the Production URL the panel shows');
+				// What npm start prints for the Cloud sandbox: the same `body` as the Lite sandbox's.
 				const answer = await fetch(`${stack.cloud.url}/sandbox/inbound`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', text: 'JOIN' }),
+					body: JSON.stringify({ from: '+44 20 7946 0958', name: 'Linus', body: 'JOIN' }),
 				});
 				assert.equal(answer.status, 200, `POST /sandbox/inbound answered ${answer.status}: ${await answer.clone().text()}`);
 				assert.deepEqual(
@@ -657,10 +770,15 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 					'n8n accepted the signed webhook',
 				);
 				const [execution] = await editor.waitForExecutions(
-					workflow.id,
+					workflowId,
 					(executions) => executions.length > 0 && executions[0].status !== 'running' && executions[0].status !== 'new',
 				);
 				assert.equal(execution.status, 'success', `execution ${execution.id} ended ${execution.status}`);
+				const reply = await eventually('the auto-reply in the Cloud sandbox', async () => {
+					const { messages } = await (await fetch(`${stack.cloud.url}/sandbox/messages`)).json();
+					return messages.find((message) => JSON.stringify(message).includes('442079460958'));
+				});
+				assert.match(JSON.stringify(reply), /Welcome, Linus!/);
 				return `callback ${new URL(subscribed().callback_url).pathname}, execution ${execution.id}`;
 			},
 		],

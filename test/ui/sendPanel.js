@@ -28,6 +28,8 @@ const SEND_PANEL = [
 			...COMMON_TAIL,
 		]),
 	},
+	// Media IDs exist only at Meta: Lite does not offer the source, but a Lite node left on it keeps its Media ID (the
+	// run then says that Lite cannot send by media ID).
 	{
 		operation: 'sendMedia',
 		parameters: { mediaType: 'audio', mediaSource: 'id' },
@@ -91,8 +93,8 @@ const SEND_PANEL = [
 
 /** The credential fields above every panel, per backend: the backend's own, then the optional Redis one. */
 const CREDENTIAL_LABELS = {
-	cloud: ['Credential for WhatsApp Cloud API', 'Credential for WhatsApp Shared State (Redis)'],
-	lite: ['Credential for WhatsApp Lite Container API', 'Credential for WhatsApp Shared State (Redis)'],
+	cloud: ['Credential for WhatsApp Cloud API', 'Credential for WhatsApp Shared State (Redis, Optional)'],
+	lite: ['Credential for WhatsApp Lite Container API', 'Credential for WhatsApp Shared State (Redis, Optional)'],
 };
 
 /** Mark as Read's Message ID placeholder per backend: Meta's wamid on Cloud, WhatsApp Web's serialized ID on Lite. */

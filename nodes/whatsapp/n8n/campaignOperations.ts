@@ -10,45 +10,77 @@ import { stateStoreFor } from './store';
 
 const forCampaigns = (operation?: string[]) => ({ show: { resource: ['campaign'], ...(operation && { operation }) } });
 
-export const campaignProperties: INodeProperties[] = [
+const reportOperations = [
+	{
+		name: 'Get',
+		value: 'get',
+		action: 'Get a campaign',
+		description: 'Its report: sent, delivered, read, replied, failed and skipped, or a row per recipient',
+	},
+	{
+		name: 'List by Day',
+		value: 'list',
+		action: 'List the campaigns of a day',
+		description: 'The campaign IDs that sent or were handed over on a UTC day',
+	},
+];
+
+/** Only a campaign handed to the Lite container can be steered: on the Cloud API a segment is sent within one execution. */
+const steeringOperations = [
+	{
+		name: 'Cancel',
+		value: 'cancel',
+		action: 'Cancel a campaign',
+		description: 'Stop it for good: every receiver still queued becomes skipped',
+	},
+	{ name: 'Pause', value: 'pause', action: 'Pause a campaign', description: 'Hold its remaining sends until it is resumed' },
+	{
+		name: 'Resume',
+		value: 'resume',
+		action: 'Resume a campaign',
+		description: 'Continue a paused campaign: its remaining messages go out at the gaps it was handed over with',
+	},
+];
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/**
+ * The operations per backend, one property each (like Template Source). The Cloud one comes first and hides itself
+ * on Lite rather than naming Cloud: n8n's node creator lists the first campaign Operation's choices and sets the
+ * parameters its `show` names, so the creator offers Get and List by Day without choosing a backend.
+ */
+const operationProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: forCampaigns(),
-		options: [
-			{
-				name: 'Cancel',
-				value: 'cancel',
-				action: 'Cancel a campaign',
-				description: 'Stop it for good: every receiver still queued becomes skipped',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get a campaign',
-				description: 'Its report: sent, delivered, read, replied, failed and skipped, or a row per recipient',
-			},
-			{
-				name: 'List by Day',
-				value: 'list',
-				action: 'List the campaigns of a day',
-				description: 'The campaign IDs that sent or were handed over on a UTC day',
-			},
-			{ name: 'Pause', value: 'pause', action: 'Pause a campaign', description: 'Hold its remaining sends until it is resumed' },
-			{ name: 'Resume', value: 'resume', action: 'Resume a campaign' },
-		],
+		displayOptions: { ...forCampaigns(), hide: { backend: ['lite'] } },
+		options: reportOperations,
 		default: 'get',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['campaign'], backend: ['lite'] } },
+		options: [...reportOperations, ...steeringOperations].sort(byName),
+		default: 'get',
+	},
+];
+
+export const campaignProperties: INodeProperties[] = [
+	...operationProperties,
 	{
 		displayName: 'Campaign ID',
 		name: 'campaignId',
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '={{ $json.campaignId }}',
+		placeholder: 'spring-sale-2026-05',
 		description: 'The campaignId on the items of the sending node (its Delivery setting, or the ID it made up)',
+		hint: "Usually mapped from the sending node's output: drag its campaignId here, or write {{ $json.campaignId }}",
 		displayOptions: forCampaigns(['get', 'pause', 'resume', 'cancel']),
 	},
 	{

@@ -17,6 +17,7 @@ import { LiteChannel } from '../channel/lite';
 import type { Backend, Channel } from '../channel/types';
 import { isWhatsAppError } from '../errors';
 import { helperRequester, REQUEST_TIMEOUT_MS } from './requesters';
+import { redisCredentialTest } from './store';
 
 export const CREDENTIAL_TYPES = { cloud: 'whatsAppCloudApi', lite: 'whatsAppLiteApi' } as const satisfies Record<Backend, string>;
 
@@ -161,4 +162,5 @@ export const credentialTest = {
 	async whatsAppLiteApiTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted) {
 		return await testCredential(this, 'lite', credential);
 	},
+	...redisCredentialTest,
 };

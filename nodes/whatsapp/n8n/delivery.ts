@@ -11,7 +11,7 @@ import {
 	defaultConcurrency,
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
-import { quotaDay, quotaKey } from '../quota';
+import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../quota';
 import { sendToOptedOutProperty } from './optOutSkips';
 import { retryPolicyFrom } from './options';
 
@@ -52,14 +52,16 @@ const deliveryProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: NO_DAILY_CAP,
+			hint: '0 means no limit set here',
 			description:
-				"Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its suit against its own quota; this is an extra cap for this workflow's messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.",
+				"Cloud API: messages per phone number and UTC day, counted across executions (and n8n workers with Redis). Lite: the container counts every message of its WhatsApp number against its own daily limit; this is an extra cap for this workflow's messages sent from n8n. Recipients beyond it are skipped with the reset time. 0: no cap.",
 		},
 		{
 			displayName: 'Delay From (Minutes)',
 			name: 'minDelayMinutes',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
+			// No numberPrecision: n8n would show 3 as "3.000"; fractions such as 0.5 are still accepted.
+			typeOptions: { minValue: 0 },
 			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
 			description:
 				'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
@@ -69,7 +71,7 @@ const deliveryProperty: INodeProperties = {
 			displayName: 'Delay Up To (Minutes)',
 			name: 'maxDelayMinutes',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
+			typeOptions: { minValue: 0 },
 			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
 			description: 'Container Campaign: each gap is random between Delay From and this',
 			displayOptions: { show: { '/backend': ['lite'] } },
@@ -123,12 +125,23 @@ const deliveryProperty: INodeProperties = {
 	],
 };
 
+/** The container's own limit, which no setting of the node can raise: said where a Lite send is set up. */
+const liteQuotaNotice: INodeProperties = {
+	displayName: `The Lite container sends at most ${DEFAULT_DAILY_QUOTA} messages a day (its DAILY_QUOTA setting), counting every workflow's; past it, sends wait for the next UTC day or fail. Its status page shows today's count. Delivery › Daily Quota can cap this workflow lower.`,
+	name: 'liteQuotaNotice',
+	type: 'notice',
+	default: '',
+};
+
 /**
  * The Delivery collection, shown where the node sends. Where its state lives is said by the Redis credential field
  * every panel shows, and in the collection's description, not by a notice on every panel.
  */
 export function deliveryProperties(displayOptions: IDisplayOptions): INodeProperties[] {
-	return [{ ...deliveryProperty, displayOptions }];
+	return [
+		{ ...liteQuotaNotice, displayOptions: { ...displayOptions, show: { ...displayOptions.show, backend: ['lite'] } } },
+		{ ...deliveryProperty, displayOptions },
+	];
 }
 
 function number(value: unknown, fallback: number): number {

@@ -28,7 +28,12 @@ export const optOutProperties: INodeProperties[] = [
 				action: 'Add a person to the opt out list',
 				description: 'Sends and Template Sends skip them from now on',
 			},
-			{ name: 'Check', value: 'check', action: 'Check whether a person opted out' },
+			{
+				name: 'Check',
+				value: 'check',
+				action: 'Check whether a person opted out',
+				description: 'Whether they are on the list (optedOut true or false), with when and how they got there',
+			},
 			{
 				name: 'Import',
 				value: 'import',

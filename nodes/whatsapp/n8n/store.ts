@@ -1,15 +1,26 @@
-import type { IExecuteFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	INode,
+	INodeCredentialTestResult,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { isWhatsAppError } from '../errors';
 import { processMemoryStore } from '../store/memory';
 import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';
 
 export const REDIS_CREDENTIAL = 'whatsAppRedis';
 
-/** The optional credential every stateful node offers. */
-export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
+/** The optional credential every stateful node offers, tested by redisCredentialTest (registered by every node). */
+export const redisCredential = { name: REDIS_CREDENTIAL, required: false, testedBy: 'whatsAppRedisTest' };
 
 async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
-	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
+	return redisConnectionFrom(await context.getCredentials(REDIS_CREDENTIAL));
+}
+
+function redisConnectionFrom(credentials: ICredentialDataDecryptedObject): RedisConnection {
 	return {
 		host: String(credentials.host ?? 'localhost'),
 		port: Number(credentials.port ?? 6379),
@@ -62,3 +73,31 @@ export async function closeProcessStateStores(): Promise<void> {
 	processRedisStores.clear();
 	await Promise.all(stores.map(async (store) => await (await store.catch(() => undefined))?.close()));
 }
+
+/** What the network's error codes mean, for people who do not read them. */
+const PLAIN_CAUSES: Record<string, string> = {
+	ECONNREFUSED: 'nothing listens on that port',
+	ENOTFOUND: 'no such host',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ETIMEDOUT: 'no answer in time',
+	ECONNRESET: 'the connection was cut (TLS on one side only?)',
+};
+
+/** The Redis credential's test: connects as the nodes do (password, database, TLS), then lets go. */
+export const redisCredentialTest = {
+	async whatsAppRedisTest(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+		const connection = redisConnectionFrom(credential.data ?? {});
+		const where = `Redis at ${connection.host}:${connection.port}`;
+		try {
+			await (await RedisStore.connect(connection)).close();
+			return { status: 'OK', message: `Connected to ${where}, database ${connection.database}` };
+		} catch (error) {
+			// Anything but a WhatsAppError is a bug, and n8n shows it as such.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (!isWhatsAppError(error)) throw error;
+			const cause = error.backendMessage ?? error.message;
+			const plain = PLAIN_CAUSES[cause] ? `${PLAIN_CAUSES[cause]} (${cause})` : cause;
+			return { status: 'Error', message: `${where} did not answer: ${plain}. ${error.fix}.` };
+		}
+	},
+};

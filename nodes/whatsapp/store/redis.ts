@@ -131,6 +131,7 @@ function unreachable(connection: RedisConnection, error: unknown): WhatsAppError
 		stopsSender: true,
 		description: `Redis answered: ${causeOf(error)}. Quota, campaign ledger and send pace live in Redis; without it a send could pass the quota or reach someone twice, so none is made`,
 		fix: REDIS_FIX,
+		backendMessage: causeOf(error),
 	});
 }
 

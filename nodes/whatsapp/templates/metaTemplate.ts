@@ -20,7 +20,10 @@ export const LOCATION_IDS = {
 export interface Placeholder {
 	/** Stable key, also the resource mapper's field ID: `body_1`, `body_first_name`, `header_1`, `button_0_url`. */
 	id: string;
-	/** How the user sees it: `Body {{first_name}}`, `Button 1 "Track" URL Suffix`. */
+	/**
+	 * How the user sees it: `Body {{first_name}}`, `Button 1 URL Suffix`. Short: n8n 2.x cuts a placeholder's label at
+	 * about 25 characters, without a tooltip, and a placeholder field has no hint or description of its own.
+	 */
 	label: string;
 	source: PlaceholderSource;
 	/** The name between the braces (`1`, `first_name`); for buttons, the button's index. */
@@ -71,11 +74,14 @@ function isNamed(template: MetaTemplate, names: string[]): boolean {
 	return names.some((name) => !/^\d+$/.test(name));
 }
 
-function textPlaceholders(source: 'header' | 'body', text: string | undefined, suffix = ''): Placeholder[] {
-	const title = source === 'header' ? 'Header' : 'Body';
+function textPlaceholders(
+	source: 'header' | 'body',
+	text: string | undefined,
+	title = source === 'header' ? 'Header' : 'Body',
+): Placeholder[] {
 	return placeholderNames(text).map((name) => ({
 		id: `${source}_${name}`,
-		label: `${title} {{${name}}}${suffix}`,
+		label: `${title} {{${name}}}`,
 		source,
 		name,
 		required: true,
@@ -83,19 +89,16 @@ function textPlaceholders(source: 'header' | 'body', text: string | undefined, s
 }
 
 function mediaPlaceholders(type: TemplateMediaType): Placeholder[] {
-	const label = `Header ${type[0].toUpperCase()}${type.slice(1)} (Link, Media ID or Binary Field)`;
+	const label = `Header ${type[0].toUpperCase()}${type.slice(1)}`;
 	const media: Placeholder = { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
 	if (type !== 'document') return [media];
-	return [
-		media,
-		{ id: HEADER_FILENAME_ID, label: 'Header Document File Name', source: 'headerFilename', name: 'filename', required: false },
-	];
+	return [media, { id: HEADER_FILENAME_ID, label: 'Header File Name', source: 'headerFilename', name: 'filename', required: false }];
 }
 
 const locationPlaceholders = (): Placeholder[] =>
 	(Object.entries(LOCATION_IDS) as Array<[keyof typeof LOCATION_IDS, string]>).map(([name, id]) => ({
 		id,
-		label: `Header Location ${name[0].toUpperCase()}${name.slice(1)}`,
+		label: `Location ${name[0].toUpperCase()}${name.slice(1)}`,
 		source: 'location',
 		name,
 		required: name === 'latitude' || name === 'longitude',
@@ -111,7 +114,7 @@ function otpButtonIndex(template: MetaTemplate): number | undefined {
 }
 
 function buttonPlaceholder(button: MetaTemplateButton, index: number): Placeholder | undefined {
-	const label = `Button ${index + 1}${button.text ? ` "${button.text}"` : ''}`;
+	const label = `Button ${index + 1}`;
 	const common = { name: String(index), buttonIndex: index, required: true };
 	switch (button.type.toUpperCase()) {
 		case 'URL':
@@ -139,7 +142,8 @@ export function templateShape(template: MetaTemplate): TemplateShape {
 		...(headerMedia ? mediaPlaceholders(headerMedia) : []),
 		...(headerLocation ? locationPlaceholders() : []),
 		...(format === 'text' ? textPlaceholders('header', header?.text) : []),
-		...textPlaceholders('body', body?.text, otpButton === undefined ? '' : ' One-Time Code (Also Sent in the Copy Code Button)'),
+		// An authentication template's code is mapped once, to the body: the code button takes the same value.
+		...textPlaceholders('body', body?.text, otpButton === undefined ? 'Body' : 'One-Time Code'),
 		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) =>
 			index === otpButton ? [] : (buttonPlaceholder(button, index) ?? []),
 		),

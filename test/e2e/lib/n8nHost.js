@@ -35,6 +35,18 @@ function n8nChoice(argv, usage) {
 }
 
 /**
+ * Runs `command` in this process's stead: SIGINT, SIGTERM and SIGHUP sent to this process go to it, and its exit is
+ * this process's. It gets a process group of its own, so a Ctrl-C in the terminal reaches it once, through here; a
+ * signal sent to this process alone (as npm passes Ctrl-C on to `npm start`'s script) stops it too.
+ */
+function runAsStandIn(command, args, env) {
+	const child = spawn(command, args, { stdio: 'inherit', env, detached: true });
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+	return child;
+}
+
+/**
  * n8n 2.x needs a newer Node than this one: provision it (scripts/provision-node.sh) and run the same script under
  * it, with its bin first on PATH (npm, n8n's task runner) and npm_config_nodedir at its headers (native rebuilds).
  * Returns false when this Node is already the one wanted (the caller goes on), true when the child took over.
@@ -55,12 +67,7 @@ function rerunUnderNode(version, say) {
 	const nodeDir = provision.stdout.trim().split('\n').pop();
 	say(`Node ${version} ready at ${nodeDir} (${((Date.now() - since) / 1000).toFixed(1)} s); running under it`);
 	const env = { ...process.env, PATH: `${path.join(nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeDir };
-	const child = spawn(path.join(nodeDir, 'bin', 'node'), process.argv.slice(1), { stdio: 'inherit', env });
-	// Ctrl-C reaches the child too (same process group): it cleans up and exits, and so does this process then. A
-	// SIGTERM sent to this process alone is passed on.
-	process.on('SIGINT', () => undefined);
-	process.on('SIGTERM', () => child.kill('SIGTERM'));
-	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+	runAsStandIn(path.join(nodeDir, 'bin', 'node'), process.argv.slice(1), env);
 	return true;
 }
 
@@ -177,6 +184,7 @@ module.exports = {
 	PKG,
 	n8nChoice,
 	rerunUnderNode,
+	runAsStandIn,
 	provisionN8n,
 	installPackage,
 	n8nEnvironment,

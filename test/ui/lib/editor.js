@@ -51,6 +51,27 @@ class Editor {
 		);
 	}
 
+	/**
+	 * The parameter labels of the open panel that the editor cuts (an element of the label, or the label, clipping its
+	 * text: n8n 2.x ends such a label with "…" and offers no tooltip), each with what it shows of it.
+	 */
+	async cutParameterLabels() {
+		await this.page.mouse.move(1, 1); // a hovered field's Fixed/Expression switch takes room from its label
+		await sleep(300);
+		return this.page.$$eval('[data-test-id="node-parameters"] [data-test-id="input-label"]', (labels) =>
+			labels
+				.filter((label) => label.checkVisibility())
+				.filter((label) =>
+					[label, ...label.querySelectorAll('*')].some((element) => {
+						const style = getComputedStyle(element);
+						const clips = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
+						return clips && element.scrollWidth > element.clientWidth + 1 && element.textContent.trim() !== '';
+					}),
+				)
+				.map((label) => (label.querySelector('label') ?? label).textContent.replace(/\s+/g, ' ').trim()),
+		);
+	}
+
 	/** The labels of the credential fields the open panel shows, in order. */
 	async credentialLabels() {
 		await sleep(300);
