@@ -1,5 +1,5 @@
 import { invalidInput } from './errors';
-import { normalisePhone } from './phone';
+import { normalisePhone, parseRecipient, type Recipient, recipientAddress } from './phone';
 
 /**
  * Who a contact is (docs/cloud-api.md, "Contact identities"): a phone number, a Meta business-scoped user ID
@@ -71,4 +71,43 @@ export function identityAliases(identity: ContactIdentity): string[] {
 export function linkedIdentity(identity: ContactIdentity, link: ContactIdentity | undefined): ContactIdentity {
 	if (!link) return identity;
 	return { phone: identity.phone ?? link.phone, userId: identity.userId ?? link.userId };
+}
+
+/** Where a message goes: a phone (with the person's BSUID too when known), a BSUID alone, or a group chat (Lite). */
+export type ContactRecipient = Recipient | { kind: 'user'; userId: string };
+
+/**
+ * The Recipient of a send as typed or mapped: a BSUID, a phone number or a group chat ID; `alsoUserId` is the
+ * person's BSUID given beside a phone (Meta then sends to the phone: `to` wins over `recipient`).
+ */
+export function parseRecipientOrBsuid(raw: unknown, alsoUserId?: unknown, field = 'Recipient'): ContactRecipient {
+	if (meantAsBsuid(raw)) return { kind: 'user', userId: parseBsuid(raw, field) };
+	const recipient = parseRecipient(raw, field);
+	const userId = String(alsoUserId ?? '').trim();
+	if (!userId || recipient.kind !== 'person') return recipient;
+	return { ...recipient, userId: parseBsuid(userId, 'Recipient BSUID') };
+}
+
+/** The address a message goes to: the phone digits (they win over a BSUID beside them), the BSUID, or the group chat ID. */
+export function addressOf(recipient: ContactRecipient): string {
+	if (recipient.kind === 'user') return recipient.userId;
+	return recipientAddress(recipient);
+}
+
+/** Whether the recipient names a BSUID (alone or beside a phone). */
+export function namesBsuid(recipient: ContactRecipient): boolean {
+	return recipient.kind === 'user' || (recipient.kind === 'person' && recipient.userId !== undefined);
+}
+
+/** The person a recipient is; undefined for a group chat. */
+export function identityOfRecipient(recipient: ContactRecipient): ContactIdentity | undefined {
+	if (recipient.kind === 'user') return { userId: recipient.userId };
+	if (recipient.kind === 'group') return undefined;
+	return { phone: recipient.digits, ...(recipient.userId && { userId: recipient.userId }) };
+}
+
+/** The key a send is recorded under in the ledger and reports: the person's identity key, or the group chat ID. */
+export function recipientKey(envelope: { to: ContactRecipient; contact?: ContactIdentity }): string {
+	const identity = envelope.contact ?? identityOfRecipient(envelope.to);
+	return identity ? identityKey(identity) : addressOf(envelope.to);
 }

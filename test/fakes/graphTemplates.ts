@@ -424,3 +424,8 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 		)
 	);
 }
+
+/** The category of the stored template a send names (AUTHENTICATION ones go to phone numbers only). */
+export function templateCategory(sent: Record<string, any>, templates: FakeTemplate[]): string | undefined {
+	return templates.find((candidate) => candidate.name === sent?.name && candidate.language === sent?.language?.code)?.category;
+}

@@ -1,7 +1,7 @@
 import type { Channel, SendResult } from '../channel/types';
 import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
-import { recipientAddress } from '../phone';
+import { recipientKey } from '../identity';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import { ledgerKeyOf } from '../store/reports';
 import type { LedgerEntry, StateStore } from '../store/types';
@@ -141,7 +141,7 @@ class SegmentSender {
 					// Store failures (Redis down) before the request stop everything: fail closed, nothing was sent.
 					const failure = asWhatsAppError(error);
 					this.stop(failure);
-					return { status: 'failed' as const, recipient: recipientAddress(envelopes[index].to), error: failure };
+					return { status: 'failed' as const, recipient: recipientKey(envelopes[index]), error: failure };
 				});
 			}
 		};
@@ -158,7 +158,7 @@ class SegmentSender {
 	}
 
 	private async deliver(envelope: Envelope): Promise<Outcome> {
-		const admitted = await this.admit(recipientAddress(envelope.to));
+		const admitted = await this.admit(recipientKey(envelope));
 		if ('status' in admitted) return admitted;
 		let sent: { value: SendResult; attempts: number };
 		try {
