@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
 import { noteCampaignStart, recordSkippedOutcomes } from '../delivery/campaignReport';
+import { linkContacts } from '../delivery/contacts';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
@@ -77,6 +78,11 @@ async function deliver(
 	const campaignId = plan.mode === 'campaign' ? plan.campaign.campaignId : plan.config.campaignId;
 	try {
 		await noteCampaignStart(channel, store, campaignId);
+		await linkContacts(
+			channel,
+			store.contacts,
+			sends.map(({ plan: { envelope } }) => envelope),
+		);
 		const outcomes = await skippingOptedOut(
 			context,
 			channel,

@@ -1,3 +1,4 @@
+import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
 import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
@@ -29,6 +30,7 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	readonly shared = false;
 	readonly optOuts = new MemoryOptOuts();
 	readonly reports = new MemoryDeliveryReports(this);
+	readonly contacts = new MemoryContactLinks(this);
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;
@@ -59,6 +61,10 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 			if (this.values.size <= this.maxEntries) break;
 			this.values.delete(oldest);
 		}
+	}
+
+	remove(key: string) {
+		this.values.delete(key);
 	}
 
 	fields<T>(hashKey: string): Map<string, T> {

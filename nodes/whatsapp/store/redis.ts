@@ -1,5 +1,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
+import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
@@ -168,6 +169,7 @@ export class RedisStore implements StateStore {
 	/** Our clock minus Redis's, as `reserveSlot` measures it. */
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
 	readonly reports: RedisDeliveryReports;
+	readonly contacts: ContactLinks;
 	private readonly scripts;
 
 	private constructor(
@@ -187,6 +189,7 @@ export class RedisStore implements StateStore {
 		});
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
+		this.contacts = new RedisContactLinks(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {

@@ -1,6 +1,7 @@
 import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from '../quota';
 import type { DeliveryReports } from './reports';
+import type { ContactLinks } from './contacts';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
@@ -28,6 +29,8 @@ export interface StateStore {
 	readonly shared: boolean;
 	/** The opt-out lists of the business numbers (docs/opt-outs.md). */
 	readonly optOuts: OptOutStore;
+	/** The phone↔BSUID pairs webhooks taught (store/contacts.ts). */
+	readonly contacts: ContactLinks;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
