@@ -70,8 +70,8 @@ export interface FakeGraphApi {
 	/** TCP connections clients opened to the fake since it started (kept-alive ones count once). */
 	connectionsOpened(): number;
 	/**
-	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient,
-	 * time, pricing; a failure's error). Resolves with the callback's HTTP status.
+	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient: its
+	 * phone, or `recipient_user_id` for a send to a BSUID; time, pricing; a failure's error). Resolves with the callback's HTTP status.
 	 */
 	sendStatuses(
 		url: string,
@@ -421,11 +421,13 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 						conversation: { id: `CONVERSATION_${message.to}`, origin: { type: 'marketing' } },
 						pricing: { billable: true, pricing_model: 'CBP', category: 'marketing' },
 					};
+					// A send to a BSUID alone: Meta names the recipient by recipient_user_id, the phone withheld.
+					const byBsuid = message.body.to === undefined;
 					return {
 						id,
 						status,
 						timestamp,
-						recipient_id: message.to,
+						...(byBsuid ? { recipient_user_id: message.to } : { recipient_id: message.to }),
 						...(status === 'failed'
 							? { errors: [failedStatusError(error?.code ?? 131000, error?.title ?? 'Something went wrong')] }
 							: billed),
