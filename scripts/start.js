@@ -77,6 +77,8 @@ In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not 
     The trigger starts the workflow (see Executions); the reply is in ${lite.url}/sandbox/messages (same API key).
   - A WhatsApp Trigger on the Cloud sandbox credential with Register Automatically (Meta App ID ${cloud.ids.appId})
     receives: ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456701', name: 'Ada', text: 'JOIN' })}
+    and from a username user whose phone Meta withholds (the item has userId, no from):
+      ${curl(`${cloud.url}/sandbox/inbound`, undefined, { userId: 'US.13491208655302741918', username: 'ada.l', text: 'JOIN' })}
   (workflow IDs: ${Object.values(workflows).join(', ')})
 
 Press Ctrl-C to stop everything.`);
