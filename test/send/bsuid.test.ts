@@ -75,6 +75,22 @@ describe('Template Send to a BSUID', () => {
 		});
 	});
 
+	it('shows the Request Contact Info button of a template and sends it to a BSUID (the button takes no value)', async () => {
+		await withBackends(async (templateBackends) => {
+			const template = { ...metaTemplate('share_phone:en_US', { body_1: 'Kerry' }), recipient: BSUID };
+			const preview = await runTemplateSend(templateBackends, { ...template, operation: 'preview' });
+			expect(preview.items[0].json.renderedText).toBe(
+				'Hi Kerry, share your phone number so that we can call you about your order.\n\n[Share phone number]',
+			);
+			const sent = await runTemplateSend(templateBackends, template);
+			expect(sent.items[0].json).toMatchObject({ to: BSUID, sentTo: 'userId', status: 'accepted' });
+			expect(templateBackends.graph.accepted[0].body).toMatchObject({
+				recipient: BSUID,
+				template: { name: 'share_phone', components: [{ type: 'body', parameters: [{ type: 'text', text: 'Kerry' }] }] },
+			});
+		});
+	});
+
 	it('sends a utility template to a BSUID as recipient', async () => {
 		await withBackends(async (templateBackends) => {
 			const run = await runTemplateSend(templateBackends, { ...metaTemplate('hello_world:en_US'), recipient: BSUID });

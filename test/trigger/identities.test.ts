@@ -74,3 +74,26 @@ describe('the sender filter takes BSUIDs', () => {
 		}
 	});
 });
+
+describe('Request Contact Info', () => {
+	it('the contact card a user shares from the button gives an item with their phone beside their BSUID, and the pair is learned', async () => {
+		const trigger = await startCloudTrigger({ events: ['message'] });
+		try {
+			const card = {
+				id: wamid(),
+				timestamp: '1717430400',
+				type: 'contacts',
+				origin: 'contact_request',
+				contacts: [{ name: { formatted_name: 'Kerry' }, vcard: 'BEGIN:VCARD…', phones: [{ phone: '+49 151 2222 0000', type: 'CELL' }] }],
+			};
+			const [item] = await deliver(trigger, metaBody({ contacts: [metaContact(PHONELESS)], messages: [card] } as object));
+			expect(item).toMatchObject({ type: 'contacts', from: '4915122220000', userId: PHONELESS.userId, contacts: [{ name: 'Kerry' }] });
+			// Another card (someone else's number) is not the sender's phone.
+			const other = { ...card, id: wamid(), origin: undefined };
+			const [forwarded] = await deliver(trigger, metaBody({ contacts: [metaContact(PHONELESS)], messages: [other] } as object));
+			expect(forwarded).not.toHaveProperty('from');
+		} finally {
+			await trigger.close();
+		}
+	});
+});

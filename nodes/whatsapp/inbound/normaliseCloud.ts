@@ -116,6 +116,19 @@ function content(message: Json, type: string): Partial<InboundEvent> {
 	return {};
 }
 
+/**
+ * The phone a person shared by tapping a template's Request Contact Info button: a `contacts` message with `origin`
+ * `contact_request` whose card is their own (docs/cloud-api.md, "Contact identities"). Its item then has `from` beside
+ * `userId`, and the trigger learns the pair.
+ */
+function sharedPhone(message: Json): string | undefined {
+	if (message.type !== 'contacts' || message.origin !== 'contact_request' || !Array.isArray(message.contacts)) return undefined;
+	const [card] = message.contacts.filter(isObject);
+	const [phone] = card && Array.isArray(card.phones) ? card.phones.filter(isObject) : [];
+	const digits = phone && (text(phone.wa_id) ?? text(phone.phone))?.replace(/\D/g, '');
+	return digits || undefined;
+}
+
 function messageEvent(message: Json, business: Business): InboundEvent {
 	const rawType = text(message.type) ?? 'unsupported';
 	const type: InboundMessageType =
@@ -124,7 +137,8 @@ function messageEvent(message: Json, business: Business): InboundEvent {
 			: PASSED_THROUGH.has(rawType) || rawType === 'interactive'
 				? (rawType as InboundMessageType)
 				: 'unsupported';
-	const person = personOf(business.contacts, text(message.from), text(message.from_user_id), text(message.from_parent_user_id));
+	const from = text(message.from) ?? sharedPhone(message);
+	const person = personOf(business.contacts, from, text(message.from_user_id), text(message.from_parent_user_id));
 	return compact({
 		event: 'message',
 		backend: 'cloud',
