@@ -49,11 +49,11 @@ async function segment(campaignId: string, addresses: string[]) {
 	return run.items;
 }
 
-/** Who the fake Graph API was asked to send to: `to`, or `recipient` for a send to a BSUID alone. */
+/** Who the fake Graph API was asked to send to (`to`, or `recipient` for a send to a BSUID alone), in no particular order. */
 const addressed = () =>
-	messageBodies(backends().graph).map(
-		(body) => (body as { to?: string; recipient?: string }).to ?? (body as { recipient: string }).recipient,
-	);
+	messageBodies(backends().graph)
+		.map((body) => (body as { to?: string; recipient?: string }).to ?? (body as { recipient: string }).recipient)
+		.sort();
 
 it('a phone-less user says hi and the keyword auto-reply reaches them by BSUID', async () => {
 	const hi = await writes(KERRY, 'hi');
@@ -81,7 +81,7 @@ it('STOP by a phone-less user is honoured by BSUID, and by phone once the pair i
 	await writes({ ...KERRY, phone: KERRY_PHONE }, 'my number is shared now');
 	const byPhone = await segment('autumn', [KERRY_PHONE, OTHER_PHONE]);
 	expect(byPhone.map((item) => item.status)).toEqual(['skipped', 'accepted']);
-	expect(addressed()).toEqual([OTHER_PHONE, KERRY_PHONE, OTHER_PHONE]);
+	expect(addressed()).toEqual([OTHER_PHONE, KERRY_PHONE, OTHER_PHONE].sort());
 });
 
 it('the same person by phone and by BSUID in one segment gets one message', async () => {
@@ -89,9 +89,19 @@ it('the same person by phone and by BSUID in one segment gets one message', asyn
 	const items = await segment('winter', [KERRY.userId, KERRY_PHONE, OTHER_PHONE]);
 	expect(items.map((item) => item.status)).toEqual(['accepted', 'skipped', 'accepted']);
 	expect(items[1].reason).toMatch(/another send of this campaign holds this recipient|already sent in this campaign/);
-	expect(addressed()).toEqual([KERRY.userId, OTHER_PHONE]);
+	expect(addressed()).toEqual([KERRY.userId, OTHER_PHONE].sort());
 	// A second run of the campaign naming her by phone only: already sent to her.
 	expect((await segment('winter', [KERRY_PHONE])).map((item) => item.status)).toEqual(['skipped']);
+});
+
+it('a campaign that reached a person by BSUID does not reach them again by phone once the pair is learned', async () => {
+	expect((await segment('resume', [KERRY.userId])).map((item) => item.status)).toEqual(['accepted']);
+	await writes({ ...KERRY, phone: KERRY_PHONE }, 'my number is shared now');
+	// The same campaign run again (a resumed segment) names her by phone: she already got it under her BSUID.
+	const again = await segment('resume', [KERRY_PHONE, OTHER_PHONE]);
+	expect(again.map((item) => item.status)).toEqual(['skipped', 'accepted']);
+	expect(again[0].reason).toMatch(/^already sent in this campaign/);
+	expect(addressed()).toEqual([KERRY.userId, OTHER_PHONE].sort());
 });
 
 it("a campaign report counts a BSUID recipient's delivered and read statuses on their row", async () => {
@@ -129,7 +139,7 @@ it('a number change (user_id_update) links the new phone to the new BSUID and ne
 	// New phone and new BSUID are one person; the old phone (maybe someone else's now) is its own.
 	const items = await segment('after-change', [NEW_BSUID, NEW_PHONE, KERRY_PHONE]);
 	expect(items.map((item) => item.status)).toEqual(['accepted', 'skipped', 'accepted']);
-	expect(addressed()).toEqual([NEW_BSUID, KERRY_PHONE]);
+	expect(addressed()).toEqual([NEW_BSUID, KERRY_PHONE].sort());
 	// The retired BSUID is nobody's pair any more: naming it and the old phone are two sends.
 	const retired = await segment('retired', [KERRY.userId, KERRY_PHONE]);
 	expect(retired.map((item) => item.status)).toEqual(['accepted', 'accepted']);
@@ -143,5 +153,5 @@ it('a malformed BSUID in a segment is refused per item with the field, the value
 		error: { kind: 'validation', field: 'Recipient', fix: expect.stringContaining('US.13491208655302741918') },
 	});
 	expect(items[1]).toMatchObject({ status: 'accepted' });
-	expect(addressed()).toEqual([OTHER_PHONE]);
+	expect(addressed()).toEqual([OTHER_PHONE].sort());
 });

@@ -1,15 +1,10 @@
 import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
 import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
-import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
+import { claimable, type DeliveryClaim, type LedgerEntry, type StateStore } from './types';
 
 /** An inbound delivery's settled claim; a pending one holds its delivery's token. */
 const DONE = 'done';
-
-/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENT_LUA). */
-function claimable(entry: LedgerEntry, now: number): boolean {
-	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
-}
 
 interface Expiring<T> {
 	value: T;
@@ -123,6 +118,10 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 			this.write(key, { ...claim }, ttlSeconds);
 			return undefined;
 		});
+	}
+
+	async ledgerEntries(ledgerKey: string, recipients: string[]) {
+		return recipients.map((recipient) => this.read<LedgerEntry>(fieldKey(ledgerKey, recipient)));
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {

@@ -265,6 +265,12 @@ export class RedisStore implements StateStore {
 		return blocking.map((entry) => (typeof entry === 'string' ? (JSON.parse(entry) as LedgerEntry) : undefined));
 	}
 
+	async ledgerEntries(ledgerKey: string, recipients: string[]) {
+		if (!recipients.length) return [];
+		const values = await this.run(() => this.client.hmget(ledgerKey, ...recipients));
+		return values.map((value) => (value ? (JSON.parse(value) as LedgerEntry) : undefined));
+	}
+
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {
 		await this.recordOutcomes(ledgerKey, [{ recipient, entry }], ttlSeconds);
 	}

@@ -19,6 +19,11 @@ export interface LedgerEntry {
 
 export type DeliveryClaim = 'new' | 'seen';
 
+/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENTS_LUA). */
+export function claimable(entry: LedgerEntry, now: number): boolean {
+	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
+}
+
 /**
  * State that must hold across executions and, with Redis, across n8n processes and queue-mode workers: daily
  * quota, the campaign ledger, the shared send pace and webhook de-duplication. Redis in production; memory for
@@ -56,6 +61,8 @@ export interface StateStore {
 		ttlSeconds: number,
 		claimSeconds: number,
 	): Promise<Array<LedgerEntry | undefined>>;
+	/** Per recipient: their ledger entry, or undefined; reads only (a person's other key, see delivery/segment.ts). */
+	ledgerEntries(ledgerKey: string, recipients: string[]): Promise<Array<LedgerEntry | undefined>>;
 	recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number): Promise<void>;
 	/** Several recipients' entries in one round trip. */
 	recordOutcomes(ledgerKey: string, outcomes: Array<{ recipient: string; entry: LedgerEntry }>, ttlSeconds: number): Promise<void>;
