@@ -78,7 +78,9 @@ In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not 
   - "WhatsApp keyword auto-reply (Cloud API) [sandbox]"   activate it (n8n 2.x: Publish): its trigger subscribes the
     sandbox's Meta app (ID ${cloud.ids.appId}); then make the Cloud sandbox receive a message:
       ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456702', name: 'Grace', body: 'JOIN' })}
-    The reply is in ${cloud.url}/sandbox/messages.
+    and from a username user whose phone Meta withholds (the item has userId, no from):
+      ${curl(`${cloud.url}/sandbox/inbound`, undefined, { userId: 'US.13491208655302741918', username: 'ada.l', body: 'JOIN' })}
+    The replies are in ${cloud.url}/sandbox/messages.
   (workflow IDs: ${Object.values(workflows).join(', ')})
 
 Press Ctrl-C to stop everything.`);

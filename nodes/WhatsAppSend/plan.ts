@@ -7,7 +7,7 @@ import { validateMessage } from '../whatsapp/message';
 import { type ItemParameters, itemParameters } from '../whatsapp/n8n/itemParameters';
 import { retryPolicyFrom } from '../whatsapp/n8n/options';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
-import { parseRecipient } from '../whatsapp/phone';
+import { parseRecipientOrBsuid } from '../whatsapp/identity';
 import { withRandomReference } from '../whatsapp/variation';
 import { readMessage } from './readMessage';
 
@@ -48,7 +48,7 @@ export function messagePlanner(context: IExecuteFunctions, channel: Channel): (i
 		validateMessage(message);
 		const replyTo = String(options.replyTo ?? '').trim() || undefined;
 		const envelope = adaptToChannel(
-			{ to: parseRecipient(parameters.get('recipient', itemIndex)), replyTo, message },
+			{ to: parseRecipientOrBsuid(parameters.get('recipient', itemIndex), options.recipientUserId), replyTo, message },
 			channel,
 			(options.unsupportedInteractive as UnsupportedInteractive) ?? 'fail',
 		);

@@ -5,7 +5,7 @@ import { invalidInput } from '../whatsapp/errors';
 import { type MediaSource, type OutboundMessage, type TemplateMediaType, validateMessage } from '../whatsapp/message';
 import { type ItemReader, itemReader } from '../whatsapp/n8n/itemReader';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
-import { parseRecipient, recipientAddress } from '../whatsapp/phone';
+import { addressOf as recipientAddress, parseRecipientOrBsuid } from '../whatsapp/identity';
 import { placeholderEvaluatedByN8n } from '../whatsapp/templates/automator';
 import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
 import { type MissingValues, renderLocalTemplate } from '../whatsapp/templates/local';
@@ -111,7 +111,7 @@ function readTextTemplate(
 /** Reads, fills and checks one item's template message: a send, a preview, or a skip with its reason. */
 export async function planTemplateItem(run: TemplateSendRun, itemIndex: number): Promise<PlannedItem> {
 	const item = itemReader(run.context, itemIndex);
-	const to = parseRecipient(item.value('recipient'));
+	const to = parseRecipientOrBsuid(item.value('recipient'), (item.value('options', {}) as IDataObject).recipientUserId);
 	const read =
 		item.text('templateSource') === 'meta' ? await readMetaTemplate(run, item, itemIndex) : readTextTemplate(run, item, itemIndex);
 	if ('skipped' in read) return { kind: 'result', json: { status: 'skipped', reason: read.skipped, to: recipientAddress(to) } };

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { confirmReceipt } from '../whatsapp/inbound/dedupe';
+import { learnContactLinks } from '../whatsapp/inbound/contactLinks';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
@@ -105,9 +106,10 @@ export class WhatsAppTrigger implements INodeType {
 			openStore,
 			scope: `${this.getWorkflow().id ?? ''}:${node.id}`,
 			nowSeconds: Math.floor(Date.now() / 1000),
-			...(updatesCampaignReports(parameters) && {
-				record: async (events) => await recordDeliveryUpdates(events, (await openStore()).reports),
-			}),
+			record: async (events) => {
+				await learnContactLinks(events, openStore);
+				if (updatesCampaignReports(parameters)) await recordDeliveryUpdates(events, (await openStore()).reports);
+			},
 		});
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);

@@ -35,6 +35,12 @@ const EVENT_CHOICES: EventChoice[] = [
 		description: 'One recipient of a campaign handed to the container was sent, failed, skipped or is unknown',
 		backends: ['lite'],
 	},
+	{
+		name: 'Contact ID Changed',
+		value: 'identity',
+		description: 'A person changed their phone number, which gave them a new business-scoped user ID (subscribe to user_id_update)',
+		backends: ['cloud'],
+	},
 	{ name: 'Error', value: 'error', description: 'Meta reports a problem with the number or the app', backends: ['cloud'] },
 	{ name: 'Message Received', value: 'message', description: 'Someone wrote to the business', backends: ['cloud', 'lite'] },
 	{
@@ -212,7 +218,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+49 151 23456789, +1 555 0100',
-				description: 'Only messages from (and statuses to) these numbers, comma-separated',
+				description:
+					'Only messages from (and statuses to) these people, comma-separated: phone numbers, or business-scoped user IDs (userId on the items, e.g. US.13491208655302741918)',
 			},
 			{
 				displayName: 'Statuses',

@@ -1,5 +1,5 @@
 import { invalidInput } from './errors';
-import type { Recipient } from './phone';
+import type { ContactIdentity, ContactRecipient } from './identity';
 
 /** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
 export const LIMITS = {
@@ -82,6 +82,8 @@ export interface TemplateMessage {
 	type: 'template';
 	name: string;
 	language: string;
+	/** MARKETING, UTILITY or AUTHENTICATION, as Meta lists the template (authentication ones need a phone number). */
+	category?: string;
 	header?: TemplateHeader;
 	/** Set instead of `header` for templates with a LOCATION header. */
 	headerLocation?: TemplateLocation;
@@ -108,7 +110,12 @@ export type MessageType = OutboundMessage['type'];
 
 /** One message to one recipient: what a node hands to a Channel. */
 export interface Envelope {
-	to: Recipient;
+	to: ContactRecipient;
+	/**
+	 * The person this reaches, with the phone or BSUID a webhook linked to the address (identity.ts); what the
+	 * ledger and the opt-out list know them by. Absent: the address alone.
+	 */
+	contact?: ContactIdentity;
 	/** The wamid of the message this one replies to. */
 	replyTo?: string;
 	message: OutboundMessage;

@@ -6,7 +6,8 @@ const MAX_DIGITS = 15;
 const GROUP_CHAT = /^\d{5,}(-\d+)?@g\.us$/;
 const PERSON_CHAT = /^(\d+)@(c\.us|s\.whatsapp\.net)$/;
 
-export type Recipient = { kind: 'person'; digits: string } | { kind: 'group'; chatId: string };
+/** A person's number (Cloud: with their BSUID too when the item gives both, see identity.ts), or a group chat. */
+export type Recipient = { kind: 'person'; digits: string; userId?: string } | { kind: 'group'; chatId: string };
 
 /**
  * Turns what a user typed or mapped ("+49 (151) 234-5678", "0049…", "4915…@c.us") into the digits WhatsApp

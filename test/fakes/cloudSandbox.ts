@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { type FakeGraphApi, startFakeGraphApi } from './graphApi';
 import { TEMPLATES } from './graphTemplates';
 import { type RecordedRequest, sendJson } from './httpServer';
-import { metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
+import { isBsuid } from '../../nodes/whatsapp/identity';
+import { metaTextFrom, metaUserIdUpdateBody, metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
 
 /**
  * The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): the tests' fake Graph API on a fixed loopback
@@ -31,10 +32,19 @@ export interface CloudSandboxOptions {
 export interface CloudSandbox {
 	url: string;
 	graph: FakeGraphApi;
-	/** Sends a signed Meta webhook for an incoming text to every subscribed callback; resolves with their answers. */
-	receive(input: { from: string; name?: string; text: string }): Promise<Array<{ url: string; status: number }>>;
+	/**
+	 * Sends a signed Meta webhook for an incoming text to every subscribed callback; resolves with their answers.
+	 * Without `from`, the sender is a username user whose phone Meta withholds: `userId` (their BSUID) is needed.
+	 */
+	receive(input: { from?: string; userId?: string; username?: string; name?: string; text: string }): Promise<Delivered>;
+	/** Reports a status of an accepted message (by its wamid) to every subscribed callback, as Meta does. */
+	reportStatus(input: { id: string; status: 'sent' | 'delivered' | 'read' }): Promise<Delivered>;
+	/** Sends Meta's `user_id_update`: the person changed their phone number, which gave them a new BSUID. */
+	changeUserId(input: { phone?: string; previousUserId: string; userId: string }): Promise<Delivered>;
 	close(): Promise<void>;
 }
+
+type Delivered = Array<{ url: string; status: number }>;
 
 let inboundCounter = 0;
 
@@ -43,20 +53,43 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 	// eslint-disable-next-line prefer-const
 	let graph: FakeGraphApi | undefined;
 
-	const receive: CloudSandbox['receive'] = async ({ from, name, text }) => {
-		const digits = from.replace(/\D/g, '');
-		if (!/^\d{7,15}$/.test(digits)) throw new SandboxInputError(`from "${from}" is not a phone number with country code (7 to 15 digits)`);
+	const subscribed = () =>
+		graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
+	const post = async (body: unknown): Promise<Delivered> =>
+		Promise.all(subscribed().map(async (url) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) })));
+	const checkedBsuid = (value: string | undefined, field: string) => {
+		if (value !== undefined && !isBsuid(value))
+			throw new SandboxInputError(`${field} "${value}" is not a business-scoped user ID (e.g. US.13491208655302741918)`);
+		return value;
+	};
+
+	const receive: CloudSandbox['receive'] = async ({ from, userId, username, name, text }) => {
+		const digits = from?.replace(/\D/g, '');
+		if (from !== undefined && !/^\d{7,15}$/.test(digits ?? ''))
+			throw new SandboxInputError(`from "${from}" is not a phone number with country code (7 to 15 digits)`);
 		if (!text) throw new SandboxInputError('body must be the message text');
 		const id = `wamid.SANDBOXIN${String(++inboundCounter).padStart(6, '0')}${Date.now().toString(36).toUpperCase()}`;
-		const body = metaWebhookBody(
-			{
-				contacts: [{ profile: { name: name ?? 'Sandbox user' }, wa_id: digits }],
-				messages: [{ from: digits, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-			},
-			CLOUD_SANDBOX_IDS.phoneNumberId,
+		// Since April 2026 every message carries the sender's BSUID; the sandbox makes one from the phone when none is given.
+		const bsuid = checkedBsuid(userId, 'userId') ?? (digits ? `US.${digits}` : undefined);
+		if (!bsuid) throw new SandboxInputError('give from (a phone number), userId (a BSUID, for a user whose phone is withheld), or both');
+		const person = { phone: digits, userId: bsuid, username, name: name ?? 'Sandbox user' };
+		return await post(metaWebhookBody(metaTextFrom(person, text, id), CLOUD_SANDBOX_IDS.phoneNumberId));
+	};
+
+	const reportStatus: CloudSandbox['reportStatus'] = async ({ id, status }) => {
+		if (!graph!.accepted.some((sent) => sent.id === id)) throw new SandboxInputError(`id "${id}" is no message the sandbox accepted`);
+		return await Promise.all(
+			subscribed().map(async (url) => ({ url, status: await graph!.sendStatuses(url, options.appSecret, [{ id, status }]) })),
 		);
-		const callbacks = graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
-		return Promise.all(callbacks.map(async (url) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) })));
+	};
+
+	const changeUserId: CloudSandbox['changeUserId'] = async ({ phone, previousUserId, userId }) => {
+		const update = {
+			phone: phone?.replace(/\D/g, ''),
+			previousUserId: checkedBsuid(previousUserId, 'previousUserId')!,
+			userId: checkedBsuid(userId, 'userId')!,
+		};
+		return await post(metaUserIdUpdateBody(CLOUD_SANDBOX_IDS.phoneNumberId, update));
 	};
 
 	const sandboxRoutes = async (request: RecordedRequest, res: ServerResponse): Promise<boolean> => {
@@ -71,15 +104,23 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 				sendJson(res, 200, { sandbox: SANDBOX_LABEL, messages: graph!.accepted });
 			else if (request.method === 'GET' && request.path === '/sandbox/subscriptions')
 				sendJson(res, 200, { subscriptions: graph!.subscriptions });
-			else if (request.method === 'POST' && request.path === '/sandbox/inbound') {
+			else if (request.method === 'POST' && request.path in SENDERS) {
 				const body = (request.body ?? {}) as Record<string, unknown>;
-				// `body`, as the Lite sandbox's POST /sandbox/inbound names the text (`text` too, as this route first did).
-				const text = [body.body, body.text].find((value) => typeof value === 'string');
-				const delivered = await receive({
-					from: String(body.from ?? ''),
-					name: typeof body.name === 'string' ? body.name : undefined,
-					text: (text as string | undefined) ?? '',
-				});
+				const given = (key: string) => (typeof body[key] === 'string' || typeof body[key] === 'number' ? String(body[key]) : undefined);
+				const route = SENDERS[request.path];
+				const delivered =
+					route === 'receive'
+						? await receive({
+								from: given('from'),
+								userId: given('userId'),
+								username: given('username'),
+								name: given('name'),
+								// `body`, as the Lite sandbox's POST /sandbox/inbound names the text (`text` too, as this route first did).
+								text: given('body') ?? given('text') ?? '',
+							})
+						: route === 'reportStatus'
+							? await reportStatus({ id: given('id') ?? '', status: (given('status') ?? 'delivered') as 'delivered' })
+							: await changeUserId({ phone: given('phone'), previousUserId: given('previousUserId') ?? '', userId: given('userId') ?? '' });
 				const hint = delivered.length
 					? undefined
 					: 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
@@ -103,10 +144,17 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 		port: options.port,
 		before: sandboxRoutes,
 	});
-	return { url: graph.url, graph, receive, close: graph.close };
+	return { url: graph.url, graph, receive, reportStatus, changeUserId, close: graph.close };
 }
 
 class SandboxInputError extends Error {}
+
+/** The sandbox's webhook routes and what each sends. */
+const SENDERS: Record<string, 'receive' | 'reportStatus' | 'changeUserId'> = {
+	'/sandbox/inbound': 'receive',
+	'/sandbox/status': 'reportStatus',
+	'/sandbox/user-id-update': 'changeUserId',
+};
 
 function trim(graph: FakeGraphApi | undefined) {
 	for (const list of [graph?.requests, graph?.accepted, graph?.uploads]) {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type FakeTemplate, refuseTemplateSend, templatePage } from './graphTemplates';
+import { type FakeTemplate, refuseTemplateSend, templateCategory, templatePage } from './graphTemplates';
 import { type RecordedRequest, type RunningServer, type ServerTls, sendJson, startServer } from './httpServer';
 import { failedStatusError, metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
 
@@ -57,7 +57,7 @@ export type ScriptedFailure =
 export interface FakeGraphApi {
 	url: string;
 	requests: RecordedRequest[];
-	/** The sends Meta accepted, in order. */
+	/** The sends Meta accepted, in order; `to` is the phone, or the BSUID of a send by `recipient` alone. */
 	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown> }>;
 	failNext(...failures: ScriptedFailure[]): void;
 	/** The media uploads Meta accepted, parsed from their multipart bodies, with the id each was given. */
@@ -70,8 +70,8 @@ export interface FakeGraphApi {
 	/** TCP connections clients opened to the fake since it started (kept-alive ones count once). */
 	connectionsOpened(): number;
 	/**
-	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient,
-	 * time, pricing; a failure's error). Resolves with the callback's HTTP status.
+	 * Reports what became of accepted messages as Meta does: one signed `statuses` webhook to `url` (recipient: its
+	 * phone, or `recipient_user_id` for a send to a BSUID; time, pricing; a failure's error). Resolves with the callback's HTTP status.
 	 */
 	sendStatuses(
 		url: string,
@@ -81,6 +81,7 @@ export interface FakeGraphApi {
 	close(): Promise<void>;
 }
 
+const BSUID = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 const LIMITS = { text: 4096, caption: 1024, buttonTitle: 20, listRows: 10, rowTitle: 24 };
 
 class MetaError extends Error {
@@ -144,7 +145,11 @@ function interactiveChecks(interactive: Record<string, any>) {
 /** Checks a message body the way Meta does, throwing Meta's error for what it refuses. */
 export function checkSendBody(body: Record<string, any>) {
 	if (body?.messaging_product !== 'whatsapp') throw new MetaError(100, '(#100) The parameter messaging_product is required.');
-	if (typeof body.to !== 'string' || !/^\d{7,15}$/.test(body.to))
+	// `to` a phone, or `recipient` a BSUID or parent BSUID; with both, `to` wins (docs/cloud-api.md, "Contact identities").
+	if (body.to === undefined && body.recipient !== undefined) {
+		if (typeof body.recipient !== 'string' || !BSUID.test(body.recipient))
+			throw new MetaError(100, '(#100) Invalid parameter', 'Param recipient must be a valid business-scoped user ID');
+	} else if (typeof body.to !== 'string' || !/^\d{7,15}$/.test(body.to))
 		throw new MetaError(100, '(#100) Invalid parameter', 'Param to must be a valid phone number');
 	const type = body.type ?? 'text';
 	const content = body[type];
@@ -256,13 +261,18 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		checkSendBody(body);
 		const refusal = body.type === 'template' ? refuseTemplateSend(body.template, options.templates ?? []) : undefined;
 		if (refusal) throw new MetaError(refusal.code, refusal.message, refusal.details);
+		const toPhone = typeof body.to === 'string';
+		const address: string = toPhone ? body.to : body.recipient;
+		if (!toPhone && body.type === 'template' && templateCategory(body.template, options.templates ?? []) === 'AUTHENTICATION') {
+			throw new MetaError(131062, '(#131062) Business-scoped User ID recipients are not supported for this message.');
+		}
 		const now = Date.now();
 		if (options.messagesPerSecond && withinWindow(recentSends, 1000, now) >= options.messagesPerSecond) {
 			throw new MetaError(130429, '(#130429) Rate limit hit', 'Cloud API message throughput has been reached.');
 		}
 		if (options.pairBurst) {
-			const times = sendsByRecipient.get(body.to) ?? [];
-			sendsByRecipient.set(body.to, times);
+			const times = sendsByRecipient.get(address) ?? [];
+			sendsByRecipient.set(address, times);
 			if (withinWindow(times, options.pairWindowMs ?? 6000, now) >= options.pairBurst) {
 				throw new MetaError(
 					131056,
@@ -272,7 +282,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 			}
 			times.push(now);
 		}
-		if (body.type !== 'template' && options.outsideWindow?.includes(body.to)) {
+		if (body.type !== 'template' && options.outsideWindow?.includes(address)) {
 			throw new MetaError(
 				131047,
 				'Re-engagement message',
@@ -281,10 +291,10 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		}
 		recentSends.push(now);
 		const id = `wamid.TEST${String(++counter).padStart(6, '0')}`;
-		accepted.push({ to: body.to, type: body.type, id, body });
+		accepted.push({ to: address, type: body.type, id, body });
 		return answer(res, 200, {
 			messaging_product: 'whatsapp',
-			contacts: [{ input: body.to, wa_id: body.to }],
+			contacts: [toPhone ? { input: address, wa_id: address } : { input: address, user_id: address }],
 			messages: [{ id, ...(body.type === 'template' && { message_status: options.templateMessageStatus ?? 'accepted' }) }],
 		});
 	}
@@ -411,11 +421,13 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 						conversation: { id: `CONVERSATION_${message.to}`, origin: { type: 'marketing' } },
 						pricing: { billable: true, pricing_model: 'CBP', category: 'marketing' },
 					};
+					// A send to a BSUID alone: Meta names the recipient by recipient_user_id, the phone withheld.
+					const byBsuid = message.body.to === undefined;
 					return {
 						id,
 						status,
 						timestamp,
-						recipient_id: message.to,
+						...(byBsuid ? { recipient_user_id: message.to } : { recipient_id: message.to }),
 						...(status === 'failed'
 							? { errors: [failedStatusError(error?.code ?? 131000, error?.title ?? 'Something went wrong')] }
 							: billed),

@@ -259,6 +259,22 @@ export const TEMPLATES: FakeTemplate[] = [
 			{ type: 'BUTTONS', buttons: [{ type: 'OTP', otp_type: 'COPY_CODE', text: 'Code kopieren' }] },
 		],
 	}),
+	// Asks a user whose phone WhatsApp withholds to share it (docs/cloud-api.md, "Contact identities").
+	template(16, {
+		name: 'share_phone',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'UTILITY',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{
+				type: 'BODY',
+				text: 'Hi {{1}}, share your phone number so that we can call you about your order.',
+				example: { body_text: [['Ada']] },
+			},
+			{ type: 'BUTTONS', buttons: [{ type: 'REQUEST_CONTACT_INFO' }] },
+		],
+	}),
 ];
 
 /** One page of `GET /<waba-id>/message_templates`, with Meta's cursor paging. */
@@ -423,4 +439,9 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 			sentComponents.filter((component) => String(component.type).toUpperCase() === 'BUTTON'),
 		)
 	);
+}
+
+/** The category of the stored template a send names (AUTHENTICATION ones go to phone numbers only). */
+export function templateCategory(sent: Record<string, any>, templates: FakeTemplate[]): string | undefined {
+	return templates.find((candidate) => candidate.name === sent?.name && candidate.language === sent?.language?.code)?.category;
 }

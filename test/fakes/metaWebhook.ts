@@ -40,3 +40,61 @@ export async function postSignedMetaWebhook(url: string, body: unknown, appSecre
 
 /** Meta's error on a failed status (docs/cloud-webhooks.md), for a code and its title. */
 export const failedStatusError = (code: number, title: string) => ({ code, title, message: title, error_data: { details: title } });
+
+/** A person as Meta's webhooks name them since the BSUID rollout (docs/cloud-api.md, "Contact identities"). */
+export interface MetaPerson {
+	/** Absent for a user with a username whose phone Meta withholds. */
+	phone?: string;
+	userId: string;
+	parentUserId?: string;
+	username?: string;
+	name?: string;
+}
+
+/** The `contacts[]` entry Meta puts beside a person's messages and statuses. */
+export function metaContact(person: MetaPerson) {
+	return {
+		profile: { ...(person.name && { name: person.name }), ...(person.username && { username: person.username }) },
+		...(person.phone && { wa_id: person.phone }),
+		user_id: person.userId,
+		...(person.parentUserId && { parent_user_id: person.parentUserId }),
+	};
+}
+
+/** The value of a `messages` change with one text message from a person: no `from` when the phone is withheld. */
+export function metaTextFrom(person: MetaPerson, text: string, id: string, timestamp = String(Math.floor(Date.now() / 1000))) {
+	return {
+		contacts: [metaContact(person)],
+		messages: [{ ...(person.phone && { from: person.phone }), id, timestamp, type: 'text', text: { body: text } }],
+	};
+}
+
+/** A `user_id_update` webhook body: the person changed their phone number to `phone`, which gave them a new BSUID. */
+export function metaUserIdUpdateBody(phoneNumberId: string, update: { phone?: string; previousUserId: string; userId: string }) {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: '102290129340398',
+				changes: [
+					{
+						field: 'user_id_update',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: { display_phone_number: '15550100000', phone_number_id: phoneNumberId },
+							...(update.phone && { contacts: [{ profile: {}, wa_id: update.phone }] }),
+							user_id_update: [
+								{
+									...(update.phone && { wa_id: update.phone }),
+									detail: 'User id has been updated.',
+									user_id: { previous: update.previousUserId, current: update.userId },
+									timestamp: String(Math.floor(Date.now() / 1000)),
+								},
+							],
+						},
+					},
+				],
+			},
+		],
+	};
+}

@@ -96,6 +96,34 @@ describe('Cloud API sandbox', () => {
 		});
 	});
 
+	it('"receives" from a user whose phone is withheld, reports statuses of a BSUID send, and sends user_id_update', async () => {
+		const before = received.length;
+		const events = () => received.slice(before).flatMap(({ body }) => normaliseCloud(JSON.parse(body)));
+		expect((await post('/sandbox/inbound', { userId: 'US.13491208655302741918', username: 'ada.l', text: 'hi' })).status).toBe(200);
+		const sent = await post(
+			`/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}/messages`,
+			{
+				messaging_product: 'whatsapp',
+				recipient: 'US.13491208655302741918',
+				type: 'text',
+				text: { body: 'Hello!' },
+			},
+			{ authorization: `Bearer ${secrets.accessToken}` },
+		);
+		const answer = await json(sent);
+		expect(answer.contacts).toEqual([{ input: 'US.13491208655302741918', user_id: 'US.13491208655302741918' }]);
+		expect((await post('/sandbox/status', { id: answer.messages[0].id, status: 'read' })).status).toBe(200);
+		const update = { phone: '+49 151 23456799', previousUserId: 'US.13491208655302741918', userId: 'US.99' };
+		expect((await post('/sandbox/user-id-update', update)).status).toBe(200);
+		expect((await post('/sandbox/user-id-update', { ...update, userId: 'nope' })).status).toBe(400);
+		expect(events()).toMatchObject([
+			{ event: 'message', userId: 'US.13491208655302741918', username: 'ada.l', text: 'hi' },
+			{ event: 'status', status: 'read', userId: 'US.13491208655302741918' },
+			{ event: 'identity', from: '4915123456799', userId: 'US.99', identity: { previousUserId: 'US.13491208655302741918' } },
+		]);
+		expect(events()[0]).not.toHaveProperty('from');
+	});
+
 	it('refuses a sender that is not a phone number, and a message without text, before sending anything', async () => {
 		const before = received.length;
 		const badSender = await post('/sandbox/inbound', { from: 'Ada', text: 'hi' });

@@ -20,6 +20,7 @@ import {
 	startLiteTrigger,
 } from '../trigger/fixtures';
 import type { TriggerUnderTest } from '../harness/webhook';
+import { metaTextFrom } from '../fakes/metaWebhook';
 
 type Json = Record<string, unknown>;
 
@@ -125,6 +126,15 @@ describe('WhatsApp Trigger items', () => {
 			liteEvent('message', liteMessage({ body: 'Hello' })),
 		);
 		expectOneShape('trigger-message', items);
+	});
+
+	it('trigger: a message from a user whose phone WhatsApp withholds (Cloud only: Lite has no BSUIDs)', async () => {
+		const raw = JSON.stringify(
+			metaBody(metaTextFrom({ userId: 'US.13491208655302741918', username: 'kerry.f', name: 'Kerry' }, 'hi', 'wamid.PHONELESS1')),
+		);
+		const item = (await cloud.post(raw, metaHeaders(raw))).items![0].json as Json;
+		expect(item).not.toHaveProperty('from');
+		expect(keysOf(readmeItems().get('trigger-message-phoneless')!)).toEqual(keysOf(item));
 	});
 
 	it('trigger: a delivery status', async () => {

@@ -18,6 +18,7 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 				'order_update:en_US',
 				'payment_due:en_US',
 				'product_video:en_US',
+				'share_phone:en_US',
 				'spring_sale:en_US',
 				'store_pickup:en_US',
 				'verify_code:de',

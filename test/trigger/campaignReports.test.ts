@@ -43,7 +43,7 @@ test('a store that cannot record the statuses answers 503, so the backend delive
 	try {
 		const raw = JSON.stringify(metaBody({ statuses: [metaStatus('delivered')] }));
 		const call = await trigger.post(raw, metaHeaders(raw));
-		expect([call.status, call.body]).toEqual([503, 'Campaign reports are unavailable; deliver again later']);
+		expect([call.status, call.body]).toEqual([503, 'Contact links or campaign reports are unavailable; deliver again later']);
 	} finally {
 		await trigger.close();
 	}

@@ -1,5 +1,6 @@
 import { WhatsAppError } from '../errors';
 import { type Envelope, isMediaMessage, type MessageType, type OutboundMessage } from '../message';
+import { addressOf, namesBsuid } from '../identity';
 import type { Backend, Channel } from './types';
 
 export type UnsupportedInteractive = 'fail' | 'sendAsText';
@@ -55,6 +56,7 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 			fix: 'Use a WhatsApp Lite Container credential to write to groups, or enter a phone number',
 		});
 	}
+	assertReachable(envelope, channel);
 	const { message } = envelope;
 	if (isMediaMessage(message) && 'id' in message.media && !channel.capabilities.mediaIds) {
 		throw mediaIdUnsupported(channel.backend);
@@ -70,6 +72,30 @@ export function adaptToChannel(envelope: Envelope, channel: Channel, unsupported
 			? 'Set "Interactive Messages on Lite" to "Send as Text With Numbered Choices", or use a WhatsApp Cloud API credential'
 			: undefined,
 	);
+}
+
+/**
+ * A BSUID is Meta's: the Lite container (WhatsApp Web) has none. Authentication templates (one-tap, zero-tap,
+ * copy-code) still need a phone number; Meta would answer 131062 (docs/cloud-api.md, "Contact identities").
+ */
+function assertReachable({ to, message }: Envelope, channel: Channel) {
+	if (namesBsuid(to) && !channel.capabilities.bsuids) {
+		const capitalisedName = capitalised(BACKEND_NAMES[channel.backend]);
+		throw new WhatsAppError(`${capitalisedName} cannot send to a business-scoped user ID`, {
+			kind: 'capability',
+			field: 'Recipient',
+			description: `${addressOf(to)} is a business-scoped user ID (BSUID); ${BACKEND_NAMES[channel.backend]} sends to phone numbers only`,
+			fix: "Send to the person's phone number, or use a WhatsApp Cloud API credential to reach them by BSUID",
+		});
+	}
+	if (to.kind === 'user' && message.type === 'template' && message.category === 'AUTHENTICATION') {
+		throw new WhatsAppError(`Authentication template ${message.name} cannot be sent to a business-scoped user ID`, {
+			kind: 'validation',
+			field: 'Recipient',
+			description: `${to.userId} is a BSUID; Meta delivers one-tap, zero-tap and copy-code authentication templates to phone numbers only (error 131062)`,
+			fix: "Send it to the person's phone number; to learn it, send a utility or marketing template with a Request Contact Info button first",
+		});
+	}
 }
 
 export function mediaIdUnsupported(backend: Backend): WhatsAppError {

@@ -1,7 +1,7 @@
 import { WhatsAppError } from '../errors';
 import type { BinaryMedia, Envelope, MessageType, TemplateHeader } from '../message';
 import { isMediaMessage } from '../message';
-import { recipientAddress } from '../phone';
+import { addressOf } from '../identity';
 import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
 import type { HttpRequest, HttpRequester, HttpResponse } from './http';
 import { jsonBody, multipartBody, retryAfterMs } from './http';
@@ -33,7 +33,8 @@ const ALL_TYPES: MessageType[] = [
 ];
 
 interface MetaSendAnswer {
-	contacts?: Array<{ input?: string; wa_id?: string }>;
+	/** `wa_id` for a send to a phone, `user_id` for one to a BSUID (docs/cloud-api.md, "Contact identities"). */
+	contacts?: Array<{ input?: string; wa_id?: string; user_id?: string }>;
 	messages?: Array<{ id?: string; message_status?: string }>;
 }
 
@@ -44,6 +45,7 @@ export class CloudChannel implements Channel {
 		messageTypes: new Set(ALL_TYPES),
 		groupChats: false,
 		mediaIds: true,
+		bsuids: true,
 		typingIndicator: true,
 		pacing: 'rate',
 	};
@@ -105,9 +107,11 @@ export class CloudChannel implements Channel {
 				fix: "Check the recipient's chat before sending again",
 			});
 		}
+		const contact = answer.contacts?.[0];
 		return {
 			messageId: sent.id,
-			waId: answer.contacts?.[0]?.wa_id ?? recipientAddress(envelope.to),
+			waId: contact?.wa_id ?? contact?.user_id ?? addressOf(envelope.to),
+			...(contact?.user_id && { userId: contact.user_id }),
 			backend: this.backend,
 			status: 'accepted',
 			...(sent.message_status && { messageStatus: sent.message_status }),

@@ -7,7 +7,6 @@ import type {
 	TemplateMessage,
 	TemplateParameter,
 } from '../message';
-import { recipientAddress } from '../phone';
 
 type Json = Record<string, unknown>;
 
@@ -149,13 +148,20 @@ function typeAndBody(message: OutboundMessage): [string, unknown] {
 	}
 }
 
+/** A phone goes out as `to`, a BSUID as `recipient`; with both Meta sends to the phone (`to` wins). */
+function addressing(to: Envelope['to']): Json {
+	if (to.kind === 'user') return { recipient: to.userId };
+	if (to.kind === 'group') return { to: to.chatId };
+	return { to: to.digits, ...(to.userId && { recipient: to.userId }) };
+}
+
 /** The body of `POST /<phone-number-id>/messages` for one envelope. */
 export function cloudMessagePayload(envelope: Envelope): Json {
 	const [type, body] = typeAndBody(envelope.message);
 	return {
 		messaging_product: 'whatsapp',
 		recipient_type: 'individual',
-		to: recipientAddress(envelope.to),
+		...addressing(envelope.to),
 		...(envelope.replyTo && { context: { message_id: envelope.replyTo } }),
 		type,
 		[type]: body,

@@ -2,7 +2,7 @@ import { WhatsAppError } from '../errors';
 import { LITE_ERROR_CODES, type LiteErrorCode, isLiteErrorCode } from '../liteErrorContract';
 import type { Envelope, MessageType, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
-import { recipientAddress } from '../phone';
+import { addressOf } from '../identity';
 import type { HttpRequest, HttpRequester } from './http';
 import { mediaIdUnsupported } from './capabilities';
 import { jsonBody } from './http';
@@ -28,7 +28,7 @@ const LITE_TYPES: MessageType[] = ['text', 'image', 'video', 'audio', 'document'
 /** The `POST /api/send-message` body of the Lite contract (docs/lite-api.md). */
 export function liteMessagePayload(envelope: Envelope): Record<string, unknown> {
 	return {
-		number: recipientAddress(envelope.to),
+		number: addressOf(envelope.to),
 		...(envelope.replyTo && { quotedMessageId: envelope.replyTo }),
 		...liteMessageFields(envelope.message),
 	};
@@ -186,6 +186,7 @@ export class LiteChannel implements Channel {
 		messageTypes: new Set(LITE_TYPES),
 		groupChats: true,
 		mediaIds: false,
+		bsuids: false,
 		typingIndicator: true,
 		pacing: 'container',
 	};
@@ -252,7 +253,7 @@ export class LiteChannel implements Channel {
 		// wa_id digits as on the Cloud API: a person's chat `…@c.us` loses its suffix, a group ID stays whole.
 		return {
 			messageId,
-			waId: answer.chatId?.replace(/@c\.us$/, '') ?? recipientAddress(envelope.to),
+			waId: answer.chatId?.replace(/@c\.us$/, '') ?? addressOf(envelope.to),
 			backend: this.backend,
 			status: 'accepted',
 		};

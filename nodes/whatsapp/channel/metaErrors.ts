@@ -96,6 +96,12 @@ const RULES: MetaErrorRule[] = [
 		fix: "Stop the campaign and check the number's quality rating and account status in WhatsApp Manager",
 	},
 	{
+		codes: [131062],
+		retryable: false,
+		description: 'This message cannot be sent to a business-scoped user ID (BSUID): Meta needs the phone number for it',
+		fix: "Send to the person's phone number, or first send a template with a Request Contact Info button so they can share it",
+	},
+	{
 		codes: [131050],
 		retryable: false,
 		description: 'The recipient stopped marketing messages from this business',

@@ -5,8 +5,10 @@ export type Backend = 'cloud' | 'lite';
 
 export interface SendResult {
 	messageId: string;
-	/** The recipient as WhatsApp knows it: wa_id digits, or a group chat ID. */
+	/** The recipient as WhatsApp knows it: wa_id digits, a BSUID (a send to one), or a group chat ID. */
 	waId: string;
+	/** Cloud: the BSUID Meta answered for a send to a BSUID (`contacts[].user_id`). */
+	userId?: string;
 	backend: Backend;
 	status: 'accepted';
 	/** Cloud API templates only: accepted, held_for_quality_assessment or paused. */
@@ -24,6 +26,8 @@ export interface Capabilities {
 	groupChats: boolean;
 	/** Whether media can be referred to by a WhatsApp media ID (an upload to Meta). */
 	mediaIds: boolean;
+	/** Whether a business-scoped user ID (BSUID) can be sent to (Meta's `recipient`). */
+	bsuids: boolean;
 	typingIndicator: boolean;
 	/** Who spreads the sends: the nodes at a steady rate (Cloud), or the container for every send of its suit (Lite). */
 	pacing: 'rate' | 'container';

@@ -2,7 +2,7 @@ import type { CampaignReceiver, CampaignSink } from '../channel/types';
 import { WhatsAppError, invalidInput, isWhatsAppError } from '../errors';
 import type { Envelope, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
-import { recipientAddress } from '../phone';
+import { addressOf } from '../identity';
 import { type RetryPolicy, withRetries } from './retry';
 import { reasonForStop } from './segment';
 
@@ -119,7 +119,7 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 	const outcomes: HandOffOutcome[] = new Array(envelopes.length);
 	const firstIndex = new Map<string, number>();
 	envelopes.forEach((envelope, index) => {
-		const recipient = recipientAddress(envelope.to);
+		const recipient = addressOf(envelope.to);
 		if (firstIndex.has(recipient))
 			outcomes[index] = { status: 'skipped', recipient, campaignId, reason: 'listed more than once in this segment: queued once' };
 		else firstIndex.set(recipient, index);
@@ -131,7 +131,7 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 	let stoppedBy: WhatsAppError | undefined;
 	for (let start = 0; start < unique.length; start += MAX_RECEIVERS_PER_REQUEST) {
 		const chunk = unique.slice(start, start + MAX_RECEIVERS_PER_REQUEST);
-		const receivers = chunk.map((index) => ({ recipient: recipientAddress(envelopes[index].to), user: textFor(envelopes[index]) }));
+		const receivers = chunk.map((index) => ({ recipient: addressOf(envelopes[index].to), user: textFor(envelopes[index]) }));
 		if (stoppedBy) {
 			const reason = reasonForStop(stoppedBy);
 			receivers.forEach(({ recipient }, position) => (outcomes[chunk[position]] = { status: 'skipped', recipient, campaignId, reason }));

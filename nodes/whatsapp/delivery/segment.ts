@@ -1,10 +1,10 @@
 import type { Channel, SendResult } from '../channel/types';
 import { WhatsAppError, isWhatsAppError } from '../errors';
 import type { Envelope } from '../message';
-import { recipientAddress } from '../phone';
+import { identityAliases, recipientKey } from '../identity';
 import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
 import { ledgerKeyOf } from '../store/reports';
-import type { LedgerEntry, StateStore } from '../store/types';
+import { claimable, type LedgerEntry, type StateStore } from '../store/types';
 import { Batcher } from './batch';
 import { injectFault } from './faults';
 import { DepartureWindow, type Pace, SLOT_LEAD_MS, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
@@ -100,6 +100,7 @@ class SegmentSender {
 	private firstAnswer: Promise<void> | undefined;
 	private readonly departures = new DepartureWindow();
 	private readonly claims: Batcher<string, LedgerEntry | undefined>;
+	private readonly otherKeys: Batcher<string, LedgerEntry | undefined>;
 	private readonly marks: Batcher<string, void>;
 	private readonly records: Batcher<{ recipient: string; entry: LedgerEntry }, void>;
 	private readonly slots: Batcher<number, number>;
@@ -119,6 +120,7 @@ class SegmentSender {
 			return [];
 		};
 		this.claims = new Batcher((recipients) => store.claimRecipients(ledgerKey, recipients, LEDGER_TTL_SECONDS, CLAIM_SECONDS));
+		this.otherKeys = new Batcher((keys) => store.ledgerEntries(ledgerKey, keys));
 		this.marks = new Batcher((recipients) => {
 			const entry: LedgerEntry = { status: 'sending', at: new Date().toISOString() };
 			return record(recipients.map((recipient) => ({ recipient, entry })));
@@ -141,7 +143,7 @@ class SegmentSender {
 					// Store failures (Redis down) before the request stop everything: fail closed, nothing was sent.
 					const failure = asWhatsAppError(error);
 					this.stop(failure);
-					return { status: 'failed' as const, recipient: recipientAddress(envelopes[index].to), error: failure };
+					return { status: 'failed' as const, recipient: recipientKey(envelopes[index]), error: failure };
 				});
 			}
 		};
@@ -158,7 +160,7 @@ class SegmentSender {
 	}
 
 	private async deliver(envelope: Envelope): Promise<Outcome> {
-		const admitted = await this.admit(recipientAddress(envelope.to));
+		const admitted = await this.admit(recipientKey(envelope), otherKeysOf(envelope));
 		if ('status' in admitted) return admitted;
 		let sent: { value: SendResult; attempts: number };
 		try {
@@ -169,13 +171,18 @@ class SegmentSender {
 		return await this.recordSent(admitted.recipient, sent);
 	}
 
-	/** Claims the recipient in the ledger and a message of the daily cap, or says why it is skipped. */
-	private async admit(recipient: string): Promise<Admission | Outcome> {
+	/**
+	 * Claims the recipient in the ledger and a message of the daily cap, or says why it is skipped. A person's other
+	 * key (their BSUID, recorded when this campaign reached them before their phone was known) blocks as the key does.
+	 */
+	private async admit(recipient: string, otherKeys: string[]): Promise<Admission | Outcome> {
 		const { config, store, ledgerKey } = this;
 		if (this.stoppedBy) return { status: 'skipped', recipient, reason: reasonForStop(this.stoppedBy) };
 		if (this.signal?.aborted) return { status: 'skipped', recipient, reason: EXECUTION_STOPPED };
 
 		if (config.oncePerRecipient) {
+			const earlier = otherKeys.length ? await this.earlierUnderOtherKey(otherKeys) : undefined;
+			if (earlier) return { status: 'skipped', recipient, reason: skipReasonFor(earlier) };
 			const existing = await this.claims.add(recipient);
 			if (existing) return { status: 'skipped', recipient, reason: skipReasonFor(existing) };
 		}
@@ -207,6 +214,12 @@ class SegmentSender {
 				if (capKey) await store.releaseQuota(capKey);
 			},
 		};
+	}
+
+	private async earlierUnderOtherKey(otherKeys: string[]): Promise<LedgerEntry | undefined> {
+		const now = Date.now();
+		const entries = await Promise.all(otherKeys.map((key) => this.otherKeys.add(key)));
+		return entries.find((entry) => entry && !claimable(entry, now));
 	}
 
 	private async sendWithRetries(envelope: Envelope, recipient: string): Promise<{ value: SendResult; attempts: number }> {
@@ -304,6 +317,12 @@ class SegmentSender {
 			return { ...outcome, ledgerWarning: `sent, but the campaign ledger could not record it: ${failure.message}` };
 		}
 	}
+}
+
+/** The keys a person may be in the ledger under besides the one this send records (identity.ts). */
+function otherKeysOf(envelope: Envelope): string[] {
+	const key = recipientKey(envelope);
+	return envelope.contact ? identityAliases(envelope.contact).filter((alias) => alias !== key) : [];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DeliveryReports, DeliveryUpdate } from '../store/reports';
+import { identityAliases } from '../identity';
 import { INBOUND_STATUSES, type InboundEvent } from './event';
 
 type Status = (typeof INBOUND_STATUSES)[number];
@@ -18,8 +19,13 @@ function statusUpdate(event: InboundEvent, status: Status, at: string): Delivery
 async function answeredMessage(event: InboundEvent, reports: DeliveryReports): Promise<string | undefined> {
 	const quoted = event.replyTo ?? event.reaction?.messageId;
 	if (quoted) return quoted;
-	if (event.groupId || !event.from) return undefined;
-	return await reports.latestMessage(event.backend, event.businessNumber, event.from);
+	if (event.groupId) return undefined;
+	// The campaign recorded the person under their phone, or under their BSUID when it sent to that alone.
+	for (const key of identityAliases({ phone: event.from, userId: event.userId ?? undefined })) {
+		const latest = await reports.latestMessage(event.backend, event.businessNumber, key);
+		if (latest) return latest;
+	}
+	return undefined;
 }
 
 /**

@@ -5,7 +5,16 @@ import type { Backend } from '../channel/types';
  * template or account update (Cloud), session change or campaign progress (Lite). Absent facts are left out
  * rather than set to null, except the keys only one backend knows (see withSharedKeys).
  */
-export type InboundEventKind = 'message' | 'status' | 'error' | 'template' | 'account' | 'session' | 'campaign' | 'campaignFinished';
+export type InboundEventKind =
+	| 'message'
+	| 'status'
+	| 'error'
+	| 'template'
+	| 'account'
+	| 'identity'
+	| 'session'
+	| 'campaign'
+	| 'campaignFinished';
 
 /** Normalised message types; the trigger's type filter offers exactly these. */
 export const INBOUND_MESSAGE_TYPES = [
@@ -79,6 +88,15 @@ export interface InboundAccountUpdate {
 	reason?: string;
 }
 
+/** Cloud `user_id_update`: a person's BSUID changed because they changed their phone number (docs/cloud-api.md). */
+export interface InboundIdentityUpdate {
+	update: 'userId';
+	/** The BSUID the person had, now retired. */
+	previousUserId?: string;
+	/** Their BSUID now (also the item's `userId`). */
+	userId?: string;
+}
+
 /** Lite: one recipient of a campaign was settled, or the campaign finished (docs/lite-api.md, `campaign` event). */
 export interface InboundCampaignProgress {
 	id: string;
@@ -97,6 +115,13 @@ export interface InboundEvent {
 	from?: string;
 	/** Statuses and campaign progress: the recipient's digits or group ID. */
 	to?: string;
+	/**
+	 * Messages and statuses: the person's business-scoped user ID (Cloud `user_id`, `recipient_user_id`), their parent
+	 * BSUID and WhatsApp username; null where the backend has none (Lite, or a failed status sent to a phone).
+	 */
+	userId?: string | null;
+	parentUserId?: string | null;
+	username?: string | null;
 	name?: string;
 	/** The business side: the Cloud phone number ID (template and account updates: the WhatsApp Business Account ID), or the Lite suit ID. */
 	businessNumber: string;
@@ -122,6 +147,7 @@ export interface InboundEvent {
 	session?: { state: string; reason?: string };
 	template?: InboundTemplateUpdate;
 	account?: InboundAccountUpdate;
+	identity?: InboundIdentityUpdate;
 	campaign?: InboundCampaignProgress;
 	/** Lite: the container's event ID, the same on every redelivery; null on Cloud. */
 	deliveryId?: string | null;

@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors';
-import { normalisePhone } from '../phone';
+import { identityAliases, parseContact } from '../identity';
 import type { InboundEvent, InboundEventKind } from './event';
 
 export type TextMatch = 'any' | 'exact' | 'firstWord' | 'word' | 'regex';
@@ -13,7 +13,7 @@ export interface FilterSettings {
 	statuses?: string[];
 	/** Comma-separated phone number IDs, display numbers or suit IDs. */
 	businessNumbers?: string;
-	/** Comma-separated phone numbers. */
+	/** Comma-separated phone numbers or BSUIDs. */
 	senders?: string;
 	textMatch?: TextMatch;
 	/** Comma-separated keywords, or one regular expression. */
@@ -25,6 +25,8 @@ export type EventFilter = (event: InboundEvent) => boolean;
 
 /** Events about the whole WhatsApp Business Account, which the business-number filter lets through. */
 const ACCOUNT_WIDE = new Set<InboundEventKind>(['template', 'account']);
+/** Events about one person, which the sender filter applies to. */
+const ABOUT_A_PERSON = new Set<InboundEventKind>(['message', 'status', 'identity']);
 
 const list = (value: string | undefined) =>
 	(value ?? '')
@@ -63,9 +65,16 @@ function textMatcher(settings: FilterSettings): ((text: string) => boolean) | un
 	return (text) => pattern.test(text);
 }
 
+/** Every key an event names its person by: the phone (a message's sender, a status's recipient), the BSUID, the parent BSUID. */
+function personOf(event: InboundEvent): string[] {
+	const phone = event.event === 'status' ? event.to : event.from;
+	return [phone, event.userId, event.parentUserId].filter((key): key is string => typeof key === 'string');
+}
+
 /**
  * Builds the trigger's filter once per request; refuses settings that cannot work (bad regex, sender that is no
- * number) with the field, value and fix. Sender and text apply to messages (sender also to statuses' recipient);
+ * number or BSUID) with the field, value and fix. Text applies to messages; the sender (a phone number or a BSUID)
+ * to messages, statuses' recipient and BSUID changes;
  * the business number applies to every event but template and account updates (they concern the whole account).
  */
 export function buildFilter(settings: FilterSettings): EventFilter {
@@ -73,7 +82,7 @@ export function buildFilter(settings: FilterSettings): EventFilter {
 	const types = new Set(settings.messageTypes ?? []);
 	const statuses = new Set(settings.statuses ?? []);
 	const businesses = new Set(list(settings.businessNumbers).flatMap((value) => [value, digitsOnly(value)].filter(Boolean)));
-	const senders = new Set(list(settings.senders).map((sender) => normalisePhone(sender, 'Sender')));
+	const senders = new Set(list(settings.senders).flatMap((sender) => identityAliases(parseContact(sender, 'Sender'))));
 	const matchesText = textMatcher(settings);
 
 	return (event) => {
@@ -87,8 +96,7 @@ export function buildFilter(settings: FilterSettings): EventFilter {
 		)
 			return false;
 		if (event.event === 'status' && statuses.size && !statuses.has(event.status ?? '')) return false;
-		const contact = event.event === 'message' ? event.from : event.event === 'status' ? event.to : undefined;
-		if (senders.size && (event.event === 'message' || event.event === 'status') && !senders.has(contact ?? '')) return false;
+		if (senders.size && ABOUT_A_PERSON.has(event.event) && !personOf(event).some((key) => senders.has(key))) return false;
 		if (event.event !== 'message') return true;
 		if (types.size && !types.has(event.type ?? '')) return false;
 		return !matchesText || matchesText(event.text ?? '');

@@ -7,8 +7,45 @@ const PASSED_THROUGH = new Set<string>(['text', 'location', 'contacts', 'reactio
 interface Business {
 	businessNumber: string;
 	businessDisplayNumber?: string;
-	names: Map<string, string>;
+	contacts: Json[];
 }
+
+/** Who a message or status is about, from the event and the change's `contacts[]` (docs/cloud-api.md, "Contact identities"). */
+interface Person {
+	phone?: string;
+	userId?: string;
+	parentUserId?: string;
+	username?: string;
+	name?: string;
+}
+
+/**
+ * The `contacts[]` entry of a person: the one with their phone (`wa_id`) or BSUID (`user_id`), else the only one (a
+ * phone-less sender's entry has no `wa_id` to match by).
+ */
+function contactOf(contacts: Json[], phone: string | undefined, userId: string | undefined): Json | undefined {
+	const matched = contacts.find((contact) => (phone && text(contact.wa_id) === phone) || (userId && text(contact.user_id) === userId));
+	return matched ?? (contacts.length === 1 ? contacts[0] : undefined);
+}
+
+function personOf(contacts: Json[], phone: string | undefined, userId: string | undefined, parentUserId: string | undefined): Person {
+	const contact = contactOf(contacts, phone, userId) ?? {};
+	const profile = isObject(contact.profile) ? contact.profile : {};
+	return {
+		phone: phone ?? text(contact.wa_id),
+		userId: userId ?? text(contact.user_id),
+		parentUserId: parentUserId ?? text(contact.parent_user_id),
+		username: text(profile.username),
+		name: text(profile.name),
+	};
+}
+
+/** The identity keys every message and status item carries, null when unknown. */
+const identityKeys = (person: Person) => ({
+	userId: person.userId ?? null,
+	parentUserId: person.parentUserId ?? null,
+	username: person.username ?? null,
+});
 
 function errorsOf(value: unknown): InboundError[] | undefined {
 	if (!Array.isArray(value) || value.length === 0) return undefined;
@@ -79,6 +116,19 @@ function content(message: Json, type: string): Partial<InboundEvent> {
 	return {};
 }
 
+/**
+ * The phone a person shared by tapping a template's Request Contact Info button: a `contacts` message with `origin`
+ * `contact_request` whose card is their own (docs/cloud-api.md, "Contact identities"). Its item then has `from` beside
+ * `userId`, and the trigger learns the pair.
+ */
+function sharedPhone(message: Json): string | undefined {
+	if (message.type !== 'contacts' || message.origin !== 'contact_request' || !Array.isArray(message.contacts)) return undefined;
+	const [card] = message.contacts.filter(isObject);
+	const [phone] = card && Array.isArray(card.phones) ? card.phones.filter(isObject) : [];
+	const digits = phone && (text(phone.wa_id) ?? text(phone.phone))?.replace(/\D/g, '');
+	return digits || undefined;
+}
+
 function messageEvent(message: Json, business: Business): InboundEvent {
 	const rawType = text(message.type) ?? 'unsupported';
 	const type: InboundMessageType =
@@ -87,13 +137,15 @@ function messageEvent(message: Json, business: Business): InboundEvent {
 			: PASSED_THROUGH.has(rawType) || rawType === 'interactive'
 				? (rawType as InboundMessageType)
 				: 'unsupported';
-	const from = text(message.from);
+	const from = text(message.from) ?? sharedPhone(message);
+	const person = personOf(business.contacts, from, text(message.from_user_id), text(message.from_parent_user_id));
 	return compact({
 		event: 'message',
 		backend: 'cloud',
 		messageId: text(message.id),
-		from,
-		name: from ? business.names.get(from) : undefined,
+		from: person.phone,
+		...identityKeys(person),
+		name: person.name,
 		businessNumber: business.businessNumber,
 		businessDisplayNumber: business.businessDisplayNumber,
 		type,
@@ -106,11 +158,18 @@ function messageEvent(message: Json, business: Business): InboundEvent {
 }
 
 function statusEvent(status: Json, business: Business): InboundEvent {
+	const person = personOf(
+		business.contacts,
+		text(status.recipient_id),
+		text(status.recipient_user_id),
+		text(status.recipient_parent_user_id),
+	);
 	return compact({
 		event: 'status',
 		backend: 'cloud',
 		messageId: text(status.id),
-		to: text(status.recipient_id),
+		to: person.phone,
+		...identityKeys(person),
 		businessNumber: business.businessNumber,
 		businessDisplayNumber: business.businessDisplayNumber,
 		status: text(status.status),
@@ -133,23 +192,43 @@ function errorEvent(error: Json, business: Business): InboundEvent {
 
 /** One `changes[].value` of field `messages`: its messages, statuses and errors, in that order. */
 function changeEvents(value: Json, where: string): InboundEvent[] {
-	const metadata = isObject(value.metadata) ? value.metadata : {};
-	const names = new Map<string, string>();
-	for (const contact of listAt(value, 'contacts', where)) {
-		const name = isObject(contact.profile) ? text(contact.profile.name) : undefined;
-		const waId = text(contact.wa_id);
-		if (waId && name) names.set(waId, name);
-	}
-	const business: Business = {
-		businessNumber: text(metadata.phone_number_id) ?? '',
-		businessDisplayNumber: text(metadata.display_phone_number),
-		names,
-	};
+	const business = businessOf(value, where);
 	return [
 		...listAt(value, 'messages', where).map((message) => messageEvent(message, business)),
 		...listAt(value, 'statuses', where).map((status) => statusEvent(status, business)),
 		...listAt(value, 'errors', where).map((error) => errorEvent(error, business)),
 	];
+}
+
+function businessOf(value: Json, where: string): Business {
+	const metadata = isObject(value.metadata) ? value.metadata : {};
+	return {
+		businessNumber: text(metadata.phone_number_id) ?? '',
+		businessDisplayNumber: text(metadata.display_phone_number),
+		contacts: listAt(value, 'contacts', where),
+	};
+}
+
+/** `user_id_update`: one event per person whose BSUID changed with their phone number (the item's `from` is the new phone). */
+function identityEvents(value: Json, where: string): InboundEvent[] {
+	const business = businessOf(value, where);
+	return listAt(value, 'user_id_update', where).map((update) => {
+		const ids = isObject(update.user_id) ? update.user_id : {};
+		const parents = isObject(update.parent_user_id) ? update.parent_user_id : {};
+		const person = personOf(business.contacts, text(update.wa_id), text(ids.current), text(parents.current));
+		return compact({
+			event: 'identity',
+			backend: 'cloud',
+			from: person.phone,
+			...identityKeys(person),
+			name: person.name,
+			businessNumber: business.businessNumber,
+			businessDisplayNumber: business.businessDisplayNumber,
+			identity: compact({ update: 'userId' as const, previousUserId: text(ids.previous), userId: text(ids.current) }),
+			timestamp: isoFromUnix(update.timestamp),
+			raw: update,
+		});
+	});
 }
 
 /** Meta says "NONE" where there is no reason. */
@@ -215,7 +294,8 @@ const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = {
 
 /**
  * A Cloud API webhook body (`object: whatsapp_business_account`) as events: one per message, status and error,
- * template update and account update, across all entries and changes. Other fields carry none.
+ * template update, account update and BSUID change (`user_id_update`), across all entries and changes. Other fields
+ * carry none.
  */
 export function normaliseCloud(body: unknown): InboundEvent[] {
 	if (!isObject(body) || body.object !== 'whatsapp_business_account')
@@ -224,12 +304,13 @@ export function normaliseCloud(body: unknown): InboundEvent[] {
 		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
 			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
 			const field = String(change.field);
-			const known = field === 'messages' || field in TEMPLATE_UPDATES || field in ACCOUNT_UPDATES;
+			const known = field === 'messages' || field === 'user_id_update' || field in TEMPLATE_UPDATES || field in ACCOUNT_UPDATES;
 			if (!known) return [];
 			if (!isObject(change.value)) throw new UnexpectedPayload(`${where} is not an object`);
 			const businessAccountId = text(entry.id) ?? '';
 			if (field in TEMPLATE_UPDATES) return [templateEvent(change.value, TEMPLATE_UPDATES[field], businessAccountId)];
 			if (field in ACCOUNT_UPDATES) return [accountEvent(change.value, ACCOUNT_UPDATES[field], businessAccountId)];
+			if (field === 'user_id_update') return identityEvents(change.value, where);
 			return changeEvents(change.value, where);
 		}),
 	);

@@ -39,6 +39,9 @@ function vcardContact(vcard: string): { name?: string; phones: string[] } {
 	return compact({ name: name ? value(name) : undefined, phones });
 }
 
+/** WhatsApp Web has no business-scoped user IDs: message and status items carry the keys, null. */
+const NO_BSUID = { userId: null, parentUserId: null, username: null };
+
 /** What every event of one delivery shares: the suit, the linked account's number when the container knows it, the event ID. */
 type LiteBase = Pick<InboundEvent, 'businessNumber' | 'businessDisplayNumber' | 'deliveryId'>;
 
@@ -56,6 +59,7 @@ function messageEvent(data: Json, base: LiteBase): InboundEvent {
 		backend: 'lite',
 		messageId: text(data.id),
 		from: groupId ? address(data.author) : address(data.from),
+		...NO_BSUID,
 		name: text(data.name),
 		...base,
 		groupId,
@@ -93,6 +97,7 @@ function ackEvent(data: Json, base: LiteBase): InboundEvent {
 		backend: 'lite',
 		messageId: text(data.id),
 		to: address(data.to),
+		...NO_BSUID,
 		...base,
 		status: status ? (ACK_STATUS[status] ?? status) : undefined,
 		timestamp: isoFromUnix(data.timestamp),

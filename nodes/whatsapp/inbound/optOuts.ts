@@ -2,6 +2,7 @@ import { invalidInput } from '../errors';
 import type { OptOutEntry } from '../optOutContract';
 import type { OptOutStore } from '../store/optOuts';
 import type { InboundEvent } from './event';
+import { identityAliases } from '../identity';
 
 export const DEFAULT_OPT_OUT_KEYWORDS = 'STOP, UNSUBSCRIBE, STOPP, ARRET, BAJA, PARAR, إلغاء';
 export const DEFAULT_OPT_IN_KEYWORDS = 'START, UNSTOP, SUBSCRIBE, ALTA, اشتراك';
@@ -61,14 +62,25 @@ export interface OptOutChange {
 	at: string;
 }
 
-type Request = { event: InboundEvent; phone: string; keyword: string; direction: 'out' | 'in' };
+/** `keys`: every key the sender is known by in the message (phone, BSUID), each put on or taken off the list. */
+type Request = { event: InboundEvent; keys: string[]; keyword: string; direction: 'out' | 'in' };
 
-/** A person's own message (not in a group) whose whole text is a keyword. */
+/** A person's own message (not in a group) whose whole text is a keyword; a user whose phone is withheld counts by BSUID. */
 function requestOf(event: InboundEvent, keywords: OptOutKeywords): Request | undefined {
-	if (event.event !== 'message' || event.groupId || !event.from || !event.text) return undefined;
+	if (event.event !== 'message' || event.groupId || !event.text) return undefined;
+	const keys = identityAliases({ phone: event.from, userId: event.userId ?? undefined });
+	if (!keys.length) return undefined;
 	const form = keywordForm(event.text);
 	const direction = keywords.optOut.has(form) ? 'out' : keywords.optIn.has(form) ? 'in' : undefined;
-	return direction && { event, phone: event.from, keyword: event.text.trim(), direction };
+	return direction && { event, keys, keyword: event.text.trim(), direction };
+}
+
+/** A batch's requests, one row per key, and per request the first of its rows' answers that is set. */
+function perKey(batch: Request[]) {
+	const rows = batch.flatMap((request, index) => request.keys.map((key) => ({ key, index })));
+	const firstOf = <T>(answers: Array<T | undefined>) =>
+		batch.map((_, index) => answers.find((answer, row) => rows[row].index === index && answer !== undefined));
+	return { rows, firstOf };
 }
 
 /**
@@ -91,13 +103,16 @@ export async function recordOptOuts(
 	for (const batch of batches.values()) {
 		const [{ event, direction }] = batch;
 		const list = { backend: event.backend, senderId: event.businessNumber };
+		const { rows, firstOf } = perKey(batch);
 		if (direction === 'out') {
 			const entries = batch.map(
 				(request): OptOutEntry => ({ at: request.event.timestamp ?? now.toISOString(), source: 'keyword', keyword: request.keyword }),
 			);
-			const existing = await store.add(
-				list,
-				batch.map((request, index) => ({ phone: request.phone, entry: entries[index] })),
+			const existing = firstOf(
+				await store.add(
+					list,
+					rows.map(({ key, index }) => ({ phone: key, entry: entries[index] })),
+				),
 			);
 			batch.forEach((request, index) => {
 				const earlier = existing[index];
@@ -108,9 +123,11 @@ export async function recordOptOuts(
 				});
 			});
 		} else {
-			const removed = await store.remove(
-				list,
-				batch.map((request) => request.phone),
+			const removed = firstOf(
+				await store.remove(
+					list,
+					rows.map(({ key }) => key),
+				),
 			);
 			batch.forEach((request, index) => {
 				changes.set(request.event, {

@@ -66,7 +66,7 @@ const unavailable = () => plain(503, 'De-duplication state is unavailable; deliv
 
 /**
  * One webhook request, start to finish: GET handshake, or POST verified over the raw bytes → parsed → checked
- * to be for this credential → normalised → recorded (campaign reports) → filtered → claimed. Nothing reaches the
+ * to be for this credential → normalised → recorded (contact links, campaign reports) → filtered → claimed. Nothing reaches the
  * store before the signature and source checks passed. Never throws for anything the sender controls: a bad
  * signature is 401, a body that is not JSON or not the backend's shape 400, another suit's event 403, an
  * unreachable store or an event still being handed over by an earlier delivery 503 (so the backend delivers
@@ -87,7 +87,7 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 	try {
 		await options.record?.(verified);
 	} catch {
-		return answer(plain(503, 'Campaign reports are unavailable; deliver again later'));
+		return answer(plain(503, 'Contact links or campaign reports are unavailable; deliver again later'));
 	}
 	const events = verified.filter(options.filter);
 	if (events.length === 0) return answer(json(200, { received: 0 }));

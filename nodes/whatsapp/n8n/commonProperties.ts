@@ -47,11 +47,21 @@ export const recipientProperty: INodeProperties = {
 	required: true,
 	placeholder: '+49 151 23456789',
 	description:
-		'Phone number with country code (spaces, dashes, + and 00 are fine); on the Lite container also a group chat ID ending in @g.us',
+		'Phone number with country code (spaces, dashes, + and 00 are fine), or a business-scoped user ID (BSUID, userId on trigger items, Cloud API); on the Lite container also a group chat ID ending in @g.us',
 };
 
 /** Options shared by the sending nodes: retries and how unsupported interactive messages are handled. */
 export const deliveryOptions: INodeProperties[] = [
+	{
+		displayName: 'Recipient BSUID',
+		name: 'recipientUserId',
+		type: 'string',
+		default: '',
+		placeholder: 'US.13491208655302741918',
+		description:
+			"The person's business-scoped user ID beside the phone number in Recipient (userId on the WhatsApp Trigger's items). Meta sends to the phone when both are given; the output says which was used.",
+		displayOptions: { show: { '/backend': ['cloud'] } },
+	},
 	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default is the engine's DEFAULT_RETRY_POLICY
 	{
 		displayName: 'Max Attempts',

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Channel } from '../channel/types';
 import type { Envelope } from '../message';
 import type { StateStore } from '../store/types';
+import { identityAliases, identityOfRecipient, recipientKey } from '../identity';
 import { optedOutReason } from '../optOutContract';
 import { toNodeError } from './nodeErrors';
 
@@ -30,24 +31,22 @@ export async function skippingOptedOut<S extends Send, O>(
 	deliver: (sends: S[]) => Promise<Array<O | undefined>>,
 ): Promise<Array<O | OptedOutSkip | undefined>> {
 	const delivery = context.getNodeParameter('delivery', 0, {}) as IDataObject;
-	const people = sends.map(({ plan: { envelope } }) => (envelope.to.kind === 'person' ? envelope.to.digits : undefined));
-	if (delivery.sendToOptedOut === true || !people.some(Boolean)) return await deliver(sends);
+	// Every key the person is known by: an opt-out recorded under their BSUID holds when the segment names their phone.
+	const people = sends.map(({ plan: { envelope } }) => identityAliases(envelope.contact ?? identityOfRecipient(envelope.to) ?? {}));
+	if (delivery.sendToOptedOut === true || !people.some((keys) => keys.length)) return await deliver(sends);
 
 	const list = { backend: channel.backend, senderId: channel.senderId };
 	let entries;
 	try {
-		entries = await store.optOuts.lookup(
-			list,
-			people.filter((phone): phone is string => phone !== undefined),
-		);
+		entries = await store.optOuts.lookup(list, people.flat());
 	} catch (error) {
 		throw toNodeError(context.getNode(), error, sends[0].itemIndex);
 	}
 	const skips = new Map<number, OptedOutSkip>();
 	let looked = 0;
-	people.forEach((phone, index) => {
-		const entry = phone === undefined ? undefined : entries[looked++];
-		if (entry) skips.set(index, { status: 'skipped', recipient: phone!, reason: optedOutReason(entry) });
+	people.forEach((keys, index) => {
+		const entry = keys.map(() => entries[looked++]).find(Boolean);
+		if (entry) skips.set(index, { status: 'skipped', recipient: recipientKey(sends[index].plan.envelope), reason: optedOutReason(entry) });
 	});
 	const rest = sends.filter((_, index) => !skips.has(index));
 	const delivered = rest.length ? await deliver(rest) : [];

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
 import { noteCampaignStart, recordSkippedOutcomes } from '../delivery/campaignReport';
+import { linkContacts } from '../delivery/contacts';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
 import type { Envelope } from '../message';
-import { parseRecipient, recipientAddress } from '../phone';
+import { addressOf, type ContactRecipient, namesBsuid, parseRecipientOrBsuid } from '../identity';
 import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { skippingOptedOut } from './optOutSkips';
@@ -19,9 +20,20 @@ export type PlannedItem =
 	/** A result that needs no request (a preview, a skip decided while reading the item). */
 	| { kind: 'result'; json: IDataObject };
 
-/** A send's result item; the recipient is `to` only (the outcome's own `recipient` is the same address). */
+/**
+ * Where a send went when the item named a BSUID: `sentTo` phone (Meta's rule: `to` wins over `recipient`) or userId,
+ * and the BSUID; nothing for a phone or group alone.
+ */
+function bsuidAddressing(to: ContactRecipient): IDataObject {
+	if (!namesBsuid(to)) return {};
+	return to.kind === 'user'
+		? { sentTo: 'userId', userId: to.userId }
+		: { sentTo: 'phone', userId: to.kind === 'person' ? to.userId : undefined };
+}
+
+/** A send's result item; the recipient is `to` only (the outcome's own `recipient` is its ledger key). */
 function outcomeJson(outcome: Outcome | HandOffOutcome, envelope: Envelope, details: IDataObject = {}): IDataObject {
-	const base = { to: recipientAddress(envelope.to), type: envelope.message.type, ...details };
+	const base = { to: addressOf(envelope.to), ...bsuidAddressing(envelope.to), type: envelope.message.type, ...details };
 	if (outcome.status === 'failed')
 		return { ...base, ...('campaignId' in outcome && { campaignId: outcome.campaignId }), ...errorItemJson(outcome.error) };
 	const result: IDataObject = { ...base, ...outcome };
@@ -38,7 +50,7 @@ function refusedRecipient(context: IExecuteFunctions, itemIndex: number): IDataO
 		const entered = context.getNodeParameter('recipient', itemIndex, '');
 		if (entered === '' || entered === null || entered === undefined) return {};
 		try {
-			return { to: recipientAddress(parseRecipient(entered)) };
+			return { to: addressOf(parseRecipientOrBsuid(entered)) };
 		} catch {
 			return { to: String(entered) };
 		}
@@ -66,6 +78,11 @@ async function deliver(
 	const campaignId = plan.mode === 'campaign' ? plan.campaign.campaignId : plan.config.campaignId;
 	try {
 		await noteCampaignStart(channel, store, campaignId);
+		await linkContacts(
+			channel,
+			store.contacts,
+			sends.map(({ plan: { envelope } }) => envelope),
+		);
 		const outcomes = await skippingOptedOut(
 			context,
 			channel,

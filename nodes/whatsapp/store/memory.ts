@@ -1,14 +1,10 @@
+import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
 import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
-import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
+import { claimable, type DeliveryClaim, type LedgerEntry, type StateStore } from './types';
 
 /** An inbound delivery's settled claim; a pending one holds its delivery's token. */
 const DONE = 'done';
-
-/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENT_LUA). */
-function claimable(entry: LedgerEntry, now: number): boolean {
-	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
-}
 
 interface Expiring<T> {
 	value: T;
@@ -29,6 +25,7 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	readonly shared = false;
 	readonly optOuts = new MemoryOptOuts();
 	readonly reports = new MemoryDeliveryReports(this);
+	readonly contacts = new MemoryContactLinks(this);
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;
@@ -59,6 +56,10 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 			if (this.values.size <= this.maxEntries) break;
 			this.values.delete(oldest);
 		}
+	}
+
+	remove(key: string) {
+		this.values.delete(key);
 	}
 
 	fields<T>(hashKey: string): Map<string, T> {
@@ -117,6 +118,10 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 			this.write(key, { ...claim }, ttlSeconds);
 			return undefined;
 		});
+	}
+
+	async ledgerEntries(ledgerKey: string, recipients: string[]) {
+		return recipients.map((recipient) => this.read<LedgerEntry>(fieldKey(ledgerKey, recipient)));
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {

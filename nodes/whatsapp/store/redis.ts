@@ -1,5 +1,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
+import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
@@ -169,6 +170,7 @@ export class RedisStore implements StateStore {
 	/** Our clock minus Redis's, as `reserveSlot` measures it. */
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
 	readonly reports: RedisDeliveryReports;
+	readonly contacts: ContactLinks;
 	private readonly scripts;
 
 	private constructor(
@@ -188,6 +190,7 @@ export class RedisStore implements StateStore {
 		});
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
+		this.contacts = new RedisContactLinks(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {
@@ -261,6 +264,12 @@ export class RedisStore implements StateStore {
 			this.scripts.claimRecipients(1, ledgerKey, new Date().toISOString(), ttlSeconds, claimSeconds * 1000, ...recipients),
 		)) as Array<string | null>;
 		return blocking.map((entry) => (typeof entry === 'string' ? (JSON.parse(entry) as LedgerEntry) : undefined));
+	}
+
+	async ledgerEntries(ledgerKey: string, recipients: string[]) {
+		if (!recipients.length) return [];
+		const values = await this.run(() => this.client.hmget(ledgerKey, ...recipients));
+		return values.map((value) => (value ? (JSON.parse(value) as LedgerEntry) : undefined));
 	}
 
 	async recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number) {

@@ -1,6 +1,7 @@
 import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from '../quota';
 import type { DeliveryReports } from './reports';
+import type { ContactLinks } from './contacts';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
@@ -18,6 +19,11 @@ export interface LedgerEntry {
 
 export type DeliveryClaim = 'new' | 'seen';
 
+/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENTS_LUA). */
+export function claimable(entry: LedgerEntry, now: number): boolean {
+	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
+}
+
 /**
  * State that must hold across executions and, with Redis, across n8n processes and queue-mode workers: daily
  * quota, the campaign ledger, the shared send pace and webhook de-duplication. Redis in production; memory for
@@ -28,6 +34,8 @@ export interface StateStore {
 	readonly shared: boolean;
 	/** The opt-out lists of the business numbers (docs/opt-outs.md). */
 	readonly optOuts: OptOutStore;
+	/** The phone↔BSUID pairs webhooks taught (store/contacts.ts). */
+	readonly contacts: ContactLinks;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
@@ -53,6 +61,8 @@ export interface StateStore {
 		ttlSeconds: number,
 		claimSeconds: number,
 	): Promise<Array<LedgerEntry | undefined>>;
+	/** Per recipient: their ledger entry, or undefined; reads only (a person's other key, see delivery/segment.ts). */
+	ledgerEntries(ledgerKey: string, recipients: string[]): Promise<Array<LedgerEntry | undefined>>;
 	recordOutcome(ledgerKey: string, recipient: string, entry: LedgerEntry, ttlSeconds: number): Promise<void>;
 	/** Several recipients' entries in one round trip. */
 	recordOutcomes(ledgerKey: string, outcomes: Array<{ recipient: string; entry: LedgerEntry }>, ttlSeconds: number): Promise<void>;

@@ -247,6 +247,7 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 			type: 'template',
 			name: template.name,
 			language: template.language,
+			...(template.category && { category: template.category }),
 			...(header && { header }),
 			...(headerLocation && { headerLocation }),
 			body: parametersOf('body'),

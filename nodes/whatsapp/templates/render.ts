@@ -21,6 +21,9 @@ function buttonLine(button: MetaTemplateButton, index: number, values: ReadonlyM
 			return `[${label}] ${button.phone_number ?? ''}`;
 		case 'COPY_CODE':
 			return `[Copy code] ${values.get(`button_${index}_code`) ?? ''}`;
+		// Asks the person to share their phone number (Meta lists the button without a text).
+		case 'REQUEST_CONTACT_INFO':
+			return `[${label || 'Share phone number'}]`;
 		default:
 			return `[${label}]`;
 	}
