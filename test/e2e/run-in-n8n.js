@@ -46,7 +46,7 @@ const { loadCase } = require('./lib/loadCase');
 const { queueCase } = require('./lib/queueCase');
 const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
-const { bsuidCase, BSUID_WORKFLOWS } = require('./lib/bsuidCase');
+const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
 const { liteGatewayCase } = require('./lib/liteGatewayCase');
 const { startLiteGateway } = require('./lib/liteGateway');
 const { startRedisServer } = require('./lib/redisServer');
@@ -326,7 +326,7 @@ async function main() {
 			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
 			// replaced update:workflow --active=true with publish:workflow).
 			const loadIds = Object.values(LOAD_WORKFLOWS).map((file) => readWorkflow(file).id);
-			for (const id of [TRIGGER_WORKFLOW_ID, ...Object.values(BSUID_WORKFLOWS), ...loadIds]) {
+			for (const id of [TRIGGER_WORKFLOW_ID, BSUID_WORKFLOW.id, ...loadIds]) {
 				const activation = activateArgs(N8N_MAJOR, id);
 				const activate = await n8n(activation, `activate-${id}`);
 				if (activate.code !== 0) throw new CaseFailure(`n8n ${activation[0]} --id=${id} failed`, [activate.logFile]);
@@ -410,7 +410,7 @@ async function main() {
 						return await bsuidCase({
 							baseUrl,
 							fake,
-							workflow: readWorkflow('bsuid-reply.json'),
+							workflow: readWorkflow(BSUID_WORKFLOW.file),
 							credential: CREDENTIAL_DATA,
 							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
 							host,

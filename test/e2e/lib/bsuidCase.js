@@ -1,8 +1,8 @@
 'use strict';
 /**
- * The BSUID case, against a running `n8n start` with workflows/bsuid-reply.json (WhatsApp Trigger, Record Opt-Outs →
- * auto-reply to `{{ $json.from || $json.userId }}`) and workflows/bsuid-segment.json (Webhook → segment → WhatsApp
- * Send) active: a user whose phone Meta withholds writes "hi" and the auto-reply reaches them by BSUID (`recipient`);
+ * The BSUID case, against a running `n8n start` with workflows/bsuid.json active (one workflow, one activation: a
+ * WhatsApp Trigger with Record Opt-Outs → auto-reply to `{{ $json.from || $json.userId }}`, and a Webhook → segment →
+ * WhatsApp Send): a user whose phone Meta withholds writes "hi" and the auto-reply reaches them by BSUID (`recipient`);
  * they write "STOP", which the trigger records (its auto-reply is skipped as opted out); a segment naming them by
  * BSUID then skips them and sends to the other recipient. The executions are read from n8n's database.
  */
@@ -34,7 +34,7 @@ async function bsuidCase({ baseUrl, fake, workflow, credential, databaseFile, ho
 	};
 	const finished = (count) =>
 		until(
-			`${count} finished executions of the auto-reply workflow`,
+			`${count} finished trigger executions of the workflow`,
 			async () => {
 				const rows = await readExecutions(host, databaseFile, workflow.id);
 				return rows.length >= count && rows.every((row) => !['new', 'running', 'waiting'].includes(row.status) && row.data)
@@ -83,4 +83,4 @@ async function bsuidCase({ baseUrl, fake, workflow, credential, databaseFile, ho
 	}
 }
 
-module.exports = { bsuidCase, BSUID_WORKFLOWS: { reply: 'e2eBsuidReply001', segment: 'e2eBsuidSegmnt01' } };
+module.exports = { bsuidCase, BSUID_WORKFLOW: { file: 'bsuid.json', id: 'e2eBsuidFlows001' } };
