@@ -3,6 +3,7 @@ import type { MediaFetchSettings } from './outbound/media';
 import type { WebhookPostSettings } from './outbound/webhook';
 import type { MessageLimits } from './send/request';
 import { parseFault, type FaultStep } from './faults';
+import { relaySettings, type RelaySettings } from './relay/settings';
 
 export type DriverName = 'sandbox' | 'wwebjs';
 
@@ -11,7 +12,7 @@ export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings,
 	webhookMaxRegistrations: number;
 }
 
-export interface Config extends SafetySettings {
+export interface Config extends SafetySettings, RelaySettings {
 	port: number;
 	/** Undefined only for the sandbox demo, which then runs without authentication. */
 	apiKey?: string;
@@ -138,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
 		sandboxLoginDelayMs: number(env, 'SANDBOX_LOGIN_DELAY_MS', 2000, -1),
 		...safetySettings(env),
 		...campaignSettings(env, driver),
+		...relaySettings(env, number),
 	};
 }
 

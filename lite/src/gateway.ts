@@ -25,6 +25,7 @@ import { webhookPoster } from './outbound/webhook';
 import { OperatorPages } from './pages/operatorPages';
 import { OptOutGate } from './optOuts';
 import { QuotaGate } from './quota';
+import { setUpRelay, type RelayParts } from './relay/setup';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
 import { sandboxRoutes } from './routes/sandbox';
@@ -64,6 +65,8 @@ export class Gateway {
 	private readonly worker: CampaignWorker;
 	private readonly campaigns: CampaignStore;
 	private readonly quota: QuotaGate;
+	/** The Cloud webhook relay, when RELAY_APPS sets it up. */
+	readonly relay?: RelayParts;
 
 	constructor(
 		private readonly config: Config,
@@ -89,16 +92,18 @@ export class Gateway {
 		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
 		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {
+			this.dispatcher.forget(id);
 			this.metrics.webhookFailures++;
 			log.error(`Webhook outbox full (WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax}): dropped the oldest event ${id}`);
 		});
+		const post = webhookPoster(config, deps.resolve);
 		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
 			account: () => this.session.account,
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,
-			post: webhookPoster(config, deps.resolve),
+			post,
 			maxConcurrent: config.webhookMaxConcurrent,
 			log,
 			metrics: this.metrics,
@@ -142,6 +147,7 @@ export class Gateway {
 		sessionRoutes(router, this.session);
 		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config });
 		webhookRoutes(router, registry, config);
+		this.relay = setUpRelay(config, { kv: this.kv, router, post, log });
 		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);
 		campaignRoutes(router, {
 			suitId: config.suitId,
@@ -165,7 +171,10 @@ export class Gateway {
 			},
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
-		this.server = createServer((request, response) => pages.serve(request, response) || router.listener(request, response));
+		this.server = createServer(
+			(request, response) =>
+				this.relay?.callback.serve(request, response) || pages.serve(request, response) || router.listener(request, response),
+		);
 	}
 
 	private createDriver(sink: DriverSink): Driver {
@@ -226,6 +235,7 @@ export class Gateway {
 			this.server.listen(port, () => resolve());
 		});
 		this.dispatcher.start();
+		this.relay?.relay.start();
 		await this.driver.start();
 		this.worker.start();
 		const listening = (this.server.address() as AddressInfo).port;
@@ -240,6 +250,7 @@ export class Gateway {
 		await this.worker.stop();
 		await this.driver.stop();
 		this.dispatcher.stop();
+		this.relay?.relay.stop();
 		await closed;
 		await this.kv.close();
 	}
