@@ -25,6 +25,7 @@ import { webhookPoster } from './outbound/webhook';
 import { OperatorPages } from './pages/operatorPages';
 import { OptOutGate } from './optOuts';
 import { QuotaGate } from './quota';
+import { relayMetrics } from './relay/metrics';
 import { setUpRelay, type RelayParts } from './relay/setup';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
@@ -168,6 +169,7 @@ export class Gateway {
 				sandbox: sandbox !== undefined,
 				quota: async () => ({ used: await this.quota.used(), limit: this.quota.limit }),
 				queuedCampaignMessages: () => this.campaigns.depth(),
+				relay: this.relay && (() => this.relay!.relay.status()),
 			},
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
@@ -210,7 +212,7 @@ export class Gateway {
 			queueDepth: await this.campaigns.depth(),
 			sessionStatus: this.session.status,
 		};
-		return renderMetrics(this.metrics, gauges, this.config.suitId);
+		return renderMetrics(this.metrics, gauges, this.config.suitId, this.relay ? relayMetrics(this.relay.relay.status()) : []);
 	}
 
 	/** Starts listening (port 0: any free port) and returns the port. */

@@ -239,6 +239,16 @@ describe('a dead subscriber', () => {
 			expect(relay.backlog().get(deadOne.id)).toBe(5);
 			expect(relay.backlog().get(liveOne.id) ?? 0).toBe(0);
 			expect(relay.counts.dropped).toBe(15);
+			const metrics = (await gw.call('GET', '/metrics')).text;
+			expect(metrics).toContain(`whatsapp_lite_relay_subscriber_backlog{subscriber="${deadOne.id}"} 5`);
+			expect(metrics).toContain('whatsapp_lite_relay_subscriber_deliveries_dropped_total{} 15');
+			expect(metrics).toContain('whatsapp_lite_relay_subscriber_deliveries_total{} 20');
+			const page = await gw.call('GET', '/ui/state');
+			expect(page.body.relay).toMatchObject({
+				accepted: 20,
+				dropped: 15,
+				subscribers: expect.arrayContaining([{ id: deadOne.id, backlog: 5 }]),
+			});
 			const listed = await gw.call('GET', '/relay/subscribers');
 			expect(listed.body.subscribers.find((s: { id: string }) => s.id === deadOne.id).backlog).toBe(5);
 		} finally {

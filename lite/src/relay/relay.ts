@@ -43,6 +43,11 @@ export interface RelayCounts {
 	dropped: number;
 }
 
+/** For the status page and /metrics. */
+export interface RelayStatus extends RelayCounts {
+	subscribers: Array<{ id: string; backlog: number }>;
+}
+
 export type Acceptance = 'accepted' | 'not-whatsapp' | 'unavailable';
 
 const REGISTRY_RETRY_MS = 1_000;
@@ -155,6 +160,12 @@ export class Relay {
 		const removed = await this.registry.remove(id);
 		this.queue.removeTarget(id);
 		return removed;
+	}
+
+	status(): RelayStatus {
+		const backlog = this.backlog();
+		const subscribers = (this.registry.cached() ?? []).map(({ id }) => ({ id, backlog: backlog.get(id) ?? 0 }));
+		return { ...this.counts, subscribers };
 	}
 
 	/** Deliveries waiting per subscriber ID. */
