@@ -10,6 +10,7 @@ import { RedisCampaignStore } from './campaign/redisStore';
 import type { CampaignStore } from './campaign/store';
 import { CampaignWorker } from './campaign/worker';
 import type { Config } from './config';
+import { NoDriver } from './drivers/none';
 import { SandboxDriver } from './drivers/sandbox';
 import { Session } from './drivers/session';
 import type { Driver, DriverSink } from './drivers/types';
@@ -182,6 +183,7 @@ export class Gateway {
 	private createDriver(sink: DriverSink): Driver {
 		const { config, deps } = this;
 		const fetchMedia = mediaFetcher(config, deps.resolve);
+		if (config.driver === 'none') return new NoDriver(sink);
 		if (config.driver === 'sandbox') {
 			return new SandboxDriver(sink, {
 				ackDelayMs: config.sandboxAckDelayMs,

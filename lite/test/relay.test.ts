@@ -4,6 +4,7 @@ import { metaSignatureHeader, verifyLiteSignature } from '../../nodes/whatsapp/i
 import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
 import { metaWebhookBody } from '../../test/fakes/metaWebhook';
 import { startRedis, type TestRedis } from '../../test/harness/redis';
+import { loadConfig } from '../src/config';
 import { parseRelayApps } from '../src/relay/settings';
 import { API_KEY, call, startGateway, type TestGateway } from './helpers/gateway';
 import { startReceiver, type Delivery, type WebhookReceiver } from './helpers/receiver';
@@ -267,4 +268,28 @@ test('the API key guards the subscribers but not Meta’s callback', async () =>
 	} finally {
 		await gw.stop();
 	}
+});
+
+describe('a relay without WhatsApp Web (DRIVER=none)', () => {
+	it('relays while sends answer that there is no session; it needs a real API key and a well-formed RELAY_APPS', async () => {
+		expect(() => loadConfig({ DRIVER: 'none' })).toThrow('API_KEY is required with DRIVER=none');
+		expect(() => loadConfig({ RELAY_APPS: '{"shop": {"appSecret": "s"}}' })).toThrow('RELAY_APPS: app "shop" has no verifyToken');
+		expect(() => loadConfig({ RELAY_APPS: '{"a/b": {"appSecret": "s", "verifyToken": "t"}}' })).toThrow('the app name "a/b"');
+		expect(() => loadConfig({ RELAY_APPS: 'shop' })).toThrow('RELAY_APPS is not valid JSON');
+		const receiver = await startReceiver();
+		const gw = await startGateway({ driver: 'none', redisUrl: redis.url, relayApps });
+		try {
+			await subscribe(gw, receiver.url, 'none');
+			const body = delivery(message('111', 'no session needed'));
+			expect((await postMeta(gw, body)).status).toBe(200);
+			await waitFor(() => receiver.deliveries.length === 1, 5_000, 'the delivery');
+			expect(receiver.deliveries[0].body).toEqual(body);
+			expect((await gw.call('GET', '/whatsapp-status')).body).toMatchObject({ authenticated: false, status: 'disconnected' });
+			const send = await gw.call('POST', '/api/send-message', { number: '+49 151 23456789', message: 'Hi' });
+			expect(send.status).toBe(409);
+		} finally {
+			await gw.stop();
+			await receiver.stop();
+		}
+	});
 });
