@@ -68,15 +68,18 @@ Lite gateway (sandbox: no phone, nothing reaches WhatsApp)   ${lite.url}
 Cloud API sandbox (${cloud.label})   ${cloud.url}
   templates            order_update, welcome_named, spring_sale, hello_world, … (docs/cloud-api-sandbox.md)
 
-In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not Meta)" and "WhatsApp Lite Container (sandbox)":
+In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not Meta)", "WhatsApp Lite Container (sandbox)"
+and "WhatsApp Cloud webhook relay (sandbox gateway)":
   - "WhatsApp segment send (Lite container) [sandbox]"   open it and Execute workflow: one item per recipient
   - "WhatsApp template send: order updates (Cloud API) [sandbox]"   the template picker lists the sandbox's templates
   - "WhatsApp keyword auto-reply (Lite container) [sandbox]"   activate it (n8n 2.x: Publish), then make the sandbox
     receive a message:
       ${curl(`${lite.url}/sandbox/inbound`, lite.apiKey, { from: '+49 151 23456701', name: 'Ada', body: 'JOIN' })}
     The trigger starts the workflow (see Executions); the reply is in ${lite.url}/sandbox/messages (same API key).
-  - A WhatsApp Trigger on the Cloud sandbox credential with Register Automatically (Meta App ID ${cloud.ids.appId})
-    receives: ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456701', name: 'Ada', text: 'JOIN' })}
+  - A WhatsApp Trigger on the Cloud sandbox credential with Register Automatically (Meta App ID ${cloud.ids.appId}),
+    and any number of them with Receive Events "Through the Relay" (credential "WhatsApp Cloud webhook relay
+    (sandbox gateway)": the gateway relays the sandbox app's webhooks), receive:
+      ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456701', name: 'Ada', text: 'JOIN' })}
   (workflow IDs: ${Object.values(workflows).join(', ')})
 
 Press Ctrl-C to stop everything.`);

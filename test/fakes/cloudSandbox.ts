@@ -26,15 +26,24 @@ export interface CloudSandboxOptions {
 	accessToken: string;
 	appSecret: string;
 	port?: number;
+	/**
+	 * The Cloud webhook relay's callback for the sandbox app (`npm start`: the Lite gateway's `/meta/sandbox`), as a
+	 * user enters it in a Meta app: every "received" message goes there too, and from there to the triggers that
+	 * receive Through the Relay.
+	 */
+	relayCallback?: string;
 }
 
 export interface CloudSandbox {
 	url: string;
 	graph: FakeGraphApi;
-	/** Sends a signed Meta webhook for an incoming text to every subscribed callback; resolves with their answers. */
-	receive(input: { from: string; name?: string; text: string }): Promise<Array<{ url: string; status: number }>>;
+	/** Sends a signed Meta webhook for an incoming text to every subscribed callback and the relay; resolves with their answers. */
+	receive(input: { from: string; name?: string; text: string }): Promise<Received>;
 	close(): Promise<void>;
 }
+
+type Answer = { url: string; status: number };
+export type Received = { delivered: Answer[]; relayed?: Answer };
 
 let inboundCounter = 0;
 
@@ -56,7 +65,9 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 			CLOUD_SANDBOX_IDS.phoneNumberId,
 		);
 		const callbacks = graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
-		return Promise.all(callbacks.map(async (url) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) })));
+		const post = async (url: string) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) });
+		const relayed = options.relayCallback ? await post(options.relayCallback) : undefined;
+		return { delivered: await Promise.all(callbacks.map(post)), ...(relayed && { relayed }) };
 	};
 
 	const sandboxRoutes = async (request: RecordedRequest, res: ServerResponse): Promise<boolean> => {
@@ -73,15 +84,16 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 				sendJson(res, 200, { subscriptions: graph!.subscriptions });
 			else if (request.method === 'POST' && request.path === '/sandbox/inbound') {
 				const body = (request.body ?? {}) as Record<string, unknown>;
-				const delivered = await receive({
+				const received = await receive({
 					from: String(body.from ?? ''),
 					name: typeof body.name === 'string' ? body.name : undefined,
 					text: typeof body.text === 'string' ? body.text : '',
 				});
-				const hint = delivered.length
+				const reached = received.delivered.length > 0 || received.relayed !== undefined;
+				const hint = reached
 					? undefined
 					: 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
-				sendJson(res, delivered.length ? 200 : 409, { delivered, ...(hint && { hint }) });
+				sendJson(res, reached ? 200 : 409, { ...received, ...(hint && { hint }) });
 			} else sendJson(res, 404, { error: `no sandbox route ${request.method} ${request.path}` });
 		} catch (error) {
 			if (!(error instanceof SandboxInputError)) throw error;
