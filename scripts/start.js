@@ -68,7 +68,8 @@ Lite gateway (sandbox: no phone, nothing reaches WhatsApp)   ${lite.url}
 Cloud API sandbox (${cloud.label})   ${cloud.url}
   templates            order_update, welcome_named, spring_sale, hello_world, … (docs/cloud-api-sandbox.md)
 
-In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not Meta)" and "WhatsApp Lite Container (sandbox)":
+In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not Meta)", "WhatsApp Lite Container (sandbox)"
+and "WhatsApp Cloud webhook relay (sandbox gateway)":
   - "WhatsApp segment send (Lite container) [sandbox]"   open it and Execute workflow: one item per recipient
   - "WhatsApp template send: order updates (Cloud API) [sandbox]"   the template picker lists the sandbox's templates
   - "WhatsApp keyword auto-reply (Lite container) [sandbox]"   activate it (n8n 2.x: Publish), then make the sandbox
@@ -76,7 +77,9 @@ In n8n (Overview), with the credentials "WhatsApp Cloud API (local sandbox, not 
       ${curl(`${lite.url}/sandbox/inbound`, lite.apiKey, { from: '+49 151 23456701', name: 'Ada', body: 'JOIN' })}
     The trigger starts the workflow (see Executions); the reply is in ${lite.url}/sandbox/messages (same API key).
   - "WhatsApp keyword auto-reply (Cloud API) [sandbox]"   activate it (n8n 2.x: Publish): its trigger subscribes the
-    sandbox's Meta app (ID ${cloud.ids.appId}); then make the Cloud sandbox receive a message:
+    sandbox's Meta app (ID ${cloud.ids.appId}). Any number of other Cloud triggers can receive the same app's events
+    with Receive Events "Through the Relay" (credential "WhatsApp Cloud webhook relay (sandbox gateway)": the gateway
+    relays the sandbox app's webhooks). Then make the Cloud sandbox receive a message:
       ${curl(`${cloud.url}/sandbox/inbound`, undefined, { from: '+49 151 23456702', name: 'Grace', body: 'JOIN' })}
     and from a username user whose phone Meta withholds (the item has userId, no from):
       ${curl(`${cloud.url}/sandbox/inbound`, undefined, { userId: 'US.13491208655302741918', username: 'ada.l', body: 'JOIN' })}

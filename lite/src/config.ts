@@ -3,15 +3,17 @@ import type { MediaFetchSettings } from './outbound/media';
 import type { WebhookPostSettings } from './outbound/webhook';
 import type { MessageLimits } from './send/request';
 import { parseFault, type FaultStep } from './faults';
+import { relaySettings, type RelaySettings } from './relay/settings';
 
-export type DriverName = 'sandbox' | 'wwebjs';
+/** `none`: no WhatsApp Web session, for a gateway that only runs the Cloud webhook relay. */
+export type DriverName = 'sandbox' | 'wwebjs' | 'none';
 
 /** Limits on what callers may make the gateway read, fetch and keep (docs/lite-api.md, "Limits"). */
 export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings, MessageLimits {
 	webhookMaxRegistrations: number;
 }
 
-export interface Config extends SafetySettings {
+export interface Config extends SafetySettings, RelaySettings {
 	port: number;
 	/** Undefined only for the sandbox demo, which then runs without authentication. */
 	apiKey?: string;
@@ -80,10 +82,10 @@ function list(env: Env, name: string): string[] {
 const EXAMPLE_SECRETS = new Set(['change-me-to-a-long-random-string', 'change-me-to-another-long-random-string']);
 const MIN_API_KEY_LENGTH = 24;
 
-/** A real WhatsApp session needs a key nobody can guess (it can message anyone as the linked phone). */
-function checkSecrets(apiKey: string | undefined, webhookSecret: string | undefined): void {
+/** A real WhatsApp session or a relay needs a key nobody can guess (it can message anyone as the linked phone, or receive their messages). */
+function checkSecrets(driver: DriverName, apiKey: string | undefined, webhookSecret: string | undefined): void {
 	const fix = 'set it to a long random string, e.g. the output of `openssl rand -hex 32`';
-	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=wwebjs: ${fix}`);
+	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=${driver}: ${fix}`);
 	if (EXAMPLE_SECRETS.has(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
 	if (apiKey.length < MIN_API_KEY_LENGTH)
 		throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
@@ -112,10 +114,10 @@ function safetySettings(env: Env): SafetySettings {
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
 	const driver = (text(env, 'DRIVER') ?? 'sandbox') as DriverName;
-	if (driver !== 'sandbox' && driver !== 'wwebjs') throw new Error(`DRIVER="${driver}" must be "sandbox" or "wwebjs"`);
+	if (!['sandbox', 'wwebjs', 'none'].includes(driver)) throw new Error(`DRIVER="${driver}" must be "sandbox", "wwebjs" or "none"`);
 	const apiKey = text(env, 'API_KEY');
 	const webhookSecret = text(env, 'WEBHOOK_SECRET');
-	if (driver === 'wwebjs') checkSecrets(apiKey, webhookSecret);
+	if (driver !== 'sandbox') checkSecrets(driver, apiKey, webhookSecret);
 	const minDelayMinutes = number(env, 'MIN_DELAY_MINUTES', 3);
 	const maxDelayMinutes = number(env, 'MAX_DELAY_MINUTES', minDelayMinutes * 2, minDelayMinutes);
 	return {
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
 		sandboxLoginDelayMs: number(env, 'SANDBOX_LOGIN_DELAY_MS', 2000, -1),
 		...safetySettings(env),
 		...campaignSettings(env, driver),
+		...relaySettings(env, number),
 	};
 }
 

@@ -10,6 +10,7 @@ import { RedisCampaignStore } from './campaign/redisStore';
 import type { CampaignStore } from './campaign/store';
 import { CampaignWorker } from './campaign/worker';
 import type { Config } from './config';
+import { NoDriver } from './drivers/none';
 import { SandboxDriver } from './drivers/sandbox';
 import { Session } from './drivers/session';
 import type { Driver, DriverSink } from './drivers/types';
@@ -25,6 +26,8 @@ import { webhookPoster } from './outbound/webhook';
 import { OperatorPages } from './pages/operatorPages';
 import { OptOutGate } from './optOuts';
 import { QuotaGate } from './quota';
+import { relayMetrics } from './relay/metrics';
+import { setUpRelay, type RelayParts } from './relay/setup';
 import { campaignRoutes } from './routes/campaigns';
 import { messageRoutes } from './routes/messages';
 import { sandboxRoutes } from './routes/sandbox';
@@ -64,6 +67,8 @@ export class Gateway {
 	private readonly worker: CampaignWorker;
 	private readonly campaigns: CampaignStore;
 	private readonly quota: QuotaGate;
+	/** The Cloud webhook relay, when RELAY_APPS sets it up. */
+	readonly relay?: RelayParts;
 
 	constructor(
 		private readonly config: Config,
@@ -89,16 +94,18 @@ export class Gateway {
 		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
 		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {
+			this.dispatcher.forget(id);
 			this.metrics.webhookFailures++;
 			log.error(`Webhook outbox full (WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax}): dropped the oldest event ${id}`);
 		});
+		const post = webhookPoster(config, deps.resolve);
 		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
 			account: () => this.session.account,
 			secret: config.webhookSecret,
 			maxAttempts: config.webhookMaxAttempts,
 			retryBaseMs: config.webhookRetryBaseMs,
-			post: webhookPoster(config, deps.resolve),
+			post,
 			maxConcurrent: config.webhookMaxConcurrent,
 			log,
 			metrics: this.metrics,
@@ -142,6 +149,7 @@ export class Gateway {
 		sessionRoutes(router, this.session);
 		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config });
 		webhookRoutes(router, registry, config);
+		this.relay = setUpRelay(config, { kv: this.kv, router, post, log });
 		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);
 		campaignRoutes(router, {
 			suitId: config.suitId,
@@ -162,15 +170,20 @@ export class Gateway {
 				sandbox: sandbox !== undefined,
 				quota: async () => ({ used: await this.quota.used(), limit: this.quota.limit }),
 				queuedCampaignMessages: () => this.campaigns.depth(),
+				relay: this.relay && (() => this.relay!.relay.status()),
 			},
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
-		this.server = createServer((request, response) => pages.serve(request, response) || router.listener(request, response));
+		this.server = createServer(
+			(request, response) =>
+				this.relay?.callback.serve(request, response) || pages.serve(request, response) || router.listener(request, response),
+		);
 	}
 
 	private createDriver(sink: DriverSink): Driver {
 		const { config, deps } = this;
 		const fetchMedia = mediaFetcher(config, deps.resolve);
+		if (config.driver === 'none') return new NoDriver(sink);
 		if (config.driver === 'sandbox') {
 			return new SandboxDriver(sink, {
 				ackDelayMs: config.sandboxAckDelayMs,
@@ -201,7 +214,7 @@ export class Gateway {
 			queueDepth: await this.campaigns.depth(),
 			sessionStatus: this.session.status,
 		};
-		return renderMetrics(this.metrics, gauges, this.config.suitId);
+		return renderMetrics(this.metrics, gauges, this.config.suitId, this.relay ? relayMetrics(this.relay.relay.status()) : []);
 	}
 
 	/** Starts listening (port 0: any free port) and returns the port. */
@@ -226,6 +239,7 @@ export class Gateway {
 			this.server.listen(port, () => resolve());
 		});
 		this.dispatcher.start();
+		this.relay?.relay.start();
 		await this.driver.start();
 		this.worker.start();
 		const listening = (this.server.address() as AddressInfo).port;
@@ -240,6 +254,7 @@ export class Gateway {
 		await this.worker.stop();
 		await this.driver.stop();
 		this.dispatcher.stop();
+		this.relay?.relay.stop();
 		await closed;
 		await this.kv.close();
 	}

@@ -14,12 +14,12 @@ export interface Gauges {
 
 const SESSION_STATUSES = ['starting', 'waiting_for_scan', 'authenticated', 'ready', 'disconnected'];
 
-function family(name: string, type: 'counter' | 'gauge', help: string, samples: Array<[labels: string, value: number]>): string[] {
+export function family(name: string, type: 'counter' | 'gauge', help: string, samples: Array<[labels: string, value: number]>): string[] {
 	return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples.map(([labels, value]) => `${name}{${labels}} ${value}`)];
 }
 
-/** The Prometheus text exposition format. */
-export function renderMetrics(metrics: Metrics, gauges: Gauges, suitId: string): string {
+/** The Prometheus text exposition format; `more`: other modules' families (the relay's). */
+export function renderMetrics(metrics: Metrics, gauges: Gauges, suitId: string, more: string[] = []): string {
 	const suit = `suit="${suitId.replace(/["\\\n]/g, '_')}"`;
 	const lines = [
 		...family('whatsapp_lite_messages_sent_total', 'counter', 'Messages sent since the gateway started.', [[suit, metrics.sent]]),
@@ -36,6 +36,7 @@ export function renderMetrics(metrics: Metrics, gauges: Gauges, suitId: string):
 			"1 for the WhatsApp session's current state.",
 			SESSION_STATUSES.map((state) => [`${suit},state="${state}"`, state === gauges.sessionStatus ? 1 : 0]),
 		),
+		...more,
 	];
 	return `${lines.join('\n')}\n`;
 }

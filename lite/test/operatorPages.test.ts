@@ -104,11 +104,14 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 			qrImage: null,
 			quota: { used: 1, limit: 7 },
 			queuedCampaignMessages: 0,
+			relay: null,
 		});
 
 		const status = await get('/status', { ...html, cookie });
 		expect(status.status).toBe(200);
-		expect(await status.text()).toContain('Messages sent today');
+		const text = await status.text();
+		expect(text).toContain('Messages sent today');
+		expect(text).toContain('Cloud webhook relay');
 		const script = await get('/ui/page.js');
 		expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
 		expect(status.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -14,11 +14,11 @@ import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
-import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
+import { backendProperty } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { processStateStoreFor } from '../whatsapp/n8n/store';
 import type { StateStore } from '../whatsapp/store/types';
-import { EVENTS_SUBTITLE, triggerProperties } from './description';
+import { EVENTS_SUBTITLE, triggerCredentials, triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
 import { filterSettings, receptionSettings, triggerParameters, updatesCampaignReports } from './plan';
 import {
@@ -63,7 +63,7 @@ export class WhatsAppTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Automator Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: nodeCredentials,
+		credentials: triggerCredentials,
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: webhookPath, rawBody: true },
 			// responseNode: the answer to a delivery with events comes from execute(), inside the stored execution.

@@ -1,6 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { INBOUND_MESSAGE_TYPES, INBOUND_STATUSES } from '../whatsapp/inbound/event';
 import { DEFAULT_OPT_IN_KEYWORDS, DEFAULT_OPT_OUT_KEYWORDS } from '../whatsapp/inbound/optOuts';
+import { RELAY_CREDENTIAL_TYPE } from '../whatsapp/n8n/channels';
+import { nodeCredentials } from '../whatsapp/n8n/commonProperties';
 
 const title = (value: string) =>
 	value
@@ -9,6 +11,8 @@ const title = (value: string) =>
 		.join(' ');
 const cloudOnly = { show: { backend: ['cloud'] } };
 const liteOnly = { show: { backend: ['lite'] } };
+const directFromMeta = { show: { backend: ['cloud'], reception: ['meta'] } };
+const throughRelay = { show: { backend: ['cloud'], reception: ['relay'] } };
 
 /** The defaults of the trigger's Options, read by the node where an option was not added. */
 export const TRIGGER_OPTION_DEFAULTS = { dedupeWindowMinutes: 1440, maxMediaSizeMb: 16, binaryPropertyName: 'data' } as const;
@@ -109,14 +113,47 @@ function backendEventNotice(backend: 'cloud' | 'lite'): INodeProperties {
 /** The canvas subtitle: the chosen events by name ("Message Received, Message Status"), not their values. */
 export const EVENTS_SUBTITLE = `={{ $parameter["events"].map((event) => (${JSON.stringify(Object.fromEntries(EVENT_CHOICES.map((choice) => [choice.value, choice.name])))})[event] ?? event).join(", ") }}`;
 
+/** The nodes' credentials, and the relay's when a Cloud trigger receives through it. */
+export const triggerCredentials: INodeCredentialDescription[] = [
+	...nodeCredentials,
+	{ name: RELAY_CREDENTIAL_TYPE, required: true, displayOptions: { show: { '/backend': ['cloud'], '/reception': ['relay'] } } },
+];
+
 export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Receive Events',
+		name: 'reception',
+		type: 'options',
+		options: [
+			{
+				name: 'Directly From Meta',
+				value: 'meta',
+				description: "The Meta app's callback URL is this node's URL: one active trigger per app",
+			},
+			{
+				name: 'Through the Relay',
+				value: 'relay',
+				description: "The Lite gateway takes the app's webhooks and passes each trigger the events it asks for: many workflows per app",
+			},
+		],
+		default: 'meta',
+		displayOptions: cloudOnly,
+	},
+	{
+		displayName:
+			"The Meta app's callback URL is the relay's (<relay>/meta/<app name>), set once for all workflows. Activating this workflow registers this node's Production URL and its filter with the relay; deactivating unregisters it.",
+		name: 'relaySetupNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: throughRelay,
+	},
 	{
 		displayName:
 			'In the Meta app (WhatsApp → Configuration), set Callback URL to this node\'s Production URL under Webhook URLs above (it ends in /webhook), Verify Token to the credential\'s Webhook Verify Token, and subscribe to the "messages" field (and to the template and account fields for those events). A Meta app has one callback URL: one active trigger per app.',
 		name: 'cloudSetupNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: cloudOnly,
+		displayOptions: directFromMeta,
 	},
 	{
 		displayName:
@@ -153,7 +190,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: false,
 		description:
 			"Whether to set this URL as the Meta app's WhatsApp callback on activation (needs the app ID and the credential's App Secret)",
-		displayOptions: cloudOnly,
+		displayOptions: directFromMeta,
 	},
 	{
 		displayName: 'Meta App ID',
@@ -162,7 +199,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		description: 'The ID of the Meta app (App Settings → Basic) whose WhatsApp webhook this trigger takes',
-		displayOptions: { show: { backend: ['cloud'], registerAutomatically: [true] } },
+		displayOptions: { show: { backend: ['cloud'], reception: ['meta'], registerAutomatically: [true] } },
 	},
 	{
 		displayName: 'Replace Existing Subscription',
@@ -170,7 +207,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: "Whether to take over the app's callback when it points elsewhere. Off: activation fails and says where it points.",
-		displayOptions: { show: { backend: ['cloud'], registerAutomatically: [true] } },
+		displayOptions: { show: { backend: ['cloud'], reception: ['meta'], registerAutomatically: [true] } },
 	},
 	{
 		displayName: 'Filters',

@@ -16,8 +16,12 @@ const MB = 1024 * 1024;
  * The trigger's parameters, each read once per request or hook call: n8n resolves, copies and checks a parameter
  * on every read, which costs as much as the rest of a webhook request's own work.
  */
+/** Cloud: whether Meta posts to this trigger itself, or the relay passes it the events it registered for. */
+export type Reception = 'meta' | 'relay';
+
 export interface TriggerParameters {
 	backend: Backend;
+	reception: Reception;
 	events: InboundEventKind[];
 	verifySignatures: boolean;
 	filters: IDataObject;
@@ -28,6 +32,7 @@ export interface TriggerParameters {
 export function triggerParameters(context: TriggerContext): TriggerParameters {
 	return {
 		backend: context.getNodeParameter('backend', 'cloud') as Backend,
+		reception: context.getNodeParameter('reception', 'meta') as Reception,
 		events: context.getNodeParameter('events', ['message']) as InboundEventKind[],
 		verifySignatures: context.getNodeParameter('verifySignatures', true) as boolean,
 		filters: context.getNodeParameter('filters', {}) as IDataObject,

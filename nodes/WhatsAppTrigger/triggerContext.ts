@@ -15,8 +15,16 @@ import {
 	manualRegistration,
 	type WebhookRegistration,
 } from '../whatsapp/inbound/registration';
-import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
-import { CREDENTIAL_TYPES, channelFor, channelFromContext, credentialDownloader } from '../whatsapp/n8n/channels';
+import { relayRegistration, relaySubscription } from '../whatsapp/inbound/relay';
+import { inboundSource, relaySource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
+import {
+	CREDENTIAL_TYPES,
+	channelFor,
+	channelFromContext,
+	credentialDownloader,
+	RELAY_CREDENTIAL_TYPE,
+	relayFromContext,
+} from '../whatsapp/n8n/channels';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
 	cloudRegistrationSettings,
@@ -30,9 +38,14 @@ import {
 
 type TriggerContext = IHookFunctions | IWebhookFunctions;
 
-export async function sourceFromContext(context: TriggerContext, { backend }: TriggerParameters): Promise<InboundSource> {
+export async function sourceFromContext(context: TriggerContext, { backend, reception }: TriggerParameters): Promise<InboundSource> {
+	if (throughRelay({ backend, reception }))
+		return relaySource(await context.getCredentials(RELAY_CREDENTIAL_TYPE), context.getNodeWebhookUrl('default') ?? '');
 	return inboundSource(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
 }
+
+const throughRelay = ({ backend, reception }: Pick<TriggerParameters, 'backend' | 'reception'>) =>
+	backend === 'cloud' && reception === 'relay';
 
 /** What activation checks before registering, so a trigger that could never start a workflow fails loudly. */
 export async function assertUsable(context: IHookFunctions): Promise<void> {
@@ -57,6 +70,15 @@ export async function registrationFromContext(context: IHookFunctions): Promise<
 	const parameters = triggerParameters(context);
 	if (parameters.backend === 'lite')
 		return liteRegistration((await channelFromContext(context, 'lite')) as LiteChannel, liteSubscription(parameters));
+	if (throughRelay(parameters)) {
+		const { channel, credentials } = await relayFromContext(context);
+		const subscription = relaySubscription(
+			filterSettings(parameters),
+			String(credentials.app ?? '').trim(),
+			updatesCampaignReports(parameters),
+		);
+		return relayRegistration(channel, subscription, String(credentials.apiKey ?? ''));
+	}
 	const settings = cloudRegistrationSettings(context);
 	if (!settings.automatic) return manualRegistration;
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES.cloud);

@@ -18,7 +18,9 @@ const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Own
 const LITE_SUIT = 'default';
 
 /** The credentials the imported workflows use (the examples' own credential IDs). */
-const CREDENTIAL_IDS = { cloud: 'whatsAppCloudCred', lite: 'whatsAppLiteCred' };
+const CREDENTIAL_IDS = { cloud: 'whatsAppCloudCred', lite: 'whatsAppLiteCred', relay: 'whatsAppRelayCred' };
+/** The sandbox Meta app's name in the gateway's RELAY_APPS: its relay callback is <gateway>/meta/sandbox. */
+const RELAY_APP = 'sandbox';
 
 /** The example workflows, imported under fixed IDs (re-importing on the next start updates them). */
 const WORKFLOWS = {
@@ -79,6 +81,12 @@ function credentials({ cloudUrl, liteUrl, secrets, cloudIds }) {
 			type: 'whatsAppLiteApi',
 			data: { url: liteUrl, apiKey: secrets.liteApiKey, suitId: LITE_SUIT, webhookSecret: secrets.liteWebhookSecret },
 		},
+		{
+			id: CREDENTIAL_IDS.relay,
+			name: 'WhatsApp Cloud webhook relay (sandbox gateway)',
+			type: 'whatsAppRelayApi',
+			data: { url: liteUrl, apiKey: secrets.liteApiKey, app: RELAY_APP },
+		},
 	];
 }
 
@@ -136,6 +144,8 @@ async function startLiteGateway({ port, secrets, loginDelayMs, stateDir, logFile
 		WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
 		MEDIA_ALLOWED_HOSTS: '127.0.0.1',
 		STATE_DIR: stateDir,
+		// The Cloud API sandbox's app: what it "receives" also goes to the relay (docs/cloud-api-sandbox.md).
+		RELAY_APPS: JSON.stringify({ [RELAY_APP]: { appSecret: secrets.cloudAppSecret, verifyToken: secrets.cloudVerifyToken } }),
 	};
 	delete env.REDIS_URL; // in-memory quota, campaigns and webhooks: a sandbox
 	delete env.REDIS_KEY_PREFIX;
@@ -222,7 +232,12 @@ async function startSandboxStack({ host = {}, dataDir, ports = {}, liteLoginDela
 			broker: await freePortOr(undefined),
 		};
 		const { startCloudSandbox, CLOUD_SANDBOX_IDS, SANDBOX_LABEL } = requireTypeScriptFake('cloudSandbox.ts');
-		const cloud = await startCloudSandbox({ accessToken: secrets.cloudAccessToken, appSecret: secrets.cloudAppSecret, port: port.cloud });
+		const cloud = await startCloudSandbox({
+			accessToken: secrets.cloudAccessToken,
+			appSecret: secrets.cloudAppSecret,
+			port: port.cloud,
+			relayCallback: `http://127.0.0.1:${port.lite}/meta/${RELAY_APP}`,
+		});
 		started.push(() => cloud.close());
 		const lite = await startLiteGateway({
 			port: port.lite,

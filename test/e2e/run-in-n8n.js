@@ -48,6 +48,7 @@ const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
 const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
 const { liteGatewayCase } = require('./lib/liteGatewayCase');
+const { relayCase } = require('./lib/relayCase');
 const { startLiteGateway } = require('./lib/liteGateway');
 const { startRedisServer } = require('./lib/redisServer');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
@@ -75,6 +76,17 @@ const LITE_GATEWAY = {
 	webhookSecret: 'e2e-lite-gateway-webhook-secret',
 	sendWorkflowId: 'e2eLiteGwCamp001',
 	progressWorkflowFile: 'lite-gateway-progress.json',
+};
+// The same gateway as the Cloud webhook relay of the e2e Meta app (lib/relayCase.js), and the relay's workflows.
+const RELAY = {
+	credential: { id: 'e2eRelayCred0001', name: 'WhatsApp relay (e2e sandbox gateway)' },
+	app: 'e2e-app',
+	workflowFiles: {
+		all: 'relay-all-messages.json',
+		statuses: 'relay-statuses.json',
+		second: 'relay-second-number.json',
+		direct: 'relay-direct-baseline.json',
+	},
 };
 const CREDENTIAL_DATA = {
 	accessToken: FAKE.accessToken,
@@ -236,6 +248,11 @@ async function main() {
 						webhookSecret: LITE_GATEWAY.webhookSecret,
 					},
 				},
+				{
+					...RELAY.credential,
+					type: 'whatsAppRelayApi',
+					data: { url: liteGateway.url ?? 'http://127.0.0.1:9', apiKey: LITE_GATEWAY.apiKey, app: RELAY.app },
+				},
 			]),
 		);
 
@@ -333,7 +350,11 @@ async function main() {
 			}
 		}
 		const progressWorkflow = readWorkflow(LITE_GATEWAY.progressWorkflowFile);
-		const gatewayWorkflows = hasTrigger && !liteGateway.failure ? [LITE_GATEWAY.sendWorkflowId, progressWorkflow.id] : [];
+		const relayWorkflows = Object.fromEntries(Object.entries(RELAY.workflowFiles).map(([name, file]) => [name, readWorkflow(file)]));
+		const gatewayWorkflows =
+			hasTrigger && !liteGateway.failure
+				? [LITE_GATEWAY.sendWorkflowId, progressWorkflow.id, ...Object.values(relayWorkflows).map((workflow) => workflow.id)]
+				: [];
 		for (const id of [RETRY_WORKFLOW_ID, ...gatewayWorkflows]) {
 			const activate = await n8n(activateArgs(N8N_MAJOR, id), `activate-${id}`);
 			if (activate.code !== 0) throw new CaseFailure(`n8n could not activate workflow ${id}`, [activate.logFile]);
@@ -485,6 +506,38 @@ async function main() {
 					},
 				);
 			}
+
+			if (!hasTrigger || process.env.E2E_SKIP_RELAY === '1')
+				skip(
+					'relay: three workflows on one Meta app through the Lite gateway',
+					hasTrigger ? 'E2E_SKIP_RELAY=1' : `the package has no ${TRIGGER_NODE} node`,
+				);
+			else {
+				await runCase(
+					'relay: three workflows on one Meta app through the gateway, each exactly its events; kill -9 twice under load; deactivation stops one',
+					async () => {
+						await ready;
+						if (liteGateway.failure)
+							throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway')]);
+						await waitForWebhook(`${baseUrl}/webhook/${relayWorkflows.direct.nodes[0].webhookId}/webhook`);
+						return await relayCase({
+							baseUrl,
+							gateway: liteGateway,
+							restartGateway: () => liteGateway.restart(),
+							appName: RELAY.app,
+							appSecret: CREDENTIAL_DATA.appSecret,
+							workflows: relayWorkflows,
+							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+							host,
+							say,
+						}).catch((error) => {
+							throw error instanceof assert.AssertionError
+								? new CaseFailure(error.message, [...startLogs, logFile('lite-gateway')])
+								: error;
+						});
+					},
+				);
+			}
 		} finally {
 			await stop(server.child);
 		}
@@ -518,7 +571,7 @@ async function main() {
  */
 async function startGatewayWithRedis(tmp, logFile) {
 	const redis = await startRedisServer({ cwd: tmp, logFile: logFile('lite-redis') });
-	return await startLiteGateway({
+	const options = {
 		stateDir: path.join(tmp, 'lite-state'),
 		logFile: logFile('lite-gateway'),
 		settings: {
@@ -530,8 +583,19 @@ async function startGatewayWithRedis(tmp, logFile) {
 			MIN_DELAY_MINUTES: '0',
 			WEBHOOK_RETRY_BASE_MS: '200',
 			SANDBOX_ACK_DELAY_MS: '5',
+			// The e2e Meta app (the Cloud credential's app secret and verify token) posts to the relay at /meta/e2e-app.
+			RELAY_APPS: JSON.stringify({ [RELAY.app]: { appSecret: CREDENTIAL_DATA.appSecret, verifyToken: CREDENTIAL_DATA.verifyToken } }),
 		},
-	});
+	};
+	const gateway = await startLiteGateway(options);
+	/** kill -9, then the same gateway again on the same port (the relay case's crashes). */
+	gateway.restart = async () => {
+		const exited = new Promise((resolve) => gateway.process.child.once('exit', resolve));
+		gateway.process.child.kill('SIGKILL');
+		await exited;
+		gateway.process = (await startLiteGateway({ ...options, port: gateway.port })).process;
+	};
+	return gateway;
 }
 
 const readWorkflow = (file) => JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'));

@@ -27,24 +27,31 @@ export interface CloudSandboxOptions {
 	accessToken: string;
 	appSecret: string;
 	port?: number;
+	/**
+	 * The Cloud webhook relay's callback for the sandbox app (`npm start`: the Lite gateway's `/meta/sandbox`), as a
+	 * user enters it in a Meta app: every "received" message goes there too, and from there to the triggers that
+	 * receive Through the Relay.
+	 */
+	relayCallback?: string;
 }
 
 export interface CloudSandbox {
 	url: string;
 	graph: FakeGraphApi;
 	/**
-	 * Sends a signed Meta webhook for an incoming text to every subscribed callback; resolves with their answers.
-	 * Without `from`, the sender is a username user whose phone Meta withholds: `userId` (their BSUID) is needed.
+	 * Sends a signed Meta webhook for an incoming text to every subscribed callback and the relay; resolves with their
+	 * answers. Without `from`, the sender is a username user whose phone Meta withholds: `userId` (their BSUID) is needed.
 	 */
-	receive(input: { from?: string; userId?: string; username?: string; name?: string; text: string }): Promise<Delivered>;
-	/** Reports a status of an accepted message (by its wamid) to every subscribed callback, as Meta does. */
-	reportStatus(input: { id: string; status: 'sent' | 'delivered' | 'read' }): Promise<Delivered>;
+	receive(input: { from?: string; userId?: string; username?: string; name?: string; text: string }): Promise<Received>;
+	/** Reports a status of an accepted message (by its wamid) to every subscribed callback and the relay, as Meta does. */
+	reportStatus(input: { id: string; status: 'sent' | 'delivered' | 'read' }): Promise<Received>;
 	/** Sends Meta's `user_id_update`: the person changed their phone number, which gave them a new BSUID. */
-	changeUserId(input: { phone?: string; previousUserId: string; userId: string }): Promise<Delivered>;
+	changeUserId(input: { phone?: string; previousUserId: string; userId: string }): Promise<Received>;
 	close(): Promise<void>;
 }
 
-type Delivered = Array<{ url: string; status: number }>;
+type Answer = { url: string; status: number };
+export type Received = { delivered: Answer[]; relayed?: Answer };
 
 let inboundCounter = 0;
 
@@ -53,10 +60,14 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 	// eslint-disable-next-line prefer-const
 	let graph: FakeGraphApi | undefined;
 
-	const subscribed = () =>
-		graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
-	const post = async (body: unknown): Promise<Delivered> =>
-		Promise.all(subscribed().map(async (url) => ({ url, status: await postSignedMetaWebhook(url, body, options.appSecret) })));
+	/** Meta's delivery to every subscribed callback and to the relay (as a user's Meta app would), each answered. */
+	const toEveryCallback = async (deliver: (url: string) => Promise<number>): Promise<Received> => {
+		const callbacks = graph!.subscriptions.filter((subscription) => subscription.active).map((subscription) => subscription.callback_url);
+		const answer = async (url: string): Promise<Answer> => ({ url, status: await deliver(url) });
+		const relayed = options.relayCallback ? await answer(options.relayCallback) : undefined;
+		return { delivered: await Promise.all(callbacks.map(answer)), ...(relayed && { relayed }) };
+	};
+	const post = async (body: unknown) => await toEveryCallback((url) => postSignedMetaWebhook(url, body, options.appSecret));
 	const checkedBsuid = (value: string | undefined, field: string) => {
 		if (value !== undefined && !isBsuid(value))
 			throw new SandboxInputError(`${field} "${value}" is not a business-scoped user ID (e.g. US.13491208655302741918)`);
@@ -78,9 +89,7 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 
 	const reportStatus: CloudSandbox['reportStatus'] = async ({ id, status }) => {
 		if (!graph!.accepted.some((sent) => sent.id === id)) throw new SandboxInputError(`id "${id}" is no message the sandbox accepted`);
-		return await Promise.all(
-			subscribed().map(async (url) => ({ url, status: await graph!.sendStatuses(url, options.appSecret, [{ id, status }]) })),
-		);
+		return await toEveryCallback((url) => graph!.sendStatuses(url, options.appSecret, [{ id, status }]));
 	};
 
 	const changeUserId: CloudSandbox['changeUserId'] = async ({ phone, previousUserId, userId }) => {
@@ -108,7 +117,7 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 				const body = (request.body ?? {}) as Record<string, unknown>;
 				const given = (key: string) => (typeof body[key] === 'string' || typeof body[key] === 'number' ? String(body[key]) : undefined);
 				const route = SENDERS[request.path];
-				const delivered =
+				const received =
 					route === 'receive'
 						? await receive({
 								from: given('from'),
@@ -121,10 +130,11 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 						: route === 'reportStatus'
 							? await reportStatus({ id: given('id') ?? '', status: (given('status') ?? 'delivered') as 'delivered' })
 							: await changeUserId({ phone: given('phone'), previousUserId: given('previousUserId') ?? '', userId: given('userId') ?? '' });
-				const hint = delivered.length
+				const reached = received.delivered.length > 0 || received.relayed !== undefined;
+				const hint = reached
 					? undefined
 					: 'No webhook is subscribed: activate a workflow with a WhatsApp Trigger on the Cloud API sandbox credential (Register Automatically on)';
-				sendJson(res, delivered.length ? 200 : 409, { delivered, ...(hint && { hint }) });
+				sendJson(res, reached ? 200 : 409, { ...received, ...(hint && { hint }) });
 			} else sendJson(res, 404, { error: `no sandbox route ${request.method} ${request.path}` });
 		} catch (error) {
 			if (!(error instanceof SandboxInputError)) throw error;

@@ -6,6 +6,7 @@ import { type ICredentialType, type INode, type INodeType, NodeHelpers, Workflow
 import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
 import { WhatsAppLiteApi } from '../../credentials/WhatsAppLiteApi.credentials';
 import { WhatsAppRedis } from '../../credentials/WhatsAppRedis.credentials';
+import { WhatsAppRelayApi } from '../../credentials/WhatsAppRelayApi.credentials';
 import { WhatsAppSend } from '../../nodes/WhatsAppSend/WhatsAppSend.node';
 import { WhatsAppTemplateSend } from '../../nodes/WhatsAppTemplateSend/WhatsAppTemplateSend.node';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
@@ -98,8 +99,17 @@ describe('node descriptions as n8n shows them', () => {
 		},
 	);
 
+	it('a Cloud trigger receiving through the relay shows the relay credential too', () => {
+		expect(shownCredentials('trigger', { backend: 'cloud', reception: 'relay' })).toEqual([
+			'whatsAppCloudApi',
+			'whatsAppRedis',
+			'whatsAppRelayApi',
+		]);
+		expect(shownCredentials('trigger', { backend: 'lite', reception: 'relay' })).toEqual(['whatsAppLiteApi', 'whatsAppRedis']);
+	});
+
 	it('no credential type makes n8n add "Custom API Call" to the operations (an `authenticate` block or an OAuth parent)', () => {
-		const credentialTypes: ICredentialType[] = [new WhatsAppCloudApi(), new WhatsAppLiteApi(), new WhatsAppRedis()];
+		const credentialTypes: ICredentialType[] = [new WhatsAppCloudApi(), new WhatsAppLiteApi(), new WhatsAppRedis(), new WhatsAppRelayApi()];
 		const used = new Set(Object.values(nodeTypes).flatMap((nodeType) => (nodeType.description.credentials ?? []).map(({ name }) => name)));
 		expect(credentialTypes.map(({ name }) => name).sort()).toEqual([...used].sort());
 		for (const credentialType of credentialTypes) {

@@ -2,6 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
 import { verifyMetaSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { parseRelayApps } from '../../lite/src/relay/settings';
+import { API_KEY, startGateway } from '../../lite/test/helpers/gateway';
+import { startReceiver } from '../../lite/test/helpers/receiver';
+import { waitFor } from '../../lite/test/helpers/wait';
 import { CLOUD_SANDBOX_IDS, type CloudSandbox, startCloudSandbox } from '../fakes/cloudSandbox';
 
 /** The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): its own routes, on top of the fake Graph API. */
@@ -132,4 +136,34 @@ describe('Cloud API sandbox', () => {
 		expect((await post('/sandbox/inbound', { from: '+49 151 23456701' })).status).toBe(400);
 		expect(received).toHaveLength(before);
 	});
+});
+
+/** npm start wires the sandbox app to the gateway's relay (scripts/lib/sandboxStack.js): what it receives goes there. */
+test('with a relay callback, a received message goes through the relay to its subscribers', async () => {
+	const appSecret = 'sandbox-app-secret-for-the-relay';
+	const gateway = await startGateway({ relayApps: parseRelayApps(JSON.stringify({ sandbox: { appSecret, verifyToken: 'token' } })) });
+	const subscriber = await startReceiver();
+	const sandbox = await startCloudSandbox({ accessToken: 'EAASANDBOXtoken', appSecret, relayCallback: `${gateway.url}/meta/sandbox` });
+	try {
+		const registered = await gateway.call(
+			'POST',
+			'/relay/subscribers',
+			{ url: subscriber.url, secret: 'x'.repeat(32) },
+			{ appApiKey: API_KEY },
+		);
+		expect(registered.status).toBe(201);
+		const inbound = await fetch(`${sandbox.url}/sandbox/inbound`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ from: '+49 151 23456701', name: 'Ada', text: 'JOIN' }),
+		});
+		expect(inbound.status).toBe(200);
+		expect(await inbound.json()).toEqual({ delivered: [], relayed: { url: `${gateway.url}/meta/sandbox`, status: 200 } });
+		await waitFor(() => subscriber.deliveries.length === 1, 5_000, 'the relayed message');
+		expect(normaliseCloud(subscriber.deliveries[0].body)).toMatchObject([{ event: 'message', from: '4915123456701', text: 'JOIN' }]);
+	} finally {
+		await sandbox.close();
+		await subscriber.stop();
+		await gateway.stop();
+	}
 });

@@ -16,6 +16,7 @@ const SHARED_WITH_GATEWAY = [
 	'nodes/whatsapp/optOutContract.ts', // the opt-out lists' keys and entries
 	'nodes/whatsapp/liteErrorContract.ts', // the gateway's error codes, statuses and fixes
 	'nodes/whatsapp/inbound/signatures.ts', // the webhook signature
+	'nodes/whatsapp/inbound/cloudFields.ts', // which Cloud webhook field carries which event kind (the relay's filter)
 	'nodes/whatsapp/phone.ts', // phone numbers and group IDs
 	'nodes/whatsapp/templates/automator.ts', // campaign text placeholders
 	'nodes/whatsapp/variation.ts', // the random reference line

@@ -56,6 +56,7 @@ export function statusPage(suitId: string): string {
 <tr><th>WhatsApp session</th><td id="state" data-status="starting">…</td></tr>
 <tr><th>Messages sent today (UTC)</th><td id="quota">…</td></tr>
 <tr><th>Campaign messages waiting</th><td id="queued">…</td></tr>
+<tr><th>Cloud webhook relay</th><td id="relay">…</td></tr>
 </table>
 <p class="muted">The daily quota counts every message of the suit, sent directly or by a campaign; it resets at 00:00 UTC.</p>`,
 	);
@@ -85,6 +86,10 @@ export const pageScript = `'use strict';
     if (quota) quota.textContent = state.quota.used + ' of ' + state.quota.limit;
     var queued = document.getElementById('queued');
     if (queued) queued.textContent = String(state.queuedCampaignMessages);
+    var relay = document.getElementById('relay');
+    if (relay) relay.textContent = !state.relay ? 'Off (no RELAY_APPS)' :
+      state.relay.accepted + ' Meta deliveries accepted, ' + state.relay.refused + ' refused; ' + state.relay.subscribers.length + ' subscribers, waiting: ' +
+      (state.relay.subscribers.map(function (s) { return s.id + ' ' + s.backlog; }).join(', ') || 'none') + '; ' + state.relay.dropped + ' dropped';
   }
   function poll() {
     fetch('/ui/state', { credentials: 'same-origin', headers: { accept: 'application/json' } })

@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import type { Session } from '../drivers/session';
 import { closeIfBodyUnread, readBody } from '../http/body';
 import { type ApiError, isApiError, mediaTooLarge, unauthorized } from '../http/errors';
+import type { RelayStatus } from '../relay/relay';
 import { loginForm, pageScript, qrPage, statusPage } from './html';
 
 /** What the pages show, read fresh on every poll. */
@@ -14,6 +15,8 @@ export interface PageState {
 	quota(): Promise<{ used: number; limit: number }>;
 	/** Campaign messages waiting in the queue (a per-campaign listing is not kept by the gateway). */
 	queuedCampaignMessages(): Promise<number>;
+	/** The Cloud webhook relay's counts and backlogs, when it runs. */
+	relay?(): RelayStatus;
 }
 
 export interface OperatorPagesOptions {
@@ -130,13 +133,14 @@ export class OperatorPages {
 		if (!this.loggedIn(request) && !this.options.authorized(request.headers)) {
 			return replyError(response, unauthorized('Log in again, or send the API key'));
 		}
-		const { session, quota, queuedCampaignMessages } = this.options.state;
+		const { session, quota, queuedCampaignMessages, relay } = this.options.state;
 		const body = {
 			status: session.status,
 			account: session.account ?? null,
 			qrImage: session.qr ? await QRCode.toDataURL(session.qr) : null,
 			quota: await quota(),
 			queuedCampaignMessages: await queuedCampaignMessages(),
+			relay: relay?.() ?? null,
 		};
 		reply(response, 200, 'application/json; charset=utf-8', JSON.stringify(body));
 	}

@@ -1,6 +1,6 @@
 import type { Router } from '../http/router';
-import { invalidRequest, notFound, tooManyWebhooks, urlNotAllowed } from '../http/errors';
-import { OutboundPolicy, OutboundRefused } from '../outbound/policy';
+import { invalidRequest, notFound, tooManyWebhooks } from '../http/errors';
+import { receiverRegistration } from './receivers';
 import { EVENT_NAMES, WebhookRegistry, type EventName } from '../webhooks/registry';
 
 export interface WebhookRouteSettings {
@@ -17,27 +17,18 @@ function events(raw: unknown): EventName[] {
 }
 
 export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
-	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);
-	// Registrations run one at a time, so concurrent ones cannot pass the limit together.
-	let registering: Promise<unknown> = Promise.resolve();
+	const registration = receiverRegistration(settings.webhookAllowedHosts);
 
 	router.add('POST', '/webhooks', async ({ body }) => {
-		const url = typeof body.url === 'string' ? body.url : '';
-		try {
-			policy.checkUrl(url);
-		} catch (error) {
-			if (error instanceof OutboundRefused) throw urlNotAllowed('url', error, 'WEBHOOK_ALLOWED_HOSTS');
-			throw error;
-		}
+		const url = registration.url(body);
 		const wanted = events(body.events);
-		const registered = registering.then(async () => {
+		const registered = await registration.serially(async () => {
 			const existing = await registry.list();
 			const known = existing.some((webhook) => webhook.id === WebhookRegistry.idOf(url));
 			if (!known && existing.length >= settings.webhookMaxRegistrations) throw tooManyWebhooks(settings.webhookMaxRegistrations);
 			return registry.register(url, wanted);
 		});
-		registering = registered.catch(() => undefined);
-		return { status: 201, body: await registered };
+		return { status: 201, body: registered };
 	});
 	router.add('GET', '/webhooks', async () => ({ status: 200, body: { webhooks: await registry.list() } }));
 	router.add('DELETE', '/webhooks/:id', async ({ params }) => {

@@ -6,6 +6,8 @@ import type { EventName } from './registry';
 export interface Delivery {
 	id: string;
 	url: string;
+	/** Whom it is for (a webhook or relay subscriber ID); lines written before it existed have none. */
+	target?: string;
 	body: string;
 	/** Attempts made so far. */
 	attempt: number;
@@ -19,7 +21,14 @@ export interface UntargetedEvent {
 	body: string;
 }
 
-type Line = { delivery: Delivery } | { event: UntargetedEvent } | { done: string };
+/** `at`: when a delivery finished, on the lines of an outbox that remembers finished deliveries. */
+type Line = { delivery: Delivery } | { event: UntargetedEvent } | { done: string; at?: number };
+
+/** How long, and how many, finished deliveries an outbox remembers, so the same delivery is not recorded again. */
+export interface FinishedMemory {
+	ms: number;
+	max: number;
+}
 
 /**
  * Webhook events not yet delivered, in a local append-only file (one JSON line per change; the last line of an
@@ -35,6 +44,8 @@ type Line = { delivery: Delivery } | { event: UntargetedEvent } | { done: string
 export class Outbox {
 	private readonly deliveries = new Map<string, Delivery>();
 	private readonly untargeted = new Map<string, UntargetedEvent>();
+	/** Finished delivery IDs and when, oldest first (only with a FinishedMemory). */
+	private readonly finished = new Map<string, number>();
 	private fd: number;
 	private lines = 0;
 
@@ -42,6 +53,7 @@ export class Outbox {
 		private readonly file: string,
 		private readonly max: number,
 		private readonly onDrop: (id: string) => void,
+		private readonly memory?: FinishedMemory,
 	) {
 		if (existsSync(file)) {
 			for (const text of readFileSync(file, 'utf8').split('\n')) this.apply(text);
@@ -62,6 +74,7 @@ export class Outbox {
 		else {
 			this.deliveries.delete(line.done);
 			this.untargeted.delete(line.done);
+			if (line.at !== undefined) this.remember(line.done, line.at);
 		}
 	}
 
@@ -71,6 +84,12 @@ export class Outbox {
 
 	has(id: string): boolean {
 		return this.deliveries.has(id);
+	}
+
+	/** Finished (delivered, given up or dropped) within the FinishedMemory's time. */
+	finishedRecently(id: string): boolean {
+		const at = this.finished.get(id);
+		return at !== undefined && Date.now() - at < this.memory!.ms;
 	}
 
 	get(id: string): Delivery | undefined {
@@ -100,8 +119,20 @@ export class Outbox {
 
 	/** Delivered, given up, or (an untargeted event) turned into deliveries. */
 	done(id: string): void {
-		if (!this.deliveries.delete(id) && !this.untargeted.delete(id)) return;
-		this.append({ done: id });
+		const wasDelivery = this.deliveries.delete(id);
+		if (!wasDelivery && !this.untargeted.delete(id)) return;
+		if (wasDelivery && this.memory) {
+			const at = Date.now();
+			this.remember(id, at);
+			this.append({ done: id, at });
+		} else this.append({ done: id });
+	}
+
+	private remember(id: string, at: number): void {
+		if (!this.memory || Date.now() - at >= this.memory.ms) return;
+		this.finished.delete(id);
+		this.finished.set(id, at);
+		if (this.finished.size > this.memory.max) this.finished.delete(this.finished.keys().next().value!);
 	}
 
 	close(): void {
@@ -110,7 +141,7 @@ export class Outbox {
 
 	private append(line: Line): void {
 		writeSync(this.fd, `${JSON.stringify(line)}\n`);
-		if (++this.lines > 2 * this.size + 1_000) {
+		if (++this.lines > 2 * (this.size + this.finished.size) + 1_000) {
 			closeSync(this.fd);
 			this.fd = this.compact();
 		}
@@ -126,7 +157,10 @@ export class Outbox {
 
 	/** Writes the live entries to a new file and puts it in place atomically (rename); returns its descriptor for appending. */
 	private compact(): number {
-		const lines = [
+		const now = Date.now();
+		for (const [id, at] of this.finished) if (now - at >= this.memory!.ms) this.finished.delete(id);
+		const lines: Line[] = [
+			...[...this.finished].map(([id, at]) => ({ done: id, at })),
 			...[...this.untargeted.values()].map((event) => ({ event })),
 			...[...this.deliveries.values()].map((delivery) => ({ delivery })),
 		];

@@ -1,3 +1,4 @@
+import { ACCOUNT_FIELDS, isAccountField, isTemplateField, MESSAGES_FIELD, TEMPLATE_FIELDS, USER_ID_UPDATE_FIELD } from './cloudFields';
 import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate } from './event';
 import { type Json, compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
@@ -234,12 +235,6 @@ function identityEvents(value: Json, where: string): InboundEvent[] {
 /** Meta says "NONE" where there is no reason. */
 const reasonText = (value: unknown) => (text(value) === 'NONE' ? undefined : text(value));
 
-const TEMPLATE_UPDATES: Record<string, InboundTemplateUpdate['update']> = {
-	message_template_status_update: 'status',
-	message_template_quality_update: 'quality',
-	template_category_update: 'category',
-};
-
 function templateEvent(value: Json, update: InboundTemplateUpdate['update'], businessAccountId: string): InboundEvent {
 	const otherInfo = isObject(value.other_info) ? value.other_info : {};
 	const pause = [text(otherInfo.title), text(otherInfo.description)].filter(Boolean).join(': ');
@@ -287,11 +282,6 @@ function accountEvent(value: Json, update: InboundAccountUpdate['update'], busin
 	});
 }
 
-const ACCOUNT_UPDATES: Record<string, InboundAccountUpdate['update']> = {
-	account_update: 'account',
-	phone_number_quality_update: 'quality',
-};
-
 /**
  * A Cloud API webhook body (`object: whatsapp_business_account`) as events: one per message, status and error,
  * template update, account update and BSUID change (`user_id_update`), across all entries and changes. Other fields
@@ -304,13 +294,13 @@ export function normaliseCloud(body: unknown): InboundEvent[] {
 		listAt(entry, 'changes', `entry[${entryIndex}]`).flatMap((change, changeIndex) => {
 			const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
 			const field = String(change.field);
-			const known = field === 'messages' || field === 'user_id_update' || field in TEMPLATE_UPDATES || field in ACCOUNT_UPDATES;
+			const known = field === MESSAGES_FIELD || field === USER_ID_UPDATE_FIELD || isTemplateField(field) || isAccountField(field);
 			if (!known) return [];
 			if (!isObject(change.value)) throw new UnexpectedPayload(`${where} is not an object`);
 			const businessAccountId = text(entry.id) ?? '';
-			if (field in TEMPLATE_UPDATES) return [templateEvent(change.value, TEMPLATE_UPDATES[field], businessAccountId)];
-			if (field in ACCOUNT_UPDATES) return [accountEvent(change.value, ACCOUNT_UPDATES[field], businessAccountId)];
-			if (field === 'user_id_update') return identityEvents(change.value, where);
+			if (isTemplateField(field)) return [templateEvent(change.value, TEMPLATE_FIELDS[field], businessAccountId)];
+			if (isAccountField(field)) return [accountEvent(change.value, ACCOUNT_FIELDS[field], businessAccountId)];
+			if (field === USER_ID_UPDATE_FIELD) return identityEvents(change.value, where);
 			return changeEvents(change.value, where);
 		}),
 	);

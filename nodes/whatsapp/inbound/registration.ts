@@ -42,41 +42,53 @@ export function liteEventsFor(events: InboundEventKind[]): string[] {
 	return names;
 }
 
-interface LiteWebhook {
+interface Registered {
 	id: string;
 	url: string;
-	events: string[];
+}
+
+/**
+ * A registry of the Lite gateway, keyed by URL: `GET <path>` lists `{<list>: [...]}`, `POST <path>` registers (again:
+ * updates), `DELETE <path>/{id}` unregisters; the ID is kept in the node's static data under `stateKey`.
+ */
+export function gatewayRegistration(channel: LiteChannel, where: { path: string; list: string; stateKey: string }) {
+	const find = async <T extends Registered>(url: string) =>
+		(await channel.call<Record<string, T[] | undefined>>({ method: 'GET', path: where.path }))[where.list]?.find(
+			(entry) => entry.url === url,
+		);
+	return {
+		find,
+		async create(body: { url: string } & Record<string, unknown>, state: RegistrationState): Promise<void> {
+			const created = await channel.call<Registered>({ method: 'POST', path: where.path, body });
+			state[where.stateKey] = created.id;
+		},
+		async remove(url: string, state: RegistrationState): Promise<void> {
+			const id = (state[where.stateKey] as string | undefined) ?? (await find(url))?.id;
+			if (id) {
+				const failure = await channel.call({ method: 'DELETE', path: `${where.path}/${encodeURIComponent(id)}` }).then(
+					() => undefined,
+					(error: unknown) => error,
+				);
+				// Already gone (removed by hand, or the gateway lost it) is what deactivation wants.
+				if (failure && !(failure instanceof WhatsAppError && failure.httpStatus === 404)) throw failure;
+			}
+			delete state[where.stateKey];
+		},
+	};
 }
 
 /** Lite: `GET/POST /webhooks`, `DELETE /webhooks/{id}`; the ID is kept in the node's static data. */
 export function liteRegistration(channel: LiteChannel, events: string[]): WebhookRegistration {
-	const find = async (url: string) =>
-		(await channel.call<{ webhooks?: LiteWebhook[] }>({ method: 'GET', path: '/webhooks' })).webhooks?.find(
-			(webhook) => webhook.url === url,
-		);
+	const registry = gatewayRegistration(channel, { path: '/webhooks', list: 'webhooks', stateKey: 'liteWebhookId' });
 	return {
 		async exists(url, state) {
-			const found = await find(url);
+			const found = await registry.find<Registered & { events: string[] }>(url);
 			if (found) state.liteWebhookId = found.id;
 			// Different events: not "existing", so create() updates them (the container keys webhooks by URL).
 			return !!found && [...found.events].sort().join() === events.join();
 		},
-		async create(url, state) {
-			const created = await channel.call<LiteWebhook>({ method: 'POST', path: '/webhooks', body: { url, events } });
-			state.liteWebhookId = created.id;
-		},
-		async remove(url, state) {
-			const id = (state.liteWebhookId as string | undefined) ?? (await find(url))?.id;
-			if (id) {
-				const failure = await channel.call({ method: 'DELETE', path: `/webhooks/${encodeURIComponent(id)}` }).then(
-					() => undefined,
-					(error: unknown) => error,
-				);
-				// Already gone (removed by hand, or the container lost it) is what deactivation wants.
-				if (failure && !(failure instanceof WhatsAppError && failure.httpStatus === 404)) throw failure;
-			}
-			delete state.liteWebhookId;
-		},
+		create: async (url, state) => await registry.create({ url, events }, state),
+		remove: async (url, state) => await registry.remove(url, state),
 	};
 }
 

@@ -5,6 +5,7 @@ import type { InboundEvent } from './event';
 import { isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
+import { relaySubscriberSecret } from './relay';
 import { liteSignatureParts, sameText, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
 
 export interface Reply {
@@ -66,6 +67,13 @@ function cloudSource(credentials: Record<string, unknown>): InboundSource {
 	};
 }
 
+/** A Lite-format signature (timestamped, 5-minute window); a valid one is the request's fingerprint against replays. */
+function timestampedCheck(secret: string, rawBody: Buffer, header: string | undefined, nowSeconds: number): SourceCheck {
+	const check = verifyLiteSignature(secret, rawBody, header, nowSeconds);
+	// Valid: the header's v1 is the one HMAC of this body and timestamp.
+	return check.valid ? { ...check, replaySignature: liteSignatureParts(header!).signature } : check;
+}
+
 /** Lite: X-Lite-Signature (timestamped, 5-minute window) with the webhook signing secret; no GET handshake. */
 function liteSource(credentials: Record<string, unknown>): InboundSource {
 	const secret = String(credentials.webhookSecret ?? '');
@@ -73,13 +81,10 @@ function liteSource(credentials: Record<string, unknown>): InboundSource {
 	return {
 		backend: 'lite',
 		missingSecret: () => (secret ? undefined : secretMissing('Webhook Signing Secret', 'WhatsApp Lite Container API')),
-		verify(rawBody, headers, nowSeconds) {
-			if (!secret) return { valid: false, reason: 'the credential has no Webhook Signing Secret' };
-			const header = headerValue(headers, 'x-lite-signature');
-			const check = verifyLiteSignature(secret, rawBody, header, nowSeconds);
-			// Valid: the header's v1 is the one HMAC of this body and timestamp, the request's fingerprint.
-			return check.valid ? { ...check, replaySignature: liteSignatureParts(header!).signature } : check;
-		},
+		verify: (rawBody, headers, nowSeconds) =>
+			secret
+				? timestampedCheck(secret, rawBody, headerValue(headers, 'x-lite-signature'), nowSeconds)
+				: { valid: false, reason: 'the credential has no Webhook Signing Secret' },
 		answerGet: () => plain(405, 'A Lite container only POSTs events here'),
 		foreignSource(body) {
 			const given = isObject(body) ? body.suitId : undefined;
@@ -87,6 +92,27 @@ function liteSource(credentials: Record<string, unknown>): InboundSource {
 			return `suitId ${JSON.stringify(given ?? null)} is not the credential's suit "${suitId}": this trigger takes only its own suit's events`;
 		},
 		normalise: normaliseLite,
+	};
+}
+
+/**
+ * Cloud through the relay: Meta's deliveries cut down for this trigger, signed with its own secret
+ * (X-Relay-Signature, derived from the relay credential's API key and the trigger's URL); Meta's handshake goes to
+ * the relay, not here.
+ */
+export function relaySource(credentials: Record<string, unknown>, webhookUrl: string): InboundSource {
+	const apiKey = String(credentials.apiKey ?? '');
+	const secret = apiKey && relaySubscriberSecret(apiKey, webhookUrl);
+	return {
+		backend: 'cloud',
+		missingSecret: () => (apiKey ? undefined : secretMissing('API Key', 'WhatsApp Cloud Webhook Relay API')),
+		verify: (rawBody, headers, nowSeconds) =>
+			secret
+				? timestampedCheck(secret, rawBody, headerValue(headers, 'x-relay-signature'), nowSeconds)
+				: { valid: false, reason: 'the relay credential has no API Key' },
+		answerGet: () => plain(405, "This trigger receives through the relay: Meta's verification goes to the relay's /meta/<app> URL"),
+		foreignSource: () => undefined,
+		normalise: normaliseCloud,
 	};
 }
 

@@ -89,6 +89,17 @@ function cloudSendRequester(credentials: ICredentialDataDecryptedObject, n8nRequ
 	});
 }
 
+/** The credential of the Cloud webhook relay (a Lite gateway with RELAY_APPS). */
+export const RELAY_CREDENTIAL_TYPE = 'whatsAppRelayApi';
+
+/** The relay's API, called as the Lite container's is (it is a Lite gateway), and its credential. */
+export async function relayFromContext(
+	context: IHookFunctions | IWebhookFunctions,
+): Promise<{ channel: LiteChannel; credentials: ICredentialDataDecryptedObject }> {
+	const credentials = await context.getCredentials(RELAY_CREDENTIAL_TYPE);
+	return { channel: channelFor('lite', credentials, n8nRequester(context, 'lite', credentials)) as LiteChannel, credentials };
+}
+
 /** The channel for the backend the node's credential points at. */
 export async function channelFromContext(context: RequestContext, backend: Backend): Promise<Channel> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPES[backend]);

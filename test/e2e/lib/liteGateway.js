@@ -15,10 +15,11 @@ const REGISTER = path.join(LITE, 'test', 'helpers', 'tsRegister.js');
 
 /**
  * Starts the gateway and waits until its sandbox session is ready. `settings` become its environment (API_KEY,
- * SUIT_ID, REDIS_URL, …) over the sandbox defaults below. Resolves with { url, process, call(method, path, body) }.
+ * SUIT_ID, REDIS_URL, …) over the sandbox defaults below; `port`: the one to listen on (a restart keeps its URL).
+ * Resolves with { url, port, process, call(method, path, body) }.
  */
-async function startLiteGateway({ settings, stateDir, logFile, timeoutMs = 60_000 }) {
-	const port = await freePort();
+async function startLiteGateway({ settings, stateDir, logFile, timeoutMs = 60_000, port: fixedPort }) {
+	const port = fixedPort ?? (await freePort());
 	fs.mkdirSync(stateDir, { recursive: true });
 	const env = { ...process.env };
 	for (const key of Object.keys(env)) if (/^(NODE_PATH|REDIS_|WEBHOOK_|LITE_)/.test(key)) delete env[key];
@@ -51,7 +52,7 @@ async function startLiteGateway({ settings, stateDir, logFile, timeoutMs = 60_00
 			(response) => response.json(),
 			() => undefined,
 		);
-		if (health?.session === 'ready') return { url, process: child, call };
+		if (health?.session === 'ready') return { url, port, process: child, call };
 		if (Date.now() > deadline)
 			throw new Error(`the Lite gateway's sandbox session was not ready within ${timeoutMs / 1000} s (log: ${logFile})`);
 		await sleep(200);
