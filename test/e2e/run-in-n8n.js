@@ -582,6 +582,9 @@ async function startGatewayWithRedis(tmp, logFile) {
 			DELAY_UNIT_MS: '10',
 			MIN_DELAY_MINUTES: '0',
 			WEBHOOK_RETRY_BASE_MS: '200',
+			// Quick first retries, and a window of about 17 minutes (200 ms doubling, at most 5 minutes apart): a loaded
+			// n8n 2.x answered the relay's deliveries 503 or not at all for longer than 8 attempts from 200 ms last.
+			WEBHOOK_MAX_ATTEMPTS: '14',
 			SANDBOX_ACK_DELAY_MS: '5',
 			// The e2e Meta app (the Cloud credential's app secret and verify token) posts to the relay at /meta/e2e-app.
 			RELAY_APPS: JSON.stringify({ [RELAY.app]: { appSecret: CREDENTIAL_DATA.appSecret, verifyToken: CREDENTIAL_DATA.verifyToken } }),

@@ -48,6 +48,8 @@ export class DeliveryQueue {
 	/** Picks up what the outbox kept from before (retries continue). */
 	start(): void {
 		for (const delivery of this.outbox.pendingDeliveries()) {
+			// Added (and scheduled) since the outbox was read: not twice.
+			if (this.kept.get(targetOf(delivery))?.has(delivery.id)) continue;
 			this.track(delivery);
 			this.schedule(delivery);
 		}
