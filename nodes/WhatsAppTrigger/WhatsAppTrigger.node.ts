@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
-import { receive } from '../whatsapp/inbound/receive';
+import { type ReceiveOptions, receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty, nodeCredentials } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
@@ -26,9 +26,9 @@ import {
 	eventItems,
 	inboundRequest,
 	registrationFromContext,
+	requestSource,
 	respond,
 	settleWhenAnswered,
-	sourceFromContext,
 	takeReceipt,
 } from './triggerContext';
 
@@ -99,7 +99,8 @@ export class WhatsAppTrigger implements INodeType {
 		// Opened once per request, and only for a verified delivery that needs it.
 		let store: Promise<StateStore> | undefined;
 		const openStore = async () => await (store ??= processStateStoreFor(this, node));
-		const reception = await receive(await inboundRequest(this), await sourceFromContext(this, parameters), {
+		const request = await inboundRequest(this);
+		const options: ReceiveOptions = {
 			...receptionSettings(parameters),
 			filter: buildFilter(filterSettings(parameters)),
 			openStore,
@@ -108,7 +109,10 @@ export class WhatsAppTrigger implements INodeType {
 			...(updatesCampaignReports(parameters) && {
 				record: async (events) => await recordDeliveryUpdates(events, (await openStore()).reports),
 			}),
-		});
+		};
+		// The credential as read in the last seconds; a refused signature is checked once more against it as stored now.
+		let reception = await receive(request, await requestSource(this, parameters, node, request.method === 'GET'), options);
+		if (reception.reply.status === 401) reception = await receive(request, await requestSource(this, parameters, node, true), options);
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);
 			return { noWebhookResponse: true };

@@ -1,4 +1,11 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
@@ -17,6 +24,7 @@ import {
 } from '../whatsapp/inbound/registration';
 import { inboundSource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import { CREDENTIAL_TYPES, channelFor, channelFromContext, credentialDownloader } from '../whatsapp/n8n/channels';
+import { recentCredentials } from '../whatsapp/n8n/recentCredentials';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
 	cloudRegistrationSettings,
@@ -28,10 +36,17 @@ import {
 	updatesCampaignReports,
 } from './plan';
 
-type TriggerContext = IHookFunctions | IWebhookFunctions;
-
-export async function sourceFromContext(context: TriggerContext, { backend }: TriggerParameters): Promise<InboundSource> {
-	return inboundSource(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
+/**
+ * The source for a webhook request, from the credential as read in the last few seconds (recentCredentials), or as
+ * stored now when `fresh` (the GET handshake, and a signature the kept secret refused: it may be a new one).
+ */
+export async function requestSource(
+	context: IWebhookFunctions,
+	{ backend }: TriggerParameters,
+	node: INode,
+	fresh: boolean,
+): Promise<InboundSource> {
+	return inboundSource(backend, await recentCredentials(context, CREDENTIAL_TYPES[backend], { node, fresh }));
 }
 
 /** What activation checks before registering, so a trigger that could never start a workflow fails loudly. */
@@ -40,7 +55,8 @@ export async function assertUsable(context: IHookFunctions): Promise<void> {
 	buildFilter(filterSettings(parameters));
 	optOutSettings(parameters);
 	if (!parameters.verifySignatures) return;
-	const missing = (await sourceFromContext(context, parameters)).missingSecret();
+	const credentials = await context.getCredentials(CREDENTIAL_TYPES[parameters.backend]);
+	const missing = inboundSource(parameters.backend, credentials).missingSecret();
 	if (missing) throw missing;
 }
 

@@ -1,15 +1,15 @@
-import type { IExecuteFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode, IWebhookFunctions } from 'n8n-workflow';
 import { processMemoryStore } from '../store/memory';
 import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';
+import { recentCredentials } from './recentCredentials';
 
 export const REDIS_CREDENTIAL = 'whatsAppRedis';
 
 /** The optional credential every stateful node offers. */
 export const redisCredential = { name: REDIS_CREDENTIAL, required: false };
 
-async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
-	const credentials = await context.getCredentials(REDIS_CREDENTIAL);
+function redisConnectionOf(credentials: ICredentialDataDecryptedObject): RedisConnection {
 	return {
 		host: String(credentials.host ?? 'localhost'),
 		port: Number(credentials.port ?? 6379),
@@ -26,7 +26,7 @@ async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions)
  */
 export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
 	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
-	return await RedisStore.connect(await redisConnectionOf(context));
+	return await RedisStore.connect(redisConnectionOf(await context.getCredentials(REDIS_CREDENTIAL)));
 }
 
 /** One connection per Redis (and credential settings) in this process, shared by every webhook request. */
@@ -34,7 +34,8 @@ const processRedisStores = new Map<string, Promise<RedisStore>>();
 
 /**
  * Like stateStoreFor, for work that comes often and briefly (webhook requests and the executions they start): the Redis connection is opened
- * once per process and reused; never close the store. A lost connection is replaced on the next call.
+ * once per process and reused; never close the store. A lost connection is replaced on the next call. The credential
+ * is read at most every few seconds (recentCredentials).
  */
 export async function processStateStoreFor(
 	context: IExecuteFunctions | IWebhookFunctions,
@@ -42,7 +43,7 @@ export async function processStateStoreFor(
 	node: INode = context.getNode(),
 ): Promise<StateStore> {
 	if (!node.credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
-	const connection = await redisConnectionOf(context);
+	const connection = redisConnectionOf(await recentCredentials(context, REDIS_CREDENTIAL, { node }));
 	const key = JSON.stringify(connection);
 	const cached = processRedisStores.get(key);
 	const store = await cached?.catch(() => undefined);
