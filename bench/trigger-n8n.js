@@ -3,7 +3,8 @@
 /**
  * bench/trigger-n8n: the WhatsApp Trigger against n8n's own Webhook node in one real `n8n start` (SQLite, regular
  * mode), interleaved: each concurrency's events go in rounds, the sides taking turns (the order alternating), so a
- * busy moment of the shared machine costs both sides alike. Prints events/s, p50/p95 of the answers, the ratio to
+ * busy moment of the shared machine costs both sides alike; a side's round lasts until its executions finished.
+ * Prints events/s (executed), answers/s, p50/p95 of the answers, the ratio to
  * the Webhook node, acked vs executed vs duplicates (read from n8n's database), and n8n's own execution times.
  * Not a test: it prints figures (bench/README.md, "The trigger in a real n8n").
  *
@@ -27,7 +28,7 @@ const {
 	waitForN8n,
 	activateArgs,
 } = require('../test/e2e/lib/n8nHost');
-const { run, startBackground, stop, stopAll, killAllSync, freePort } = require('../test/e2e/lib/processes');
+const { run, startBackground, stop, stopAll, killAllSync, freePort, sleep } = require('../test/e2e/lib/processes');
 const { readExecutions } = require('../test/e2e/lib/triggerCase');
 const { waitForWebhook } = require('../test/e2e/lib/webhookReady');
 const {
@@ -141,10 +142,18 @@ function table(headers, rows) {
 	return [line(headers), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-/** Sends `events` requests of each side in ROUNDS rounds, the sides taking turns; returns each side's figures. */
-async function measure(sides, baseUrl, concurrency, numbering, events) {
+/**
+ * Sends `events` requests of each side in ROUNDS rounds, the sides taking turns; returns each side's figures. A
+ * side's time runs until its executions have finished (`finished(side)` resolves then), not only until its last
+ * answer: a node that answers before its execution ran (n8n 1.x's onReceived) would otherwise leave that work to
+ * the next side's round.
+ */
+async function measure(sides, baseUrl, concurrency, numbering, events, finished) {
 	const figures = new Map(
-		sides.map((side) => [side.name, { ms: 0, latencies: [], acked: 0, notAcked: 0, ackedNothing: 0, keys: [], windows: [] }]),
+		sides.map((side) => [
+			side.name,
+			{ ms: 0, answeredMs: 0, latencies: [], acked: 0, notAcked: 0, ackedNothing: 0, keys: [], windows: [] },
+		]),
 	);
 	const perRound = Math.ceil(events / ROUNDS);
 	for (let round = 0; round < ROUNDS; round++) {
@@ -155,14 +164,18 @@ async function measure(sides, baseUrl, concurrency, numbering, events) {
 			const since = performance.now();
 			const windowStart = process.hrtime.bigint() / 1000n;
 			const outcome = await sendAll(requests, (request) => request.send(), { concurrency, resend: true });
+			figure.answeredMs += performance.now() - since;
+			// The trigger answers {"received":0} to a delivery it takes for a duplicate: acked, but nothing started.
+			const started = outcome.accepted.filter((job) => side.name !== 'trigger' || job.answer.body === '{"received":1}');
+			side.started += started.length;
+			await finished(side);
 			figure.windows.push([windowStart, process.hrtime.bigint() / 1000n]);
 			figure.ms += performance.now() - since;
 			figure.latencies.push(...outcome.latencies);
 			figure.acked += outcome.accepted.length;
 			figure.notAcked += outcome.sent - outcome.accepted.length;
 			figure.keys.push(...outcome.accepted.map((job) => job.request.key));
-			// The trigger answers {"received":0} to a delivery it takes for a duplicate: acked, but nothing started.
-			if (side.name === 'trigger') figure.ackedNothing += outcome.accepted.filter((job) => job.answer.body !== '{"received":1}').length;
+			figure.ackedNothing += outcome.accepted.length - started.length;
 		}
 	}
 	return figures;
@@ -229,6 +242,17 @@ async function main() {
 			`bench: n8n ${version} ready on Node ${process.version} (${((Date.now() - since) / 1000).toFixed(1)} s); load average ${loadAverage()}`,
 		);
 
+		const databaseFile = path.join(userFolder, '.n8n', 'database.sqlite');
+		/** Until every execution the side's answers started so far has finished (or a minute without one). */
+		const finished = async (side) => {
+			for (let last = Date.now(), count = -1; Date.now() - last < 60_000; await sleep(50)) {
+				const rows = await readExecutions(host, databaseFile, side.workflow.id, { withData: false });
+				if (rows.length >= side.started && rows.every((row) => !['new', 'running'].includes(row.status))) return;
+				if (rows.length !== count) [last, count] = [Date.now(), rows.length];
+			}
+			throw new Error(`${side.label}: executions stopped short of the ${side.started} its answers started`);
+		};
+		for (const side of sides) side.started = 0;
 		const next = new Map();
 		const numbering = {
 			next: (name, count) => {
@@ -249,18 +273,17 @@ async function main() {
 			}
 		};
 		// Warm-up (JIT, first connections, n8n's caches), counted in the exactly-once check but not in the figures.
-		keep(await measure(sides, baseUrl, 20, numbering, WARM_UP));
+		keep(await measure(sides, baseUrl, 20, numbering, WARM_UP, finished));
 		const loadBefore = loadAverage();
 		const results = [];
 		for (const concurrency of CONCURRENCIES) {
 			log(`bench: ${EVENTS} events per side at ${concurrency} concurrent, ${ROUNDS} rounds`);
-			const figures = await measure(sides, baseUrl, concurrency, numbering, EVENTS);
+			const figures = await measure(sides, baseUrl, concurrency, numbering, EVENTS, finished);
 			keep(figures);
 			results.push({ concurrency, figures });
 		}
 		const loadAfter = loadAverage();
 
-		const databaseFile = path.join(userFolder, '.n8n', 'database.sqlite');
 		const checks = new Map();
 		for (const side of sides) {
 			const total = sent.get(side.name);
@@ -309,6 +332,7 @@ function printResults({ version, sides, results, checks, loadBefore, loadAfter, 
 				figure.acked,
 				figure.notAcked,
 				rateOf(figure).toFixed(1),
+				((figure.acked / figure.answeredMs) * 1000).toFixed(1),
 				percentile(figure.latencies, 50).toFixed(1),
 				percentile(figure.latencies, 95).toFixed(1),
 				side.name === 'webhook' ? '-' : (rateOf(figure) / rateOf(webhook)).toFixed(2),
@@ -316,7 +340,12 @@ function printResults({ version, sides, results, checks, loadBefore, loadAfter, 
 			]);
 		}
 	}
-	out(table(['concurrent', 'node', 'acked', 'not 2xx', 'events/s', 'p50 ms', 'p95 ms', 'ratio to Webhook 2', 'ratio to Webhook 1'], rows));
+	out(
+		table(
+			['concurrent', 'node', 'acked', 'not 2xx', 'events/s', 'answers/s', 'p50 ms', 'p95 ms', 'ratio to Webhook 2', 'ratio to Webhook 1'],
+			rows,
+		),
+	);
 	out();
 	out("Every answer 2xx against n8n's database (warm-up included): each acked event executed exactly once?");
 	const checkRows = sides.map((side) => {

@@ -19,6 +19,8 @@ const { waitForWebhook } = require('./webhookReady');
 const { missingRedisServer, startRedisServer } = require('./redisServer');
 
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+/** An upper bound for a process to start (not a timing assertion): several n8n processes on 2 busy cores are slow. */
+const READY_TIMEOUT_MS = 300_000;
 
 const postgres = {
 	host: process.env.E2E_POSTGRES_HOST || '127.0.0.1',
@@ -177,8 +179,33 @@ async function startQueueTopology({
 			started.push({ name, child, ready: () => logText(logFile(name)).includes(ready), log: logFile(name) });
 			return child;
 		};
+		const anyExited = () => {
+			for (const { name, child } of started) {
+				const { exitCode, signalCode } = child.child;
+				if (exitCode !== null || signalCode !== null) throw new CaseFailure(`${name} exited early (${exitCode ?? signalCode})`, logs());
+			}
+		};
+		const ready = async (what) =>
+			await until(
+				what,
+				async () => {
+					anyExited();
+					if (!started.every((process) => process.ready())) return false;
+					return await fetch(`${baseUrl}/healthz/readiness`).then(
+						(response) => response.ok,
+						() => false,
+					);
+				},
+				READY_TIMEOUT_MS,
+				logs,
+				CaseFailure,
+			);
+		// The main process first (it takes the migration lock and activates), then the others together: started all at
+		// once on a loaded machine, they starved each other past n8n's own start-up limits (the task runners' grant).
 		const main = await listening();
+		const baseUrl = `http://127.0.0.1:${main.port}`;
 		await launch('n8n-queue-main', ['start'], main.env, 'Editor is now accessible via');
+		await ready('n8n start (queue mode) to be ready');
 		const webhookUrls = [];
 		for (let index = 1; index <= webhooks; index++) {
 			const listener = await listening();
@@ -191,27 +218,7 @@ async function startQueueTopology({
 			await launch(name, ['worker', `--concurrency=${workerConcurrency}`], await brokerPort(), 'n8n worker is now ready');
 			workerLogs.push({ name, log: logFile(name) });
 		}
-		const anyExited = () => {
-			for (const { name, child } of started) {
-				const { exitCode, signalCode } = child.child;
-				if (exitCode !== null || signalCode !== null) throw new CaseFailure(`${name} exited early (${exitCode ?? signalCode})`, logs());
-			}
-		};
-		const baseUrl = `http://127.0.0.1:${main.port}`;
-		await until(
-			`n8n start (queue mode), ${webhooks} webhook processor(s) and ${workers} workers to be ready`,
-			async () => {
-				anyExited();
-				if (!started.every((process) => process.ready())) return false;
-				return await fetch(`${baseUrl}/healthz/readiness`).then(
-					(response) => response.ok,
-					() => false,
-				);
-			},
-			120_000,
-			logs,
-			CaseFailure,
-		);
+		await ready(`${webhooks} webhook processor(s) and ${workers} workers to be ready`);
 		for (const url of [baseUrl, ...webhookUrls])
 			for (const webhookPath of webhookPaths)
 				await waitForWebhook(`${url}/webhook/${webhookPath}`).catch((error) => {
