@@ -12,7 +12,7 @@ import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { learnContactLinks } from '../whatsapp/inbound/contactLinks';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { buildFilter } from '../whatsapp/inbound/filters';
-import { receive } from '../whatsapp/inbound/receive';
+import { type ReceiveOptions, receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty } from '../whatsapp/n8n/commonProperties';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
@@ -27,9 +27,9 @@ import {
 	eventItems,
 	inboundRequest,
 	registrationFromContext,
+	requestSource,
 	respond,
 	settleWhenAnswered,
-	sourceFromContext,
 	takeReceipt,
 } from './triggerContext';
 
@@ -100,7 +100,8 @@ export class WhatsAppTrigger implements INodeType {
 		// Opened once per request, and only for a verified delivery that needs it.
 		let store: Promise<StateStore> | undefined;
 		const openStore = async () => await (store ??= processStateStoreFor(this, node));
-		const reception = await receive(await inboundRequest(this), await sourceFromContext(this, parameters), {
+		const request = await inboundRequest(this);
+		const options: ReceiveOptions = {
 			...receptionSettings(parameters),
 			filter: buildFilter(filterSettings(parameters)),
 			openStore,
@@ -110,7 +111,10 @@ export class WhatsAppTrigger implements INodeType {
 				await learnContactLinks(events, openStore);
 				if (updatesCampaignReports(parameters)) await recordDeliveryUpdates(events, (await openStore()).reports);
 			},
-		});
+		};
+		// The credential as read in the last seconds; a refused signature is checked once more against it as stored now.
+		let reception = await receive(request, await requestSource(this, parameters, node, request.method === 'GET'), options);
+		if (reception.reply.status === 401) reception = await receive(request, await requestSource(this, parameters, node, true), options);
 		if (reception.events.length === 0) {
 			respond(this, reception.reply);
 			return { noWebhookResponse: true };

@@ -1,4 +1,11 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHookFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	INode,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
@@ -25,6 +32,7 @@ import {
 	RELAY_CREDENTIAL_TYPE,
 	relayFromContext,
 } from '../whatsapp/n8n/channels';
+import { recentCredentials } from '../whatsapp/n8n/recentCredentials';
 import { helperRequester } from '../whatsapp/n8n/requesters';
 import {
 	cloudRegistrationSettings,
@@ -36,12 +44,19 @@ import {
 	updatesCampaignReports,
 } from './plan';
 
-type TriggerContext = IHookFunctions | IWebhookFunctions;
-
-export async function sourceFromContext(context: TriggerContext, { backend, reception }: TriggerParameters): Promise<InboundSource> {
+/**
+ * The source for a webhook request, from the credential as read in the last few seconds (recentCredentials), or as
+ * stored now when `fresh` (the GET handshake, and a signature the kept secret refused: it may be a new one).
+ */
+export async function requestSource(
+	context: IWebhookFunctions,
+	{ backend, reception }: TriggerParameters,
+	node: INode,
+	fresh: boolean,
+): Promise<InboundSource> {
 	if (throughRelay({ backend, reception }))
-		return relaySource(await context.getCredentials(RELAY_CREDENTIAL_TYPE), context.getNodeWebhookUrl('default') ?? '');
-	return inboundSource(backend, await context.getCredentials(CREDENTIAL_TYPES[backend]));
+		return relaySource(await recentCredentials(context, RELAY_CREDENTIAL_TYPE, { node, fresh }), context.getNodeWebhookUrl('default') ?? '');
+	return inboundSource(backend, await recentCredentials(context, CREDENTIAL_TYPES[backend], { node, fresh }));
 }
 
 const throughRelay = ({ backend, reception }: Pick<TriggerParameters, 'backend' | 'reception'>) =>
@@ -53,7 +68,8 @@ export async function assertUsable(context: IHookFunctions): Promise<void> {
 	buildFilter(filterSettings(parameters));
 	optOutSettings(parameters);
 	if (!parameters.verifySignatures) return;
-	const missing = (await sourceFromContext(context, parameters)).missingSecret();
+	const credentials = await context.getCredentials(CREDENTIAL_TYPES[parameters.backend]);
+	const missing = inboundSource(parameters.backend, credentials).missingSecret();
 	if (missing) throw missing;
 }
 

@@ -27,6 +27,7 @@ const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
 const Module = require('node:module');
+const { randomUUID } = require('node:crypto');
 const { run, startBackground, stop, stopAll, killAllSync, freePort, tail } = require('./lib/processes');
 const {
 	ROOT,
@@ -43,7 +44,15 @@ const { requireTypeScriptFake } = require('./lib/loadTypeScript');
 const { checkInstalledPackage } = require('./lib/packageCheck');
 const { triggerCase } = require('./lib/triggerCase');
 const { loadCase } = require('./lib/loadCase');
-const { queueCase } = require('./lib/queueCase');
+const { queueCase, liteCredential, QUEUE_SEGMENT_WORKFLOW, LITE_API_KEY: LITE_QUEUE_API_KEY } = require('./lib/queueCase');
+const { startQueueTopology } = require('./lib/queueTopology');
+const {
+	triggerThroughProcessors,
+	cloudSegmentAtScale,
+	cloudCredential,
+	SCALE_WORKFLOWS,
+	SCALE_WEBHOOK_PATHS,
+} = require('./lib/queueScaleCase');
 const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
 const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
@@ -542,13 +551,10 @@ async function main() {
 			await stop(server.child);
 		}
 
-		// --- case: queue (lib/queueCase.js: n8n start + 2 workers in queue mode, Postgres, Bull on a private Redis) ---
-		if (process.env.E2E_SKIP_QUEUE === '1') skip('queue: quota and campaign ledger across 2 queue-mode workers', 'E2E_SKIP_QUEUE=1');
-		else {
-			await runCase('queue: quota and campaign ledger hold across 2 queue-mode workers (Postgres, Bull, WhatsApp Redis)', () =>
-				queueCase({ n8nBin, host, tmp, n8nEnvironment, logFile, CaseFailure, say }),
-			);
-		}
+		// --- cases: queue (lib/queueTopology.js: n8n start, 2 webhook processors, 2 workers; Postgres, Bull on a private Redis) ---
+		if (process.env.E2E_SKIP_QUEUE === '1')
+			skip('queue: quota, ledger, trigger load and a Cloud segment across queue-mode processes', 'E2E_SKIP_QUEUE=1');
+		else await queueCases({ n8nBin, host, tmp, logFile });
 	} catch (error) {
 		results.push({ name: 'setup', status: 'failed' });
 		say(`FAIL setup: ${error.message}`);
@@ -599,6 +605,75 @@ async function startGatewayWithRedis(tmp, logFile) {
 		gateway.process = (await startLiteGateway({ ...options, port: gateway.port })).process;
 	};
 	return gateway;
+}
+
+/**
+ * The queue-mode cases in one topology (main, 2 webhook processors, 2 workers with 2 job slots each): quota and ledger
+ * across workers (lib/queueCase.js), then the trigger's load through both processors and a Cloud segment at
+ * 1,000/s on the workers (lib/queueScaleCase.js). A topology that does not start fails each case with its reason.
+ */
+async function queueCases({ n8nBin, host, tmp, logFile }) {
+	const { startFakeLiteContainer } = requireFakeLiteContainer();
+	const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
+	const lite = await startFakeLiteContainer(LITE_QUEUE_API_KEY);
+	lite.state.quotaLeft = Number.MAX_SAFE_INTEGER; // the nodes' quota in Redis is the only limit under test
+	const graph = await startFakeGraphApi({ accessToken: 'EAAe2eQueueAccessToken0123456789', phoneNumberId: '106540352242933' });
+	const keyPrefix = `e2e:${randomUUID()}:`;
+	const cloud = cloudCredential(graph);
+	let topology;
+	const started = startQueueTopology({
+		n8nBin,
+		host,
+		tmp,
+		n8nEnvironment,
+		logFile,
+		CaseFailure,
+		say,
+		credentials: (redisPort) => [
+			liteCredential(lite),
+			cloud,
+			{
+				id: 'e2eRedisCred0001',
+				name: 'WhatsApp Redis (e2e private redis-server)',
+				type: 'whatsAppRedis',
+				data: { host: '127.0.0.1', port: redisPort, password: '', database: 0, tls: false, keyPrefix },
+			},
+		],
+		workflows: [QUEUE_SEGMENT_WORKFLOW, ...SCALE_WORKFLOWS],
+		webhookPaths: ['e2e-queue-segment', ...SCALE_WEBHOOK_PATHS],
+		webhooks: 2,
+		workers: 2,
+		workerConcurrency: 2,
+	}).then((running) => (topology = running));
+	started.catch(() => undefined);
+	try {
+		await runCase('queue: quota and campaign ledger hold across 2 queue-mode workers (Postgres, Bull, WhatsApp Redis)', async () =>
+			queueCase({ topology: await started, fake: lite, keyPrefix, CaseFailure }),
+		);
+		if (process.env.E2E_SKIP_QUEUE_SCALE === '1') {
+			skip('queue-load: the trigger through 2 webhook processors', 'E2E_SKIP_QUEUE_SCALE=1');
+			skip('queue-segment: 10,000 Cloud messages at 1,000/s over 4 executions on 2 workers', 'E2E_SKIP_QUEUE_SCALE=1');
+			return;
+		}
+		await runCase(
+			'queue-load: 2,000 signed events through 2 webhook processors and 2 workers, each exactly one execution (baseline: n8n Webhook node)',
+			async () =>
+				triggerThroughProcessors({ topology: await started, credential: cloud, say }).catch((error) => {
+					throw error instanceof assert.AssertionError ? new CaseFailure(error.message, topology.logs()) : error;
+				}),
+		);
+		await runCase(
+			'queue-segment: 10,000 Cloud messages at 1,000/s over 4 executions on 2 workers, shared pace and quota, everyone once',
+			async () =>
+				cloudSegmentAtScale({ topology: await started, graph, keyPrefix, CaseFailure, say }).catch((error) => {
+					throw error instanceof assert.AssertionError ? new CaseFailure(error.message, topology.logs()) : error;
+				}),
+		);
+	} finally {
+		await topology?.stop();
+		await lite.close().catch(() => undefined);
+		await graph.close().catch(() => undefined);
+	}
 }
 
 const readWorkflow = (file) => JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'));

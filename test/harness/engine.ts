@@ -93,7 +93,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by the engine in these tests');
 	}
 
+	/** How many times each credential type was read (decrypted), as n8n reads it from its database. */
+	readonly reads: Record<string, number> = {};
+
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: unknown, type: string) {
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		const found = this.credentials[type];
 		if (!found) throw new Error(`No test credentials of type ${type}`);
 		return structuredClone(found);

@@ -39,6 +39,8 @@ export interface TriggerUnderTest {
 	get(query: Record<string, string>): Promise<WebhookCall>;
 	/** The next `count` hand-overs fail the way n8n fails when it cannot store an execution (500, nothing runs). */
 	failExecutionStores(count: number): void;
+	/** How many times the node read each credential type (n8n reads it from its database each time). */
+	credentialReads: Record<string, number>;
 	/** webhookMethods.default.checkExists, and create when it said false: what n8n does on activation. */
 	activate(): Promise<{ existed: boolean }>;
 	deactivate(): Promise<boolean>;
@@ -113,7 +115,8 @@ export async function startTrigger(options: {
 		position: [0, 0],
 		webhookId: `hook-${nodeCounter}`,
 		parameters: options.parameters,
-		credentials: Object.fromEntries(Object.keys(options.credentials).map((type, index) => [type, { id: String(index + 1), name: type }])),
+		// IDs unique to this trigger, as in n8n: the trigger keeps credentials per ID for a few seconds (recentCredentials).
+		credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `${type}-${nodeCounter}`, name: type }])),
 	};
 	const staticData: IDataObject = {};
 	const workflow = new Workflow({
@@ -254,6 +257,7 @@ export async function startTrigger(options: {
 		failExecutionStores: (count) => {
 			failingStores = count;
 		},
+		credentialReads: credentialsHelper.reads,
 		async activate() {
 			const existed = await methods.checkExists!.call(hook());
 			if (!existed) await methods.create!.call(hook());

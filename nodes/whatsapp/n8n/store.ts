@@ -10,17 +10,14 @@ import { isWhatsAppError } from '../errors';
 import { processMemoryStore } from '../store/memory';
 import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';
+import { recentCredentials } from './recentCredentials';
 
 export const REDIS_CREDENTIAL = 'whatsAppRedis';
 
 /** The optional credential every stateful node offers, tested by redisCredentialTest (registered by every node). */
 export const redisCredential = { name: REDIS_CREDENTIAL, required: false, testedBy: 'whatsAppRedisTest' };
 
-async function redisConnectionOf(context: IExecuteFunctions | IWebhookFunctions): Promise<RedisConnection> {
-	return redisConnectionFrom(await context.getCredentials(REDIS_CREDENTIAL));
-}
-
-function redisConnectionFrom(credentials: ICredentialDataDecryptedObject): RedisConnection {
+function redisConnectionOf(credentials: ICredentialDataDecryptedObject): RedisConnection {
 	return {
 		host: String(credentials.host ?? 'localhost'),
 		port: Number(credentials.port ?? 6379),
@@ -37,7 +34,7 @@ function redisConnectionFrom(credentials: ICredentialDataDecryptedObject): Redis
  */
 export async function stateStoreFor(context: IExecuteFunctions | IWebhookFunctions): Promise<StateStore> {
 	if (!context.getNode().credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
-	return await RedisStore.connect(await redisConnectionOf(context));
+	return await RedisStore.connect(redisConnectionOf(await context.getCredentials(REDIS_CREDENTIAL)));
 }
 
 /** One connection per Redis (and credential settings) in this process, shared by every webhook request. */
@@ -45,7 +42,8 @@ const processRedisStores = new Map<string, Promise<RedisStore>>();
 
 /**
  * Like stateStoreFor, for work that comes often and briefly (webhook requests and the executions they start): the Redis connection is opened
- * once per process and reused; never close the store. A lost connection is replaced on the next call.
+ * once per process and reused; never close the store. A lost connection is replaced on the next call. The credential
+ * is read at most every few seconds (recentCredentials).
  */
 export async function processStateStoreFor(
 	context: IExecuteFunctions | IWebhookFunctions,
@@ -53,7 +51,7 @@ export async function processStateStoreFor(
 	node: INode = context.getNode(),
 ): Promise<StateStore> {
 	if (!node.credentials?.[REDIS_CREDENTIAL]) return processMemoryStore;
-	const connection = await redisConnectionOf(context);
+	const connection = redisConnectionOf(await recentCredentials(context, REDIS_CREDENTIAL, { node }));
 	const key = JSON.stringify(connection);
 	const cached = processRedisStores.get(key);
 	const store = await cached?.catch(() => undefined);
@@ -86,7 +84,7 @@ const PLAIN_CAUSES: Record<string, string> = {
 /** The Redis credential's test: connects as the nodes do (password, database, TLS), then lets go. */
 export const redisCredentialTest = {
 	async whatsAppRedisTest(credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-		const connection = redisConnectionFrom(credential.data ?? {});
+		const connection = redisConnectionOf(credential.data ?? {});
 		const where = `Redis at ${connection.host}:${connection.port}`;
 		try {
 			await (await RedisStore.connect(connection)).close();

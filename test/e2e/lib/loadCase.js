@@ -10,19 +10,22 @@
  * (not re-sent, no refused stores: it shows what n8n itself starts).
  */
 const assert = require('node:assert/strict');
-const { createHmac } = require('node:crypto');
 const path = require('node:path');
-const { requireTypeScriptFake } = require('./loadTypeScript');
-const { sleep } = require('./processes');
 const { readExecutions } = require('./triggerCase');
-
-const { metaWebhookBody } = requireTypeScriptFake('metaWebhook.ts');
+const {
+	MAX_ATTEMPTS,
+	signedMetaDeliveries,
+	post,
+	sendAll,
+	settledExecutions,
+	startItems,
+	countBy,
+	describeCounts,
+	exactlyOnce,
+} = require('./deliveries');
 
 const EVENTS = Number(process.env.E2E_LOAD_EVENTS ?? 2000);
 const CONCURRENCY = 20;
-/** A delivery Meta keeps retrying; past this many answers that are not 2xx the case fails and says so. */
-const MAX_ATTEMPTS = 20;
-const SETTLE_TIMEOUT_MS = 180_000;
 
 /** One in this many inserts of the trigger workflow's executions is refused. */
 const REFUSE_ONE_IN = 10;
@@ -47,105 +50,23 @@ function refuseSomeExecutionStores(host, databaseFile, workflowId, oneIn) {
 	});
 }
 
-const messageIdOf = (index) => `wamid.E2ELOAD${String(index).padStart(6, '0')}`;
-
-/**
- * Sends every request with `concurrency` in flight; a request answered otherwise than 2xx (or not at all) goes
- * to the back of the queue and is sent again after a short pause, up to MAX_ATTEMPTS times.
- */
-async function sendAll(requests, send, { concurrency, resend }) {
-	const queue = requests.map((request) => ({ request, attempts: 0 }));
-	const outcome = { accepted: [], notAccepted: new Map(), gaveUp: [], sent: 0 };
-	const worker = async () => {
-		while (queue.length) {
-			const job = queue.shift();
-			if (job.attempts > 0) await sleep(200);
-			job.attempts++;
-			outcome.sent++;
-			let answer;
-			try {
-				const response = await send(job.request);
-				answer = { status: response.status, body: await response.text() };
-			} catch (error) {
-				answer = { status: `no answer (${error.cause?.code ?? error.message})` };
-			}
-			if (typeof answer.status === 'number' && answer.status < 300) {
-				outcome.accepted.push({ ...job, answer });
-				continue;
-			}
-			outcome.notAccepted.set(answer.status, (outcome.notAccepted.get(answer.status) ?? 0) + 1);
-			if (resend && job.attempts < MAX_ATTEMPTS) queue.push(job);
-			else outcome.gaveUp.push(job);
-		}
-	};
-	await Promise.all(Array.from({ length: concurrency }, worker));
-	return outcome;
-}
-
-/**
- * Polls n8n's database until the workflow's executions stop changing and none is new or running (or the time is
- * up), then reads them with their data.
- */
-async function settledExecutions(host, databaseFile, workflowId, expected) {
-	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-	let previous = -1;
-	let stableFor = 0;
-	for (;;) {
-		const rows = await readExecutions(host, databaseFile, workflowId, { withData: false });
-		const busy = rows.filter((row) => ['new', 'running'].includes(row.status)).length;
-		stableFor = rows.length === previous ? stableFor + 1 : 0;
-		previous = rows.length;
-		if ((rows.length >= expected && busy === 0) || stableFor >= 10 || Date.now() > deadline)
-			return await readExecutions(host, databaseFile, workflowId);
-		await sleep(1000);
-	}
-}
-
-/** The trigger's items in an execution: from its run data, or from the start stack of one that never ran. */
-function triggerItems(row, nodeName) {
-	const ran = row.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0];
-	return ran ?? row.data?.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0] ?? [];
-}
-
-const countBy = (values) => [...values.reduce((counts, value) => counts.set(value, (counts.get(value) ?? 0) + 1), new Map())];
-const describeCounts = (entries) => entries.map(([key, count]) => `${count}× ${key}`).join(', ') || 'none';
 const perSecond = (count, since) => ((count / (Date.now() - since)) * 1000).toFixed(0);
 
 async function loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential, databaseFile, host, say }) {
 	const since = Date.now();
 	const trigger = triggerWorkflow.nodes.find((node) => node.type.endsWith('.whatsAppTrigger'));
 	const triggerUrl = `${baseUrl}/webhook/${trigger.webhookId}/webhook`;
-	const deliveries = Array.from({ length: EVENTS }, (_unused, index) => {
-		const raw = JSON.stringify(
-			metaWebhookBody(
-				{
-					contacts: [{ profile: { name: 'Load' }, wa_id: '4915123456789' }],
-					messages: [
-						{
-							from: '4915123456789',
-							id: messageIdOf(index),
-							timestamp: String(Math.floor(Date.now() / 1000)),
-							type: 'text',
-							text: { body: `load ${index}` },
-						},
-					],
-				},
-				credential.phoneNumberId,
-			),
-		);
-		return { raw, signature: `sha256=${createHmac('sha256', credential.appSecret).update(raw).digest('hex')}` };
-	});
-	const post = (url, body, headers = {}) =>
-		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+	const deliveries = signedMetaDeliveries({ count: EVENTS, credential, prefix: 'E2ELOAD' });
+	const executionsOf = (workflowId) => (options) => readExecutions(host, databaseFile, workflowId, options);
 
 	await refuseSomeExecutionStores(host, databaseFile, triggerWorkflow.id, REFUSE_ONE_IN);
 	const triggerStart = Date.now();
-	const sent = await sendAll(deliveries, (delivery) => post(triggerUrl, delivery.raw, { 'x-hub-signature-256': delivery.signature }), {
+	const sent = await sendAll(deliveries, (delivery) => post(triggerUrl, delivery.raw, delivery.headers), {
 		concurrency: CONCURRENCY,
 		resend: true,
 	});
 	const triggerRate = perSecond(EVENTS, triggerStart);
-	const rows = await settledExecutions(host, databaseFile, triggerWorkflow.id, EVENTS);
+	const rows = await settledExecutions(executionsOf(triggerWorkflow.id), EVENTS);
 
 	const baselineStart = Date.now();
 	const baselineUrl = `${baseUrl}/webhook/${baselineWorkflow.nodes[0].parameters.path}`;
@@ -155,12 +76,12 @@ async function loadCase({ baseUrl, triggerWorkflow, baselineWorkflow, credential
 		{ concurrency: CONCURRENCY, resend: false },
 	);
 	const baselineRate = perSecond(EVENTS, baselineStart);
-	const baselineRows = await settledExecutions(host, databaseFile, baselineWorkflow.id, baseline.accepted.length);
+	const baselineRows = await settledExecutions(executionsOf(baselineWorkflow.id), baseline.accepted.length);
 
-	const startedIds = rows.flatMap((row) => triggerItems(row, trigger.name).map((item) => item.json.messageId));
-	const perEvent = countBy(startedIds);
-	const twice = perEvent.filter(([, count]) => count > 1);
-	const missing = deliveries.map((_unused, index) => messageIdOf(index)).filter((id) => !perEvent.some(([started]) => started === id));
+	const { twice, missing } = exactlyOnce(
+		deliveries.map((delivery) => delivery.messageId),
+		rows.flatMap((row) => startItems(row, trigger.name).map((item) => item.json.messageId)),
+	);
 	const duplicateAnswers = sent.accepted.filter((job) => job.answer.body !== '{"received":1}');
 	say(
 		`load: WhatsApp Trigger ${EVENTS} events × ${CONCURRENCY} concurrent: ${sent.accepted.length} answered 2xx after ${sent.sent} requests ` +
