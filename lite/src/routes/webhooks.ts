@@ -1,35 +1,42 @@
 import type { Router } from '../http/router';
-import { invalidRequest, notFound, tooManyWebhooks, urlNotAllowed } from '../http/errors';
+import { notFound, tooManyWebhooks, urlNotAllowed } from '../http/errors';
+import { id, text, validated, z } from '../http/schema';
+import { MAX_URL } from '../send/request';
 import { OutboundPolicy, OutboundRefused } from '../outbound/policy';
-import { EVENT_NAMES, WebhookRegistry, type EventName } from '../webhooks/registry';
+import { EVENT_NAMES, WebhookRegistry } from '../webhooks/registry';
 
 export interface WebhookRouteSettings {
 	webhookAllowedHosts: string[];
 	webhookMaxRegistrations: number;
 }
 
-function events(raw: unknown): EventName[] {
-	if (raw === undefined) return [...EVENT_NAMES];
-	if (!Array.isArray(raw) || raw.length === 0 || raw.some((event) => !EVENT_NAMES.includes(event))) {
-		throw invalidRequest(`events must be a non-empty list of ${EVENT_NAMES.join(', ')}`);
-	}
-	return [...new Set(raw as EventName[])];
-}
+const EVENTS_RULE = `a non-empty list of ${EVENT_NAMES.join(', ')}`;
+const registration = z.object({
+	body: z.object({
+		url: text(MAX_URL, 'an http(s) URL'),
+		events: z
+			.array(z.enum(EVENT_NAMES, { message: EVENTS_RULE }), { message: EVENTS_RULE })
+			.min(1, EVENTS_RULE)
+			.max(EVENT_NAMES.length * 4, EVENTS_RULE)
+			.optional(),
+	}),
+});
+const webhookPath = z.object({ params: z.object({ id: id() }) });
 
 export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
 	const policy = OutboundPolicy.webhook(settings.webhookAllowedHosts);
 	// Registrations run one at a time, so concurrent ones cannot pass the limit together.
 	let registering: Promise<unknown> = Promise.resolve();
 
-	router.add('POST', '/webhooks', async ({ body }) => {
-		const url = typeof body.url === 'string' ? body.url : '';
+	router.add('POST', '/webhooks', async (request) => {
+		const { url, events = EVENT_NAMES } = validated(registration, request).body;
 		try {
 			policy.checkUrl(url);
 		} catch (error) {
 			if (error instanceof OutboundRefused) throw urlNotAllowed('url', error, 'WEBHOOK_ALLOWED_HOSTS');
 			throw error;
 		}
-		const wanted = events(body.events);
+		const wanted = [...new Set(events)];
 		const registered = registering.then(async () => {
 			const existing = await registry.list();
 			const known = existing.some((webhook) => webhook.id === WebhookRegistry.idOf(url));
@@ -40,7 +47,8 @@ export function webhookRoutes(router: Router, registry: WebhookRegistry, setting
 		return { status: 201, body: await registered };
 	});
 	router.add('GET', '/webhooks', async () => ({ status: 200, body: { webhooks: await registry.list() } }));
-	router.add('DELETE', '/webhooks/:id', async ({ params }) => {
+	router.add('DELETE', '/webhooks/:id', async (request) => {
+		const { params } = validated(webhookPath, request);
 		if (!(await registry.remove(params.id))) throw notFound(`Webhook ${params.id}`);
 		return { status: 204 };
 	});
