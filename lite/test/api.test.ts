@@ -192,7 +192,7 @@ describe('POST /api/send-message', () => {
 		]);
 		const missing = await send({ number: '4915123456789', reaction: { messageId: 'false_4915123456789@c.us_XYZ' } });
 		expect(missing.status).toBe(400);
-		expect(missing.body.error.message).toMatch(/reaction\.emoji must be a string/);
+		expect(missing.body.error.message).toMatch(/reaction\.emoji is missing: it must be a string/);
 	});
 
 	it('answers 400 naming an invalid number, and 400 for a wrong body', async () => {

@@ -148,7 +148,7 @@ describe('subscribers', () => {
 		expect(
 			(await gw.call('POST', '/relay/subscribers', { url: 'https://n8n.example.com/w', secret: secretOf('w'), app: 'other' })).body.error
 				.message,
-		).toContain('app "other"');
+		).toContain('app is "other"');
 		expect((await call(gw.url, 'POST', '/relay/subscribers', { url: 'https://n8n.example.com/w', secret: secretOf('w') })).status).toBe(
 			401,
 		);

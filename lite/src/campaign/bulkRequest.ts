@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { recipientAddress } from '../../../nodes/whatsapp/phone';
-import { invalidRequest, isApiError } from '../http/errors';
-import { outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
+import { isApiError } from '../http/errors';
+import { id, numeric, text, z } from '../http/schema';
+import { messageFieldsSchema, recipientOf, recipientText, outgoingMessage, type MessageFields, type MessageLimits } from '../send/request';
 
 export interface CampaignSettings {
 	id: string;
@@ -9,7 +10,7 @@ export interface CampaignSettings {
 	/** The message with its `{{…}}` placeholders. */
 	template: string;
 	/** The rest of the UOWHATSAPP object (imageUrl, media, …), sent with every message. */
-	fields: Record<string, unknown>;
+	fields: Omit<MessageFields, 'message'>;
 	minDelayMinutes: number;
 	maxDelayMinutes: number;
 	randomDelay: boolean;
@@ -35,51 +36,82 @@ export interface BulkLimits extends MessageLimits {
 	maxReceiversPerRequest: number;
 }
 
-function delay(value: unknown, field: string, fallback: number): number {
-	if (value === undefined || value === null || value === '') return fallback;
-	const minutes = Number(value);
-	if (!Number.isFinite(minutes) || minutes < 0) throw invalidRequest(`UOWHATSAPP.${field} must be a number of minutes`);
-	return minutes;
+/**
+ * The longest campaign gap a request may ask for, in minutes: one day. WhatsApp-safe gaps are minutes; a longer
+ * gap only makes a campaign last weeks (its data expires CAMPAIGN_RETENTION_DAYS after its last change), and a
+ * bound keeps every gap a finite, exact number of milliseconds (1e308 minutes is Infinity ms).
+ */
+export const MAX_DELAY_MINUTES = 1440;
+const DELAY_RULE = `a number of minutes from 0 to ${MAX_DELAY_MINUTES} (one day)`;
+const MAX_CAMPAIGN_NAME = 200;
+const MAX_USER_ID = 128;
+
+/** One Notify request (`POST /{suit_id}/send`): its schema, built once from the gateway's limits. */
+export function bulkRequestSchema(limits: BulkLimits) {
+	const max = limits.maxReceiversPerRequest;
+	const receiver = z.union(
+		[
+			recipientText.transform((mobileNum) => ({ mobileNum }) as Record<string, unknown>),
+			// Any other key of a receiver is data for the placeholders ({{user.name}}, {{city}}).
+			z.object({ mobileNum: recipientText, userID: z.union([text(MAX_USER_ID), z.number()]).optional() }).passthrough(),
+		],
+		{ errorMap: () => ({ message: 'a number as a string, or an object {"mobileNum", "userID", "user"}' }) },
+	);
+	// "" and null mean "the gateway's default", as Notify clients send them.
+	const delay = z.preprocess(
+		(value) => (value === '' || value === null ? undefined : value),
+		numeric(0, MAX_DELAY_MINUTES, DELAY_RULE).optional(),
+	);
+	return z.object({
+		body: z.object({
+			UOWHATSAPP: messageFieldsSchema(limits)
+				.extend({
+					receivers: z
+						.array(receiver, { message: 'a non-empty list of {"mobileNum", "userID"}' })
+						.min(1, 'a non-empty list of {"mobileNum", "userID"}')
+						.max(
+							max,
+							`a list of at most ${max} receivers, this gateway's limit of ${max} per request (MAX_RECEIVERS_PER_REQUEST): send the segment in chunks of at most ${max} with the same campaign_id`,
+						),
+					random_delay: z.boolean({ message: 'true or false' }).nullish(),
+					random_string: z.boolean({ message: 'true or false' }).nullish(),
+					min_delay: delay,
+					max_delay: delay,
+				})
+				.nullish()
+				.refine((uo) => uo, 'an object {"message", "receivers": [...]} (the Notify format)'),
+			campaign_id: id().nullish().or(z.literal('')),
+			campaign_name: text(MAX_CAMPAIGN_NAME).nullish(),
+		}),
+	});
 }
 
 /**
- * Reads a Notify bulk body (`{"UOWHATSAPP": {...}, "campaign_id", "campaign_name"}`). The request's delays can
- * lengthen the gateway's, never shorten them below MIN_DELAY_MINUTES.
+ * Reads a validated Notify bulk body. The request's delays can lengthen the gateway's, never shorten them below
+ * MIN_DELAY_MINUTES; invalid and repeated receivers are skipped with the reason.
  */
 export function parseBulkRequest(
-	body: Record<string, unknown>,
+	body: z.infer<ReturnType<typeof bulkRequestSchema>>['body'],
 	limits: BulkLimits,
 ): { settings: CampaignSettings; receivers: QueuedReceiver[]; skipped: Skipped[] } {
-	const uo = body.UOWHATSAPP;
-	if (!uo || typeof uo !== 'object' || Array.isArray(uo))
-		throw invalidRequest('UOWHATSAPP is missing: send {"UOWHATSAPP": {"message", "receivers": [...]}, "campaign_id", "campaign_name"}');
-	const { receivers, message, random_delay, min_delay, max_delay, random_string, ...fields } = uo as Record<string, unknown>;
-	if (!Array.isArray(receivers) || receivers.length === 0)
-		throw invalidRequest('UOWHATSAPP.receivers must be a non-empty list of {"mobileNum", "userID"}');
-	if (receivers.length > limits.maxReceiversPerRequest) {
-		throw invalidRequest(
-			`UOWHATSAPP.receivers has ${receivers.length} entries, more than this gateway's limit of ${limits.maxReceiversPerRequest} per request (MAX_RECEIVERS_PER_REQUEST)`,
-			`Send the segment in chunks of at most ${limits.maxReceiversPerRequest} receivers with the same campaign_id`,
-		);
-	}
-	const template = typeof message === 'string' ? message : '';
+	const { receivers, message, random_delay, min_delay, max_delay, random_string, ...fields } = body.UOWHATSAPP!;
+	const template = message ?? '';
 	outgoingMessage({ ...fields, message: template }, limits);
-	const minDelayMinutes = Math.max(limits.minDelayMinutes, delay(min_delay, 'min_delay', limits.minDelayMinutes));
+	const minDelayMinutes = Math.max(limits.minDelayMinutes, min_delay ?? limits.minDelayMinutes);
 	const settings: CampaignSettings = {
-		id: typeof body.campaign_id === 'string' && body.campaign_id ? body.campaign_id : `cmp_${randomUUID()}`,
-		...(typeof body.campaign_name === 'string' && { name: body.campaign_name }),
+		id: body.campaign_id || `cmp_${randomUUID()}`,
+		...(body.campaign_name && { name: body.campaign_name }),
 		template,
 		fields,
 		minDelayMinutes,
-		maxDelayMinutes: Math.max(minDelayMinutes, delay(max_delay, 'max_delay', limits.maxDelayMinutes)),
+		maxDelayMinutes: Math.max(minDelayMinutes, max_delay ?? limits.maxDelayMinutes),
 		randomDelay: random_delay !== false,
 		randomString: random_string === true,
 	};
 	const queued: QueuedReceiver[] = [];
 	const skipped: Skipped[] = [];
 	const seen = new Set<string>();
-	for (const receiver of receivers as unknown[]) {
-		const data = (receiver && typeof receiver === 'object' ? receiver : { mobileNum: receiver }) as Record<string, unknown>;
+	for (const data of receivers) {
 		try {
 			const recipient = recipientAddress(recipientOf(data.mobileNum, 'mobileNum'));
 			if (seen.has(recipient)) {

@@ -2,7 +2,8 @@ import type { Session } from '../drivers/session';
 import { crashPoint } from '../faults';
 import { isApiError } from '../http/errors';
 import { errorText, type Logger } from '../log';
-import { recipientOf, outgoingMessage, type MessageLimits } from '../send/request';
+import { validated } from '../http/schema';
+import { messageFieldsSchema, outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
 import { Waker } from '../util/waker';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
@@ -45,12 +46,16 @@ const UNKNOWN_AFTER_STOP =
 export class CampaignWorker {
 	private readonly waker = new Waker();
 	private readonly settingsCache = new Map<string, CampaignSettings>();
+	/** A rendered text is checked like a request's (its placeholders may have made it too long). */
+	private readonly fieldsSchema: ReturnType<typeof messageFieldsSchema>;
 	private running?: Promise<void>;
 	/** True at start and after any failed step: receivers left `sending` must be settled before the next claim. */
 	private needsRecovery = true;
 	private storeDown = false;
 
-	constructor(private readonly options: WorkerOptions) {}
+	constructor(private readonly options: WorkerOptions) {
+		this.fieldsSchema = messageFieldsSchema(options.messageLimits);
+	}
 
 	start(): void {
 		this.running ??= this.loop();
@@ -212,7 +217,7 @@ export class CampaignWorker {
 	private message(settings: CampaignSettings, receiver: QueuedReceiver) {
 		const text = renderAutomator(settings.template, receiver.data).text;
 		const message = settings.randomString ? withRandomString(text) : text;
-		return outgoingMessage({ ...settings.fields, message }, this.options.messageLimits);
+		return outgoingMessage(validated(this.fieldsSchema, { ...settings.fields, message }), this.options.messageLimits);
 	}
 
 	private reportReceiver(campaignId: string, receiver: QueuedReceiver, outcome: Outcome | { state: 'skipped'; reason: string }): void {

@@ -28,7 +28,8 @@ export function isApiError(error: unknown, status?: number): error is ApiError {
 	return error instanceof ApiError && (status === undefined || error.status === status);
 }
 
-export const invalidRequest = (message: string, fix?: string) => new ApiError('INVALID_REQUEST', message, fix);
+export const invalidRequest = (message: string, fix?: string, extra?: Record<string, unknown>) =>
+	new ApiError('INVALID_REQUEST', message, fix, extra);
 
 export const invalidNumber = (message: string) => new ApiError('INVALID_NUMBER', message);
 

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { errorText, type Logger } from '../log';
 import { closeIfBodyUnread, readBody } from './body';
 import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized, unsupportedMediaType } from './errors';
+import { MAX_JSON_DEPTH, tooDeep } from './schema';
 
 export interface Request {
 	params: Record<string, string>;
@@ -127,6 +128,13 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 		throw invalidRequest('The request body is not valid JSON', 'Send a JSON object with Content-Type: application/json');
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('The request body must be a JSON object');
+	const deep = tooDeep(parsed);
+	if (deep !== undefined)
+		throw invalidRequest(
+			`The request body nests objects and lists more than ${MAX_JSON_DEPTH} levels deep (at ${deep.slice(0, 200)})`,
+			`Flatten ${deep.split('.')[0]}: at most ${MAX_JSON_DEPTH} levels`,
+			{ field: deep.slice(0, 200) },
+		);
 	return parsed as Record<string, unknown>;
 }
 

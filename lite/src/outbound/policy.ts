@@ -33,6 +33,28 @@ function unmapped(address: Address): Address {
 	return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }
 
+const NAT64 = ['64:ff9b::/96', '64:ff9b:1::/48', '::ffff:0:0:0/96'].map((range) => ipaddr.parseCIDR(range));
+
+/**
+ * The IPv4 address an IPv6 address embeds and may reach through a translator or tunnel: IPv4-compatible
+ * (`::127.0.0.1`), IPv4-mapped (`::ffff:`), NAT64 and IPv4-translated, 6to4 (2002::/16) and Teredo's client
+ * (2001::/32, stored inverted). A policy judges that IPv4 address too, as if it had been given.
+ */
+function embeddedIPv4(address: Address): ipaddr.IPv4 | undefined {
+	if (address.kind() !== 'ipv6') return undefined;
+	const v6 = address as ipaddr.IPv6;
+	const bytes = v6.toByteArray();
+	const ipv4At = (offset: number, invert = false) =>
+		new ipaddr.IPv4(bytes.slice(offset, offset + 4).map((byte) => (invert ? byte ^ 0xff : byte)));
+	const [first, second] = v6.parts;
+	if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+	const compatible = v6.parts.slice(0, 6).every((part) => part === 0) && (v6.parts[6] !== 0 || v6.parts[7] > 1); // not :: or ::1
+	if (compatible || NAT64.some((range) => v6.match(range))) return ipv4At(12);
+	if (first === 0x2002) return ipv4At(2);
+	if (first === 0x2001 && second === 0) return ipv4At(12, true);
+	return undefined;
+}
+
 function inRange(address: Address, [network, bits]: [Address, number]): boolean {
 	const plain = unmapped(address);
 	return plain.kind() === network.kind() && plain.match(network, bits);
@@ -133,7 +155,10 @@ export class OutboundPolicy {
 		if (this.rules.some((rule) => 'range' in rule && inRange(parsed, rule.range))) return undefined;
 		const subject = address === host ? address : `${host} resolves to ${address}, which`;
 		if (this.onlyListed) return `${subject} is not listed in ${this.setting}`;
-		const reason = this.defaultRefusal(parsed, subject);
+		const embedded = embeddedIPv4(parsed);
+		// The embedded IPv4 first: it is what a translator or tunnel would reach, so the refusal names it.
+		const reason =
+			(embedded && this.defaultRefusal(embedded, `${subject} embeds ${embedded}, which`)) ?? this.defaultRefusal(parsed, subject);
 		return reason && `${reason}; list the host in ${this.setting} if this is intended`;
 	}
 

@@ -1,9 +1,10 @@
-import { parseBulkRequest, type BulkLimits } from '../campaign/bulkRequest';
+import { bulkRequestSchema, parseBulkRequest, type BulkLimits } from '../campaign/bulkRequest';
 import { reportReceiver, type CampaignReporter } from '../campaign/events';
 import type { CampaignStore } from '../campaign/store';
 import { crashPoint } from '../faults';
 import { campaignNotFound, invalidRequest } from '../http/errors';
 import type { Router } from '../http/router';
+import { id, queryInteger, validated, z } from '../http/schema';
 import type { OptOutGate } from '../optOuts';
 import type { QuotaGate } from '../quota';
 
@@ -21,13 +22,10 @@ export interface CampaignRouteDeps {
 
 const MAX_PAGE = 500;
 
-function pageNumber(raw: string | undefined, field: string, fallback: number, max: number): number {
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 0 || value > max)
-		throw invalidRequest(`${field}="${raw}" must be a whole number from 0 to ${max}`);
-	return value;
-}
+const campaignPath = z.object({ params: z.object({ suitId: id(), campaignId: id() }) });
+const campaignView = campaignPath.extend({
+	query: z.object({ offset: queryInteger(Number.MAX_SAFE_INTEGER, 0), limit: queryInteger(MAX_PAGE, 100) }),
+});
 
 export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 	const suitOnly = (suitId: string) => {
@@ -35,7 +33,9 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 			throw invalidRequest(`This gateway serves suit "${deps.suitId}", not "${suitId}"`, "Use this gateway's SUIT_ID in the path");
 	};
 
-	router.add('POST', '/:suitId/send', async ({ params, body }) => {
+	const bulkRequest = bulkRequestSchema(deps.limits).extend({ params: z.object({ suitId: id() }) });
+	router.add('POST', '/:suitId/send', async (request) => {
+		const { params, body } = validated(bulkRequest, request);
 		suitOnly(params.suitId);
 		const { settings, receivers: parsed, skipped } = parseBulkRequest(body, deps.limits);
 		const optedOut = await deps.optOuts.refusals(parsed.map((receiver) => receiver.recipient));
@@ -52,10 +52,10 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 		return { status: 202, body: { campaignId: settings.id, queued, alreadyQueued, skipped } };
 	});
 
-	router.add('GET', '/:suitId/campaigns/:campaignId', async ({ params, query }) => {
+	router.add('GET', '/:suitId/campaigns/:campaignId', async (request) => {
+		const { params, query } = validated(campaignView, request);
 		suitOnly(params.suitId);
-		const offset = pageNumber(query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
-		const limit = pageNumber(query.limit, 'limit', 100, MAX_PAGE);
+		const { offset, limit } = query;
 		const view = await deps.store.view(params.campaignId, offset, limit);
 		if (!view) throw campaignNotFound(params.campaignId);
 		const nextSendAt =
@@ -67,7 +67,8 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 	});
 
 	for (const action of ['pause', 'resume', 'cancel'] as const) {
-		router.add('POST', `/:suitId/campaigns/:campaignId/${action}`, async ({ params }) => {
+		router.add('POST', `/:suitId/campaigns/:campaignId/${action}`, async (request) => {
+			const { params } = validated(campaignPath, request);
 			suitOnly(params.suitId);
 			const answer = await deps.store.control(params.campaignId, action, new Date());
 			if (!answer) throw campaignNotFound(params.campaignId);

@@ -2,24 +2,34 @@ import type { Session } from '../drivers/session';
 import type { Driver } from '../drivers/types';
 import { invalidRequest, sessionNotReady } from '../http/errors';
 import type { Router } from '../http/router';
-import { outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
+import { text, validated, z } from '../http/schema';
+import { messageFieldsSchema, outgoingMessage, recipientOf, recipientText, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
 
 /** A whatsapp-web.js message ID ("true_4915…@c.us_3EB0…") names its chat. */
 const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
 export function messageRoutes(router: Router, deps: { sender: Sender; driver: Driver; session: Session; limits: MessageLimits }): void {
+	const sendMessage = z.object({ body: messageFieldsSchema(deps.limits).extend({ number: recipientText }) });
+	const markRead = z.object({
+		body: z.object({
+			chatId: text(128).nullish(),
+			messageId: text(256).nullish(),
+			typing: z.boolean({ message: 'true or false' }).nullish(),
+		}),
+	});
 	// Counted in the suit's quota and paced with its campaigns whatever the caller says (no header skips either).
-	router.add('POST', '/api/send-message', async ({ body }) => {
-		const recipient = recipientOf(body.number, 'number');
-		const message = outgoingMessage(body, deps.limits);
+	router.add('POST', '/api/send-message', async (request) => {
+		const { number, ...fields } = validated(sendMessage, request).body;
+		const recipient = recipientOf(number, 'number');
+		const message = outgoingMessage(fields, deps.limits);
 		const result = await deps.sender.sendNow(recipient, message);
 		return { status: 200, body: { success: true, ...result } };
 	});
 
-	router.add('POST', '/api/mark-read', async ({ body }) => {
-		const given = typeof body.chatId === 'string' && body.chatId ? body.chatId : undefined;
-		const chatId = given ?? SERIALIZED_ID.exec(String(body.messageId ?? ''))?.[1];
+	router.add('POST', '/api/mark-read', async (request) => {
+		const { body } = validated(markRead, request);
+		const chatId = body.chatId || SERIALIZED_ID.exec(body.messageId ?? '')?.[1];
 		if (!chatId)
 			throw invalidRequest(
 				'chatId is missing (and messageId does not name a chat)',

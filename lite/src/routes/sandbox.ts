@@ -1,8 +1,22 @@
 import { recipientAddress } from '../../../nodes/whatsapp/phone';
 import type { SandboxDriver } from '../drivers/sandbox';
-import { invalidRequest } from '../http/errors';
 import type { Router } from '../http/router';
-import { recipientOf } from '../send/request';
+import { text, validated, z } from '../http/schema';
+import { recipientOf, recipientText } from '../send/request';
+
+const optional = (maxLength: number) =>
+	text(maxLength)
+		.nullish()
+		.transform((value) => value ?? undefined);
+const inbound = z.object({
+	body: z.object({
+		from: recipientText,
+		body: text(65_536, 'the message text, a string'),
+		type: optional(32),
+		name: optional(256),
+		quotedMessageId: optional(256),
+	}),
+});
 
 export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
 	router.add('GET', '/sandbox/messages', async () => ({ status: 200, body: { messages: sandbox.sent, reads: sandbox.reads } }));
@@ -14,18 +28,9 @@ export function sandboxRoutes(router: Router, sandbox: SandboxDriver): void {
 		sandbox.scan();
 		return { status: 200, body: { status: 'ready' } };
 	});
-	router.add('POST', '/sandbox/inbound', async ({ body }) => {
-		const { from, body: text, type, name, quotedMessageId } = body;
-		const sender = recipientAddress(recipientOf(from, 'from'));
-		if (typeof text !== 'string') throw invalidRequest('body must be the message text');
-		const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
-		const message = sandbox.inbound({
-			from: sender,
-			body: text,
-			type: optional(type),
-			name: optional(name),
-			quotedMessageId: optional(quotedMessageId),
-		});
+	router.add('POST', '/sandbox/inbound', async (request) => {
+		const { from, ...rest } = validated(inbound, request).body;
+		const message = sandbox.inbound({ from: recipientAddress(recipientOf(from, 'from')), ...rest });
 		return { status: 201, body: { success: true, message } };
 	});
 }

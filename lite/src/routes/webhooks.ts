@@ -1,27 +1,35 @@
 import type { Router } from '../http/router';
-import { invalidRequest, notFound, tooManyWebhooks } from '../http/errors';
+import { notFound, tooManyWebhooks } from '../http/errors';
+import { id, text, validated, z } from '../http/schema';
+import { MAX_URL } from '../send/request';
 import { receiverRegistration } from './receivers';
-import { EVENT_NAMES, WebhookRegistry, type EventName } from '../webhooks/registry';
+import { EVENT_NAMES, WebhookRegistry } from '../webhooks/registry';
 
 export interface WebhookRouteSettings {
 	webhookAllowedHosts: string[];
 	webhookMaxRegistrations: number;
 }
 
-function events(raw: unknown): EventName[] {
-	if (raw === undefined) return [...EVENT_NAMES];
-	if (!Array.isArray(raw) || raw.length === 0 || raw.some((event) => !EVENT_NAMES.includes(event))) {
-		throw invalidRequest(`events must be a non-empty list of ${EVENT_NAMES.join(', ')}`);
-	}
-	return [...new Set(raw as EventName[])];
-}
+const EVENTS_RULE = `a non-empty list of ${EVENT_NAMES.join(', ')}`;
+const registrationRequest = z.object({
+	body: z.object({
+		url: text(MAX_URL, 'an http(s) URL'),
+		events: z
+			.array(z.enum(EVENT_NAMES, { message: EVENTS_RULE }), { message: EVENTS_RULE })
+			.min(1, EVENTS_RULE)
+			.max(EVENT_NAMES.length * 4, EVENTS_RULE)
+			.optional(),
+	}),
+});
+const webhookPath = z.object({ params: z.object({ id: id() }) });
 
 export function webhookRoutes(router: Router, registry: WebhookRegistry, settings: WebhookRouteSettings): void {
 	const registration = receiverRegistration(settings.webhookAllowedHosts);
 
-	router.add('POST', '/webhooks', async ({ body }) => {
+	router.add('POST', '/webhooks', async (request) => {
+		const body = validated(registrationRequest, request).body;
 		const url = registration.url(body);
-		const wanted = events(body.events);
+		const wanted = [...new Set(body.events ?? EVENT_NAMES)];
 		const registered = await registration.serially(async () => {
 			const existing = await registry.list();
 			const known = existing.some((webhook) => webhook.id === WebhookRegistry.idOf(url));
@@ -31,7 +39,8 @@ export function webhookRoutes(router: Router, registry: WebhookRegistry, setting
 		return { status: 201, body: registered };
 	});
 	router.add('GET', '/webhooks', async () => ({ status: 200, body: { webhooks: await registry.list() } }));
-	router.add('DELETE', '/webhooks/:id', async ({ params }) => {
+	router.add('DELETE', '/webhooks/:id', async (request) => {
+		const { params } = validated(webhookPath, request);
 		if (!(await registry.remove(params.id))) throw notFound(`Webhook ${params.id}`);
 		return { status: 204 };
 	});

@@ -1,10 +1,9 @@
 import { isWhatsAppError } from '../../../nodes/whatsapp/errors';
 import { parseRecipient, type Recipient } from '../../../nodes/whatsapp/phone';
 import { invalidNumber, invalidRequest, mediaTooLarge, urlNotAllowed } from '../http/errors';
-import { MEDIA_TYPES, type Content, type MediaType, type OutgoingMessage } from '../drivers/types';
+import { numeric, text, z } from '../http/schema';
+import { MEDIA_TYPES, type Content, type OutgoingMessage } from '../drivers/types';
 import { OutboundPolicy, OutboundRefused } from '../outbound/policy';
-
-type Body = Record<string, unknown>;
 
 /** The settings (config.ts) a message is checked against before anything is queued or sent. */
 export interface MessageLimits {
@@ -12,6 +11,76 @@ export interface MessageLimits {
 	maxTextLength: number;
 	mediaAllowedHosts: string[];
 }
+
+/** Longest URL a request may carry (the outbound policy refuses more than 2048 with URL_NOT_ALLOWED), file name, MIME type, message ID. */
+export const MAX_URL = 8192;
+const MAX_NAME = 255;
+const MAX_MESSAGE_ID = 256;
+/** A phone number or group ID: digits and punctuation, or "…@g.us". */
+const MAX_RECIPIENT = 64;
+
+/** An optional string field; null and "" mean absent, as the nodes and Notify clients send them. */
+const optional = (maxLength: number, rule?: string) =>
+	text(maxLength, rule)
+		.nullish()
+		.transform((value) => value || undefined);
+
+/** A phone number or group ID, as a JSON string (a number, an array or an object is refused). */
+export const recipientText = text(
+	MAX_RECIPIENT,
+	`a string of at most ${MAX_RECIPIENT} characters: the international number with country code, or a group ID ending in @g.us`,
+);
+
+/** The message fields of `POST /api/send-message` and of a campaign's UOWHATSAPP object (docs/lite-api.md). */
+export function messageFieldsSchema(limits: MessageLimits) {
+	const base64 = `base64 of at most ${limits.maxInlineMediaBytes} bytes`;
+	return z.object({
+		message: optional(limits.maxTextLength, `a string of at most ${limits.maxTextLength} characters (MAX_TEXT_LENGTH)`),
+		imageUrl: optional(MAX_URL),
+		videoUrl: optional(MAX_URL),
+		audioUrl: optional(MAX_URL),
+		documentUrl: optional(MAX_URL),
+		stickerUrl: optional(MAX_URL),
+		media: z
+			.object(
+				{
+					// Its size is checked after the schema: past the limit is a 413, not a 400.
+					data: z.string({ message: base64 }).regex(/^[A-Za-z0-9+/]*={0,2}$/, base64),
+					mimetype: text(MAX_NAME),
+					filename: optional(MAX_NAME),
+				},
+				{ message: 'an object {"data", "mimetype", "filename"}' },
+			)
+			.nullish(),
+		mediaType: z.enum(MEDIA_TYPES, { message: `one of ${MEDIA_TYPES.join(', ')}` }).optional(),
+		filename: optional(MAX_NAME),
+		sendAudioAsVoice: z.boolean({ message: 'true or false' }).optional(),
+		quotedMessageId: optional(MAX_MESSAGE_ID),
+		location: z
+			.object(
+				{
+					latitude: numeric(-90, 90, 'a number between -90 and 90'),
+					longitude: numeric(-180, 180, 'a number between -180 and 180'),
+					name: optional(1024),
+					address: optional(1024),
+				},
+				{ message: 'an object {"latitude", "longitude", "name", "address"}' },
+			)
+			.nullish(),
+		reaction: z
+			.object(
+				{
+					messageId: text(MAX_MESSAGE_ID).min(1, 'the ID of the message to react to'),
+					// An empty emoji takes an earlier reaction back, as on WhatsApp itself.
+					emoji: text(32, 'a string (empty removes the reaction)'),
+				},
+				{ message: 'an object {"messageId", "emoji"}' },
+			)
+			.nullish(),
+	});
+}
+
+export type MessageFields = z.infer<ReturnType<typeof messageFieldsSchema>>;
 
 /** A number or group ID, normalised by the nodes' rules; a wrong one is a 400 that names it. */
 export function recipientOf(raw: unknown, field: string): Recipient {
@@ -21,34 +90,6 @@ export function recipientOf(raw: unknown, field: string): Recipient {
 		if (isWhatsAppError(error)) throw invalidNumber(error.message);
 		throw error;
 	}
-}
-
-function optionalString(body: Body, field: string): string | undefined {
-	const value = body[field];
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'string') throw invalidRequest(`${field} must be a string`);
-	return value;
-}
-
-function requiredString(body: Body, field: string, path = field): string {
-	const value = optionalString(body, field);
-	if (value === undefined) throw invalidRequest(`${path} is missing`);
-	return value;
-}
-
-function object(body: Body, field: string): Body | undefined {
-	const value = body[field];
-	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest(`${field} must be an object`);
-	return value as Body;
-}
-
-function coordinate(location: Body, field: 'latitude' | 'longitude', limit: number): number {
-	const value = Number(location[field]);
-	if (location[field] === undefined || !Number.isFinite(value) || Math.abs(value) > limit) {
-		throw invalidRequest(`location.${field} must be a number between -${limit} and ${limit}`);
-	}
-	return value;
 }
 
 /** What the media policy can judge without DNS (scheme, a literal or loopback host); the fetch checks the rest. */
@@ -62,70 +103,39 @@ function mediaUrl(value: string, field: string, limits: MessageLimits): string {
 	return value;
 }
 
-/** The message text (or caption), at most MAX_TEXT_LENGTH characters. */
-function messageText(body: Body, limits: MessageLimits): string | undefined {
-	const text = optionalString(body, 'message');
-	if (text !== undefined && text.length > limits.maxTextLength) {
-		throw invalidRequest(
-			`message has ${text.length} characters, more than this gateway's limit of ${limits.maxTextLength}`,
-			'Shorten the message or split it into several, or raise MAX_TEXT_LENGTH',
-		);
-	}
-	return text;
-}
-
-function mediaContent(body: Body, limits: MessageLimits): Content | undefined {
-	const caption = messageText(body, limits);
-	const common = { caption, filename: optionalString(body, 'filename'), asVoice: body.sendAudioAsVoice === true };
-	const urls = MEDIA_TYPES.filter((type) => optionalString(body, `${type}Url`) !== undefined);
-	const inline = object(body, 'media');
+function mediaContent(fields: MessageFields, limits: MessageLimits): Content | undefined {
+	const common = { caption: fields.message, filename: fields.filename, asVoice: fields.sendAudioAsVoice === true };
+	const urls = MEDIA_TYPES.filter((type) => fields[`${type}Url`] !== undefined);
+	const inline = fields.media;
 	if (urls.length + (inline ? 1 : 0) > 1)
 		throw invalidRequest('Give one media source: one of imageUrl, videoUrl, audioUrl, documentUrl, stickerUrl or media');
 	if (urls.length === 1) {
-		const field = `${urls[0]}Url`;
-		return { kind: 'media', mediaType: urls[0], source: { url: mediaUrl(requiredString(body, field), field, limits) }, ...common };
+		const field = `${urls[0]}Url` as const;
+		return { kind: 'media', mediaType: urls[0], source: { url: mediaUrl(fields[field]!, field, limits) }, ...common };
 	}
 	if (!inline) return undefined;
-	const mediaType = requiredString(body, 'mediaType') as MediaType;
-	if (!MEDIA_TYPES.includes(mediaType)) throw invalidRequest(`mediaType "${mediaType}" must be one of ${MEDIA_TYPES.join(', ')}`);
-	const data = requiredString(inline, 'data', 'media.data');
-	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalidRequest('media.data must be base64');
-	const bytes = Buffer.byteLength(data, 'base64');
+	if (!fields.mediaType) throw invalidRequest(`mediaType is missing: with media, give one of ${MEDIA_TYPES.join(', ')}`);
+	const bytes = Buffer.byteLength(inline.data, 'base64');
 	if (bytes > limits.maxInlineMediaBytes) {
 		throw mediaTooLarge(
 			`The inline media has ${bytes} bytes, more than this gateway's limit of ${limits.maxInlineMediaBytes}`,
 			'Send the media by URL, or raise MAX_INLINE_MEDIA_BYTES',
 		);
 	}
-	const source = { data, mimetype: requiredString(inline, 'mimetype', 'media.mimetype'), filename: optionalString(inline, 'filename') };
-	return { kind: 'media', mediaType, source, ...common };
+	return { kind: 'media', mediaType: fields.mediaType, source: inline, ...common };
 }
 
-function content(body: Body, limits: MessageLimits): Content {
-	const reaction = object(body, 'reaction');
-	if (reaction) {
-		// An empty emoji takes an earlier reaction back, as on WhatsApp itself.
-		if (typeof reaction.emoji !== 'string') throw invalidRequest('reaction.emoji must be a string (empty removes the reaction)');
-		return { kind: 'reaction', messageId: requiredString(reaction, 'messageId', 'reaction.messageId'), emoji: reaction.emoji };
-	}
-	const location = object(body, 'location');
-	if (location) {
-		return {
-			kind: 'location',
-			latitude: coordinate(location, 'latitude', 90),
-			longitude: coordinate(location, 'longitude', 180),
-			name: optionalString(location, 'name'),
-			address: optionalString(location, 'address'),
-		};
-	}
-	const media = mediaContent(body, limits);
+function content(fields: MessageFields, limits: MessageLimits): Content {
+	if (fields.reaction) return { kind: 'reaction', ...fields.reaction };
+	if (fields.location) return { kind: 'location', ...fields.location };
+	const media = mediaContent(fields, limits);
 	if (media) return media;
-	const text = messageText(body, limits);
-	if (text === undefined) throw invalidRequest('Nothing to send: give message, a media URL (imageUrl, …), media, location or reaction');
-	return { kind: 'text', text };
+	if (fields.message === undefined)
+		throw invalidRequest('Nothing to send: give message, a media URL (imageUrl, …), media, location or reaction');
+	return { kind: 'text', text: fields.message };
 }
 
-/** The message of a `POST /api/send-message` body (or of a campaign, whose text is rendered per receiver). */
-export function outgoingMessage(body: Body, limits: MessageLimits): OutgoingMessage {
-	return { content: content(body, limits), quotedMessageId: optionalString(body, 'quotedMessageId') };
+/** The message of validated fields (a `POST /api/send-message` body, or a campaign's, its text rendered per receiver). */
+export function outgoingMessage(fields: MessageFields, limits: MessageLimits): OutgoingMessage {
+	return { content: content(fields, limits), quotedMessageId: fields.quotedMessageId };
 }

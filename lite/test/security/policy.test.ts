@@ -49,6 +49,29 @@ it.each(['10.0.0.5', '172.18.0.3', '192.168.1.20', 'fd12::5', '93.184.215.14'])(
 	},
 );
 
+/** IPv6 forms that embed an IPv4 address a translator or tunnel reaches: each judged as that IPv4 address too (issue 21). */
+const embeddingLoopbackOrMetadata = [
+	['IPv4-compatible', '::127.0.0.1'],
+	['IPv4-compatible metadata', '::a9fe:a9fe'],
+	['IPv4-mapped', '::ffff:127.0.0.1'],
+	['NAT64', '64:ff9b::7f00:1'],
+	['local-use NAT64', '64:ff9b:1::7f00:1'],
+	['IPv4-translated', '::ffff:0:7f00:1'],
+	['6to4', '2002:7f00:1::1'],
+	['Teredo (client inverted)', '2001:0:4136:e378:8000:63bf:80ff:fffe'],
+];
+
+it.each(embeddingLoopbackOrMetadata)('media and webhooks refuse the %s address %s, in a URL too', (_, address) => {
+	expect(media.refusal('some.host', address)).toBeDefined();
+	expect(webhook.refusal('some.host', address)).toBeDefined();
+	expect(() => webhook.checkUrl(`http://[${address}]/hook`)).toThrow(OutboundRefused);
+	expect(() => media.checkUrl(`http://[${address}]/a.jpg`)).toThrow(OutboundRefused);
+});
+
+it('names the embedded address in the refusal', () => {
+	expect(webhook.refusal('some.host', '::127.0.0.1')).toContain('embeds 127.0.0.1');
+});
+
 it('judges literal hosts in the URL without resolving anything, and names only the origin in its error', () => {
 	for (const url of [
 		'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
