@@ -90,13 +90,15 @@ async function sendAll(requests, send, { concurrency, resend }) {
  */
 async function settledExecutions(read, expected, { timeoutMs = 180_000 } = {}) {
 	const deadline = Date.now() + timeoutMs;
-	let previous = -1;
+	let previous = '';
 	let stableFor = 0;
 	for (;;) {
 		const rows = await read({ withData: false });
 		const busy = rows.filter((row) => ['new', 'running'].includes(row.status)).length;
-		stableFor = rows.length === previous ? stableFor + 1 : 0;
-		previous = rows.length;
+		// Progress is executions created or finished: queued ones that drain count, or the next case starts behind them.
+		const state = `${rows.length}/${busy}`;
+		stableFor = state === previous ? stableFor + 1 : 0;
+		previous = state;
 		if ((rows.length >= expected && busy === 0) || stableFor >= 10 || Date.now() > deadline) return await read({ withData: true });
 		await sleep(1000);
 	}
