@@ -55,7 +55,10 @@ export async function requestSource(
 	fresh: boolean,
 ): Promise<InboundSource> {
 	if (throughRelay({ backend, reception }))
-		return relaySource(await recentCredentials(context, RELAY_CREDENTIAL_TYPE, { node, fresh }), context.getNodeWebhookUrl('default') ?? '');
+		return relaySource(
+			await recentCredentials(context, RELAY_CREDENTIAL_TYPE, { node, fresh }),
+			context.getNodeWebhookUrl('default') ?? '',
+		);
 	return inboundSource(backend, await recentCredentials(context, CREDENTIAL_TYPES[backend], { node, fresh }));
 }
 
