@@ -158,6 +158,7 @@ describe('node descriptions as n8n shows them', () => {
 			'Account Update',
 			'Campaign Finished',
 			'Campaign Progress',
+			'Contact ID Changed',
 			'Error',
 			'Message Received',
 			'Message Status',
@@ -167,6 +168,7 @@ describe('node descriptions as n8n shows them', () => {
 		expect(creatorList.displayOptions?.show).toBeUndefined(); // the creator would set what `show` names
 		expect(shownChoices('trigger', 'events', { backend: 'cloud' })).toEqual([
 			'Account Update',
+			'Contact ID Changed',
 			'Error',
 			'Message Received',
 			'Message Status',
