@@ -1,13 +1,14 @@
 'use strict';
 /**
  * Lets this plain-JavaScript runner require the unit tests' TypeScript fakes (test/fakes/*.ts), so the e2e run
- * talks to the very same fake Graph API the engine tests use, not a second copy that could drift.
+ * talks to the very same fake Graph API the engine tests use, not a second copy that could drift. A fake may use the
+ * engine's pure contracts in nodes/whatsapp (the Cloud sandbox checks a BSUID with identity.ts), so those load too.
  */
 const path = require('node:path');
 const { allowTypeScript, ROOT } = require('../../harness/registerTypeScript');
 
 function requireTypeScriptFake(name) {
-	allowTypeScript('test/fakes');
+	allowTypeScript('test/fakes', 'nodes/whatsapp');
 	return require(path.join(ROOT, 'test', 'fakes', name));
 }
 
