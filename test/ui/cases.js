@@ -675,7 +675,14 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 						await editor.rest('DELETE', `/workflows/${workflow.id}`).catch(() => undefined);
 					}
 				}
-				assert.deepEqual(choices.cloud, ['Account Update', 'Contact ID Changed', 'Error', 'Message Received', 'Message Status', 'Template Status']);
+				assert.deepEqual(choices.cloud, [
+					'Account Update',
+					'Contact ID Changed',
+					'Error',
+					'Message Received',
+					'Message Status',
+					'Template Status',
+				]);
 				assert.deepEqual(choices.lite, ['Campaign Finished', 'Campaign Progress', 'Message Received', 'Message Status', 'Session Change']);
 				return `Cloud: ${choices.cloud.join(', ')} · Lite: ${choices.lite.join(', ')}; Production URL ${urls.lite[0]}`;
 			},
