@@ -22,6 +22,7 @@ import {
 	manualRegistration,
 	type WebhookRegistration,
 } from '../whatsapp/inbound/registration';
+import { subscribedFieldsFor } from '../whatsapp/inbound/cloudFields';
 import { relayRegistration, relaySubscription } from '../whatsapp/inbound/relay';
 import { inboundSource, relaySource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import {
@@ -105,6 +106,7 @@ export async function registrationFromContext(context: IHookFunctions): Promise<
 		appId: settings.appId,
 		verifyToken: String(credentials.verifyToken ?? ''),
 		replaceExisting: settings.replaceExisting,
+		fields: subscribedFieldsFor(parameters.events),
 	});
 }
 

@@ -51,7 +51,15 @@ describe('Cloud registration', () => {
 		await withTrigger({ registerAutomatically: true, appId: APP_ID }, async (trigger) => {
 			expect(await trigger.activate()).toEqual({ existed: false });
 			expect(graph.subscriptions).toEqual([
-				{ object: 'whatsapp_business_account', callback_url: trigger.url, active: true, fields: [{ name: 'messages', version: 'v23.0' }] },
+				{
+					object: 'whatsapp_business_account',
+					callback_url: trigger.url,
+					active: true,
+					fields: [
+						{ name: 'messages', version: 'v23.0' },
+						{ name: 'user_id_update', version: 'v23.0' },
+					],
+				},
 			]);
 			const create = graph.requests.find((request) => request.method === 'POST' && request.path.endsWith('/subscriptions'))!;
 			expect(create.body).toMatchObject({ verify_token: VERIFY_TOKEN, include_values: true });
@@ -59,6 +67,28 @@ describe('Cloud registration', () => {
 			expect(await trigger.activate()).toEqual({ existed: true });
 			expect(await trigger.deactivate()).toBe(true);
 			expect(graph.subscriptions).toEqual([]);
+		});
+	});
+
+	it('subscribes the template and account fields its events need, and again when they were chosen since', async () => {
+		await withTrigger({ registerAutomatically: true, appId: APP_ID }, async (trigger) => {
+			expect(await trigger.activate()).toEqual({ existed: false });
+		});
+		const subscribedNames = () => graph.subscriptions.flatMap((subscription) => subscription.fields.map((field) => field.name));
+		await withTrigger({ registerAutomatically: true, appId: APP_ID, events: ['message', 'template', 'account'] }, async (trigger) => {
+			// The same URL is subscribed, but without the template fields: activation subscribes them.
+			graph.subscriptions[0].callback_url = trigger.url;
+			expect(await trigger.activate()).toEqual({ existed: false });
+			expect(subscribedNames()).toEqual([
+				'messages',
+				'user_id_update',
+				'message_template_status_update',
+				'message_template_quality_update',
+				'template_category_update',
+				'account_update',
+				'phone_number_quality_update',
+			]);
+			expect(await trigger.activate()).toEqual({ existed: true });
 		});
 	});
 

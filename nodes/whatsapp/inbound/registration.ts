@@ -103,6 +103,8 @@ export interface CloudAppSettings {
 	appId: string;
 	verifyToken: string;
 	replaceExisting: boolean;
+	/** The webhook fields the trigger's events need (`subscribedFieldsFor`). */
+	fields: string[];
 }
 
 const OBJECT = 'whatsapp_business_account';
@@ -139,7 +141,9 @@ export function cloudAppRegistration(appChannel: CloudChannel, settings: CloudAp
 					fix: 'Use another Meta app, remove the other subscription in the Meta app dashboard, or turn on Replace Existing Subscription if this trigger should receive them instead',
 				});
 			}
-			return subscription.active !== false && !!subscription.fields?.some((field) => field.name === 'messages');
+			// A field the trigger now needs (e.g. Template Status chosen since) is missing: create() subscribes it.
+			const subscribed = new Set(subscription.fields?.map((field) => field.name));
+			return subscription.active !== false && settings.fields.every((field) => subscribed.has(field));
 		},
 		async create(url) {
 			if (!settings.verifyToken) {
@@ -153,7 +157,13 @@ export function cloudAppRegistration(appChannel: CloudChannel, settings: CloudAp
 			await appChannel.call({
 				method: 'POST',
 				path,
-				body: { object: OBJECT, callback_url: url, verify_token: settings.verifyToken, fields: 'messages', include_values: true },
+				body: {
+					object: OBJECT,
+					callback_url: url,
+					verify_token: settings.verifyToken,
+					fields: settings.fields.join(','),
+					include_values: true,
+				},
 			});
 		},
 		async remove(url) {
