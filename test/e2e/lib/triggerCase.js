@@ -28,6 +28,18 @@ function customerWrites(phoneNumberId, messageId, text) {
 	);
 }
 
+/**
+ * An execution row as the cases read it. n8n 1.x on SQLite (pool size 0) writes an ending execution's status and its
+ * run data in two statements (ExecutionRepository.updateExistingExecution), so a read between them sees `success` or
+ * `error` beside the data the execution started with (no node run, no error): such a row is still `running`.
+ */
+function parsedRow(row, parse) {
+	const data = row.data ? parse(row.data) : undefined;
+	const dataWritten = Object.keys(data?.resultData?.runData ?? {}).length > 0 || data?.resultData?.error;
+	const status = data && ['success', 'error'].includes(row.status) && !dataWritten ? 'running' : row.status;
+	return { id: row.id, status, mode: row.mode, data };
+}
+
 /** The workflow's executions, from n8n's database (read-only), with their parsed run data unless withData is false. */
 function readExecutions(host, databaseFile, workflowId, { withData = true } = {}) {
 	const sqlite3 = require(path.join(host, 'node_modules', 'sqlite3'));
@@ -44,7 +56,7 @@ function readExecutions(host, databaseFile, workflowId, { withData = true } = {}
 				(error, rows) => {
 					db.close();
 					if (error) return reject(error);
-					resolve(rows.map((row) => ({ id: row.id, status: row.status, mode: row.mode, data: row.data ? parse(row.data) : undefined })));
+					resolve(rows.map((row) => parsedRow(row, parse)));
 				},
 			);
 		});
