@@ -75,7 +75,17 @@ export type TemplateHeader =
 export type TemplateButtonParameter =
 	| { index: number; subType: 'quick_reply'; payload: string }
 	| { index: number; subType: 'url'; text: string }
-	| { index: number; subType: 'copy_code'; couponCode: string };
+	| { index: number; subType: 'copy_code'; couponCode: string }
+	/** A Flow button: the token that comes back with the answers, and the first screen's data. */
+	| { index: number; subType: 'flow'; flowToken?: string; flowActionData?: Record<string, unknown> };
+
+/** One card of a carousel template: its media header, body parameters and button parameters. */
+export interface TemplateCard {
+	index: number;
+	header: { type: 'image' | 'video'; media: MediaSource };
+	body: TemplateParameter[];
+	buttons: TemplateButtonParameter[];
+}
 
 /** A Meta-approved template with its parameters, already checked against the template (templates/parameters.ts). */
 export interface TemplateMessage {
@@ -89,6 +99,10 @@ export interface TemplateMessage {
 	headerLocation?: TemplateLocation;
 	body: TemplateParameter[];
 	buttons: TemplateButtonParameter[];
+	/** A limited-time offer template's expiry, shown as a countdown (templates with offer expiration only). */
+	limitedTimeOffer?: { expirationTimeMs: number };
+	/** A carousel template's cards, every card the template defines, in order. */
+	cards?: TemplateCard[];
 }
 
 export type OutboundMessage =
@@ -247,6 +261,7 @@ function checkTemplate(message: TemplateMessage) {
 	checkRequired('Template Name', message.name, 'Pick a template from the list');
 	checkRequired('Template Language', message.language, "Give the template's language code, such as en_US");
 	if (message.header && message.header.type !== 'text') checkMediaSource(message.header.media);
+	message.cards?.forEach((card) => checkMediaSource(card.header.media));
 	const texts = [...(message.header?.type === 'text' ? message.header.parameters : []), ...message.body];
 	texts.forEach((parameter) =>
 		checkRequired(`Template Parameter ${parameter.name ?? ''}`.trim(), parameter.text, 'Give every placeholder a value'),
