@@ -69,8 +69,9 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 		headerMedia: await headerMedia(context, itemIndex, values[MEDIA_HEADER_ID]),
 		cardMedia: await cardMedia(context, itemIndex, values),
 	});
+	const approved = template.id ? { templateId: String(template.id), listedAt: catalog.listedAt } : undefined;
 	return {
-		message: prepared.message,
+		message: { ...prepared.message, ...(approved && { approved }) },
 		details: { template: template.name, language: template.language, renderedText: prepared.renderedText },
 	};
 }

@@ -103,6 +103,11 @@ export interface TemplateMessage {
 	limitedTimeOffer?: { expirationTimeMs: number };
 	/** A carousel template's cards, every card the template defines, in order. */
 	cards?: TemplateCard[];
+	/**
+	 * The template's ID and when this execution read Meta's listing that showed it APPROVED: a pause recorded after
+	 * that stops the send, an older one was lifted (delivery/templateHealth.ts).
+	 */
+	approved?: { templateId: string; listedAt: number };
 }
 
 export type OutboundMessage =

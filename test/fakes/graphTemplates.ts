@@ -559,6 +559,11 @@ function checkCarousel(
 export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTemplate[]): TemplateRefusal | undefined {
 	const code = sent?.language?.code;
 	const stored = templates.find((candidate) => candidate.name === sent?.name && candidate.language === code);
+	// Meta refuses every send of a template it paused for low quality or disabled, with these codes.
+	if (stored?.status === 'PAUSED')
+		return { code: 132015, message: '(#132015) Template is Paused', details: `template ${stored.name} is paused` };
+	if (stored?.status === 'DISABLED')
+		return { code: 132016, message: '(#132016) Template is disabled', details: `template ${stored.name} is disabled` };
 	if (!stored || stored.status !== 'APPROVED') {
 		return {
 			code: 132001,
