@@ -1,4 +1,5 @@
 import { invalidInput } from './errors';
+import { checkFlowMessage, type FlowMessageParts } from './flowMessage';
 import type { ContactIdentity, ContactRecipient } from './identity';
 
 /** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
@@ -122,6 +123,7 @@ export type OutboundMessage =
 			sections: Array<{ title?: string; rows: Array<{ id: string; title: string; description?: string }> }>;
 	  } & InteractiveFrame)
 	| ({ type: 'cta_url'; displayText: string; url: string } & InteractiveFrame)
+	| ({ type: 'flow' } & FlowMessageParts & InteractiveFrame)
 	| { type: 'reaction'; messageId: string; emoji: string }
 	| TemplateMessage;
 
@@ -311,6 +313,9 @@ export function validateMessage(message: OutboundMessage): void {
 			checkRequired('Button Text', message.displayText, 'Enter the text of the link button');
 			checkLength('Button Text', message.displayText, LIMITS.ctaDisplayText);
 			return checkUrl('Button URL', message.url);
+		case 'flow':
+			checkInteractiveFrame(message);
+			return checkFlowMessage(message);
 		case 'reaction':
 			checkRequired('Message ID', message.messageId, 'Enter the wamid of the message to react to');
 			return;

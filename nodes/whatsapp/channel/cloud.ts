@@ -28,6 +28,7 @@ const ALL_TYPES: MessageType[] = [
 	'buttons',
 	'list',
 	'cta_url',
+	'flow',
 	'reaction',
 	'template',
 ];

@@ -9,6 +9,8 @@ import type {
 	TemplateParameter,
 } from '../message';
 
+import { flowAction } from '../flowMessage';
+
 type Json = Record<string, unknown>;
 
 function mediaReference(media: MediaSource): Json {
@@ -177,6 +179,8 @@ function typeAndBody(message: OutboundMessage): [string, unknown] {
 					action: { name: 'cta_url', parameters: { display_text: message.displayText, url: message.url } },
 				},
 			];
+		case 'flow':
+			return ['interactive', { type: 'flow', ...interactiveFrame(message), action: flowAction(message) }];
 	}
 }
 
