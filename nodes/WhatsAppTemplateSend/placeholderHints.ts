@@ -1,5 +1,5 @@
 import type { MetaTemplate, MetaTemplateComponent } from '../whatsapp/channel/cloudTemplates';
-import { carouselCards, type Placeholder } from '../whatsapp/templates/metaTemplate';
+import { carouselCards, componentIn, type Placeholder } from '../whatsapp/templates/metaTemplate';
 
 /** Meta's `example` of a template component, as the templates listing returns it. */
 interface ComponentExample {
@@ -28,7 +28,7 @@ function buttonExample(component: MetaTemplateComponent | undefined, placeholder
 /** The example value Meta approved the template with, for a placeholder (a card's from that card). */
 function placeholderExample(template: MetaTemplate, placeholder: Placeholder): string | undefined {
 	const components = placeholder.card === undefined ? template.components : (carouselCards(template)[placeholder.card] ?? []);
-	const component = (type: string) => components.find((candidate) => candidate.type.toUpperCase() === type);
+	const component = (type: string) => componentIn(components, type);
 	switch (placeholder.source) {
 		case 'header':
 		case 'body':

@@ -78,7 +78,7 @@ function placeholderNames(text: string | undefined): string[] {
 	return names.every((name) => /^\d+$/.test(name)) ? names.sort((a, b) => Number(a) - Number(b)) : names;
 }
 
-const componentIn = (components: MetaTemplateComponent[] | undefined, type: string): MetaTemplateComponent | undefined =>
+export const componentIn = (components: MetaTemplateComponent[] | undefined, type: string): MetaTemplateComponent | undefined =>
 	components?.find((component) => component.type.toUpperCase() === type);
 
 export const componentOf = (template: MetaTemplate, type: string): MetaTemplateComponent | undefined =>

@@ -1,5 +1,5 @@
 import type { MetaTemplate, MetaTemplateButton, MetaTemplateComponent } from '../channel/cloudTemplates';
-import { carouselCards, componentOf, fillPlaceholders, OFFER_EXPIRATION_ID } from './metaTemplate';
+import { carouselCards, componentIn, componentOf, fillPlaceholders, OFFER_EXPIRATION_ID } from './metaTemplate';
 
 /** A component text with its values; `prefix` is a carousel card's (`card_0_`). */
 function fill(text: string | undefined, source: 'header' | 'body', values: ReadonlyMap<string, string>, prefix = ''): string {
@@ -41,8 +41,8 @@ function offerLine(template: MetaTemplate, values: ReadonlyMap<string, string>):
 /** One carousel card: its header label, its body, one line per button. */
 function cardText(components: MetaTemplateComponent[], index: number, header: string, values: ReadonlyMap<string, string>): string {
 	const prefix = `card_${index}_`;
-	const body = fill(components.find((component) => component.type.toUpperCase() === 'BODY')?.text, 'body', values, prefix);
-	const buttons = (components.find((component) => component.type.toUpperCase() === 'BUTTONS')?.buttons ?? []).map((button, buttonIndex) =>
+	const body = fill(componentIn(components, 'BODY')?.text, 'body', values, prefix);
+	const buttons = (componentIn(components, 'BUTTONS')?.buttons ?? []).map((button, buttonIndex) =>
 		buttonLine(button, buttonIndex, values, undefined, prefix),
 	);
 	return [`[Card ${index + 1}] ${header}`, body, ...buttons].filter(Boolean).join('\n');
