@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { flowProperties } from './flowProperties';
 import { MEDIA_TYPES } from '../whatsapp/message';
 import { campaignProperties } from '../whatsapp/n8n/campaignOperations';
 import { deliveryOptions, optionNamesLiteral, recipientProperty } from '../whatsapp/n8n/commonProperties';
@@ -26,6 +27,8 @@ const resourceProperty: INodeProperties = {
 };
 
 const interactiveOperations = ['sendButtons', 'sendList', 'sendCtaUrl'];
+/** Messages with a body and an optional header and footer; a Flow has no text form, so it is not "interactive" on Lite. */
+const framedOperations = [...interactiveOperations, 'sendFlow'];
 
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -52,6 +55,12 @@ const operationProperty: INodeProperties = {
 			value: 'sendCtaUrl',
 			action: 'Send a link button',
 			description: 'Text with a button that opens a URL (Cloud API; on Lite only as text with the link, if chosen in Options)',
+		},
+		{
+			name: 'Send Flow',
+			value: 'sendFlow',
+			action: 'Send a flow',
+			description: 'A button that opens a WhatsApp Flow, a form inside WhatsApp; the answers come to the WhatsApp Trigger (Cloud API)',
 		},
 		{
 			name: 'Send List',
@@ -315,7 +324,7 @@ const interactiveFrameProperties: INodeProperties[] = [
 		typeOptions: { rows: 3 },
 		default: '',
 		required: true,
-		displayOptions: show(interactiveOperations),
+		displayOptions: show(framedOperations),
 	},
 	{
 		displayName: 'Header Text',
@@ -323,7 +332,7 @@ const interactiveFrameProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Up to 60 characters, shown in bold above the body',
-		displayOptions: show(interactiveOperations),
+		displayOptions: show(framedOperations),
 	},
 	{
 		displayName: 'Footer Text',
@@ -331,7 +340,7 @@ const interactiveFrameProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'Up to 60 characters, shown in grey below the body',
-		displayOptions: show(interactiveOperations),
+		displayOptions: show(framedOperations),
 	},
 ];
 
@@ -535,6 +544,7 @@ export const sendProperties: INodeProperties[] = [
 	...buttonProperties,
 	...listProperties,
 	...ctaProperties,
+	...flowProperties,
 	...reactionAndReadProperties,
 	optionsProperty,
 ];

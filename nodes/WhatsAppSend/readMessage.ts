@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { invalidInput } from '../whatsapp/errors';
 import type { ContactCard, MediaSource, MediaType, OutboundMessage } from '../whatsapp/message';
 import type { ItemParameters } from '../whatsapp/n8n/itemParameters';
 
@@ -63,7 +64,24 @@ export type SendOperation =
 	| 'sendButtons'
 	| 'sendList'
 	| 'sendCtaUrl'
+	| 'sendFlow'
 	| 'sendReaction';
+
+/** A Flow's first-screen data: an object, its JSON text, or nothing; other values are refused when the message is checked. */
+function flowData(value: unknown): Record<string, unknown> | undefined {
+	if (value === '' || value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') return value as Record<string, unknown>;
+	try {
+		return JSON.parse(value) as Record<string, unknown>;
+	} catch (error) {
+		throw invalidInput(
+			'Screen Data',
+			value,
+			`is not valid JSON (${(error as Error).message})`,
+			'Give an object, e.g. { "customer_name": "Ada" }',
+		);
+	}
+}
 
 /** One reader per operation: the node's parameters for one item as a backend-neutral message. */
 const readers: Record<SendOperation, Read> = {
@@ -113,6 +131,18 @@ const readers: Record<SendOperation, Read> = {
 		...interactiveFrame(parameters, itemIndex),
 		displayText: parameters.text('displayText', itemIndex),
 		url: parameters.text('url', itemIndex).trim(),
+	}),
+	sendFlow: (parameters, itemIndex) => ({
+		type: 'flow',
+		...interactiveFrame(parameters, itemIndex),
+		flow:
+			parameters.text('flowBy', itemIndex) === 'name'
+				? { name: parameters.text('flowName', itemIndex).trim() }
+				: { id: parameters.text('flowId', itemIndex).trim() },
+		cta: parameters.text('flowCta', itemIndex),
+		token: parameters.optionalText('flowCorrelation', itemIndex),
+		screen: parameters.optionalText('flowScreen', itemIndex),
+		data: flowData(parameters.get('flowData', itemIndex, '')),
 	}),
 	sendReaction: (parameters, itemIndex) => ({
 		type: 'reaction',

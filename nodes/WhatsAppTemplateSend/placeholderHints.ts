@@ -1,5 +1,5 @@
 import type { MetaTemplate, MetaTemplateComponent } from '../whatsapp/channel/cloudTemplates';
-import { componentOf, type Placeholder } from '../whatsapp/templates/metaTemplate';
+import { carouselCards, componentIn, type Placeholder } from '../whatsapp/templates/metaTemplate';
 
 /** Meta's `example` of a template component, as the templates listing returns it. */
 interface ComponentExample {
@@ -19,21 +19,23 @@ function textExample(component: MetaTemplateComponent | undefined, source: 'head
 	return positional?.[Number(name) - 1];
 }
 
-function buttonExample(template: MetaTemplate, placeholder: Placeholder): string | undefined {
-	const button = componentOf(template, 'BUTTONS')?.buttons?.[placeholder.buttonIndex ?? -1] as { example?: unknown } | undefined;
+function buttonExample(component: MetaTemplateComponent | undefined, placeholder: Placeholder): string | undefined {
+	const button = component?.buttons?.[placeholder.buttonIndex ?? -1] as { example?: unknown } | undefined;
 	const example = Array.isArray(button?.example) ? button.example[0] : button?.example;
 	return typeof example === 'string' ? example : undefined;
 }
 
-/** The example value Meta approved the template with, for a placeholder. */
+/** The example value Meta approved the template with, for a placeholder (a card's from that card). */
 function placeholderExample(template: MetaTemplate, placeholder: Placeholder): string | undefined {
+	const components = placeholder.card === undefined ? template.components : (carouselCards(template)[placeholder.card] ?? []);
+	const component = (type: string) => componentIn(components, type);
 	switch (placeholder.source) {
 		case 'header':
 		case 'body':
-			return textExample(componentOf(template, placeholder.source.toUpperCase()), placeholder.source, placeholder.name);
+			return textExample(component(placeholder.source.toUpperCase()), placeholder.source, placeholder.name);
 		case 'urlButton':
 		case 'copyCode':
-			return buttonExample(template, placeholder);
+			return buttonExample(component('BUTTONS'), placeholder);
 		default:
 			return undefined;
 	}

@@ -45,6 +45,19 @@ async function headerMedia(context: IExecuteFunctions, itemIndex: number, refere
 	return { binary: { data, mimeType: binary.mimeType, fileName: binary.fileName } };
 }
 
+const CARD_MEDIA = new RegExp(`^card_(\\d+)_${MEDIA_HEADER_ID}$`);
+
+/** A carousel's card headers, by card index, each given like a media header. */
+async function cardMedia(context: IExecuteFunctions, itemIndex: number, values: IDataObject): Promise<Map<number, MediaSource>> {
+	const media = new Map<number, MediaSource>();
+	for (const [id, value] of Object.entries(values)) {
+		const card = CARD_MEDIA.exec(id)?.[1];
+		const source = card === undefined ? undefined : await headerMedia(context, itemIndex, value);
+		if (source) media.set(Number(card), source);
+	}
+	return media;
+}
+
 async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: ItemReader, itemIndex: number): Promise<ReadTemplate> {
 	const reference = parseTemplateReference(item.value('template', '', { extractValue: true }));
 	const template = await catalog.find(reference);
@@ -54,9 +67,11 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 		values,
 		rejectUnknown: !autoMap,
 		headerMedia: await headerMedia(context, itemIndex, values[MEDIA_HEADER_ID]),
+		cardMedia: await cardMedia(context, itemIndex, values),
 	});
+	const approved = template.id ? { templateId: String(template.id), listedAt: catalog.listedAt } : undefined;
 	return {
-		message: prepared.message,
+		message: { ...prepared.message, ...(approved && { approved }) },
 		details: { template: template.name, language: template.language, renderedText: prepared.renderedText },
 	};
 }

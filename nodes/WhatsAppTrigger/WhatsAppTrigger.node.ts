@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { confirmReceipt } from '../whatsapp/inbound/dedupe';
 import { learnContactLinks } from '../whatsapp/inbound/contactLinks';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
+import { recordTemplateHalts } from '../whatsapp/inbound/templateHalts';
 import { buildFilter } from '../whatsapp/inbound/filters';
 import { type ReceiveOptions, receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
@@ -109,6 +110,7 @@ export class WhatsAppTrigger implements INodeType {
 			nowSeconds: Math.floor(Date.now() / 1000),
 			record: async (events) => {
 				await learnContactLinks(events, openStore);
+				await recordTemplateHalts(events, openStore);
 				if (updatesCampaignReports(parameters)) await recordDeliveryUpdates(events, (await openStore()).reports);
 			},
 		};

@@ -1,4 +1,5 @@
 import { invalidInput } from './errors';
+import { checkFlowMessage, type FlowMessageParts } from './flowMessage';
 import type { ContactIdentity, ContactRecipient } from './identity';
 
 /** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
@@ -75,7 +76,17 @@ export type TemplateHeader =
 export type TemplateButtonParameter =
 	| { index: number; subType: 'quick_reply'; payload: string }
 	| { index: number; subType: 'url'; text: string }
-	| { index: number; subType: 'copy_code'; couponCode: string };
+	| { index: number; subType: 'copy_code'; couponCode: string }
+	/** A Flow button: the token that comes back with the answers, and the first screen's data. */
+	| { index: number; subType: 'flow'; flowToken?: string; flowActionData?: Record<string, unknown> };
+
+/** One card of a carousel template: its media header, body parameters and button parameters. */
+export interface TemplateCard {
+	index: number;
+	header: { type: 'image' | 'video'; media: MediaSource };
+	body: TemplateParameter[];
+	buttons: TemplateButtonParameter[];
+}
 
 /** A Meta-approved template with its parameters, already checked against the template (templates/parameters.ts). */
 export interface TemplateMessage {
@@ -89,6 +100,15 @@ export interface TemplateMessage {
 	headerLocation?: TemplateLocation;
 	body: TemplateParameter[];
 	buttons: TemplateButtonParameter[];
+	/** A limited-time offer template's expiry, shown as a countdown (templates with offer expiration only). */
+	limitedTimeOffer?: { expirationTimeMs: number };
+	/** A carousel template's cards, every card the template defines, in order. */
+	cards?: TemplateCard[];
+	/**
+	 * The template's ID and when this execution read Meta's listing that showed it APPROVED: a pause recorded after
+	 * that stops the send, an older one was lifted (delivery/templateHealth.ts).
+	 */
+	approved?: { templateId: string; listedAt: number };
 }
 
 export type OutboundMessage =
@@ -103,6 +123,7 @@ export type OutboundMessage =
 			sections: Array<{ title?: string; rows: Array<{ id: string; title: string; description?: string }> }>;
 	  } & InteractiveFrame)
 	| ({ type: 'cta_url'; displayText: string; url: string } & InteractiveFrame)
+	| ({ type: 'flow' } & FlowMessageParts & InteractiveFrame)
 	| { type: 'reaction'; messageId: string; emoji: string }
 	| TemplateMessage;
 
@@ -247,6 +268,7 @@ function checkTemplate(message: TemplateMessage) {
 	checkRequired('Template Name', message.name, 'Pick a template from the list');
 	checkRequired('Template Language', message.language, "Give the template's language code, such as en_US");
 	if (message.header && message.header.type !== 'text') checkMediaSource(message.header.media);
+	message.cards?.forEach((card) => checkMediaSource(card.header.media));
 	const texts = [...(message.header?.type === 'text' ? message.header.parameters : []), ...message.body];
 	texts.forEach((parameter) =>
 		checkRequired(`Template Parameter ${parameter.name ?? ''}`.trim(), parameter.text, 'Give every placeholder a value'),
@@ -291,6 +313,9 @@ export function validateMessage(message: OutboundMessage): void {
 			checkRequired('Button Text', message.displayText, 'Enter the text of the link button');
 			checkLength('Button Text', message.displayText, LIMITS.ctaDisplayText);
 			return checkUrl('Button URL', message.url);
+		case 'flow':
+			checkInteractiveFrame(message);
+			return checkFlowMessage(message);
 		case 'reaction':
 			checkRequired('Message ID', message.messageId, 'Enter the wamid of the message to react to');
 			return;

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { type FakeGraphApi, startFakeGraphApi } from './graphApi';
-import { TEMPLATES } from './graphTemplates';
+import { type FakeTemplate, TEMPLATES } from './graphTemplates';
 import { type RecordedRequest, sendJson } from './httpServer';
 import { isBsuid } from '../../nodes/whatsapp/identity';
-import { metaTextFrom, metaUserIdUpdateBody, metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
+import { metaTemplateStatusBody, metaTextFrom, metaUserIdUpdateBody, metaWebhookBody, postSignedMetaWebhook } from './metaWebhook';
 
 /**
  * The Cloud API sandbox of `npm start` (docs/cloud-api-sandbox.md): the tests' fake Graph API on a fixed loopback
@@ -47,6 +47,11 @@ export interface CloudSandbox {
 	reportStatus(input: { id: string; status: 'sent' | 'delivered' | 'read' }): Promise<Received>;
 	/** Sends Meta's `user_id_update`: the person changed their phone number, which gave them a new BSUID. */
 	changeUserId(input: { phone?: string; previousUserId: string; userId: string }): Promise<Received>;
+	/**
+	 * Meta pauses, disables or approves again a template: its status changes (sends of a paused one then get 132015,
+	 * of a disabled one 132016) and `message_template_status_update` goes to every subscribed callback and the relay.
+	 */
+	setTemplateStatus(input: { name: string; language: string; status: string }): Promise<Received>;
 	close(): Promise<void>;
 }
 
@@ -101,6 +106,20 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 		return await post(metaUserIdUpdateBody(CLOUD_SANDBOX_IDS.phoneNumberId, update));
 	};
 
+	// The sandbox's own copy: a status it changes is not the tests' fixture.
+	const templates = structuredClone(TEMPLATES);
+	const setTemplateStatus: CloudSandbox['setTemplateStatus'] = async ({ name, language, status }) => {
+		const template = templates.find((candidate) => candidate.name === name && candidate.language === language);
+		if (!template) throw new SandboxInputError(`no template ${name} in ${language}: GET the message_templates listing for the names`);
+		if (!TEMPLATE_EVENTS.includes(status)) throw new SandboxInputError(`status "${status}" is none of ${TEMPLATE_EVENTS.join(', ')}`);
+		template.status = status === 'REINSTATED' ? 'APPROVED' : (status as FakeTemplate['status']);
+		const pause =
+			status === 'PAUSED'
+				? { title: 'FIRST_PAUSE', description: 'Your template has been paused for 3 hours because it had issues.' }
+				: undefined;
+		return await post(metaTemplateStatusBody(CLOUD_SANDBOX_IDS.businessAccountId, template, status, pause));
+	};
+
 	const sandboxRoutes = async (request: RecordedRequest, res: ServerResponse): Promise<boolean> => {
 		trim(graph);
 		if (request.method === 'GET' && request.path === '/') {
@@ -129,7 +148,13 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 							})
 						: route === 'reportStatus'
 							? await reportStatus({ id: given('id') ?? '', status: (given('status') ?? 'delivered') as 'delivered' })
-							: await changeUserId({ phone: given('phone'), previousUserId: given('previousUserId') ?? '', userId: given('userId') ?? '' });
+							: route === 'setTemplateStatus'
+								? await setTemplateStatus({ name: given('name') ?? '', language: given('language') ?? '', status: given('status') ?? '' })
+								: await changeUserId({
+										phone: given('phone'),
+										previousUserId: given('previousUserId') ?? '',
+										userId: given('userId') ?? '',
+									});
 				const reached = received.delivered.length > 0 || received.relayed !== undefined;
 				const hint = reached
 					? undefined
@@ -147,24 +172,28 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 		accessToken: options.accessToken,
 		phoneNumberId: CLOUD_SANDBOX_IDS.phoneNumberId,
 		businessAccountId: CLOUD_SANDBOX_IDS.businessAccountId,
-		templates: TEMPLATES,
+		templates,
 		maxTemplatePageSize: 25,
 		app: { id: CLOUD_SANDBOX_IDS.appId, secret: options.appSecret },
 		phoneNumber: { display: CLOUD_SANDBOX_IDS.displayNumber, verifiedName: 'Cloud API sandbox (not Meta)' },
 		port: options.port,
 		before: sandboxRoutes,
 	});
-	return { url: graph.url, graph, receive, reportStatus, changeUserId, close: graph.close };
+	return { url: graph.url, graph, receive, reportStatus, changeUserId, setTemplateStatus, close: graph.close };
 }
 
 class SandboxInputError extends Error {}
 
 /** The sandbox's webhook routes and what each sends. */
-const SENDERS: Record<string, 'receive' | 'reportStatus' | 'changeUserId'> = {
+const SENDERS: Record<string, 'receive' | 'reportStatus' | 'changeUserId' | 'setTemplateStatus'> = {
 	'/sandbox/inbound': 'receive',
 	'/sandbox/status': 'reportStatus',
 	'/sandbox/user-id-update': 'changeUserId',
+	'/sandbox/template-status': 'setTemplateStatus',
 };
+
+/** The template status changes the sandbox can announce: a pause and a disable stop sends, the others allow them again. */
+const TEMPLATE_EVENTS = ['PAUSED', 'DISABLED', 'APPROVED', 'REINSTATED'];
 
 function trim(graph: FakeGraphApi | undefined) {
 	for (const list of [graph?.requests, graph?.accepted, graph?.uploads]) {

@@ -116,6 +116,21 @@ function mediaChecks(type: string, media: Record<string, unknown>) {
 	}
 }
 
+/** Meta's interactive Flow message: version 3, the Flow by ID or by name (not both), a CTA, data a non-empty object. */
+function flowChecks(action: Record<string, any> | undefined) {
+	const parameters = action?.parameters ?? {};
+	const invalid = (details: string) => new MetaError(131009, '(#131009) Parameter value is not valid', details);
+	if (action?.name !== 'flow' || parameters.flow_message_version !== '3')
+		throw invalid('flow action needs name "flow" and flow_message_version "3"');
+	if ((parameters.flow_id === undefined) === (parameters.flow_name === undefined))
+		throw invalid('Exactly one of flow_id or flow_name is required');
+	if (typeof parameters.flow_cta !== 'string' || !parameters.flow_cta) throw invalid('flow_cta is required');
+	const data = parameters.flow_action_payload?.data;
+	if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.keys(data).length)) {
+		throw invalid('flow_action_payload.data must be a non-empty object');
+	}
+}
+
 function interactiveChecks(interactive: Record<string, any>) {
 	if (!interactive?.body?.text) throw new MetaError(131008, '(#131008) Required parameter is missing', 'interactive.body.text is required');
 	if (interactive.type === 'button') {
@@ -137,6 +152,8 @@ function interactiveChecks(interactive: Record<string, any>) {
 		if (interactive.action?.name !== 'cta_url' || !interactive.action?.parameters?.url) {
 			throw new MetaError(131009, '(#131009) Parameter value is not valid', 'cta_url action needs parameters.display_text and url');
 		}
+	} else if (interactive.type === 'flow') {
+		flowChecks(interactive.action);
 	} else {
 		throw new MetaError(100, '(#100) Invalid parameter', `Unknown interactive type ${interactive.type}`);
 	}

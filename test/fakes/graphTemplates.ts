@@ -275,6 +275,92 @@ export const TEMPLATES: FakeTemplate[] = [
 			{ type: 'BUTTONS', buttons: [{ type: 'REQUEST_CONTACT_INFO' }] },
 		],
 	}),
+	// A media card carousel: Meta takes exactly as many cards as the template defines, each with its image.
+	template(17, {
+		name: 'summer_picks',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'BODY', text: 'Hi {{1}}, our summer picks for you:', example: { body_text: [['Ada']] } },
+			{
+				type: 'CAROUSEL',
+				cards: [0, 1].map(() => ({
+					components: [
+						{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://scontent.whatsapp.net/v/card.jpg'] } },
+						{ type: 'BODY', text: '{{1}}, now {{2}}.', example: { body_text: [['Sun hat', '$15']] } },
+						{
+							type: 'BUTTONS',
+							buttons: [
+								{ type: 'QUICK_REPLY', text: 'Tell me more' },
+								{ type: 'URL', text: 'Shop', url: 'https://shop.example.com/p/{{1}}', example: ['https://shop.example.com/p/hat-1'] },
+							],
+						},
+					],
+				})),
+			},
+		],
+	}),
+	// A limited-time offer with an expiration time and a copy-code button (no footer: Meta does not allow one).
+	template(18, {
+		name: 'flash_offer',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://scontent.whatsapp.net/v/offer.jpg'] } },
+			{ type: 'LIMITED_TIME_OFFER', limited_time_offer: { text: 'Expiring offer!', has_expiration: true } },
+			{ type: 'BODY', text: 'Good news, {{1}}! Use code {{2}} to get 25% off.', example: { body_text: [['Ada', 'CARIBE25']] } },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{ type: 'COPY_CODE', example: 'CARIBE25' },
+					{ type: 'URL', text: 'Book now', url: 'https://shop.example.com/offer/{{1}}', example: ['https://shop.example.com/offer/c25'] },
+				],
+			},
+		],
+	}),
+	// A template opening a WhatsApp Flow (a form) on its button.
+	template(19, {
+		name: 'book_visit',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'MARKETING',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'BODY', text: 'Hi {{1}}, book your next visit in a few taps.', example: { body_text: [['Ada']] } },
+			{
+				type: 'BUTTONS',
+				buttons: [{ type: 'FLOW', text: 'Book now', flow_id: '1197715005513101', navigate_screen: 'APPOINTMENT', flow_action: 'navigate' }],
+			},
+		],
+	}),
+	// One-tap autofill: Android fills the code in the app; elsewhere the button copies it.
+	template(20, {
+		name: 'verify_one_tap',
+		language: 'en_US',
+		status: 'APPROVED',
+		category: 'AUTHENTICATION',
+		parameter_format: 'POSITIONAL',
+		components: [
+			{ type: 'BODY', text: '*{{1}}* is your verification code.', add_security_recommendation: false },
+			{
+				type: 'BUTTONS',
+				buttons: [
+					{
+						type: 'OTP',
+						otp_type: 'ONE_TAP',
+						text: 'Copy code',
+						autofill_text: 'Autofill',
+						package_name: 'com.example.shop',
+						signature_hash: 'K8a/AINcGX7',
+					},
+				],
+			},
+		],
+	}),
 ];
 
 /** One page of `GET /<waba-id>/message_templates`, with Meta's cursor paging. */
@@ -377,7 +463,11 @@ const BUTTON_PARAMETER: Record<string, { subType: string; type: string; field: s
 	QUICK_REPLY: { subType: 'quick_reply', type: 'payload', field: 'payload' },
 	// An authentication template's code button takes the code as a URL parameter.
 	OTP: { subType: 'url', type: 'text', field: 'text' },
+	// Token and first-screen data, both optional inside the action (Meta then sends the token "unused").
+	FLOW: { subType: 'flow', type: 'action', field: 'action' },
 };
+
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<string, any>>): TemplateRefusal | undefined {
 	for (const component of sent) {
@@ -392,7 +482,12 @@ function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<str
 			};
 		}
 		const parameter = component.parameters?.[0];
-		if (component.parameters?.length !== 1 || parameter.type !== rule.type || !parameter[rule.field]) {
+		const flowFits =
+			rule.type !== 'action' ||
+			(isObject(parameter?.action) &&
+				(parameter.action.flow_token === undefined || typeof parameter.action.flow_token === 'string') &&
+				(parameter.action.flow_action_data === undefined || isObject(parameter.action.flow_action_data)));
+		if (component.parameters?.length !== 1 || parameter.type !== rule.type || !parameter[rule.field] || !flowFits) {
 			return { code: 132012, message: FORMAT, details: `buttons: button at index ${component.index} expects one ${rule.type} parameter` };
 		}
 	}
@@ -410,10 +505,65 @@ function checkButtons(stored: Array<Record<string, any>>, sent: Array<Record<str
 	return undefined;
 }
 
+const part = (components: Array<Record<string, any>> | undefined, type: string) =>
+	components?.find((component) => String(component.type).toUpperCase() === type);
+
+const sentButtons = (components: Array<Record<string, any>>) =>
+	components.filter((component) => String(component.type).toUpperCase() === 'BUTTON');
+
+/** A limited-time offer's expiration: required (UNIX milliseconds) when the template has one, refused otherwise. */
+function checkOffer(stored: Record<string, any> | undefined, sent: Record<string, any> | undefined): TemplateRefusal | undefined {
+	const expected = stored?.limited_time_offer?.has_expiration === true;
+	if (!sent && !expected) return undefined;
+	const time = sent?.parameters?.[0]?.limited_time_offer?.expiration_time_ms;
+	if (!expected || sent?.parameters?.length !== 1 || sent.parameters[0].type !== 'limited_time_offer' || !Number.isInteger(time)) {
+		return {
+			code: 132000,
+			message: COUNT,
+			details: expected
+				? 'limited_time_offer: expiration_time_ms (UNIX time in milliseconds) is required'
+				: 'limited_time_offer: the template has no offer expiration',
+		};
+	}
+	return undefined;
+}
+
+/** A carousel: a card for every card of the template, in order, each checked like a template of its own. */
+function checkCarousel(
+	stored: Record<string, any> | undefined,
+	sent: Record<string, any> | undefined,
+	named: boolean,
+): TemplateRefusal | undefined {
+	if (!stored && !sent) return undefined;
+	const storedCards: Array<Record<string, any>> = stored?.cards ?? [];
+	const sentCards: Array<Record<string, any>> = sent?.cards ?? [];
+	if (sentCards.length !== storedCards.length || sentCards.some((card, index) => Number(card.card_index) !== index)) {
+		return {
+			code: 132000,
+			message: COUNT,
+			details: `carousel: ${sentCards.length} cards sent, the template has ${storedCards.length} (card_index 0 to ${storedCards.length - 1}, each once)`,
+		};
+	}
+	for (const [index, card] of storedCards.entries()) {
+		const components: Array<Record<string, any>> = sentCards[index].components ?? [];
+		const refusal =
+			checkMediaHeader(part(card.components, 'HEADER')?.format ?? 'IMAGE', part(components, 'HEADER')) ??
+			checkTextComponent('body', part(card.components, 'BODY'), part(components, 'BODY'), named) ??
+			checkButtons(part(card.components, 'BUTTONS')?.buttons ?? [], sentButtons(components));
+		if (refusal) return { ...refusal, details: `card ${index}: ${refusal.details}` };
+	}
+	return undefined;
+}
+
 /** Meta's answer to a template send that does not fit the stored template, or undefined when it fits. */
 export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTemplate[]): TemplateRefusal | undefined {
 	const code = sent?.language?.code;
 	const stored = templates.find((candidate) => candidate.name === sent?.name && candidate.language === code);
+	// Meta refuses every send of a template it paused for low quality or disabled, with these codes.
+	if (stored?.status === 'PAUSED')
+		return { code: 132015, message: '(#132015) Template is Paused', details: `template ${stored.name} is paused` };
+	if (stored?.status === 'DISABLED')
+		return { code: 132016, message: '(#132016) Template is disabled', details: `template ${stored.name} is disabled` };
 	if (!stored || stored.status !== 'APPROVED') {
 		return {
 			code: 132001,
@@ -421,8 +571,6 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 			details: `template name (${sent?.name}) does not exist in ${code}`,
 		};
 	}
-	const part = (components: Array<Record<string, any>> | undefined, type: string) =>
-		components?.find((component) => String(component.type).toUpperCase() === type);
 	const sentComponents: Array<Record<string, any>> = sent.components ?? [];
 	const named = stored.parameter_format === 'NAMED';
 	const header = part(stored.components, 'HEADER');
@@ -434,10 +582,9 @@ export function refuseTemplateSend(sent: Record<string, any>, templates: FakeTem
 	return (
 		headerRefusal ??
 		checkTextComponent('body', part(stored.components, 'BODY'), part(sentComponents, 'BODY'), named) ??
-		checkButtons(
-			part(stored.components, 'BUTTONS')?.buttons ?? [],
-			sentComponents.filter((component) => String(component.type).toUpperCase() === 'BUTTON'),
-		)
+		checkOffer(part(stored.components, 'LIMITED_TIME_OFFER'), part(sentComponents, 'LIMITED_TIME_OFFER')) ??
+		checkButtons(part(stored.components, 'BUTTONS')?.buttons ?? [], sentButtons(sentComponents)) ??
+		checkCarousel(part(stored.components, 'CAROUSEL'), part(sentComponents, 'CAROUSEL'), named)
 	);
 }
 

@@ -98,3 +98,34 @@ export function metaUserIdUpdateBody(phoneNumberId: string, update: { phone?: st
 		],
 	};
 }
+
+/** Meta's `message_template_status_update` webhook for the business account `wabaId` (docs/cloud-webhooks.md). */
+export function metaTemplateStatusBody(
+	wabaId: string,
+	template: { id: string; name: string; language: string },
+	event: string,
+	reason?: { title: string; description: string },
+) {
+	return {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: wabaId,
+				time: Math.floor(Date.now() / 1000),
+				changes: [
+					{
+						field: 'message_template_status_update',
+						value: {
+							event,
+							message_template_id: Number(template.id),
+							message_template_name: template.name,
+							message_template_language: template.language,
+							reason: null,
+							...(reason && { other_info: reason }),
+						},
+					},
+				],
+			},
+		],
+	};
+}

@@ -128,6 +128,38 @@ describe('Cloud API sandbox', () => {
 		expect(events()[0]).not.toHaveProperty('from');
 	});
 
+	it('pauses a template: sends of it get 132015 and message_template_status_update goes out; approved again, it sends', async () => {
+		const before = received.length;
+		const auth = { authorization: `Bearer ${secrets.accessToken}` };
+		const send = async () =>
+			await post(
+				`/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}/messages`,
+				{
+					messaging_product: 'whatsapp',
+					to: '4915123456701',
+					type: 'template',
+					template: {
+						name: 'book_visit',
+						language: { code: 'en_US' },
+						components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }] }],
+					},
+				},
+				auth,
+			);
+		expect((await post('/sandbox/template-status', { name: 'book_visit', language: 'en_US', status: 'PAUSED' })).status).toBe(200);
+		const refused = await send();
+		expect([refused.status, (await json(refused)).error.code]).toEqual([400, 132015]);
+		expect((await post('/sandbox/template-status', { name: 'book_visit', language: 'en_US', status: 'APPROVED' })).status).toBe(200);
+		expect((await send()).status).toBe(200);
+		expect((await post('/sandbox/template-status', { name: 'book_visit', language: 'en_US', status: 'LOST' })).status).toBe(400);
+		expect((await post('/sandbox/template-status', { name: 'nope', language: 'en_US', status: 'PAUSED' })).status).toBe(400);
+		const events = received.slice(before).flatMap(({ body }) => normaliseCloud(JSON.parse(body)));
+		expect(events.map((event) => [event.event, event.businessNumber, event.template?.name, event.template?.status])).toEqual([
+			['template', CLOUD_SANDBOX_IDS.businessAccountId, 'book_visit', 'PAUSED'],
+			['template', CLOUD_SANDBOX_IDS.businessAccountId, 'book_visit', 'APPROVED'],
+		]);
+	});
+
 	it('refuses a sender that is not a phone number, and a message without text, before sending anything', async () => {
 		const before = received.length;
 		const badSender = await post('/sandbox/inbound', { from: 'Ada', text: 'hi' });

@@ -22,6 +22,7 @@ const SHARED_WITH_GATEWAY = [
 	'nodes/whatsapp/variation.ts', // the random reference line
 	'nodes/whatsapp/errors.ts', // the error type the shared modules throw
 	'nodes/whatsapp/message.ts', // the message model variation.ts works on
+	'nodes/whatsapp/flowMessage.ts', // the Flow message message.ts checks
 	'nodes/whatsapp/identity.ts', // who a message goes to (phone, BSUID, group), as message.ts names it
 ];
 

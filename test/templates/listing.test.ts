@@ -8,10 +8,12 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 	it('lists approved templates from every page, with language, category and status', () =>
 		withBackends(async (backends) => {
 			const { results } = await listSearch.searchTemplates.call(loadOptionsContext(backends, template('')));
-			expect(templateListings(backends)).toHaveLength(4);
+			expect(templateListings(backends)).toHaveLength(5);
 			expect(templateListings(backends)[0].headers.authorization).toBe('Bearer EAAG-test-secret-token-do-not-leak');
 			expect(results.map((result) => result.value)).toEqual([
 				'appointment_named:en_GB',
+				'book_visit:en_US',
+				'flash_offer:en_US',
 				'hello_world:en_US',
 				'invoice_ready:en_US',
 				'order_update:de',
@@ -21,8 +23,10 @@ describe('template list and placeholder columns through n8n-core LoadOptionsCont
 				'share_phone:en_US',
 				'spring_sale:en_US',
 				'store_pickup:en_US',
+				'summer_picks:en_US',
 				'verify_code:de',
 				'verify_code:en_US',
+				'verify_one_tap:en_US',
 				'welcome_named:en_US',
 			]);
 			expect(results.find((result) => result.value === 'welcome_named:en_US')?.name).toBe('welcome_named (en_US) · Marketing');

@@ -120,6 +120,7 @@ const TYPE_NAMES: Record<MessageType, string> = {
 	buttons: 'reply button',
 	list: 'list',
 	cta_url: 'CTA URL button',
+	flow: 'Flow',
 	reaction: 'reaction',
 	template: 'Meta template',
 };

@@ -1,5 +1,5 @@
 import { WhatsAppError } from '../errors';
-import type { BinaryMedia, Envelope, MessageType, TemplateHeader } from '../message';
+import type { BinaryMedia, Envelope, MessageType, TemplateCard, TemplateHeader } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';
 import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
@@ -28,6 +28,7 @@ const ALL_TYPES: MessageType[] = [
 	'buttons',
 	'list',
 	'cta_url',
+	'flow',
 	'reaction',
 	'template',
 ];
@@ -79,7 +80,10 @@ export class CloudChannel implements Channel {
 
 	async prepare(envelope: Envelope): Promise<Envelope> {
 		const { message } = envelope;
-		if (message.type === 'template') return { ...envelope, message: { ...message, header: await this.uploadedHeader(message.header) } };
+		if (message.type === 'template') {
+			const header = await this.uploadedHeader(message.header);
+			return { ...envelope, message: { ...message, header, ...(message.cards && { cards: await this.uploadedCards(message.cards) }) } };
+		}
 		if (!isMediaMessage(message) || !('binary' in message.media)) return envelope;
 		const id = await this.uploadMedia(message.media.binary);
 		const filename = message.type === 'document' ? (message.filename ?? message.media.binary.fileName) : message.filename;
@@ -92,6 +96,16 @@ export class CloudChannel implements Channel {
 		const { binary } = header.media;
 		const filename = header.type === 'document' ? (header.filename ?? binary.fileName) : undefined;
 		return { ...header, media: { id: await this.uploadMedia(binary) }, ...(filename && { filename }) };
+	}
+
+	/** A carousel's binary card headers, uploaded one after the other (in card order, bounded by the card count). */
+	private async uploadedCards(cards: TemplateCard[]): Promise<TemplateCard[]> {
+		const uploaded: TemplateCard[] = [];
+		for (const card of cards) {
+			const media = 'binary' in card.header.media ? { id: await this.uploadMedia(card.header.media.binary) } : card.header.media;
+			uploaded.push({ ...card, header: { ...card.header, media } });
+		}
+		return uploaded;
 	}
 
 	async send(envelope: Envelope): Promise<SendResult> {

@@ -4,9 +4,12 @@ import type {
 	MediaSource,
 	OutboundMessage,
 	TemplateButtonParameter,
+	TemplateCard,
 	TemplateMessage,
 	TemplateParameter,
 } from '../message';
+
+import { flowAction } from '../flowMessage';
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +47,43 @@ function buttonParameter(button: TemplateButtonParameter): Json {
 			return { type: 'text', text: button.text };
 		case 'copy_code':
 			return { type: 'coupon_code', coupon_code: button.couponCode };
+		case 'flow':
+			return {
+				type: 'action',
+				action: {
+					...(button.flowToken !== undefined && { flow_token: button.flowToken }),
+					...(button.flowActionData && { flow_action_data: button.flowActionData }),
+				},
+			};
 	}
+}
+
+const buttonComponents = (buttons: TemplateButtonParameter[]): Json[] =>
+	buttons.map((button) => ({
+		type: 'button',
+		sub_type: button.subType,
+		index: String(button.index),
+		parameters: [buttonParameter(button)],
+	}));
+
+const mediaParameter = (type: string, media: MediaSource, extra: Json = {}): Json => ({
+	type,
+	[type]: { ...mediaReference(media), ...extra },
+});
+
+/** A carousel: every card with its media header, then its body and button parameters where it has them. */
+function carouselComponent(cards: TemplateCard[]): Json {
+	return {
+		type: 'carousel',
+		cards: cards.map((card) => ({
+			card_index: card.index,
+			components: [
+				{ type: 'header', parameters: [mediaParameter(card.header.type, card.header.media)] },
+				...(card.body.length ? [{ type: 'body', parameters: card.body.map(textParameter) }] : []),
+				...buttonComponents(card.buttons),
+			],
+		})),
+	};
 }
 
 /** Meta's `template` object: components only where the template takes parameters. */
@@ -55,23 +94,18 @@ function templateBody(message: TemplateMessage): Json {
 		: header?.type === 'text'
 			? header.parameters.map(textParameter)
 			: header && [
-					{
-						type: header.type,
-						[header.type]: {
-							...mediaReference(header.media),
-							...(header.type === 'document' && header.filename && { filename: header.filename }),
-						},
-					},
+					mediaParameter(header.type, header.media, header.type === 'document' && header.filename ? { filename: header.filename } : {}),
 				];
+	const offer = message.limitedTimeOffer && {
+		type: 'limited_time_offer',
+		parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: message.limitedTimeOffer.expirationTimeMs } }],
+	};
 	const components: Json[] = [
 		...(headerParameters?.length ? [{ type: 'header', parameters: headerParameters }] : []),
+		...(offer ? [offer] : []),
 		...(message.body.length ? [{ type: 'body', parameters: message.body.map(textParameter) }] : []),
-		...message.buttons.map((button) => ({
-			type: 'button',
-			sub_type: button.subType,
-			index: String(button.index),
-			parameters: [buttonParameter(button)],
-		})),
+		...buttonComponents(message.buttons),
+		...(message.cards?.length ? [carouselComponent(message.cards)] : []),
 	];
 	return { name: message.name, language: { code: message.language }, ...(components.length && { components }) };
 }
@@ -145,6 +179,8 @@ function typeAndBody(message: OutboundMessage): [string, unknown] {
 					action: { name: 'cta_url', parameters: { display_text: message.displayText, url: message.url } },
 				},
 			];
+		case 'flow':
+			return ['interactive', { type: 'flow', ...interactiveFrame(message), action: flowAction(message) }];
 	}
 }
 

@@ -19,6 +19,9 @@ export interface MetaTemplateButton {
 	phone_number?: string;
 	/** Authentication templates: COPY_CODE, ONE_TAP or ZERO_TAP (Meta lists such buttons as URL or OTP). */
 	otp_type?: string;
+	/** FLOW buttons: the Flow they open, and its first screen. */
+	flow_id?: string;
+	navigate_screen?: string;
 }
 
 export interface MetaTemplateComponent {
@@ -26,6 +29,10 @@ export interface MetaTemplateComponent {
 	format?: string;
 	text?: string;
 	buttons?: MetaTemplateButton[];
+	/** CAROUSEL: the cards, each with its own HEADER (image or video), BODY and BUTTONS. */
+	cards?: Array<{ components: MetaTemplateComponent[] }>;
+	/** LIMITED_TIME_OFFER: the offer's headline, and whether the send gives an expiration time. */
+	limited_time_offer?: { text?: string; has_expiration?: boolean };
 }
 
 type GraphCall = <T>(request: Omit<HttpRequest, 'url'> & { path: string }) => Promise<T>;

@@ -16,6 +16,17 @@ export interface DailyCap {
 	key: (now: Date) => string;
 }
 
+/**
+ * Holds back sends that something outside this execution forbids, such as a template Meta paused (checked before
+ * each send is admitted and again right before its request), and learns from refusals that forbid more.
+ */
+export interface SendGuard {
+	/** Why this envelope must not be sent now (the reason its recipient is skipped with), or undefined. */
+	blocked(envelope: Envelope): Promise<string | undefined>;
+	/** Told of every error a send got from the backend. */
+	refused(envelope: Envelope, error: WhatsAppError): Promise<void>;
+}
+
 export interface DeliveryConfig {
 	campaignId: string;
 	/** Skip recipients already sent (or being sent) in this campaign. */
@@ -25,6 +36,7 @@ export interface DeliveryConfig {
 	/** The nodes' own daily count; undefined for none. */
 	dailyCap?: DailyCap;
 	retry: RetryPolicy;
+	guard?: SendGuard;
 }
 
 export type Outcome =
@@ -160,6 +172,8 @@ class SegmentSender {
 	}
 
 	private async deliver(envelope: Envelope): Promise<Outcome> {
+		const blocked = await this.config.guard?.blocked(envelope);
+		if (blocked) return { status: 'skipped', recipient: recipientKey(envelope), reason: blocked };
 		const admitted = await this.admit(recipientKey(envelope), otherKeysOf(envelope));
 		if ('status' in admitted) return admitted;
 		let sent: { value: SendResult; attempts: number };
@@ -243,7 +257,7 @@ class SegmentSender {
 		if (this.firstAnswer) await this.firstAnswer;
 		else this.firstAnswer = new Promise((resolve) => (answered = resolve));
 		try {
-			await this.takeTurn(() => this.markRequested(recipient));
+			await this.takeTurn(envelope, () => this.markRequested(recipient));
 			// Counted in the departure window and sent in one synchronous step: no other work comes in between.
 			for (let wait = this.roomToLeave(); wait > 0; wait = this.roomToLeave()) await sleepUnlessStopped(wait, this.signal);
 			// Checked right before the request: nothing leaves after a stopping answer.
@@ -252,6 +266,7 @@ class SegmentSender {
 		} catch (error) {
 			// Stopped before any waiting sender moves on.
 			if (isWhatsAppError(error) && error.stopsSender) this.stop(error);
+			if (isWhatsAppError(error)) await this.config.guard?.refused(envelope, error);
 			// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			throw error;
@@ -260,10 +275,12 @@ class SegmentSender {
 		}
 	}
 
-	/** Waits for the send's slot at a rate, recording that it leaves (`markRequested`) just before. */
-	private async takeTurn(markRequested: () => Promise<void>) {
+	/** Waits for the send's slot at a rate, recording that it leaves (`markRequested`) just before, unless stopped or blocked. */
+	private async takeTurn(envelope: Envelope, markRequested: () => Promise<void>) {
 		const beforeLeaving = async () => {
 			this.throwIfStopped();
+			const blocked = await this.config.guard?.blocked(envelope);
+			if (blocked) throw new StoppedBeforeSending(blocked);
 			await markRequested();
 		};
 		const { pace } = this.config;

@@ -55,6 +55,16 @@ export interface InboundError {
 	details?: string;
 }
 
+/** A WhatsApp Flow's answers: the token it was sent with, and the answers as a plain object. */
+export interface InboundFlowReply {
+	token?: string;
+	/** Meta's name of the reply: "flow". */
+	name?: string;
+	answers: Record<string, unknown>;
+	/** `response_json` as Meta sent it, when it was not a JSON object. */
+	raw?: string;
+}
+
 /** Cloud: a message template's review status, quality rating or category changed (docs/cloud-webhooks.md). */
 export interface InboundTemplateUpdate {
 	/** Which change: `message_template_status_update`, `…_quality_update` or `template_category_update`. */
@@ -135,6 +145,8 @@ export interface InboundEvent {
 	media?: InboundMedia;
 	/** A tapped reply button or list row; `quick_reply` is a template's quick-reply button. */
 	interactive?: { kind: 'button_reply' | 'list_reply' | 'quick_reply'; id: string; title: string; description?: string };
+	/** Cloud: the answers a person gave in a WhatsApp Flow (inbound/flowReply.ts). */
+	flow?: InboundFlowReply;
 	location?: { latitude: number; longitude: number; name?: string; address?: string };
 	contacts?: Array<{ name?: string; phones: string[] }>;
 	/** The ID of the message this one replies to. */

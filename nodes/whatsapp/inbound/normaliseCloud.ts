@@ -1,4 +1,5 @@
 import { ACCOUNT_FIELDS, isAccountField, isTemplateField, MESSAGES_FIELD, TEMPLATE_FIELDS, USER_ID_UPDATE_FIELD } from './cloudFields';
+import { flowReplyOf } from './flowReply';
 import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate } from './event';
 import { type Json, compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';
 
@@ -88,6 +89,13 @@ function content(message: Json, type: string): Partial<InboundEvent> {
 		return { media, text: media.caption };
 	}
 	if (type === 'interactive' || type === 'button') {
+		const flow = flowReplyOf(message);
+		if (flow)
+			return {
+				flow,
+				text:
+					isObject(message.interactive) && isObject(message.interactive.nfm_reply) ? text(message.interactive.nfm_reply.body) : undefined,
+			};
 		const interactive = interactiveOf(message);
 		return { interactive, text: interactive?.title };
 	}

@@ -4,6 +4,7 @@ import { noteCampaignStart, recordSkippedOutcomes } from '../delivery/campaignRe
 import { linkContacts } from '../delivery/contacts';
 import { type HandOffOutcome, campaignRefusals, handOffSegment } from '../delivery/handOff';
 import { type Outcome, deliverSegment } from '../delivery/segment';
+import { templateHealthGuard } from '../delivery/templateHealth';
 import type { Envelope } from '../message';
 import { addressOf, type ContactRecipient, namesBsuid, parseRecipientOrBsuid } from '../identity';
 import { deliveryPlanFrom } from './delivery';
@@ -94,7 +95,8 @@ async function deliver(
 						channel,
 						store,
 						reachable.map(({ plan: { envelope } }) => envelope),
-						plan.config,
+						// Meta pauses templates, not Lite: a Cloud segment stops sending one Meta paused.
+						channel.backend === 'cloud' ? { ...plan.config, guard: templateHealthGuard(store.templateHealth) } : plan.config,
 						context.getExecutionCancelSignal?.(),
 					);
 				// Every item is checked before anything is handed over, as for any send.

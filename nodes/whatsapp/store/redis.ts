@@ -5,6 +5,7 @@ import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
 import { RedisDeliveryReports } from './reportsRedis';
+import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
 
 /**
@@ -171,6 +172,7 @@ export class RedisStore implements StateStore {
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
 	readonly reports: RedisDeliveryReports;
 	readonly contacts: ContactLinks;
+	readonly templateHealth: TemplateHealth;
 	private readonly scripts;
 
 	private constructor(
@@ -191,6 +193,7 @@ export class RedisStore implements StateStore {
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
 		this.contacts = new RedisContactLinks(client, (operation) => this.run(operation));
+		this.templateHealth = new RedisTemplateHealth(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {

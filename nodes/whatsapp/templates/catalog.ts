@@ -41,6 +41,8 @@ const STATUS_FIXES: Record<string, string> = {
  */
 export class TemplateCatalog {
 	private templates?: Promise<MetaTemplate[]>;
+	/** When the listing was asked for (epoch ms): what it says is at least this fresh (see delivery/templateHealth.ts). */
+	listedAt = 0;
 
 	constructor(
 		private readonly channel: Channel,
@@ -50,6 +52,7 @@ export class TemplateCatalog {
 	async all(): Promise<MetaTemplate[]> {
 		assertCarries(this.channel, 'template');
 		const channel = this.channel;
+		if (!this.templates) this.listedAt = Date.now();
 		this.templates ??= withRetries(async () => (await channel.listTemplates?.()) ?? [], this.policy, { idempotent: true }).then(
 			(listed) => listed.value,
 		);

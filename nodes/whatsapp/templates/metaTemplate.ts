@@ -2,7 +2,18 @@ import { WhatsAppError } from '../errors';
 import type { MetaTemplate, MetaTemplateButton, MetaTemplateComponent } from '../channel/cloudTemplates';
 import type { TemplateMediaType } from '../message';
 
-export type PlaceholderSource = 'header' | 'headerMedia' | 'headerFilename' | 'location' | 'body' | 'urlButton' | 'quickReply' | 'copyCode';
+export type PlaceholderSource =
+	| 'header'
+	| 'headerMedia'
+	| 'headerFilename'
+	| 'location'
+	| 'body'
+	| 'urlButton'
+	| 'quickReply'
+	| 'copyCode'
+	| 'flowToken'
+	| 'flowData'
+	| 'offerExpiration';
 
 /** The ID of the value holding a media header: a link, a media ID or the name of a binary field. */
 export const MEDIA_HEADER_ID = 'media_header';
@@ -31,6 +42,14 @@ export interface Placeholder {
 	/** Quick-reply payloads may be left out (WhatsApp then sends the button text back). */
 	required: boolean;
 	buttonIndex?: number;
+	/** The carousel card (from 0) the placeholder belongs to; absent for the message's own header, body and buttons. */
+	card?: number;
+}
+
+/** One card of a carousel template: its position and the kind of its media header. */
+export interface CardShape {
+	index: number;
+	headerMedia?: TemplateMediaType;
 }
 
 export interface TemplateShape {
@@ -39,6 +58,10 @@ export interface TemplateShape {
 	headerLocation: boolean;
 	/** Authentication templates: the index of the code button, which takes the body's code as its URL parameter. */
 	otpButton?: number;
+	/** A limited-time offer template whose offer has an expiration time, given at send time. */
+	offerExpiration: boolean;
+	/** A carousel template's cards (Meta takes exactly as many as the template defines); empty otherwise. */
+	cards: CardShape[];
 	placeholders: Placeholder[];
 }
 
@@ -55,8 +78,29 @@ function placeholderNames(text: string | undefined): string[] {
 	return names.every((name) => /^\d+$/.test(name)) ? names.sort((a, b) => Number(a) - Number(b)) : names;
 }
 
+export const componentIn = (components: MetaTemplateComponent[] | undefined, type: string): MetaTemplateComponent | undefined =>
+	components?.find((component) => component.type.toUpperCase() === type);
+
 export const componentOf = (template: MetaTemplate, type: string): MetaTemplateComponent | undefined =>
-	template.components.find((component) => component.type.toUpperCase() === type);
+	componentIn(template.components, type);
+
+/** The cards of a carousel template as Meta lists them (each with HEADER, BODY and BUTTONS components). */
+export const carouselCards = (template: MetaTemplate): MetaTemplateComponent[][] =>
+	(componentOf(template, 'CAROUSEL')?.cards ?? []).map((card) => card.components ?? []);
+
+/** The ID of a limited-time offer's expiration time. */
+export const OFFER_EXPIRATION_ID = 'offer_expiration';
+
+/** Where a placeholder sits: the message itself, or one carousel card (IDs `card_0_body_1`, labels `Card 1 Body {{1}}`). */
+interface Scope {
+	id: string;
+	label: string;
+	card?: number;
+}
+const MESSAGE: Scope = { id: '', label: '' };
+const cardScope = (index: number): Scope => ({ id: `card_${index}_`, label: `Card ${index + 1} `, card: index });
+const inScope = (scope: Scope, placeholder: Placeholder): Placeholder =>
+	scope.card === undefined ? placeholder : { ...placeholder, card: scope.card };
 
 export function templateTitle(template: Pick<MetaTemplate, 'name' | 'language'>): string {
 	return `template "${template.name}" (${template.language})`;
@@ -78,20 +122,18 @@ function textPlaceholders(
 	source: 'header' | 'body',
 	text: string | undefined,
 	title = source === 'header' ? 'Header' : 'Body',
+	scope = MESSAGE,
 ): Placeholder[] {
-	return placeholderNames(text).map((name) => ({
-		id: `${source}_${name}`,
-		label: `${title} {{${name}}}`,
-		source,
-		name,
-		required: true,
-	}));
+	return placeholderNames(text).map((name) =>
+		inScope(scope, { id: `${scope.id}${source}_${name}`, label: `${scope.label}${title} {{${name}}}`, source, name, required: true }),
+	);
 }
 
-function mediaPlaceholders(type: TemplateMediaType): Placeholder[] {
-	const label = `Header ${type[0].toUpperCase()}${type.slice(1)}`;
-	const media: Placeholder = { id: MEDIA_HEADER_ID, label, source: 'headerMedia', name: type, required: true };
-	if (type !== 'document') return [media];
+function mediaPlaceholders(type: TemplateMediaType, scope = MESSAGE): Placeholder[] {
+	const kind = `${type[0].toUpperCase()}${type.slice(1)}`;
+	const label = scope.card === undefined ? `Header ${kind}` : `${scope.label}${kind}`;
+	const media = inScope(scope, { id: `${scope.id}${MEDIA_HEADER_ID}`, label, source: 'headerMedia', name: type, required: true });
+	if (type !== 'document' || scope.card !== undefined) return [media];
 	return [media, { id: HEADER_FILENAME_ID, label: 'Header File Name', source: 'headerFilename', name: 'filename', required: false }];
 }
 
@@ -113,41 +155,88 @@ function otpButtonIndex(template: MetaTemplate): number | undefined {
 	return index === -1 ? undefined : index;
 }
 
-function buttonPlaceholder(button: MetaTemplateButton, index: number): Placeholder | undefined {
-	const label = `Button ${index + 1}`;
-	const common = { name: String(index), buttonIndex: index, required: true };
+function buttonPlaceholders(button: MetaTemplateButton, index: number, scope: Scope): Placeholder[] {
+	const label = `${scope.label}Button ${index + 1}`;
+	const placeholder = (suffix: string, title: string, source: PlaceholderSource, required = true) =>
+		inScope(scope, {
+			id: `${scope.id}button_${index}_${suffix}`,
+			label: `${label} ${title}`,
+			source,
+			name: String(index),
+			buttonIndex: index,
+			required,
+		});
 	switch (button.type.toUpperCase()) {
 		case 'URL':
-			return placeholderNames(button.url).length
-				? { ...common, id: `button_${index}_url`, label: `${label} URL Suffix`, source: 'urlButton' }
-				: undefined;
+			// A card's label is already longer by "Card 1 ": n8n shows about 25 characters of it.
+			return placeholderNames(button.url).length ? [placeholder('url', scope.card === undefined ? 'URL Suffix' : 'URL', 'urlButton')] : [];
 		case 'QUICK_REPLY':
-			return { ...common, id: `button_${index}_payload`, label: `${label} Payload`, source: 'quickReply', required: false };
+			return [placeholder('payload', 'Payload', 'quickReply', false)];
 		case 'COPY_CODE':
-			return { ...common, id: `button_${index}_code`, label: `${label} Coupon Code`, source: 'copyCode' };
+			return [placeholder('code', 'Coupon Code', 'copyCode')];
+		// Both optional: without a token Meta sends "unused", without data the Flow opens on its own first screen.
+		case 'FLOW':
+			return [placeholder('flow_token', 'Flow Token', 'flowToken', false), placeholder('flow_data', 'Flow Data', 'flowData', false)];
 		default:
-			return undefined;
+			return [];
 	}
 }
+
+function mediaFormat(header: MetaTemplateComponent | undefined): TemplateMediaType | undefined {
+	const format = header?.format?.toLowerCase();
+	return format === 'image' || format === 'video' || format === 'document' ? format : undefined;
+}
+
+/** The placeholders of one card of a carousel: its media header, its body, its buttons. */
+function cardPlaceholders(components: MetaTemplateComponent[], index: number): Placeholder[] {
+	const scope = cardScope(index);
+	const headerMedia = mediaFormat(componentIn(components, 'HEADER'));
+	return [
+		...(headerMedia ? mediaPlaceholders(headerMedia, scope) : []),
+		...textPlaceholders('body', componentIn(components, 'BODY')?.text, 'Body', scope),
+		...(componentIn(components, 'BUTTONS')?.buttons ?? []).flatMap((button, buttonIndex) => buttonPlaceholders(button, buttonIndex, scope)),
+	];
+}
+
+const offerPlaceholder = (): Placeholder => ({
+	id: OFFER_EXPIRATION_ID,
+	label: 'Offer Expires At',
+	source: 'offerExpiration',
+	name: 'expiration_time_ms',
+	required: true,
+});
 
 /** What a template needs at send time: its placeholders in send order, and the kind of media header if any. */
 export function templateShape(template: MetaTemplate): TemplateShape {
 	const header = componentOf(template, 'HEADER');
 	const body = componentOf(template, 'BODY');
 	const format = header?.format?.toLowerCase();
-	const headerMedia = format === 'image' || format === 'video' || format === 'document' ? format : undefined;
+	const headerMedia = mediaFormat(header);
 	const headerLocation = format === 'location';
 	const otpButton = otpButtonIndex(template);
+	const offerExpiration = componentOf(template, 'LIMITED_TIME_OFFER')?.limited_time_offer?.has_expiration === true;
+	const cards = carouselCards(template);
 	const placeholders: Placeholder[] = [
 		...(headerMedia ? mediaPlaceholders(headerMedia) : []),
 		...(headerLocation ? locationPlaceholders() : []),
 		...(format === 'text' ? textPlaceholders('header', header?.text) : []),
+		...(offerExpiration ? [offerPlaceholder()] : []),
 		// An authentication template's code is mapped once, to the body: the code button takes the same value.
 		...textPlaceholders('body', body?.text, otpButton === undefined ? 'Body' : 'One-Time Code'),
 		...(componentOf(template, 'BUTTONS')?.buttons ?? []).flatMap((button, index) =>
-			index === otpButton ? [] : (buttonPlaceholder(button, index) ?? []),
+			index === otpButton ? [] : buttonPlaceholders(button, index, MESSAGE),
 		),
+		...cards.flatMap((components, index) => cardPlaceholders(components, index)),
 	];
-	const named = isNamed(template, [...placeholderNames(header?.text), ...placeholderNames(body?.text)]);
-	return { named, headerMedia, headerLocation, otpButton, placeholders };
+	const cardTexts = cards.flatMap((components) => placeholderNames(componentIn(components, 'BODY')?.text));
+	const named = isNamed(template, [...placeholderNames(header?.text), ...placeholderNames(body?.text), ...cardTexts]);
+	return {
+		named,
+		headerMedia,
+		headerLocation,
+		otpButton,
+		offerExpiration,
+		cards: cards.map((components, index) => ({ index, headerMedia: mediaFormat(componentIn(components, 'HEADER')) })),
+		placeholders,
+	};
 }

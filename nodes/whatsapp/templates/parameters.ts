@@ -4,13 +4,25 @@ import {
 	LIMITS,
 	type MediaSource,
 	type TemplateButtonParameter,
+	type TemplateCard,
 	type TemplateHeader,
 	type TemplateLocation,
 	type TemplateMessage,
 	type TemplateParameter,
 } from '../message';
+import { cardHeader } from './carousel';
+import { flowDataValue, withFlowValue } from './flowButton';
+import { offerExpirationValue } from './limitedTimeOffer';
 import { LOCALIZED_FORMS, localizedValue, type PlaceholderValue } from './localized';
-import { HEADER_FILENAME_ID, LOCATION_IDS, type Placeholder, type TemplateShape, templateError, templateShape } from './metaTemplate';
+import {
+	HEADER_FILENAME_ID,
+	LOCATION_IDS,
+	OFFER_EXPIRATION_ID,
+	type Placeholder,
+	type TemplateShape,
+	templateError,
+	templateShape,
+} from './metaTemplate';
 import { renderTemplateText } from './render';
 
 export interface TemplateInput {
@@ -20,6 +32,10 @@ export interface TemplateInput {
 	rejectUnknown: boolean;
 	/** The media header, read by the node from the value at MEDIA_HEADER_ID. */
 	headerMedia?: MediaSource;
+	/** A carousel's card headers by card index, read by the node from the values at `card_<index>_media_header`. */
+	cardMedia?: ReadonlyMap<number, MediaSource>;
+	/** The time a limited-time offer's expiration must be after (tests pass their own clock). */
+	now?: number;
 }
 
 export interface PreparedTemplate {
@@ -70,7 +86,7 @@ function checkUnknown(template: MetaTemplate, shape: TemplateShape, values: Reco
 
 function checkHeaderMedia(template: MetaTemplate, shape: TemplateShape, media: MediaSource | undefined) {
 	if (shape.headerMedia && !media) {
-		const label = shape.placeholders.find((placeholder) => placeholder.source === 'headerMedia')?.label;
+		const label = shape.placeholders.find((placeholder) => placeholder.source === 'headerMedia' && placeholder.card === undefined)?.label;
 		throw templateError(
 			template,
 			'Header Media',
@@ -88,7 +104,7 @@ function checkHeaderMedia(template: MetaTemplate, shape: TemplateShape, media: M
 	}
 }
 
-function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unknown): PlaceholderValue | undefined {
+function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unknown, now: number): PlaceholderValue | undefined {
 	if (!given(value)) {
 		if (!placeholder.required) return undefined;
 		throw templateError(
@@ -98,6 +114,8 @@ function valueFor(template: MetaTemplate, placeholder: Placeholder, value: unkno
 			`Map a value to "${placeholder.label}" under Template Parameters, e.g. {{ $json.someField }}`,
 		);
 	}
+	if (placeholder.source === 'flowData') return flowDataValue(template, placeholder, value);
+	if (placeholder.source === 'offerExpiration') return offerExpirationValue(template, placeholder, value, now);
 	const localized = placeholder.source === 'body' ? localizedValue(template, placeholder, value) : undefined;
 	if (typeof value === 'object' && !localized) {
 		const fix =
@@ -193,6 +211,53 @@ function toButton(placeholder: Placeholder, text: string): TemplateButtonParamet
 	return { index, subType: 'url', text };
 }
 
+/** The button parameters of the message or of one card, one per button (a Flow button's token and data together). */
+function buttonsOf(placeholders: Placeholder[], filled: ReadonlyMap<string, PlaceholderValue>): TemplateButtonParameter[] {
+	const buttons = new Map<number, TemplateButtonParameter>();
+	for (const placeholder of placeholders) {
+		const value = placeholder.buttonIndex === undefined ? undefined : filled.get(placeholder.id);
+		if (!value || placeholder.buttonIndex === undefined) continue;
+		const flow = placeholder.source === 'flowToken' || placeholder.source === 'flowData';
+		const earlier = buttons.get(placeholder.buttonIndex);
+		buttons.set(
+			placeholder.buttonIndex,
+			flow ? withFlowValue(earlier?.subType === 'flow' ? earlier : undefined, placeholder, value.text) : toButton(placeholder, value.text),
+		);
+	}
+	return [...buttons.values()];
+}
+
+/** The placeholders of the message itself (no card) or of one carousel card. */
+const partOf = (shape: TemplateShape, card?: number) => shape.placeholders.filter((placeholder) => placeholder.card === card);
+
+function parametersOf(
+	shape: TemplateShape,
+	placeholders: Placeholder[],
+	source: 'header' | 'body',
+	filled: ReadonlyMap<string, PlaceholderValue>,
+): TemplateParameter[] {
+	return placeholders
+		.filter((placeholder) => placeholder.source === source)
+		.map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id)));
+}
+
+function cardsOf(
+	template: MetaTemplate,
+	shape: TemplateShape,
+	filled: ReadonlyMap<string, PlaceholderValue>,
+	media: ReadonlyMap<number, MediaSource> | undefined,
+): TemplateCard[] {
+	return shape.cards.map((card) => {
+		const placeholders = partOf(shape, card.index);
+		return {
+			index: card.index,
+			header: cardHeader(template, shape, card, media?.get(card.index)),
+			body: parametersOf(shape, placeholders, 'body', filled),
+			buttons: buttonsOf(placeholders, filled),
+		};
+	});
+}
+
 /**
  * Checks the values for one send against the template (every placeholder filled, nothing extra, the named or
  * numbered form the template was created with, its media header) and builds the message Meta expects. Fails
@@ -205,14 +270,11 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 	const filled = new Map<string, PlaceholderValue>();
 	for (const placeholder of shape.placeholders) {
 		if (placeholder.source === 'headerMedia') continue;
-		const value = valueFor(template, placeholder, input.values[placeholder.id]);
+		const value = valueFor(template, placeholder, input.values[placeholder.id], input.now ?? Date.now());
 		if (value !== undefined) filled.set(placeholder.id, value);
 	}
-	const parametersOf = (source: 'header' | 'body') =>
-		shape.placeholders
-			.filter((placeholder) => placeholder.source === source)
-			.map((placeholder) => toParameter(shape, placeholder, filled.get(placeholder.id)));
-	const headerParameters = parametersOf('header');
+	const own = partOf(shape);
+	const headerParameters = parametersOf(shape, own, 'header', filled);
 	const filename = filled.get(HEADER_FILENAME_ID)?.text;
 	const header: TemplateHeader | undefined =
 		input.headerMedia && shape.headerMedia
@@ -222,17 +284,14 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 				: undefined;
 	const headerLocation = shape.headerLocation ? locationOf(template, shape, filled) : undefined;
 	const otp = otpButton(template, shape, filled);
-	const buttons = [
-		...shape.placeholders.flatMap((placeholder) => {
-			const value = placeholder.buttonIndex === undefined ? undefined : filled.get(placeholder.id);
-			return value ? [toButton(placeholder, value.text)] : [];
-		}),
-		...(otp ? [otp] : []),
-	].sort((a, b) => a.index - b.index);
+	const buttons = [...buttonsOf(own, filled), ...(otp ? [otp] : [])].sort((a, b) => a.index - b.index);
+	const cards = cardsOf(template, shape, filled, input.cardMedia);
+	const expiration = filled.get(OFFER_EXPIRATION_ID);
 	const texts = new Map([...filled].map(([id, value]) => [id, value.text]));
 	const rendered = renderTemplateText(template, texts, {
 		header: headerLabel(shape, headerLocation),
 		otp: otp && { index: otp.index, code: otp.text },
+		cardHeaders: cards.map((card) => `[${card.header.type}]`),
 	});
 	if (!shape.headerMedia && !headerLocation && [...rendered.header].length > LIMITS.headerText) {
 		throw templateError(
@@ -250,8 +309,10 @@ export function prepareTemplate(template: MetaTemplate, input: TemplateInput): P
 			...(template.category && { category: template.category }),
 			...(header && { header }),
 			...(headerLocation && { headerLocation }),
-			body: parametersOf('body'),
+			body: parametersOf(shape, own, 'body', filled),
 			buttons,
+			...(expiration && { limitedTimeOffer: { expirationTimeMs: Number(expiration.text) } }),
+			...(cards.length && { cards }),
 		},
 		renderedText: rendered.text,
 	};
