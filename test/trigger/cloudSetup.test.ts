@@ -58,6 +58,7 @@ describe('Cloud registration', () => {
 					fields: [
 						{ name: 'messages', version: 'v23.0' },
 						{ name: 'user_id_update', version: 'v23.0' },
+						{ name: 'message_template_status_update', version: 'v23.0' },
 					],
 				},
 			]);

@@ -64,8 +64,8 @@ describe('a Cloud trigger through the relay', () => {
 		const listed = (await gateway.call('GET', '/relay/subscribers')).body.subscribers;
 		expect(listed.find((subscriber: { url: string }) => subscriber.url === second.url)).toMatchObject({
 			app: 'shop',
-			// Statuses and messages update campaign reports; changed numbers (identity) are always learned.
-			events: ['identity', 'message', 'status'],
+			// Statuses and messages update campaign reports; changed numbers (identity) and template statuses are always recorded.
+			events: ['identity', 'message', 'status', 'template'],
 			phoneNumberIds: [SECOND_NUMBER_ID],
 		});
 		expect(await second.activate()).toEqual({ existed: false });

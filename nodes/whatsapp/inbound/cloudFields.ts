@@ -23,16 +23,21 @@ export const ACCOUNT_FIELDS = {
 export const isTemplateField = (field: string): field is keyof typeof TEMPLATE_FIELDS => field in TEMPLATE_FIELDS;
 export const isAccountField = (field: string): field is keyof typeof ACCOUNT_FIELDS => field in ACCOUNT_FIELDS;
 
+/** A template paused or disabled by Meta: the trigger records it whatever it starts on, and segments stop sending it. */
+export const TEMPLATE_STATUS_FIELD = 'message_template_status_update';
+
 /**
  * The fields a Meta app is subscribed to for a trigger that starts on `events` (Register Automatically): always
- * `messages` (statuses update campaign reports) and `user_id_update` (the trigger learns a changed number's BSUID
- * whatever it starts on), and the template and account fields when those events are chosen.
+ * `messages` (statuses update campaign reports), `user_id_update` (the trigger learns a changed number's BSUID) and
+ * template statuses (a paused template stops segments), whatever it starts on; the other template fields and the
+ * account fields when those events are chosen.
  */
 export function subscribedFieldsFor(events: readonly string[]): string[] {
 	return [
 		MESSAGES_FIELD,
 		USER_ID_UPDATE_FIELD,
-		...(events.includes('template') ? Object.keys(TEMPLATE_FIELDS) : []),
+		TEMPLATE_STATUS_FIELD,
+		...(events.includes('template') ? Object.keys(TEMPLATE_FIELDS).filter((field) => field !== TEMPLATE_STATUS_FIELD) : []),
 		...(events.includes('account') ? Object.keys(ACCOUNT_FIELDS) : []),
 	];
 }

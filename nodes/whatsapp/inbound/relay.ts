@@ -41,8 +41,9 @@ export function relaySubscription(filter: FilterSettings, app: string, updatesRe
 			'has nothing a Meta app sends',
 			'Choose Message Received, Message Status, Error, Template Status, Account Update or Contact ID Changed',
 		);
-	// A changed number's new BSUID always: the trigger learns it whatever it starts workflows on, as from Meta directly.
-	const learned: InboundEventKind[] = ['identity', ...(updatesReports ? (['status', 'message'] as const) : [])];
+	// A changed number's new BSUID and template statuses always: the trigger records them whatever it starts workflows
+	// on (contact links, paused templates), as from Meta directly.
+	const learned: InboundEventKind[] = ['identity', 'template', ...(updatesReports ? (['status', 'message'] as const) : [])];
 	const events = [...new Set([...chosen, ...learned])].sort();
 	const phoneNumberIds = [
 		...new Set(
