@@ -1,5 +1,6 @@
 import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
+import { MemoryOpenQuestions } from './questions';
 import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
 import { claimable, type DeliveryClaim, type LedgerEntry, type StateStore } from './types';
 
@@ -26,6 +27,7 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	readonly optOuts = new MemoryOptOuts();
 	readonly reports = new MemoryDeliveryReports(this);
 	readonly contacts = new MemoryContactLinks(this);
+	readonly questions = new MemoryOpenQuestions(this);
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;

@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
+import { type OpenQuestions, RedisOpenQuestions } from './questions';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
@@ -171,6 +172,7 @@ export class RedisStore implements StateStore {
 	private clockOffsetMs = Number.POSITIVE_INFINITY;
 	readonly reports: RedisDeliveryReports;
 	readonly contacts: ContactLinks;
+	readonly questions: OpenQuestions;
 	private readonly scripts;
 
 	private constructor(
@@ -191,6 +193,7 @@ export class RedisStore implements StateStore {
 		this.optOuts = new RedisOptOuts(client, (operation) => this.run(operation));
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
 		this.contacts = new RedisContactLinks(client, (operation) => this.run(operation));
+		this.questions = new RedisOpenQuestions(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {

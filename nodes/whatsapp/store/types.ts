@@ -2,6 +2,7 @@ import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from '../quota';
 import type { DeliveryReports } from './reports';
 import type { ContactLinks } from './contacts';
+import type { OpenQuestions } from './questions';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
@@ -36,6 +37,8 @@ export interface StateStore {
 	readonly optOuts: OptOutStore;
 	/** The phone↔BSUID pairs webhooks taught (store/contacts.ts). */
 	readonly contacts: ContactLinks;
+	/** The questions Send and Wait for Response is waiting on (store/questions.ts). */
+	readonly questions: OpenQuestions;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
