@@ -58,6 +58,7 @@ const { retryCase } = require('./lib/retryCase');
 const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
 const { liteGatewayCase } = require('./lib/liteGatewayCase');
 const { relayCase } = require('./lib/relayCase');
+const { sendAndWaitCase, SEND_AND_WAIT_WORKFLOW } = require('./lib/sendAndWaitCase');
 const { startLiteGateway } = require('./lib/liteGateway');
 const { startRedisServer } = require('./lib/redisServer');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
@@ -362,7 +363,12 @@ async function main() {
 		const relayWorkflows = Object.fromEntries(Object.entries(RELAY.workflowFiles).map(([name, file]) => [name, readWorkflow(file)]));
 		const gatewayWorkflows =
 			hasTrigger && !liteGateway.failure
-				? [LITE_GATEWAY.sendWorkflowId, progressWorkflow.id, ...Object.values(relayWorkflows).map((workflow) => workflow.id)]
+				? [
+						LITE_GATEWAY.sendWorkflowId,
+						progressWorkflow.id,
+						...Object.values(relayWorkflows).map((workflow) => workflow.id),
+						SEND_AND_WAIT_WORKFLOW.id,
+					]
 				: [];
 		for (const id of [RETRY_WORKFLOW_ID, ...gatewayWorkflows]) {
 			const activate = await n8n(activateArgs(N8N_MAJOR, id), `activate-${id}`);
@@ -539,6 +545,38 @@ async function main() {
 							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
 							host,
 							say,
+						}).catch((error) => {
+							throw error instanceof assert.AssertionError
+								? new CaseFailure(error.message, [...startLogs, logFile('lite-gateway')])
+								: error;
+						});
+					},
+				);
+			}
+
+			if (!hasTrigger || process.env.E2E_SKIP_SEND_AND_WAIT === '1')
+				skip(
+					'send-and-wait: ask on Cloud and Lite, resume with the reply',
+					hasTrigger ? 'E2E_SKIP_SEND_AND_WAIT=1' : `the package has no ${TRIGGER_NODE} node`,
+				);
+			else {
+				await runCase(
+					'send-and-wait: a question on Cloud and on Lite waits in n8n; the reply at the trigger resumes it once (redeliveries resume nothing); the time limit ends it with the timeout item',
+					async () => {
+						await ready;
+						if (liteGateway.failure)
+							throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway')]);
+						return await sendAndWaitCase({
+							baseUrl,
+							fake,
+							gateway: liteGateway,
+							liteSuitId: LITE_GATEWAY.suitId,
+							liteSecret: LITE_GATEWAY.webhookSecret,
+							workflow: readWorkflow(SEND_AND_WAIT_WORKFLOW.file),
+							echoWorkflow: readWorkflow('trigger-echo.json'),
+							credential: CREDENTIAL_DATA,
+							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+							host,
 						}).catch((error) => {
 							throw error instanceof assert.AssertionError
 								? new CaseFailure(error.message, [...startLogs, logFile('lite-gateway')])
