@@ -32,7 +32,10 @@ export function resumeThroughN8n(context: IWebhookFunctions): Resume {
 		}
 		const { statusCode } = response;
 		if (statusCode >= 200 && statusCode < 300) return 'settled';
-		const message = String((response.body as IDataObject | undefined)?.message ?? '');
+		const body = response.body as IDataObject | undefined;
+		// The node's own 409: nothing left to take (resumed by an earlier delivery of this reply).
+		if (statusCode === 409 && body?.resumed === false) return 'settled';
+		const message = String(body?.message ?? '');
 		if (statusCode === 409 && /running/i.test(message)) return 'retry';
 		if (statusCode >= 500 || statusCode === 408 || statusCode === 429) return 'retry';
 		context.logger.warn(`WhatsApp Trigger: n8n refused to resume the execution waiting for an answer (${statusCode} ${message})`);
