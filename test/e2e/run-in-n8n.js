@@ -259,6 +259,12 @@ async function main() {
 					},
 				},
 				{
+					...SEND_AND_WAIT_WORKFLOW.redisCredential,
+					type: 'whatsAppRedis',
+					// The gateway's private Redis, under a prefix of its own: the open questions outlive an n8n restart.
+					data: { host: '127.0.0.1', port: liteGateway.redisPort ?? 9, password: '', database: 0, tls: false, keyPrefix: 'e2e-ask:' },
+				},
+				{
 					...RELAY.credential,
 					type: 'whatsAppRelayApi',
 					data: { url: liteGateway.url ?? 'http://127.0.0.1:9', apiKey: LITE_GATEWAY.apiKey, app: RELAY.app },
@@ -378,7 +384,7 @@ async function main() {
 		const baseUrl = `http://127.0.0.1:${port}`;
 		// WEBHOOK_URL: the trigger registers this address with the Lite gateway, which delivers to it on loopback.
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${baseUrl}/` };
-		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
+		let server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
 		const startLogs = [logFile('start')];
 		const ready = waitForN8n({
 			server,
@@ -566,7 +572,16 @@ async function main() {
 						await ready;
 						if (liteGateway.failure)
 							throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway')]);
+						/** Stops n8n and starts it again on the same port and database (a question is waiting meanwhile). */
+						const restartN8n = async () => {
+							await stop(server.child);
+							const startLog = logFile('start-again');
+							server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: startLog });
+							startLogs.push(startLog);
+							await waitForN8n({ server, baseUrl, userFolder, startLog, fail: (message) => new CaseFailure(message, startLogs) });
+						};
 						return await sendAndWaitCase({
+							restartN8n,
 							baseUrl,
 							fake,
 							gateway: liteGateway,
@@ -635,6 +650,7 @@ async function startGatewayWithRedis(tmp, logFile) {
 		},
 	};
 	const gateway = await startLiteGateway(options);
+	gateway.redisPort = redis.port;
 	/** kill -9, then the same gateway again on the same port (the relay case's crashes). */
 	gateway.restart = async () => {
 		const exited = new Promise((resolve) => gateway.process.child.once('exit', resolve));

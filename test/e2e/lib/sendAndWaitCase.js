@@ -24,7 +24,19 @@ const PEOPLE = { cloud: '4915100000901', lite: '4915100000902' };
 const SEND_NODES = { cloud: 'Approval (Cloud)', lite: 'Approval (Lite)' };
 const TRIGGERS = { cloud: 'Replies (Cloud)', lite: 'Replies (Lite)' };
 
-async function sendAndWaitCase({ baseUrl, fake, gateway, liteSuitId, liteSecret, workflow, echoWorkflow, credential, databaseFile, host }) {
+async function sendAndWaitCase({
+	restartN8n,
+	baseUrl,
+	fake,
+	gateway,
+	liteSuitId,
+	liteSecret,
+	workflow,
+	echoWorkflow,
+	credential,
+	databaseFile,
+	host,
+}) {
 	const webhookOf = (wf, name) => `${baseUrl}/webhook/${wf.nodes.find((node) => node.name === name).webhookId}/webhook`;
 	const triggerUrl = { cloud: webhookOf(workflow, TRIGGERS.cloud), lite: webhookOf(workflow, TRIGGERS.lite) };
 	const echoUrl = `${baseUrl}/webhook/${echoWorkflow.nodes.find((node) => node.type.endsWith('.whatsAppTrigger')).webhookId}/webhook`;
@@ -158,6 +170,36 @@ async function sendAndWaitCase({ baseUrl, fake, gateway, liteSuitId, liteSecret,
 			if (row.data.resultData.runData[SEND_NODES[backend]])
 				assert.equal(row.data.resultData.runData[SEND_NODES[backend]].length, 1, 'the node ran once');
 
+	// --- n8n restarted while a question waits: the reply still resumes it (question in Redis, execution in n8n's database) ---
+	const acceptedBeforeRestart = fake.accepted.length;
+	const restartWaiting = await ask('cloud', 3600, 'E-5005');
+	await restartN8n();
+	for (const url of [triggerUrl.cloud]) await waitForWebhook(url);
+	const restartButtons = fake.accepted[acceptedBeforeRestart].body.interactive.action.buttons.map((button) => button.reply);
+	const afterRestart = await post(
+		triggerUrl.cloud,
+		signedMeta(
+			metaWebhookBody(
+				{
+					contacts: [{ profile: { name: 'Kerry' }, wa_id: PEOPLE.cloud }],
+					messages: [
+						{
+							from: PEOPLE.cloud,
+							id: 'wamid.E2EANSWER0000002',
+							timestamp: String(Math.floor(Date.now() / 1000)),
+							type: 'interactive',
+							interactive: { type: 'button_reply', button_reply: restartButtons[0] },
+						},
+					],
+				},
+				credential.phoneNumberId,
+			),
+		),
+	);
+	assert.equal(afterRestart.status, 200, `the trigger answered the reply after the restart ${afterRestart.status}: ${afterRestart.body}`);
+	const restartDone = await finished(restartWaiting.id);
+	assert.deepEqual(sendOutput(restartDone, 'cloud').choice, { id: 'approve', text: 'Approve' }, 'the choice after the restart');
+
 	// --- time limit: n8n's wait timer continues both with the timeout item ------------------------------------
 	const started = Date.now();
 	const timing = [await ask('cloud', 1, 'C-3003'), await ask('lite', 1, 'D-4004')];
@@ -171,7 +213,14 @@ async function sendAndWaitCase({ baseUrl, fake, gateway, liteSuitId, liteSecret,
 			`the ${backend} timeout item`,
 		);
 	});
-	return `Cloud ${cloudWaiting.id} → decline, Lite ${liteWaiting.id} → decline, each once after 2 redeliveries; timeouts after ${((Date.now() - started) / 1000).toFixed(0)} s`;
+	return `Cloud ${cloudWaiting.id} → decline, Lite ${liteWaiting.id} → decline, each once after 2 redeliveries; ${restartWaiting.id} → approve across an n8n restart; timeouts after ${((Date.now() - started) / 1000).toFixed(0)} s`;
 }
 
-module.exports = { sendAndWaitCase, SEND_AND_WAIT_WORKFLOW: { file: 'send-and-wait.json', id: 'e2eSendAndWait01' } };
+module.exports = {
+	sendAndWaitCase,
+	SEND_AND_WAIT_WORKFLOW: {
+		file: 'send-and-wait.json',
+		id: 'e2eSendAndWait01',
+		redisCredential: { id: 'e2eAskRedisCred1', name: 'WhatsApp Redis (e2e gateway redis-server)' },
+	},
+};
