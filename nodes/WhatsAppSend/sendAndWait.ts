@@ -13,13 +13,14 @@ import type { Channel } from '../whatsapp/channel/types';
 import { adaptToChannel } from '../whatsapp/channel/capabilities';
 import { invalidInput } from '../whatsapp/errors';
 import { addressOf, identityAliases, identityOfRecipient, parseRecipientOrBsuid } from '../whatsapp/identity';
-import { validateMessage } from '../whatsapp/message';
+import { type Envelope, validateMessage } from '../whatsapp/message';
 import { itemParameters } from '../whatsapp/n8n/itemParameters';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { runItems } from '../whatsapp/n8n/runItems';
 import { processStateStoreFor, stateStoreFor } from '../whatsapp/n8n/store';
 import { type Choice, type ChoiceStyle, checkChoices, type Question, questionMessage } from '../whatsapp/questions/question';
 import { MAX_QUESTION_SECONDS, type StoredQuestion } from '../whatsapp/store/questions';
+import type { StateStore } from '../whatsapp/store/types';
 
 export { SEND_AND_WAIT_OPERATION };
 
@@ -205,99 +206,85 @@ function resumeUrlOf(context: IExecuteFunctions): string {
 	return `${String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0))}/${context.getNode().id}`;
 }
 
+/** The question of the one input item, checked before anything is sent, and the message that asks it. */
+function readQuestion(context: IExecuteFunctions, channel: Channel): { question: Question; envelope: Envelope; waitTill: Date } {
+	const items = context.getInputData();
+	if (items.length !== 1)
+		throw invalidInput(
+			'Input Items',
+			`${items.length} items`,
+			'is not one: Send and Wait for Response asks one person and waits for one answer per execution',
+			'Put the node in a Loop Over Items (batch size 1), or keep one item before it',
+		);
+	const parameters = itemParameters(context);
+	const freeText = parameters.text('answerType', 0) === 'freeText';
+	const choices = freeText ? [] : readChoices(context, 0);
+	const style: ChoiceStyle = channel.backend === 'cloud' && parameters.get('asList', 0, false) ? 'list' : 'buttons';
+	// Lite numbers its choices in a text: up to 10, as many as a list holds.
+	if (!freeText) checkChoices(choices, channel.backend === 'lite' ? 'list' : style);
+	const to = parseRecipientOrBsuid(parameters.get('recipient', 0), (parameters.get('options', 0, {}) as IDataObject).recipientUserId);
+	const identity = identityOfRecipient(to);
+	if (!identity) throw invalidInput('Recipient', addressOf(to), 'is a group', 'Ask one person: enter their phone number or BSUID');
+	const waitTill = waitTillFrom(context);
+	const id = randomUUID();
+	const text = parameters.text('question', 0);
+	const message = questionMessage(channel.backend, id, text, choices, style, parameters.text('listButtonText', 0) || 'Choose');
+	validateMessage(message);
+	const envelope = adaptToChannel({ to, message }, channel, 'fail');
+	const question: Question = {
+		id,
+		backend: channel.backend,
+		senderId: channel.senderId,
+		contactKeys: identityAliases(identity),
+		choices,
+		freeText,
+		resumeUrl: resumeUrlOf(context),
+		askedAt: Date.now(),
+	};
+	return { question, envelope, waitTill };
+}
+
+/** One step on the open questions in the node's state store (Redis with the credential, else this process's memory). */
+async function withQuestions(context: IExecuteFunctions, step: (questions: StateStore['questions']) => Promise<void>) {
+	const store = await stateStoreFor(context);
+	try {
+		await step(store.questions);
+	} finally {
+		await store.close();
+	}
+}
+
 /**
  * Send and Wait for Response: checks the question, opens it in the state store, sends it, and puts the execution
  * to wait. The execution resumes through this node's waiting webhook (`answerWebhook`) once the trigger matched a
  * reply, or after the time limit with the timeout item.
  */
 export async function runSendAndWait(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[][]> {
-	const node = context.getNode();
-	const items = context.getInputData();
-	const fail = (error: unknown, itemIndex = 0) => toNodeError(node, error, itemIndex);
-	if (items.length !== 1)
-		throw fail(
-			invalidInput(
-				'Input Items',
-				`${items.length} items`,
-				'is not one: Send and Wait for Response asks one person and waits for one answer per execution',
-				'Put the node in a Loop Over Items (batch size 1), or keep one item before it',
-			),
-		);
-	const parameters = itemParameters(context);
-	let question: Question;
-	let waitTill: Date;
 	try {
-		const freeText = parameters.text('answerType', 0) === 'freeText';
-		const choices = freeText ? [] : readChoices(context, 0);
-		const style: ChoiceStyle = channel.backend === 'cloud' && parameters.get('asList', 0, false) ? 'list' : 'buttons';
-		if (!freeText) checkChoices(choices, channel.backend === 'lite' ? 'list' : style);
-		const to = parseRecipientOrBsuid(parameters.get('recipient', 0), (parameters.get('options', 0, {}) as IDataObject).recipientUserId);
-		const identity = identityOfRecipient(to);
-		if (!identity) throw invalidInput('Recipient', addressOf(to), 'is a group', 'Ask one person: enter their phone number or BSUID');
-		waitTill = waitTillFrom(context);
-		const id = randomUUID();
-		const text = parameters.text('question', 0);
-		const message = questionMessage(channel.backend, id, text, choices, style, parameters.text('listButtonText', 0) || 'Choose');
-		validateMessage(message);
-		adaptToChannel({ to, message }, channel, 'fail');
-		question = {
-			id,
-			backend: channel.backend,
-			senderId: channel.senderId,
-			contactKeys: identityAliases(identity),
-			choices,
-			freeText,
-			resumeUrl: resumeUrlOf(context),
-			askedAt: Date.now(),
-		};
+		const { question, envelope, waitTill } = readQuestion(context, channel);
 		// Opened before sending, so an answer that comes at once finds it; closed again if the send fails.
-		const store = await stateStoreFor(context);
-		try {
-			await store.questions.open(question, questionSeconds(waitTill));
-		} finally {
-			await store.close();
-		}
-		const [result] = await runItems(context, channel, async () => ({ kind: 'send', envelope: { to, message } })).catch(
-			async (error: unknown) => {
-				await closeQuestion(context, id);
-				throw error;
-			},
-		);
+		await withQuestions(context, async (questions) => await questions.open(question, questionSeconds(waitTill)));
+		const close = async () => await withQuestions(context, async (questions) => await questions.close(question.id));
+		const [result] = await runItems(context, channel, async () => ({ kind: 'send', envelope })).catch(async (error: unknown) => {
+			await close();
+			throw error;
+		});
 		const messageId = result.json.messageId as string | undefined;
 		if (!messageId) {
-			// Not sent (refused, skipped as opted out, or failed with Continue On Fail): nothing to wait for.
-			await closeQuestion(context, id);
+			// Not sent (skipped as opted out, or failed with Continue On Fail): nothing to wait for.
+			await close();
 			return [[result]];
 		}
-		await recordMessageId(context, question.id, messageId);
+		await withQuestions(context, async (questions) => await questions.setMessageId(question.id, messageId));
 		question.messageId = messageId;
 		// What a timed-out execution continues with: n8n resumes it from this node's stack entry as it is now.
-		const onTimeout = context.getNodeParameter('onTimeout', 0, 'timeoutItem') as string;
-		if (onTimeout === 'timeoutItem') {
+		if (context.getNodeParameter('onTimeout', 0, 'timeoutItem') === 'timeoutItem') {
 			context.getExecuteData().data = { main: [[{ json: timeoutJson(question, result.json), pairedItem: { item: 0 } }]] };
 		}
 		await context.putExecutionToWait(waitTill);
 		return [[{ json: { ...result.json, questionId: question.id, waitingTill: waitTill.toISOString() }, pairedItem: { item: 0 } }]];
 	} catch (error) {
-		throw fail(error);
-	}
-}
-
-async function closeQuestion(context: IExecuteFunctions, id: string) {
-	const store = await stateStoreFor(context);
-	try {
-		await store.questions.close(id);
-	} finally {
-		await store.close();
-	}
-}
-
-async function recordMessageId(context: IExecuteFunctions, id: string, messageId: string) {
-	const store = await stateStoreFor(context);
-	try {
-		await store.questions.setMessageId(id, messageId);
-	} finally {
-		await store.close();
+		throw toNodeError(context.getNode(), error, 0);
 	}
 }
 

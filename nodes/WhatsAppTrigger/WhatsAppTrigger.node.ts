@@ -123,7 +123,11 @@ export class WhatsAppTrigger implements INodeType {
 		}
 		settleWhenAnswered(this, reception.settle);
 		// Replies to Send and Wait for Response resume their executions instead (docs/send-and-wait.md).
-		const answers = await takeAnswers(this, reception.events, openStore).catch(() => undefined);
+		const answers = await takeAnswers(this, reception.events, openStore).catch((error: Error) => {
+			// The store failed: answered 503 below, so the backend delivers again; the cause goes to n8n's log.
+			this.logger.warn(`WhatsApp Trigger could not match replies to waiting questions: ${error.message}`);
+			return undefined;
+		});
 		if (!answers || answers.retry || answers.unanswered.length === 0) {
 			respond(
 				this,

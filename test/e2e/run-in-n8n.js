@@ -588,7 +588,6 @@ async function main() {
 							liteSuitId: LITE_GATEWAY.suitId,
 							liteSecret: LITE_GATEWAY.webhookSecret,
 							workflow: readWorkflow(SEND_AND_WAIT_WORKFLOW.file),
-							echoWorkflow: readWorkflow('trigger-echo.json'),
 							credential: CREDENTIAL_DATA,
 							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
 							host,

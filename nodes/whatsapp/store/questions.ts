@@ -210,7 +210,6 @@ export class RedisOpenQuestions implements OpenQuestions {
 	}
 
 	async newestFor(backend: string, senderId: string, contactKeys: string[]) {
-		const now = Date.now();
 		const lists = await Promise.all(
 			contactKeys.map((key) => this.run(() => this.client.zrevrange(contactQuestionsKeyOf(backend, senderId, key), 0, -1, 'WITHSCORES'))),
 		);
@@ -219,15 +218,8 @@ export class RedisOpenQuestions implements OpenQuestions {
 			for (let index = 0; index < list.length; index += 2) pairs.push({ id: list[index], at: Number(list[index + 1]) });
 			return pairs;
 		});
-		// An expired question's hash is gone; get() then finds nothing and the caller skips it.
-		return [
-			...new Set(
-				entries
-					.filter((entry) => entry.at <= now + 60_000)
-					.sort((a, b) => b.at - a.at)
-					.map((entry) => entry.id),
-			),
-		];
+		// An expired question's hash is gone (get() finds nothing and the caller skips it); the index keeps the newest 20.
+		return [...new Set(entries.sort((a, b) => b.at - a.at).map((entry) => entry.id))];
 	}
 
 	async answeredBy(backend: string, senderId: string, replyMessageId: string) {
