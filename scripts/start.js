@@ -84,6 +84,11 @@ and "WhatsApp Cloud webhook relay (sandbox gateway)":
     and from a username user whose phone Meta withholds (the item has userId, no from):
       ${curl(`${cloud.url}/sandbox/inbound`, undefined, { userId: 'US.13491208655302741918', username: 'ada.l', body: 'JOIN' })}
     The replies are in ${cloud.url}/sandbox/messages.
+  - "WhatsApp approval: ask and wait for the answer (Lite container) [sandbox]"   activate it (n8n 2.x: Publish), then
+    ask (the execution waits: Executions shows it as Waiting):
+      ${curl(`${n8n.url}/webhook/approval`, undefined, { manager: '+49 151 23456703', order: '1042', amount: '40 €' })}
+    and answer as the sandbox phone (1, 2, Approve or Decline): the execution resumes and confirms.
+      ${curl(`${lite.url}/sandbox/inbound`, lite.apiKey, { from: '+49 151 23456703', body: '1' })}
   (workflow IDs: ${Object.values(workflows).join(', ')})
 
 Press Ctrl-C to stop everything.`);

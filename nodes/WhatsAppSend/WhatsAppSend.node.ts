@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { channelFromContext, credentialTest } from '../whatsapp/n8n/channels';
@@ -9,7 +16,9 @@ import { runCampaignOperations } from '../whatsapp/n8n/campaignOperations';
 import { runOptOutOperations } from '../whatsapp/n8n/optOutOperations';
 import { SEND_SUBTITLE, SENDING, sendProperties } from './description';
 import { messagePlanner } from './plan';
+import { answerWebhook, answerWebhookDescription, runSendAndWait, SEND_AND_WAIT_OPERATION } from './sendAndWait';
 
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete -- its only webhook is n8n's waiting webhook (restartWebhook), which n8n serves for a waiting execution: nothing to register elsewhere
 export class WhatsAppSend implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsApp Automator Send',
@@ -24,16 +33,23 @@ export class WhatsAppSend implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
+		// Send and Wait for Response: the waiting execution resumes through it (sendAndWait.ts).
+		webhooks: [answerWebhookDescription],
 		properties: [backendProperty, ...sendProperties, ...deliveryProperties(SENDING)],
 	};
 
 	methods = { credentialTest };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await answerWebhook(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const backend = this.getNodeParameter('backend', 0) as Backend;
 		const channel = await channelFromContext(this, backend);
 		if (this.getNodeParameter('resource', 0, 'message') === 'campaign') return [await runCampaignOperations(this, channel)];
 		if (this.getNodeParameter('resource', 0, 'message') === 'optOut') return [await runOptOutOperations(this, channel)];
+		if (this.getNodeParameter('operation', 0) === SEND_AND_WAIT_OPERATION) return await runSendAndWait(this, channel);
 		return [await runItems(this, channel, messagePlanner(this, channel))];
 	}
 }

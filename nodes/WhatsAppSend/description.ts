@@ -4,6 +4,7 @@ import { MEDIA_TYPES } from '../whatsapp/message';
 import { campaignProperties } from '../whatsapp/n8n/campaignOperations';
 import { deliveryOptions, optionNamesLiteral, recipientProperty } from '../whatsapp/n8n/commonProperties';
 import { optOutProperties } from '../whatsapp/n8n/optOutOperations';
+import { sendAndWaitProperties } from './sendAndWait';
 
 const show = (operation: string[]) => ({ show: { resource: ['message'], operation } });
 /** Shown for every message operation but Mark as Read. */
@@ -44,6 +45,13 @@ const operationProperty: INodeProperties = {
 			description: 'Show blue ticks on a received message, optionally with a typing indicator',
 		},
 		{ name: 'React', value: 'sendReaction', action: 'React to a message', description: 'Put an emoji reaction on a message' },
+		{
+			name: 'Send and Wait for Response',
+			value: 'sendAndWait',
+			action: 'Send a question and wait for the reply',
+			description:
+				'Ask a question (reply buttons or a list on Cloud, numbered choices on Lite, or free text); the workflow continues with the answer the WhatsApp Trigger receives',
+		},
 		{
 			name: 'Send Contacts',
 			value: 'sendContacts',
@@ -546,6 +554,7 @@ export const sendProperties: INodeProperties[] = [
 	...ctaProperties,
 	...flowProperties,
 	...reactionAndReadProperties,
+	...sendAndWaitProperties,
 	optionsProperty,
 ];
 

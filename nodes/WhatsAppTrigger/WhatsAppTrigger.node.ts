@@ -21,6 +21,8 @@ import { processStateStoreFor } from '../whatsapp/n8n/store';
 import type { StateStore } from '../whatsapp/store/types';
 import { EVENTS_SUBTITLE, triggerCredentials, triggerProperties } from './description';
 import { withOptOutsRecorded } from './optOutOption';
+import { takeAnswers } from './answers';
+import { plain } from '../whatsapp/inbound/source';
 import { filterSettings, receptionSettings, triggerParameters, updatesCampaignReports } from './plan';
 import {
 	assertUsable,
@@ -122,7 +124,22 @@ export class WhatsAppTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
-		const events = await withOptOutsRecorded(parameters, openStore, reception.events);
+		// Replies to Send and Wait for Response resume their executions instead (docs/send-and-wait.md).
+		const answers = await takeAnswers(this, reception.events, openStore).catch((error: Error) => {
+			// The store failed: answered 503 below, so the backend delivers again; the cause goes to n8n's log.
+			this.logger.warn(`WhatsApp Trigger could not match replies to waiting questions: ${error.message}`);
+			return undefined;
+		});
+		if (!answers || answers.retry || answers.unanswered.length === 0) {
+			respond(
+				this,
+				!answers || answers.retry
+					? plain(503, 'A waiting execution could not be resumed yet; deliver again later')
+					: { status: 200, contentType: 'application/json', body: JSON.stringify({ received: reception.events.length }) },
+			);
+			return { noWebhookResponse: true };
+		}
+		const events = await withOptOutsRecorded(parameters, openStore, answers.unanswered);
 		return { workflowData: [attachReceipt(await eventItems(this, parameters, events), reception.receipt)] };
 	}
 

@@ -29,6 +29,7 @@ const WORKFLOWS = {
 	cloudKeyword: { id: 'sbxCloudKeyword1', file: 'keyword-auto-reply.cloud.json' },
 	template: { id: 'sbxTemplateSend1', file: 'template-send.cloud.json' },
 	progress: { id: 'sbxCampaignProg1', file: 'campaign-progress.lite.json' },
+	approval: { id: 'sbxApprovalAsk01', file: 'approval.lite.json' },
 };
 
 /** The sandbox pace of the segment example: seconds instead of the file's 3 to 5 minutes (a real number needs those). */

@@ -58,6 +58,7 @@ const { retryCase } = require('./lib/retryCase');
 const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
 const { liteGatewayCase } = require('./lib/liteGatewayCase');
 const { relayCase } = require('./lib/relayCase');
+const { sendAndWaitCase, SEND_AND_WAIT_WORKFLOW } = require('./lib/sendAndWaitCase');
 const { startLiteGateway } = require('./lib/liteGateway');
 const { startRedisServer } = require('./lib/redisServer');
 const { requireFakeLiteContainer } = require('./lib/loadLiteFake');
@@ -258,6 +259,12 @@ async function main() {
 					},
 				},
 				{
+					...SEND_AND_WAIT_WORKFLOW.redisCredential,
+					type: 'whatsAppRedis',
+					// The gateway's private Redis, under a prefix of its own: the open questions outlive an n8n restart.
+					data: { host: '127.0.0.1', port: liteGateway.redisPort ?? 9, password: '', database: 0, tls: false, keyPrefix: 'e2e-ask:' },
+				},
+				{
 					...RELAY.credential,
 					type: 'whatsAppRelayApi',
 					data: { url: liteGateway.url ?? 'http://127.0.0.1:9', apiKey: LITE_GATEWAY.apiKey, app: RELAY.app },
@@ -362,7 +369,12 @@ async function main() {
 		const relayWorkflows = Object.fromEntries(Object.entries(RELAY.workflowFiles).map(([name, file]) => [name, readWorkflow(file)]));
 		const gatewayWorkflows =
 			hasTrigger && !liteGateway.failure
-				? [LITE_GATEWAY.sendWorkflowId, progressWorkflow.id, ...Object.values(relayWorkflows).map((workflow) => workflow.id)]
+				? [
+						LITE_GATEWAY.sendWorkflowId,
+						progressWorkflow.id,
+						...Object.values(relayWorkflows).map((workflow) => workflow.id),
+						SEND_AND_WAIT_WORKFLOW.id,
+					]
 				: [];
 		for (const id of [RETRY_WORKFLOW_ID, ...gatewayWorkflows]) {
 			const activate = await n8n(activateArgs(N8N_MAJOR, id), `activate-${id}`);
@@ -372,7 +384,7 @@ async function main() {
 		const baseUrl = `http://127.0.0.1:${port}`;
 		// WEBHOOK_URL: the trigger registers this address with the Lite gateway, which delivers to it on loopback.
 		const startEnv = { ...env, N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', WEBHOOK_URL: `${baseUrl}/` };
-		const server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
+		let server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: logFile('start') });
 		const startLogs = [logFile('start')];
 		const ready = waitForN8n({
 			server,
@@ -547,6 +559,46 @@ async function main() {
 					},
 				);
 			}
+
+			if (!hasTrigger || process.env.E2E_SKIP_SEND_AND_WAIT === '1')
+				skip(
+					'send-and-wait: ask on Cloud and Lite, resume with the reply',
+					hasTrigger ? 'E2E_SKIP_SEND_AND_WAIT=1' : `the package has no ${TRIGGER_NODE} node`,
+				);
+			else {
+				await runCase(
+					'send-and-wait: a question on Cloud and on Lite waits in n8n; the reply at the trigger resumes it once (redeliveries resume nothing); the time limit ends it with the timeout item',
+					async () => {
+						await ready;
+						if (liteGateway.failure)
+							throw new CaseFailure(`the Lite gateway did not start: ${liteGateway.failure.message}`, [logFile('lite-gateway')]);
+						/** Stops n8n and starts it again on the same port and database (a question is waiting meanwhile). */
+						const restartN8n = async () => {
+							await stop(server.child);
+							const startLog = logFile('start-again');
+							server = startBackground(process.execPath, [n8nBin, 'start'], { cwd: tmp, env: startEnv, logFile: startLog });
+							startLogs.push(startLog);
+							await waitForN8n({ server, baseUrl, userFolder, startLog, fail: (message) => new CaseFailure(message, startLogs) });
+						};
+						return await sendAndWaitCase({
+							restartN8n,
+							baseUrl,
+							fake,
+							gateway: liteGateway,
+							liteSuitId: LITE_GATEWAY.suitId,
+							liteSecret: LITE_GATEWAY.webhookSecret,
+							workflow: readWorkflow(SEND_AND_WAIT_WORKFLOW.file),
+							credential: CREDENTIAL_DATA,
+							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+							host,
+						}).catch((error) => {
+							throw error instanceof assert.AssertionError
+								? new CaseFailure(error.message, [...startLogs, logFile('lite-gateway')])
+								: error;
+						});
+					},
+				);
+			}
 		} finally {
 			await stop(server.child);
 		}
@@ -597,6 +649,7 @@ async function startGatewayWithRedis(tmp, logFile) {
 		},
 	};
 	const gateway = await startLiteGateway(options);
+	gateway.redisPort = redis.port;
 	/** kill -9, then the same gateway again on the same port (the relay case's crashes). */
 	gateway.restart = async () => {
 		const exited = new Promise((resolve) => gateway.process.child.once('exit', resolve));

@@ -127,11 +127,15 @@ export interface WorkflowResult {
 	error: IRun['data']['resultData']['error'];
 }
 
-/** The engine's pieces for one execution: the workflow, its additional data and a promise of its end. */
-function prepareExecution(
+/**
+ * The engine's pieces for one execution: the workflow, its additional data and a promise of its end. `executionId`
+ * continues a stored execution under its ID; `baseUrl` is where n8n's URLs (webhook-waiting) point.
+ */
+export function prepareExecution(
 	workflowJson: TestWorkflow,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	mode: 'manual' | 'retry',
+	{ executionId = `exec-${Math.random().toString(36).slice(2)}`, baseUrl = 'http://localhost:5678' } = {},
 ) {
 	const workflowData: IWorkflowBase = {
 		id: workflowJson.id ?? 'test-workflow',
@@ -155,7 +159,6 @@ function prepareExecution(
 		settings: workflowData.settings,
 	});
 
-	const executionId = `exec-${Math.random().toString(36).slice(2)}`;
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
@@ -165,12 +168,12 @@ function prepareExecution(
 		hooks,
 		executionId,
 		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		restApiUrl: `${baseUrl}/rest`,
+		instanceBaseUrl: baseUrl,
+		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
+		webhookBaseUrl: `${baseUrl}/webhook`,
+		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
+		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
 		variables: {},
 		logAiEvent: () => {},
 		executeWorkflow: async () => {
@@ -181,7 +184,7 @@ function prepareExecution(
 			throw new Error('task runners are not used in these tests');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
-	return { workflow, additionalData, finished };
+	return { workflow, additionalData, finished, executionId };
 }
 
 async function finish(

@@ -56,7 +56,7 @@ type ExpressResponse = ServerResponse & {
 };
 
 /** The parts of express's Response that nodes and n8n's own response code use, on a plain ServerResponse. */
-function expressResponse(res: ServerResponse): ExpressResponse {
+export function expressResponse(res: ServerResponse): ExpressResponse {
 	const express = res as ExpressResponse;
 	express.status = (code) => {
 		res.statusCode = code;
@@ -75,7 +75,7 @@ function expressResponse(res: ServerResponse): ExpressResponse {
 }
 
 /** n8n's raw-body reader and JSON parser as its webhook server applies them before the node runs. */
-async function expressRequest(req: IncomingMessage): Promise<ExpressLike> {
+export async function expressRequest(req: IncomingMessage): Promise<ExpressLike> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	const rawBody = Buffer.concat(chunks);

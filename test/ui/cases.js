@@ -282,6 +282,7 @@ module.exports = function cases({ stack, editor, page, browser, shot, SEND_TYPE,
 				assert.deepEqual(names('message'), [
 					'Mark as Read',
 					'React',
+					'Send and Wait for Response',
 					'Send Contacts',
 					'Send CTA URL Button',
 					'Send List',

@@ -1,6 +1,7 @@
 import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
 import { MemoryTemplateHealth } from './templateHealth';
+import { MemoryOpenQuestions } from './questions';
 import { type ExpiringEntries, MemoryDeliveryReports, fieldKey, writeSentIndex } from './reportsMemory';
 import { claimable, type DeliveryClaim, type LedgerEntry, type StateStore } from './types';
 
@@ -28,6 +29,7 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	readonly reports = new MemoryDeliveryReports(this);
 	readonly contacts = new MemoryContactLinks(this);
 	readonly templateHealth = new MemoryTemplateHealth(this);
+	readonly questions = new MemoryOpenQuestions(this);
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;

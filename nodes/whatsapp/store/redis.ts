@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
+import { type OpenQuestions, RedisOpenQuestions } from './questions';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
 import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
@@ -173,6 +174,7 @@ export class RedisStore implements StateStore {
 	readonly reports: RedisDeliveryReports;
 	readonly contacts: ContactLinks;
 	readonly templateHealth: TemplateHealth;
+	readonly questions: OpenQuestions;
 	private readonly scripts;
 
 	private constructor(
@@ -194,6 +196,7 @@ export class RedisStore implements StateStore {
 		this.reports = new RedisDeliveryReports(client, (operation) => this.run(operation));
 		this.contacts = new RedisContactLinks(client, (operation) => this.run(operation));
 		this.templateHealth = new RedisTemplateHealth(client, (operation) => this.run(operation));
+		this.questions = new RedisOpenQuestions(client, (operation) => this.run(operation));
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {

@@ -3,6 +3,7 @@ import type { QuotaReservation } from '../quota';
 import type { DeliveryReports } from './reports';
 import type { ContactLinks } from './contacts';
 import type { TemplateHealth } from './templateHealth';
+import type { OpenQuestions } from './questions';
 
 /** What the campaign ledger knows about one recipient of one campaign. */
 export interface LedgerEntry {
@@ -39,6 +40,8 @@ export interface StateStore {
 	readonly contacts: ContactLinks;
 	/** Templates Meta paused or disabled, which stop the segments sending them (store/templateHealth.ts). */
 	readonly templateHealth: TemplateHealth;
+	/** The questions Send and Wait for Response is waiting on (store/questions.ts). */
+	readonly questions: OpenQuestions;
 	/**
 	 * Claims every key of one inbound delivery, all or nothing, as pending under `token` for `pendingTtlSeconds`.
 	 * Per key: `new` (claimed now) or `seen` (settled by an earlier delivery); `busy` when another delivery still
