@@ -46,6 +46,8 @@ export interface Config extends SafetySettings, RelaySettings {
 	maxActiveCampaigns: number;
 	/** How long a campaign's keys live after its last change (its end, for a finished one). */
 	campaignRetentionSeconds: number;
+	/** Without REDIS_URL: the most bytes of campaigns and receivers kept in the process (ended ones are evicted first). */
+	memoryStoreMaxBytes: number;
 	/** Local folder for the webhook outbox and the sandbox's sent log: keep it on a volume. */
 	stateDir: string;
 	webhookMaxConcurrent: number;
@@ -152,6 +154,7 @@ function campaignSettings(env: Env, driver: DriverName) {
 		maxReceiversPerRequest: number(env, 'MAX_RECEIVERS_PER_REQUEST', 1000, 1),
 		maxActiveCampaigns: number(env, 'MAX_ACTIVE_CAMPAIGNS', 100, 1),
 		campaignRetentionSeconds: number(env, 'CAMPAIGN_RETENTION_DAYS', 30, 1 / 24) * 86_400,
+		memoryStoreMaxBytes: number(env, 'MEMORY_STORE_MAX_BYTES', 128 * 1024 * 1024, 1024),
 		stateDir: text(env, 'STATE_DIR') ?? './.lite-state',
 		webhookMaxConcurrent: number(env, 'WEBHOOK_MAX_CONCURRENT', 16, 1),
 		webhookOutboxMax: number(env, 'WEBHOOK_OUTBOX_MAX', 100_000, 1),

@@ -90,7 +90,7 @@ export class Gateway {
 			this.campaigns = new RedisCampaignStore(this.redis, base, storeOptions);
 		} else {
 			this.kv = new MemoryKv();
-			this.campaigns = new MemoryCampaignStore(storeOptions);
+			this.campaigns = new MemoryCampaignStore(storeOptions, config.memoryStoreMaxBytes);
 		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
 		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {

@@ -49,6 +49,10 @@ export const LITE_ERROR_CODES = {
 		fix: 'Wait for a campaign to finish, cancel one, or add the receivers to an existing campaign',
 	},
 	INTERNAL: { status: 500, fix: "Check the gateway's log; retry only if you know the message was not sent" },
+	STORE_FULL: {
+		status: 507,
+		fix: 'Wait for campaigns to finish (finished ones are evicted oldest first), cancel one, or run the gateway with REDIS_URL',
+	},
 	STORE_UNAVAILABLE: {
 		status: 503,
 		concernsSuit: true,

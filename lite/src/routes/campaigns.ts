@@ -60,7 +60,7 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 		if (!view) throw campaignNotFound(params.campaignId);
 		const nextSendAt =
 			view.state === 'running' && view.counts.queued > 0
-				? new Date(Math.max(await deps.store.nextCampaignSendAt(), Date.now())).toISOString()
+				? new Date(Math.max(await deps.store.nextCampaignSendAt(params.campaignId), Date.now())).toISOString()
 				: null;
 		const { total, items, ...campaign } = view;
 		return { status: 200, body: { ...campaign, nextSendAt, quota: await deps.quota.state(), recipients: { offset, limit, total, items } } };

@@ -145,6 +145,7 @@ const LITE_ERRORS: Record<LiteErrorCode, LiteErrorRule> = {
 		description: 'The Lite container had an internal error; the message may have been sent',
 		n8nFix: "Check whether the recipient got the message before sending again, and the container's logs",
 	},
+	STORE_FULL: { kind: 'api', description: "The Lite container's in-process store is full, so it queued nothing" },
 	STORE_UNAVAILABLE: { kind: 'api', description: 'The Lite container cannot reach its Redis, so it sent nothing' },
 };
 /** The code an older container meant when it answered only a status. */
