@@ -147,7 +147,7 @@ export class Gateway {
 		router.add('GET', '/healthz', async () => ({ status: 200, body: { ok: true, session: this.session.status } }), { open: true });
 		router.add('GET', '/metrics', async () => ({ status: 200, text: await this.renderMetrics() }));
 		sessionRoutes(router, this.session);
-		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config });
+		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config, optOuts });
 		webhookRoutes(router, registry, config);
 		this.relay = setUpRelay(config, { kv: this.kv, router, post, log });
 		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);

@@ -100,3 +100,7 @@ export const storeFull = (neededBytes: number, maxBytes: number) =>
 		undefined,
 		{ maxBytes },
 	);
+
+/** A single send to someone on the suit's opt-out list (`reason`: `opted out on 2026-05-01 ("STOP")`). */
+export const optedOut = (recipient: string, reason: string) =>
+	new ApiError('OPTED_OUT', `${recipient} ${reason}: nothing was sent`, undefined, { reason });
