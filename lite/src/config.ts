@@ -11,6 +11,9 @@ export type DriverName = 'sandbox' | 'wwebjs' | 'none';
 /** Limits on what callers may make the gateway read, fetch and keep (docs/lite-api.md, "Limits"). */
 export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings, MessageLimits {
 	webhookMaxRegistrations: number;
+	/** How long a client may take to send a request's headers, and the whole request (then 408, connection closed). */
+	headersTimeoutMs: number;
+	requestTimeoutMs: number;
 }
 
 export interface Config extends SafetySettings, RelaySettings {
@@ -110,7 +113,14 @@ function safetySettings(env: Env): SafetySettings {
 		webhookTimeoutMs: number(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1),
 		webhookMaxAnswerBytes: number(env, 'WEBHOOK_MAX_ANSWER_BYTES', 64 * 1024, 1),
 		webhookMaxRegistrations: number(env, 'WEBHOOK_MAX_REGISTRATIONS', 10, 1),
+		...requestTimeouts(env),
 	};
+}
+
+/** Node's own default holds a slow body 300 s; a request must come in whole within these (headers first). */
+function requestTimeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs: number } {
+	const requestTimeoutMs = number(env, 'REQUEST_TIMEOUT_MS', 60_000, 1_000);
+	return { requestTimeoutMs, headersTimeoutMs: Math.min(number(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000), requestTimeoutMs) };
 }
 
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */

@@ -175,6 +175,8 @@ export class Gateway {
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
 		this.server = createServer(
+			// Slow headers or bodies are cut off (408) within the timeouts, checked every second (Node's default is 30 s).
+			{ headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
 			(request, response) =>
 				this.relay?.callback.serve(request, response) || pages.serve(request, response) || router.listener(request, response),
 		);
