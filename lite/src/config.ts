@@ -85,17 +85,43 @@ function list(env: Env, name: string): string[] {
 
 /** The placeholders in lite/.env.example: a gateway started with one of them has a publicly known secret. */
 const EXAMPLE_SECRETS = new Set(['change-me-to-a-long-random-string', 'change-me-to-another-long-random-string']);
+const isExample = (secret: string) => EXAMPLE_SECRETS.has(secret.toLowerCase());
 const MIN_API_KEY_LENGTH = 24;
+/** 24 random hex digits carry about 85 bits by this estimate, `aaaa…` none and `passwordpasswordpassword` 66. */
+const MIN_API_KEY_BITS = 72;
 
-/** A real WhatsApp session or a relay needs a key nobody can guess (it can message anyone as the linked phone, or receive their messages). */
+/** A key's entropy as the frequencies of its own characters estimate it (Shannon's, times its length). */
+function estimatedBits(key: string): number {
+	const counts = new Map<string, number>();
+	for (const character of key) counts.set(character, (counts.get(character) ?? 0) + 1);
+	const length = [...key].length;
+	let bits = 0;
+	for (const count of counts.values()) bits -= count * Math.log2(count / length);
+	return bits;
+}
+
+/** A key that is a shorter string repeated at least twice (`passwordpasswordpass`, `abcabc…`): it shifts onto itself. */
+function repeatsAUnit(key: string): boolean {
+	for (let unit = 1; unit <= key.length / 2; unit++) if (key.slice(unit) === key.slice(0, key.length - unit)) return true;
+	return false;
+}
+
+/**
+ * A real WhatsApp session or a relay needs a key nobody can guess (it can message anyone as the linked phone, or
+ * receive their messages): long, not a placeholder in any case, not one unit repeated, and of enough entropy. The
+ * errors never quote the key.
+ */
 function checkSecrets(driver: DriverName, apiKey: string | undefined, webhookSecret: string | undefined): void {
 	const fix = 'set it to a long random string, e.g. the output of `openssl rand -hex 32`';
 	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=${driver}: ${fix}`);
-	if (EXAMPLE_SECRETS.has(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
+	if (isExample(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
 	if (apiKey.length < MIN_API_KEY_LENGTH)
 		throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
-	if (webhookSecret && EXAMPLE_SECRETS.has(webhookSecret))
-		throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
+	if (repeatsAUnit(apiKey)) throw new Error(`API_KEY is one short string repeated, which is easy to guess: ${fix}`);
+	const bits = Math.floor(estimatedBits(apiKey));
+	if (bits < MIN_API_KEY_BITS)
+		throw new Error(`API_KEY is too predictable (about ${bits} bits of entropy, at least ${MIN_API_KEY_BITS} needed): ${fix}`);
+	if (webhookSecret && isExample(webhookSecret)) throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
 }
 
 function safetySettings(env: Env): SafetySettings {
