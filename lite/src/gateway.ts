@@ -175,11 +175,13 @@ export class Gateway {
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
 		this.server = createServer(
-			// Slow headers or bodies are cut off (408) within the timeouts, checked every second (Node's default is 30 s).
-			{ headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+			// Slow bodies are cut off (408) within the timeout, checked every second (Node's default is 30 s).
+			{ requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
 			(request, response) =>
 				this.relay?.callback.serve(request, response) || pages.serve(request, response) || router.listener(request, response),
 		);
+		// Not among @types/node's ServerOptions here; the same setting on the server (slow headers: 408).
+		this.server.headersTimeout = config.headersTimeoutMs;
 	}
 
 	private createDriver(sink: DriverSink): Driver {

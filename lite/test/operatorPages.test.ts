@@ -126,7 +126,12 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 				redirect: 'manual',
 			});
 		const form = new URLSearchParams({ apiKey: API_KEY, next: '/whatsapp-login' });
-		for (const foreign of [{ origin: 'https://attacker.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+		const foreignHeaders: Array<Record<string, string>> = [
+			{ origin: 'https://attacker.example' },
+			{ origin: 'null' },
+			{ 'sec-fetch-site': 'cross-site' },
+		];
+		for (const foreign of foreignHeaders) {
 			const login = await post('/ui/login', foreign, form);
 			expect([foreign, login.status, login.headers.get('set-cookie')]).toEqual([foreign, 403, null]);
 			expect(await login.text()).toContain('Origin check');
