@@ -56,6 +56,8 @@ export interface Config extends SafetySettings, RelaySettings {
 	webhookMaxConcurrent: number;
 	/** Webhook deliveries kept waiting (the oldest are dropped past it, with an error in the log). */
 	webhookOutboxMax: number;
+	/** The same bound in bytes of event bodies (an inbound message's media travels in its event). */
+	webhookOutboxMaxBytes: number;
 	/** Crash tests only (LITE_FAULT, read with DRIVER=sandbox only). */
 	fault?: { step: FaultStep; nth: number };
 }
@@ -194,6 +196,7 @@ function campaignSettings(env: Env, driver: DriverName) {
 		stateDir: text(env, 'STATE_DIR') ?? './.lite-state',
 		webhookMaxConcurrent: number(env, 'WEBHOOK_MAX_CONCURRENT', 16, 1),
 		webhookOutboxMax: number(env, 'WEBHOOK_OUTBOX_MAX', 100_000, 1),
+		webhookOutboxMaxBytes: number(env, 'WEBHOOK_OUTBOX_MAX_BYTES', 256 * 1024 * 1024, 1024),
 		fault: driver === 'sandbox' ? parseFault(text(env, 'LITE_FAULT')) : undefined,
 	};
 }

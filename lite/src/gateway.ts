@@ -93,11 +93,18 @@ export class Gateway {
 			this.campaigns = new MemoryCampaignStore(storeOptions, config.memoryStoreMaxBytes);
 		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
-		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {
-			this.dispatcher.forget(id);
-			this.metrics.webhookFailures++;
-			log.error(`Webhook outbox full (WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax}): dropped the oldest event ${id}`);
-		});
+		const outboxFull = `WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax} or WEBHOOK_OUTBOX_MAX_BYTES=${config.webhookOutboxMaxBytes}`;
+		const outbox = new Outbox(
+			join(config.stateDir, 'webhook-outbox.jsonl'),
+			config.webhookOutboxMax,
+			(id) => {
+				this.dispatcher.forget(id);
+				this.metrics.webhookFailures++;
+				log.error(`Webhook outbox full (${outboxFull}): dropped the oldest event ${id}`);
+			},
+			undefined,
+			config.webhookOutboxMaxBytes,
+		);
 		const post = webhookPoster(config, deps.resolve);
 		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
