@@ -11,6 +11,9 @@ export type DriverName = 'sandbox' | 'wwebjs' | 'none';
 /** Limits on what callers may make the gateway read, fetch and keep (docs/lite-api.md, "Limits"). */
 export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings, MessageLimits {
 	webhookMaxRegistrations: number;
+	/** How long a client may take to send a request's headers, and the whole request (then 408, connection closed). */
+	headersTimeoutMs: number;
+	requestTimeoutMs: number;
 }
 
 export interface Config extends SafetySettings, RelaySettings {
@@ -46,11 +49,15 @@ export interface Config extends SafetySettings, RelaySettings {
 	maxActiveCampaigns: number;
 	/** How long a campaign's keys live after its last change (its end, for a finished one). */
 	campaignRetentionSeconds: number;
+	/** Without REDIS_URL: the most bytes of campaigns and receivers kept in the process (ended ones are evicted first). */
+	memoryStoreMaxBytes: number;
 	/** Local folder for the webhook outbox and the sandbox's sent log: keep it on a volume. */
 	stateDir: string;
 	webhookMaxConcurrent: number;
 	/** Webhook deliveries kept waiting (the oldest are dropped past it, with an error in the log). */
 	webhookOutboxMax: number;
+	/** The same bound in bytes of event bodies (an inbound message's media travels in its event). */
+	webhookOutboxMaxBytes: number;
 	/** Crash tests only (LITE_FAULT, read with DRIVER=sandbox only). */
 	fault?: { step: FaultStep; nth: number };
 }
@@ -80,17 +87,43 @@ function list(env: Env, name: string): string[] {
 
 /** The placeholders in lite/.env.example: a gateway started with one of them has a publicly known secret. */
 const EXAMPLE_SECRETS = new Set(['change-me-to-a-long-random-string', 'change-me-to-another-long-random-string']);
+const isExample = (secret: string) => EXAMPLE_SECRETS.has(secret.toLowerCase());
 const MIN_API_KEY_LENGTH = 24;
+/** 24 random hex digits carry about 85 bits by this estimate, `aaaa…` none and `passwordpasswordpassword` 66. */
+const MIN_API_KEY_BITS = 72;
 
-/** A real WhatsApp session or a relay needs a key nobody can guess (it can message anyone as the linked phone, or receive their messages). */
+/** A key's entropy as the frequencies of its own characters estimate it (Shannon's, times its length). */
+function estimatedBits(key: string): number {
+	const counts = new Map<string, number>();
+	for (const character of key) counts.set(character, (counts.get(character) ?? 0) + 1);
+	const length = [...key].length;
+	let bits = 0;
+	for (const count of counts.values()) bits -= count * Math.log2(count / length);
+	return bits;
+}
+
+/** A key that is a shorter string repeated at least twice (`passwordpasswordpass`, `abcabc…`): it shifts onto itself. */
+function repeatsAUnit(key: string): boolean {
+	for (let unit = 1; unit <= key.length / 2; unit++) if (key.slice(unit) === key.slice(0, key.length - unit)) return true;
+	return false;
+}
+
+/**
+ * A real WhatsApp session or a relay needs a key nobody can guess (it can message anyone as the linked phone, or
+ * receive their messages): long, not a placeholder in any case, not one unit repeated, and of enough entropy. The
+ * errors never quote the key.
+ */
 function checkSecrets(driver: DriverName, apiKey: string | undefined, webhookSecret: string | undefined): void {
 	const fix = 'set it to a long random string, e.g. the output of `openssl rand -hex 32`';
 	if (!apiKey) throw new Error(`API_KEY is required with DRIVER=${driver}: ${fix}`);
-	if (EXAMPLE_SECRETS.has(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
+	if (isExample(apiKey)) throw new Error(`API_KEY is still the example value from .env.example: ${fix}`);
 	if (apiKey.length < MIN_API_KEY_LENGTH)
 		throw new Error(`API_KEY has ${apiKey.length} characters, fewer than ${MIN_API_KEY_LENGTH}: ${fix}`);
-	if (webhookSecret && EXAMPLE_SECRETS.has(webhookSecret))
-		throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
+	if (repeatsAUnit(apiKey)) throw new Error(`API_KEY is one short string repeated, which is easy to guess: ${fix}`);
+	const bits = Math.floor(estimatedBits(apiKey));
+	if (bits < MIN_API_KEY_BITS)
+		throw new Error(`API_KEY is too predictable (about ${bits} bits of entropy, at least ${MIN_API_KEY_BITS} needed): ${fix}`);
+	if (webhookSecret && isExample(webhookSecret)) throw new Error(`WEBHOOK_SECRET is still the example value from .env.example: ${fix}`);
 }
 
 function safetySettings(env: Env): SafetySettings {
@@ -108,7 +141,14 @@ function safetySettings(env: Env): SafetySettings {
 		webhookTimeoutMs: number(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 1),
 		webhookMaxAnswerBytes: number(env, 'WEBHOOK_MAX_ANSWER_BYTES', 64 * 1024, 1),
 		webhookMaxRegistrations: number(env, 'WEBHOOK_MAX_REGISTRATIONS', 10, 1),
+		...requestTimeouts(env),
 	};
+}
+
+/** Node's own default holds a slow body 300 s; a request must come in whole within these (headers first). */
+function requestTimeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs: number } {
+	const requestTimeoutMs = number(env, 'REQUEST_TIMEOUT_MS', 60_000, 1_000);
+	return { requestTimeoutMs, headersTimeoutMs: Math.min(number(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000), requestTimeoutMs) };
 }
 
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
@@ -152,9 +192,11 @@ function campaignSettings(env: Env, driver: DriverName) {
 		maxReceiversPerRequest: number(env, 'MAX_RECEIVERS_PER_REQUEST', 1000, 1),
 		maxActiveCampaigns: number(env, 'MAX_ACTIVE_CAMPAIGNS', 100, 1),
 		campaignRetentionSeconds: number(env, 'CAMPAIGN_RETENTION_DAYS', 30, 1 / 24) * 86_400,
+		memoryStoreMaxBytes: number(env, 'MEMORY_STORE_MAX_BYTES', 128 * 1024 * 1024, 1024),
 		stateDir: text(env, 'STATE_DIR') ?? './.lite-state',
 		webhookMaxConcurrent: number(env, 'WEBHOOK_MAX_CONCURRENT', 16, 1),
 		webhookOutboxMax: number(env, 'WEBHOOK_OUTBOX_MAX', 100_000, 1),
+		webhookOutboxMaxBytes: number(env, 'WEBHOOK_OUTBOX_MAX_BYTES', 256 * 1024 * 1024, 1024),
 		fault: driver === 'sandbox' ? parseFault(text(env, 'LITE_FAULT')) : undefined,
 	};
 }

@@ -1,13 +1,14 @@
 /**
  * Fault injection for the crash tests: `LITE_FAULT=<step>[:<n>]` kills this process with SIGKILL the n-th time
  * (default: first) the code passes `crashPoint(step)`. Only the sandbox driver reads it (see loadConfig), so a
- * production gateway never does. Steps: `enqueue` (a campaign request queued, before its answer), `claim` (a
+ * production gateway never does. Steps: `enqueue` (a campaign request queued, before its answer), `reserved` (a send's
+ * quota unit reserved, before its pace slot or hand-off), `claim` (a
  * receiver claimed, nothing handed off), `handoff` (recorded as handed off, before the driver has it), `send`
  * (the driver took the message, before its outcome is journaled), `outcome` (journaled, before Redis has it); the
  * relay's `relay-recorded` (a Meta delivery in the outbox, before Meta's answer) and `relay-delivered` (a
  * subscriber answered 2xx, before the outbox forgets the delivery).
  */
-export const FAULT_STEPS = ['enqueue', 'claim', 'handoff', 'send', 'outcome', 'relay-recorded', 'relay-delivered'] as const;
+export const FAULT_STEPS = ['enqueue', 'reserved', 'claim', 'handoff', 'send', 'outcome', 'relay-recorded', 'relay-delivered'] as const;
 export type FaultStep = (typeof FAULT_STEPS)[number];
 
 let armed: { step: FaultStep; remaining: number; action: () => void } | undefined;

@@ -90,14 +90,21 @@ export class Gateway {
 			this.campaigns = new RedisCampaignStore(this.redis, base, storeOptions);
 		} else {
 			this.kv = new MemoryKv();
-			this.campaigns = new MemoryCampaignStore(storeOptions);
+			this.campaigns = new MemoryCampaignStore(storeOptions, config.memoryStoreMaxBytes);
 		}
 		const registry = new WebhookRegistry(this.kv, `${base}webhooks`);
-		const outbox = new Outbox(join(config.stateDir, 'webhook-outbox.jsonl'), config.webhookOutboxMax, (id) => {
-			this.dispatcher.forget(id);
-			this.metrics.webhookFailures++;
-			log.error(`Webhook outbox full (WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax}): dropped the oldest event ${id}`);
-		});
+		const outboxFull = `WEBHOOK_OUTBOX_MAX=${config.webhookOutboxMax} or WEBHOOK_OUTBOX_MAX_BYTES=${config.webhookOutboxMaxBytes}`;
+		const outbox = new Outbox(
+			join(config.stateDir, 'webhook-outbox.jsonl'),
+			config.webhookOutboxMax,
+			(id) => {
+				this.dispatcher.forget(id);
+				this.metrics.webhookFailures++;
+				log.error(`Webhook outbox full (${outboxFull}): dropped the oldest event ${id}`);
+			},
+			undefined,
+			config.webhookOutboxMaxBytes,
+		);
 		const post = webhookPoster(config, deps.resolve);
 		this.dispatcher = new WebhookDispatcher(registry, outbox, {
 			suitId: config.suitId,
@@ -147,7 +154,7 @@ export class Gateway {
 		router.add('GET', '/healthz', async () => ({ status: 200, body: { ok: true, session: this.session.status } }), { open: true });
 		router.add('GET', '/metrics', async () => ({ status: 200, text: await this.renderMetrics() }));
 		sessionRoutes(router, this.session);
-		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config });
+		messageRoutes(router, { sender, driver: this.driver, session: this.session, limits: config, optOuts });
 		webhookRoutes(router, registry, config);
 		this.relay = setUpRelay(config, { kv: this.kv, router, post, log });
 		if (this.driver instanceof SandboxDriver) sandboxRoutes(router, this.driver);
@@ -175,9 +182,13 @@ export class Gateway {
 			sandboxScan: sandbox && (() => sandbox.scan()),
 		});
 		this.server = createServer(
+			// Slow bodies are cut off (408) within the timeout, checked every second (Node's default is 30 s).
+			{ requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
 			(request, response) =>
 				this.relay?.callback.serve(request, response) || pages.serve(request, response) || router.listener(request, response),
 		);
+		// Not among @types/node's ServerOptions here; the same setting on the server (slow headers: 408).
+		this.server.headersTimeout = config.headersTimeoutMs;
 	}
 
 	private createDriver(sink: DriverSink): Driver {

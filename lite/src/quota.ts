@@ -6,8 +6,19 @@ export interface Reservation extends QuotaReservation {
 	key: string;
 }
 
-/** The suit's daily quota, with the key and script the nodes use. */
+/** Releases kept while Redis cannot take them; past this many the oldest is dropped (its day's key expires anyway). */
+const MAX_OWED = 10_000;
+
+/**
+ * The suit's daily quota, with the key and script the nodes use. A unit reserved for a send that then did not happen
+ * is given back; when Redis cannot take the release (the outage that stopped the send), it is kept and given back
+ * before the next reservation or count, so no unit stays charged for a message that was never sent.
+ */
 export class QuotaGate {
+	private readonly owed: Array<{ key: string; count: number }> = [];
+	/** One settling at a time, so no owed release is given back twice. */
+	private settling?: Promise<void>;
+
 	constructor(
 		private readonly kv: Kv,
 		private readonly suitId: string,
@@ -17,17 +28,36 @@ export class QuotaGate {
 	) {}
 
 	async reserve(count = 1): Promise<Reservation> {
+		await this.settleOwed();
 		const now = this.now();
 		const key = quotaKey(this.suitId, now, this.keyPrefix);
 		const [granted, used] = await this.kv.reserveQuota(key, this.limit, QUOTA_TTL_SECONDS, count);
 		return { granted, used, limit: this.limit, resetAt: quotaResetAt(now), key };
 	}
 
+	/** Gives the units back now, or once Redis answers again (never throws). */
 	async release(reservation: Reservation, count = 1): Promise<void> {
-		await this.kv.releaseQuota(reservation.key, count);
+		this.owed.push({ key: reservation.key, count });
+		if (this.owed.length > MAX_OWED) this.owed.shift();
+		// Redis unreachable: the release stays owed and the next reserve or count gives it back.
+		await this.settleOwed().catch(() => undefined);
+	}
+
+	private settleOwed(): Promise<void> {
+		this.settling ??= this.releaseOwed().finally(() => (this.settling = undefined));
+		return this.settling;
+	}
+
+	private async releaseOwed(): Promise<void> {
+		while (this.owed.length) {
+			const { key, count } = this.owed[0];
+			await this.kv.releaseQuota(key, count);
+			this.owed.shift();
+		}
 	}
 
 	async used(): Promise<number> {
+		await this.settleOwed();
 		return Number((await this.kv.get(quotaKey(this.suitId, this.now(), this.keyPrefix))) ?? 0);
 	}
 

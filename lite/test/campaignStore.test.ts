@@ -77,7 +77,7 @@ describe.each([
 		expect(first).toEqual({ kind: 'claimed', campaignId: 'c1', receiver: receivers('491')[0], gapMs: 45_000 });
 		// The campaign gap (3 + 0.5 × 3 minutes of 10 s) and the suit's gap both count from the claim.
 		expect(await store.claimNext(at(44_999), 0)).toEqual({ kind: 'wait', ms: 1 });
-		expect(await store.nextCampaignSendAt()).toBe(at(45_000).getTime());
+		expect(await store.nextCampaignSendAt('c1')).toBe(at(45_000).getTime());
 		await store.handOff('c1', '491');
 		expect(await store.inFlight()).toEqual([{ campaignId: 'c1', receiver: receivers('491')[0], handedOff: true }]);
 		expect(await store.record('c1', '491', { state: 'sent', messageId: 'm1' }, at(10))).toBe(true);
@@ -140,6 +140,21 @@ describe.each([
 		expect(await store.claimNext(at(2_000), 0)).toMatchObject({ kind: 'claimed', receiver: { recipient: '492' } });
 	});
 
+	it("holds a campaign by its own gaps only: another campaign waits for the suit's minimum gap, not for them", async () => {
+		await store.enqueue(settings('slow', { minDelayMinutes: 1440, maxDelayMinutes: 1440 }), receivers('491', '492'), at(0));
+		expect(await store.claimNext(at(0), 0)).toMatchObject({ campaignId: 'slow', gapMs: 1440 * 10_000 });
+		await store.enqueue(settings('fast', { minDelayMinutes: 0, maxDelayMinutes: 0 }), receivers('493', '494'), at(1));
+		expect(await store.claimNext(at(1), 0)).toEqual({ kind: 'wait', ms: 999 });
+		expect(await store.claimNext(at(1_000), 0)).toMatchObject({ campaignId: 'fast', receiver: { recipient: '493' } });
+		expect(await store.claimNext(at(2_000), 0)).toMatchObject({ campaignId: 'fast', receiver: { recipient: '494' } });
+		expect(await store.nextCampaignSendAt('slow')).toBe(at(1440 * 10_000).getTime());
+		expect(await store.nextCampaignSendAt('fast')).toBe(at(3_000).getTime());
+		expect(await store.control('slow', 'cancel', at(3_000))).toMatchObject({
+			state: 'cancelled',
+			skipped: receivers('491', '492').slice(1),
+		});
+	});
+
 	it("gives single sends the suit's pace slots in turn, bounded by the longest wait", async () => {
 		expect(await store.reserveSendSlot(at(0), 1_500)).toEqual({ granted: true, slotAt: at(0).getTime() });
 		expect(await store.reserveSendSlot(at(0), 1_500)).toEqual({ granted: true, slotAt: at(1_000).getTime() });
@@ -166,4 +181,51 @@ it('gives every campaign key and pace key a TTL, campaign keys the retention tim
 	} finally {
 		inspect.disconnect();
 	}
+});
+
+it('claims and cancels a campaign whose stored gap is Infinity (kept by a gateway before delays were bounded)', async () => {
+	const base = `${uniquePrefix()}lite:s:`;
+	const store = new RedisCampaignStore(client(), base, options);
+	await store.enqueue(settings('old'), receivers('491', '492'), at(0));
+	await store.enqueue(settings('other', { minDelayMinutes: 0, maxDelayMinutes: 0 }), receivers('493'), at(0));
+	await client().hset(`${base}campaign:old`, 'minGapMs', 'Infinity', 'maxGapMs', 'Infinity');
+	expect(await store.claimNext(at(0), 0.5)).toMatchObject({ campaignId: 'old', gapMs: 1440 * 10_000 });
+	expect(await store.claimNext(at(1_000), 0)).toMatchObject({ campaignId: 'other' });
+	expect(await store.control('old', 'cancel', at(2_000))).toMatchObject({ state: 'cancelled', skipped: receivers('491', '492').slice(1) });
+});
+
+describe('MemoryCampaignStore bounded in bytes', () => {
+	const many = (from: number, count: number) => receivers(...Array.from({ length: count }, (__, i) => String(4915100000000 + from + i)));
+	const end = async (store: MemoryCampaignStore, id: string, now: Date) => {
+		await store.control(id, 'cancel', now);
+		expect(await store.claimNext(now, 0)).toEqual({ kind: 'ended', campaignId: id });
+		await store.forget(id);
+	};
+
+	it('refuses with 507 STORE_FULL, queuing nothing, when running campaigns hold its limit', async () => {
+		const store = new MemoryCampaignStore({ ...options, maxActiveCampaigns: 100 }, 40_000);
+		expect((await store.enqueue(settings('a'), many(0, 50), at(0))).queued).toBe(50);
+		await expect(store.enqueue(settings('b'), many(100, 200), at(1))).rejects.toMatchObject({
+			status: 507,
+			code: 'STORE_FULL',
+			message: expect.stringContaining('limit of 40000 bytes (MEMORY_STORE_MAX_BYTES): nothing was queued'),
+		});
+		expect(await store.view('b', 0, 0)).toBeNull();
+		await expect(store.enqueue(settings('a'), many(50, 200), at(2))).rejects.toMatchObject({ code: 'STORE_FULL' });
+		expect((await store.view('a', 0, 0))!.total).toBe(50);
+		// Receivers already queued take no more room.
+		expect(await store.enqueue(settings('a'), many(0, 50), at(3))).toMatchObject({ queued: 0 });
+	});
+
+	it('evicts ended campaigns oldest end first to make room, and keeps running ones', async () => {
+		const store = new MemoryCampaignStore({ ...options, maxActiveCampaigns: 100 }, 40_000);
+		await store.enqueue(settings('running'), many(0, 20), at(0));
+		for (let i = 0; i < 30; i++) {
+			await store.enqueue(settings(`ended${i}`), many(1000 + i * 20, 20), at(i));
+			await end(store, `ended${i}`, at(i + 1));
+		}
+		expect(await store.view('ended0', 0, 0)).toBeNull();
+		expect((await store.view('ended29', 0, 0))!.state).toBe('cancelled');
+		expect((await store.view('running', 0, 0))!.counts.queued).toBe(20);
+	});
 });

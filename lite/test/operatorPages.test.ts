@@ -116,4 +116,32 @@ describe('operator pages (GET /whatsapp-login in a browser, /status)', () => {
 		expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
 		expect(status.headers.get('content-security-policy')).toContain("script-src 'self'");
 	});
+
+	it('refuses the login form and the sandbox scan posted from another site (Origin), and takes them from its own', async () => {
+		const post = (path: string, headers: Record<string, string>, body?: URLSearchParams) =>
+			fetch(`${lite.url}${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+				body,
+				redirect: 'manual',
+			});
+		const form = new URLSearchParams({ apiKey: API_KEY, next: '/whatsapp-login' });
+		const foreignHeaders: Array<Record<string, string>> = [
+			{ origin: 'https://attacker.example' },
+			{ origin: 'null' },
+			{ 'sec-fetch-site': 'cross-site' },
+		];
+		for (const foreign of foreignHeaders) {
+			const login = await post('/ui/login', foreign, form);
+			expect([foreign, login.status, login.headers.get('set-cookie')]).toEqual([foreign, 403, null]);
+			expect(await login.text()).toContain('Origin check');
+		}
+		const own = await post('/ui/login', { origin: new URL(lite.url).origin, 'sec-fetch-site': 'same-origin' }, form);
+		expect(own.status).toBe(303);
+		const cookie = cookieOf(own)!;
+		expect((await post('/ui/sandbox-scan', { cookie, origin: 'https://attacker.example' })).status).toBe(403);
+		expect(lite.gateway.session.ready).toBe(false);
+		expect((await post('/ui/sandbox-scan', { cookie, origin: new URL(lite.url).origin })).status).toBe(303);
+		await waitFor(() => lite.gateway.session.ready, 5_000, 'the sandbox session');
+	});
 });

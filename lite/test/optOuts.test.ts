@@ -107,3 +107,24 @@ describe('opt-outs in bulk campaigns', () => {
 		}
 	});
 });
+
+it("refuses a single send to someone on the suit's list with 422 OPTED_OUT, sending nothing and charging no quota", async () => {
+	const gw = await startGateway({ redisUrl: redis.url });
+	const store = await nodesStore(gw);
+	try {
+		await optOut(store, BEN, 'STOP');
+		const refused = await gw.call('POST', '/api/send-message', { number: `+${BEN}`, message: 'Hi' });
+		expect(refused.status).toBe(422);
+		expect(refused.body.error).toMatchObject({
+			code: 'OPTED_OUT',
+			reason: 'opted out on 2026-05-01 ("STOP")',
+			message: `${BEN} opted out on 2026-05-01 ("STOP"): nothing was sent`,
+		});
+		expect((await gw.call('POST', '/api/send-message', { number: ADA, message: 'Hi' })).status).toBe(200);
+		expect(gw.sandbox.sent.map((sent) => sent.chatId)).toEqual([`${ADA}@c.us`]);
+		expect((await gw.call('GET', '/metrics')).text).toContain(`whatsapp_lite_quota_used{suit="${SUIT}"} 1`);
+	} finally {
+		await store.close();
+		await gw.stop();
+	}
+});

@@ -118,3 +118,41 @@ it('a gateway restarted during the outage keeps the events it raises and deliver
 		await receiver.stop();
 	}
 });
+
+it('gives back the quota unit of a send that Redis stopped after the reservation: the quota counts only messages sent', async () => {
+	const gw = await startGateway({ redisUrl: redis.url, minDelayMinutes: 0, maxDelayMinutes: 0 });
+	const quotaUsed = async () => /whatsapp_lite_quota_used\{[^}]*\} (\d+)/.exec((await gw.call('GET', '/metrics')).text)?.[1];
+	// Started again only once the gateway sees it stopped (start() right after the kill would find it still running).
+	const restartRedis = async () => {
+		await waitFor(async () => (await gw.call('GET', '/webhooks')).status === 503, 10_000, 'Redis to be down');
+		await redis.start();
+	};
+	try {
+		armFault({ step: 'reserved', nth: 1 }, () => redis.kill());
+		const single = await gw.call('POST', '/api/send-message', { number: '4915199999991', message: 'reserved, then Redis stopped' });
+		expect([single.status, single.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+		await restartRedis();
+		expect(await quotaUsed()).toBe('0');
+
+		// A campaign's second receiver: its unit reserved, then Redis stopped before the hand-off could be recorded.
+		let stopped = false;
+		armFault({ step: 'reserved', nth: 2 }, () => {
+			redis.kill();
+			stopped = true;
+		});
+		expect((await gw.call('POST', `/${SUIT}/send`, { ...campaign, campaign_id: 'quota' })).body.queued).toBe(4);
+		await waitFor(() => stopped, 10_000, 'the fault');
+		expect(gw.sandbox.sent).toHaveLength(1);
+		await restartRedis();
+		await waitFor(
+			async () => (await gw.call('GET', `/${SUIT}/campaigns/quota`)).body?.state === 'finished',
+			30_000,
+			'the campaign to finish',
+		);
+		expect(gw.sandbox.sent).toHaveLength(4);
+		expect(await quotaUsed()).toBe('4');
+	} finally {
+		await redis.start().catch(() => undefined);
+		await gw.stop();
+	}
+});

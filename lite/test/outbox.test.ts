@@ -39,6 +39,25 @@ describe('the webhook outbox file', () => {
 		outbox.close();
 	});
 
+	it('holds at most its bytes of event bodies (a retry replacing its delivery counts once), also after a restart', () => {
+		const file = join(stateDir(), 'outbox.jsonl');
+		const dropped: string[] = [];
+		const sized = (id: string, attempt = 0): Delivery => ({ ...delivery(id, attempt), body: id.repeat(40) });
+		const first = new Outbox(file, 100, (id) => dropped.push(id), undefined, 100);
+		first.put(sized('a'));
+		first.put(sized('b'));
+		first.put(sized('b', 1));
+		expect(dropped).toEqual([]);
+		first.put(sized('c'));
+		expect(dropped).toEqual(['a']);
+		first.close();
+		const second = new Outbox(file, 100, (id) => dropped.push(id), undefined, 100);
+		second.put(sized('d'));
+		expect(dropped).toEqual(['a', 'b']);
+		expect(second.pendingDeliveries().map((pending) => pending.id)).toEqual(['c', 'd']);
+		second.close();
+	});
+
 	it('stays small: rewritten once it grows past twice its live entries', () => {
 		const file = join(stateDir(), 'outbox.jsonl');
 		const outbox = new Outbox(file, 100, () => undefined);

@@ -204,7 +204,7 @@ describe('the outbox', () => {
 			await gateway.stop();
 			await receiver.stop();
 		}
-	});
+	}, 60_000); // two gateway processes start, and its waits allow 40 s: more than jest's default 5 s on a loaded machine
 
 	it('has at most WEBHOOK_MAX_CONCURRENT deliveries open; the rest wait and all arrive', async () => {
 		const held: Array<() => void> = [];

@@ -38,6 +38,10 @@ export const LITE_ERROR_CODES = {
 	MEDIA_TOO_LARGE: { status: 413, fix: 'Send smaller media, or raise the limit the message names' },
 	UNSUPPORTED_MEDIA_TYPE: { status: 415, fix: 'Send a JSON object with Content-Type: application/json' },
 	MEDIA_UNAVAILABLE: { status: 422, fix: 'Check that the media URL answers the file to anyone, quickly, without a login' },
+	OPTED_OUT: {
+		status: 422,
+		fix: 'The person opted out (docs/opt-outs.md): leave them out, or take them off the opt-out list only if they opted in again',
+	},
 	TOO_MANY_WEBHOOKS: {
 		status: 422,
 		fix: 'Delete webhooks that are no longer used (DELETE /webhooks/{id}), or raise WEBHOOK_MAX_REGISTRATIONS',
@@ -49,6 +53,10 @@ export const LITE_ERROR_CODES = {
 		fix: 'Wait for a campaign to finish, cancel one, or add the receivers to an existing campaign',
 	},
 	INTERNAL: { status: 500, fix: "Check the gateway's log; retry only if you know the message was not sent" },
+	STORE_FULL: {
+		status: 507,
+		fix: 'Wait for campaigns to finish (finished ones are evicted oldest first), cancel one, or run the gateway with REDIS_URL',
+	},
 	STORE_UNAVAILABLE: {
 		status: 503,
 		concernsSuit: true,

@@ -1,4 +1,4 @@
-import { campaignSettingsDiffer, tooManyCampaigns } from '../http/errors';
+import { campaignSettingsDiffer, storeFull, tooManyCampaigns } from '../http/errors';
 import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 import {
 	campaignGaps,
@@ -27,35 +27,68 @@ interface MemoryCampaign {
 	endedAt?: string;
 	minGapMs: number;
 	maxGapMs: number;
+	/** The campaign's own pace: when its next message is due (epoch ms). */
+	nextAt: number;
 	pending: string[];
 	receivers: Map<string, QueuedReceiver>;
 	states: Map<string, ReceiverStatus>;
 	counts: Counts;
 	sending: Map<string, 'claimed' | 'handed'>;
 	expiresAt: number;
+	/** What it holds, as `sizeOf` counts it. */
+	bytes: number;
 }
+
+/** Bytes a campaign's settings or a receiver hold, counted from their JSON; the constant covers maps, lists and states. */
+const OVERHEAD = 256;
+const receiverBytes = (receiver: QueuedReceiver) => Buffer.byteLength(JSON.stringify(receiver)) + OVERHEAD;
+const settingsBytes = (canonical: string) => 2 * Buffer.byteLength(canonical) + OVERHEAD;
 
 /**
  * The campaign store in this process (no REDIS_URL): the same steps as RedisCampaignStore's scripts, atomic
- * because none of them awaits; lost on restart.
+ * because none of them awaits; lost on restart. It holds at most `maxBytes` of campaigns and receivers: past it,
+ * ended campaigns are evicted oldest end first, and when only running or paused ones are left a new request is
+ * refused with 507 STORE_FULL.
  */
 export class MemoryCampaignStore implements CampaignStore {
 	private readonly campaigns = new Map<string, MemoryCampaign>();
+	private bytes = 0;
 	/** IDs not yet reported finished, oldest first. */
 	private active: string[] = [];
+	/** The suit's pace: the next send of any kind (single or campaign). */
 	private pace = 0;
-	private campaignPace = 0;
 
-	constructor(private readonly options: CampaignStoreOptions) {}
+	constructor(
+		private readonly options: CampaignStoreOptions,
+		private readonly maxBytes = Number.POSITIVE_INFINITY,
+	) {}
 
 	/** A live campaign; expired ones are dropped here, as Redis drops expired keys (by the clock, like Redis's TTL). */
 	private campaign(id: string): MemoryCampaign | undefined {
 		const campaign = this.campaigns.get(id);
 		if (campaign && campaign.expiresAt <= Date.now()) {
-			this.campaigns.delete(id);
+			this.drop(id);
 			return undefined;
 		}
 		return campaign;
+	}
+
+	private drop(id: string): void {
+		this.bytes -= this.campaigns.get(id)?.bytes ?? 0;
+		this.campaigns.delete(id);
+	}
+
+	/** Room for `needed` more bytes, evicting ended campaigns (reported and forgotten) oldest end first; else 507. */
+	private makeRoom(needed: number, keep: string): void {
+		if (this.bytes + needed <= this.maxBytes) return;
+		const ended = [...this.campaigns]
+			.filter(([id, campaign]) => id !== keep && campaign.endedAt !== undefined && !this.active.includes(id))
+			.sort(([, a], [, b]) => a.endedAt!.localeCompare(b.endedAt!));
+		for (const [id] of ended) {
+			if (this.bytes + needed <= this.maxBytes) return;
+			this.drop(id);
+		}
+		if (this.bytes + needed > this.maxBytes) throw storeFull(needed, this.maxBytes);
 	}
 
 	private touch(campaign: MemoryCampaign): void {
@@ -79,23 +112,31 @@ export class MemoryCampaignStore implements CampaignStore {
 		let campaign = this.campaign(settings.id);
 		const canonical = canonicalSettings(settings);
 		if (campaign && campaign.canonical !== canonical) throw campaignSettingsDiffer(settings.id);
+		if (!campaign && this.active.length >= this.options.maxActiveCampaigns) throw tooManyCampaigns(this.options.maxActiveCampaigns);
+		const known = campaign?.states;
+		const adding = receivers.filter((receiver) => !known?.has(receiver.recipient) && campaign?.state !== 'cancelled');
+		const needed = adding.reduce((sum, receiver) => sum + receiverBytes(receiver), campaign ? 0 : settingsBytes(canonical));
+		this.makeRoom(needed, settings.id);
+		this.bytes += needed;
 		if (!campaign) {
-			if (this.active.length >= this.options.maxActiveCampaigns) throw tooManyCampaigns(this.options.maxActiveCampaigns);
 			campaign = {
 				settings,
 				canonical,
 				state: 'running',
 				createdAt: now.toISOString(),
 				...campaignGaps(settings, this.options.delayUnitMs),
+				nextAt: 0,
 				pending: [],
 				receivers: new Map(),
 				states: new Map(),
 				counts: emptyCounts(),
 				sending: new Map(),
 				expiresAt: 0,
+				bytes: 0,
 			};
 			this.campaigns.set(settings.id, campaign);
 		}
+		campaign.bytes += needed;
 		const result: EnqueueResult = { queued: 0, alreadyQueued: [], cancelled: [] };
 		for (const receiver of receivers) {
 			if (campaign.states.has(receiver.recipient)) result.alreadyQueued.push(receiver.recipient);
@@ -133,20 +174,20 @@ export class MemoryCampaignStore implements CampaignStore {
 				campaign.endedAt ??= now.toISOString();
 				this.touch(campaign);
 				return { kind: 'ended', campaignId: id };
-			} else if (campaign.state === 'running' && campaign.pending.length > 0) {
-				chosen ??= [id, campaign];
+			} else if (campaign.state === 'running' && campaign.pending.length > 0 && (!chosen || campaign.nextAt < chosen[1].nextAt)) {
+				chosen = [id, campaign];
 			}
 		}
 		if (!chosen) return { kind: 'idle' };
-		const due = Math.max(this.pace, this.campaignPace);
-		if (due > now.getTime()) return { kind: 'wait', ms: due - now.getTime() };
 		const [campaignId, campaign] = chosen;
+		const due = Math.max(this.pace, campaign.nextAt);
+		if (due > now.getTime()) return { kind: 'wait', ms: due - now.getTime() };
 		const recipient = campaign.pending.shift()!;
 		campaign.sending.set(recipient, 'claimed');
 		this.move(campaign, recipient, 'queued', { state: 'sending' }, now);
 		const gapMs = campaign.minGapMs + Math.floor(random * (campaign.maxGapMs - campaign.minGapMs));
 		this.pace = now.getTime() + this.options.minSendGapMs;
-		this.campaignPace = now.getTime() + gapMs;
+		campaign.nextAt = now.getTime() + gapMs;
 		this.touch(campaign);
 		return { kind: 'claimed', campaignId, receiver: campaign.receivers.get(recipient)!, gapMs };
 	}
@@ -158,11 +199,11 @@ export class MemoryCampaignStore implements CampaignStore {
 	}
 
 	async record(campaignId: string, recipient: string, outcome: Outcome, now: Date, paceFrom?: PaceFrom): Promise<boolean> {
+		const campaign = this.campaign(campaignId);
 		if (paceFrom) {
 			this.pace = Math.max(this.pace, paceFrom.sentAt + this.options.minSendGapMs);
-			this.campaignPace = Math.max(this.campaignPace, paceFrom.sentAt + paceFrom.gapMs);
+			if (campaign) campaign.nextAt = Math.max(campaign.nextAt, paceFrom.sentAt + paceFrom.gapMs);
 		}
-		const campaign = this.campaign(campaignId);
 		if (!campaign?.sending.delete(recipient)) return false;
 		this.move(campaign, recipient, 'sending', outcome, now);
 		this.touch(campaign);
@@ -246,8 +287,8 @@ export class MemoryCampaignStore implements CampaignStore {
 		return { granted: true, slotAt };
 	}
 
-	async nextCampaignSendAt(): Promise<number> {
-		return Math.max(this.pace, this.campaignPace);
+	async nextCampaignSendAt(campaignId: string): Promise<number> {
+		return Math.max(this.pace, this.campaign(campaignId)?.nextAt ?? 0);
 	}
 
 	async depth(): Promise<number> {

@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import { campaignSettingsDiffer, tooManyCampaigns } from '../http/errors';
 import { guarded } from '../store/redis';
-import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
+import { campaignKey, keyIdChanged, LUA_CAMPAIGN_KEYS, type CampaignPart } from './keys';
+import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
 import {
 	campaignGaps,
 	canonicalSettings,
@@ -20,20 +21,22 @@ import {
 } from './store';
 
 /*
- * Keys (base = `<prefix>lite:<suit>:`; one Redis, not a cluster: scripts build campaign keys from the base):
+ * Keys (base = `<prefix>lite:<suit>:`; one Redis, not a cluster: scripts build campaign keys from the base; `<id>` is
+ * the campaign ID as keys.ts encodes it):
  * - `campaigns`: IDs of campaigns not yet reported finished, oldest first
- * - `campaign:<id>`: hash: settings, name, state, createdAt, endedAt, minGapMs, maxGapMs, active
+ * - `campaign:<id>`: hash: settings, name, state, createdAt, endedAt, minGapMs, maxGapMs, active, nextAt (the campaign's
+ *   own pace: when its next message is due, epoch ms)
  * - `campaign:<id>:pending`: recipients still queued, in order;  `:order`: every recipient, in order (paging)
  * - `campaign:<id>:receivers`: recipient → receiver JSON;  `:states`: recipient → ReceiverStatus JSON
  * - `campaign:<id>:counts`: state → count;  `:sending`: recipient → "claimed" | "handed"
- * - `pace`: the suit's next send of any kind (epoch ms);  `campaignPace`: the next campaign message
+ * - `pace`: the suit's next send of any kind (epoch ms). (Gateways before issue 21 kept one `campaignPace` for all
+ *   campaigns; it is no longer read and expires by itself a minute after its time.)
  * Every script that changes a campaign gives all its keys (and `campaigns`) the retention TTL again, so an ended
  * campaign's keys expire the retention time after its end. Pace keys expire a minute after their time.
  */
 const COMMON = `
 local base = ARGV[1]
-local function ck(id, part) return base .. 'campaign:' .. id .. part end
-local PARTS = {'', ':pending', ':order', ':receivers', ':states', ':counts', ':sending'}
+${LUA_CAMPAIGN_KEYS}
 local function touch(id, ttl)
   for _, part in ipairs(PARTS) do redis.call('EXPIRE', ck(id, part), ttl) end
   redis.call('EXPIRE', base .. 'campaigns', ttl)
@@ -56,6 +59,7 @@ end
 /** ARGV: base, id, settings, name, nowIso, ttl, maxActive, minGapMs, maxGapMs, then recipient, receiver JSON pairs. */
 const ENQUEUE = `${COMMON}
 local id, at, ttl = ARGV[2], ARGV[5], ARGV[6]
+adopt(id)
 local meta = ck(id, '')
 local state = redis.call('HGET', meta, 'state')
 if state then
@@ -93,11 +97,21 @@ touch(id, ttl)
 return {'ok', queued, already, refused}
 `;
 
-/** ARGV: base, nowMs, nowIso, random, minSendGapMs, ttl. */
+/**
+ * ARGV: base, nowMs, nowIso, random, minSendGapMs, ttl, maxGapMs. Picks the running campaign due soonest (the oldest of
+ * equals); its own `nextAt` and the suit's `pace` must both be due. A gap read back is kept within 0..maxGapMs, so
+ * nothing a campaign stored can make the claim fail.
+ */
 const CLAIM = `${COMMON}
-local now, at, ttl = tonumber(ARGV[2]), ARGV[3], ARGV[6]
-local chosen
+local now, at, ttl, maxGap = tonumber(ARGV[2]), ARGV[3], ARGV[6], tonumber(ARGV[7])
+local function gapField(meta, field)
+  local gap = tonumber(redis.call('HGET', meta, field) or '0') or maxGap
+  if gap ~= gap or gap > maxGap then return maxGap end
+  return math.max(gap, 0)
+end
+local chosen, chosenAt
 for _, id in ipairs(redis.call('LRANGE', base .. 'campaigns', 0, -1)) do
+  adopt(id)
   local meta = ck(id, '')
   local state = redis.call('HGET', meta, 'state')
   local left = redis.call('LLEN', ck(id, ':pending'))
@@ -108,28 +122,30 @@ for _, id in ipairs(redis.call('LRANGE', base .. 'campaigns', 0, -1)) do
     if not redis.call('HGET', meta, 'endedAt') then redis.call('HSET', meta, 'endedAt', at) end
     touch(id, ttl)
     return {'ended', id}
-  elseif state == 'running' and left > 0 and not chosen then
-    chosen = id
+  elseif state == 'running' and left > 0 then
+    local nextAt = tonumber(redis.call('HGET', meta, 'nextAt') or '0') or 0
+    if not chosen or nextAt < chosenAt then chosen, chosenAt = id, nextAt end
   end
 end
 if not chosen then return {'idle'} end
-local due = math.max(tonumber(redis.call('GET', base .. 'pace') or '0'), tonumber(redis.call('GET', base .. 'campaignPace') or '0'))
+local due = math.max(tonumber(redis.call('GET', base .. 'pace') or '0'), chosenAt)
 if due > now then return {'wait', tostring(due - now)} end
 local meta = ck(chosen, '')
 local r = redis.call('LPOP', ck(chosen, ':pending'))
 redis.call('HSET', ck(chosen, ':sending'), r, 'claimed')
 redis.call('HSET', ck(chosen, ':states'), r, status('sending', nil, nil, at))
 count(chosen, 'queued', 'sending', 1)
-local minGap, maxGap = tonumber(redis.call('HGET', meta, 'minGapMs')), tonumber(redis.call('HGET', meta, 'maxGapMs'))
-local gap = minGap + math.floor(tonumber(ARGV[4]) * (maxGap - minGap))
+local minGap = gapField(meta, 'minGapMs')
+local gap = minGap + math.floor(tonumber(ARGV[4]) * (math.max(gapField(meta, 'maxGapMs'), minGap) - minGap))
 setPace(base .. 'pace', now + tonumber(ARGV[5]), now)
-setPace(base .. 'campaignPace', now + gap, now)
+redis.call('HSET', meta, 'nextAt', tostring(now + gap))
 touch(chosen, ttl)
 return {'claimed', chosen, redis.call('HGET', ck(chosen, ':receivers'), r), tostring(gap)}
 `;
 
 /** ARGV: base, id, recipient. */
 const HAND_OFF = `${COMMON}
+adopt(ARGV[2])
 if redis.call('HEXISTS', ck(ARGV[2], ':sending'), ARGV[3]) == 0 then return 0 end
 redis.call('HSET', ck(ARGV[2], ':sending'), ARGV[3], 'handed')
 return 1
@@ -138,10 +154,14 @@ return 1
 /** ARGV: base, id, recipient, state, messageId, reason, nowIso, ttl, nowMs, minSendGapMs, sentAt, gapMs ('' without). */
 const RECORD = `${COMMON}
 local id, r = ARGV[2], ARGV[3]
+adopt(id)
 if ARGV[11] ~= '' then
   local now, sentAt = tonumber(ARGV[9]), tonumber(ARGV[11])
   setPaceAtLeast(base .. 'pace', sentAt + tonumber(ARGV[10]), now)
-  setPaceAtLeast(base .. 'campaignPace', sentAt + tonumber(ARGV[12]), now)
+  local meta, nextAt = ck(id, ''), sentAt + tonumber(ARGV[12])
+  if redis.call('EXISTS', meta) == 1 and nextAt > tonumber(redis.call('HGET', meta, 'nextAt') or '0') then
+    redis.call('HSET', meta, 'nextAt', tostring(nextAt))
+  end
 end
 if redis.call('HDEL', ck(id, ':sending'), r) == 0 then return 0 end
 local messageId, reason = ARGV[5], ARGV[6]
@@ -156,6 +176,7 @@ return 1
 /** ARGV: base, id, recipient, nowIso, ttl. */
 const RELEASE = `${COMMON}
 local id, r = ARGV[2], ARGV[3]
+adopt(id)
 if redis.call('HDEL', ck(id, ':sending'), r) == 0 then return 'gone' end
 if redis.call('HGET', ck(id, ''), 'state') == 'cancelled' then
   redis.call('HSET', ck(id, ':states'), r, status('skipped', nil, 'campaign cancelled', ARGV[4]))
@@ -173,6 +194,7 @@ return 'queued'
 /** ARGV: base, id, action, nowIso, ttl. Returns the state and, for a cancel, the receivers it skipped. */
 const CONTROL = `${COMMON}
 local id, action, at, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+adopt(id)
 local meta = ck(id, '')
 local state = redis.call('HGET', meta, 'state')
 if not state then return {'missing', {}} end
@@ -202,7 +224,13 @@ setPace(base .. 'pace', slot + tonumber(ARGV[3]), now)
 return {1, tostring(slot)}
 `;
 
-const SCRIPTS = { ENQUEUE, CLAIM, HAND_OFF, RECORD, RELEASE, CONTROL, SEND_SLOT };
+/** ARGV: base, id. For reads outside the scripts: a campaign kept under its pre-issue-21 keys is renamed first. */
+const ADOPT = `${COMMON}
+adopt(ARGV[2])
+return 1
+`;
+
+const SCRIPTS = { ENQUEUE, CLAIM, HAND_OFF, RECORD, RELEASE, CONTROL, SEND_SLOT, ADOPT };
 type Script = keyof typeof SCRIPTS;
 // The scripts answer Redis replies of each script's own shape, which each caller reads (as ioredis types them: any).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -226,8 +254,13 @@ export class RedisCampaignStore implements CampaignStore {
 		return guarded(() => this.redis[`campaign${script}`](this.base, ...args));
 	}
 
-	private key(id: string, part = ''): string {
-		return `${this.base}campaign:${id}${part}`;
+	private key(id: string, part: CampaignPart = ''): string {
+		return campaignKey(this.base, id, part);
+	}
+
+	/** Before a read outside the scripts: the campaign's keys under their current names (see LUA_CAMPAIGN_KEYS). */
+	private async adopt(id: string): Promise<void> {
+		if (keyIdChanged(id)) await this.run('ADOPT', id);
 	}
 
 	private get ttl(): number {
@@ -255,7 +288,16 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async claimNext(now: Date, random: number): Promise<Claim> {
-		const [kind, a, b, gap] = await this.run('CLAIM', now.getTime(), now.toISOString(), random, this.options.minSendGapMs, this.ttl);
+		const maxGapMs = MAX_DELAY_MINUTES * this.options.delayUnitMs;
+		const [kind, a, b, gap] = await this.run(
+			'CLAIM',
+			now.getTime(),
+			now.toISOString(),
+			random,
+			this.options.minSendGapMs,
+			this.ttl,
+			maxGapMs,
+		);
 		if (kind === 'wait') return { kind, ms: Number(a) };
 		if (kind === 'ended') return { kind, campaignId: a };
 		if (kind === 'claimed') return { kind, campaignId: a, receiver: JSON.parse(b) as QueuedReceiver, gapMs: Number(gap) };
@@ -292,6 +334,7 @@ export class RedisCampaignStore implements CampaignStore {
 	async inFlight(): Promise<InFlight[]> {
 		const found: InFlight[] = [];
 		for (const campaignId of await this.activeIds()) {
+			await this.adopt(campaignId);
 			const sending = await guarded(() => this.redis.hgetall(this.key(campaignId, ':sending')));
 			for (const [recipient, phase] of Object.entries(sending)) {
 				const raw = await guarded(() => this.redis.hget(this.key(campaignId, ':receivers'), recipient));
@@ -306,10 +349,12 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async forget(campaignId: string): Promise<void> {
+		await this.adopt(campaignId);
 		await guarded(() => this.redis.multi().lrem(`${this.base}campaigns`, 0, campaignId).hset(this.key(campaignId), 'active', '0').exec());
 	}
 
 	async settings(campaignId: string): Promise<CampaignSettings | null> {
+		await this.adopt(campaignId);
 		const raw = await guarded(() => this.redis.hget(this.key(campaignId), 'settings'));
 		return raw ? (JSON.parse(raw) as CampaignSettings) : null;
 	}
@@ -324,6 +369,7 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async view(campaignId: string, offset: number, limit: number): Promise<CampaignView | null> {
+		await this.adopt(campaignId);
 		const [meta, counts, total, page] = await guarded(async () => {
 			const answers = await this.redis
 				.multi()
@@ -371,14 +417,19 @@ export class RedisCampaignStore implements CampaignStore {
 		return granted === 1 ? { granted: true, slotAt: Number(value) } : { granted: false, retryAfterMs: Number(value) };
 	}
 
-	async nextCampaignSendAt(): Promise<number> {
-		const [pace, campaignPace] = await guarded(() => this.redis.mget(`${this.base}pace`, `${this.base}campaignPace`));
-		return Math.max(Number(pace ?? 0), Number(campaignPace ?? 0));
+	async nextCampaignSendAt(campaignId: string): Promise<number> {
+		const [pace, nextAt] = await guarded(() =>
+			Promise.all([this.redis.get(`${this.base}pace`), this.redis.hget(this.key(campaignId), 'nextAt')]),
+		);
+		return Math.max(Number(pace ?? 0), Number(nextAt ?? 0));
 	}
 
 	async depth(): Promise<number> {
 		let depth = 0;
-		for (const id of await this.activeIds()) depth += await guarded(() => this.redis.llen(this.key(id, ':pending')));
+		for (const id of await this.activeIds()) {
+			await this.adopt(id);
+			depth += await guarded(() => this.redis.llen(this.key(id, ':pending')));
+		}
 		return depth;
 	}
 

@@ -1,4 +1,4 @@
-import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
+import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
 
 export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 /**
@@ -29,7 +29,7 @@ export interface EnqueueResult {
 export type Claim =
 	/** No running campaign has anyone left. */
 	| { kind: 'idle' }
-	/** The suit's pace: the next send is due in `ms`. */
+	/** The pace: the next send is due in `ms` (the suit's minimum gap, or the gap of the campaign due soonest). */
 	| { kind: 'wait'; ms: number }
 	/** A campaign with nobody left (finished or cancelled): report it, then `forget` it. */
 	| { kind: 'ended'; campaignId: string }
@@ -78,12 +78,17 @@ export interface CampaignStoreOptions {
 /**
  * Campaigns and the suit's pace. Every step that changes a receiver is one atomic script (RedisCampaignStore) or
  * one synchronous block (MemoryCampaignStore), so a crash between two steps leaves each receiver in exactly one
- * recorded state. The pace is one "next send at" per suit that single sends and campaign claims both take.
+ * recorded state. The pace has two levels: one "next send at" per suit (the WhatsApp-safe minimum gap, MIN_SEND_GAP_MS)
+ * that single sends and campaign claims both take, and one per campaign (its own delays), so a campaign's long
+ * delays hold back only itself.
  */
 export interface CampaignStore {
 	/** Queues the receivers not in the campaign yet, all or none. Throws 409 CAMPAIGN_SETTINGS_DIFFER / TOO_MANY_CAMPAIGNS. */
 	enqueue(settings: CampaignSettings, receivers: QueuedReceiver[], now: Date): Promise<EnqueueResult>;
-	/** Takes the next receiver of the oldest running campaign and its pace slot, once the slot is due. `random` ∈ [0,1) picks the gap. */
+	/**
+	 * Takes the next receiver of the running campaign due soonest (the oldest of equals) once both the suit's pace and
+	 * the campaign's own are due. `random` ∈ [0,1) picks the campaign's next gap, which delays only that campaign.
+	 */
 	claimNext(now: Date, random: number): Promise<Claim>;
 	/** Records that the claimed receiver is being handed to WhatsApp: from here on a crash means "unknown". */
 	handOff(campaignId: string, recipient: string): Promise<void>;
@@ -105,18 +110,20 @@ export interface CampaignStore {
 	view(campaignId: string, offset: number, limit: number): Promise<CampaignView | null>;
 	/** A single send's pace slot: the earliest time it may go out, unless that is more than maxWaitMs away. */
 	reserveSendSlot(now: Date, maxWaitMs: number): Promise<SlotAnswer>;
-	/** When the next campaign message may go out (epoch ms; 0: now). */
-	nextCampaignSendAt(): Promise<number>;
+	/** When the campaign's next message may go out (epoch ms; 0: now): its own pace and the suit's. */
+	nextCampaignSendAt(campaignId: string): Promise<number>;
 	/** Receivers waiting in running or paused campaigns. */
 	depth(): Promise<number>;
 }
 
 export const emptyCounts = (): Counts => ({ queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
 
-/** The gap after a campaign message, in ms. */
+/** The gap after a campaign message, in ms; within the schema's bound even for settings stored before it existed. */
 export function campaignGaps(settings: CampaignSettings, delayUnitMs: number): { minGapMs: number; maxGapMs: number } {
-	const minGapMs = Math.round(settings.minDelayMinutes * delayUnitMs);
-	return { minGapMs, maxGapMs: settings.randomDelay ? Math.round(settings.maxDelayMinutes * delayUnitMs) : minGapMs };
+	const ms = (minutes: number) =>
+		Math.round((Number.isFinite(minutes) ? Math.min(Math.max(minutes, 0), MAX_DELAY_MINUTES) : MAX_DELAY_MINUTES) * delayUnitMs);
+	const minGapMs = ms(settings.minDelayMinutes);
+	return { minGapMs, maxGapMs: settings.randomDelay ? Math.max(minGapMs, ms(settings.maxDelayMinutes)) : minGapMs };
 }
 
 /** Settings compared across the chunks of one campaign: the same JSON whatever the order of the request's keys. */

@@ -92,3 +92,15 @@ export const campaignSettingsDiffer = (id: string) =>
 
 export const tooManyCampaigns = (limit: number) =>
 	new ApiError('TOO_MANY_CAMPAIGNS', `${limit} campaigns are already queued or paused (MAX_ACTIVE_CAMPAIGNS): nothing was queued`);
+
+export const storeFull = (neededBytes: number, maxBytes: number) =>
+	new ApiError(
+		'STORE_FULL',
+		`The gateway's in-process store (no REDIS_URL) cannot take ${neededBytes} more bytes: running and paused campaigns hold its limit of ${maxBytes} bytes (MEMORY_STORE_MAX_BYTES): nothing was queued`,
+		undefined,
+		{ maxBytes },
+	);
+
+/** A single send to someone on the suit's opt-out list (`reason`: `opted out on 2026-05-01 ("STOP")`). */
+export const optedOut = (recipient: string, reason: string) =>
+	new ApiError('OPTED_OUT', `${recipient} ${reason}: nothing was sent`, undefined, { reason });

@@ -69,6 +69,11 @@ export class OperatorPages {
 		else if (route === 'GET /ui/state') action = () => this.stateJson(request, response);
 		else if (route === 'GET /ui/page.js') action = async () => reply(response, 200, 'text/javascript; charset=utf-8', pageScript);
 		if (!action) return false;
+		if ((route === 'POST /ui/login' || route === 'POST /ui/sandbox-scan') && crossOrigin(request)) {
+			closeIfBodyUnread(request, response);
+			reply(response, 403, 'text/plain; charset=utf-8', 'Refused: this form was posted from another site (Origin check)');
+			return true;
+		}
 		action().catch((error: unknown) => {
 			if (response.headersSent) return;
 			closeIfBodyUnread(request, response);
@@ -161,6 +166,24 @@ export class OperatorPages {
 		const id = cookie(request.headers.cookie, COOKIE);
 		const expires = id === undefined ? undefined : this.sessions.get(id);
 		return expires !== undefined && expires > Date.now();
+	}
+}
+
+/**
+ * A browser form posted from another site (login CSRF, a forged sandbox scan): its Origin names another host than the
+ * request went to, or is "null" (a sandboxed or privacy-stripped context); without Origin, Sec-Fetch-Site tells.
+ * Clients that are not browsers send neither and are judged by their credentials alone. SameSite=Strict cookies
+ * stay the second defence.
+ */
+function crossOrigin(request: IncomingMessage): boolean {
+	const { origin, host } = request.headers;
+	if (origin === undefined) return request.headers['sec-fetch-site'] === 'cross-site';
+	try {
+		const forwarded = request.headers['x-forwarded-host'];
+		const hosts = [host, ...(typeof forwarded === 'string' ? forwarded.split(',').map((entry) => entry.trim()) : [])];
+		return !hosts.includes(new URL(origin).host);
+	} catch {
+		return true; // "null" or not a URL
 	}
 }
 

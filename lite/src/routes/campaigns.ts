@@ -58,12 +58,18 @@ export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
 		const { offset, limit } = query;
 		const view = await deps.store.view(params.campaignId, offset, limit);
 		if (!view) throw campaignNotFound(params.campaignId);
-		const nextSendAt =
-			view.state === 'running' && view.counts.queued > 0
-				? new Date(Math.max(await deps.store.nextCampaignSendAt(), Date.now())).toISOString()
+		const quota = await deps.quota.state();
+		const waiting = view.state === 'running' && view.counts.queued > 0;
+		// A used-up quota holds every running campaign of the suit until it resets (the worker waits for resetAt).
+		const pausedByQuota = waiting && quota.used >= quota.limit;
+		const nextSendAt = pausedByQuota
+			? quota.resetAt
+			: waiting
+				? new Date(Math.max(await deps.store.nextCampaignSendAt(params.campaignId), Date.now())).toISOString()
 				: null;
 		const { total, items, ...campaign } = view;
-		return { status: 200, body: { ...campaign, nextSendAt, quota: await deps.quota.state(), recipients: { offset, limit, total, items } } };
+		const state = pausedByQuota ? 'paused (quota)' : view.state;
+		return { status: 200, body: { ...campaign, state, nextSendAt, quota, recipients: { offset, limit, total, items } } };
 	});
 
 	for (const action of ['pause', 'resume', 'cancel'] as const) {

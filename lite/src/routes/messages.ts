@@ -1,6 +1,8 @@
 import type { Session } from '../drivers/session';
 import type { Driver } from '../drivers/types';
-import { invalidRequest, sessionNotReady } from '../http/errors';
+import { recipientAddress } from '../../../nodes/whatsapp/phone';
+import { invalidRequest, optedOut, sessionNotReady } from '../http/errors';
+import type { OptOutGate } from '../optOuts';
 import type { Router } from '../http/router';
 import { text, validated, z } from '../http/schema';
 import { messageFieldsSchema, outgoingMessage, recipientOf, recipientText, type MessageLimits } from '../send/request';
@@ -9,7 +11,16 @@ import type { Sender } from '../send/sender';
 /** A whatsapp-web.js message ID ("true_4915…@c.us_3EB0…") names its chat. */
 const SERIALIZED_ID = /^(?:true|false)_([^_]+@(?:c|g)\.us)_/;
 
-export function messageRoutes(router: Router, deps: { sender: Sender; driver: Driver; session: Session; limits: MessageLimits }): void {
+export interface MessageRouteDeps {
+	sender: Sender;
+	driver: Driver;
+	session: Session;
+	limits: MessageLimits;
+	/** A single send to someone on the suit's opt-out list is refused, as campaigns skip them. */
+	optOuts: OptOutGate;
+}
+
+export function messageRoutes(router: Router, deps: MessageRouteDeps): void {
 	const sendMessage = z.object({ body: messageFieldsSchema(deps.limits).extend({ number: recipientText }) });
 	const markRead = z.object({
 		body: z.object({
@@ -23,6 +34,9 @@ export function messageRoutes(router: Router, deps: { sender: Sender; driver: Dr
 		const { number, ...fields } = validated(sendMessage, request).body;
 		const recipient = recipientOf(number, 'number');
 		const message = outgoingMessage(fields, deps.limits);
+		const address = recipientAddress(recipient);
+		const [refusal] = await deps.optOuts.refusals([address]);
+		if (refusal) throw optedOut(address, refusal);
 		const result = await deps.sender.sendNow(recipient, message);
 		return { status: 200, body: { success: true, ...result } };
 	});

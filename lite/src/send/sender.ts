@@ -5,6 +5,7 @@ import type { Session } from '../drivers/session';
 import { isApiError, notOnWhatsApp, paced, quotaExceeded, sessionNotReady } from '../http/errors';
 import type { Metrics } from '../metrics';
 import type { QuotaGate } from '../quota';
+import { crashPoint } from '../faults';
 
 export interface SendResult {
 	messageId: string;
@@ -59,12 +60,12 @@ export class Sender {
 		const reservation = await quota.reserve();
 		if (!reservation.granted) throw quotaExceeded(reservation.used, reservation.limit, reservation.resetAt);
 		try {
+			crashPoint('reserved');
 			return await send();
 		} catch (error) {
 			metrics.failed++;
 			// Before the hand-off, or a driver's 4xx (e.g. an unknown message to react to): nothing was sent.
-			if (!(error instanceof HandedOffError) || (isApiError(error.cause) && error.cause.status < 500))
-				await quota.release(reservation).catch(() => undefined);
+			if (!(error instanceof HandedOffError) || (isApiError(error.cause) && error.cause.status < 500)) await quota.release(reservation);
 			throw error instanceof HandedOffError ? error.cause : error;
 		}
 	}

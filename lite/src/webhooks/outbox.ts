@@ -38,8 +38,8 @@ export interface FinishedMemory {
  * one write(2) before `emit` returns). A crash of the machine can lose the last lines, not more: an fsync per
  * event would cost a disk flush per message and ack, while the rare rewrite is flushed before it replaces the
  * file. It belongs to this process (one gateway per suit and STATE_DIR), is rewritten compactly on start and
- * whenever it grows past twice its live entries, and holds at most `max` entries: past it the oldest is dropped,
- * with `onDrop`.
+ * whenever it grows past twice its live entries, and holds at most `max` entries and `maxBytes` of event bodies: past
+ * either the oldest is dropped, with `onDrop`.
  */
 export class Outbox {
 	private readonly deliveries = new Map<string, Delivery>();
@@ -48,12 +48,15 @@ export class Outbox {
 	private readonly finished = new Map<string, number>();
 	private fd: number;
 	private lines = 0;
+	/** Bytes of the bodies of the entries it holds (UTF-16 code units: the JSON text's length). */
+	private bytes = 0;
 
 	constructor(
 		private readonly file: string,
 		private readonly max: number,
 		private readonly onDrop: (id: string) => void,
 		private readonly memory?: FinishedMemory,
+		private readonly maxBytes = Number.POSITIVE_INFINITY,
 	) {
 		if (existsSync(file)) {
 			for (const text of readFileSync(file, 'utf8').split('\n')) this.apply(text);
@@ -69,13 +72,26 @@ export class Outbox {
 		} catch {
 			return;
 		}
-		if ('delivery' in line) this.deliveries.set(line.delivery.id, line.delivery);
-		else if ('event' in line) this.untargeted.set(line.event.id, line.event);
+		if ('delivery' in line) this.keep(this.deliveries, line.delivery);
+		else if ('event' in line) this.keep(this.untargeted, line.event);
 		else {
-			this.deliveries.delete(line.done);
-			this.untargeted.delete(line.done);
+			this.forget(this.deliveries, line.done);
+			this.forget(this.untargeted, line.done);
 			if (line.at !== undefined) this.remember(line.done, line.at);
 		}
+	}
+
+	/** Sets an entry (a replaced one keeps its place: age is from the first put), counting its body instead of the old. */
+	private keep<Entry extends { id: string; body: string }>(map: Map<string, Entry>, entry: Entry): void {
+		this.bytes += entry.body.length - (map.get(entry.id)?.body.length ?? 0);
+		map.set(entry.id, entry);
+	}
+
+	private forget(map: Map<string, { body: string }>, id: string): boolean {
+		const entry = map.get(id);
+		if (!entry) return false;
+		this.bytes -= entry.body.length;
+		return map.delete(id);
 	}
 
 	get size(): number {
@@ -106,21 +122,21 @@ export class Outbox {
 
 	/** Adds a delivery or records its next attempt. */
 	put(delivery: Delivery): void {
-		this.deliveries.set(delivery.id, delivery);
+		this.keep(this.deliveries, delivery);
 		this.append({ delivery });
 		this.bound();
 	}
 
 	putEvent(event: UntargetedEvent): void {
-		this.untargeted.set(event.id, event);
+		this.keep(this.untargeted, event);
 		this.append({ event });
 		this.bound();
 	}
 
 	/** Delivered, given up, or (an untargeted event) turned into deliveries. */
 	done(id: string): void {
-		const wasDelivery = this.deliveries.delete(id);
-		if (!wasDelivery && !this.untargeted.delete(id)) return;
+		const wasDelivery = this.forget(this.deliveries, id);
+		if (!wasDelivery && !this.forget(this.untargeted, id)) return;
 		if (wasDelivery && this.memory) {
 			const at = Date.now();
 			this.remember(id, at);
@@ -148,7 +164,7 @@ export class Outbox {
 	}
 
 	private bound(): void {
-		while (this.size > this.max) {
+		while (this.size > this.max || (this.bytes > this.maxBytes && this.size > 1)) {
 			const oldest = this.untargeted.keys().next().value ?? this.deliveries.keys().next().value!;
 			this.done(oldest);
 			this.onDrop(oldest);

@@ -193,3 +193,32 @@ describe("the operator pages' POST bodies (the QR login form)", () => {
 		expect(answer.bytesWritten).toBeLessThan(64 * 1024);
 	});
 });
+
+describe('slow requests are cut off (REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS), not held 300 s', () => {
+	let slow: TestGateway;
+	beforeAll(async () => {
+		slow = await startGateway({ headersTimeoutMs: 1_000, requestTimeoutMs: 2_000 });
+	});
+	afterAll(() => slow.stop());
+
+	/** What the gateway writes on a socket that sends `start` and then nothing, until it closes the connection. */
+	const answerToStalled = (start: string) =>
+		new Promise<string>((resolve, reject) => {
+			const socket = connect(Number(new URL(slow.url).port), '127.0.0.1', () => socket.write(start));
+			let answer = '';
+			socket.on('data', (data) => (answer += data.toString('latin1')));
+			socket.once('close', () => resolve(answer));
+			socket.once('error', reject);
+		});
+
+	it('answers 408 and closes a request whose body stalls', async () => {
+		const answer = await answerToStalled(
+			`POST /api/send-message HTTP/1.1\r\nHost: gw\r\nappApiKey: ${API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"number":`,
+		);
+		expect(answer).toMatch(/^HTTP\/1\.1 408/);
+	});
+
+	it('answers 408 and closes a request whose headers stall', async () => {
+		expect(await answerToStalled(`GET /healthz HTTP/1.1\r\nHost: gw\r\nX-Slow: a`)).toMatch(/^HTTP\/1\.1 408/);
+	});
+});

@@ -10,7 +10,8 @@ const exampleEnv = Object.fromEntries(
 		.filter((line) => /^[A-Z_]+=/.test(line))
 		.map((line) => line.split(/=(.*)/s).slice(0, 2)),
 );
-const goodKey = 'k'.repeat(24);
+// 24 hex digits, as `openssl rand -hex 12` prints them.
+const goodKey = '9f3c27d04be1a85e6d0c4f7a';
 
 it('refuses to start DRIVER=wwebjs with the example key, the example webhook secret or a key under 24 characters', () => {
 	expect(wwebjs({ API_KEY: exampleEnv.API_KEY })).toThrow('API_KEY is still the example value from .env.example');
@@ -24,6 +25,23 @@ it('refuses to start DRIVER=wwebjs with the example key, the example webhook sec
 		expect((error as Error).message).not.toContain(shortKey);
 	}
 	expect(loadConfig({ DRIVER: 'wwebjs', API_KEY: goodKey })).toMatchObject({ driver: 'wwebjs', apiKey: goodKey });
+});
+
+it.each([
+	['one character repeated', 'a'.repeat(24), 'one short string repeated'],
+	['a word repeated', 'password'.repeat(3), 'one short string repeated'],
+	['a word repeated, cut', 'password'.repeat(4).slice(0, 30), 'one short string repeated'],
+	['the placeholder in upper case', 'CHANGE-ME-TO-A-LONG-RANDOM-STRING', 'still the example value'],
+	['few distinct characters', 'abababababababababababbb', 'too predictable'],
+])('refuses DRIVER=wwebjs with a long but weak key: %s', (_, key, reason) => {
+	expect(wwebjs({ API_KEY: key })).toThrow(reason);
+	expect(wwebjs({ API_KEY: key })).toThrow('openssl rand -hex 32');
+	expect(() => wwebjs({ API_KEY: key })()).not.toThrow(key);
+});
+
+it('takes random keys as `openssl rand` prints them', () => {
+	for (const key of [goodKey, 'Zx8nq2L0v+Wm/4Hs1Tf9aQ==', 'b7e4c1d09a2f3e5b6c8d7a1f0e9b2c4d5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d'])
+		expect(loadConfig({ DRIVER: 'wwebjs', API_KEY: key }).apiKey).toBe(key);
 });
 
 it('lets the sandbox demo run with any key or none (it sends nothing real)', () => {

@@ -131,6 +131,7 @@ const LITE_ERRORS: Record<LiteErrorCode, LiteErrorRule> = {
 	MEDIA_TOO_LARGE: { kind: 'api', description: 'The media or the request is larger than the Lite container takes' },
 	UNSUPPORTED_MEDIA_TYPE: { kind: 'api', description: 'The Lite container takes JSON request bodies only' },
 	MEDIA_UNAVAILABLE: { kind: 'api', description: 'The Lite container could not fetch the media URL, so it sent nothing' },
+	OPTED_OUT: { kind: 'api', description: "The recipient is on the suit's opt-out list, so the Lite container sent nothing" },
 	TOO_MANY_WEBHOOKS: { kind: 'api', description: 'The Lite container has as many webhooks as it allows' },
 	QUOTA_EXCEEDED: { kind: 'quota', description: "The suit's daily quota is used up" },
 	PACED: {
@@ -145,6 +146,7 @@ const LITE_ERRORS: Record<LiteErrorCode, LiteErrorRule> = {
 		description: 'The Lite container had an internal error; the message may have been sent',
 		n8nFix: "Check whether the recipient got the message before sending again, and the container's logs",
 	},
+	STORE_FULL: { kind: 'api', description: "The Lite container's in-process store is full, so it queued nothing" },
 	STORE_UNAVAILABLE: { kind: 'api', description: 'The Lite container cannot reach its Redis, so it sent nothing' },
 };
 /** The code an older container meant when it answered only a status. */

@@ -60,11 +60,13 @@ export interface EnqueueAnswer {
 }
 
 export type CampaignState = 'running' | 'paused' | 'cancelled' | 'finished';
+/** A report's state: also `paused (quota)`, a running campaign held until the suit's daily quota resets. */
+export type CampaignReportState = CampaignState | 'paused (quota)';
 
 export interface CampaignReport {
 	campaignId: string;
 	name?: string;
-	state: CampaignState;
+	state: CampaignReportState;
 	counts: Record<'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown', number>;
 	nextSendAt: string | null;
 	quota?: { used: number; limit: number; resetAt: string };
