@@ -104,6 +104,7 @@ export class WhatsAppTrigger implements INodeType {
 		let store: Promise<StateStore> | undefined;
 		const openStore = async () => await (store ??= processStateStoreFor(this, node));
 		const request = await inboundRequest(this);
+		if (!request) return { noWebhookResponse: true };
 		const options: ReceiveOptions = {
 			...receptionSettings(parameters),
 			filter: buildFilter(filterSettings(parameters)),

@@ -110,10 +110,22 @@ export async function registrationFromContext(context: IHookFunctions): Promise<
 	});
 }
 
-/** The request as n8n received it; the raw bytes are what the signature covers. */
-export async function inboundRequest(context: IWebhookFunctions): Promise<InboundRequest> {
+/**
+ * The request as n8n received it; the raw bytes are what the signature covers. Undefined when the sender went away
+ * before its body arrived (e.g. a gateway killed mid-delivery): nothing is started and nobody is left to answer; the
+ * sender delivers again.
+ */
+export async function inboundRequest(context: IWebhookFunctions): Promise<InboundRequest | undefined> {
 	const request = context.getRequestObject();
-	if (!request.rawBody && typeof request.readRawBody === 'function') await request.readRawBody();
+	if (!request.rawBody && typeof request.readRawBody === 'function') {
+		try {
+			await request.readRawBody();
+		} catch (error) {
+			if (!request.destroyed && !request.readableAborted) throw error;
+			context.logger.warn(`WhatsApp Trigger: the sender closed the connection before its body arrived (${(error as Error).message})`);
+			return undefined;
+		}
+	}
 	return {
 		method: String(request.method ?? 'POST').toUpperCase(),
 		rawBody: Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0),

@@ -37,6 +37,9 @@ export interface TriggerUnderTest {
 	started: INodeExecutionData[][];
 	post(body: string | Buffer, headers?: Record<string, string>): Promise<WebhookCall>;
 	get(query: Record<string, string>): Promise<WebhookCall>;
+	/** Requests whose headers arrived, and each finished request in order, with what the node's webhook() threw. */
+	received(): number;
+	finished: Array<{ thrown?: string }>;
 	/** The next `count` hand-overs fail the way n8n fails when it cannot store an execution (500, nothing runs). */
 	failExecutionStores(count: number): void;
 	/** How many times the node read each credential type (n8n reads it from its database each time). */
@@ -87,6 +90,23 @@ export async function expressRequest(req: IncomingMessage): Promise<ExpressLike>
 	}
 	const url = new URL(req.url ?? '/', 'http://localhost');
 	return Object.assign(req, { rawBody, body, query: Object.fromEntries(url.searchParams), params: {} });
+}
+
+/**
+ * A request as n8n hands it to this package's trigger: n8n parses no body for a node with the `options` switch
+ * (nodes/WhatsAppTrigger/description.ts), so the node reads the raw bytes itself through n8n's `readRawBody`.
+ */
+function unreadRequest(req: IncomingMessage): ExpressLike {
+	const url = new URL(req.url ?? '/', 'http://localhost');
+	const request = Object.assign(req, { body: {}, query: Object.fromEntries(url.searchParams), params: {} }) as ExpressLike & {
+		readRawBody(): Promise<void>;
+	};
+	request.readRawBody = async () => {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		request.rawBody = Buffer.concat(chunks);
+	};
+	return request;
 }
 
 let nodeCounter = 0;
@@ -187,9 +207,13 @@ export async function startTrigger(options: {
 	const waitingCalls: Array<(run: Promise<INodeExecutionData[] | undefined>) => void> = [];
 	let failingStores = 0;
 	const started: INodeExecutionData[][] = [];
+	const finished: Array<{ thrown?: string }> = [];
+	let received = 0;
 	const server = createServer((incoming, outgoing) => {
+		received++;
 		const run = (async () => {
-			const req = await expressRequest(incoming);
+			const outcome: { thrown?: string } = {};
+			const req = unreadRequest(incoming);
 			const res = expressResponse(outgoing);
 			const data = additionalData({ httpRequest: req, httpResponse: res });
 			const name: WebhookType = req.method === 'GET' ? 'setup' : 'default';
@@ -221,8 +245,11 @@ export async function startTrigger(options: {
 				res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
 				return items;
 			} catch (error) {
+				outcome.thrown = (error as Error).message;
 				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
 				return undefined;
+			} finally {
+				finished.push(outcome);
 			}
 		})();
 		// Kept only for a call waiting for it: a sender's own requests (a gateway, a bench) leave nothing behind.
@@ -258,6 +285,8 @@ export async function startTrigger(options: {
 			failingStores = count;
 		},
 		credentialReads: credentialsHelper.reads,
+		received: () => received,
+		finished,
 		async activate() {
 			const existed = await methods.checkExists!.call(hook());
 			if (!existed) await methods.create!.call(hook());
