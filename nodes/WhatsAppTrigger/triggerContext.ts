@@ -6,6 +6,7 @@ import type {
 	INodeExecutionData,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { LiteChannel } from '../whatsapp/channel/lite';
 import type { CloudChannel } from '../whatsapp/channel/cloud';
 import type { Channel } from '../whatsapp/channel/types';
@@ -121,7 +122,7 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 		try {
 			await request.readRawBody();
 		} catch (error) {
-			if (!request.destroyed && !request.readableAborted) throw error;
+			if (!request.destroyed && !request.readableAborted) throw new NodeOperationError(context.getNode(), error as Error);
 			context.logger.warn(`WhatsApp Trigger: the sender closed the connection before its body arrived (${(error as Error).message})`);
 			return undefined;
 		}
