@@ -222,7 +222,7 @@ async function main() {
 	const { ScheduleTriggerStandIn, CodeStandIn } = require('./lib/standInNodes');
 	harness.registerNodeType('n8n-nodes-base.scheduleTrigger', new ScheduleTriggerStandIn());
 	harness.registerNodeType('n8n-nodes-base.code', new CodeStandIn());
-	const { verifyLiteSignature } = require('../dist/nodes/whatsapp/inbound/signatures');
+	const { verifyLiteSignature } = require('../dist/contract/signatures');
 	say(`  Workflow: examples/${path.basename(WORKFLOW_FILE)} — Schedule Trigger → Code (the segment) → WhatsApp Send (Lite)`);
 	say(
 		`  Demo delivery settings: campaign "${DEMO_DELIVERY.campaignId}", sent from n8n (the file hands the segment to the container as a campaign at 3–5 minutes, safe for real numbers), workflow cap ${DEMO_DELIVERY.dailyQuota} a day`,

@@ -28,7 +28,7 @@ function loadHarness() {
 			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true, sourceMap: false },
 		});
 		// test/harness is two levels below the root, like dist/nodes and dist/credentials are one below dist/.
-		const toDist = outputText.replace(/require\("\.\.\/\.\.\/(nodes|credentials)\//g, 'require("../../dist/$1/');
+		const toDist = outputText.replace(/require\("\.\.\/\.\.\/(nodes|credentials|contract)\//g, 'require("../../dist/$1/');
 		module._compile(toDist, filename);
 	};
 	const harness = require(path.join(HARNESS_DIR, 'engine.ts'));

@@ -1,4 +1,4 @@
-import { DEFAULT_DAILY_QUOTA } from '../../nodes/whatsapp/quota';
+import { DEFAULT_DAILY_QUOTA } from '../../contract/quota';
 import type { MediaFetchSettings } from './outbound/media';
 import type { WebhookPostSettings } from './outbound/webhook';
 import type { MessageLimits } from './send/request';

@@ -1,4 +1,4 @@
-import { optedOutReason, optOutListKey, parseOptOutEntry } from '../../nodes/whatsapp/optOutContract';
+import { optedOutReason, optOutListKey, parseOptOutEntry } from '../../contract/optOuts';
 import type { Kv } from './store/kv';
 
 /**

@@ -1,4 +1,4 @@
-import { QUOTA_TTL_SECONDS, quotaKey, quotaResetAt, type QuotaReservation } from '../../nodes/whatsapp/quota';
+import { QUOTA_TTL_SECONDS, quotaKey, quotaResetAt, type QuotaReservation } from '../../contract/quota';
 import type { Kv } from './store/kv';
 
 export interface Reservation extends QuotaReservation {

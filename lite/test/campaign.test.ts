@@ -1,5 +1,5 @@
-import { renderAutomator } from '../../nodes/whatsapp/templates/automator';
-import { withRandomString } from '../../nodes/whatsapp/variation';
+import { renderAutomator } from '../../contract/automator';
+import { withRandomString } from '../../contract/variation';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
 import { startRedis, type TestRedis } from '../../test/harness/redis';

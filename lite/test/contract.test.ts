@@ -1,9 +1,9 @@
 import type { HttpRequester } from '../../nodes/whatsapp/channel/http';
 import { LiteChannel } from '../../nodes/whatsapp/channel/lite';
-import { WhatsAppError } from '../../nodes/whatsapp/errors';
-import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { WhatsAppError } from '../../contract/errors';
+import { verifyLiteSignature } from '../../contract/signatures';
 import type { Envelope, OutboundMessage } from '../../nodes/whatsapp/message';
-import { parseRecipient } from '../../nodes/whatsapp/phone';
+import { parseRecipient } from '../../contract/phone';
 import { API_KEY, SECRET, SUIT, startGateway, type TestGateway } from './helpers/gateway';
 import { startReceiver } from './helpers/receiver';
 import { startRedis, type TestRedis } from '../../test/harness/redis';

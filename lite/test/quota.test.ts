@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { quotaKey, quotaResetAt } from '../../nodes/whatsapp/quota';
+import { quotaKey, quotaResetAt } from '../../contract/quota';
 import { MemoryKv } from '../src/store/memoryKv';
 import { RedisKv } from '../src/store/redisKv';
 import type { Kv } from '../src/store/kv';

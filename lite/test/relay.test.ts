@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { metaSignatureHeader, verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { metaSignatureHeader, verifyLiteSignature } from '../../contract/signatures';
 import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
 import { metaWebhookBody } from '../../test/fakes/metaWebhook';
 import { startRedis, type TestRedis } from '../../test/harness/redis';

@@ -1,4 +1,4 @@
-import { metaSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
+import { metaSignatureHeader } from '../../contract/signatures';
 import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
 import { metaWebhookBody } from '../../test/fakes/metaWebhook';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';

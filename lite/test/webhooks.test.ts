@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyLiteSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { verifyLiteSignature } from '../../contract/signatures';
 import { SANDBOX_ACCOUNT } from '../src/drivers/sandbox';
 import { startGateway, SECRET, stateDir, SUIT, type TestGateway } from './helpers/gateway';
 import { spawnGateway } from './helpers/process';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { adaptToChannel, type UnsupportedInteractive } from '../whatsapp/channel/capabilities';
 import type { Channel } from '../whatsapp/channel/types';
 import { withRetries } from '../whatsapp/delivery/retry';
-import { invalidInput } from '../whatsapp/errors';
+import { invalidInput } from '../../contract/errors';
 import { validateMessage } from '../whatsapp/message';
 import { type ItemParameters, itemParameters } from '../whatsapp/n8n/itemParameters';
 import { retryPolicyFrom } from '../whatsapp/n8n/options';

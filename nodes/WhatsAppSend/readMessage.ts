@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { invalidInput } from '../whatsapp/errors';
+import { invalidInput } from '../../contract/errors';
 import type { ContactCard, MediaSource, MediaType, OutboundMessage } from '../whatsapp/message';
 import type { ItemParameters } from '../whatsapp/n8n/itemParameters';
 

@@ -11,7 +11,7 @@ import type {
 import { SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
 import type { Channel } from '../whatsapp/channel/types';
 import { adaptToChannel } from '../whatsapp/channel/capabilities';
-import { invalidInput } from '../whatsapp/errors';
+import { invalidInput } from '../../contract/errors';
 import { addressOf, identityAliases, identityOfRecipient, parseRecipientOrBsuid } from '../whatsapp/identity';
 import { type Envelope, validateMessage } from '../whatsapp/message';
 import { itemParameters } from '../whatsapp/n8n/itemParameters';

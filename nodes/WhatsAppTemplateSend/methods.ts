@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 import type { Backend } from '../whatsapp/channel/types';
 import { DEFAULT_RETRY_POLICY } from '../whatsapp/delivery/retry';
-import { isWhatsAppError } from '../whatsapp/errors';
+import { isWhatsAppError } from '../../contract/errors';
 import { channelFromContext } from '../whatsapp/n8n/channels';
 import { toNodeError } from '../whatsapp/n8n/nodeErrors';
 import { parseTemplateReference, TemplateCatalog, templateChoices } from '../whatsapp/templates/catalog';

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { adaptToChannel } from '../whatsapp/channel/capabilities';
 import type { Channel } from '../whatsapp/channel/types';
-import { invalidInput } from '../whatsapp/errors';
+import { invalidInput } from '../../contract/errors';
 import { type MediaSource, type OutboundMessage, type TemplateMediaType, validateMessage } from '../whatsapp/message';
 import { type ItemReader, itemReader } from '../whatsapp/n8n/itemReader';
 import type { PlannedItem } from '../whatsapp/n8n/runItems';
 import { addressOf as recipientAddress, parseRecipientOrBsuid } from '../whatsapp/identity';
-import { placeholderEvaluatedByN8n } from '../whatsapp/templates/automator';
+import { placeholderEvaluatedByN8n } from '../../contract/automator';
 import { parseTemplateReference, type TemplateCatalog } from '../whatsapp/templates/catalog';
 import { type MissingValues, renderLocalTemplate } from '../whatsapp/templates/local';
 import { MEDIA_HEADER_ID } from '../whatsapp/templates/metaTemplate';

@@ -23,7 +23,7 @@ import {
 	manualRegistration,
 	type WebhookRegistration,
 } from '../whatsapp/inbound/registration';
-import { subscribedFieldsFor } from '../whatsapp/inbound/cloudFields';
+import { subscribedFieldsFor } from '../../contract/cloudFields';
 import { relayRegistration, relaySubscription } from '../whatsapp/inbound/relay';
 import { inboundSource, relaySource, type InboundSource, type Reply } from '../whatsapp/inbound/source';
 import {

@@ -1,4 +1,4 @@
-import { invalidInput, showValue } from './errors';
+import { invalidInput, showValue } from '../../contract/errors';
 
 /**
  * An interactive Flow message (Meta's `interactive.type: "flow"`): a button that opens a WhatsApp Flow, a form

@@ -1,5 +1,5 @@
-import { invalidInput } from './errors';
-import { normalisePhone, parseRecipient, type Recipient, recipientAddress } from './phone';
+import { invalidInput } from '../../contract/errors';
+import { normalisePhone, parseRecipient, type Recipient, recipientAddress } from '../../contract/phone';
 
 /**
  * Who a contact is (docs/cloud-api.md, "Contact identities"): a phone number, a Meta business-scoped user ID

@@ -1,4 +1,4 @@
-import { invalidInput } from './errors';
+import { invalidInput } from '../../contract/errors';
 import { checkFlowMessage, type FlowMessageParts } from './flowMessage';
 import type { ContactIdentity, ContactRecipient } from './identity';
 

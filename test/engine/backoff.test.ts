@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../../nodes/whatsapp/errors';
+import { WhatsAppError } from '../../contract/errors';
 import { backoffMs, mayRetry, type RetryPolicy, withRetries } from '../../nodes/whatsapp/delivery/retry';
 
 const policy: RetryPolicy = { maxAttempts: 4, initialBackoffMs: 1000, maxBackoffMs: 60_000 };

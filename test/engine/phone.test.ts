@@ -1,4 +1,4 @@
-import { normalisePhone, parseRecipient } from '../../nodes/whatsapp/phone';
+import { normalisePhone, parseRecipient } from '../../contract/phone';
 
 test.each([
 	['+49 151 2345 6789', '4915123456789'],

@@ -2,7 +2,7 @@ import { isApiError } from '../../lite/src/http/errors';
 import { type CampaignSettings, parseBulkRequest } from '../../lite/src/campaign/bulkRequest';
 import { loadConfig } from '../../lite/src/config';
 import type { OptOutGate } from '../../lite/src/optOuts';
-import { renderAutomator } from '../../nodes/whatsapp/templates/automator';
+import { renderAutomator } from '../../contract/automator';
 
 /** The campaign side of the fake Lite container, per docs/lite-api.md ("Hand-off" and "Following a campaign"). */
 

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { OptOutGate } from '../../lite/src/optOuts';
 import { RedisKv } from '../../lite/src/store/redisKv';
 import { type Answer, FakeCampaigns } from './liteCampaigns';
-import { LITE_ERROR_CODES } from '../../nodes/whatsapp/liteErrorContract';
+import { LITE_ERROR_CODES } from '../../contract/liteErrors';
 
 /** A scripted answer for the next send: a 5xx (the contract's INTERNAL, or with no body at all), or a connection dropped after receipt. */
 export type LiteScriptedFailure = { kind: 'internal'; status: number } | { kind: 'bare5xx'; status: number } | { kind: 'dropConnection' };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { normaliseCloud } from '../../nodes/whatsapp/inbound/normaliseCloud';
-import { verifyMetaSignature } from '../../nodes/whatsapp/inbound/signatures';
+import { verifyMetaSignature } from '../../contract/signatures';
 import { parseRelayApps } from '../../lite/src/relay/settings';
 import { API_KEY, startGateway } from '../../lite/test/helpers/gateway';
 import { startReceiver } from '../../lite/test/helpers/receiver';

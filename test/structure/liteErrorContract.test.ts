@@ -1,12 +1,12 @@
 /**
- * The Lite gateway's error codes are one table (nodes/whatsapp/liteErrorContract.ts): the gateway answers with its
+ * The Lite gateway's error codes are one table (contract/liteErrors.ts): the gateway answers with its
  * codes and statuses, the nodes' client maps each of them, and docs/lite-api.md lists the same codes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LiteChannel } from '../../nodes/whatsapp/channel/lite';
-import { WhatsAppError } from '../../nodes/whatsapp/errors';
-import { LITE_ERROR_CODES, type LiteErrorCode } from '../../nodes/whatsapp/liteErrorContract';
+import { WhatsAppError } from '../../contract/errors';
+import { LITE_ERROR_CODES, type LiteErrorCode } from '../../contract/liteErrors';
 import { ApiError } from '../../lite/src/http/errors';
 
 const ROOT = resolve(__dirname, '../..');

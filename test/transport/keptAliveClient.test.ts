@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpRequest } from '../../nodes/whatsapp/channel/http';
 import { keptAliveRequester } from '../../nodes/whatsapp/channel/keptAliveClient';
 import { proxyForUrl } from '../../nodes/whatsapp/channel/proxyFromEnv';
-import { isWhatsAppError } from '../../nodes/whatsapp/errors';
+import { isWhatsAppError } from '../../contract/errors';
 import { NO_PROXY_SETTINGS, useEnv } from './env';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- no types are published for it
 const { getProxyForUrl } = require('proxy-from-env') as { getProxyForUrl(url: string): string };

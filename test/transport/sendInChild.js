@@ -6,18 +6,7 @@
  *   node sendInChild.js <messages URL> <access token> <count> <in flight>
  * Prints {"statusCodes": [...]} or {"error": {...}} as one JSON line.
  */
-const fs = require('node:fs');
-const path = require('node:path');
-const ts = require('typescript');
-
-const NODES_DIR = path.resolve(__dirname, '..', '..', 'nodes') + path.sep;
-require.extensions['.ts'] = (module, filename) => {
-	if (!filename.startsWith(NODES_DIR)) throw new Error(`sendInChild: only nodes/**.ts is transpiled, not ${filename}`);
-	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
-	});
-	module._compile(outputText, filename);
-};
+require('../harness/registerTypeScript').allowTypeScript('nodes', 'contract');
 const { keptAliveRequester } = require('../../nodes/whatsapp/channel/keptAliveClient.ts');
 
 async function main() {

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 import { WhatsAppRedis } from '../../credentials/WhatsAppRedis.credentials';
 import { WhatsAppTrigger } from '../../nodes/WhatsAppTrigger/WhatsAppTrigger.node';
-import { liteSignatureHeader, metaSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
+import { liteSignatureHeader, metaSignatureHeader } from '../../contract/signatures';
 import { metaWebhookBody } from '../fakes/metaWebhook';
 import { registerCredentialType } from '../harness/engine';
 import { closeProcessStateStores } from '../../nodes/whatsapp/n8n/store';

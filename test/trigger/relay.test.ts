@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workfl
 import { API_KEY, startGateway, type TestGateway } from '../../lite/test/helpers/gateway';
 import { waitFor } from '../../lite/test/helpers/wait';
 import { parseRelayApps } from '../../lite/src/relay/settings';
-import { liteSignatureHeader } from '../../nodes/whatsapp/inbound/signatures';
+import { liteSignatureHeader } from '../../contract/signatures';
 import { relaySubscriberSecret } from '../../nodes/whatsapp/inbound/relay';
 import { closeProcessStateStores } from '../../nodes/whatsapp/n8n/store';
 import { metaUserIdUpdateBody, postSignedMetaWebhook } from '../fakes/metaWebhook';

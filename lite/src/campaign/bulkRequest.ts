@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recipientAddress } from '../../../nodes/whatsapp/phone';
+import { recipientAddress } from '../../../contract/phone';
 import { isApiError } from '../http/errors';
 import { id, numeric, text, z } from '../http/schema';
 import { messageFieldsSchema, recipientOf, recipientText, outgoingMessage, type MessageFields, type MessageLimits } from '../send/request';

@@ -11,8 +11,8 @@ import type { OptOutGate } from '../optOuts';
 import type { OutcomeJournal, PendingOutcome } from './outcomeJournal';
 import { campaignEventId, reportReceiver, type CampaignReporter } from './events';
 import type { CampaignStore, Outcome } from './store';
-import { renderAutomator } from '../../../nodes/whatsapp/templates/automator';
-import { withRandomString } from '../../../nodes/whatsapp/variation';
+import { renderAutomator } from '../../../contract/automator';
+import { withRandomString } from '../../../contract/variation';
 
 export interface WorkerOptions {
 	store: CampaignStore;

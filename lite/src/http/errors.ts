@@ -1,8 +1,8 @@
-import { LITE_ERROR_CODES, type LiteErrorCode } from '../../../nodes/whatsapp/liteErrorContract';
+import { LITE_ERROR_CODES, type LiteErrorCode } from '../../../contract/liteErrors';
 
 /**
  * An answer in the contract's error shape: `{"error": {"code", "message", "fix", ...extra}}`. The code decides the
- * HTTP status and the default fix (nodes/whatsapp/liteErrorContract.ts, shared with the nodes' client).
+ * HTTP status and the default fix (contract/liteErrors.ts, shared with the nodes' client).
  */
 export class ApiError extends Error {
 	readonly status: number;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sameText, verifyMetaSignature } from '../../../nodes/whatsapp/inbound/signatures';
+import { sameText, verifyMetaSignature } from '../../../contract/signatures';
 import { closeIfBodyUnread, readBody } from '../http/body';
 import { errorText, type Logger } from '../log';
 import type { Relay } from './relay';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAccountField, isTemplateField, MESSAGES_FIELD, USER_ID_UPDATE_FIELD } from '../../../nodes/whatsapp/inbound/cloudFields';
+import { isAccountField, isTemplateField, MESSAGES_FIELD, USER_ID_UPDATE_FIELD } from '../../../contract/cloudFields';
 
 /** The trigger's event kinds that a Meta delivery carries (a subscriber's filter names them). */
 export const RELAY_EVENT_KINDS = ['message', 'status', 'error', 'template', 'account', 'identity'] as const;

@@ -1,4 +1,4 @@
-import { liteSignatureHeader } from '../../../nodes/whatsapp/inbound/signatures';
+import { liteSignatureHeader } from '../../../contract/signatures';
 import { crashPoint } from '../faults';
 import { errorText, type Logger } from '../log';
 import type { WebhookPost } from '../outbound/webhook';

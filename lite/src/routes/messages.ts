@@ -1,6 +1,6 @@
 import type { Session } from '../drivers/session';
 import type { Driver } from '../drivers/types';
-import { recipientAddress } from '../../../nodes/whatsapp/phone';
+import { recipientAddress } from '../../../contract/phone';
 import { invalidRequest, optedOut, sessionNotReady } from '../http/errors';
 import type { OptOutGate } from '../optOuts';
 import type { Router } from '../http/router';

@@ -1,4 +1,4 @@
-import { recipientAddress } from '../../../nodes/whatsapp/phone';
+import { recipientAddress } from '../../../contract/phone';
 import type { SandboxDriver } from '../drivers/sandbox';
 import type { Router } from '../http/router';
 import { text, validated, z } from '../http/schema';

@@ -1,5 +1,5 @@
-import { isWhatsAppError } from '../../../nodes/whatsapp/errors';
-import { parseRecipient, type Recipient } from '../../../nodes/whatsapp/phone';
+import { isWhatsAppError } from '../../../contract/errors';
+import { parseRecipient, type Recipient } from '../../../contract/phone';
 import { invalidNumber, invalidRequest, mediaTooLarge, urlNotAllowed } from '../http/errors';
 import { numeric, text, z } from '../http/schema';
 import { MEDIA_TYPES, type Content, type OutgoingMessage } from '../drivers/types';

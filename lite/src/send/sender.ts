@@ -1,4 +1,4 @@
-import { recipientAddress, type Recipient } from '../../../nodes/whatsapp/phone';
+import { recipientAddress, type Recipient } from '../../../contract/phone';
 import type { CampaignStore } from '../campaign/store';
 import type { Driver, OutgoingMessage } from '../drivers/types';
 import type { Session } from '../drivers/session';

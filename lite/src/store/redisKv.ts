@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../nodes/whatsapp/quota';
+import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
 import type { Kv } from './kv';
 import { guarded } from './redis';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { liteSignatureHeader } from '../../../nodes/whatsapp/inbound/signatures';
+import { liteSignatureHeader } from '../../../contract/signatures';
 import { errorText, type Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { WebhookPost } from '../outbound/webhook';

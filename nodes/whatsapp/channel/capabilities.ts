@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import { type Envelope, isMediaMessage, type MessageType, type OutboundMessage } from '../message';
 import { addressOf, namesBsuid } from '../identity';
 import type { Backend, Channel } from './types';

@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import type { BinaryMedia, Envelope, MessageType, TemplateCard, TemplateHeader } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors';
+import { invalidInput } from '../../../contract/errors';
 import type { HttpRequest } from './http';
 
 /** A message template as `GET /<waba-id>/message_templates` lists it (the fields this package asks for). */

@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'DELETE';

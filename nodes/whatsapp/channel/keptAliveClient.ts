@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import type { HttpRequest, HttpRequester, HttpResponse } from './http';
 import { PROXY_TUNNEL_REFUSED, transportFailure } from './http';
 import { proxyForUrl } from './proxyFromEnv';

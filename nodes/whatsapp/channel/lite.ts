@@ -1,5 +1,5 @@
-import { WhatsAppError } from '../errors';
-import { LITE_ERROR_CODES, type LiteErrorCode, isLiteErrorCode } from '../liteErrorContract';
+import { WhatsAppError } from '../../../contract/errors';
+import { LITE_ERROR_CODES, type LiteErrorCode, isLiteErrorCode } from '../../../contract/liteErrors';
 import type { Envelope, MessageType, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';
@@ -105,7 +105,7 @@ interface LiteErrorRule {
 	n8nFix?: string;
 }
 
-/** What each of the gateway's error codes (liteErrorContract.ts) means for a send from n8n. */
+/** What each of the gateway's error codes (contract/liteErrors.ts) means for a send from n8n. */
 const LITE_ERRORS: Record<LiteErrorCode, LiteErrorRule> = {
 	INVALID_REQUEST: { kind: 'api', description: 'The Lite container refused the request' },
 	INVALID_NUMBER: { kind: 'api', description: 'The Lite container refused the phone number' },

@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 
 interface MetaErrorRule {
 	codes: number[];

@@ -1,6 +1,6 @@
 import type { Channel, CampaignReport } from '../channel/types';
-import { WhatsAppError, invalidInput } from '../errors';
-import { quotaDay } from '../quota';
+import { WhatsAppError, invalidInput } from '../../../contract/errors';
+import { quotaDay } from '../../../contract/quota';
 import { ledgerKeyOf } from '../store/reports';
 import type { StateStore } from '../store/types';
 import type { Outcome } from './segment';

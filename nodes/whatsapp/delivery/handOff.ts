@@ -1,5 +1,5 @@
 import type { CampaignReceiver, CampaignSink } from '../channel/types';
-import { WhatsAppError, invalidInput, isWhatsAppError } from '../errors';
+import { WhatsAppError, invalidInput, isWhatsAppError } from '../../../contract/errors';
 import type { Envelope, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';

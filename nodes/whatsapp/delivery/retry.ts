@@ -1,4 +1,4 @@
-import { isWhatsAppError } from '../errors';
+import { isWhatsAppError } from '../../../contract/errors';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first one included. */

@@ -1,8 +1,8 @@
 import type { Channel, SendResult } from '../channel/types';
-import { WhatsAppError, isWhatsAppError } from '../errors';
+import { WhatsAppError, isWhatsAppError } from '../../../contract/errors';
 import type { Envelope } from '../message';
 import { identityAliases, recipientKey } from '../identity';
-import { QUOTA_TTL_SECONDS, quotaResetAt } from '../quota';
+import { QUOTA_TTL_SECONDS, quotaResetAt } from '../../../contract/quota';
 import { ledgerKeyOf } from '../store/reports';
 import { claimable, type LedgerEntry, type StateStore } from '../store/types';
 import { Batcher } from './batch';

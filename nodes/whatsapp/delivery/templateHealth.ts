@@ -1,4 +1,4 @@
-import type { WhatsAppError } from '../errors';
+import type { WhatsAppError } from '../../../contract/errors';
 import type { Envelope, TemplateMessage } from '../message';
 import type { TemplateHalt, TemplateHealth } from '../store/templateHealth';
 import type { SendGuard } from './segment';

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors';
+import { invalidInput } from '../../../contract/errors';
 import { identityAliases, parseContact } from '../identity';
 import type { InboundEvent, InboundEventKind } from './event';
 

@@ -1,6 +1,6 @@
 import { CloudChannel } from '../channel/cloud';
 import type { Channel } from '../channel/types';
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import type { InboundEvent } from './event';
 
 export interface DownloadedMedia {

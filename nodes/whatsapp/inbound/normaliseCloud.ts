@@ -1,4 +1,11 @@
-import { ACCOUNT_FIELDS, isAccountField, isTemplateField, MESSAGES_FIELD, TEMPLATE_FIELDS, USER_ID_UPDATE_FIELD } from './cloudFields';
+import {
+	ACCOUNT_FIELDS,
+	isAccountField,
+	isTemplateField,
+	MESSAGES_FIELD,
+	TEMPLATE_FIELDS,
+	USER_ID_UPDATE_FIELD,
+} from '../../../contract/cloudFields';
 import { flowReplyOf } from './flowReply';
 import type { InboundAccountUpdate, InboundError, InboundEvent, InboundMessageType, InboundTemplateUpdate } from './event';
 import { type Json, compact, isObject, isoFromUnix, listAt, text, UnexpectedPayload, withSharedKeys } from './normalise';

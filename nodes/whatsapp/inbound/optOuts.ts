@@ -1,5 +1,5 @@
-import { invalidInput } from '../errors';
-import type { OptOutEntry } from '../optOutContract';
+import { invalidInput } from '../../../contract/errors';
+import type { OptOutEntry } from '../../../contract/optOuts';
 import type { OptOutStore } from '../store/optOuts';
 import type { InboundEvent } from './event';
 import { identityAliases } from '../identity';

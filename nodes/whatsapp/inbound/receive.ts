@@ -2,7 +2,7 @@ import { claimDelivery, type ClaimStore, type DeliveryReceipt } from './dedupe';
 import type { EventFilter } from './filters';
 import type { InboundEvent } from './event';
 import { UnexpectedPayload } from './normalise';
-import { LITE_SIGNATURE_TOLERANCE_SECONDS } from './signatures';
+import { LITE_SIGNATURE_TOLERANCE_SECONDS } from '../../../contract/signatures';
 import { type InboundSource, plain, type Reply } from './source';
 
 export interface InboundRequest {

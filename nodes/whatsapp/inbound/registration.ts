@@ -1,6 +1,6 @@
 import type { CloudChannel } from '../channel/cloud';
 import type { LiteChannel } from '../channel/lite';
-import { invalidInput, WhatsAppError } from '../errors';
+import { invalidInput, WhatsAppError } from '../../../contract/errors';
 import type { InboundEventKind } from './event';
 
 /** Workflow static data of the trigger node: what registration remembers between activation and deactivation. */

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { LiteChannel } from '../channel/lite';
-import { invalidInput } from '../errors';
+import { invalidInput } from '../../../contract/errors';
 import type { InboundEventKind } from './event';
 import type { FilterSettings } from './filters';
 import { gatewayRegistration, type WebhookRegistration } from './registration';

@@ -1,12 +1,12 @@
 import { headerValue } from '../channel/http';
 import type { Backend } from '../channel/types';
-import { invalidInput, type WhatsAppError } from '../errors';
+import { invalidInput, type WhatsAppError } from '../../../contract/errors';
 import type { InboundEvent } from './event';
 import { isObject } from './normalise';
 import { normaliseCloud } from './normaliseCloud';
 import { normaliseLite } from './normaliseLite';
 import { relaySubscriberSecret } from './relay';
-import { liteSignatureParts, sameText, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from './signatures';
+import { liteSignatureParts, sameText, type SignatureCheck, verifyLiteSignature, verifyMetaSignature } from '../../../contract/signatures';
 
 export interface Reply {
 	status: number;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { CampaignSink, Channel } from '../channel/types';
 import { type Call, campaignReport } from '../delivery/campaignReport';
 import { withRetries } from '../delivery/retry';
-import { WhatsAppError, invalidInput } from '../errors';
+import { WhatsAppError, invalidInput } from '../../../contract/errors';
 import type { StateStore } from '../store/types';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { retryPolicyFrom } from './options';

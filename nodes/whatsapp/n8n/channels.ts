@@ -15,7 +15,7 @@ import type { HttpRequester } from '../channel/http';
 import { keptAliveRequester } from '../channel/keptAliveClient';
 import { LiteChannel } from '../channel/lite';
 import type { Backend, Channel } from '../channel/types';
-import { isWhatsAppError } from '../errors';
+import { isWhatsAppError } from '../../../contract/errors';
 import { helperRequester, REQUEST_TIMEOUT_MS } from './requesters';
 import { redisCredentialTest } from './store';
 

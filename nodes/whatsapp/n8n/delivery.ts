@@ -1,6 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { CampaignSink, Channel } from '../channel/types';
-import { invalidInput } from '../errors';
+import { invalidInput } from '../../../contract/errors';
 import type { CampaignDelays, CampaignHandOff } from '../delivery/handOff';
 import {
 	DEFAULT_CLOUD_RATE,
@@ -11,7 +11,7 @@ import {
 	defaultConcurrency,
 } from '../delivery/pace';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
-import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../quota';
+import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../../../contract/quota';
 import { sendToOptedOutProperty } from './optOutSkips';
 import { retryPolicyFrom } from './options';
 

@@ -1,6 +1,6 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { isWhatsAppError } from '../errors';
+import { isWhatsAppError } from '../../../contract/errors';
 
 /** Turns any failure of one item into the n8n error users know, carrying the description and the fix. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {

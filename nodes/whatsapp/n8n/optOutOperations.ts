@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { Channel } from '../channel/types';
-import { invalidInput } from '../errors';
-import { normalisePhone } from '../phone';
-import type { OptOutEntry } from '../optOutContract';
+import { invalidInput } from '../../../contract/errors';
+import { normalisePhone } from '../../../contract/phone';
+import type { OptOutEntry } from '../../../contract/optOuts';
 import type { OptOutList, OptOutStore } from '../store/optOuts';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { stateStoreFor } from './store';

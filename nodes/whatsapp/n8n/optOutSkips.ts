@@ -3,7 +3,7 @@ import type { Channel } from '../channel/types';
 import type { Envelope } from '../message';
 import type { StateStore } from '../store/types';
 import { identityAliases, identityOfRecipient, recipientKey } from '../identity';
-import { optedOutReason } from '../optOutContract';
+import { optedOutReason } from '../../../contract/optOuts';
 import { toNodeError } from './nodeErrors';
 
 /** The Delivery setting that lets a node send to people on the opt-out list. */

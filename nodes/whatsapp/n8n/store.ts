@@ -6,7 +6,7 @@ import type {
 	INodeCredentialTestResult,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { isWhatsAppError } from '../errors';
+import { isWhatsAppError } from '../../../contract/errors';
 import { processMemoryStore } from '../store/memory';
 import { type RedisConnection, RedisStore } from '../store/redis';
 import type { StateStore } from '../store/types';

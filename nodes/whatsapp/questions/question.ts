@@ -1,5 +1,5 @@
 import type { Backend } from '../channel/types';
-import { invalidInput } from '../errors';
+import { invalidInput } from '../../../contract/errors';
 import { LIMITS, type OutboundMessage } from '../message';
 
 /**

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from '../optOutContract';
+import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from '../../../contract/optOuts';
 
 /** Whose list: one per business number (Cloud phone number ID, Lite suit ID). */
 export interface OptOutList {
@@ -64,7 +64,7 @@ async function chunked<T, R>(values: T[], call: (chunk: T[]) => Promise<R[]>): P
 	return results;
 }
 
-/** The lists in the WhatsApp Shared State (Redis) credential's Redis, under the keys the Lite gateway reads (optOutContract.ts). */
+/** The lists in the WhatsApp Shared State (Redis) credential's Redis, under the keys the Lite gateway reads (contract/optOuts.ts). */
 export class RedisOptOuts implements OptOutStore {
 	constructor(
 		private readonly client: Redis,

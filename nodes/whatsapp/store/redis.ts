@@ -1,9 +1,9 @@
 import Redis, { type RedisOptions } from 'ioredis';
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OpenQuestions, RedisOpenQuestions } from './questions';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../quota';
+import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';

@@ -1,5 +1,5 @@
 import type { OptOutStore } from './optOuts';
-import type { QuotaReservation } from '../quota';
+import type { QuotaReservation } from '../../../contract/quota';
 import type { DeliveryReports } from './reports';
 import type { ContactLinks } from './contacts';
 import type { TemplateHealth } from './templateHealth';

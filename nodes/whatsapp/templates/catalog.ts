@@ -1,7 +1,7 @@
 import { assertCarries } from '../channel/capabilities';
 import type { Channel } from '../channel/types';
 import { withRetries, type RetryPolicy } from '../delivery/retry';
-import { invalidInput, WhatsAppError } from '../errors';
+import { invalidInput, WhatsAppError } from '../../../contract/errors';
 import type { MetaTemplate } from '../channel/cloudTemplates';
 import { templateTitle } from './metaTemplate';
 

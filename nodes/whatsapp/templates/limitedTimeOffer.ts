@@ -1,5 +1,5 @@
 import type { MetaTemplate } from '../channel/cloudTemplates';
-import { showValue } from '../errors';
+import { showValue } from '../../../contract/errors';
 import type { PlaceholderValue } from './localized';
 import { type Placeholder, templateError } from './metaTemplate';
 

@@ -1,7 +1,7 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import type { OutboundMessage, TemplateMediaType } from '../message';
-import { withRandomString } from '../variation';
-import { renderAutomator } from './automator';
+import { withRandomString } from '../../../contract/variation';
+import { renderAutomator } from '../../../contract/automator';
 
 export type MissingValues = 'fail' | 'skip';
 

@@ -1,4 +1,4 @@
-import { showValue } from '../errors';
+import { showValue } from '../../../contract/errors';
 import type { TemplateParameter } from '../message';
 import type { MetaTemplate } from '../channel/cloudTemplates';
 import { type Placeholder, templateError } from './metaTemplate';

@@ -1,4 +1,4 @@
-import { WhatsAppError } from '../errors';
+import { WhatsAppError } from '../../../contract/errors';
 import type { MetaTemplate, MetaTemplateButton, MetaTemplateComponent } from '../channel/cloudTemplates';
 import type { TemplateMediaType } from '../message';
 

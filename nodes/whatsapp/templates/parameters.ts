@@ -1,5 +1,5 @@
 import type { MetaTemplate } from '../channel/cloudTemplates';
-import { showValue } from '../errors';
+import { showValue } from '../../../contract/errors';
 import {
 	LIMITS,
 	type MediaSource,

@@ -214,7 +214,7 @@ async function cloudSegmentAtScale({ topology, graph, keyPrefix, CaseFailure, sa
 	const fake = atTheFake(graph, since, acceptedBefore);
 	const perRecipient = countBy(accepted.map((sent) => sent.to));
 	const twice = perRecipient.filter(([, count]) => count > 1);
-	// The sender's daily count (nodes/whatsapp/quota.ts), on the UTC day the segment started.
+	// The sender's daily count (contract/quota.ts), on the UTC day the segment started.
 	const quotaKey = `${keyPrefix}uo_whatsapp:${graph.options.phoneNumberId}:${new Date(since).toISOString().slice(0, 10).replaceAll('-', '')}`;
 	const counted = await redisCommand(redisPort, 'GET', quotaKey);
 	const perWorker = executionsPerWorker(
