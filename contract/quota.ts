@@ -4,6 +4,8 @@
  * Reserving is one atomic step (a Lua script in Redis), so concurrent executions, n8n workers and the gateway
  * can never pass the limit together.
  */
+import { join } from 'node:path';
+
 export const DEFAULT_DAILY_QUOTA = 300;
 export const QUOTA_TTL_SECONDS = 24 * 60 * 60;
 
@@ -24,28 +26,11 @@ export function quotaResetAt(now: Date): Date {
 }
 
 /**
- * KEYS[1] quota key; ARGV[1] limit, ARGV[2] TTL seconds, ARGV[3] count to reserve.
- * Returns {1, used} when reserved, {0, used} when it would pass the limit (nothing is reserved then).
+ * The quota's scripts (contract/redis/reserveQuota.lua, releaseQuota.lua), each over the one quota key: register
+ * them with `defineScripts(client, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS)` (contract/redis/scripts.ts).
  */
-export const RESERVE_QUOTA_LUA = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local count = tonumber(ARGV[3])
-if used + count > tonumber(ARGV[1]) then
-  return {0, used}
-end
-used = redis.call('INCRBY', KEYS[1], count)
-if redis.call('TTL', KEYS[1]) < 0 then
-  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
-end
-return {1, used}
-`;
-
-/** KEYS[1] quota key; ARGV[1] count. Gives back a reservation whose message was certainly not sent. */
-export const RELEASE_QUOTA_LUA = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used <= 0 then return 0 end
-return redis.call('DECRBY', KEYS[1], math.min(used, tonumber(ARGV[1])))
-`;
+export const QUOTA_SCRIPT_DIR = join(__dirname, 'redis');
+export const QUOTA_SCRIPTS = { reserveQuota: 1, releaseQuota: 1 } as const;
 
 export interface QuotaReservation {
 	granted: boolean;

@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import type { CampaignEvent } from './campaign/events';
 import { MemoryCampaignStore } from './campaign/memoryStore';
 import { OutcomeJournal } from './campaign/outcomeJournal';
+import { campaignBase, legacyCampaignBase } from './campaign/keys';
 import { RedisCampaignStore } from './campaign/redisStore';
 import type { CampaignStore } from './campaign/store';
 import { CampaignWorker } from './campaign/worker';
@@ -87,7 +88,12 @@ export class Gateway {
 		if (config.redisUrl) {
 			this.redis = connectRedis(config.redisUrl, log);
 			this.kv = new RedisKv(this.redis);
-			this.campaigns = new RedisCampaignStore(this.redis, base, storeOptions);
+			this.campaigns = new RedisCampaignStore(
+				this.redis,
+				campaignBase(config.keyPrefix, config.suitId),
+				storeOptions,
+				legacyCampaignBase(config.keyPrefix, config.suitId),
+			);
 		} else {
 			this.kv = new MemoryKv();
 			this.campaigns = new MemoryCampaignStore(storeOptions, config.memoryStoreMaxBytes);

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { campaignKey, CAMPAIGN_PARTS } from '../src/campaign/keys';
+import { campaignBase, campaignKey, CAMPAIGN_PARTS, legacyCampaignBase } from '../src/campaign/keys';
 import { canonicalSettings } from '../src/campaign/store';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
@@ -62,7 +62,8 @@ it('stores each campaign under the keys the one key builder names, the same in T
 	try {
 		const ids = ['victim', 'victim:counts', 'Frühling 2026 (a/b)', 'wf-1:exec-2:node-3'];
 		for (const id of ids) await gw.call('POST', `/${SUIT}/send`, campaign(id, ['4915100000001']));
-		const base = `${prefix}lite:${SUIT}:`;
+		const base = campaignBase(prefix, SUIT);
+		expect(base).toBe(`${prefix}lite:{${SUIT}}:`);
 		const expected = ids.flatMap((id) => CAMPAIGN_PARTS.filter((part) => part !== ':sending').map((part) => campaignKey(base, id, part)));
 		const stored = (await inspect.keys(`${base}campaign:*`)).sort();
 		expect(stored).toEqual(expected.sort());
@@ -73,9 +74,9 @@ it('stores each campaign under the keys the one key builder names, the same in T
 	}
 });
 
-it('takes over a campaign in flight that a gateway before the key builder stored under its raw ID: nobody lost or sent twice', async () => {
+it('takes over a campaign in flight that a gateway before the key builder (and the hash tag) stored under its raw ID: nobody lost or sent twice', async () => {
 	const prefix = uniquePrefix();
-	const base = `${prefix}lite:${SUIT}:`;
+	const base = legacyCampaignBase(prefix, SUIT);
 	const id = 'wf1:exec2:node3';
 	const old = (part = '') => `${base}campaign:${id}${part}`;
 	const receiver = (recipient: string) => JSON.stringify({ recipient, data: { mobileNum: recipient } });
@@ -89,7 +90,8 @@ it('takes over a campaign in flight that a gateway before the key builder stored
 		randomString: false,
 	};
 	const at = new Date().toISOString();
-	// The layout of gateways before issue 21: one receiver queued, one handed to WhatsApp when the gateway stopped.
+	// The layout of gateways before issue 21 (and 27: no hash tag): one receiver queued, one handed to WhatsApp when the
+	// gateway stopped.
 	await inspect
 		.multi()
 		.hset(old(), 'settings', canonicalSettings(settings), 'name', '', 'state', 'running', 'createdAt', at, 'minGapMs', '0', 'maxGapMs', '0')
@@ -115,7 +117,8 @@ it('takes over a campaign in flight that a gateway before the key builder stored
 		);
 		expect(view.counts).toMatchObject({ sent: 1, unknown: 1, queued: 0, sending: 0 });
 		expect(gw.sandbox.sent.map((sent) => sent.chatId)).toEqual(['4915100000001@c.us']);
-		expect(await inspect.exists(old(), old(':pending'), old(':states'), old(':counts'))).toBe(0);
+		expect(await inspect.exists(old(), old(':pending'), old(':states'), old(':counts'), `${base}campaigns`)).toBe(0);
+		expect(await inspect.llen(campaignKey(campaignBase(prefix, SUIT), id, ':order'))).toBe(2);
 	} finally {
 		await gw.stop();
 	}

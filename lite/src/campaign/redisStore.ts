@@ -1,7 +1,9 @@
-import type Redis from 'ioredis';
+import { ReplyError, type Cluster, type Redis } from 'ioredis';
 import { campaignSettingsDiffer, tooManyCampaigns } from '../http/errors';
 import { guarded } from '../store/redis';
-import { campaignKey, keyIdChanged, LUA_CAMPAIGN_KEYS, type CampaignPart } from './keys';
+import { defineScripts } from '../../../contract/redis/scripts';
+import { campaignKey, campaignScriptKeys, keyIdChanged, type CampaignPart } from './keys';
+import { CAMPAIGN_SCRIPT_DIR } from './scripts';
 import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
 import {
 	campaignGaps,
@@ -21,8 +23,8 @@ import {
 } from './store';
 
 /*
- * Keys (base = `<prefix>lite:<suit>:`; one Redis, not a cluster: scripts build campaign keys from the base; `<id>` is
- * the campaign ID as keys.ts encodes it):
+ * Keys (base = `<prefix>lite:{<suit>}:`, the suit ID the hash tag: one Redis Cluster slot per suit; every key a script
+ * touches is one of its KEYS, see scripts/campaignKeys.lua; `<id>` is the campaign ID as keys.ts encodes it):
  * - `campaigns`: IDs of campaigns not yet reported finished, oldest first
  * - `campaign:<id>`: hash: settings, name, state, createdAt, endedAt, minGapMs, maxGapMs, active, nextAt (the campaign's
  *   own pace: when its next message is due, epoch ms)
@@ -34,233 +36,75 @@ import {
  * Every script that changes a campaign gives all its keys (and `campaigns`) the retention TTL again, so an ended
  * campaign's keys expire the retention time after its end. Pace keys expire a minute after their time.
  */
-const COMMON = `
-local base = ARGV[1]
-${LUA_CAMPAIGN_KEYS}
-local function touch(id, ttl)
-  for _, part in ipairs(PARTS) do redis.call('EXPIRE', ck(id, part), ttl) end
-  redis.call('EXPIRE', base .. 'campaigns', ttl)
-end
-local function status(state, messageId, reason, at)
-  return cjson.encode({state = state, messageId = messageId, reason = reason, updatedAt = at})
-end
-local function count(id, from, to, n)
-  redis.call('HINCRBY', ck(id, ':counts'), from, -n)
-  redis.call('HINCRBY', ck(id, ':counts'), to, n)
-end
-local function setPace(key, at, now)
-  redis.call('SET', key, at, 'PX', math.max(at - now, 0) + 60000)
-end
-local function setPaceAtLeast(key, at, now)
-  if at > tonumber(redis.call('GET', key) or '0') then setPace(key, at, now) end
-end
-`;
-
-/** ARGV: base, id, settings, name, nowIso, ttl, maxActive, minGapMs, maxGapMs, then recipient, receiver JSON pairs. */
-const ENQUEUE = `${COMMON}
-local id, at, ttl = ARGV[2], ARGV[5], ARGV[6]
-adopt(id)
-local meta = ck(id, '')
-local state = redis.call('HGET', meta, 'state')
-if state then
-  if redis.call('HGET', meta, 'settings') ~= ARGV[3] then return {'differ'} end
-else
-  if redis.call('LLEN', base .. 'campaigns') >= tonumber(ARGV[7]) then return {'full'} end
-  redis.call('HSET', meta, 'settings', ARGV[3], 'name', ARGV[4], 'state', 'running', 'createdAt', at, 'minGapMs', ARGV[8], 'maxGapMs', ARGV[9])
-  state = 'running'
-end
-local already, refused, queued = {}, {}, 0
-for i = 10, #ARGV, 2 do
-  local r = ARGV[i]
-  if redis.call('HEXISTS', ck(id, ':states'), r) == 1 then already[#already + 1] = r
-  elseif state == 'cancelled' then refused[#refused + 1] = r
-  else
-    redis.call('RPUSH', ck(id, ':pending'), r)
-    redis.call('RPUSH', ck(id, ':order'), r)
-    redis.call('HSET', ck(id, ':receivers'), r, ARGV[i + 1])
-    redis.call('HSET', ck(id, ':states'), r, status('queued', nil, nil, at))
-    queued = queued + 1
-  end
-end
-if queued > 0 then
-  redis.call('HINCRBY', ck(id, ':counts'), 'queued', queued)
-  if state == 'finished' then
-    redis.call('HSET', meta, 'state', 'running')
-    redis.call('HDEL', meta, 'endedAt')
-  end
-  if redis.call('HGET', meta, 'active') ~= '1' then
-    redis.call('HSET', meta, 'active', '1')
-    redis.call('RPUSH', base .. 'campaigns', id)
-  end
-end
-touch(id, ttl)
-return {'ok', queued, already, refused}
-`;
-
-/**
- * ARGV: base, nowMs, nowIso, random, minSendGapMs, ttl, maxGapMs. Picks the running campaign due soonest (the oldest of
- * equals); its own `nextAt` and the suit's `pace` must both be due. A gap read back is kept within 0..maxGapMs, so
- * nothing a campaign stored can make the claim fail.
- */
-const CLAIM = `${COMMON}
-local now, at, ttl, maxGap = tonumber(ARGV[2]), ARGV[3], ARGV[6], tonumber(ARGV[7])
-local function gapField(meta, field)
-  local gap = tonumber(redis.call('HGET', meta, field) or '0') or maxGap
-  if gap ~= gap or gap > maxGap then return maxGap end
-  return math.max(gap, 0)
-end
-local chosen, chosenAt
-for _, id in ipairs(redis.call('LRANGE', base .. 'campaigns', 0, -1)) do
-  adopt(id)
-  local meta = ck(id, '')
-  local state = redis.call('HGET', meta, 'state')
-  local left = redis.call('LLEN', ck(id, ':pending'))
-  if not state then
-    redis.call('LREM', base .. 'campaigns', 0, id)
-  elseif redis.call('HLEN', ck(id, ':sending')) == 0 and (state == 'cancelled' or state == 'finished' or (state == 'running' and left == 0)) then
-    if state == 'running' then redis.call('HSET', meta, 'state', 'finished') end
-    if not redis.call('HGET', meta, 'endedAt') then redis.call('HSET', meta, 'endedAt', at) end
-    touch(id, ttl)
-    return {'ended', id}
-  elseif state == 'running' and left > 0 then
-    local nextAt = tonumber(redis.call('HGET', meta, 'nextAt') or '0') or 0
-    if not chosen or nextAt < chosenAt then chosen, chosenAt = id, nextAt end
-  end
-end
-if not chosen then return {'idle'} end
-local due = math.max(tonumber(redis.call('GET', base .. 'pace') or '0'), chosenAt)
-if due > now then return {'wait', tostring(due - now)} end
-local meta = ck(chosen, '')
-local r = redis.call('LPOP', ck(chosen, ':pending'))
-redis.call('HSET', ck(chosen, ':sending'), r, 'claimed')
-redis.call('HSET', ck(chosen, ':states'), r, status('sending', nil, nil, at))
-count(chosen, 'queued', 'sending', 1)
-local minGap = gapField(meta, 'minGapMs')
-local gap = minGap + math.floor(tonumber(ARGV[4]) * (math.max(gapField(meta, 'maxGapMs'), minGap) - minGap))
-setPace(base .. 'pace', now + tonumber(ARGV[5]), now)
-redis.call('HSET', meta, 'nextAt', tostring(now + gap))
-touch(chosen, ttl)
-return {'claimed', chosen, redis.call('HGET', ck(chosen, ':receivers'), r), tostring(gap)}
-`;
-
-/** ARGV: base, id, recipient. */
-const HAND_OFF = `${COMMON}
-adopt(ARGV[2])
-if redis.call('HEXISTS', ck(ARGV[2], ':sending'), ARGV[3]) == 0 then return 0 end
-redis.call('HSET', ck(ARGV[2], ':sending'), ARGV[3], 'handed')
-return 1
-`;
-
-/** ARGV: base, id, recipient, state, messageId, reason, nowIso, ttl, nowMs, minSendGapMs, sentAt, gapMs ('' without). */
-const RECORD = `${COMMON}
-local id, r = ARGV[2], ARGV[3]
-adopt(id)
-if ARGV[11] ~= '' then
-  local now, sentAt = tonumber(ARGV[9]), tonumber(ARGV[11])
-  setPaceAtLeast(base .. 'pace', sentAt + tonumber(ARGV[10]), now)
-  local meta, nextAt = ck(id, ''), sentAt + tonumber(ARGV[12])
-  if redis.call('EXISTS', meta) == 1 and nextAt > tonumber(redis.call('HGET', meta, 'nextAt') or '0') then
-    redis.call('HSET', meta, 'nextAt', tostring(nextAt))
-  end
-end
-if redis.call('HDEL', ck(id, ':sending'), r) == 0 then return 0 end
-local messageId, reason = ARGV[5], ARGV[6]
-if messageId == '' then messageId = nil end
-if reason == '' then reason = nil end
-redis.call('HSET', ck(id, ':states'), r, status(ARGV[4], messageId, reason, ARGV[7]))
-count(id, 'sending', ARGV[4], 1)
-touch(id, ARGV[8])
-return 1
-`;
-
-/** ARGV: base, id, recipient, nowIso, ttl. */
-const RELEASE = `${COMMON}
-local id, r = ARGV[2], ARGV[3]
-adopt(id)
-if redis.call('HDEL', ck(id, ':sending'), r) == 0 then return 'gone' end
-if redis.call('HGET', ck(id, ''), 'state') == 'cancelled' then
-  redis.call('HSET', ck(id, ':states'), r, status('skipped', nil, 'campaign cancelled', ARGV[4]))
-  count(id, 'sending', 'skipped', 1)
-  touch(id, ARGV[5])
-  return 'skipped'
-end
-redis.call('LPUSH', ck(id, ':pending'), r)
-redis.call('HSET', ck(id, ':states'), r, status('queued', nil, nil, ARGV[4]))
-count(id, 'sending', 'queued', 1)
-touch(id, ARGV[5])
-return 'queued'
-`;
-
-/** ARGV: base, id, action, nowIso, ttl. Returns the state and, for a cancel, the receivers it skipped. */
-const CONTROL = `${COMMON}
-local id, action, at, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-adopt(id)
-local meta = ck(id, '')
-local state = redis.call('HGET', meta, 'state')
-if not state then return {'missing', {}} end
-local skipped = {}
-if action == 'pause' and state == 'running' then state = 'paused'
-elseif action == 'resume' and state == 'paused' then state = 'running'
-elseif action == 'cancel' and (state == 'running' or state == 'paused') then
-  state = 'cancelled'
-  for _, r in ipairs(redis.call('LRANGE', ck(id, ':pending'), 0, -1)) do
-    redis.call('HSET', ck(id, ':states'), r, status('skipped', nil, 'campaign cancelled', at))
-    skipped[#skipped + 1] = redis.call('HGET', ck(id, ':receivers'), r)
-  end
-  redis.call('DEL', ck(id, ':pending'))
-  count(id, 'queued', 'skipped', #skipped)
-end
-redis.call('HSET', meta, 'state', state)
-touch(id, ttl)
-return {state, skipped}
-`;
-
-/** ARGV: base, nowMs, minSendGapMs, maxWaitMs. */
-const SEND_SLOT = `${COMMON}
-local now = tonumber(ARGV[2])
-local slot = math.max(now, tonumber(redis.call('GET', base .. 'pace') or '0'))
-if slot - now > tonumber(ARGV[4]) then return {0, tostring(slot - now)} end
-setPace(base .. 'pace', slot + tonumber(ARGV[3]), now)
-return {1, tostring(slot)}
-`;
-
-/** ARGV: base, id. For reads outside the scripts: a campaign kept under its pre-issue-21 keys is renamed first. */
-const ADOPT = `${COMMON}
-adopt(ARGV[2])
-return 1
-`;
-
-const SCRIPTS = { ENQUEUE, CLAIM, HAND_OFF, RECORD, RELEASE, CONTROL, SEND_SLOT, ADOPT };
+/** The scripts (scripts/<name>.lua, each after campaignKeys.lua and campaignCommon.lua), each given its keys' count. */
+const SCRIPTS = {
+	campaignEnqueue: 'first argument',
+	campaignClaim: 'first argument',
+	campaignHandOff: 'first argument',
+	campaignRecord: 'first argument',
+	campaignRelease: 'first argument',
+	campaignControl: 'first argument',
+	campaignSendSlot: 'first argument',
+	campaignAdopt: 'first argument',
+} as const;
 type Script = keyof typeof SCRIPTS;
-// The scripts answer Redis replies of each script's own shape, which each caller reads (as ioredis types them: any).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ScriptCommands = Redis & Record<`campaign${Script}`, (...args: Array<string | number>) => Promise<any>>;
 
 /** The campaign store in Redis: each step one Lua script (atomic; a lost connection makes it 503 STORE_UNAVAILABLE). */
 export class RedisCampaignStore implements CampaignStore {
-	private readonly redis: ScriptCommands;
+	private readonly scripts;
+	private takenOver?: Promise<void>;
 
+	/** `legacyBase`: where gateways before issue 27 kept this suit's campaigns, taken over on first use. */
 	constructor(
-		redis: Redis,
+		private readonly redis: Redis | Cluster,
 		private readonly base: string,
 		private readonly options: CampaignStoreOptions,
+		private readonly legacyBase?: string,
 	) {
-		for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(`campaign${name}`, { numberOfKeys: 0, lua });
-		this.redis = redis as ScriptCommands;
+		this.scripts = defineScripts(redis, CAMPAIGN_SCRIPT_DIR, SCRIPTS, ['campaignKeys', 'campaignCommon']);
 	}
 
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see ScriptCommands
-	private run(script: Script, ...args: Array<string | number>): Promise<any> {
-		return guarded(() => this.redis[`campaign${script}`](this.base, ...args));
+	/**
+	 * Runs a script over the keys of the campaigns `ids` (and the suit's list and pace). The scripts answer Redis
+	 * replies of each script's own shape, which each caller reads (as ioredis types them: any).
+	 */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	private run(script: Script, ids: string[], ...args: Array<string | number>): Promise<any> {
+		const keys = campaignScriptKeys(this.base, ids);
+		return guarded(async () => {
+			await this.takeOver();
+			return this.scripts[script](keys.length, ...keys, JSON.stringify(ids), ...args);
+		});
+	}
+
+	/** A script over one campaign's keys, whose ID is its first argument. */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see run
+	private runFor(script: Script, campaignId: string, ...args: Array<string | number>): Promise<any> {
+		return this.run(script, [campaignId], campaignId, ...args);
+	}
+
+	/**
+	 * The first time the store is used, the campaigns and pace a gateway before issue 27 kept under `legacyBase` (no
+	 * hash tag) are renamed to this base, so an upgrade neither loses nor resends campaigns in flight. Only on a
+	 * single Redis: on a Cluster those scripts could not run, so nothing was kept there.
+	 */
+	private takeOver(): Promise<void> {
+		if (!this.legacyBase || this.redis.isCluster) return Promise.resolve();
+		this.takenOver ??= renameKeys(this.redis as Redis, this.legacyBase, this.base).catch((error: unknown) => {
+			this.takenOver = undefined;
+			throw error;
+		});
+		return this.takenOver;
 	}
 
 	private key(id: string, part: CampaignPart = ''): string {
 		return campaignKey(this.base, id, part);
 	}
 
-	/** Before a read outside the scripts: the campaign's keys under their current names (see LUA_CAMPAIGN_KEYS). */
+	/** Before a read outside the scripts: the campaign's keys under their current names (see scripts/campaignKeys.lua). */
 	private async adopt(id: string): Promise<void> {
-		if (keyIdChanged(id)) await this.run('ADOPT', id);
+		await guarded(() => this.takeOver());
+		if (keyIdChanged(id)) await this.runFor('campaignAdopt', id);
 	}
 
 	private get ttl(): number {
@@ -270,8 +114,8 @@ export class RedisCampaignStore implements CampaignStore {
 	async enqueue(settings: CampaignSettings, receivers: QueuedReceiver[], now: Date): Promise<EnqueueResult> {
 		const { minGapMs, maxGapMs } = campaignGaps(settings, this.options.delayUnitMs);
 		const pairs = receivers.flatMap((receiver) => [receiver.recipient, JSON.stringify(receiver)]);
-		const [answer, queued, alreadyQueued, cancelled] = await this.run(
-			'ENQUEUE',
+		const [answer, queued, alreadyQueued, cancelled] = await this.runFor(
+			'campaignEnqueue',
 			settings.id,
 			canonicalSettings(settings),
 			settings.name ?? '',
@@ -290,7 +134,8 @@ export class RedisCampaignStore implements CampaignStore {
 	async claimNext(now: Date, random: number): Promise<Claim> {
 		const maxGapMs = MAX_DELAY_MINUTES * this.options.delayUnitMs;
 		const [kind, a, b, gap] = await this.run(
-			'CLAIM',
+			'campaignClaim',
+			await this.activeIds(),
 			now.getTime(),
 			now.toISOString(),
 			random,
@@ -305,7 +150,8 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async handOff(campaignId: string, recipient: string): Promise<void> {
-		if (!(await this.run('HAND_OFF', campaignId, recipient))) throw new Error(`${recipient} of campaign ${campaignId} is not claimed`);
+		if (!(await this.runFor('campaignHandOff', campaignId, recipient)))
+			throw new Error(`${recipient} of campaign ${campaignId} is not claimed`);
 	}
 
 	async record(campaignId: string, recipient: string, outcome: Outcome, now: Date, paceFrom?: PaceFrom): Promise<boolean> {
@@ -313,7 +159,6 @@ export class RedisCampaignStore implements CampaignStore {
 		const reason = outcome.state === 'sent' ? '' : outcome.reason;
 		const pace = paceFrom ? [paceFrom.sentAt, paceFrom.gapMs] : ['', ''];
 		const args = [
-			campaignId,
 			recipient,
 			outcome.state,
 			messageId,
@@ -324,11 +169,11 @@ export class RedisCampaignStore implements CampaignStore {
 			this.options.minSendGapMs,
 			...pace,
 		];
-		return (await this.run('RECORD', ...args)) === 1;
+		return (await this.runFor('campaignRecord', campaignId, ...args)) === 1;
 	}
 
 	release(campaignId: string, recipient: string, now: Date): Promise<'queued' | 'skipped' | 'gone'> {
-		return this.run('RELEASE', campaignId, recipient, now.toISOString(), this.ttl);
+		return this.runFor('campaignRelease', campaignId, recipient, now.toISOString(), this.ttl);
 	}
 
 	async inFlight(): Promise<InFlight[]> {
@@ -360,7 +205,7 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async control(campaignId: string, action: 'pause' | 'resume' | 'cancel', now: Date) {
-		const [state, skipped] = (await this.run('CONTROL', campaignId, action, now.toISOString(), this.ttl)) as [
+		const [state, skipped] = (await this.runFor('campaignControl', campaignId, action, now.toISOString(), this.ttl)) as [
 			CampaignState | 'missing',
 			string[],
 		];
@@ -413,7 +258,7 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	async reserveSendSlot(now: Date, maxWaitMs: number): Promise<SlotAnswer> {
-		const [granted, value] = await this.run('SEND_SLOT', now.getTime(), this.options.minSendGapMs, maxWaitMs);
+		const [granted, value] = await this.run('campaignSendSlot', [], now.getTime(), this.options.minSendGapMs, maxWaitMs);
 		return granted === 1 ? { granted: true, slotAt: Number(value) } : { granted: false, retryAfterMs: Number(value) };
 	}
 
@@ -434,6 +279,25 @@ export class RedisCampaignStore implements CampaignStore {
 	}
 
 	private activeIds(): Promise<string[]> {
-		return guarded(() => this.redis.lrange(`${this.base}campaigns`, 0, -1));
+		return guarded(async () => {
+			await this.takeOver();
+			return this.redis.lrange(`${this.base}campaigns`, 0, -1);
+		});
+	}
+}
+
+/** `*`, `?`, `[`, `]` and `\` match only themselves in a SCAN pattern. */
+const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Renames every campaign key (the list, each campaign's keys, the pace) under `from` to the same name under `to`. */
+async function renameKeys(redis: Redis, from: string, to: string): Promise<void> {
+	const names = [`${from}pace`];
+	for await (const batch of redis.scanStream({ match: `${globEscaped(from)}campaign*`, count: 1000 })) names.push(...(batch as string[]));
+	for (const name of names) {
+		await redis.renamenx(name, to + name.slice(from.length)).catch((error: unknown) => {
+			// A key that expired since the scan has nothing to take over.
+			if (error instanceof ReplyError && /no such key/i.test((error as Error).message)) return;
+			throw error;
+		});
 	}
 }

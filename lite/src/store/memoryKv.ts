@@ -19,7 +19,7 @@ export class MemoryKv implements Kv {
 		return Number(this.live(key)?.value ?? 0);
 	}
 
-	/** Same steps as RESERVE_QUOTA_LUA; atomic because nothing awaits in between. */
+	/** Same steps as contract/redis/reserveQuota.lua; atomic because nothing awaits in between. */
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[boolean, number]> {
 		const used = this.counter(key);
 		if (used + count > limit) return [false, used];
@@ -28,7 +28,7 @@ export class MemoryKv implements Kv {
 		return [true, used + count];
 	}
 
-	/** Same steps as RELEASE_QUOTA_LUA. */
+	/** Same steps as contract/redis/releaseQuota.lua. */
 	async releaseQuota(key: string, count: number): Promise<void> {
 		const entry = this.live(key);
 		if (!entry || Number(entry.value) <= 0) return;

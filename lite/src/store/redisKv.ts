@@ -1,31 +1,25 @@
 import type Redis from 'ioredis';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
+import { QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
+import { defineScripts } from '../../../contract/redis/scripts';
 import type { Kv } from './kv';
 import { guarded } from './redis';
 
-type QuotaCommands = Redis & {
-	reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[number, number]>;
-	releaseQuota(key: string, count: number): Promise<number>;
-};
-
 /** Kv in Redis; every call answers 503 STORE_UNAVAILABLE when Redis cannot be reached. */
 export class RedisKv implements Kv {
-	private readonly redis: QuotaCommands;
+	private readonly quota;
 
-	constructor(redis: Redis) {
-		// The nodes' scripts, loaded once and run by SHA (EVALSHA).
-		redis.defineCommand('reserveQuota', { numberOfKeys: 1, lua: RESERVE_QUOTA_LUA });
-		redis.defineCommand('releaseQuota', { numberOfKeys: 1, lua: RELEASE_QUOTA_LUA });
-		this.redis = redis as QuotaCommands;
+	constructor(private readonly redis: Redis) {
+		// The quota's scripts, the same the nodes run (contract/redis/).
+		this.quota = defineScripts(redis, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS);
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[boolean, number]> {
-		const [granted, used] = await guarded(() => this.redis.reserveQuota(key, limit, ttlSeconds, count));
+		const [granted, used] = (await guarded(() => this.quota.reserveQuota(key, limit, ttlSeconds, count))) as [number, number];
 		return [granted === 1, used];
 	}
 
 	async releaseQuota(key: string, count: number): Promise<void> {
-		await guarded(() => this.redis.releaseQuota(key, count));
+		await guarded(() => this.quota.releaseQuota(key, count));
 	}
 
 	get(key: string) {

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { defineScripts } from '../../../contract/redis/scripts';
+import { STORE_SCRIPT_DIR } from './scripts';
 import type { Backend } from '../channel/types';
 import type { ContactIdentity } from '../identity';
 import type { ExpiringEntries } from './reportsMemory';
@@ -78,56 +80,23 @@ export class MemoryContactLinks implements ContactLinks {
 	}
 }
 
-/**
- * KEYS[1] the phone's key, KEYS[2] the BSUID's key, KEYS[3] the key prefix of the scope; ARGV[1] pair JSON, ARGV[2]
- * phone, ARGV[3] BSUID, ARGV[4] TTL s. Drops the other key of an older pair of either, writes both. Returns 1 when new.
- */
-const LEARN_LUA = `
-local function dropIfPaired(key, raw)
-  if redis.call('GET', key) == raw then redis.call('DEL', key) end
-end
-local byPhone = redis.call('GET', KEYS[1])
-local byUser = redis.call('GET', KEYS[2])
-local known = byPhone == ARGV[1] and byUser == ARGV[1]
-if byPhone and byPhone ~= ARGV[1] then
-  local old = cjson.decode(byPhone)
-  if old.userId ~= ARGV[3] then dropIfPaired(KEYS[3] .. old.userId, byPhone) end
-end
-if byUser and byUser ~= ARGV[1] then
-  local old = cjson.decode(byUser)
-  if old.phone ~= ARGV[2] then dropIfPaired(KEYS[3] .. old.phone, byUser) end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[4]))
-redis.call('SET', KEYS[2], ARGV[1], 'EX', tonumber(ARGV[4]))
-if known then return 0 end
-return 1
-`;
-
-/** KEYS[1] the retired BSUID's key, KEYS[2] the scope's key prefix. Drops it and its phone's key while that holds the same pair. */
-const RETIRE_LUA = `
-local raw = redis.call('GET', KEYS[1])
-if not raw then return 0 end
-redis.call('DEL', KEYS[1])
-local phoneKey = KEYS[2] .. cjson.decode(raw).phone
-if redis.call('GET', phoneKey) == raw then redis.call('DEL', phoneKey) end
-return 1
-`;
-
 /** In the WhatsApp Shared State (Redis) credential's Redis; `run` maps a lost connection to the store's error. */
 export class RedisContactLinks implements ContactLinks {
+	private readonly scripts;
+
 	constructor(
 		private readonly client: Redis,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
-	) {}
+	) {
+		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { contactLearn: 3, contactRetire: 2 });
+	}
 
 	async learn(scope: ContactScope, pairs: ContactPair[]) {
 		const prefix = contactKeyOf(scope, '');
 		const fresh = await Promise.all(
 			pairs.map((pair) =>
 				this.run(() =>
-					this.client.eval(
-						LEARN_LUA,
-						3,
+					this.scripts.contactLearn(
 						prefix + pair.phone,
 						prefix + pair.userId,
 						prefix,
@@ -144,7 +113,7 @@ export class RedisContactLinks implements ContactLinks {
 
 	async retire(scope: ContactScope, userIds: string[]) {
 		const prefix = contactKeyOf(scope, '');
-		await Promise.all(userIds.map((userId) => this.run(() => this.client.eval(RETIRE_LUA, 2, prefix + userId, prefix))));
+		await Promise.all(userIds.map((userId) => this.run(() => this.scripts.contactRetire(prefix + userId, prefix))));
 	}
 
 	async lookup(scope: ContactScope, keys: string[]) {

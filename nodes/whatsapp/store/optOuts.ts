@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { defineScripts } from '../../../contract/redis/scripts';
+import { STORE_SCRIPT_DIR } from './scripts';
 import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from '../../../contract/optOuts';
 
 /** Whose list: one per business number (Cloud phone number ID, Lite suit ID). */
@@ -32,32 +34,6 @@ export type Guard = <T>(operation: () => Promise<T>) => Promise<T>;
 /** People per Redis call: keeps each script and reply small whatever the batch. */
 const CHUNK = 1000;
 
-/** KEYS[1] list hash, KEYS[2] order set; ARGV phone, entry JSON, epoch ms triples. Returns each existing entry or false. */
-const ADD_LUA = `
-local existing = {}
-for i = 1, #ARGV, 3 do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if current then existing[#existing + 1] = current
-  else
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-    redis.call('ZADD', KEYS[2], tonumber(ARGV[i + 2]), ARGV[i])
-    existing[#existing + 1] = false
-  end
-end
-return existing
-`;
-
-/** KEYS[1] list hash, KEYS[2] order set; ARGV phones. Returns each removed entry or false. */
-const REMOVE_LUA = `
-local removed = {}
-for i, phone in ipairs(ARGV) do
-  removed[i] = redis.call('HGET', KEYS[1], phone) or false
-  redis.call('HDEL', KEYS[1], phone)
-  redis.call('ZREM', KEYS[2], phone)
-end
-return removed
-`;
-
 async function chunked<T, R>(values: T[], call: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
 	const results: R[] = [];
 	for (let start = 0; start < values.length; start += CHUNK) results.push(...(await call(values.slice(start, start + CHUNK))));
@@ -66,10 +42,14 @@ async function chunked<T, R>(values: T[], call: (chunk: T[]) => Promise<R[]>): P
 
 /** The lists in the WhatsApp Shared State (Redis) credential's Redis, under the keys the Lite gateway reads (contract/optOuts.ts). */
 export class RedisOptOuts implements OptOutStore {
+	private readonly scripts;
+
 	constructor(
 		private readonly client: Redis,
 		private readonly guard: Guard,
-	) {}
+	) {
+		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { optOutAdd: 2, optOutRemove: 2 });
+	}
 
 	private keys(list: OptOutList): [string, string] {
 		return [optOutListKey(list.backend, list.senderId), optOutOrderKey(list.backend, list.senderId)];
@@ -78,14 +58,14 @@ export class RedisOptOuts implements OptOutStore {
 	async add(list: OptOutList, people: Array<{ phone: string; entry: OptOutEntry }>) {
 		return await chunked(people, async (chunk) => {
 			const args = chunk.flatMap(({ phone, entry }) => [phone, JSON.stringify(entry), epochMs(entry)]);
-			const existing = (await this.guard(() => this.client.eval(ADD_LUA, 2, ...this.keys(list), ...args))) as Array<string | null>;
+			const existing = (await this.guard(() => this.scripts.optOutAdd(...this.keys(list), ...args))) as Array<string | null>;
 			return existing.map(parseOptOutEntry);
 		});
 	}
 
 	async remove(list: OptOutList, phones: string[]) {
 		return await chunked(phones, async (chunk) => {
-			const removed = (await this.guard(() => this.client.eval(REMOVE_LUA, 2, ...this.keys(list), ...chunk))) as Array<string | null>;
+			const removed = (await this.guard(() => this.scripts.optOutRemove(...this.keys(list), ...chunk))) as Array<string | null>;
 			return removed.map(parseOptOutEntry);
 		});
 	}

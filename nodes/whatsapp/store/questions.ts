@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { defineScripts } from '../../../contract/redis/scripts';
+import { STORE_SCRIPT_DIR } from './scripts';
 import type { Answer, Question } from '../questions/question';
 
 /**
@@ -130,44 +132,6 @@ export class MemoryOpenQuestions implements OpenQuestions {
 	}
 }
 
-/** KEYS[1] question hash, KEYS[2..] its contact indexes; ARGV[1] question JSON, ARGV[2] asked at ms, ARGV[3] TTL s, ARGV[4] max per contact. */
-const OPEN_LUA = `
-redis.call('HSET', KEYS[1], 'question', ARGV[1], 'status', 'open')
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-local id = cjson.decode(ARGV[1]).id
-local now = tonumber(ARGV[2])
-for i = 2, #KEYS do
-  redis.call('ZADD', KEYS[i], now, id)
-  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -tonumber(ARGV[4]) - 1)
-  if redis.call('TTL', KEYS[i]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[i], tonumber(ARGV[3])) end
-end
-return 1
-`;
-
-/** KEYS[1] question hash, KEYS[2] the reply's answer key; ARGV[1] answer JSON, ARGV[2] question ID, ARGV[3] answer key TTL s. */
-const CLAIM_LUA = `
-local prior = redis.call('GET', KEYS[2])
-if prior then return {'again', prior} end
-if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return {'taken'} end
-redis.call('HSET', KEYS[1], 'status', 'answered', 'answer', ARGV[1])
-redis.call('SET', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
-return {'claimed'}
-`;
-
-/** KEYS[1] question hash; ARGV[1] field, ARGV[2] value. Only on a live question (an expired one stays gone, with no TTL-less leftover). */
-const SET_FIELD_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`;
-
-/** KEYS[1] question hash. Answered → resumed; returns the question and answer JSON, or nothing. */
-const TAKE_LUA = `
-if redis.call('HGET', KEYS[1], 'status') ~= 'answered' then return false end
-redis.call('HSET', KEYS[1], 'status', 'resumed')
-return redis.call('HMGET', KEYS[1], 'question', 'answer', 'messageId')
-`;
-
 /** The hash's fields as a StoredQuestion; the message ID is its own field (written after the send). */
 function storedFrom(fields: Array<string | null>, status: QuestionStatus): StoredQuestion | undefined {
 	const [question, answer, messageId] = fields;
@@ -181,16 +145,24 @@ function storedFrom(fields: Array<string | null>, status: QuestionStatus): Store
 
 /** In the WhatsApp Shared State (Redis) credential's Redis: every n8n process (webhook processors, workers) shares it. */
 export class RedisOpenQuestions implements OpenQuestions {
+	private readonly scripts;
+
 	constructor(
 		private readonly client: Redis,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
-	) {}
+	) {
+		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, {
+			questionOpen: 'first argument',
+			questionClaim: 2,
+			questionSetField: 1,
+			questionTake: 1,
+		});
+	}
 
 	async open(question: Question, ttlSeconds: number) {
 		const indexes = question.contactKeys.map((key) => contactQuestionsKeyOf(question.backend, question.senderId, key));
 		await this.run(() =>
-			this.client.eval(
-				OPEN_LUA,
+			this.scripts.questionOpen(
 				1 + indexes.length,
 				questionKeyOf(question.id),
 				...indexes,
@@ -228,9 +200,7 @@ export class RedisOpenQuestions implements OpenQuestions {
 
 	async claim(question: Question, answer: Answer): Promise<ClaimOutcome> {
 		const [outcome, prior] = (await this.run(() =>
-			this.client.eval(
-				CLAIM_LUA,
-				2,
+			this.scripts.questionClaim(
 				questionKeyOf(question.id),
 				answerKeyOf(question.backend, question.senderId, answer.replyMessageId),
 				JSON.stringify(answer),
@@ -243,15 +213,15 @@ export class RedisOpenQuestions implements OpenQuestions {
 	}
 
 	async setMessageId(id: string, messageId: string) {
-		await this.run(() => this.client.eval(SET_FIELD_LUA, 1, questionKeyOf(id), 'messageId', messageId));
+		await this.run(() => this.scripts.questionSetField(questionKeyOf(id), 'messageId', messageId));
 	}
 
 	async close(id: string) {
-		await this.run(() => this.client.eval(SET_FIELD_LUA, 1, questionKeyOf(id), 'status', 'resumed'));
+		await this.run(() => this.scripts.questionSetField(questionKeyOf(id), 'status', 'resumed'));
 	}
 
 	async take(id: string) {
-		const fields = (await this.run(() => this.client.eval(TAKE_LUA, 1, questionKeyOf(id)))) as Array<string | null> | null;
+		const fields = (await this.run(() => this.scripts.questionTake(questionKeyOf(id)))) as Array<string | null> | null;
 		return fields ? storedFrom(fields, 'resumed') : undefined;
 	}
 }

@@ -1,11 +1,12 @@
 import type Redis from 'ioredis';
+import { defineScripts } from '../../../contract/redis/scripts';
+import { STORE_SCRIPT_DIR } from './scripts';
 import type { Backend } from '../channel/types';
 import {
 	type DeliveryReports,
 	type DeliveryUpdate,
 	type MessageRecord,
 	type SkipRecord,
-	REDIS_ADVANCE_LUA,
 	REPLY_WINDOW_SECONDS,
 	REPORT_TTL_SECONDS,
 	campaignDayKeyOf,
@@ -20,10 +21,14 @@ const MGET_CHUNK = 1000;
 
 /** Delivery reports in Redis; `run` maps a lost connection to the store's error. */
 export class RedisDeliveryReports implements DeliveryReports {
+	private readonly scripts;
+
 	constructor(
 		private readonly client: Redis,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
-	) {}
+	) {
+		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { reportAdvance: 2 });
+	}
 
 	async update(backend: Backend, messageId: string, update: DeliveryUpdate, createFor?: { senderId: string; recipient: string }) {
 		const error = update.state === 'failed' && update.error ? JSON.stringify(update.error) : '';
@@ -31,9 +36,7 @@ export class RedisDeliveryReports implements DeliveryReports {
 		// The script touches the latest-message key only when it creates the record (createFor); else any key does.
 		const latestKey = createFor ? latestKeyOf(backend, createFor.senderId, createFor.recipient) : messageKey;
 		const changed = await this.run(() =>
-			this.client.eval(
-				REDIS_ADVANCE_LUA,
-				2,
+			this.scripts.reportAdvance(
 				messageKey,
 				latestKey,
 				update.state,

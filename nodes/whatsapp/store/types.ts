@@ -21,7 +21,7 @@ export interface LedgerEntry {
 
 export type DeliveryClaim = 'new' | 'seen';
 
-/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in CLAIM_RECIPIENTS_LUA). */
+/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in scripts/claimRecipients.lua). */
 export function claimable(entry: LedgerEntry, now: number): boolean {
 	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
 }
