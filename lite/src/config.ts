@@ -22,6 +22,8 @@ export interface Config extends SafetySettings, RelaySettings {
 	apiKey?: string;
 	suitId: string;
 	redisUrl?: string;
+	/** A Redis Cluster's nodes (some suffice: the rest are found), instead of `redisUrl`. */
+	redisClusterNodes?: string[];
 	/** Prefixed to every Redis key (tests use a unique one per run). */
 	keyPrefix: string;
 	webhookSecret?: string;
@@ -165,6 +167,10 @@ export function loadConfig(env: Env = process.env): Config {
 		apiKey,
 		suitId: text(env, 'SUIT_ID') ?? 'default',
 		redisUrl: text(env, 'REDIS_URL'),
+		redisClusterNodes: text(env, 'REDIS_CLUSTER_NODES')
+			?.split(',')
+			.map((node) => node.trim())
+			.filter(Boolean),
 		keyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? '',
 		webhookSecret,
 		webhookMaxAttempts: number(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),

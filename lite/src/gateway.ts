@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CampaignEvent } from './campaign/events';
 import { MemoryCampaignStore } from './campaign/memoryStore';
 import { OutcomeJournal } from './campaign/outcomeJournal';
@@ -62,7 +62,7 @@ export class Gateway {
 	readonly metrics = new Metrics();
 	readonly driver: Driver;
 	readonly server: Server;
-	private readonly redis?: Redis;
+	private readonly redis?: Redis | Cluster;
 	private readonly kv: Kv;
 	private readonly dispatcher: WebhookDispatcher;
 	private readonly worker: CampaignWorker;
@@ -85,8 +85,8 @@ export class Gateway {
 			retentionSeconds: config.campaignRetentionSeconds,
 			maxActiveCampaigns: config.maxActiveCampaigns,
 		};
-		if (config.redisUrl) {
-			this.redis = connectRedis(config.redisUrl, log);
+		if (config.redisUrl || config.redisClusterNodes?.length) {
+			this.redis = connectRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes }, log);
 			this.kv = new RedisKv(this.redis);
 			this.campaigns = new RedisCampaignStore(
 				this.redis,

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { campaignBase, campaignKey, CAMPAIGN_PARTS, legacyCampaignBase } from '../src/campaign/keys';
 import { canonicalSettings } from '../src/campaign/store';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
+import { startRedisCluster, type TestRedisCluster } from '../../test/harness/redisCluster';
 import { startGateway, SUIT, type TestGateway } from './helpers/gateway';
 import { waitFor } from './helpers/wait';
 
@@ -10,14 +11,15 @@ import { waitFor } from './helpers/wait';
  * into `campaign:victim:counts` (victim's counts) and `campaign:victim:order` (answered 500 WRONGTYPE).
  */
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 let inspect: Redis;
 beforeAll(async () => {
-	redis = await startRedis();
+	[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 	inspect = new Redis(redis.url);
 });
 afterAll(async () => {
 	inspect.disconnect();
-	await redis.stop();
+	await Promise.all([redis.stop(), cluster.stop()]);
 });
 
 const campaign = (id: string, numbers: string[]) => ({
@@ -28,6 +30,7 @@ const COLLIDING = ['victim', 'victim:counts', 'victim:order', 'victim:pending', 
 
 describe.each([
 	['Redis', () => ({ redisUrl: redis.url })],
+	['a Redis Cluster', () => ({ redisClusterNodes: cluster.nodes })],
 	['in-memory state', () => ({ redisUrl: undefined })],
 ])('campaign IDs that name another campaign’s keys, with %s', (_, state) => {
 	let gw: TestGateway;

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { quotaKey, quotaResetAt } from '../../contract/quota';
 import { MemoryKv } from '../src/store/memoryKv';
 import { RedisKv } from '../src/store/redisKv';
@@ -6,15 +6,18 @@ import type { Kv } from '../src/store/kv';
 import { API_KEY, startGateway, SUIT } from './helpers/gateway';
 import { waitFor } from './helpers/wait';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
+import { startRedisCluster, type TestRedisCluster } from '../../test/harness/redisCluster';
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-	redis = await startRedis();
+	[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 });
-afterAll(() => redis.stop());
+afterAll(() => Promise.all([redis.stop(), cluster.stop()]));
 
 describe.each([
 	['Redis', () => ({ redisUrl: redis.url })],
+	['a Redis Cluster (REDIS_CLUSTER_NODES)', () => ({ redisClusterNodes: cluster.nodes })],
 	['in-memory state', () => ({ redisUrl: undefined })],
 ])('the daily quota with %s', (_, state) => {
 	it('lets exactly the quota through when 20 sends race for 5', async () => {
@@ -58,6 +61,7 @@ it("keeps the count under the nodes' key, with a 24-hour TTL", async () => {
 
 describe.each([
 	['RedisKv', () => new RedisKv(new Redis(redis.url)) as Kv],
+	['RedisKv on a Redis Cluster', () => new RedisKv(new Cluster(cluster.nodes)) as Kv],
 	['MemoryKv', () => new MemoryKv() as Kv],
 ])("%s runs the quota script's semantics", (_, create) => {
 	it('reserves up to the limit, refuses past it without counting, and releases never below zero', async () => {

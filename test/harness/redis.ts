@@ -40,7 +40,7 @@ function answersPing(port: number): Promise<boolean> {
 	});
 }
 
-async function untilAnswers(port: number, child: ChildProcess): Promise<void> {
+export async function untilAnswers(port: number, child: ChildProcess): Promise<void> {
 	for (let attempt = 0; attempt < 100; attempt++) {
 		if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
 		if (await answersPing(port)) return;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
 import { defineScripts } from '../../../contract/redis/scripts';
 import type { Kv } from './kv';
@@ -8,7 +8,7 @@ import { guarded } from './redis';
 export class RedisKv implements Kv {
 	private readonly quota;
 
-	constructor(private readonly redis: Redis) {
+	constructor(private readonly redis: Redis | Cluster) {
 		// The quota's scripts, the same the nodes run (contract/redis/).
 		this.quota = defineScripts(redis, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS);
 	}
