@@ -13,6 +13,14 @@ export class WhatsAppRedis implements ICredentialType {
 	documentationUrl = 'https://github.com/n8n-nodes-whatsapp-automator/n8n-nodes-whatsapp-automator#state-redis';
 
 	properties: INodeProperties[] = [
+		{
+			displayName: 'Redis Cluster',
+			name: 'cluster',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether the Redis is a Redis Cluster. Host and Port then name one of its nodes (the others are found from it), and Key Prefix must hold a hash tag such as {wa}:.',
+		},
 		{ displayName: 'Host', name: 'host', type: 'string', default: 'localhost', required: true },
 		{ displayName: 'Port', name: 'port', type: 'number', default: 6379 },
 		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
@@ -25,7 +33,7 @@ export class WhatsAppRedis implements ICredentialType {
 			default: '',
 			placeholder: 'n8n:',
 			description:
-				'Put before every key, to share a Redis with other applications. Leave empty to share the daily quota with a Lite container using the same Redis.',
+				'Put before every key, to share a Redis with other applications. A Lite container shares the daily quota when its REDIS_KEY_PREFIX is the same (empty for both by default). On a Redis Cluster it must hold a hash tag, e.g. {wa}:, which puts all keys of the nodes in one slot.',
 		},
 	];
 }

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { freePort, untilAnswers } from './redis';
@@ -89,4 +90,15 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
 			rmSync(dir, { recursive: true, force: true });
 		},
 	};
+}
+
+/** A key prefix no other test run shares, holding a hash tag as the nodes' Key Prefix must on a Cluster. */
+export function uniqueClusterPrefix(): string {
+	return `{test:${randomUUID()}}:`;
+}
+
+/** The nodes' Redis credential settings for this Cluster: its first node, and a fresh prefix with a hash tag. */
+export function clusterConnection(cluster: TestRedisCluster): { host: string; port: number; cluster: true; keyPrefix: string } {
+	const [host, port] = cluster.nodes[0].split(':');
+	return { host, port: Number(port), cluster: true, keyPrefix: uniqueClusterPrefix() };
 }

@@ -7,12 +7,14 @@ import { MemoryStore } from '../../nodes/whatsapp/store/memory';
 import { RedisStore } from '../../nodes/whatsapp/store/redis';
 import type { StateStore } from '../../nodes/whatsapp/store/types';
 import { startRedis, type TestRedis, uniquePrefix } from '../harness/redis';
+import { clusterConnection, startRedisCluster, type TestRedisCluster } from '../harness/redisCluster';
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-	redis = await startRedis();
+	[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 });
-afterAll(async () => await redis.stop());
+afterAll(async () => await Promise.all([redis.stop(), cluster.stop()]));
 
 const scope = { backend: 'cloud' as const, senderId: '106540352242922' };
 const stores: Array<[string, () => Promise<StateStore>]> = [
@@ -24,6 +26,7 @@ const stores: Array<[string, () => Promise<StateStore>]> = [
 			return await RedisStore.connect({ host: hostname, port: Number(port), keyPrefix: uniquePrefix() });
 		},
 	],
+	['Redis Cluster', async () => await RedisStore.connect(clusterConnection(cluster))],
 ];
 
 describe.each(stores)('%s store', (_name, open) => {

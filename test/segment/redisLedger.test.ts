@@ -1,14 +1,16 @@
 import { type TestRedis, startRedis, uniquePrefix } from '../harness/redis';
+import { clusterConnection, startRedisCluster, type TestRedisCluster } from '../harness/redisCluster';
 import { RedisStore } from '../../nodes/whatsapp/store/redis';
 import { MemoryStore } from '../../nodes/whatsapp/store/memory';
 import type { StateStore } from '../../nodes/whatsapp/store/types';
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-	redis = await startRedis();
+	[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()]);
 });
 afterAll(async () => {
-	await redis.stop();
+	await Promise.all([redis.stop(), cluster.stop()]);
 });
 
 async function redisStore(): Promise<StateStore> {
@@ -21,6 +23,7 @@ const TTL = 3600;
 
 describe.each([
 	['Redis', redisStore],
+	['Redis Cluster', async () => await RedisStore.connect(clusterConnection(cluster))],
 	['memory', async () => new MemoryStore()],
 ])('%s store, in one round trip', (_name, open) => {
 	test('claims a batch of recipients as one at a time would: a repeat in the batch and a sent one are blocked, a failed one is claimed again', async () => {

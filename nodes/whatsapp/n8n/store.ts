@@ -25,6 +25,7 @@ function redisConnectionOf(credentials: ICredentialDataDecryptedObject): RedisCo
 		database: Number(credentials.database ?? 0),
 		tls: Boolean(credentials.tls),
 		keyPrefix: String(credentials.keyPrefix ?? ''),
+		cluster: Boolean(credentials.cluster),
 	};
 }
 

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './types';
 import { defineScripts } from '../../../contract/redis/scripts';
 import { STORE_SCRIPT_DIR } from './scripts';
 import { type OptOutBackend, type OptOutEntry, optOutListKey, optOutOrderKey, parseOptOutEntry } from '../../../contract/optOuts';
@@ -45,7 +45,7 @@ export class RedisOptOuts implements OptOutStore {
 	private readonly scripts;
 
 	constructor(
-		private readonly client: Redis,
+		private readonly client: RedisClient,
 		private readonly guard: Guard,
 	) {
 		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { optOutAdd: 2, optOutRemove: 2 });

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './types';
 import { defineScripts } from '../../../contract/redis/scripts';
 import { STORE_SCRIPT_DIR } from './scripts';
 import type { Answer, Question } from '../questions/question';
@@ -148,7 +148,7 @@ export class RedisOpenQuestions implements OpenQuestions {
 	private readonly scripts;
 
 	constructor(
-		private readonly client: Redis,
+		private readonly client: RedisClient,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
 	) {
 		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, {

@@ -1,4 +1,4 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { WhatsAppError } from '../../../contract/errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OpenQuestions, RedisOpenQuestions } from './questions';
@@ -9,7 +9,7 @@ import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
 import { STORE_SCRIPT_DIR } from './scripts';
-import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
+import type { DeliveryClaim, LedgerEntry, RedisClient, StateStore } from './types';
 
 export interface RedisConnection {
 	host: string;
@@ -18,6 +18,43 @@ export interface RedisConnection {
 	database?: number;
 	tls?: boolean;
 	keyPrefix?: string;
+	/** A Redis Cluster, which host and port name one node of (the others are found from it). */
+	cluster?: boolean;
+}
+
+/**
+ * A key's hash tag: the text between its first `{` and the next `}`, when not empty. Keys with the same tag are in
+ * the same Cluster slot, which a script's keys must be.
+ */
+export function hashTagOf(key: string): string | undefined {
+	const tag = /^[^{]*\{([^}]+)\}/.exec(key)?.[1];
+	return tag || undefined;
+}
+
+/**
+ * On a Cluster every key of the nodes shares the Key Prefix's hash tag, so each script's keys (a ledger and its
+ * message records, an opt-out list and its order) are in one slot, as BullMQ asks of n8n's queue (`{bull}`).
+ */
+function checkClusterPrefix(connection: RedisConnection): void {
+	if (!connection.cluster) return;
+	const prefix = connection.keyPrefix ?? '';
+	if (!hashTagOf(prefix))
+		throw new WhatsAppError(`Key Prefix ${JSON.stringify(prefix)} holds no hash tag, which a Redis Cluster needs: nothing was sent`, {
+			kind: 'validation',
+			code: 'REDIS_CLUSTER_PREFIX',
+			field: 'keyPrefix',
+			description:
+				"On a Redis Cluster the keys each Redis script touches must share one slot; the nodes' keys share it through a hash tag in the Key Prefix",
+			fix: 'Set Key Prefix in the WhatsApp Shared State (Redis) credential to one with a hash tag, e.g. {wa}: (and REDIS_KEY_PREFIX of a Lite gateway sharing the quota to the same)',
+		});
+	if (connection.database)
+		throw new WhatsAppError(`Database Number ${connection.database} does not exist on a Redis Cluster: nothing was sent`, {
+			kind: 'validation',
+			code: 'REDIS_CLUSTER_DATABASE',
+			field: 'database',
+			description: 'A Redis Cluster has only database 0',
+			fix: 'Set Database Number to 0 in the WhatsApp Shared State (Redis) credential',
+		});
 }
 
 const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Shared State (Redis) credential, and that Redis is running';
@@ -63,7 +100,7 @@ export class RedisStore implements StateStore {
 	private readonly scripts;
 
 	private constructor(
-		private readonly client: Redis,
+		private readonly client: RedisClient,
 		private readonly connection: RedisConnection,
 	) {
 		this.scripts = {
@@ -86,23 +123,26 @@ export class RedisStore implements StateStore {
 	}
 
 	static async connect(connection: RedisConnection): Promise<RedisStore> {
+		checkClusterPrefix(connection);
 		const options: RedisOptions = {
-			host: connection.host,
-			port: connection.port,
 			password: connection.password || undefined,
-			db: connection.database ?? 0,
-			keyPrefix: connection.keyPrefix ?? '',
 			...(connection.tls && { tls: {} }),
-			lazyConnect: true,
 			connectTimeout: 5000,
 			maxRetriesPerRequest: 1,
-			enableOfflineQueue: false,
 			// Fail closed and fast: no reconnect loop hides an outage behind retries.
 			retryStrategy: () => null,
+		};
+		const shared = {
+			keyPrefix: connection.keyPrefix ?? '',
+			lazyConnect: true,
+			enableOfflineQueue: false,
 			// Commands issued in the same tick go out in one write: at 1,000 sends/s each makes several round trips.
 			enableAutoPipelining: true,
 		};
-		const client = new Redis(options);
+		const clusterOptions: ClusterOptions = { ...shared, redisOptions: options, clusterRetryStrategy: () => null };
+		const client: RedisClient = connection.cluster
+			? new Cluster([{ host: connection.host, port: connection.port }], clusterOptions)
+			: new Redis({ ...options, ...shared, host: connection.host, port: connection.port, db: connection.database ?? 0 });
 		// ioredis reports the cause (ECONNREFUSED, auth) as an event and rejects connect() with a generic message.
 		let cause: unknown;
 		client.on('error', (error) => (cause ??= error));

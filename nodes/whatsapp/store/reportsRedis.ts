@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import { defineScripts } from '../../../contract/redis/scripts';
 import { STORE_SCRIPT_DIR } from './scripts';
 import type { Backend } from '../channel/types';
@@ -14,7 +13,7 @@ import {
 	messageKeyOf,
 	skippedKeyOf,
 } from './reports';
-import type { LedgerEntry } from './types';
+import type { LedgerEntry, RedisClient } from './types';
 
 /** MGET takes this many message IDs at a time. */
 const MGET_CHUNK = 1000;
@@ -24,7 +23,7 @@ export class RedisDeliveryReports implements DeliveryReports {
 	private readonly scripts;
 
 	constructor(
-		private readonly client: Redis,
+		private readonly client: RedisClient,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
 	) {
 		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { reportAdvance: 2 });

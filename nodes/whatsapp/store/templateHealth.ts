@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './types';
 import type { ExpiringEntries } from './reportsMemory';
 
 /**
@@ -49,7 +49,7 @@ export class MemoryTemplateHealth implements TemplateHealth {
 
 export class RedisTemplateHealth implements TemplateHealth {
 	constructor(
-		private readonly client: Redis,
+		private readonly client: RedisClient,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
 	) {}
 

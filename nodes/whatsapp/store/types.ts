@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import type { OptOutStore } from './optOuts';
 import type { QuotaReservation } from '../../../contract/quota';
 import type { DeliveryReports } from './reports';
@@ -84,3 +85,6 @@ export interface StateStore {
 	/** Delivery states of campaign messages, skipped sends and campaigns by day (store/reports.ts). */
 	readonly reports: DeliveryReports;
 }
+
+/** The client of a single Redis or of a Redis Cluster: the Redis stores use only what both offer. */
+export type RedisClient = Redis | Cluster;
