@@ -80,6 +80,18 @@ export class MemoryContactLinks implements ContactLinks {
 	}
 }
 
+/**
+ * Reads pairs, then runs a script over the keys they name, which first checks the pairs are still stored: a script
+ * may touch only keys given to it (a Redis Cluster routes it by them). Its -1 means another webhook changed a pair
+ * in between (each -1 is someone else's write done), so the pairs are read again.
+ */
+async function untilUnchanged(attempt: () => Promise<unknown>): Promise<unknown> {
+	for (;;) {
+		const answer = await attempt();
+		if (answer !== -1) return answer;
+	}
+}
+
 /** In the WhatsApp Shared State (Redis) credential's Redis; `run` maps a lost connection to the store's error. */
 export class RedisContactLinks implements ContactLinks {
 	private readonly scripts;
@@ -88,32 +100,47 @@ export class RedisContactLinks implements ContactLinks {
 		private readonly client: RedisClient,
 		private readonly run: <T>(operation: () => Promise<T>) => Promise<T>,
 	) {
-		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { contactLearn: 3, contactRetire: 2 });
+		this.scripts = defineScripts(client, STORE_SCRIPT_DIR, { contactLearn: 4, contactRetire: 2 });
 	}
 
 	async learn(scope: ContactScope, pairs: ContactPair[]) {
-		const prefix = contactKeyOf(scope, '');
 		const fresh = await Promise.all(
 			pairs.map((pair) =>
-				this.run(() =>
-					this.scripts.contactLearn(
-						prefix + pair.phone,
-						prefix + pair.userId,
-						prefix,
-						JSON.stringify({ phone: pair.phone, userId: pair.userId }),
-						pair.phone,
-						pair.userId,
-						LINK_TTL_SECONDS,
-					),
-				),
+				untilUnchanged(async () => {
+					const [phoneKey, userKey] = [contactKeyOf(scope, pair.phone), contactKeyOf(scope, pair.userId)];
+					const [byPhone, byUser] = await this.run(() => this.client.mget(phoneKey, userKey));
+					return await this.run(() =>
+						this.scripts.contactLearn(
+							phoneKey,
+							userKey,
+							contactKeyOf(scope, parsePair(byPhone)?.userId ?? pair.userId),
+							contactKeyOf(scope, parsePair(byUser)?.phone ?? pair.phone),
+							JSON.stringify({ phone: pair.phone, userId: pair.userId }),
+							pair.phone,
+							pair.userId,
+							LINK_TTL_SECONDS,
+							byPhone ?? '',
+							byUser ?? '',
+						),
+					);
+				}),
 			),
 		);
 		return fresh.map((answer) => answer === 1);
 	}
 
 	async retire(scope: ContactScope, userIds: string[]) {
-		const prefix = contactKeyOf(scope, '');
-		await Promise.all(userIds.map((userId) => this.run(() => this.scripts.contactRetire(prefix + userId, prefix))));
+		await Promise.all(
+			userIds.map((userId) =>
+				untilUnchanged(async () => {
+					const userKey = contactKeyOf(scope, userId);
+					const stored = await this.run(() => this.client.get(userKey));
+					const pair = parsePair(stored);
+					if (!stored || !pair) return 0;
+					return await this.run(() => this.scripts.contactRetire(userKey, contactKeyOf(scope, pair.phone), stored));
+				}),
+			),
+		);
 	}
 
 	async lookup(scope: ContactScope, keys: string[]) {
