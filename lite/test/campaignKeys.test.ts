@@ -77,10 +77,12 @@ it('stores each campaign under the keys the one key builder names, the same in T
 	}
 });
 
-it('takes over a campaign in flight that a gateway before the key builder (and the hash tag) stored under its raw ID: nobody lost or sent twice', async () => {
+it.each([
+	['before the key builder (and the hash tag) stored under its raw ID', 'wf1:exec2:node3'],
+	['before the hash tag stored under the suit without one', 'spring-2026'],
+])('takes over a campaign in flight that a gateway %s: nobody lost or sent twice', async (_, id) => {
 	const prefix = uniquePrefix();
 	const base = legacyCampaignBase(prefix, SUIT);
-	const id = 'wf1:exec2:node3';
 	const old = (part = '') => `${base}campaign:${id}${part}`;
 	const receiver = (recipient: string) => JSON.stringify({ recipient, data: { mobileNum: recipient } });
 	const settings = {
