@@ -105,6 +105,11 @@ export interface TemplateMessage {
 	/** A carousel template's cards, every card the template defines, in order. */
 	cards?: TemplateCard[];
 	/**
+	 * Cloud: send it through Meta's Marketing Messages API when it is a marketing template (channel/marketingMessages.ts);
+	 * `ttlSeconds` is the template's time-to-live where Meta's listing gave it.
+	 */
+	marketingMessages?: { ttlSeconds?: number };
+	/**
 	 * The template's ID and when this execution read Meta's listing that showed it APPROVED: a pause recorded after
 	 * that stops the send, an older one was lifted (delivery/templateHealth.ts).
 	 */
