@@ -1,4 +1,4 @@
-import { type WhatsAppError, isWhatsAppError } from '../errors';
+import { type WhatsAppError, isWhatsAppError } from '../../../contract/errors';
 import type { OutboundMessage } from '../message';
 
 /**
