@@ -1,5 +1,5 @@
 import type { OptOutStore } from './optOuts';
-import type { QuotaReservation } from '../../../contract/quota';
+import type { QuotaGrant } from '../../../contract/quota';
 import type { DeliveryReports } from './reports';
 import type { ContactLinks } from './contacts';
 import type { TemplateHealth } from './templateHealth';
@@ -53,7 +53,7 @@ export interface StateStore {
 	/** Gives back this delivery's pending claims (the hand-over failed: a redelivery is not a duplicate). */
 	releaseDelivery(keys: string[], token: string): Promise<void>;
 	/** Reserves `count` of a daily quota atomically; nothing is reserved when it would pass the limit. */
-	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<Omit<QuotaReservation, 'limit' | 'resetAt'>>;
+	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<QuotaGrant>;
 	/** Gives back reservations whose messages were certainly not sent. */
 	releaseQuota(key: string, count?: number): Promise<void>;
 	/**
