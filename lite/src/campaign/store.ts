@@ -1,4 +1,5 @@
-import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
+import { MAX_DELAY_MINUTES } from '../../../contract/limits';
+import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 
 export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 /**
