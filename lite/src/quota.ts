@@ -31,8 +31,8 @@ export class QuotaGate {
 		await this.settleOwed();
 		const now = this.now();
 		const key = quotaKey(this.suitId, now, this.keyPrefix);
-		const [granted, used] = await this.kv.reserveQuota(key, this.limit, QUOTA_TTL_SECONDS, count);
-		return { granted, used, limit: this.limit, resetAt: quotaResetAt(now), key };
+		const grant = await this.kv.reserveQuota(key, this.limit, QUOTA_TTL_SECONDS, count);
+		return { ...grant, limit: this.limit, resetAt: quotaResetAt(now), key };
 	}
 
 	/** Gives the units back now, or once Redis answers again (never throws). */

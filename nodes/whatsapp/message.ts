@@ -1,10 +1,11 @@
 import { invalidInput } from '../../contract/errors';
+import { MAX_TEXT_LENGTH } from '../../contract/limits';
 import { checkFlowMessage, type FlowMessageParts } from './flowMessage';
 import type { ContactIdentity, ContactRecipient } from './identity';
 
 /** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
 export const LIMITS = {
-	textBody: 4096,
+	textBody: MAX_TEXT_LENGTH,
 	caption: 1024,
 	interactiveBody: 1024,
 	headerText: 60,

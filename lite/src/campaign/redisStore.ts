@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import { campaignSettingsDiffer, tooManyCampaigns } from '../http/errors';
 import { guarded } from '../store/redis';
 import { campaignKey, keyIdChanged, LUA_CAMPAIGN_KEYS, type CampaignPart } from './keys';
-import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
+import { MAX_DELAY_MINUTES } from '../../../contract/limits';
+import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 import {
 	campaignGaps,
 	canonicalSettings,

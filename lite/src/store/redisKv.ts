@@ -1,10 +1,10 @@
 import type Redis from 'ioredis';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
+import { type QuotaGrant, quotaGrant, type QuotaReply, RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
 import type { Kv } from './kv';
 import { guarded } from './redis';
 
 type QuotaCommands = Redis & {
-	reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[number, number]>;
+	reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<QuotaReply>;
 	releaseQuota(key: string, count: number): Promise<number>;
 };
 
@@ -19,9 +19,8 @@ export class RedisKv implements Kv {
 		this.redis = redis as QuotaCommands;
 	}
 
-	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[boolean, number]> {
-		const [granted, used] = await guarded(() => this.redis.reserveQuota(key, limit, ttlSeconds, count));
-		return [granted === 1, used];
+	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<QuotaGrant> {
+		return quotaGrant(await guarded(() => this.redis.reserveQuota(key, limit, ttlSeconds, count)));
 	}
 
 	async releaseQuota(key: string, count: number): Promise<void> {

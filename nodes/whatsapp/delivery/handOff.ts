@@ -1,5 +1,6 @@
 import type { CampaignReceiver, CampaignSink } from '../channel/types';
 import { WhatsAppError, invalidInput, isWhatsAppError } from '../../../contract/errors';
+import { MAX_RECEIVERS_PER_REQUEST } from '../../../contract/limits';
 import type { Envelope, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';
@@ -17,9 +18,6 @@ export interface CampaignHandOff {
 	delays: CampaignDelays;
 	retry: RetryPolicy;
 }
-
-/** The container takes at most this many receivers per request (docs/lite-api.md); larger segments go in chunks. */
-export const MAX_RECEIVERS_PER_REQUEST = 1000;
 
 /** Per-recipient text goes as this receiver field, named by the campaign's one message. */
 const PER_RECIPIENT_TEXT = 'text';

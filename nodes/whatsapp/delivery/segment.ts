@@ -1,4 +1,5 @@
 import type { Channel, SendResult } from '../channel/types';
+import { senderRuleOf } from '../channel/metaErrors';
 import { WhatsAppError, isWhatsAppError } from '../../../contract/errors';
 import type { Envelope } from '../message';
 import { identityAliases, recipientKey } from '../identity';
@@ -54,7 +55,6 @@ export const LEDGER_TTL_SECONDS = 30 * 24 * 60 * 60;
  */
 export const CLAIM_SECONDS = 5 * 60;
 
-const THROUGHPUT_LIMIT = 130429;
 const EXECUTION_STOPPED = 'not sent: the execution was stopped';
 
 /** What a recipient left unsent by a stopping error is told. */
@@ -243,10 +243,10 @@ class SegmentSender {
 			idempotent: false,
 			signal,
 			wait: sleepUnlessStopped,
-			// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
+			// A throughput error (channel/metaErrors.ts) slows the whole sender down, for every execution; others wait
+			// only for this recipient.
 			beforeRetry: async (error, delayMs) => {
-				if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate')
-					await this.store.pauseSender(this.senderPace, delayMs);
+				if (senderRuleOf(error)?.pausesSender && config.pace.kind === 'rate') await this.store.pauseSender(this.senderPace, delayMs);
 			},
 		});
 	}

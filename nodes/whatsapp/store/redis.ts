@@ -3,7 +3,7 @@ import { WhatsAppError } from '../../../contract/errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OpenQuestions, RedisOpenQuestions } from './questions';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
-import { RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
+import { quotaGrant, type QuotaReply, RELEASE_QUOTA_LUA, RESERVE_QUOTA_LUA } from '../../../contract/quota';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
@@ -257,8 +257,7 @@ export class RedisStore implements StateStore {
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
-		const [granted, used] = (await this.run(() => this.scripts.reserveQuota(1, key, limit, ttlSeconds, count))) as [number, number];
-		return { granted: granted === 1, used: Number(used) };
+		return quotaGrant((await this.run(() => this.scripts.reserveQuota(1, key, limit, ttlSeconds, count))) as QuotaReply);
 	}
 
 	async releaseQuota(key: string, count = 1) {
