@@ -1,0 +1,38 @@
+import { isWhatsAppError } from './errors';
+
+/**
+ * What the engine tells a self-hoster who debugs it (store outages, retries, refusals, dropped deliveries). The
+ * nodes hand in n8n's logger (`this.logger`), which has this shape; the engine knows nothing else of n8n.
+ * Never log a secret (token, app secret, API key, signature) nor a whole error object (an HTTP error carries its
+ * request's headers): log `causeOf(error)`.
+ */
+export type LogMetadata = Record<string, unknown>;
+
+export interface Logger {
+	debug(message: string, metadata?: LogMetadata): void;
+	info(message: string, metadata?: LogMetadata): void;
+	warn(message: string, metadata?: LogMetadata): void;
+	error(message: string, metadata?: LogMetadata): void;
+}
+
+/** For engine code run where no n8n logger exists (benches, the engine's own unit tests); the nodes always pass one. */
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** An error's message, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * An error as log metadata: its message and, when it has them, its code (a Meta code, REDIS_UNAVAILABLE…) and what
+ * the backend said (Meta's text, ECONNREFUSED…).
+ */
+export function causeOf(error: unknown): LogMetadata {
+	const code = error instanceof Error && 'code' in error ? error.code : undefined;
+	const backendMessage = isWhatsAppError(error) ? error.backendMessage : undefined;
+	return {
+		cause: errorMessage(error),
+		...((typeof code === 'string' || typeof code === 'number') && { code }),
+		...(backendMessage && { backendMessage }),
+	};
+}
