@@ -151,6 +151,13 @@ function requestTimeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs
 	return { requestTimeoutMs, headersTimeoutMs: Math.min(number(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000), requestTimeoutMs) };
 }
 
+/** Every secret the gateway was given, for its logger to mask wherever one would appear (createLogger). */
+export function secretsOf(config: Config): string[] {
+	const redisPassword = config.redisUrl && URL.canParse(config.redisUrl) ? new URL(config.redisUrl).password : undefined;
+	const relaySecrets = [...config.relayApps.values()].flatMap((app) => [app.appSecret, app.verifyToken]);
+	return [config.apiKey, config.webhookSecret, redisPassword, ...relaySecrets].filter((secret): secret is string => Boolean(secret));
+}
+
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
 	const driver = (text(env, 'DRIVER') ?? 'sandbox') as DriverName;

@@ -75,6 +75,7 @@ function redirectTarget(location: string, from: URL): string {
 	try {
 		return new URL(location, from).toString();
 	} catch {
+		// The refusal says what went wrong; the URL itself is not repeated (it may carry a token).
 		throw new OutboundError('unreachable', `${origin(from)} redirected to something that is not a URL`);
 	}
 }

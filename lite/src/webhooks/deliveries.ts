@@ -195,6 +195,7 @@ export function origin(url: string): string {
 	try {
 		return new URL(url).origin;
 	} catch {
+		// Only a description of the URL for a log line.
 		return 'an invalid URL';
 	}
 }
