@@ -69,12 +69,22 @@ export function createLogger({
 
 export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+// Errors are read by their fields, not `instanceof Error`: one made by Node's core in another realm (jest's, a vm) fails it.
+
 export function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
+		? error.message
+		: String(error);
+}
+
+/** An error's code (ECONNREFUSED, an API error code…), when it has one. */
+export function errorCode(error: unknown): string | number | undefined {
+	if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+	return typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined;
 }
 
 /** An error as log metadata: its message and, when it has one, its code. Never the error object (it may hold headers). */
 export function causeOf(error: unknown): LogMetadata {
-	const code = error instanceof Error && 'code' in error ? error.code : undefined;
-	return { cause: errorText(error), ...((typeof code === 'string' || typeof code === 'number') && { code }) };
+	const code = errorCode(error);
+	return { cause: errorText(error), ...(code !== undefined && { code }) };
 }

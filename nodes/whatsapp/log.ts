@@ -18,9 +18,19 @@ export interface Logger {
 /** For engine code run where no n8n logger exists (benches, the engine's own unit tests); the nodes always pass one. */
 export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
+// Errors are read by their fields, not `instanceof Error`: one made by Node's core in another realm (jest's, a vm) fails it.
+
 /** An error's message, whatever was thrown. */
 export function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	return typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
+		? error.message
+		: String(error);
+}
+
+/** An error's code (a Meta code, REDIS_UNAVAILABLE, ECONNREFUSED…), when it has one. */
+export function errorCode(error: unknown): string | number | undefined {
+	if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+	return typeof error.code === 'string' || typeof error.code === 'number' ? error.code : undefined;
 }
 
 /**
@@ -28,11 +38,11 @@ export function errorMessage(error: unknown): string {
  * the backend said (Meta's text, ECONNREFUSED…).
  */
 export function causeOf(error: unknown): LogMetadata {
-	const code = error instanceof Error && 'code' in error ? error.code : undefined;
+	const code = errorCode(error);
 	const backendMessage = isWhatsAppError(error) ? error.backendMessage : undefined;
 	return {
 		cause: errorMessage(error),
-		...((typeof code === 'string' || typeof code === 'number') && { code }),
+		...(code !== undefined && { code }),
 		...(backendMessage && { backendMessage }),
 	};
 }

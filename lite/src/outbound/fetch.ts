@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { OutboundPolicy, OutboundRefused } from './policy';
+import { errorCode } from '../log';
 
 /** A host's addresses; the system resolver unless a test stands in a DNS that answers chosen addresses. */
 export type Resolve = (host: string) => Promise<LookupAddress[]>;
@@ -158,7 +159,7 @@ function outboundError(error: unknown, where: string, request: OutboundRequest, 
 	if (error instanceof OutboundError || error instanceof OutboundRefused) return error;
 	if (deadline.aborted) return new OutboundError('timeout', `${where} did not answer within ${request.timeoutMs} ms`);
 	if (request.signal?.aborted) return new OutboundError('unreachable', `The request to ${where} was cancelled`);
-	const code = (error as NodeJS.ErrnoException).code;
+	const code = errorCode(error);
 	return new OutboundError('unreachable', `${where} could not be reached${code ? ` (${code})` : ''}`);
 }
 

@@ -8,7 +8,7 @@ import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
-import { errorMessage } from '../log';
+import { errorCode, errorMessage } from '../log';
 
 /**
  * KEYS[1] ledger hash; ARGV[1] ISO time, ARGV[2] ledger TTL s, ARGV[3] claim ms, ARGV[4..] recipients. Per recipient,
@@ -124,7 +124,7 @@ const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Shared Sta
 
 /** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
 function causeOf(error: unknown): string {
-	return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : errorMessage(error);
+	return String(errorCode(error) ?? errorMessage(error));
 }
 
 /** Redis could not be reached at the start: no send was even tried. */
