@@ -167,12 +167,12 @@ class SegmentSender {
 	}
 
 	private stop(error: WhatsAppError) {
-		if (!this.stoppedBy)
-			this.config.log.warn('WhatsApp segment stopped sending: the recipients left are skipped', {
-				campaignId: this.config.campaignId,
-				...causeOf(error),
-			});
-		this.stoppedBy ??= error;
+		if (this.stoppedBy) return;
+		this.stoppedBy = error;
+		this.config.log.warn('WhatsApp segment stopped sending: the recipients left are skipped', {
+			campaignId: this.config.campaignId,
+			...causeOf(error),
+		});
 	}
 
 	private throwIfStopped() {
