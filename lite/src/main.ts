@@ -8,7 +8,7 @@ let log: Logger = createLogger();
 
 async function main(): Promise<void> {
 	const config = loadConfig();
-	log = createLogger({ level: process.env.LOG_LEVEL, secrets: secretsOf(config) });
+	log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
 	if (config.driver === 'wwebjs' && !existsSync(config.chromiumPath)) {
 		throw new Error(`DRIVER=wwebjs needs Chromium, but CHROMIUM_PATH=${config.chromiumPath} does not exist`);
 	}

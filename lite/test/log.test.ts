@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { startRedis, type TestRedis, uniquePrefix } from '../../test/harness/redis';
+import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { API_KEY, SECRET, SUIT, stateDir } from './helpers/gateway';
 import { spawnGateway } from './helpers/process';
@@ -47,10 +48,11 @@ describe('createLogger', () => {
 		]);
 	});
 
-	it('leaves out what is below its level', () => {
+	it('leaves out what is below its level (LOG_LEVEL), and a level it does not know stops the start', () => {
 		const { destination, lines } = capture();
-		createLogger({ destination, level: 'warn' }).info('not written');
+		createLogger({ destination, level: loadConfig({ LOG_LEVEL: 'WARN' }).logLevel }).info('not written');
 		expect(lines).toEqual([]);
+		expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL="verbose" must be one of debug, info, warn, error');
 	});
 });
 
