@@ -19,6 +19,8 @@ export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings,
 
 export interface Config extends SafetySettings, RelaySettings {
 	port: number;
+	/** The least severe log lines written (LOG_LEVEL). */
+	logLevel: LogLevel;
 	/** Undefined only for the sandbox demo, which then runs without authentication. */
 	apiKey?: string;
 	suitId: string;
@@ -152,6 +154,22 @@ function requestTimeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs
 	return { requestTimeoutMs, headersTimeoutMs: Math.min(number(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000), requestTimeoutMs) };
 }
 
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: Env): LogLevel {
+	const level = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+	if (!LOG_LEVELS.includes(level as LogLevel)) throw new Error(`LOG_LEVEL="${level}" must be one of ${LOG_LEVELS.join(', ')}`);
+	return level as LogLevel;
+}
+
+/** Every secret the gateway was given, for its logger to mask wherever one would appear (createLogger). */
+export function secretsOf(config: Config): string[] {
+	const redisPassword = config.redisUrl && URL.canParse(config.redisUrl) ? new URL(config.redisUrl).password : undefined;
+	const relaySecrets = [...config.relayApps.values()].flatMap((app) => [app.appSecret, app.verifyToken]);
+	return [config.apiKey, config.webhookSecret, redisPassword, ...relaySecrets].filter((secret): secret is string => Boolean(secret));
+}
+
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
 	const driver = (text(env, 'DRIVER') ?? 'sandbox') as DriverName;
@@ -163,6 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
 	const maxDelayMinutes = number(env, 'MAX_DELAY_MINUTES', defaultMaxDelayMinutes(minDelayMinutes), minDelayMinutes);
 	return {
 		port: number(env, 'PORT', 3000),
+		logLevel: logLevel(env),
 		apiKey,
 		suitId: text(env, 'SUIT_ID') ?? 'default',
 		redisUrl: text(env, 'REDIS_URL'),

@@ -3,7 +3,7 @@ import type { CampaignSettings, QueuedReceiver } from '../src/campaign/bulkReque
 import { MemoryCampaignStore } from '../src/campaign/memoryStore';
 import { RedisCampaignStore } from '../src/campaign/redisStore';
 import type { CampaignStore, CampaignStoreOptions } from '../src/campaign/store';
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../../contract/log';
 import { connectRedis } from '../src/store/redis';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 

@@ -16,7 +16,7 @@ import {
 	type ReceiverEvent,
 	type ReceiverState,
 } from '../src/campaign/store';
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../../contract/log';
 import { connectRedis } from '../src/store/redis';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 

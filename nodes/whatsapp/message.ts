@@ -167,6 +167,7 @@ function checkUrl(field: string, value: string) {
 	try {
 		url = new URL(value);
 	} catch {
+		// Not a URL: refused just below, naming the field and the value.
 		url = undefined;
 	}
 	if (!url || !['http:', 'https:'].includes(url.protocol)) {

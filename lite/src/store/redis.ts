@@ -1,6 +1,6 @@
 import Redis, { ReplyError } from 'ioredis';
 import { storeUnavailable } from '../http/errors';
-import type { Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 
 /**
  * The gateway's Redis client. A command that cannot reach Redis fails after a few reconnection attempts (the
@@ -13,7 +13,7 @@ export function connectRedis(url: string, log: Logger): Redis {
 	redis.on('error', (error: Error) => {
 		if (down) return;
 		down = true;
-		log.warn(`Redis unavailable (${error.message}): campaigns pause and routes that need Redis answer 503 until it is back`);
+		log.warn('Redis unavailable: campaigns pause and routes that need Redis answer 503 until it is back', causeOf(error));
 	});
 	redis.on('ready', () => {
 		if (down) log.info('Redis is back');

@@ -52,6 +52,7 @@ export class RedisKv implements Kv {
 	}
 
 	async close() {
+		// QUIT that fails means the connection is already going: disconnecting is all that is left to do.
 		await this.redis.quit().catch(() => this.redis.disconnect());
 	}
 }

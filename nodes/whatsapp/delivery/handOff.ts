@@ -6,6 +6,7 @@ import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';
 import { type RetryPolicy, withRetries } from './retry';
 import { reasonForStop } from './segment';
+import { errorMessage } from '../../../contract/log';
 
 export interface CampaignDelays {
 	minDelayMinutes: number;
@@ -153,7 +154,7 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 		} catch (error) {
 			const failure = isWhatsAppError(error)
 				? error
-				: new WhatsAppError(String((error as Error)?.message ?? error), {
+				: new WhatsAppError(errorMessage(error), {
 						kind: 'ambiguous',
 						description: 'An unexpected error interrupted the hand-off',
 						fix: 'Run again with the same Campaign ID: receivers already queued are not queued twice',

@@ -241,6 +241,7 @@ export function deliveryPlanFrom(context: IExecuteFunctions, channel: Channel, s
 			concurrency: number(delivery.concurrency, 0) || defaultConcurrency(pace),
 			dailyCap: dailyCapFrom(context, channel, delivery),
 			retry,
+			log: context.logger,
 		},
 	};
 }

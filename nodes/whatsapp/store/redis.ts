@@ -8,6 +8,7 @@ import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
 import type { DeliveryClaim, LedgerEntry, StateStore } from './types';
+import { errorCode, errorMessage } from '../../../contract/log';
 
 /**
  * KEYS[1] ledger hash; ARGV[1] ISO time, ARGV[2] ledger TTL s, ARGV[3] claim ms, ARGV[4..] recipients. Per recipient,
@@ -123,7 +124,7 @@ const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Shared Sta
 
 /** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
 function causeOf(error: unknown): string {
-	return (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
+	return String(errorCode(error) ?? errorMessage(error));
 }
 
 /** Redis could not be reached at the start: no send was even tried. */
@@ -320,6 +321,7 @@ export class RedisStore implements StateStore {
 		// QUIT on a connection Redis dropped would wait for an answer that never comes; an ended one needs nothing.
 		if (this.client.status === 'end') return;
 		if (this.client.status !== 'ready') return this.client.disconnect();
+		// QUIT that fails means the connection is already going: disconnecting is all that is left to do.
 		await this.client.quit().catch(() => this.client.disconnect());
 	}
 }
