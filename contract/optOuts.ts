@@ -35,6 +35,7 @@ export function parseOptOutEntry(stored: string | null | undefined): OptOutEntry
 		const entry = JSON.parse(stored) as OptOutEntry;
 		return typeof entry?.at === 'string' ? entry : undefined;
 	} catch {
+		// Not JSON: not an entry, as the comment above says; the field is ignored, never trusted.
 		return undefined;
 	}
 }

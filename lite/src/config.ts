@@ -1,3 +1,4 @@
+import { DEFAULT_MIN_DELAY_MINUTES, defaultMaxDelayMinutes, MAX_RECEIVERS_PER_REQUEST, MAX_TEXT_LENGTH } from '../../contract/limits';
 import { DEFAULT_DAILY_QUOTA } from '../../contract/quota';
 import type { MediaFetchSettings } from './outbound/media';
 import type { WebhookPostSettings } from './outbound/webhook';
@@ -18,6 +19,8 @@ export interface SafetySettings extends MediaFetchSettings, WebhookPostSettings,
 
 export interface Config extends SafetySettings, RelaySettings {
 	port: number;
+	/** The least severe log lines written (LOG_LEVEL). */
+	logLevel: LogLevel;
 	/** Undefined only for the sandbox demo, which then runs without authentication. */
 	apiKey?: string;
 	suitId: string;
@@ -131,7 +134,7 @@ function checkSecrets(driver: DriverName, apiKey: string | undefined, webhookSec
 function safetySettings(env: Env): SafetySettings {
 	return {
 		maxInlineMediaBytes: number(env, 'MAX_INLINE_MEDIA_BYTES', 16 * 1024 * 1024, 1),
-		maxTextLength: number(env, 'MAX_TEXT_LENGTH', 4096, 1),
+		maxTextLength: number(env, 'MAX_TEXT_LENGTH', MAX_TEXT_LENGTH, 1),
 		mediaAllowedHosts: list(env, 'MEDIA_ALLOWED_HOSTS'),
 		maxMediaUrlBytes: number(env, 'MAX_MEDIA_URL_BYTES', 16 * 1024 * 1024, 1),
 		mediaFetchTimeoutMs: number(env, 'MEDIA_FETCH_TIMEOUT_MS', 60_000, 1),
@@ -153,6 +156,22 @@ function requestTimeouts(env: Env): { headersTimeoutMs: number; requestTimeoutMs
 	return { requestTimeoutMs, headersTimeoutMs: Math.min(number(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000), requestTimeoutMs) };
 }
 
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: Env): LogLevel {
+	const level = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+	if (!LOG_LEVELS.includes(level as LogLevel)) throw new Error(`LOG_LEVEL="${level}" must be one of ${LOG_LEVELS.join(', ')}`);
+	return level as LogLevel;
+}
+
+/** Every secret the gateway was given, for its logger to mask wherever one would appear (createLogger). */
+export function secretsOf(config: Config): string[] {
+	const redisPassword = config.redisUrl && URL.canParse(config.redisUrl) ? new URL(config.redisUrl).password : undefined;
+	const relaySecrets = [...config.relayApps.values()].flatMap((app) => [app.appSecret, app.verifyToken]);
+	return [config.apiKey, config.webhookSecret, redisPassword, ...relaySecrets].filter((secret): secret is string => Boolean(secret));
+}
+
 /** Reads the gateway's settings from the environment; throws a plain-language error for a wrong value. */
 export function loadConfig(env: Env = process.env): Config {
 	const driver = (text(env, 'DRIVER') ?? 'sandbox') as DriverName;
@@ -160,10 +179,11 @@ export function loadConfig(env: Env = process.env): Config {
 	const apiKey = text(env, 'API_KEY');
 	const webhookSecret = text(env, 'WEBHOOK_SECRET');
 	if (driver !== 'sandbox') checkSecrets(driver, apiKey, webhookSecret);
-	const minDelayMinutes = number(env, 'MIN_DELAY_MINUTES', 3);
-	const maxDelayMinutes = number(env, 'MAX_DELAY_MINUTES', minDelayMinutes * 2, minDelayMinutes);
+	const minDelayMinutes = number(env, 'MIN_DELAY_MINUTES', DEFAULT_MIN_DELAY_MINUTES);
+	const maxDelayMinutes = number(env, 'MAX_DELAY_MINUTES', defaultMaxDelayMinutes(minDelayMinutes), minDelayMinutes);
 	return {
 		port: number(env, 'PORT', 3000),
+		logLevel: logLevel(env),
 		apiKey,
 		suitId: text(env, 'SUIT_ID') ?? 'default',
 		redisUrl: text(env, 'REDIS_URL'),
@@ -195,7 +215,7 @@ function campaignSettings(env: Env, driver: DriverName) {
 	return {
 		minSendGapMs: number(env, 'MIN_SEND_GAP_MS', driver === 'sandbox' ? 0 : 2000),
 		maxSendWaitMs: number(env, 'MAX_SEND_WAIT_MS', 30_000),
-		maxReceiversPerRequest: number(env, 'MAX_RECEIVERS_PER_REQUEST', 1000, 1),
+		maxReceiversPerRequest: number(env, 'MAX_RECEIVERS_PER_REQUEST', MAX_RECEIVERS_PER_REQUEST, 1),
 		maxActiveCampaigns: number(env, 'MAX_ACTIVE_CAMPAIGNS', 100, 1),
 		campaignRetentionSeconds: number(env, 'CAMPAIGN_RETENTION_DAYS', 30, 1 / 24) * 86_400,
 		memoryStoreMaxBytes: number(env, 'MEMORY_STORE_MAX_BYTES', 128 * 1024 * 1024, 1024),

@@ -19,7 +19,7 @@ import { WwebjsDriver, type WwebjsLibrary } from './drivers/wwebjs';
 import { armFault } from './faults';
 import { apiKeyCheck } from './http/auth';
 import { Router } from './http/router';
-import type { Logger } from './log';
+import { causeOf, type Logger } from '../../contract/log';
 import { Metrics, renderMetrics } from './metrics';
 import type { Resolve } from './outbound/fetch';
 import { mediaFetcher } from './outbound/media';
@@ -129,7 +129,7 @@ export class Gateway {
 			ack: (data) => this.dispatcher.emit('message_ack', data),
 		};
 		this.driver = this.createDriver(sink);
-		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix);
+		this.quota = new QuotaGate(this.kv, config.suitId, config.dailyQuota, config.keyPrefix, log);
 		const optOuts = new OptOutGate(this.kv, config.suitId, config.keyPrefix);
 		const sender = new Sender({
 			driver: this.driver,
@@ -242,7 +242,9 @@ export class Gateway {
 			// Not fatal: routes that need Redis answer 503 and campaigns wait until it answers; events are kept.
 			await this.redis
 				.ping()
-				.catch(() => log.warn('Redis does not answer yet (check REDIS_URL): the gateway starts anyway and waits for it'));
+				.catch((error: unknown) =>
+					log.warn('Redis does not answer yet (check REDIS_URL): the gateway starts anyway and waits for it', causeOf(error)),
+				);
 		} else
 			log.warn(
 				'No REDIS_URL: quota, campaigns and webhooks live in this process only (not durable, not shared); set REDIS_URL for production',

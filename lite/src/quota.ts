@@ -1,4 +1,5 @@
 import { QUOTA_TTL_SECONDS, quotaKey, quotaResetAt, type QuotaReservation } from '../../contract/quota';
+import { causeOf, type Logger } from '../../contract/log';
 import type { Kv } from './store/kv';
 
 export interface Reservation extends QuotaReservation {
@@ -24,6 +25,7 @@ export class QuotaGate {
 		private readonly suitId: string,
 		readonly limit: number,
 		private readonly keyPrefix: string,
+		private readonly log: Logger,
 		private readonly now: () => Date = () => new Date(),
 	) {}
 
@@ -31,8 +33,8 @@ export class QuotaGate {
 		await this.settleOwed();
 		const now = this.now();
 		const key = quotaKey(this.suitId, now, this.keyPrefix);
-		const [granted, used] = await this.kv.reserveQuota(key, this.limit, QUOTA_TTL_SECONDS, count);
-		return { granted, used, limit: this.limit, resetAt: quotaResetAt(now), key };
+		const grant = await this.kv.reserveQuota(key, this.limit, QUOTA_TTL_SECONDS, count);
+		return { ...grant, limit: this.limit, resetAt: quotaResetAt(now), key };
 	}
 
 	/** Gives the units back now, or once Redis answers again (never throws). */
@@ -40,7 +42,12 @@ export class QuotaGate {
 		this.owed.push({ key: reservation.key, count });
 		if (this.owed.length > MAX_OWED) this.owed.shift();
 		// Redis unreachable: the release stays owed and the next reserve or count gives it back.
-		await this.settleOwed().catch(() => undefined);
+		await this.settleOwed().catch((error: unknown) =>
+			this.log.warn('Quota release owed: Redis did not take it; it is given back before the next reservation', {
+				owed: this.owed.length,
+				...causeOf(error),
+			}),
+		);
 	}
 
 	private settleOwed(): Promise<void> {

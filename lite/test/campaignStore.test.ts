@@ -4,7 +4,7 @@ import { MemoryCampaignStore } from '../src/campaign/memoryStore';
 import { campaignBase } from '../src/campaign/keys';
 import { RedisCampaignStore } from '../src/campaign/redisStore';
 import type { CampaignStore, CampaignStoreOptions } from '../src/campaign/store';
-import { silentLogger } from '../src/log';
+import { silentLogger } from '../../contract/log';
 import { connectRedis } from '../src/store/redis';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
 import { startRedisCluster, type TestRedisCluster } from '../../test/harness/redisCluster';

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { armFault, type FaultStep } from '../src/faults';
+import { createLogger } from '../src/log';
 import { uniquePrefix } from '../../test/harness/redis';
 import { startGateway, stateDir, SUIT, type TestGateway } from './helpers/gateway';
 import { startReceiver, type WebhookReceiver } from './helpers/receiver';
@@ -119,8 +121,21 @@ it('a gateway restarted during the outage keeps the events it raises and deliver
 	}
 });
 
-it('gives back the quota unit of a send that Redis stopped after the reservation: the quota counts only messages sent', async () => {
-	const gw = await startGateway({ redisUrl: redis.url, minDelayMinutes: 0, maxDelayMinutes: 0 });
+it('gives back the quota unit of a send that Redis stopped after the reservation (logging why it is owed): the quota counts only messages sent', async () => {
+	const logged: Array<Record<string, unknown>> = [];
+	const destination = new Writable({
+		write(chunk: Buffer, _encoding, done) {
+			logged.push(
+				...chunk
+					.toString('utf8')
+					.split('\n')
+					.filter(Boolean)
+					.map((line) => JSON.parse(line) as Record<string, unknown>),
+			);
+			done();
+		},
+	});
+	const gw = await startGateway({ redisUrl: redis.url, minDelayMinutes: 0, maxDelayMinutes: 0 }, { log: createLogger({ destination }) });
 	const quotaUsed = async () => /whatsapp_lite_quota_used\{[^}]*\} (\d+)/.exec((await gw.call('GET', '/metrics')).text)?.[1];
 	// Started again only once the gateway sees it stopped (start() right after the kill would find it still running).
 	const restartRedis = async () => {
@@ -131,6 +146,10 @@ it('gives back the quota unit of a send that Redis stopped after the reservation
 		armFault({ step: 'reserved', nth: 1 }, () => redis.kill());
 		const single = await gw.call('POST', '/api/send-message', { number: '4915199999991', message: 'reserved, then Redis stopped' });
 		expect([single.status, single.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+		// The release Redis could not take is not silent: one structured line says it is owed, and why.
+		expect(logged).toContainEqual(
+			expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^Quota release owed/), owed: 1, cause: expect.any(String) }),
+		);
 		await restartRedis();
 		expect(await quotaUsed()).toBe('0');
 

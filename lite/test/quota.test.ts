@@ -1,8 +1,5 @@
-import Redis, { Cluster } from 'ioredis';
+import Redis from 'ioredis';
 import { quotaKey, quotaResetAt } from '../../contract/quota';
-import { MemoryKv } from '../src/store/memoryKv';
-import { RedisKv } from '../src/store/redisKv';
-import type { Kv } from '../src/store/kv';
 import { API_KEY, startGateway, SUIT } from './helpers/gateway';
 import { waitFor } from './helpers/wait';
 import { startRedis, uniquePrefix, type TestRedis } from '../../test/harness/redis';
@@ -57,37 +54,6 @@ it("keeps the count under the nodes' key, with a 24-hour TTL", async () => {
 		client.disconnect();
 		await gw.stop();
 	}
-});
-
-describe.each([
-	['RedisKv', () => new RedisKv(new Redis(redis.url)) as Kv],
-	['RedisKv on a Redis Cluster', () => new RedisKv(new Cluster(cluster.nodes)) as Kv],
-	['MemoryKv', () => new MemoryKv() as Kv],
-])("%s runs the quota script's semantics", (_, create) => {
-	it('reserves up to the limit, refuses past it without counting, and releases never below zero', async () => {
-		const kv = create();
-		const key = `${uniquePrefix()}quota`;
-		try {
-			expect(await kv.reserveQuota(key, 3, 60, 2)).toEqual([true, 2]);
-			expect(await kv.reserveQuota(key, 3, 60, 2)).toEqual([false, 2]);
-			expect(await kv.reserveQuota(key, 3, 60, 1)).toEqual([true, 3]);
-			await kv.releaseQuota(key, 5);
-			expect(await kv.get(key)).toBe('0');
-			await kv.releaseQuota(key, 1);
-			expect(await kv.get(key)).toBe('0');
-		} finally {
-			await kv.close();
-		}
-	});
-});
-
-it('MemoryKv lets the quota expire after its TTL', async () => {
-	let now = 0;
-	const kv = new MemoryKv(() => now);
-	await kv.reserveQuota('q', 1, 60, 1);
-	expect((await kv.reserveQuota('q', 1, 60, 1))[0]).toBe(false);
-	now = 60_000;
-	expect(await kv.reserveQuota('q', 1, 60, 1)).toEqual([true, 1]);
 });
 
 describe.each([

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { invalidInput } from '../../contract/errors';
 import type { ContactCard, MediaSource, MediaType, OutboundMessage } from '../whatsapp/message';
 import type { ItemParameters } from '../whatsapp/n8n/itemParameters';
+import { errorMessage } from '../../contract/log';
 
 type Read = (parameters: ItemParameters, itemIndex: number) => Promise<OutboundMessage> | OutboundMessage;
 
@@ -77,7 +78,7 @@ function flowData(value: unknown): Record<string, unknown> | undefined {
 		throw invalidInput(
 			'Screen Data',
 			value,
-			`is not valid JSON (${(error as Error).message})`,
+			`is not valid JSON (${errorMessage(error)})`,
 			'Give an object, e.g. { "customer_name": "Ada" }',
 		);
 	}

@@ -147,6 +147,15 @@ const metaProperties: INodeProperties[] = [
 		// Hidden until a template is picked (n8n compares a resource locator by its value).
 		displayOptions: { show: META_ON_CLOUD.show, hide: { template: [''] } },
 	},
+	{
+		displayName: 'Use Marketing Messages API',
+		name: 'marketingMessages',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether marketing templates go through Meta's Marketing Messages API (delivery optimised by Meta; the template's time-to-live applies). Other templates, and every send while the number has not accepted that API's terms, go through the normal endpoint; each result item says which carried it.",
+		displayOptions: META_ON_CLOUD,
+	},
 ];
 
 const textProperties: INodeProperties[] = [

@@ -58,6 +58,19 @@ async function cardMedia(context: IExecuteFunctions, itemIndex: number, values: 
 	return media;
 }
 
+/** The Use Marketing Messages API switch, which an expression may set per item. */
+function useMarketingMessages(item: ItemReader): boolean {
+	const value = item.value('marketingMessages', false);
+	if (typeof value !== 'boolean')
+		throw invalidInput(
+			'Use Marketing Messages API',
+			value,
+			'is not true or false',
+			'Turn it on or off, or make its expression give a boolean',
+		);
+	return value;
+}
+
 async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: ItemReader, itemIndex: number): Promise<ReadTemplate> {
 	const reference = parseTemplateReference(item.value('template', '', { extractValue: true }));
 	const template = await catalog.find(reference);
@@ -70,8 +83,9 @@ async function readMetaTemplate({ context, catalog }: TemplateSendRun, item: Ite
 		cardMedia: await cardMedia(context, itemIndex, values),
 	});
 	const approved = template.id ? { templateId: String(template.id), listedAt: catalog.listedAt } : undefined;
+	const marketingMessages = useMarketingMessages(item) && { ttlSeconds: template.message_send_ttl_seconds };
 	return {
-		message: { ...prepared.message, ...(approved && { approved }) },
+		message: { ...prepared.message, ...(approved && { approved }), ...(marketingMessages && { marketingMessages }) },
 		details: { template: template.name, language: template.language, renderedText: prepared.renderedText },
 	};
 }

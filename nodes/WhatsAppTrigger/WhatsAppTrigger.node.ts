@@ -13,6 +13,7 @@ import { learnContactLinks } from '../whatsapp/inbound/contactLinks';
 import { recordDeliveryUpdates } from '../whatsapp/inbound/deliveryUpdates';
 import { recordTemplateHalts } from '../whatsapp/inbound/templateHalts';
 import { buildFilter } from '../whatsapp/inbound/filters';
+import { causeOf } from '../../contract/log';
 import { type ReceiveOptions, receive } from '../whatsapp/inbound/receive';
 import { credentialTest } from '../whatsapp/n8n/channels';
 import { backendProperty } from '../whatsapp/n8n/commonProperties';
@@ -29,6 +30,7 @@ import {
 	attachReceipt,
 	eventItems,
 	inboundRequest,
+	logUnstarted,
 	registrationFromContext,
 	requestSource,
 	respond,
@@ -111,6 +113,7 @@ export class WhatsAppTrigger implements INodeType {
 			openStore,
 			scope: `${this.getWorkflow().id ?? ''}:${node.id}`,
 			nowSeconds: Math.floor(Date.now() / 1000),
+			log: this.logger,
 			record: async (events) => {
 				await learnContactLinks(events, openStore);
 				await recordTemplateHalts(events, openStore);
@@ -121,14 +124,15 @@ export class WhatsAppTrigger implements INodeType {
 		let reception = await receive(request, await requestSource(this, parameters, node, request.method === 'GET'), options);
 		if (reception.reply.status === 401) reception = await receive(request, await requestSource(this, parameters, node, true), options);
 		if (reception.events.length === 0) {
+			logUnstarted(this, reception.reply);
 			respond(this, reception.reply);
 			return { noWebhookResponse: true };
 		}
 		settleWhenAnswered(this, reception.settle);
 		// Replies to Send and Wait for Response resume their executions instead (docs/send-and-wait.md).
-		const answers = await takeAnswers(this, reception.events, openStore).catch((error: Error) => {
+		const answers = await takeAnswers(this, reception.events, openStore).catch((error: unknown) => {
 			// The store failed: answered 503 below, so the backend delivers again; the cause goes to n8n's log.
-			this.logger.warn(`WhatsApp Trigger could not match replies to waiting questions: ${error.message}`);
+			this.logger.warn('WhatsApp Trigger answered 503: replies could not be matched to waiting questions', causeOf(error));
 			return undefined;
 		});
 		if (!answers || answers.retry || answers.unanswered.length === 0) {
@@ -153,7 +157,10 @@ export class WhatsAppTrigger implements INodeType {
 		const { events, receipt } = takeReceipt(this.getInputData());
 		this.sendResponse({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: { received: events.length } });
 		// Not confirmed (store unreachable): the claims lapse after PENDING_CLAIM_SECONDS; the events already run.
-		if (receipt) await confirmReceipt(await processStateStoreFor(this), receipt).catch(() => undefined);
+		if (receipt)
+			await confirmReceipt(await processStateStoreFor(this), receipt).catch((error: unknown) =>
+				this.logger.warn('WhatsApp Trigger could not confirm a delivery (its claims lapse on their own)', causeOf(error)),
+			);
 		return [events];
 	}
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { type AnswerRouting, type Resume, routeAnswers } from '../whatsapp/inbound/answers';
 import type { InboundEvent } from '../whatsapp/inbound/event';
 import type { StateStore } from '../whatsapp/store/types';
+import { causeOf } from '../../contract/log';
 
 /** How long the trigger waits for n8n to take a resume request before asking the backend to deliver again. */
 const RESUME_TIMEOUT_MS = 30_000;
@@ -27,7 +28,7 @@ export function resumeThroughN8n(context: IWebhookFunctions): Resume {
 			})) as { statusCode: number; body: unknown };
 		} catch (error) {
 			// n8n unreachable: the backend's redelivery tries again; the cause goes to n8n's log.
-			context.logger.warn(`WhatsApp Trigger could not resume the execution waiting for an answer: ${(error as Error).message}`);
+			context.logger.warn('WhatsApp Trigger could not resume the execution waiting for an answer', causeOf(error));
 			return 'retry';
 		}
 		const { statusCode } = response;

@@ -36,6 +36,7 @@ import {
 } from '../whatsapp/n8n/channels';
 import { recentCredentials } from '../whatsapp/n8n/recentCredentials';
 import { helperRequester } from '../whatsapp/n8n/requesters';
+import { causeOf, errorMessage } from '../../contract/log';
 import {
 	cloudRegistrationSettings,
 	filterSettings,
@@ -122,8 +123,9 @@ export async function inboundRequest(context: IWebhookFunctions): Promise<Inboun
 		try {
 			await request.readRawBody();
 		} catch (error) {
-			if (!request.destroyed && !request.readableAborted) throw new NodeOperationError(context.getNode(), error as Error);
-			context.logger.warn(`WhatsApp Trigger: the sender closed the connection before its body arrived (${(error as Error).message})`);
+			if (!request.destroyed && !request.readableAborted)
+				throw new NodeOperationError(context.getNode(), error instanceof Error ? error : errorMessage(error));
+			context.logger.warn('WhatsApp Trigger: the sender closed the connection before its body arrived', causeOf(error));
 			return undefined;
 		}
 	}
@@ -152,8 +154,15 @@ function liteSubscription(parameters: TriggerParameters): string[] {
  */
 export function settleWhenAnswered(context: IWebhookFunctions, settle: (handedOver: boolean) => Promise<void>): void {
 	const response = context.getResponseObject();
+	const { logger } = context;
 	// A store that fails here leaves the claims pending; they lapse after PENDING_CLAIM_SECONDS.
-	response.once('finish', () => void settle(response.statusCode >= 200 && response.statusCode < 300).catch(() => undefined));
+	response.once(
+		'finish',
+		() =>
+			void settle(response.statusCode >= 200 && response.statusCode < 300).catch((error: unknown) =>
+				logger.warn('WhatsApp Trigger could not settle a delivery (its claims lapse on their own)', causeOf(error)),
+			),
+	);
 }
 
 /** The field of the first event item that carries the delivery's receipt from webhook() into execute(). */
@@ -171,6 +180,12 @@ export function takeReceipt(items: INodeExecutionData[]): { events: INodeExecuti
 	// A rest copy, not `delete`: an object that lost a key is slow for everything n8n does with it afterwards.
 	const { [RECEIPT_FIELD]: _receipt, ...json } = items[0].json;
 	return { events: [{ ...items[0], json }, ...items.slice(1)], receipt };
+}
+
+/** A delivery that starts nothing: a refusal is a warning (with its reason, never a secret), the rest is debug. */
+export function logUnstarted(context: IWebhookFunctions, reply: Reply): void {
+	if (reply.status >= 400) context.logger.warn('WhatsApp Trigger refused a delivery', { status: reply.status, reason: reply.body });
+	else context.logger.debug('WhatsApp Trigger answered a delivery that starts no workflow', { status: reply.status });
 }
 
 export function respond(context: IWebhookFunctions, reply: Reply): void {
@@ -201,7 +216,8 @@ export async function eventItems(
 				if (!file) return { json };
 				return { json, binary: { [property]: await context.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType) } };
 			} catch (error) {
-				(json.media as IDataObject).downloadError = (error as Error).message;
+				(json.media as IDataObject).downloadError = errorMessage(error);
+				context.logger.warn('WhatsApp Trigger could not download an incoming media file', causeOf(error));
 				return { json };
 			}
 		}),

@@ -1,10 +1,11 @@
 import { invalidInput } from '../../contract/errors';
+import { MAX_TEXT_LENGTH } from '../../contract/limits';
 import { checkFlowMessage, type FlowMessageParts } from './flowMessage';
 import type { ContactIdentity, ContactRecipient } from './identity';
 
 /** Limits from Meta's Cloud API documentation (docs/cloud-api.md). */
 export const LIMITS = {
-	textBody: 4096,
+	textBody: MAX_TEXT_LENGTH,
 	caption: 1024,
 	interactiveBody: 1024,
 	headerText: 60,
@@ -105,6 +106,11 @@ export interface TemplateMessage {
 	/** A carousel template's cards, every card the template defines, in order. */
 	cards?: TemplateCard[];
 	/**
+	 * Cloud: send it through Meta's Marketing Messages API when it is a marketing template (channel/marketingMessages.ts);
+	 * `ttlSeconds` is the template's time-to-live where Meta's listing gave it.
+	 */
+	marketingMessages?: { ttlSeconds?: number };
+	/**
 	 * The template's ID and when this execution read Meta's listing that showed it APPROVED: a pause recorded after
 	 * that stops the send, an older one was lifted (delivery/templateHealth.ts).
 	 */
@@ -161,6 +167,7 @@ function checkUrl(field: string, value: string) {
 	try {
 		url = new URL(value);
 	} catch {
+		// Not a URL: refused just below, naming the field and the value.
 		url = undefined;
 	}
 	if (!url || !['http:', 'https:'].includes(url.protocol)) {

@@ -30,7 +30,7 @@ test('a Lite segment with minute delays is handed to the container as one campai
 	expect(new Set(bodies.map((body) => body.campaign_id))).toEqual(new Set(['spring']));
 	// Each receiver's own text (rendered from the item) through one placeholder, with the Delivery settings' delays.
 	const { receivers, ...settings } = bodies[0].UOWHATSAPP;
-	expect(settings).toEqual({ message: '{{user.text}}', random_delay: true, min_delay: 3, max_delay: 5, random_string: false });
+	expect(settings).toEqual({ message: '{{user.text}}', random_delay: true, min_delay: 3, max_delay: 6, random_string: false });
 	expect(receivers[7]).toEqual({ mobileNum: number(7), user: { text: 'Hi User 7' } });
 	expect(backends().lite.requests.some((request) => request.path === '/api/send-message')).toBe(false);
 
@@ -141,6 +141,15 @@ test('a segment a campaign cannot carry fails before anything is handed over, na
 	);
 	expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(2);
 	expect(result.error?.description).toContain('set Delivery Mode to "Send From n8n"');
+	expect(backends().lite.requests).toEqual([]);
+});
+
+test('a delay longer than the container takes (one day) fails before anything is handed over, naming the field and its value', async () => {
+	const result = await sendSegment({ backend: 'lite', delivery: { minDelayMinutes: 3, maxDelayMinutes: 2000 } }, recipients(2), {
+		continueOnFail: false,
+	});
+
+	expect(result.error?.message).toBe('Delay Up To (Minutes) 2000 is not a number of minutes from 0 to 1440 (one day)');
 	expect(backends().lite.requests).toEqual([]);
 });
 

@@ -56,6 +56,7 @@ const {
 const { campaignCase } = require('./lib/campaignCase');
 const { retryCase } = require('./lib/retryCase');
 const { bsuidCase, BSUID_WORKFLOW } = require('./lib/bsuidCase');
+const { carouselFlowCase, CAROUSEL_FLOW_WORKFLOW } = require('./lib/carouselFlowCase');
 const { liteGatewayCase } = require('./lib/liteGatewayCase');
 const { relayCase } = require('./lib/relayCase');
 const { sendAndWaitCase, SEND_AND_WAIT_WORKFLOW } = require('./lib/sendAndWaitCase');
@@ -229,7 +230,9 @@ async function main() {
 
 		// --- fake Graph API, credential, workflows ------------------------------------------------------------
 		const { startFakeGraphApi } = requireTypeScriptFake('graphApi.ts');
-		fake = await startFakeGraphApi({ ...FAKE });
+		// The business account's templates, for Template Send (the carousel-flow case).
+		const { TEMPLATES } = requireTypeScriptFake('graphTemplates.ts');
+		fake = await startFakeGraphApi({ ...FAKE, businessAccountId: CREDENTIAL_DATA.businessAccountId, templates: TEMPLATES });
 		const { startFakeLiteContainer, FAKE_SUIT_ID } = requireFakeLiteContainer();
 		liteFake = await startFakeLiteContainer(LITE_API_KEY);
 		// The real gateway with its own Redis; a failure to start fails the lite-gateway case only.
@@ -359,7 +362,7 @@ async function main() {
 			// Imported workflows are inactive; activation in the database takes effect when n8n starts (n8n 2.x
 			// replaced update:workflow --active=true with publish:workflow).
 			const loadIds = Object.values(LOAD_WORKFLOWS).map((file) => readWorkflow(file).id);
-			for (const id of [TRIGGER_WORKFLOW_ID, BSUID_WORKFLOW.id, ...loadIds]) {
+			for (const id of [TRIGGER_WORKFLOW_ID, BSUID_WORKFLOW.id, CAROUSEL_FLOW_WORKFLOW.id, ...loadIds]) {
 				const activation = activateArgs(N8N_MAJOR, id);
 				const activate = await n8n(activation, `activate-${id}`);
 				if (activate.code !== 0) throw new CaseFailure(`n8n ${activation[0]} --id=${id} failed`, [activate.logFile]);
@@ -394,6 +397,17 @@ async function main() {
 			fail: (message) => new CaseFailure(message, startLogs),
 		});
 		ready.catch(() => undefined);
+		/** What the Cloud cases on this n8n start share: n8n, the fake Graph API, the credential and n8n's database. */
+		const cloudCase = (workflow) => ({
+			baseUrl,
+			fake,
+			workflow,
+			credential: CREDENTIAL_DATA,
+			databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
+			host,
+			logsOnFailure: startLogs,
+			CaseFailure,
+		});
 		try {
 			await runCase('loads: n8n start lists every node and credential of the package and serves their icons', async () => {
 				const types = await ready;
@@ -433,32 +447,21 @@ async function main() {
 						const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, 'trigger-echo.json'), 'utf8'));
 						const { webhookId } = workflow.nodes.find((node) => node.type.endsWith(`.${TRIGGER_NODE}`));
 						await waitForWebhook(`${baseUrl}/webhook/${webhookId}/webhook`); // n8n 2.x activates after start-up
-						return await triggerCase({
-							baseUrl,
-							fake,
-							workflow,
-							credential: CREDENTIAL_DATA,
-							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
-							host,
-							logsOnFailure: startLogs,
-							CaseFailure,
-						});
+						return await triggerCase(cloudCase(workflow));
 					},
 				);
 				await runCase(
 					'bsuid: a phone-less user says hi and the auto-reply reaches them by BSUID; their STOP makes a segment skip them',
 					async () => {
 						await ready;
-						return await bsuidCase({
-							baseUrl,
-							fake,
-							workflow: readWorkflow(BSUID_WORKFLOW.file),
-							credential: CREDENTIAL_DATA,
-							databaseFile: path.join(userFolder, '.n8n', 'database.sqlite'),
-							host,
-							logsOnFailure: startLogs,
-							CaseFailure,
-						});
+						return await bsuidCase(cloudCase(readWorkflow(BSUID_WORKFLOW.file)));
+					},
+				);
+				await runCase(
+					"carousel-flow: Template Send sends a carousel (the exact body Meta gets); a Flow's nfm_reply reaches the trigger as flow.answers",
+					async () => {
+						await ready;
+						return await carouselFlowCase(cloudCase(readWorkflow(CAROUSEL_FLOW_WORKFLOW.file)));
 					},
 				);
 				if (process.env.E2E_SKIP_LOAD === '1') skip('load: 2,000 signed events at 20 concurrent requests', 'E2E_SKIP_LOAD=1');

@@ -1,4 +1,7 @@
-import { metaError } from '../../nodes/whatsapp/channel/metaErrors';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { metaError, senderRuleOf } from '../../nodes/whatsapp/channel/metaErrors';
+import { backoffMs } from '../../nodes/whatsapp/delivery/retry';
 
 const answer = (code: number, message = `(#${code}) message`, details?: string) => ({
 	error: { message, type: 'OAuthException', code, ...(details && { error_data: { details } }), fbtrace_id: 'TRACE' },
@@ -46,6 +49,41 @@ test.each([
 	expect(error).toMatchObject({ kind: 'api', code, retryable, message: expect.stringMatching(new RegExp(`^WhatsApp error ${code}: .+`)) });
 	expect(error.description.length).toBeGreaterThan(10);
 	expect(error.fix.length).toBeGreaterThan(5);
+});
+
+/** The rows of docs/cloud-api.md's error table: each code (a range such as 200–299 by its ends) with its "retry?" cell. */
+function documentedRules(): Array<[number, string]> {
+	const doc = readFileSync(join(__dirname, '../../docs/cloud-api.md'), 'utf8');
+	const table = doc.slice(doc.indexOf('| code | meaning | retry? |'), doc.indexOf('A network error after the request left'));
+	return table
+		.split('\n')
+		.slice(2)
+		.filter((row) => row.startsWith('|'))
+		.flatMap((row) => {
+			const [codes, , behaviour] = row
+				.split('|')
+				.slice(1, 4)
+				.map((cell) => cell.trim());
+			return codes.split(/,\s*|–/).map((code): [number, string] => [Number(code), behaviour]);
+		});
+}
+
+test.each(documentedRules())('Meta error %i does for the sender what docs/cloud-api.md says: %s', (code, behaviour) => {
+	const error = metaError(answer(code), 400);
+	const rule = senderRuleOf(error);
+
+	expect(error.retryable).toBe(behaviour.startsWith('yes'));
+	expect(error.stopsSender).toBe(behaviour.includes('stops the sender'));
+	expect(rule?.pausesSender ?? false).toBe(behaviour.includes('the whole sender waits'));
+	expect(rule?.backoffGrowth ?? 2).toBe(behaviour.includes('4^n') ? 4 : 2);
+});
+
+test("the pair rate limit's retries wait 4^n, every other error's double; only Meta's errors have a rule", () => {
+	const policy = { maxAttempts: 4, initialBackoffMs: 1000, maxBackoffMs: 60_000 };
+	const all = () => 1;
+	expect([1, 2, 3].map((attempt) => backoffMs(policy, attempt, metaError(answer(131056), 400), all))).toEqual([1000, 4000, 16_000]);
+	expect([1, 2, 3].map((attempt) => backoffMs(policy, attempt, metaError(answer(130429), 400), all))).toEqual([1000, 2000, 4000]);
+	expect(senderRuleOf(new Error('WhatsApp error 131056'))).toBeUndefined();
 });
 
 test("the mapping goes by Meta's code, not by the HTTP status", () => {

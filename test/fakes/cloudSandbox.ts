@@ -132,7 +132,12 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 				sendJson(res, 200, { sandbox: SANDBOX_LABEL, messages: graph!.accepted });
 			else if (request.method === 'GET' && request.path === '/sandbox/subscriptions')
 				sendJson(res, 200, { subscriptions: graph!.subscriptions });
-			else if (request.method === 'POST' && request.path in SENDERS) {
+			else if (request.method === 'POST' && request.path === '/sandbox/marketing-messages-terms') {
+				const { accepted } = (request.body ?? {}) as { accepted?: unknown };
+				if (typeof accepted !== 'boolean') throw new SandboxInputError('body must be {"accepted": true} or {"accepted": false}');
+				graph!.options.marketingMessagesTermsAccepted = accepted;
+				sendJson(res, 200, { marketingMessagesTermsAccepted: accepted });
+			} else if (request.method === 'POST' && request.path in SENDERS) {
 				const body = (request.body ?? {}) as Record<string, unknown>;
 				const given = (key: string) => (typeof body[key] === 'string' || typeof body[key] === 'number' ? String(body[key]) : undefined);
 				const route = SENDERS[request.path];
@@ -174,6 +179,8 @@ export async function startCloudSandbox(options: CloudSandboxOptions): Promise<C
 		businessAccountId: CLOUD_SANDBOX_IDS.businessAccountId,
 		templates,
 		maxTemplatePageSize: 25,
+		// Accepted, so that `npm start` shows the endpoint; POST /sandbox/marketing-messages-terms withdraws it.
+		marketingMessagesTermsAccepted: true,
 		app: { id: CLOUD_SANDBOX_IDS.appId, secret: options.appSecret },
 		phoneNumber: { display: CLOUD_SANDBOX_IDS.displayNumber, verifiedName: 'Cloud API sandbox (not Meta)' },
 		port: options.port,

@@ -25,6 +25,11 @@ export interface FakeGraphOptions {
 	templates?: FakeTemplate[];
 	/** Meta caps a listing page whatever `limit` asks for; small here so that paging is exercised. */
 	maxTemplatePageSize?: number;
+	/**
+	 * Whether the number accepted the Marketing Messages API's terms; until then `POST /<id>/marketing_messages`
+	 * answers 131055 (docs/cloud-api.md, "Marketing Messages API"). Changeable while the fake runs.
+	 */
+	marketingMessagesTermsAccepted?: boolean;
 	/** The `message_status` of accepted template sends (accepted, held_for_quality_assessment, paused). */
 	templateMessageStatus?: string;
 	/** A Meta app whose webhook subscriptions (`/<app-id>/subscriptions`) take the app token `<id>|<secret>`. */
@@ -58,7 +63,7 @@ export interface FakeGraphApi {
 	url: string;
 	requests: RecordedRequest[];
 	/** The sends Meta accepted, in order; `to` is the phone, or the BSUID of a send by `recipient` alone. */
-	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown> }>;
+	accepted: Array<{ to: string; type: string; id: string; body: Record<string, unknown>; endpoint: 'messages' | 'marketing_messages' }>;
 	failNext(...failures: ScriptedFailure[]): void;
 	/** The media uploads Meta accepted, parsed from their multipart bodies, with the id each was given. */
 	uploads: Array<{ id: string; fields: Record<string, string>; file: { fileName: string; contentType: string; data: Buffer } }>;
@@ -250,9 +255,24 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		sendJson(res, status, body, headers);
 	};
 
-	function handleSend(request: RecordedRequest, res: ServerResponse) {
+	/**
+	 * The Marketing Messages API's own refusals, before the checks of any send, as Meta's partners document them: a
+	 * message that is no template (100), a number that has not accepted the terms (131055), a template that is not a
+	 * marketing one (131055 as well).
+	 */
+	function refuseOnMarketingMessages(body: Record<string, any>) {
+		if (body?.type !== 'template') throw new MetaError(100, '(#100) Invalid parameter', 'Message must be a template message.');
+		if (!options.marketingMessagesTermsAccepted)
+			throw new MetaError(131055, '(#200) You must accept the Marketing Messages Lite API terms to use the API.');
+		const category = templateCategory(body.template, options.templates ?? []);
+		if (category !== undefined && category !== 'MARKETING')
+			throw new MetaError(131055, '(#131055) Method not allowed', 'Only marketing template messages are supported');
+	}
+
+	function handleSend(request: RecordedRequest, res: ServerResponse, endpoint: 'messages' | 'marketing_messages') {
 		const body = request.body as Record<string, any>;
-		if (body?.status === 'read') {
+		if (endpoint === 'marketing_messages') refuseOnMarketingMessages(body);
+		else if (body?.status === 'read') {
 			if (!body.message_id) throw new MetaError(100, '(#100) The parameter message_id is required.');
 			return answer(res, 200, { success: true });
 		}
@@ -308,7 +328,7 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 		}
 		recentSends.push(now);
 		const id = `wamid.TEST${String(++counter).padStart(6, '0')}`;
-		accepted.push({ to: address, type: body.type, id, body });
+		accepted.push({ to: address, type: body.type, id, body, endpoint });
 		return answer(res, 200, {
 			messaging_product: 'whatsapp',
 			contacts: [toPhone ? { input: address, wa_id: address } : { input: address, user_id: address }],
@@ -397,7 +417,8 @@ export async function startFakeGraphApi(options: FakeGraphOptions): Promise<Fake
 						`Unsupported post request. Object with ID '${objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
 					);
 				}
-				if (request.method === 'POST' && edge === 'messages') return await handleSend(request, res);
+				if (request.method === 'POST' && (edge === 'messages' || edge === 'marketing_messages'))
+					return await handleSend(request, res, edge);
 				if (request.method === 'POST' && edge === 'media') return await handleUpload(request, res);
 				if (request.method === 'GET' && !edge) {
 					const number = options.phoneNumber ?? { display: '+1 555-010-0000', verifiedName: 'Test Business' };

@@ -11,6 +11,8 @@ export interface FakeTemplate {
 	category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
 	parameter_format: 'POSITIONAL' | 'NAMED';
 	components: Array<Record<string, any>>;
+	/** The time-to-live set on the template (POST message_templates); absent: Meta's default for its category. */
+	message_send_ttl_seconds?: number;
 }
 
 const template = (id: number, fields: Omit<FakeTemplate, 'id'>): FakeTemplate => ({ id: String(1_200_000_000 + id), ...fields });

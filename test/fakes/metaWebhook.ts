@@ -69,6 +69,21 @@ export function metaTextFrom(person: MetaPerson, text: string, id: string, times
 	};
 }
 
+/**
+ * A Flow's answers as a `messages` value: `interactive.nfm_reply` whose `response_json` (a JSON text) holds the flow
+ * token and one field per answer, in reply (`context.id`) to the message that opened the Flow.
+ */
+export function metaFlowReplyFrom(person: MetaPerson, response: Record<string, unknown>, id: string, repliesTo: string) {
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	const interactive = { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: JSON.stringify(response) } };
+	return {
+		contacts: [metaContact(person)],
+		messages: [
+			{ ...(person.phone && { from: person.phone }), id, timestamp, type: 'interactive', interactive, context: { id: repliesTo } },
+		],
+	};
+}
+
 /** A `user_id_update` webhook body: the person changed their phone number to `phone`, which gave them a new BSUID. */
 export function metaUserIdUpdateBody(phoneNumberId: string, update: { phone?: string; previousUserId: string; userId: string }) {
 	return {

@@ -19,6 +19,7 @@ import { createDeferredPromise, createRunExecutionData, Workflow } from 'n8n-wor
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PACKAGE, registerNodeType, TestCredentialsHelper, testNodeTypes } from './engine';
+import { errorMessage } from '../../contract/log';
 
 /** What one request to the trigger did: the HTTP answer the sender got, and the items a workflow started with. */
 export interface WebhookCall {
@@ -245,8 +246,8 @@ export async function startTrigger(options: {
 				res.status(answer?.statusCode ?? 200).json(answer?.body ?? { message: 'Workflow executed successfully but no data was returned' });
 				return items;
 			} catch (error) {
-				outcome.thrown = (error as Error).message;
-				if (!res.headersSent) res.status(500).json({ message: (error as Error).message });
+				outcome.thrown = errorMessage(error);
+				if (!res.headersSent) res.status(500).json({ message: outcome.thrown });
 				return undefined;
 			} finally {
 				finished.push(outcome);

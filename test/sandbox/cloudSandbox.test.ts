@@ -160,6 +160,30 @@ describe('Cloud API sandbox', () => {
 		]);
 	});
 
+	it('takes marketing templates on /marketing_messages, refusing other messages as Meta does, and 131055 once its terms are withdrawn', async () => {
+		const auth = { authorization: `Bearer ${secrets.accessToken}` };
+		const template = (name: string) => ({
+			messaging_product: 'whatsapp',
+			to: '4915123456701',
+			type: 'template',
+			template: { name, language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }] }] },
+		});
+		const send = async (body: unknown) => {
+			const answer = await post(`/v23.0/${CLOUD_SANDBOX_IDS.phoneNumberId}/marketing_messages`, body, auth);
+			return [answer.status, (await json(answer)).error?.code];
+		};
+		const text = { messaging_product: 'whatsapp', to: '4915123456701', type: 'text', text: { body: 'hi' } };
+		expect(await send(template('book_visit'))).toEqual([200, undefined]);
+		expect(sandbox.graph.accepted.at(-1)).toMatchObject({ endpoint: 'marketing_messages', body: template('book_visit') });
+		expect(await send(template('order_update'))).toEqual([400, 131055]);
+		expect(await send(text)).toEqual([400, 100]);
+		expect((await post('/sandbox/marketing-messages-terms', { accepted: 'no' })).status).toBe(400);
+		expect((await post('/sandbox/marketing-messages-terms', { accepted: false })).status).toBe(200);
+		expect(await send(template('book_visit'))).toEqual([400, 131055]);
+		expect((await post('/sandbox/marketing-messages-terms', { accepted: true })).status).toBe(200);
+		expect(await send(template('book_visit'))).toEqual([200, undefined]);
+	});
+
 	it('refuses a sender that is not a phone number, and a message without text, before sending anything', async () => {
 		const before = received.length;
 		const badSender = await post('/sandbox/inbound', { from: 'Ada', text: 'hi' });

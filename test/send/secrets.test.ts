@@ -1,3 +1,4 @@
+import { captureN8nLogs } from '../harness/logs';
 import { ACCESS_TOKEN, type Backends, everythingVisible, LITE_API_KEY, runSend, type RunExtra, TO, useBackends } from './fixtures';
 
 const backends = useBackends();
@@ -14,13 +15,22 @@ const outcomes: Array<[string, (b: Backends) => unknown, Record<string, unknown>
 	['a Lite connection refused (continueOnFail)', (b) => b.lite.close(), { backend: 'lite' }, { continueOnFail: true }],
 ];
 
-test.each(outcomes)('neither the access token nor the Lite API key appears in %s', async (_what, arrange, parameters, extra) => {
-	await arrange(backends());
+test.each(outcomes)(
+	'neither the access token nor the Lite API key appears in %s, nor in what it logged',
+	async (what, arrange, parameters, extra) => {
+		await arrange(backends());
 
-	const run = await runSend(backends(), { operation: 'sendText', recipient: TO, text: 'Hello', ...parameters }, undefined, extra);
+		const logs = captureN8nLogs();
+		const run = await runSend(backends(), { operation: 'sendText', recipient: TO, text: 'Hello', ...parameters }, undefined, extra).finally(
+			logs.stop,
+		);
 
-	const visible = everythingVisible(run);
-	expect(run.items.length + (run.error ? 1 : 0)).toBeGreaterThan(0);
-	expect(visible).not.toContain(ACCESS_TOKEN);
-	expect(visible).not.toContain(LITE_API_KEY);
-});
+		const visible = `${everythingVisible(run)}\n${logs.text()}`;
+		expect(run.items.length + (run.error ? 1 : 0)).toBeGreaterThan(0);
+		// A failure is logged with its cause (so the logs looked at are not empty).
+		if (/thrown|continueOnFail/.test(what))
+			expect(logs.entries).toContainEqual(expect.objectContaining({ metadata: expect.objectContaining({ cause: expect.any(String) }) }));
+		expect(visible).not.toContain(ACCESS_TOKEN);
+		expect(visible).not.toContain(LITE_API_KEY);
+	},
+);

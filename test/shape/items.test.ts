@@ -95,6 +95,19 @@ describe('WhatsApp Send and WhatsApp Template Send items', () => {
 		expectOneShape('template-send', items);
 	});
 
+	it('template send through the Marketing Messages API (Cloud API only): the item says which endpoint carried it', async () => {
+		backends.graph.options.marketingMessagesTermsAccepted = true;
+		const welcome = {
+			templateSource: 'meta',
+			template: { __rl: true, mode: 'list', value: 'welcome_named:en_US' },
+			templateParameters: { mappingMode: 'defineBelow', value: { body_first_name: 'Ada', body_shop_name: 'Lovelace Books' } },
+			marketingMessages: true,
+		};
+		const [item] = (await templateSend(welcome)('cloud')).items;
+		expect(item.json).toMatchObject({ status: 'accepted', endpoint: 'marketing_messages' });
+		expect(keysOf(readmeItems().get('template-marketing-messages')!)).toEqual(keysOf(item.json));
+	});
+
 	it('template send: an item whose template cannot be filled', async () => {
 		const items = await itemsOf(templateSend({ textTemplate: 'Hello {{name}}, your coupon is {{coupon}}' }));
 		expect(items.lite).toMatchObject({ to: '4915123456789', status: 'failed' });

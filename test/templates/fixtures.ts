@@ -2,7 +2,7 @@ import { LoadOptionsContext } from 'n8n-core';
 import type { ILoadOptionsFunctions, INode, INodeParameters, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 import { WhatsAppTemplateSend } from '../../nodes/WhatsAppTemplateSend/WhatsAppTemplateSend.node';
-import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graphApi';
+import { type FakeGraphApi, type FakeGraphOptions, startFakeGraphApi } from '../fakes/graphApi';
 import { TEMPLATES } from '../fakes/graphTemplates';
 import { type FakeLiteContainer, startFakeLiteContainer } from '../fakes/liteContainer';
 import { PACKAGE, registerNodeType, runWorkflow, singleNodeWorkflow, TestCredentialsHelper, testNodeTypes } from '../harness/engine';
@@ -18,7 +18,7 @@ export interface Backends {
 	close(): Promise<unknown>;
 }
 
-export async function startBackends(graphOptions: { templateMessageStatus?: string } = {}): Promise<Backends> {
+export async function startBackends(graphOptions: Partial<FakeGraphOptions> = {}): Promise<Backends> {
 	const graph = await startFakeGraphApi({
 		accessToken: ACCESS_TOKEN,
 		phoneNumberId: PHONE_NUMBER_ID,
@@ -31,10 +31,7 @@ export async function startBackends(graphOptions: { templateMessageStatus?: stri
 }
 
 /** Runs `fn` with fresh fakes and always stops them, so jest exits. */
-export async function withBackends<T>(
-	fn: (backends: Backends) => Promise<T>,
-	graphOptions?: { templateMessageStatus?: string },
-): Promise<T> {
+export async function withBackends<T>(fn: (backends: Backends) => Promise<T>, graphOptions?: Partial<FakeGraphOptions>): Promise<T> {
 	const backends = await startBackends(graphOptions);
 	try {
 		return await fn(backends);

@@ -1,4 +1,5 @@
 import type { INodeParameters } from 'n8n-workflow';
+import { captureN8nLogs } from '../harness/logs';
 import type { TriggerUnderTest } from '../harness/webhook';
 import { metaBody, metaHeaders, metaMessage, metaStatus, redisCredentialFor, startCloudTrigger, useTestRedis, wamid } from './fixtures';
 
@@ -138,15 +139,23 @@ describe('de-duplication', () => {
 			}
 		});
 
-		it('an unreachable Redis answers 503 so the backend delivers again, and starts nothing', async () => {
+		it("an unreachable Redis answers 503 so the backend delivers again, starts nothing, and logs Redis's cause to n8n's log", async () => {
 			const trigger = await startCloudTrigger(
 				{},
 				{ whatsAppRedis: { host: '127.0.0.1', port: 1, database: 0, tls: false, keyPrefix: '' } },
 			);
+			const logs = captureN8nLogs();
 			try {
 				const call = await deliver(trigger, metaBody({ messages: [text('no state')] }));
 				expect(call).toMatchObject({ status: 503, items: undefined });
+				// The sender hears only 503; a self-hoster reads why in n8n's log.
+				expect(logs.entries).toContainEqual({
+					level: 'warn',
+					message: expect.stringMatching(/^WhatsApp Trigger answered 503/),
+					metadata: expect.objectContaining({ cause: expect.stringMatching(/Redis at 127\.0\.0\.1:1/) }),
+				});
 			} finally {
+				logs.stop();
 				await trigger.close();
 			}
 		});

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_DELAY_MINUTES } from '../../../contract/limits';
 import { recipientAddress } from '../../../contract/phone';
 import { isApiError } from '../http/errors';
 import { id, numeric, text, z } from '../http/schema';
@@ -41,7 +42,6 @@ export interface BulkLimits extends MessageLimits {
  * gap only makes a campaign last weeks (its data expires CAMPAIGN_RETENTION_DAYS after its last change), and a
  * bound keeps every gap a finite, exact number of milliseconds (1e308 minutes is Infinity ms).
  */
-export const MAX_DELAY_MINUTES = 1440;
 const DELAY_RULE = `a number of minutes from 0 to ${MAX_DELAY_MINUTES} (one day)`;
 const MAX_CAMPAIGN_NAME = 200;
 const MAX_USER_ID = 128;

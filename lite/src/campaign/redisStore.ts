@@ -4,7 +4,8 @@ import { guarded } from '../store/redis';
 import { defineScripts } from '../../../contract/redis/scripts';
 import { campaignKey, campaignScriptKeys, keyIdChanged, type CampaignPart } from './keys';
 import { CAMPAIGN_SCRIPT_DIR } from './scripts';
-import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
+import { MAX_DELAY_MINUTES } from '../../../contract/limits';
+import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 import {
 	campaignGaps,
 	canonicalSettings,

@@ -1,4 +1,5 @@
-import { MAX_DELAY_MINUTES, type CampaignSettings, type QueuedReceiver } from './bulkRequest';
+import { MAX_DELAY_MINUTES } from '../../../contract/limits';
+import type { CampaignSettings, QueuedReceiver } from './bulkRequest';
 
 export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown'] as const;
 /**
@@ -7,6 +8,45 @@ export const RECEIVER_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped'
  * never handed off goes back to the front of the queue.
  */
 export type ReceiverState = (typeof RECEIVER_STATES)[number];
+
+/**
+ * What a store step does to one receiver: `enqueue` (queue it again), `claim` (claimNext), `handOff`, an outcome
+ * recorded (`record` with state sent | failed | unknown | skipped), `release`, `release` once its campaign was
+ * cancelled (`releaseCancelled`), and `cancel` (control).
+ */
+export type ReceiverEvent =
+	| 'enqueue'
+	| 'claim'
+	| 'handOff'
+	| `record ${Exclude<ReceiverState, 'queued' | 'sending'>}`
+	| 'release'
+	| 'releaseCancelled'
+	| 'cancel';
+
+/**
+ * The receivers' state machine: per state, the state each step leads to. A step the table leaves out is refused
+ * and changes nothing (record answers false, release 'gone', handOff throws, enqueue lists the receiver as already
+ * queued, claim takes no one). A receiver enters as `queued` (enqueue). Both stores keep it
+ * (lite/test/receiverStates.test.ts); the Redis store's scripts are its Lua side.
+ */
+export const RECEIVER_TRANSITIONS: Record<ReceiverState, Partial<Record<ReceiverEvent, ReceiverState>>> = {
+	queued: { claim: 'sending', cancel: 'skipped' },
+	sending: {
+		handOff: 'sending',
+		'record sent': 'sent',
+		'record failed': 'failed',
+		'record unknown': 'unknown',
+		'record skipped': 'skipped',
+		release: 'queued',
+		releaseCancelled: 'skipped',
+		// In flight: its outcome (or a release) ends it.
+		cancel: 'sending',
+	},
+	sent: { cancel: 'sent' },
+	failed: { cancel: 'failed' },
+	skipped: { cancel: 'skipped' },
+	unknown: { cancel: 'unknown' },
+};
 export type CampaignState = 'running' | 'paused' | 'cancelled' | 'finished';
 export type Counts = Record<ReceiverState, number>;
 export type Outcome = { state: 'sent'; messageId: string } | { state: 'failed' | 'unknown' | 'skipped'; reason: string };

@@ -1,7 +1,7 @@
 import type { Session } from '../drivers/session';
 import { crashPoint } from '../faults';
 import { isApiError } from '../http/errors';
-import { errorText, type Logger } from '../log';
+import { causeOf, errorMessage, type Logger } from '../../../contract/log';
 import { validated } from '../http/schema';
 import { messageFieldsSchema, outgoingMessage, recipientOf, type MessageLimits } from '../send/request';
 import type { Sender } from '../send/sender';
@@ -80,7 +80,7 @@ export class CampaignWorker {
 			} catch (error) {
 				this.needsRecovery = true;
 				wait = isApiError(error, 503) ? STORE_RETRY_MS : IDLE_MS;
-				if (!isApiError(error, 503)) this.options.log.error(`Campaign worker: ${errorText(error)}`);
+				if (!isApiError(error, 503)) this.options.log.error('Campaign worker failed', causeOf(error));
 				else if (!this.storeDown)
 					this.options.log.warn('Campaigns paused: Redis is unavailable (nothing is lost; they resume when it answers)');
 				this.storeDown ||= isApiError(error, 503);
@@ -134,8 +134,8 @@ export class CampaignWorker {
 			// A refusal before the hand-off (or a driver's 4xx) sent nothing; anything else after it may have gone out.
 			const certain = !handedOff || (isApiError(error) && error.status < 500);
 			outcome = certain
-				? { state: 'failed', reason: errorText(error) }
-				: { state: 'unknown', reason: `unknown — may have been sent: ${errorText(error)}` };
+				? { state: 'failed', reason: errorMessage(error) }
+				: { state: 'unknown', reason: `unknown — may have been sent: ${errorMessage(error)}` };
 		}
 		return await this.settle({ campaignId, receiver, outcome, paceFrom: handedOff ? { sentAt: Date.now(), gapMs } : undefined });
 	}

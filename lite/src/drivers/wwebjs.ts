@@ -1,5 +1,4 @@
-import type { Logger } from '../log';
-import { errorText } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 import { invalidRequest } from '../http/errors';
 import type { MediaFetcher } from '../outbound/media';
 import { messageAck, type Content, type Driver, type DriverSink, type OutgoingMessage } from './types';
@@ -65,7 +64,7 @@ export class WwebjsDriver implements Driver {
 	async stop(): Promise<void> {
 		this.stopped = true;
 		clearTimeout(this.reconnectTimer);
-		await this.client?.destroy().catch(() => undefined);
+		await this.client?.destroy().catch((error: unknown) => this.options.log.warn('WhatsApp Web did not close cleanly', causeOf(error)));
 	}
 
 	private connect(): void {
@@ -84,17 +83,17 @@ export class WwebjsDriver implements Driver {
 			session.report('ready', { account: client.info?.wid?.user });
 		});
 		client.on('message', (message: WwebjsMessage) => {
-			inboundMessage(message, this.options.maxInlineMediaBytes)
+			inboundMessage(message, this.options.maxInlineMediaBytes, this.options.log)
 				.then((event) => this.sink.message(event))
-				.catch((error) => this.options.log.warn(`Could not forward an incoming message: ${errorText(error)}`));
+				.catch((error: unknown) => this.options.log.warn('Could not forward an incoming message', causeOf(error)));
 		});
 		client.on('message_ack', (message: WwebjsMessage, ack: number) => this.sink.ack(messageAck(message.id._serialized, message.to, ack)));
 		client.on('disconnected', (reason: unknown) => {
 			session.report('disconnected', { reason: String(reason) });
 			this.scheduleReconnect(client);
 		});
-		client.initialize().catch((error) => {
-			this.options.log.error(`WhatsApp Web did not start: ${errorText(error)}`);
+		client.initialize().catch((error: unknown) => {
+			this.options.log.error('WhatsApp Web did not start', causeOf(error));
 			this.scheduleReconnect(client);
 		});
 	}
@@ -108,7 +107,7 @@ export class WwebjsDriver implements Driver {
 		this.reconnectTimer = setTimeout(() => {
 			broken
 				.destroy()
-				.catch(() => undefined)
+				.catch((error: unknown) => this.options.log.warn('The broken WhatsApp Web client did not close cleanly', causeOf(error)))
 				.finally(() => {
 					if (!this.stopped) this.connect();
 				});

@@ -1,4 +1,5 @@
 import { chatAddress, type InboundMessage } from './types';
+import { causeOf, type Logger } from '../../../contract/log';
 
 /** The parts of a whatsapp-web.js Message the `message` event needs. */
 export interface WwebjsMessage {
@@ -20,7 +21,7 @@ export interface WwebjsMessage {
 }
 
 /** A whatsapp-web.js message as `message` event data; media is inlined up to `maxMediaBytes`. */
-export async function inboundMessage(message: WwebjsMessage, maxMediaBytes: number): Promise<InboundMessage> {
+export async function inboundMessage(message: WwebjsMessage, maxMediaBytes: number, log: Logger): Promise<InboundMessage> {
 	const chatId = message.fromMe ? message.to : message.from;
 	const event: InboundMessage = {
 		id: message.id._serialized,
@@ -35,7 +36,10 @@ export async function inboundMessage(message: WwebjsMessage, maxMediaBytes: numb
 		hasMedia: message.hasMedia,
 	};
 	if (message.hasMedia && message.downloadMedia) {
-		const media = await message.downloadMedia().catch(() => undefined);
+		// Forwarded without its media rather than not at all.
+		const media = await message
+			.downloadMedia()
+			.catch((error: unknown) => log.warn('An incoming media file could not be downloaded', causeOf(error)));
 		if (media) {
 			const fits = Buffer.byteLength(media.data, 'base64') <= maxMediaBytes;
 			event.media = { mimetype: media.mimetype, ...(media.filename && { filename: media.filename }), ...(fits && { data: media.data }) };
@@ -46,7 +50,9 @@ export async function inboundMessage(message: WwebjsMessage, maxMediaBytes: numb
 		event.location = { latitude: Number(latitude), longitude: Number(longitude), ...(description && { description }) };
 	}
 	if (message.hasQuotedMsg && message.getQuotedMessage) {
-		const quoted = await message.getQuotedMessage().catch(() => undefined);
+		const quoted = await message
+			.getQuotedMessage()
+			.catch((error: unknown) => log.warn('The message an incoming reply quotes could not be read', causeOf(error)));
 		if (quoted) event.quotedMessageId = quoted.id._serialized;
 	}
 	return event;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { errorText, type Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 import { closeIfBodyUnread, readBody } from './body';
 import { ApiError, internalError, invalidRequest, mediaTooLarge, notFound, unauthorized, unsupportedMediaType } from './errors';
 import { MAX_JSON_DEPTH, tooDeep } from './schema';
@@ -56,7 +56,7 @@ export class Router {
 		this.dispatch(incoming)
 			.catch((error: unknown) => {
 				if (error instanceof ApiError) return { status: error.status, body: error.body() };
-				this.options.log.error(`${incoming.method} ${pathOf(incoming)} failed: ${errorText(error)}`);
+				this.options.log.error('Request failed', { method: incoming.method, path: pathOf(incoming), ...causeOf(error) });
 				const internal = internalError();
 				return { status: internal.status, body: internal.body() };
 			})
@@ -96,6 +96,7 @@ function decodedSegment(segment: string): string {
 	try {
 		return decodeURIComponent(segment);
 	} catch {
+		// The caller's mistake, named with the segment and the fix; the URIError adds nothing to it.
 		throw invalidRequest(
 			`The path segment "${segment.slice(0, 100)}" is not valid percent-encoding`,
 			'Percent-encode the ID (encodeURIComponent)',
@@ -125,6 +126,7 @@ async function readJson(incoming: IncomingMessage, maxBytes: number): Promise<Re
 	try {
 		parsed = JSON.parse(raw.toString('utf8'));
 	} catch {
+		// The caller's mistake; the parser's position is not worth echoing a body that may hold personal data.
 		throw invalidRequest('The request body is not valid JSON', 'Send a JSON object with Content-Type: application/json');
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalidRequest('The request body must be a JSON object');

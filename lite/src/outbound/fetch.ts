@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { OutboundPolicy, OutboundRefused } from './policy';
+import { errorCode } from '../../../contract/log';
 
 /** A host's addresses; the system resolver unless a test stands in a DNS that answers chosen addresses. */
 export type Resolve = (host: string) => Promise<LookupAddress[]>;
@@ -75,6 +76,7 @@ function redirectTarget(location: string, from: URL): string {
 	try {
 		return new URL(location, from).toString();
 	} catch {
+		// The refusal says what went wrong; the URL itself is not repeated (it may carry a token).
 		throw new OutboundError('unreachable', `${origin(from)} redirected to something that is not a URL`);
 	}
 }
@@ -157,7 +159,7 @@ function outboundError(error: unknown, where: string, request: OutboundRequest, 
 	if (error instanceof OutboundError || error instanceof OutboundRefused) return error;
 	if (deadline.aborted) return new OutboundError('timeout', `${where} did not answer within ${request.timeoutMs} ms`);
 	if (request.signal?.aborted) return new OutboundError('unreachable', `The request to ${where} was cancelled`);
-	const code = (error as NodeJS.ErrnoException).code;
+	const code = errorCode(error);
 	return new OutboundError('unreachable', `${where} could not be reached${code ? ` (${code})` : ''}`);
 }
 

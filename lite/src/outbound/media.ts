@@ -65,6 +65,7 @@ function lastSegment(url: URL): string | undefined {
 	try {
 		return decodeURIComponent(segment) || undefined;
 	} catch {
+		// Not percent-encoding: the segment as written is still a fine file name.
 		return segment;
 	}
 }

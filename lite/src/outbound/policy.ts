@@ -136,6 +136,7 @@ export class OutboundPolicy {
 		try {
 			url = new URL(raw);
 		} catch {
+			// Refused with the value that is not a URL: that is the whole cause.
 			throw new OutboundRefused('the URL', `"${raw.slice(0, 100)}" is not a URL`);
 		}
 		const where = `${url.protocol}//${url.host}`;

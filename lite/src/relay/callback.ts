@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sameText, verifyMetaSignature } from '../../../contract/signatures';
 import { closeIfBodyUnread, readBody } from '../http/body';
-import { errorText, type Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 import type { Relay } from './relay';
 import type { RelayApp } from './settings';
 
@@ -38,7 +38,7 @@ export class RelayCallback {
 			(text) => this.reply(request, response, 200, text),
 			(error: unknown) => {
 				if (error instanceof Refusal) return this.reply(request, response, error.status, error.message);
-				this.log.error(`Relay: ${request.method} ${path} failed: ${errorText(error)}`);
+				this.log.error('Relay request failed', { method: request.method, path, ...causeOf(error) });
 				this.reply(request, response, 500, 'The relay failed while handling the delivery; deliver again later');
 			},
 		);
@@ -92,6 +92,7 @@ function decodeSafely(segment: string): string {
 	try {
 		return decodeURIComponent(segment);
 	} catch {
+		// Not percent-encoding: matched as written (an unknown app name is refused by the caller).
 		return segment;
 	}
 }

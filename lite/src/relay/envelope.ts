@@ -39,6 +39,7 @@ export function readDelivery(rawBody: Buffer): Delivery | undefined {
 	try {
 		body = JSON.parse(rawBody.toString('utf8'));
 	} catch {
+		// Signed by Meta but not JSON: not a WhatsApp delivery, which is what the caller answers.
 		return undefined;
 	}
 	if (!isObject(body) || body.object !== 'whatsapp_business_account') return undefined;

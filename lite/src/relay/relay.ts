@@ -1,6 +1,6 @@
 import { liteSignatureHeader } from '../../../contract/signatures';
 import { crashPoint } from '../faults';
-import { errorText, type Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 import type { WebhookPost } from '../outbound/webhook';
 import type { Kv } from '../store/kv';
 import { DeliveryQueue, origin } from '../webhooks/deliveries';
@@ -108,7 +108,7 @@ export class Relay {
 		this.registry.list().then(
 			() => this.queue.start(),
 			(error: unknown) => {
-				this.options.log.warn(`Relay subscribers not readable yet (${errorText(error)}): deliveries wait in the outbox`);
+				this.options.log.warn('Relay subscribers not readable yet: deliveries wait in the outbox', causeOf(error));
 				this.registryTimer = setTimeout(() => this.start(), REGISTRY_RETRY_MS);
 			},
 		);
@@ -133,7 +133,8 @@ export class Relay {
 		if (!subscribers) {
 			try {
 				subscribers = await this.registry.list();
-			} catch {
+			} catch (error) {
+				this.options.log.warn('Relay answered Meta 503: the subscribers are not readable (Meta delivers again)', causeOf(error));
 				return 'unavailable';
 			}
 		}

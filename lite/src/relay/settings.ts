@@ -38,6 +38,7 @@ export function parseRelayApps(raw: string | undefined): Map<string, RelayApp> {
 	try {
 		parsed = JSON.parse(raw);
 	} catch {
+		// The parser's message can quote the text, which holds app secrets: the error says only what to fix.
 		throw new Error(`RELAY_APPS is not valid JSON: ${fix}`);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`RELAY_APPS is not a JSON object: ${fix}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Router } from '../http/router';
-import type { Logger } from '../log';
+import type { Logger } from '../../../contract/log';
 import type { WebhookPost } from '../outbound/webhook';
 import { relayRoutes } from '../routes/relay';
 import type { Kv } from '../store/kv';

@@ -1,3 +1,4 @@
+import { DEFAULT_REPORT_PAGE, MAX_REPORT_PAGE } from '../../../contract/limits';
 import { bulkRequestSchema, parseBulkRequest, type BulkLimits } from '../campaign/bulkRequest';
 import { reportReceiver, type CampaignReporter } from '../campaign/events';
 import type { CampaignStore } from '../campaign/store';
@@ -20,11 +21,9 @@ export interface CampaignRouteDeps {
 	wake(): void;
 }
 
-const MAX_PAGE = 500;
-
 const campaignPath = z.object({ params: z.object({ suitId: id(), campaignId: id() }) });
 const campaignView = campaignPath.extend({
-	query: z.object({ offset: queryInteger(Number.MAX_SAFE_INTEGER, 0), limit: queryInteger(MAX_PAGE, 100) }),
+	query: z.object({ offset: queryInteger(Number.MAX_SAFE_INTEGER, 0), limit: queryInteger(MAX_REPORT_PAGE, DEFAULT_REPORT_PAGE) }),
 });
 
 export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {

@@ -20,6 +20,7 @@ export function receiverRegistration(allowedHosts: string[]) {
 		/** Runs registrations one at a time, so concurrent ones cannot pass a limit together. */
 		serially<T>(step: () => Promise<T>): Promise<T> {
 			const done = registering.then(step);
+			// The failure is this caller's (`done` below); the next registration runs either way.
 			registering = done.catch(() => undefined);
 			return done;
 		},

@@ -1,3 +1,4 @@
+import { type LocalCounters, type QuotaGrant, quotaGrant, releaseQuotaLocally, reserveQuotaLocally } from '../../../contract/quota';
 import type { Kv } from './kv';
 
 /** Kv in this process's memory: lost on restart and not shared between processes. */
@@ -15,25 +16,24 @@ export class MemoryKv implements Kv {
 		return undefined;
 	}
 
-	private counter(key: string): number {
-		return Number(this.live(key)?.value ?? 0);
+	/** The quota's counters, as the shared quota steps read and write them. */
+	private readonly counters: LocalCounters = {
+		counter: (key) => {
+			const entry = this.live(key);
+			return entry && Number(entry.value);
+		},
+		setCounter: (key, value, ttlSeconds) => {
+			const expiresAt = this.live(key)?.expiresAt ?? this.now() + ttlSeconds * 1000;
+			this.strings.set(key, { value: String(value), expiresAt });
+		},
+	};
+
+	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<QuotaGrant> {
+		return quotaGrant(reserveQuotaLocally(this.counters, key, limit, ttlSeconds, count));
 	}
 
-	/** Same steps as contract/redis/reserveQuota.lua; atomic because nothing awaits in between. */
-	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[boolean, number]> {
-		const used = this.counter(key);
-		if (used + count > limit) return [false, used];
-		const expiresAt = this.live(key)?.expiresAt ?? this.now() + ttlSeconds * 1000;
-		this.strings.set(key, { value: String(used + count), expiresAt });
-		return [true, used + count];
-	}
-
-	/** Same steps as contract/redis/releaseQuota.lua. */
 	async releaseQuota(key: string, count: number): Promise<void> {
-		const entry = this.live(key);
-		if (!entry || Number(entry.value) <= 0) return;
-		const used = Number(entry.value);
-		this.strings.set(key, { value: String(used - Math.min(used, count)), expiresAt: entry.expiresAt });
+		releaseQuotaLocally(this.counters, key, count);
 	}
 
 	async get(key: string) {

@@ -1,6 +1,6 @@
 import Redis, { Cluster, ReplyError, type RedisOptions } from 'ioredis';
 import { storeUnavailable } from '../http/errors';
-import type { Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 
 /** Where the gateway's Redis is: one server (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES, some of its nodes). */
 export interface RedisTarget {
@@ -40,7 +40,7 @@ export function connectRedis(target: RedisTarget, log: Logger): Redis | Cluster 
 	redis.on('error', (error: Error) => {
 		if (down) return;
 		down = true;
-		log.warn(`Redis unavailable (${error.message}): campaigns pause and routes that need Redis answer 503 until it is back`);
+		log.warn('Redis unavailable: campaigns pause and routes that need Redis answer 503 until it is back', causeOf(error));
 	});
 	redis.on('ready', () => {
 		if (down) log.info('Redis is back');

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
+import { type QuotaGrant, quotaGrant, type QuotaReply, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
 import { defineScripts } from '../../../contract/redis/scripts';
 import type { Kv } from './kv';
 import { guarded } from './redis';
@@ -13,9 +13,8 @@ export class RedisKv implements Kv {
 		this.quota = defineScripts(redis, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS);
 	}
 
-	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<[boolean, number]> {
-		const [granted, used] = (await guarded(() => this.quota.reserveQuota(key, limit, ttlSeconds, count))) as [number, number];
-		return [granted === 1, used];
+	async reserveQuota(key: string, limit: number, ttlSeconds: number, count: number): Promise<QuotaGrant> {
+		return quotaGrant((await guarded(() => this.quota.reserveQuota(key, limit, ttlSeconds, count))) as QuotaReply);
 	}
 
 	async releaseQuota(key: string, count: number): Promise<void> {
@@ -47,6 +46,7 @@ export class RedisKv implements Kv {
 	}
 
 	async close() {
+		// QUIT that fails means the connection is already going: disconnecting is all that is left to do.
 		await this.redis.quit().catch(() => this.redis.disconnect());
 	}
 }

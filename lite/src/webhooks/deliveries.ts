@@ -1,4 +1,4 @@
-import { errorText } from '../log';
+import { errorMessage } from '../../../contract/log';
 import type { WebhookPost } from '../outbound/webhook';
 import type { Delivery, Outbox } from './outbox';
 
@@ -185,7 +185,7 @@ export class DeliveryQueue {
 			const status = await this.options.post(delivery.url, delivery.body, headers, signal);
 			return status >= 200 && status < 300 ? 'delivered' : `HTTP ${status}`;
 		} catch (error) {
-			return errorText(error);
+			return errorMessage(error);
 		}
 	}
 }
@@ -195,6 +195,7 @@ export function origin(url: string): string {
 	try {
 		return new URL(url).origin;
 	} catch {
+		// Only a description of the URL for a log line.
 		return 'an invalid URL';
 	}
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { liteSignatureHeader } from '../../../contract/signatures';
-import { errorText, type Logger } from '../log';
+import { causeOf, type Logger } from '../../../contract/log';
 import type { Metrics } from '../metrics';
 import type { WebhookPost } from '../outbound/webhook';
 import { DeliveryQueue, origin } from './deliveries';
@@ -106,7 +106,7 @@ export class WebhookDispatcher {
 				this.outbox.done(pending.id);
 			}
 		} catch (error) {
-			this.options.log.warn(`Webhook registry not readable yet (${errorText(error)}): events are kept in the outbox`);
+			this.options.log.warn('Webhook registry not readable yet: events are kept in the outbox', causeOf(error));
 			this.registryTimer = setTimeout(() => void this.loadRegistry(), REGISTRY_RETRY_MS);
 		}
 	}

@@ -70,6 +70,7 @@ export class Outbox {
 		try {
 			line = JSON.parse(text) as Line;
 		} catch {
+			// Cut short by a crash while written: the delivery it began was never acknowledged to anyone.
 			return;
 		}
 		if ('delivery' in line) this.keep(this.deliveries, line.delivery);

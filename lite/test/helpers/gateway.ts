@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { SandboxDriver } from '../../src/drivers/sandbox';
 import { Gateway, type GatewayDeps } from '../../src/gateway';
-import { silentLogger } from '../../src/log';
+import { silentLogger } from '../../../contract/log';
 import { uniquePrefix } from '../../../test/harness/redis';
 import { waitFor } from './wait';
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { startRedis, type TestRedis } from '../../../test/harness/redis';
-import type { Logger } from '../../src/log';
+import { type Logger, silentLogger } from '../../../contract/log';
 import { API_KEY, startGateway, type TestGateway } from '../helpers/gateway';
 
 /**
@@ -11,7 +11,7 @@ import { API_KEY, startGateway, type TestGateway } from '../helpers/gateway';
 let redis: TestRedis;
 let gw: TestGateway;
 const errors: string[] = [];
-const recordingLog: Logger = { info: () => undefined, warn: () => undefined, error: (message) => errors.push(message) };
+const recordingLog: Logger = { ...silentLogger, error: (message) => errors.push(message) };
 
 beforeAll(async () => {
 	redis = await startRedis();

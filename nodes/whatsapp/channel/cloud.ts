@@ -6,6 +6,7 @@ import { cloudMessagePayload, markAsReadPayload } from './cloudPayload';
 import type { HttpRequest, HttpRequester, HttpResponse } from './http';
 import { jsonBody, multipartBody, retryAfterMs } from './http';
 import { listAllTemplates, type MetaTemplate } from './cloudTemplates';
+import { fallbackReason, marketingRoute, refusedByMarketingMessages, type SendEndpoint } from './marketingMessages';
 import { metaError } from './metaErrors';
 import type { Capabilities, Channel, ChannelStatus, SendResult } from './types';
 
@@ -51,6 +52,8 @@ export class CloudChannel implements Channel {
 		pacing: 'rate',
 	};
 	readonly senderId: string;
+	/** Templates (name:language) the Marketing Messages API refused in this execution, with the reason: sent through /messages. */
+	private readonly marketingRefusals = new Map<string, string>();
 
 	/**
 	 * @param request every call but sends (uploads, listings, status): n8n's request helper
@@ -108,9 +111,33 @@ export class CloudChannel implements Channel {
 		return uploaded;
 	}
 
+	/**
+	 * Sends one message. A marketing template asked to go through the Marketing Messages API goes there; when Meta
+	 * refuses it there (131055: nothing was sent) it goes once through /messages, and so do the template's further
+	 * sends of this execution. One call either way, so the ledger's claim covers both requests.
+	 */
 	async send(envelope: Envelope): Promise<SendResult> {
+		const route = marketingRoute(envelope.message);
+		if (route?.endpoint !== 'marketing_messages') return { ...(await this.sendTo('messages', envelope)), ...route };
+		const template = envelope.message.type === 'template' ? `${envelope.message.name}:${envelope.message.language}` : '';
+		const refused = this.marketingRefusals.get(template);
+		if (refused) return { ...(await this.sendTo('messages', envelope)), endpoint: 'messages', endpointReason: refused };
+		try {
+			return { ...(await this.sendTo('marketing_messages', envelope)), ...route };
+		} catch (error) {
+			// Anything but Meta's refusal of the endpoint may have sent the message, or is the message's own fault: it stands.
+			// The engine throws typed WhatsAppErrors; nodes turn them into NodeApiError with the item index.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (!refusedByMarketingMessages(error)) throw error;
+			const endpointReason = fallbackReason(error);
+			this.marketingRefusals.set(template, endpointReason);
+			return { ...(await this.sendTo('messages', envelope)), endpoint: 'messages', endpointReason };
+		}
+	}
+
+	private async sendTo(endpoint: SendEndpoint, envelope: Envelope): Promise<SendResult> {
 		const answer = await this.call<MetaSendAnswer>(
-			{ method: 'POST', path: `${this.config.phoneNumberId}/messages`, body: cloudMessagePayload(envelope) },
+			{ method: 'POST', path: `${this.config.phoneNumberId}/${endpoint}`, body: cloudMessagePayload(envelope) },
 			this.sendRequest,
 		);
 		const sent = answer.messages?.[0];

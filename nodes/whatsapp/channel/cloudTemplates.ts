@@ -10,6 +10,11 @@ export interface MetaTemplate {
 	category?: string;
 	parameter_format?: 'POSITIONAL' | 'NAMED';
 	components: MetaTemplateComponent[];
+	/**
+	 * The template's time-to-live, where a listing carries it. Not in FIELDS: Meta documents it as set on the template,
+	 * not as a field to read, and the Graph API refuses a listing that asks for a field it lacks.
+	 */
+	message_send_ttl_seconds?: number;
 }
 
 export interface MetaTemplateButton {

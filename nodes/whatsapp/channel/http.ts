@@ -88,6 +88,7 @@ export function jsonBody(body: unknown): unknown {
 	try {
 		return JSON.parse(text);
 	} catch {
+		// Not JSON (an HTML error page, a plain-text answer): the caller reads the text as it came.
 		return text;
 	}
 }

@@ -1,25 +1,35 @@
-import { WhatsAppError } from '../../../contract/errors';
+import { WhatsAppError, isWhatsAppError } from '../../../contract/errors';
 
+/** What Meta's error codes mean to the user, and what the sender does about them. */
 interface MetaErrorRule {
 	codes: number[];
+	/** Trying the same request again can help. */
 	retryable: boolean;
-	/** The token or the account is unusable: every further send from this number fails the same way. */
+	/** Each wait before a retry is this many times the one before (unset: it doubles, `delivery/retry.ts`). */
+	backoffGrowth?: number;
+	/** Every send of the sender waits the backoff too, not only this recipient's retry (`delivery/segment.ts`). */
+	pausesSender?: boolean;
+	/** The token or the account is unusable: every further send from this number fails the same way, so the segment stops. */
 	stopsSender?: boolean;
 	description: string;
 	fix: string;
 }
 
-/** Meta's error codes (docs/cloud-api.md): what they mean to the user, and whether trying again can help. */
+/** Meta's error codes, as docs/cloud-api.md ("Errors") lists them with what a retry, the sender and the segment do. */
 const RULES: MetaErrorRule[] = [
 	{
 		codes: [130429],
 		retryable: true,
+		// The number's throughput is shared by every send from it: slowing one recipient's retry alone would not help.
+		pausesSender: true,
 		description: 'The phone number sent more messages per second than Meta allows',
 		fix: 'Lower the messages per second in the delivery options; the send is retried with backoff',
 	},
 	{
 		codes: [131056],
 		retryable: true,
+		// Meta asks for 4^n seconds between retries on the pair rate limit; the other recipients go on meanwhile.
+		backoffGrowth: 4,
 		description: 'Too many messages to this same recipient in a short time (pair rate limit)',
 		fix: 'Wait before writing to this person again; it is retried later for this recipient only',
 	},
@@ -163,12 +173,14 @@ export interface MetaErrorBody {
 	};
 }
 
+/** The rule of a Meta code: its own, the permission rule for a code in Meta's permission range, or undefined. */
+function ruleOfCode(code: number): MetaErrorRule | undefined {
+	return RULE_BY_CODE.get(code) ?? (code >= PERMISSION_RANGE.from && code <= PERMISSION_RANGE.to ? RULE_BY_CODE.get(10) : undefined);
+}
+
 function ruleFor(code: number | undefined, httpStatus: number): MetaErrorRule {
-	if (code !== undefined) {
-		const rule = RULE_BY_CODE.get(code);
-		if (rule) return rule;
-		if (code >= PERMISSION_RANGE.from && code <= PERMISSION_RANGE.to) return RULE_BY_CODE.get(10)!;
-	}
+	const rule = code === undefined ? undefined : ruleOfCode(code);
+	if (rule) return rule;
 	if (httpStatus >= 500) {
 		return { codes: [], retryable: true, description: 'Meta answered with a server error', fix: 'Try again later' };
 	}
@@ -211,8 +223,16 @@ export function metaError(body: unknown, httpStatus: number, retryAfterMs?: numb
 
 /** What a Meta error code means in plain language (a failed status's code, say), or undefined for a code the table lacks. */
 export function metaErrorDescription(code: number): string | undefined {
-	const rule = RULE_BY_CODE.get(code) ?? (code >= PERMISSION_RANGE.from && code <= PERMISSION_RANGE.to ? RULE_BY_CODE.get(10) : undefined);
-	return rule?.description;
+	return ruleOfCode(code)?.description;
+}
+
+/**
+ * What the sender does about a failure, for one made from Meta's answer (a code in the table); undefined for any
+ * other failure (another backend's, a network error): the retry's and the sender's defaults apply then.
+ */
+export function senderRuleOf(error: unknown): Pick<MetaErrorRule, 'backoffGrowth' | 'pausesSender'> | undefined {
+	if (!isWhatsAppError(error) || error.kind !== 'api' || typeof error.code !== 'number') return undefined;
+	return ruleOfCode(error.code);
 }
 
 /** The Meta code a send failure's message names (as the campaign ledger keeps it), or undefined. */

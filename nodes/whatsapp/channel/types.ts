@@ -1,5 +1,6 @@
 import type { BinaryMedia, Envelope, MessageType, OutboundMessage } from '../message';
 import type { MetaTemplate } from './cloudTemplates';
+import type { SendEndpoint } from './marketingMessages';
 
 export type Backend = 'cloud' | 'lite';
 
@@ -13,6 +14,12 @@ export interface SendResult {
 	status: 'accepted';
 	/** Cloud API templates only: accepted, held_for_quality_assessment or paused. */
 	messageStatus?: string;
+	/** Cloud, a template asked to go through the Marketing Messages API: the endpoint that carried it (marketingMessages.ts). */
+	endpoint?: SendEndpoint;
+	/** Why it went through /messages instead. */
+	endpointReason?: string;
+	/** The time-to-live of a template sent through the Marketing Messages API, as far as known. */
+	timeToLive?: string;
 }
 
 export interface ChannelStatus {

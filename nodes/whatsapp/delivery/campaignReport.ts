@@ -2,13 +2,12 @@ import type { Channel, CampaignReport } from '../channel/types';
 import { WhatsAppError, invalidInput } from '../../../contract/errors';
 import { quotaDay } from '../../../contract/quota';
 import { ledgerKeyOf } from '../store/reports';
+import { MAX_REPORT_PAGE } from '../../../contract/limits';
 import type { StateStore } from '../store/types';
 import type { Outcome } from './segment';
 import type { HandOffOutcome } from './handOff';
 import { type CampaignSummary, type RecipientRow, type SendRow, gatewayRows, ledgerRows, reportRows, summarize } from './report';
 
-/** The container answers at most this many recipients per page (docs/lite-api.md). */
-const GATEWAY_PAGE = 500;
 /** Recipients one report reads at most: a bound on memory, far above a WhatsApp Web number's reach. */
 export const MAX_REPORT_RECIPIENTS = 100_000;
 
@@ -33,7 +32,7 @@ async function containerCampaign(
 ): Promise<{ container: CampaignReportResult['container']; rows: SendRow[] } | undefined> {
 	const sink = channel.campaigns;
 	if (!sink) return undefined;
-	const page = async (offset: number) => await call(() => sink.report(campaignId, { offset, limit: GATEWAY_PAGE }));
+	const page = async (offset: number) => await call(() => sink.report(campaignId, { offset, limit: MAX_REPORT_PAGE }));
 	let first: CampaignReport;
 	try {
 		first = await page(0);

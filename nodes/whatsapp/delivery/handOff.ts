@@ -1,10 +1,12 @@
 import type { CampaignReceiver, CampaignSink } from '../channel/types';
 import { WhatsAppError, invalidInput, isWhatsAppError } from '../../../contract/errors';
+import { MAX_RECEIVERS_PER_REQUEST } from '../../../contract/limits';
 import type { Envelope, OutboundMessage } from '../message';
 import { isMediaMessage } from '../message';
 import { addressOf } from '../identity';
 import { type RetryPolicy, withRetries } from './retry';
 import { reasonForStop } from './segment';
+import { errorMessage } from '../../../contract/log';
 
 export interface CampaignDelays {
 	minDelayMinutes: number;
@@ -17,9 +19,6 @@ export interface CampaignHandOff {
 	delays: CampaignDelays;
 	retry: RetryPolicy;
 }
-
-/** The container takes at most this many receivers per request (docs/lite-api.md); larger segments go in chunks. */
-export const MAX_RECEIVERS_PER_REQUEST = 1000;
 
 /** Per-recipient text goes as this receiver field, named by the campaign's one message. */
 const PER_RECIPIENT_TEXT = 'text';
@@ -155,7 +154,7 @@ export async function handOffSegment(sink: CampaignSink, envelopes: Envelope[], 
 		} catch (error) {
 			const failure = isWhatsAppError(error)
 				? error
-				: new WhatsAppError(String((error as Error)?.message ?? error), {
+				: new WhatsAppError(errorMessage(error), {
 						kind: 'ambiguous',
 						description: 'An unexpected error interrupted the hand-off',
 						fix: 'Run again with the same Campaign ID: receivers already queued are not queued twice',

@@ -9,8 +9,6 @@ export type Pace =
 
 export const DEFAULT_CLOUD_RATE = 80;
 export const MAX_CLOUD_RATE = 1000;
-export const DEFAULT_LITE_MIN_DELAY_MINUTES = 3;
-export const DEFAULT_LITE_MAX_DELAY_MINUTES = 5;
 
 /**
  * Pacing a hair under the limit: arrivals jitter by a few milliseconds, and at exactly the limit a late send and an

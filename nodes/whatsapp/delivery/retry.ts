@@ -1,4 +1,5 @@
 import { isWhatsAppError } from '../../../contract/errors';
+import { senderRuleOf } from '../channel/metaErrors';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first one included. */
@@ -31,9 +32,9 @@ export function mayRetry(error: unknown, idempotent: boolean): boolean {
 	return error.retryable || (idempotent && error.kind === 'ambiguous');
 }
 
-/** Meta asks for 4^n backoff on the pair rate limit (131056); everything else doubles. */
+/** Each step grows by the Meta rule's factor (4 on the pair rate limit, channel/metaErrors.ts); everything else doubles. */
 function growthFor(error: unknown): number {
-	return isWhatsAppError(error) && error.code === 131056 ? 4 : 2;
+	return senderRuleOf(error)?.backoffGrowth ?? 2;
 }
 
 /** Exponential backoff with jitter (between half and all of the step), never sooner than Retry-After. */

@@ -1,4 +1,5 @@
 import type { Channel, SendResult } from '../channel/types';
+import { senderRuleOf } from '../channel/metaErrors';
 import { WhatsAppError, isWhatsAppError } from '../../../contract/errors';
 import type { Envelope } from '../message';
 import { identityAliases, recipientKey } from '../identity';
@@ -9,6 +10,7 @@ import { Batcher } from './batch';
 import { injectFault } from './faults';
 import { DepartureWindow, type Pace, SLOT_LEAD_MS, departuresPerSecond, gapMs, paceKey, waitForSlot } from './pace';
 import { type RetryPolicy, type Sleep, sleep, withRetries } from './retry';
+import { causeOf, errorMessage, type Logger } from '../../../contract/log';
 
 export interface DailyCap {
 	limit: number;
@@ -37,6 +39,8 @@ export interface DeliveryConfig {
 	dailyCap?: DailyCap;
 	retry: RetryPolicy;
 	guard?: SendGuard;
+	/** Retries, refusals and the error that stopped the segment go here (the node's n8n logger). */
+	log: Logger;
 }
 
 export type Outcome =
@@ -54,7 +58,6 @@ export const LEDGER_TTL_SECONDS = 30 * 24 * 60 * 60;
  */
 export const CLAIM_SECONDS = 5 * 60;
 
-const THROUGHPUT_LIMIT = 130429;
 const EXECUTION_STOPPED = 'not sent: the execution was stopped';
 
 /** What a recipient left unsent by a stopping error is told. */
@@ -87,7 +90,7 @@ function skipReasonFor(entry: LedgerEntry): string {
 function asWhatsAppError(error: unknown): WhatsAppError {
 	return isWhatsAppError(error)
 		? error
-		: new WhatsAppError(String((error as Error)?.message ?? error), {
+		: new WhatsAppError(errorMessage(error), {
 				kind: 'ambiguous',
 				description: 'An unexpected error interrupted the send',
 				fix: "Check the recipient's chat before sending again",
@@ -164,7 +167,12 @@ class SegmentSender {
 	}
 
 	private stop(error: WhatsAppError) {
-		this.stoppedBy ??= error;
+		if (this.stoppedBy) return;
+		this.stoppedBy = error;
+		this.config.log.warn('WhatsApp segment stopped sending: the recipients left are skipped', {
+			campaignId: this.config.campaignId,
+			...causeOf(error),
+		});
 	}
 
 	private throwIfStopped() {
@@ -238,15 +246,22 @@ class SegmentSender {
 
 	private async sendWithRetries(envelope: Envelope, recipient: string): Promise<{ value: SendResult; attempts: number }> {
 		const { config, signal } = this;
-		const prepared = await withRetries(() => this.channel.prepare(envelope), config.retry, { idempotent: true, signal });
+		const logRetry = (step: string, error: unknown, delayMs: number) =>
+			config.log.info(`WhatsApp ${step} failed; trying again`, { campaignId: config.campaignId, delayMs, ...causeOf(error) });
+		const prepared = await withRetries(() => this.channel.prepare(envelope), config.retry, {
+			idempotent: true,
+			signal,
+			beforeRetry: async (error, delayMs) => logRetry('preparing a message', error, delayMs),
+		});
 		return await withRetries(() => this.attempt(prepared.value, recipient), config.retry, {
 			idempotent: false,
 			signal,
 			wait: sleepUnlessStopped,
-			// A throughput error slows the whole sender down, for every execution; others wait only for this recipient.
+			// A throughput error (channel/metaErrors.ts) slows the whole sender down, for every execution; others wait
+			// only for this recipient.
 			beforeRetry: async (error, delayMs) => {
-				if (isWhatsAppError(error) && error.code === THROUGHPUT_LIMIT && config.pace.kind === 'rate')
-					await this.store.pauseSender(this.senderPace, delayMs);
+				logRetry('send', error, delayMs);
+				if (senderRuleOf(error)?.pausesSender && config.pace.kind === 'rate') await this.store.pauseSender(this.senderPace, delayMs);
 			},
 		});
 	}
@@ -264,6 +279,13 @@ class SegmentSender {
 			this.throwIfStopped();
 			return await this.channel.send(envelope);
 		} catch (error) {
+			if (isWhatsAppError(error))
+				this.config.log.warn('WhatsApp send failed', {
+					campaignId: this.config.campaignId,
+					kind: error.kind,
+					retryable: error.retryable,
+					...causeOf(error),
+				});
 			// Stopped before any waiting sender moves on.
 			if (isWhatsAppError(error) && error.stopsSender) this.stop(error);
 			if (isWhatsAppError(error)) await this.config.guard?.refused(envelope, error);

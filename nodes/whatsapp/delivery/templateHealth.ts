@@ -2,6 +2,7 @@ import type { WhatsAppError } from '../../../contract/errors';
 import type { Envelope, TemplateMessage } from '../message';
 import type { TemplateHalt, TemplateHealth } from '../store/templateHealth';
 import type { SendGuard } from './segment';
+import { causeOf, type Logger } from '../../../contract/log';
 
 /** Meta's answers to a send of a template it paused (132015) or disabled (132016). */
 const HALTED_BY_CODE: Record<number, string> = { 132015: 'PAUSED', 132016: 'DISABLED' };
@@ -53,7 +54,7 @@ const templateOf = (envelope: Envelope) =>
  * template is skipped without asking. A halt recorded before this execution listed the template as APPROVED was
  * lifted since, and is ignored. A send refused with 132015/132016 records the halt for everyone.
  */
-export function templateHealthGuard(health: TemplateHealth): SendGuard {
+export function templateHealthGuard(health: TemplateHealth, log: Logger): SendGuard {
 	const known = new Map<string, TemplateHalt>();
 	const reading = new Map<string, Promise<TemplateHalt | undefined>>();
 
@@ -62,6 +63,7 @@ export function templateHealthGuard(health: TemplateHealth): SendGuard {
 		if (!pending) {
 			pending = health.halts([templateId]).then(([halt]) => halt);
 			reading.set(templateId, pending);
+			// A failed read reaches whoever awaits `pending`; this chain only forgets it.
 			void pending.finally(() => reading.delete(templateId)).catch(() => undefined);
 		}
 		return pending;
@@ -99,8 +101,9 @@ export function templateHealthGuard(health: TemplateHealth): SendGuard {
 				const stored = await read(templateId);
 				if (stored && stored.at >= listedAt) halt = stored;
 				else await health.record(templateId, halt);
-			} catch {
+			} catch (error) {
 				// This segment stops either way (below); when the store cannot take it, other segments learn it from their own refusal.
+				log.warn('WhatsApp could not record a paused template for other executions', { templateId, ...causeOf(error) });
 			}
 			if (!known.has(templateId)) known.set(templateId, halt);
 		},

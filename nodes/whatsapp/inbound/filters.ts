@@ -1,6 +1,7 @@
 import { invalidInput } from '../../../contract/errors';
 import { identityAliases, parseContact } from '../identity';
 import type { InboundEvent, InboundEventKind } from './event';
+import { errorMessage } from '../../../contract/log';
 
 export type TextMatch = 'any' | 'exact' | 'firstWord' | 'word' | 'regex';
 
@@ -47,7 +48,7 @@ function textMatcher(settings: FilterSettings): ((text: string) => boolean) | un
 			throw invalidInput(
 				'Regular Expression',
 				settings.keywords,
-				`is not a valid regular expression (${(error as Error).message})`,
+				`is not a valid regular expression (${errorMessage(error)})`,
 				'Write a JavaScript regular expression without slashes, e.g. ^(stop|unsubscribe)\\b',
 			);
 		}

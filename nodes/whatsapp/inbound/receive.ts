@@ -3,6 +3,7 @@ import type { EventFilter } from './filters';
 import type { InboundEvent } from './event';
 import { UnexpectedPayload } from './normalise';
 import { LITE_SIGNATURE_TOLERANCE_SECONDS } from '../../../contract/signatures';
+import { causeOf, errorMessage, type Logger } from '../../../contract/log';
 import { type InboundSource, plain, type Reply } from './source';
 
 export interface InboundRequest {
@@ -23,6 +24,8 @@ export interface ReceiveOptions {
 	nowSeconds: number;
 	/** Called with every verified event, before the filter and de-duplication (what it records must be idempotent). */
 	record?: (events: InboundEvent[]) => Promise<void>;
+	/** Where a store outage's cause goes: the sender only hears 503. */
+	log: Logger;
 }
 
 /** What to answer, the events that start the workflow (none unless the answer is 200 to a POST), and `settle`. */
@@ -46,17 +49,20 @@ function parse(rawBody: Buffer): { body: unknown } | { problem: string } {
 	try {
 		return { body: JSON.parse(rawBody.toString('utf8')) };
 	} catch (error) {
-		const detail = rawBody.length === 0 ? 'the body is empty' : (error as Error).message;
+		const detail = rawBody.length === 0 ? 'the body is empty' : errorMessage(error);
 		return { problem: `The body is not JSON (${detail}); a webhook delivery is a JSON object` };
 	}
 }
 
-function normalised(source: InboundSource, body: unknown): InboundEvent[] | Reply {
+function normalised(source: InboundSource, body: unknown, log: Logger): InboundEvent[] | Reply {
 	let events: InboundEvent[];
 	try {
 		events = source.normalise(body);
 	} catch (error) {
-		return json(400, { error: error instanceof UnexpectedPayload ? error.message : 'Unexpected webhook payload' });
+		if (error instanceof UnexpectedPayload) return json(400, { error: error.message });
+		// Not a shape this package names: the sender hears 400, the cause is for whoever reads the log.
+		log.error('WhatsApp Trigger could not read a verified delivery', causeOf(error));
+		return json(400, { error: 'Unexpected webhook payload' });
 	}
 	const foreign = source.foreignSource(body);
 	return foreign ? json(403, { error: foreign }) : events;
@@ -82,11 +88,12 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 	}
 	const parsed = parse(request.rawBody);
 	if ('problem' in parsed) return answer(json(400, { error: parsed.problem }));
-	const verified = normalised(source, parsed.body);
+	const verified = normalised(source, parsed.body, options.log);
 	if (!Array.isArray(verified)) return answer(verified);
 	try {
 		await options.record?.(verified);
-	} catch {
+	} catch (error) {
+		options.log.warn('WhatsApp Trigger answered 503: contact links or campaign reports could not be recorded', causeOf(error));
 		return answer(plain(503, 'Contact links or campaign reports are unavailable; deliver again later'));
 	}
 	const events = verified.filter(options.filter);
@@ -99,7 +106,8 @@ export async function receive(request: InboundRequest, source: InboundSource, op
 			windowSeconds: options.dedupeWindowSeconds,
 			replay: replaySignature ? { signature: replaySignature, ttlSeconds: REPLAY_MEMORY_SECONDS } : undefined,
 		});
-	} catch {
+	} catch (error) {
+		options.log.warn('WhatsApp Trigger answered 503: the de-duplication store is unavailable', causeOf(error));
 		return answer(unavailable());
 	}
 	if (claims === 'busy')

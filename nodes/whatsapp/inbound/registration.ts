@@ -114,6 +114,7 @@ function origin(url: string | undefined): string {
 	try {
 		return new URL(String(url)).origin;
 	} catch {
+		// Only a description of the URL for a message: one that does not parse is named vaguely.
 		return 'another URL';
 	}
 }

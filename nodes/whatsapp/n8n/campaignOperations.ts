@@ -253,6 +253,7 @@ export async function runCampaignOperations(context: IExecuteFunctions, channel:
 			}
 		}
 	} finally {
+		// A store that never opened has nothing to close; its error was the failed item's.
 		await (await opened?.catch(() => undefined))?.close();
 	}
 	return output;

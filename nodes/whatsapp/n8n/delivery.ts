@@ -2,14 +2,8 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import type { CampaignSink, Channel } from '../channel/types';
 import { invalidInput } from '../../../contract/errors';
 import type { CampaignDelays, CampaignHandOff } from '../delivery/handOff';
-import {
-	DEFAULT_CLOUD_RATE,
-	DEFAULT_LITE_MAX_DELAY_MINUTES,
-	DEFAULT_LITE_MIN_DELAY_MINUTES,
-	MAX_CLOUD_RATE,
-	type Pace,
-	defaultConcurrency,
-} from '../delivery/pace';
+import { DEFAULT_CLOUD_RATE, MAX_CLOUD_RATE, type Pace, defaultConcurrency } from '../delivery/pace';
+import { DEFAULT_MAX_DELAY_MINUTES, DEFAULT_MIN_DELAY_MINUTES, MAX_DELAY_MINUTES } from '../../../contract/limits';
 import type { DailyCap, DeliveryConfig } from '../delivery/segment';
 import { DEFAULT_DAILY_QUOTA, quotaDay, quotaKey } from '../../../contract/quota';
 import { sendToOptedOutProperty } from './optOutSkips';
@@ -61,8 +55,8 @@ const deliveryProperty: INodeProperties = {
 			name: 'minDelayMinutes',
 			type: 'number',
 			// No numberPrecision: n8n would show 3 as "3.000"; fractions such as 0.5 are still accepted.
-			typeOptions: { minValue: 0 },
-			default: DEFAULT_LITE_MIN_DELAY_MINUTES,
+			typeOptions: { minValue: 0, maxValue: MAX_DELAY_MINUTES },
+			default: DEFAULT_MIN_DELAY_MINUTES,
 			description:
 				'Container Campaign: the shortest gap between two messages; WhatsApp Web numbers that send faster get banned. The container never goes below its own MIN_DELAY_MINUTES.',
 			displayOptions: { show: { '/backend': ['lite'] } },
@@ -71,8 +65,8 @@ const deliveryProperty: INodeProperties = {
 			displayName: 'Delay Up To (Minutes)',
 			name: 'maxDelayMinutes',
 			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: DEFAULT_LITE_MAX_DELAY_MINUTES,
+			typeOptions: { minValue: 0, maxValue: MAX_DELAY_MINUTES },
+			default: DEFAULT_MAX_DELAY_MINUTES,
 			description: 'Container Campaign: each gap is random between Delay From and this',
 			displayOptions: { show: { '/backend': ['lite'] } },
 		},
@@ -162,19 +156,26 @@ function paceFor(channel: Channel, delivery: IDataObject): Pace {
 	return { kind: 'rate', messagesPerSecond };
 }
 
-/** The gaps of a Container Campaign, in minutes as the Notify body carries them. */
+/** The gaps of a Container Campaign, in minutes as the Notify body carries them (the container takes 0 to one day). */
 function campaignDelaysFrom(delivery: IDataObject): CampaignDelays {
-	const minDelayMinutes = number(delivery.minDelayMinutes, DEFAULT_LITE_MIN_DELAY_MINUTES);
-	if (!(minDelayMinutes >= 0))
-		throw invalidInput('Delay From (Minutes)', delivery.minDelayMinutes, 'is not a number of minutes', 'Enter 3 or more');
-	const maxDelayMinutes = number(delivery.maxDelayMinutes, DEFAULT_LITE_MAX_DELAY_MINUTES);
-	if (!(maxDelayMinutes >= 0))
-		throw invalidInput(
-			'Delay Up To (Minutes)',
-			delivery.maxDelayMinutes,
-			'is not a number of minutes',
-			'Enter a number of minutes at least Delay From',
-		);
+	const minutes = (field: string, name: string, fallback: number, fix: string) => {
+		const value = number(delivery[name], fallback);
+		if (!(value >= 0 && value <= MAX_DELAY_MINUTES))
+			throw invalidInput(field, delivery[name], `is not a number of minutes from 0 to ${MAX_DELAY_MINUTES} (one day)`, fix);
+		return value;
+	};
+	const minDelayMinutes = minutes(
+		'Delay From (Minutes)',
+		'minDelayMinutes',
+		DEFAULT_MIN_DELAY_MINUTES,
+		`Enter ${DEFAULT_MIN_DELAY_MINUTES} or more`,
+	);
+	const maxDelayMinutes = minutes(
+		'Delay Up To (Minutes)',
+		'maxDelayMinutes',
+		DEFAULT_MAX_DELAY_MINUTES,
+		'Enter a number of minutes at least Delay From',
+	);
 	return { minDelayMinutes, maxDelayMinutes: Math.max(minDelayMinutes, maxDelayMinutes) };
 }
 
@@ -240,6 +241,7 @@ export function deliveryPlanFrom(context: IExecuteFunctions, channel: Channel, s
 			concurrency: number(delivery.concurrency, 0) || defaultConcurrency(pace),
 			dailyCap: dailyCapFrom(context, channel, delivery),
 			retry,
+			log: context.logger,
 		},
 	};
 }

@@ -34,6 +34,7 @@ export async function recentCredentials(
 	if (!fresh && kept && now - kept.at < CREDENTIAL_REUSE_MS) return await kept.data;
 	const reading: Reading = { at: now, data: context.getCredentials(type) };
 	readings.set(key, reading);
+	// The failure itself is thrown to the caller below; this only forgets the failed read.
 	reading.data.catch(() => readings.get(key) === reading && readings.delete(key));
 	return await reading.data;
 }

@@ -11,6 +11,7 @@ import { deliveryPlanFrom } from './delivery';
 import { errorItemJson, toNodeError } from './nodeErrors';
 import { skippingOptedOut } from './optOutSkips';
 import { stateStoreFor } from './store';
+import { causeOf } from '../../../contract/log';
 
 /** What one input item asks for, checked and ready to run. */
 export type PlannedItem =
@@ -53,9 +54,11 @@ function refusedRecipient(context: IExecuteFunctions, itemIndex: number): IDataO
 		try {
 			return { to: addressOf(parseRecipientOrBsuid(entered)) };
 		} catch {
+			// The recipient is what was refused: the item's error says why, and `to` shows it as entered.
 			return { to: String(entered) };
 		}
 	} catch {
+		// No readable recipient parameter: the item's error (why the item was refused) is what matters.
 		return {};
 	}
 }
@@ -96,7 +99,9 @@ async function deliver(
 						store,
 						reachable.map(({ plan: { envelope } }) => envelope),
 						// Meta pauses templates, not Lite: a Cloud segment stops sending one Meta paused.
-						channel.backend === 'cloud' ? { ...plan.config, guard: templateHealthGuard(store.templateHealth) } : plan.config,
+						channel.backend === 'cloud'
+							? { ...plan.config, guard: templateHealthGuard(store.templateHealth, context.logger) }
+							: plan.config,
 						context.getExecutionCancelSignal?.(),
 					);
 				// Every item is checked before anything is handed over, as for any send.
@@ -115,7 +120,9 @@ async function deliver(
 			},
 		);
 		// Each skipped item (opted-out people too) says why; a store lost during the run must not turn the items of a finished send into an error.
-		await recordSkippedOutcomes(channel, store, campaignId, outcomes).catch(() => undefined);
+		await recordSkippedOutcomes(channel, store, campaignId, outcomes).catch((error: unknown) =>
+			context.logger.warn("WhatsApp skips could not be recorded in the campaign's report", { campaignId, ...causeOf(error) }),
+		);
 		return outcomes;
 	} finally {
 		await store.close();

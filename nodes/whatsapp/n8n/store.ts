@@ -55,12 +55,14 @@ export async function processStateStoreFor(
 	const connection = redisConnectionOf(await recentCredentials(context, REDIS_CREDENTIAL, { node }));
 	const key = JSON.stringify(connection);
 	const cached = processRedisStores.get(key);
+	// A connection that failed was thrown to the request that opened it; this one opens a new one below.
 	const store = await cached?.catch(() => undefined);
 	if (store?.open) return store;
 	// Concurrent requests after a loss share one new connection: only the first replaces the entry.
 	if (processRedisStores.get(key) === cached) {
 		const connecting = RedisStore.connect(connection);
 		processRedisStores.set(key, connecting);
+		// The failure is thrown to the callers awaiting it below; this only forgets the failed connection.
 		connecting.catch(() => processRedisStores.get(key) === connecting && processRedisStores.delete(key));
 	}
 	return await processRedisStores.get(key)!;
@@ -70,6 +72,7 @@ export async function processStateStoreFor(
 export async function closeProcessStateStores(): Promise<void> {
 	const stores = [...processRedisStores.values()];
 	processRedisStores.clear();
+	// A connection that never opened has nothing to close; its failure was thrown to the request that opened it.
 	await Promise.all(stores.map(async (store) => await (await store.catch(() => undefined))?.close()));
 }
 

@@ -1,3 +1,4 @@
+import { type LocalCounters, quotaGrant, releaseQuotaLocally, reserveQuotaLocally } from '../../../contract/quota';
 import { MemoryContactLinks } from './contacts';
 import { MemoryOptOuts } from './optOuts';
 import { MemoryTemplateHealth } from './templateHealth';
@@ -33,6 +34,11 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	/** Insertion order is write order (a write moves its key to the end), so the first key is the oldest. */
 	private readonly values = new Map<string, Expiring<unknown>>();
 	private nextSweepAt = 0;
+	/** The quota's counters, as the shared quota steps read and write them. */
+	private readonly counters: LocalCounters = {
+		counter: (key) => this.read<number>(key),
+		setCounter: (key, value, ttlSeconds) => this.write(key, value, ttlSeconds, true),
+	};
 
 	constructor(private readonly maxEntries = MEMORY_STORE_MAX_ENTRIES) {}
 
@@ -101,15 +107,11 @@ export class MemoryStore implements StateStore, ExpiringEntries {
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
-		const used = this.read<number>(key) ?? 0;
-		if (used + count > limit) return { granted: false, used };
-		this.write(key, used + count, ttlSeconds, true);
-		return { granted: true, used: used + count };
+		return quotaGrant(reserveQuotaLocally(this.counters, key, limit, ttlSeconds, count));
 	}
 
 	async releaseQuota(key: string, count = 1) {
-		const used = this.read<number>(key);
-		if (used) this.write(key, Math.max(0, used - count), 0, true);
+		releaseQuotaLocally(this.counters, key, count);
 	}
 
 	async claimRecipients(ledgerKey: string, recipients: string[], ttlSeconds: number, claimSeconds: number) {

@@ -3,13 +3,14 @@ import { WhatsAppError } from '../../../contract/errors';
 import { type ContactLinks, RedisContactLinks } from './contacts';
 import { type OpenQuestions, RedisOpenQuestions } from './questions';
 import { type OptOutStore, RedisOptOuts } from './optOuts';
-import { QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
+import { quotaGrant, type QuotaReply, QUOTA_SCRIPT_DIR, QUOTA_SCRIPTS } from '../../../contract/quota';
 import { defineScripts } from '../../../contract/redis/scripts';
 import { REPLY_WINDOW_SECONDS, REPORT_TTL_SECONDS, indexOnSent } from './reports';
 import { RedisDeliveryReports } from './reportsRedis';
 import { RedisTemplateHealth, type TemplateHealth } from './templateHealth';
 import { STORE_SCRIPT_DIR } from './scripts';
 import type { DeliveryClaim, LedgerEntry, RedisClient, StateStore } from './types';
+import { errorCode, errorMessage } from '../../../contract/log';
 
 export interface RedisConnection {
 	host: string;
@@ -61,7 +62,7 @@ const REDIS_FIX = 'Check host, port, password and TLS in the WhatsApp Shared Sta
 
 /** The cause goes into the description: n8n replaces a message that names a socket error code with a generic one. */
 function causeOf(error: unknown): string {
-	return (error as { code?: string; message?: string })?.code ?? (error as Error)?.message ?? String(error);
+	return String(errorCode(error) ?? errorMessage(error));
 }
 
 /** Redis could not be reached at the start: no send was even tried. */
@@ -183,8 +184,7 @@ export class RedisStore implements StateStore {
 	}
 
 	async reserveQuota(key: string, limit: number, ttlSeconds: number, count = 1) {
-		const [granted, used] = (await this.run(() => this.scripts.reserveQuota(key, limit, ttlSeconds, count))) as [number, number];
-		return { granted: granted === 1, used: Number(used) };
+		return quotaGrant((await this.run(() => this.scripts.reserveQuota(key, limit, ttlSeconds, count))) as QuotaReply);
 	}
 
 	async releaseQuota(key: string, count = 1) {
@@ -247,6 +247,7 @@ export class RedisStore implements StateStore {
 		// QUIT on a connection Redis dropped would wait for an answer that never comes; an ended one needs nothing.
 		if (this.client.status === 'end') return;
 		if (this.client.status !== 'ready') return this.client.disconnect();
+		// QUIT that fails means the connection is already going: disconnecting is all that is left to do.
 		await this.client.quit().catch(() => this.client.disconnect());
 	}
 }

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { OptOutStore } from './optOuts';
-import type { QuotaReservation } from '../../../contract/quota';
+import type { QuotaGrant } from '../../../contract/quota';
 import type { DeliveryReports } from './reports';
 import type { ContactLinks } from './contacts';
 import type { TemplateHealth } from './templateHealth';
@@ -22,9 +22,39 @@ export interface LedgerEntry {
 
 export type DeliveryClaim = 'new' | 'seen';
 
-/** A failed send may be tried again, and so may a claim that lapsed before any request left (as in scripts/claimRecipients.lua). */
+/** A recipient's place in a campaign's ledger: no entry yet (`none`), an entry's status, or a claim past its `until` (`lapsed`). */
+export type LedgerState = 'none' | LedgerEntry['status'] | 'lapsed';
+
+/**
+ * The steps of a send that move a ledger entry (delivery/segment.ts): `claim` (claimRecipients), `request` (a request
+ * may leave from here), `accepted` (Meta or the container took the message), `giveBack` (certainly not sent: quota,
+ * a stop, a certain failure) and `ambiguous` (a failure after which the message may have been delivered).
+ */
+export type LedgerEvent = 'claim' | 'request' | 'accepted' | 'giveBack' | 'ambiguous';
+
+/**
+ * The ledger entries' state machine: per state, where each step leads; a step left out is refused. The stores refuse
+ * a claim (scripts/claimRecipients.lua is its Lua side); the other steps are the segment's writes after its own claim.
+ * A failed send may be claimed again, and so may a claim that lapsed before any request left; a `sending` entry
+ * never lapses, so a message that may have gone out is never sent twice.
+ */
+export const LEDGER_TRANSITIONS: Record<LedgerState, Partial<Record<LedgerEvent, LedgerState>>> = {
+	none: { claim: 'claimed' },
+	claimed: { request: 'sending', giveBack: 'failed' },
+	lapsed: { claim: 'claimed' },
+	sending: { accepted: 'sent', giveBack: 'failed', ambiguous: 'sending' },
+	sent: {},
+	failed: { claim: 'claimed' },
+};
+
+export function ledgerState(entry: LedgerEntry | undefined, now: number): LedgerState {
+	if (!entry) return 'none';
+	return entry.status === 'claimed' && (entry.until ?? 0) <= now ? 'lapsed' : entry.status;
+}
+
+/** Whether a recipient with this entry may be claimed (LEDGER_TRANSITIONS). */
 export function claimable(entry: LedgerEntry, now: number): boolean {
-	return entry.status === 'failed' || (entry.status === 'claimed' && (entry.until ?? 0) <= now);
+	return LEDGER_TRANSITIONS[ledgerState(entry, now)].claim !== undefined;
 }
 
 /**
@@ -54,7 +84,7 @@ export interface StateStore {
 	/** Gives back this delivery's pending claims (the hand-over failed: a redelivery is not a duplicate). */
 	releaseDelivery(keys: string[], token: string): Promise<void>;
 	/** Reserves `count` of a daily quota atomically; nothing is reserved when it would pass the limit. */
-	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<Omit<QuotaReservation, 'limit' | 'resetAt'>>;
+	reserveQuota(key: string, limit: number, ttlSeconds: number, count?: number): Promise<QuotaGrant>;
 	/** Gives back reservations whose messages were certainly not sent. */
 	releaseQuota(key: string, count?: number): Promise<void>;
 	/**

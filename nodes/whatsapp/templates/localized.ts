@@ -26,6 +26,7 @@ function asObject(template: MetaTemplate, placeholder: Placeholder, value: unkno
 	try {
 		return JSON.parse(value) as Record<string, unknown>;
 	} catch {
+		// The parser's detail (a position) helps less than the error below, which names the placeholder and value.
 		throw templateError(
 			template,
 			placeholder.id,

@@ -18,7 +18,7 @@ const { readExecutions, until } = require('./triggerCase');
 const { waitForWebhook } = require('./webhookReady');
 
 const { metaWebhookBody } = requireTypeScriptFake('metaWebhook.ts');
-const { liteSignatureHeader } = require(path.join(ROOT, 'nodes', 'whatsapp', 'inbound', 'signatures.ts'));
+const { liteSignatureHeader } = require(path.join(ROOT, 'contract', 'signatures.ts'));
 
 const PEOPLE = { cloud: '4915100000901', lite: '4915100000902' };
 const SEND_NODES = { cloud: 'Approval (Cloud)', lite: 'Approval (Lite)' };
