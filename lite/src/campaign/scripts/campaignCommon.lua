@@ -8,6 +8,8 @@ local function status(state, messageId, reason, at)
   return cjson.encode({state = state, messageId = messageId, reason = reason, updatedAt = at})
 end
 local function count(id, from, to, n)
+  -- Lua writes -0 for a move of nobody, which HINCRBY refuses as no integer.
+  if n == 0 then return end
   redis.call('HINCRBY', ck(id, ':counts'), from, -n)
   redis.call('HINCRBY', ck(id, ':counts'), to, n)
 end
