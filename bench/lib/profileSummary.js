@@ -15,7 +15,7 @@ const GROUPS = [
 	['Node.js http/net/timers (JS)', (url) => url.startsWith('node:')],
 ];
 
-/** Is this frame WhatsApp Send's per-item planner (nodes/WhatsAppSend/plan.ts), or n8n's parameter reading? */
+/** Is this frame WhatsApp Send's per-item planner (nodes/WhatsAppSend/actions/message/Message.resource.ts), or n8n's parameter reading? */
 const isPlanItem = ({ functionName, url }) => functionName === 'planItem' && url.includes('/dist/nodes/WhatsAppSend/');
 const isGetNodeParameter = ({ functionName }) => functionName.endsWith('getNodeParameter');
 

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import type { Channel } from '../channel/types';
-import { invalidInput } from '../../../contract/errors';
-import { normalisePhone } from '../../../contract/phone';
-import type { OptOutEntry } from '../../../contract/optOuts';
-import type { OptOutList, OptOutStore } from '../store/optOuts';
-import { errorItemJson, toNodeError } from './nodeErrors';
-import { stateStoreFor } from './store';
+import type { Channel } from '../../../whatsapp/channel/types';
+import { invalidInput } from '../../../../contract/errors';
+import { normalisePhone } from '../../../../contract/phone';
+import type { OptOutEntry } from '../../../../contract/optOuts';
+import type { OptOutList, OptOutStore } from '../../../whatsapp/store/optOuts';
+import { errorItemJson, toNodeError } from '../../../whatsapp/n8n/nodeErrors';
+import { stateStoreFor } from '../../../whatsapp/n8n/store';
 
 type Operation = 'add' | 'check' | 'import' | 'list' | 'remove';
 
@@ -14,7 +14,7 @@ const forOptOuts = (operation?: Operation[]) => ({ show: { resource: ['optOut'],
 /** Entries one List call reads from the store at a time. */
 const PAGE_SIZE = 1000;
 
-export const optOutProperties: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
@@ -196,7 +196,7 @@ async function listItems(context: IExecuteFunctions, store: OptOutStore, list: O
  * The Opt-Out resource. Every item is read first (a bad phone number fails its item before the list changes);
  * then Add, Import, Check and Remove change or read the list in one batch, List reads it page by page.
  */
-export async function runOptOutOperations(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
+export async function execute(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
 	const operation = context.getNodeParameter('operation', 0) as Operation;
 	const items = context.getInputData();
 	const fail = (itemIndex: number, error: unknown): IDataObject => {

@@ -9,25 +9,23 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION, WAIT_INDEFINITELY } from 'n8n-workflow';
-import type { Channel } from '../whatsapp/channel/types';
-import { adaptToChannel } from '../whatsapp/channel/capabilities';
-import { invalidInput } from '../../contract/errors';
-import { addressOf, identityAliases, identityOfRecipient, parseRecipientOrBsuid } from '../whatsapp/identity';
-import { type Envelope, validateMessage } from '../whatsapp/message';
-import { itemParameters } from '../whatsapp/n8n/itemParameters';
-import { toNodeError } from '../whatsapp/n8n/nodeErrors';
-import { runItems } from '../whatsapp/n8n/runItems';
-import { processStateStoreFor, stateStoreFor } from '../whatsapp/n8n/store';
-import { type Choice, type ChoiceStyle, checkChoices, type Question, questionMessage } from '../whatsapp/questions/question';
-import { MAX_QUESTION_SECONDS, type StoredQuestion } from '../whatsapp/store/questions';
-import type { StateStore } from '../whatsapp/store/types';
-
-export { SEND_AND_WAIT_OPERATION };
+import type { Channel } from '../../../whatsapp/channel/types';
+import { adaptToChannel } from '../../../whatsapp/channel/capabilities';
+import { invalidInput } from '../../../../contract/errors';
+import { addressOf, identityAliases, identityOfRecipient, parseRecipientOrBsuid } from '../../../whatsapp/identity';
+import { type Envelope, validateMessage } from '../../../whatsapp/message';
+import { itemParameters } from '../../../whatsapp/n8n/itemParameters';
+import { toNodeError } from '../../../whatsapp/n8n/nodeErrors';
+import { runItems } from '../../../whatsapp/n8n/runItems';
+import { processStateStoreFor, stateStoreFor } from '../../../whatsapp/n8n/store';
+import { type Choice, type ChoiceStyle, checkChoices, type Question, questionMessage } from '../../../whatsapp/questions/question';
+import { MAX_QUESTION_SECONDS, type StoredQuestion } from '../../../whatsapp/store/questions';
+import type { StateStore } from '../../../whatsapp/store/types';
 
 const show = { show: { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] } };
 const showLimit = { show: { ...show.show, limitWaitTime: [true] } };
 
-export const sendAndWaitProperties: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	{
 		displayName:
 			'The reply reaches this workflow through a WhatsApp Automator Trigger on the same number (active in any workflow), with the same WhatsApp Shared State (Redis) credential in queue mode',
@@ -259,7 +257,7 @@ async function withQuestions(context: IExecuteFunctions, step: (questions: State
  * to wait. The execution resumes through this node's waiting webhook (`answerWebhook`) once the trigger matched a
  * reply, or after the time limit with the timeout item.
  */
-export async function runSendAndWait(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[][]> {
+export async function execute(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[][]> {
 	try {
 		const { question, envelope, waitTill } = readQuestion(context, channel);
 		// Opened before sending, so an answer that comes at once finds it; closed again if the send fails.

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import type { CampaignSink, Channel } from '../channel/types';
-import { type Call, campaignReport } from '../delivery/campaignReport';
-import { withRetries } from '../delivery/retry';
-import { WhatsAppError, invalidInput } from '../../../contract/errors';
-import type { StateStore } from '../store/types';
-import { errorItemJson, toNodeError } from './nodeErrors';
-import { retryPolicyFrom } from './options';
-import { stateStoreFor } from './store';
+import type { CampaignSink, Channel } from '../../../whatsapp/channel/types';
+import { type Call, campaignReport } from '../../../whatsapp/delivery/campaignReport';
+import { withRetries } from '../../../whatsapp/delivery/retry';
+import { WhatsAppError, invalidInput } from '../../../../contract/errors';
+import type { StateStore } from '../../../whatsapp/store/types';
+import { errorItemJson, toNodeError } from '../../../whatsapp/n8n/nodeErrors';
+import { retryPolicyFrom } from '../../../whatsapp/n8n/options';
+import { stateStoreFor } from '../../../whatsapp/n8n/store';
 
 const forCampaigns = (operation?: string[]) => ({ show: { resource: ['campaign'], ...(operation && { operation }) } });
 
@@ -70,7 +70,7 @@ const operationProperties: INodeProperties[] = [
 	},
 ];
 
-export const campaignProperties: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	...operationProperties,
 	{
 		displayName: 'Campaign ID',
@@ -237,7 +237,7 @@ async function runOne(
 }
 
 /** Get, List, Pause, Resume or Cancel for each input item; Get with Recipients gives one item per recipient. */
-export async function runCampaignOperations(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
+export async function execute(context: IExecuteFunctions, channel: Channel): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	const items = context.getInputData();
 	// Opened once, and only for a report or a list: steering a container campaign needs no store of the nodes.

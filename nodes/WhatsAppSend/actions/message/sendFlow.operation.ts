@@ -1,10 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { FLOW_CTA_MAX } from '../whatsapp/flowMessage';
+import { invalidInput } from '../../../../contract/errors';
+import { errorMessage } from '../../../../contract/log';
+import { FLOW_CTA_MAX } from '../../../whatsapp/flowMessage';
+import type { OutboundMessage } from '../../../whatsapp/message';
+import type { ItemParameters } from '../../../whatsapp/n8n/itemParameters';
+import { interactiveFrame } from './interactiveFrame';
 
 const showFlow = (extra: Record<string, string[]> = {}) => ({ show: { resource: ['message'], operation: ['sendFlow'], ...extra } });
 
 /** The Send Flow operation's fields: which Flow, its button, and what the first screen gets (Cloud API only). */
-export const flowProperties: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Flows are sent through the Cloud API only: WhatsApp Web has no Flows',
 		name: 'flowOnLiteNotice',
@@ -80,3 +85,34 @@ export const flowProperties: INodeProperties[] = [
 		displayOptions: showFlow(),
 	},
 ];
+
+/** A Flow's first-screen data: an object, its JSON text, or nothing; other values are refused when the message is checked. */
+function flowData(value: unknown): Record<string, unknown> | undefined {
+	if (value === '' || value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') return value as Record<string, unknown>;
+	try {
+		return JSON.parse(value) as Record<string, unknown>;
+	} catch (error) {
+		throw invalidInput(
+			'Screen Data',
+			value,
+			`is not valid JSON (${errorMessage(error)})`,
+			'Give an object, e.g. { "customer_name": "Ada" }',
+		);
+	}
+}
+
+export function read(parameters: ItemParameters, itemIndex: number): OutboundMessage {
+	return {
+		type: 'flow',
+		...interactiveFrame(parameters, itemIndex),
+		flow:
+			parameters.text('flowBy', itemIndex) === 'name'
+				? { name: parameters.text('flowName', itemIndex).trim() }
+				: { id: parameters.text('flowId', itemIndex).trim() },
+		cta: parameters.text('flowCta', itemIndex),
+		token: parameters.optionalText('flowCorrelation', itemIndex),
+		screen: parameters.optionalText('flowScreen', itemIndex),
+		data: flowData(parameters.get('flowData', itemIndex, '')),
+	};
+}
