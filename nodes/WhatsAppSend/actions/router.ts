@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { type IExecuteFunctions, type INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 import type { Backend, Channel } from '../../whatsapp/channel/types';
 import { channelFromContext } from '../../whatsapp/n8n/channels';
 import * as campaign from './campaign/Campaign.resource';
@@ -16,7 +16,11 @@ const resources: Record<string, Execute> = {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0, 'message') as string;
-	if (!Object.prototype.hasOwnProperty.call(resources, resource)) throw new Error(`Unknown resource "${resource}"`);
+	if (!Object.prototype.hasOwnProperty.call(resources, resource)) {
+		throw new NodeOperationError(this.getNode(), `Unknown resource "${resource}"`, {
+			description: 'Pick Message, Campaign or Opt-Out as the Resource (the workflow names one this node does not have).',
+		});
+	}
 	const channel = await channelFromContext(this, this.getNodeParameter('backend', 0) as Backend);
 	return await resources[resource](this, channel);
 }
